@@ -1,0 +1,152 @@
+"""Atomic exports: every file is written to a temporary sibling and renamed into place.
+
+A run killed mid-write leaves the previous file (or none) under the final name, never a
+half-written one. Writers take plain Python data (lists of dicts, DataFrames, strings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+__all__ = [
+    "ExportError",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "write_json",
+    "write_csv",
+    "write_markdown_table",
+    "write_xlsx",
+    "ensure_dir",
+]
+
+
+class ExportError(Exception):
+    """An output that cannot be written; ``str()`` names the path."""
+
+
+def ensure_dir(path: str | Path) -> Path:
+    """Create the output directory (and parents); refuse an existing file or an unwritable place."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ExportError(f"{p}: output path exists and is a file, not a directory")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"{p}: cannot create output directory ({e.strerror or e})") from None
+    if not os.access(p, os.W_OK):
+        raise ExportError(f"{p}: output directory is not writable")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``, else delete it."""
+    final = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    except OSError as e:
+        raise ExportError(f"{final}: cannot write ({e.strerror or e})") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return Path(path)
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o)
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"cannot serialise {type(o).__name__} to JSON")
+
+
+def write_json(path: str | Path, data: Any) -> Path:
+    """UTF-8 JSON with Chinese kept readable, keys in the order given, newline at the end."""
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=_default)
+    return "" if v is None else v
+
+
+def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None) -> Path:
+    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        columns = list(columns or rows.columns)
+        rows = rows.to_dict(orient="records")
+    rows = list(rows)
+    if columns is None:
+        columns = list(rows[0]) if rows else []
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+
+
+def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured Markdown table; pipes and newlines in cells are escaped."""
+
+    def esc(v: Any) -> str:
+        v = _cell(v)
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    out += ["| " + " | ".join(esc(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def write_markdown_table(path: str | Path, rows: Sequence[dict], columns: Sequence[str], title: str = "") -> Path:
+    head = f"# {title}\n\n" if title else ""
+    return atomic_write_text(path, head + markdown_table(rows, columns))
+
+
+def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
+    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra)."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
+    import pandas as pd
+
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for name, data in sheets.items():
+                df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+                df = df.map(lambda v: _cell(v) if isinstance(v, (list, tuple, dict)) else v)
+                df.to_excel(xw, sheet_name=name[:31], index=False)
+    return Path(path)

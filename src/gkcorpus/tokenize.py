@@ -1,0 +1,173 @@
+"""Word tokens: jieba (default, the reference) or rjieba, with a domain dictionary and stoplist.
+
+A :class:`Tokenizer` is a plain callable ``str -> list[str]`` that scikit-learn vectorizers
+accept as ``tokenizer=`` and that pickles: the segmentation engine is built lazily in each
+process (a ``jieba.Tokenizer`` holds a lock and cannot be pickled) and cached per configuration.
+Anonymisation placeholders (XX, 20xx) are cut out before segmentation and stay single tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+__all__ = ["Tokenizer", "PLACEHOLDER", "load_stopwords", "default_user_dict", "is_punct"]
+
+# Anonymisation placeholders: 20xx, xxxx, XX (not inside a Latin word such as "LED" or "xxl").
+PLACEHOLDER = re.compile(r"(?<!\d)(?:19|20)[xX]{2}(?![A-Za-z\d])|(?<![A-Za-z])[xX]{2,4}(?![A-Za-z])")
+_PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
+
+_ENGINES: dict[tuple, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def is_punct(token: str) -> bool:
+    """True for whitespace and punctuation tokens (Chinese and ASCII)."""
+    return bool(_PUNCT.match(token))
+
+
+def default_user_dict() -> str:
+    """Path of the domain dictionary shipped with gkcorpus (jieba format: word freq tag)."""
+    return str(resources.files("gkcorpus") / "data" / "userdict.txt")
+
+
+@lru_cache(maxsize=None)
+def load_stopwords(path: str | None = None) -> frozenset[str]:
+    """The shipped stoplist, or one word per line from ``path`` (lines starting with # are comments)."""
+    if path is None:
+        text = (resources.files("gkcorpus") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _read_user_dict(path: str) -> list[tuple[str, int | None, str | None]]:
+    entries = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.strip().split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            tag = parts[2] if len(parts) > 2 else None
+            entries.append((parts[0], freq, tag))
+    return entries
+
+
+def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, bool], list[str]]:
+    """A function ``(text, hmm) -> tokens`` for the backend, with the user dictionaries loaded."""
+    entries = [e for path in user_dicts for e in _read_user_dict(path)]
+    if backend == "jieba":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for word, freq, tag in entries:
+            tk.add_word(word, freq, tag)
+        return lambda text, hmm: tk.lcut(text, HMM=hmm)
+    if backend == "rjieba":
+        try:
+            import rjieba
+        except ImportError:
+            raise ImportError("the rjieba backend needs the 'fast' extra: pip install 'gkcorpus[fast]'") from None
+        rj = rjieba.Jieba() if hasattr(rjieba, "Jieba") else None
+        if rj is None:
+            raise ImportError("this rjieba version has no Jieba class; install rjieba>=0.2.2")
+        for word, freq, tag in entries:
+            rj.add_word(word, freq, tag)
+        return lambda text, hmm: rj.cut(text, hmm)
+    raise ValueError(f"unknown tokenizer backend {backend!r} (choose 'jieba' or 'rjieba')")
+
+
+class Tokenizer:
+    """Segment Chinese text into words.
+
+    Parameters
+    ----------
+    backend : "jieba" (default, precise mode) or "rjieba" (the Rust port, extra ``fast``).
+    user_dict : True for the shipped domain dictionary, a path, a list of paths, or False.
+    stopwords : drop words of the shipped stoplist (True), of a file (path), or keep all (False).
+    keep_punct : keep punctuation and whitespace tokens (False drops them).
+    hmm : let jieba guess unknown words with its HMM.
+    """
+
+    def __init__(
+        self,
+        backend: str = "jieba",
+        user_dict: bool | str | list[str] = True,
+        stopwords: bool | str = False,
+        keep_punct: bool = False,
+        hmm: bool = True,
+    ):
+        self.backend = backend
+        self.user_dict = user_dict
+        self.stopwords = stopwords
+        self.keep_punct = keep_punct
+        self.hmm = hmm
+
+    def _dict_paths(self) -> tuple[str, ...]:
+        if self.user_dict is True:
+            return (default_user_dict(),)
+        if not self.user_dict:
+            return ()
+        if isinstance(self.user_dict, str):
+            return (self.user_dict,)
+        return tuple(self.user_dict)
+
+    def _engine(self) -> Callable[[str, bool], list[str]]:
+        key = (self.backend, self._dict_paths())
+        engine = _ENGINES.get(key)
+        if engine is None:
+            with _ENGINES_LOCK:
+                engine = _ENGINES.get(key)
+                if engine is None:
+                    engine = _ENGINES[key] = _build_engine(*key)
+        return engine
+
+    def _stopset(self) -> frozenset[str]:
+        if self.stopwords is True:
+            return load_stopwords()
+        if isinstance(self.stopwords, str):
+            return load_stopwords(self.stopwords)
+        return frozenset()
+
+    def cut(self, text: str) -> list[str]:
+        """All tokens in order, punctuation and whitespace included; placeholders whole."""
+        engine = self._engine()
+        out: list[str] = []
+        pos = 0
+        for m in PLACEHOLDER.finditer(text):
+            if m.start() > pos:
+                out.extend(engine(text[pos : m.start()], self.hmm))
+            out.append(m.group())
+            pos = m.end()
+        if pos < len(text):
+            out.extend(engine(text[pos:], self.hmm))
+        return out
+
+    def __call__(self, text: str) -> list[str]:
+        stop = self._stopset()
+        return [
+            t
+            for t in self.cut(text)
+            if (self.keep_punct or not is_punct(t)) and t not in stop
+        ]
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("backend", "user_dict", "stopwords", "keep_punct", "hmm")}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"Tokenizer({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tokenizer) and self.get_params() == other.get_params()
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
