@@ -407,7 +407,7 @@ class Corpus:
                    "documents": [d.to_dict() for d in self.documents]}
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         with atomic_path(path) as tmp:
-            with gzip.GzipFile(tmp, "wb", mtime=0) as fh:
+            with open(tmp, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
                 fh.write(data)
         return Path(path)
 

@@ -57,7 +57,8 @@ Closing lines
 Sentences
     A paragraph is cut after each run of terminals ``。！？；`` (and ASCII ``!?;``, ``｡``), the
     run taking along the closing quotes/brackets right after it (``…。”`` ends after ``”``) and
-    any whitespace.  No cut inside a matched ``《》``, ``“”``, ``‘’``, ``「」``, ``（）`` pair unless
+    any whitespace.  ASCII ``!?;`` between ASCII letters/digits (``index.php?id=3``) and the
+    ellipsis ``……`` end nothing.  No cut inside a matched ``《》``, ``“”``, ``‘’``, ``「」``, ``（）`` pair unless
     the pair closes right there; unmatched quotes/brackets are ignored.  ASCII ``.`` is never a
     terminal, so ``5.15`` and ``4.2万`` are safe.  Sentences never cross paragraphs and the
     sentences of a paragraph tile it exactly (concatenated they give the paragraph back).
@@ -308,6 +309,18 @@ def _protected(text: str, start: int, end: int) -> list[int]:
     return depth
 
 
+def _inside_ascii_word(text: str, i: int, start: int, end: int) -> bool:
+    """An ASCII ``!?;`` between ASCII letters/digits (a URL, ``&nbsp;``-like debris) ends nothing."""
+    return (
+        text[i] in "!?;"
+        and start < i < end - 1
+        and text[i - 1].isascii()
+        and text[i - 1].isalnum()
+        and text[i + 1].isascii()
+        and text[i + 1].isalnum()
+    )
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence ``(start, end)`` spans of ``text[start:end]`` (one paragraph); they tile it exactly."""
     if end is None:
@@ -319,7 +332,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     s = start
     i = start
     while i < end:
-        if text[i] not in TERMINALS:
+        if text[i] not in TERMINALS or _inside_ascii_word(text, i, start, end):
             i += 1
             continue
         j = i

@@ -1,0 +1,110 @@
+"""The command line: info, clean, kwic, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gkcorpus.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_info_on_bundled(capsys):
+    code, out, err = run(capsys, "info")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "documents: 15"
+    assert "encodings: utf-8 15" in out
+    assert "summary-15" in out and "政务公开活动总结15" in out
+
+
+def test_info_json_fields(capsys):
+    code, out, _ = run(capsys, "info", "--json")
+    assert code == 0
+    recs = [json.loads(l) for l in out.splitlines()]
+    assert [r["id"] for r in recs] == [f"summary-{i:02d}" for i in range(1, 16)]
+    r1 = recs[0]
+    assert {"id", "title", "chars", "encoding", "cleaning", "headings"} <= set(r1)
+    assert r1["title"] == "政务公开活动总结1" and r1["encoding"] == "utf-8"
+    assert r1["headings"][:2] == [{"level": 1, "marker": "一、", "text": "主要做法"},
+                                  {"level": 1, "marker": "二、", "text": "工作成效"}]
+    assert sum(r["cleaning"]["pinyin"] for r in recs) > 3300
+
+
+def test_clean_writes_one_file_per_document(capsys, tmp_path):
+    code, out, _ = run(capsys, "clean", "-o", str(tmp_path / "out"))
+    assert code == 0
+    files = sorted(p.name for p in (tmp_path / "out").glob("*.txt"))
+    assert files == [f"summary-{i:02d}.txt" for i in range(1, 16)]
+    t = (tmp_path / "out" / "summary-01.txt").read_text(encoding="utf-8")
+    assert t.startswith("按照《XX人民政府办公室关于印发XX20xx年政务公开宣传月活动方案的通知》")
+    assert t.splitlines()[1] == "一、主要做法"
+    report = json.loads((tmp_path / "out" / "cleaning_report.json").read_text(encoding="utf-8"))
+    assert report[0]["id"] == "summary-01" and report[0]["file"] == "summary-01.txt"
+
+
+def test_kwic(capsys):
+    code, out, _ = run(capsys, "kwic", "再上新台阶")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[-1] == "5 matches in 5 of 15 documents"
+    assert [l.split()[0] for l in lines[:-1]] == ["summary-01", "summary-09", "summary-10", "summary-11", "summary-15"]
+
+
+@pytest.mark.parametrize(
+    "setup, expect",
+    [
+        ("missing", "no such file or directory"),
+        ("empty", "empty file"),
+        ("binary", "binary file (PNG image), not text"),
+        ("jsonl", ":2: malformed JSON"),
+        ("csv", ":1: no 'text' column"),
+    ],
+)
+def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, setup, expect):
+    p = tmp_path / {"missing": "nope.txt", "empty": "e.txt", "binary": "b.txt", "jsonl": "d.jsonl", "csv": "d.csv"}[setup]
+    if setup == "empty":
+        p.write_bytes(b"")
+    elif setup == "binary":
+        p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    elif setup == "jsonl":
+        p.write_text('{"text": "一"}\n{"text": \n{"text": "三"}\n', encoding="utf-8")
+    elif setup == "csv":
+        p.write_text("id,body\n1,正文\n", encoding="utf-8")
+    code, out, err = run(capsys, "info", str(p))
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith(f"gkcorpus: error: {p}")
+    assert expect in err
+    assert "Traceback" not in err
+
+
+def test_skip_bad_continues_and_reports(capsys, tmp_path):
+    (tmp_path / "a.txt").write_text("一、主要做法\n高度重视。", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    code, out, err = run(capsys, "info", str(tmp_path), "--skip-bad")
+    assert code == 0
+    assert "documents: 1" in out
+    assert f"skipped {tmp_path / 'b.txt'}: empty file" in err
+
+
+def test_clean_refuses_an_output_path_that_is_a_file(capsys, tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("keep me", encoding="utf-8")
+    code, _, err = run(capsys, "clean", "-o", str(f))
+    assert code == 1 and "exists and is a file" in err
+    assert f.read_text(encoding="utf-8") == "keep me"
+
+
+def test_console_script_runs():
+    r = subprocess.run([sys.executable, "-m", "gkcorpus", "info", "/nonexistent/x.txt"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert r.stderr == "gkcorpus: error: /nonexistent/x.txt: no such file or directory\n"
