@@ -127,18 +127,12 @@ class Document:
 
         out: list[Unit] = []
         if level == "section":
-            flat = st.flat_sections()
-            if not flat:
-                return [self._unit(f"{self.id}#s", "section", 0, 0, len(self.text), "", "", ())]
-            k = 0
-            if flat and flat[0].start > 0 and self.text[: flat[0].start].strip():
-                end = flat[0].start
-                out.append(self._unit(f"{self.id}#s0", "section", k, 0, end, "0", "", ()))
-                k += 1
-            for s in flat:
+            # The preamble (text before the first heading, or a whole document without headings)
+            # is the section with id "" and unit id "<doc>#s0".
+            for k, s in enumerate(st.flat_sections()):
                 heading, path = context(s.id)
-                out.append(self._unit(f"{self.id}#s{s.id}", "section", k, s.start, s.end, s.id, heading, path))
-                k += 1
+                uid = f"{self.id}#s{s.id or '0'}"
+                out.append(self._unit(uid, "section", k, s.start, s.end, s.id, heading, path))
             return out
         if level == "paragraph":
             for p in st.paragraphs:

@@ -280,7 +280,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 TERMINALS = frozenset("。！？；!?;｡")
 _CLOSERS = frozenset("”’」』）)】〕")
 _PAIRS = {"《": "》", "“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")"}
-_OPEN_OF = {}
+_OPEN_OF: dict[str, list[str]] = {}
 for _o, _c in _PAIRS.items():
     _OPEN_OF.setdefault(_c, []).append(_o)
 
@@ -451,8 +451,7 @@ def _closing_indices(text: str, spans: list[tuple[int, int]], heading_paras: set
             break
     lines = {k: text[spans[k][0] : spans[k][1]] for k in block}
     if any(_is_date_line(x) for x in lines.values()):
-        # everything from the first line of the block that is a date or an org-like signature
-        return sorted(block)
+        return sorted(block)  # a date makes the whole trailing block closing
     if block and all(_ORG_END.search(x) for x in lines.values()):
         return sorted(block)
     return []
