@@ -44,6 +44,7 @@ __all__ = [
     "ClusterResult",
     "NearIdenticalGroup",
     "class_tfidf",
+    "davies_bouldin",
     "label_clusters",
     "cluster_units",
     "near_identical_groups",
@@ -114,7 +115,7 @@ def _dense_or_reduced(X: Any, max_cells: int, n_components: int, random_state: i
 
 @dataclass
 class ClusterMetrics:
-    """Quality of a clustering: cosine silhouette (on a sample when large), Davies–Bouldin, sizes."""
+    """Quality of a clustering: cosine silhouette (on a sample when large), Davies–Bouldin (all rows), sizes."""
 
     n_units: int
     n_clusters: int
@@ -133,10 +134,38 @@ class ClusterMetrics:
         return d
 
 
+def davies_bouldin(X: Any, labels: np.ndarray) -> float | None:
+    """Davies–Bouldin index (Euclidean, as scikit-learn's) on all rows, sparse or dense, without densifying.
+
+    s_i is the mean distance of cluster i's rows to its centroid, M_ij the distance between
+    centroids; DB = mean_i max_{j≠i} (s_i + s_j) / M_ij. Distances to a centroid come from
+    ||x||² − 2 x·c + ||c||², so only the k×d centroid matrix is dense.
+    """
+    ids = np.unique(labels)
+    if len(ids) < 2:
+        return None
+    lab = np.searchsorted(ids, labels)
+    k = len(ids)
+    ind = sp.csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(k, X.shape[0]))
+    n = np.asarray(ind.sum(axis=1)).ravel()
+    C = ind @ X
+    C = (C.toarray() if sp.issparse(C) else np.asarray(C)) / n[:, None]
+    x2 = _row_norms(X) ** 2
+    xc = np.asarray(X @ C.T)
+    c2 = (C**2).sum(axis=1)
+    d = np.sqrt(np.maximum(x2 - 2 * xc[np.arange(len(lab)), lab] + c2[lab], 0))
+    s = np.bincount(lab, weights=d, minlength=k) / n
+    M = np.sqrt(np.maximum(c2[:, None] - 2 * C @ C.T + c2[None, :], 0))
+    np.fill_diagonal(M, np.inf)
+    R = (s[:, None] + s[None, :]) / np.where(M > 0, M, np.finfo(float).eps)
+    np.fill_diagonal(R, -np.inf)
+    return float(R.max(axis=1).mean())
+
+
 def cluster_metrics(X: Any, labels: np.ndarray, sample_size: int = 3000, random_state: int = 0,
                     k_scores: dict[int, float] | None = None, selection: str = "") -> ClusterMetrics:
-    """Silhouette (cosine, seeded sample of at most ``sample_size``), Davies–Bouldin and sizes."""
-    from sklearn.metrics import davies_bouldin_score, silhouette_score
+    """Silhouette (cosine, seeded sample of at most ``sample_size``), Davies–Bouldin (all rows) and sizes."""
+    from sklearn.metrics import silhouette_score
 
     keep = np.flatnonzero(labels != NOISE)
     ids, counts = np.unique(labels[keep], return_counts=True)
@@ -148,9 +177,7 @@ def cluster_metrics(X: Any, labels: np.ndarray, sample_size: int = 3000, random_
         n_s = len(idx)
         if len(np.unique(labels[idx])) >= 2:
             sil = float(silhouette_score(X[idx], labels[idx], metric="cosine"))
-        D = _dense_or_reduced(X[idx], 20_000_000, 100, random_state)
-        if len(np.unique(labels[idx])) >= 2:
-            db = float(davies_bouldin_score(D, labels[idx]))
+        db = davies_bouldin(X[keep], labels[keep])
     return ClusterMetrics(
         n_units=int(X.shape[0]), n_clusters=int(k), silhouette=sil, davies_bouldin=db,
         sizes={int(i): int(c) for i, c in zip(ids, counts)}, n_unassigned=int(X.shape[0] - len(keep)),
@@ -168,7 +195,10 @@ class Clusterer(ClusterMixin, BaseEstimator):
     ----------
     method : "kmeans", "agglomerative" (average linkage, cosine distance) or "hdbscan".
     n_clusters : "auto" or an int (ignored by HDBSCAN, which finds its own number).
-    k_range : (lowest, highest) k tried by ``"auto"`` (capped at the number of rows − 1).
+    k_range : (lowest, highest) k tried by ``"auto"``.
+    min_mean_size : "auto" tries no k above n_rows / min_mean_size (at least the lowest k): the
+        silhouette of sparse text keeps rising as clusters shrink to near-duplicate pairs, so without
+        a floor on the mean cluster size it would always pick the highest k.
     sample_size : rows used to choose k and to compute the silhouette when there are more.
     minibatch_above : k-means switches to MiniBatchKMeans above this many rows.
     max_exact : agglomerative/HDBSCAN run on all rows up to this many; above, on an SVD-reduced
@@ -189,6 +219,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         max_exact: int = 5000,
         svd_components: int = 100,
         min_cluster_size: int = 5,
+        min_mean_size: int = 5,
         n_init: int = 10,
         random_state: int = 0,
     ):
@@ -200,18 +231,19 @@ class Clusterer(ClusterMixin, BaseEstimator):
         self.max_exact = max_exact
         self.svd_components = svd_components
         self.min_cluster_size = min_cluster_size
+        self.min_mean_size = min_mean_size
         self.n_init = n_init
         self.random_state = random_state
 
     # ---- one clustering of rows Z into k groups (raw labels, not renumbered)
-    def _kmeans(self, Z: Any, k: int) -> np.ndarray:
+    def _kmeans(self, Z: Any, k: int, n_init: int | None = None) -> np.ndarray:
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
         if Z.shape[0] > self.minibatch_above:
             est = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3,
                                   batch_size=4096, max_no_improvement=20)
         else:
-            est = KMeans(n_clusters=k, random_state=self.random_state, n_init=self.n_init)
+            est = KMeans(n_clusters=k, random_state=self.random_state, n_init=n_init or self.n_init)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ConvergenceWarning on duplicate rows: harmless here
             return est.fit_predict(Z)
@@ -232,16 +264,17 @@ class Clusterer(ClusterMixin, BaseEstimator):
         # Euclidean distance between unit vectors is a monotone function of cosine distance.
         return HDBSCAN(min_cluster_size=self.min_cluster_size, copy=False).fit_predict(Z)
 
-    def _choose_k(self, Z: Any, tree: np.ndarray | None) -> tuple[int, dict[int, float]]:
+    def _choose_k(self, Z: Any, tree: np.ndarray | None, n_total: int) -> tuple[int, dict[int, float]]:
         from sklearn.metrics import silhouette_score
 
         n = Z.shape[0]
         lo, hi = self.k_range
-        hi = min(hi, n - 1)
+        hi = min(hi, n - 1, max(lo, n_total // max(1, self.min_mean_size)))
         lo = max(2, min(lo, hi))
         scores: dict[int, float] = {}
         for k in range(lo, hi + 1):
-            lab = self._cut(tree, k) if tree is not None else self._kmeans(Z, k)
+            # while choosing k, fewer restarts: the final fit uses all n_init
+            lab = self._cut(tree, k) if tree is not None else self._kmeans(Z, k, max(1, self.n_init // 3))
             if len(np.unique(lab)) < 2:
                 continue
             scores[k] = round(float(silhouette_score(Z, lab, metric="cosine")), 6)
@@ -275,7 +308,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         elif self.method == "kmeans":
             if auto:
                 idx = _sample(m, self.sample_size, self.random_state)
-                k, k_scores = self._choose_k(Xl[idx], None)
+                k, k_scores = self._choose_k(Xl[idx], None, m)
                 how = "all units" if len(idx) == m else f"a seeded sample of {len(idx)} of {m} units"
                 selection = (f"k={k}: best cosine silhouette ({k_scores.get(k, float('nan')):.3f}) over "
                              f"k={min(k_scores, default=k)}..{max(k_scores, default=k)}, k-means on {how}")
@@ -318,7 +351,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         if self.method == "agglomerative":
             tree = self._linkage(Z)
             if auto:
-                k, k_scores = self._choose_k(Z, tree)
+                k, k_scores = self._choose_k(Z, tree, m)
                 selection = (f"k={k}: best cosine silhouette ({k_scores.get(k, float('nan')):.3f}) over "
                              f"k={min(k_scores, default=k)}..{max(k_scores, default=k)}, average-linkage cosine "
                              f"tree on {where}")
@@ -414,10 +447,10 @@ class ClusterLabel:
 
 def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarray | None = None,
                    n_terms: int = 8, n_exemplars: int = 3, label_terms: int = 4) -> list[ClusterLabel]:
-    """Label every cluster by its c-TF-IDF terms (heading terms first when there are headings).
+    """Label every cluster by its c-TF-IDF terms (heading terms first when most members have headings).
 
     Exemplars are the members closest (cosine) to the cluster centroid; ``headings`` counts the
-    members' own headings (for section units).
+    members' own headings (for section units), most frequent first, ties by centrality.
     """
     labels = np.asarray(labels)
     k = int(labels.max() + 1) if (labels != NOISE).any() else 0
@@ -430,7 +463,7 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
     for c in range(k):
         members = np.flatnonzero(labels == c)
         sims = np.asarray(vec.matrix[members] @ centers[c]).ravel()
-        best = members[np.lexsort((members, -sims))][:n_exemplars]
+        best = members[np.lexsort((members, -sims))][:n_exemplars]  # most central first, ties by row
         ex = []
         for i in best:
             row = table.iloc[int(i)]
@@ -439,9 +472,15 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
                        "raw_start": int(row.raw_start), "raw_end": int(row.raw_end), "text": row.text})
         terms = _top(body[c], vec.terms, n_terms)
         hterms = _top(head[c], vec.heading_terms, n_terms) if head is not None else []
-        own = [h for h, lvl in zip(table.heading.values[members], table.level.values[members]) if h and lvl == "section"]
-        heads = sorted(Counter(own).items(), key=lambda t: (-t[1], t[0]))
-        words = [t for t, _ in hterms if len(t) > 1][:2] + [t for t, _ in terms]
+        by_centrality = members[np.lexsort((members, -sims))]
+        own = [table.heading.values[i] for i in by_centrality
+               if table.heading.values[i] and table.level.values[i] == "section"]
+        rank = {h: r for r, h in reversed(list(enumerate(own)))}
+        # headings by frequency, ties by how central their most central member is
+        heads = sorted(Counter(own).items(), key=lambda t: (-t[1], rank[t[0]]))
+        # heading terms lead the label when most members have a heading of their own
+        lead = [t for t, _ in hterms if len(t) > 1][:2] if 2 * len(own) >= len(members) else []
+        words = lead + [t for t, _ in terms]
         seen: list[str] = []
         for w in words:
             if w not in seen and not any(w in s for s in seen):

@@ -190,6 +190,8 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
     heading_levels : unit levels whose ``heading`` is their own (for a paragraph, the heading is the
         enclosing section's, which says little about that paragraph).
     heading_ngram_range : character n-gram sizes for headings.
+    heading_max_df : drop heading n-grams found in more than this share (or number) of the headed
+        units: ``工作`` or ``年`` in most headings says nothing about a section's kind.
     progress : show a progress bar while analysing (tqdm).
     """
 
@@ -206,6 +208,7 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
         heading_weight: float = 0.0,
         heading_levels: tuple[str, ...] = ("section",),
         heading_ngram_range: tuple[int, int] = (1, 2),
+        heading_max_df: int | float = 1.0,
         progress: bool = False,
     ):
         self.level = level
@@ -219,6 +222,7 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
         self.heading_weight = heading_weight
         self.heading_levels = heading_levels
         self.heading_ngram_range = heading_ngram_range
+        self.heading_max_df = heading_max_df
         self.progress = progress
 
     # ---- analysis (per document, pure)
@@ -268,7 +272,18 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
         if self._use_headings():
             heads = self._headings(units)
             if any(heads):
+                headed = [h for h in heads if h]
+                max_df = self.heading_max_df
+                if isinstance(max_df, float) and max_df < 1.0:  # share of headed units, not of all units
+                    max_df = max(1, int(max_df * len(headed)))
                 self.heading_count_ = _count_vectorizer(1, 1.0, None)
+                self.heading_count_.fit(headed)
+                if max_df != 1.0:
+                    df = np.asarray((self.heading_count_.transform(headed) > 0).sum(axis=0)).ravel()
+                    names = self.heading_count_.get_feature_names_out()
+                    keep = [t for t, n in zip(names, df) if n <= max_df]
+                    self.heading_count_ = CountVectorizer(analyzer=_identity, lowercase=False, dtype=np.float64,
+                                                          vocabulary=keep or list(names[:1]))
                 hcounts = self.heading_count_.fit_transform(heads).tocsr()
                 self.heading_tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(hcounts)
                 self.heading_terms_ = self.heading_count_.get_feature_names_out()

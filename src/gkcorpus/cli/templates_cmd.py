@@ -1,0 +1,145 @@
+"""``gkcorpus templates``: mine sentence templates, match a saved library, fill a template or a skeleton.
+
+    gkcorpus templates mine [PATH…] -o DIR          DIR/templates.json, templates.md, instances.csv, extractions.csv
+    gkcorpus templates match LIBRARY [PATH…] -o DIR DIR/extractions.csv (one row per slot value found)
+    gkcorpus templates fill --template TEXT SLOT=VALUE …   (or --id ID --library LIBRARY)
+    gkcorpus templates fill --skeleton --library LIBRARY [PATH…] [-o FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..export import atomic_write_text, ensure_dir, write_csv
+from . import UsageError
+from ._common import add_input_args, load_corpus
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("templates", help="sentence templates with typed slots: mine, match, fill")
+    tsub = p.add_subparsers(dest="templates_command", metavar="ACTION")
+    tsub.required = True
+
+    m = tsub.add_parser("mine", help="mine templates shared across documents; write DIR/templates.json, "
+                                     "templates.md, instances.csv, extractions.csv")
+    add_input_args(m)
+    m.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    g = m.add_argument_group("mining")
+    g.add_argument("--min-support", type=int, default=2, metavar="N", help="documents a template needs (default: 2)")
+    g.add_argument("--min-coverage", type=float, default=0.5, metavar="F",
+                   help="share of each sentence span the template must explain (default: 0.5)")
+    g.add_argument("--align", choices=("char", "token"), default="char",
+                   help="align characters (default) or jieba tokens")
+    g.add_argument("--skeleton", action="store_true", help="also write DIR/skeleton.md, the writer's skeleton")
+    m.set_defaults(func=run_mine)
+
+    x = tsub.add_parser("match", help="apply a saved template library to texts; write DIR/extractions.csv")
+    x.add_argument("library", metavar="LIBRARY", help="templates.json written by 'gkcorpus templates mine'")
+    add_input_args(x)
+    x.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    x.add_argument("--best-only", action="store_true", help="keep only the best-matching template per sentence")
+    x.set_defaults(func=run_match)
+
+    f = tsub.add_parser("fill", help="render a template with slot values, or a document skeleton as Markdown")
+    add_input_args(f)
+    for action in f._actions:
+        if action.dest == "paths":
+            action.metavar = "ITEM"
+            action.help = "SLOT=VALUE pairs; with --skeleton, the corpus paths (default: the bundled corpus)"
+    f.add_argument("--library", metavar="LIBRARY", help="templates.json (needed for --id and --skeleton)")
+    what = f.add_mutually_exclusive_group(required=True)
+    what.add_argument("--id", help="id of a template in the library")
+    what.add_argument("--template", help="a template text, e.g. '现将{TOPIC}总结如下'")
+    what.add_argument("--skeleton", action="store_true",
+                      help="the corpus's common outline with its best-supported templates (Markdown)")
+    f.add_argument("--partial", action="store_true", help="leave slots without a value as {NAME} instead of failing")
+    f.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    f.set_defaults(func=run_fill)
+
+
+def _load_library(path: str):
+    from ..templates import TemplateLibrary
+
+    return TemplateLibrary.load(path)
+
+
+def run_mine(args: argparse.Namespace) -> int:
+    from ..templates import TemplateMiner, skeleton
+
+    corpus = load_corpus(args)
+    out = ensure_dir(args.output)
+    miner = TemplateMiner(min_support=args.min_support, min_coverage=args.min_coverage, align=args.align,
+                          progress=sys.stderr.isatty())
+    miner.fit(corpus)
+    lib = miner.library_
+    lib.save(out / "templates.json")
+    atomic_write_text(out / "templates.md", lib.to_markdown())
+    write_csv(out / "instances.csv", lib.instances_frame())
+    table = lib.extract(corpus)
+    write_csv(out / "extractions.csv", table)
+    written = ["templates.json", "templates.md", "instances.csv", "extractions.csv"]
+    if args.skeleton:
+        atomic_write_text(out / "skeleton.md", skeleton(corpus, lib).to_markdown())
+        written.append("skeleton.md")
+    n_sent = sum(1 for x in miner.labels_ if x)
+    print(f"{len(lib)} templates over {len(corpus)} documents ({n_sent} of {len(miner.units_)} sentences); "
+          f"wrote {', '.join(written)} to {out}/")
+    return 0
+
+
+def run_match(args: argparse.Namespace) -> int:
+    lib = _load_library(args.library)
+    corpus = load_corpus(args)
+    out = ensure_dir(args.output)
+    table = lib.extract(corpus, best_only=args.best_only)
+    write_csv(out / "extractions.csv", table)
+    n_match = table[["unit_id", "template_id"]].drop_duplicates().shape[0] if len(table) else 0
+    n_tpl = table["template_id"].nunique() if len(table) else 0
+    print(f"{n_match} matches of {n_tpl} of {len(lib)} templates in {len(corpus)} documents; "
+          f"wrote extractions.csv to {out}/")
+    return 0
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for it in items:
+        name, sep, value = it.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"expected SLOT=VALUE, got {it!r}")
+        values[name.strip()] = value
+    return values
+
+
+def run_fill(args: argparse.Namespace) -> int:
+    from ..templates import Template, skeleton
+
+    if args.skeleton:
+        if not args.library:
+            raise UsageError("--skeleton needs --library LIBRARY (templates.json from 'gkcorpus templates mine')")
+        lib = _load_library(args.library)
+        corpus = load_corpus(args)
+        text = skeleton(corpus, lib).to_markdown()
+    else:
+        if args.id:
+            if not args.library:
+                raise UsageError("--id needs --library LIBRARY")
+            lib = _load_library(args.library)
+            if args.id not in lib:
+                raise UsageError(f"no template with id {args.id!r} in {args.library}")
+            tpl = lib[args.id]
+        else:
+            try:
+                tpl = Template.from_text(args.template)
+            except ValueError as e:
+                raise UsageError(str(e)) from None
+        try:
+            text = tpl.fill(_pairs(args.paths), strict=not args.partial)
+        except KeyError as e:
+            raise UsageError(f"{e.args[0]} (template: {tpl.template})") from None
+    if args.output:
+        atomic_write_text(args.output, text if text.endswith("\n") else text + "\n")
+        print(f"wrote {args.output}")
+    else:
+        print(text)
+    return 0
