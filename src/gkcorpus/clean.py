@@ -15,6 +15,17 @@ of its GBK encoding before it reached us. The steps, in the order they run:
 ``script``
     Traditional to Simplified with OpenCC (``tw2s`` by default), line by line. After the
     repairs, which work on the page's GBK (Traditional) bytes.
+``markup``
+    Web debris: HTML comments and tags, entities (``&nbsp;``) and literal code-point escapes
+    (``<U+00A0>``, as R's scrapers write them) become the characters they stand for or nothing.
+``chrome``
+    Whole short lines of portal furniture (``当前位置：首页>>…``, ``【字体：大 中 小】``,
+    ``中央政府门户网站 www.gov.cn … 来源：…``, ``打印本页``/``关闭窗口``). After ``script``, so
+    that one list of Simplified patterns serves Traditional pages too.
+``repeats``
+    Blocks of at least three lines (60+ characters) that repeat an earlier block verbatim, as
+    scrapers write them when a selector matches nested elements: later copies are removed.
+    A single repeated line (``各位代表！``) is content and stays.
 ``punctuation``
     ASCII prose punctuation to full-width, except inside numbers (``1,000``, ``10:30``).
 ``whitespace``
@@ -50,6 +61,7 @@ clean character back to the raw characters it came from.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -74,7 +86,9 @@ __all__ = [
     "load_gloss_table",
 ]
 
-STEPS: tuple[str, ...] = ("mojibake", "pinyin", "watermark", "script", "punctuation", "whitespace")
+STEPS: tuple[str, ...] = (
+    "mojibake", "pinyin", "watermark", "script", "markup", "chrome", "repeats", "punctuation", "whitespace",
+)
 
 LOST_MARKER = "□"
 
@@ -935,12 +949,90 @@ _SPACE_RE = re.compile(rf"[\s{_ZERO_WIDTH}]+")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
+_MARKUP_RE = re.compile(
+    r"<!--.*?-->|<[Uu]\+[0-9A-Fa-f]{4,6}>|&(?:[a-zA-Z]{2,8}|#\d{2,7}|#x[0-9a-fA-F]{2,6});"
+    r"|</?[a-zA-Z][a-zA-Z0-9]{0,9}(?:\s[^<>\n]{0,200})?/?>",
+    re.S,
+)
+_BLOCK_TAG_RE = re.compile(r"</?(?:p|br|div|li|tr|h[1-6])\b", re.I)
+_CHROME_MAX = 100
+_CHROME_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"当前位置\s*[:：]",
+        r"【\s*字体\s*[:：]",
+        r"门户网站\s*www\.",
+        r"^\s*[（(【\[]?\s*(?:来源|责任编辑|编辑|发布时间)\s*[:：]",
+        r"【\s*E-?mail推荐",
+        r"^\s*[）)】\]]\s*$",
+        r"上一页.*下一页",
+        r"^\s*[【\[]?(?:打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页)[】\]]?\s*$",
+        r"^\s*(?:上一页|下一页|首页|尾页)(?:\s+(?:上一页|下一页|首页|尾页|\d+))*\s*$",
+    )
+)
+_REPEAT_MIN_LINES = 3
+_REPEAT_MIN_CHARS = 60
+_REPEAT_MAX_CANDIDATES = 8
+
+
+_FW_ALNUM = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+              **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF0E: 0x2E}
+_FW_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+(?:．[０-９]+)*")
+_TRADITIONAL_MIN_SHARE = 0.02
+
+
+def traditional_share(text: str) -> float:
+    """Share of the Han characters of ``text`` that OpenCC t2s changes (0 for Simplified prose)."""
+    han = "".join(re.findall(f"[{_HAN}]", text))
+    if not han:
+        return 0.0
+    conv = _opencc("t2s").convert(han)
+    if len(conv) != len(han):
+        return 1.0
+    return sum(a != b for a, b in zip(han, conv)) / len(han)
+
+
+def _repeated_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of line blocks that repeat an earlier, kept block verbatim (whitespace-stripped)."""
+    starts = [0]
+    for i, c in enumerate(text):
+        if c == "\n":
+            starts.append(i + 1)
+    bounds = starts + [len(text) + 1]
+    keys = [text[bounds[i] : bounds[i + 1] - 1].strip() for i in range(len(starts))]
+    seen: dict[str, list[int]] = {}
+    spans: list[tuple[int, int]] = []
+    n, i = len(keys), 0
+    while i < n:
+        best = 0
+        if keys[i]:
+            for j in seen.get(keys[i], ()):
+                k = 0
+                while i + k < n and j + k < i and keys[i + k] == keys[j + k]:
+                    k += 1
+                best = max(best, k)
+        nonblank = [keys[t] for t in range(i, i + best) if keys[t]]
+        if len(nonblank) >= _REPEAT_MIN_LINES and sum(map(len, nonblank)) >= _REPEAT_MIN_CHARS:
+            spans.append((bounds[i], min(bounds[i + best], len(text))))
+            i += best
+            continue
+        if keys[i]:
+            cands = seen.setdefault(keys[i], [])
+            if len(cands) < _REPEAT_MAX_CANDIDATES:
+                cands.append(i)
+        i += 1
+    return spans
+
+
 class Cleaner:
     """The scraped-text repair pipeline (scikit-learn style: parameters only, no work here).
 
     ``steps``: names from :data:`STEPS` to run (None = all); they always run in pipeline order.
     ``opencc_config``: OpenCC configuration for the script step (``tw2s``: 着 in 随着/本着/着眼于).
     ``gloss_table``: char -> pinyin of the glossed characters (None = the packaged list).
+    ``script``: "auto" converts only text that is Traditional (at least 2% of its Han characters
+    change under OpenCC t2s; Simplified input is left alone, since tw2s would turn 显著 into 显着),
+    "always" or "never".
     """
 
     def __init__(
@@ -948,9 +1040,11 @@ class Cleaner:
         steps: Sequence[str] | None = None,
         opencc_config: str = "tw2s",
         gloss_table: Mapping[str, str] | None = None,
+        script: str = "auto",
     ):
         self.steps = steps
         self.opencc_config = opencc_config
+        self.script = script
         self.gloss_table = gloss_table
 
     def _selected(self) -> list[str]:
@@ -977,6 +1071,12 @@ class Cleaner:
                 out = self._watermark(text)
             elif name == "script":
                 out = self._script(text)
+            elif name == "markup":
+                out = self._markup(text)
+            elif name == "chrome":
+                out = self._chrome(text)
+            elif name == "repeats":
+                out = self._repeats(text)
             elif name == "punctuation":
                 out = self._punctuation(text)
             else:
@@ -1040,6 +1140,13 @@ class Cleaner:
         return _StepOut(edits, examples, dict(kinds))
 
     def _script(self, text: str) -> _StepOut:
+        if self.script == "never":
+            return _StepOut([])
+        if self.script == "auto":
+            share = traditional_share(text)
+            if share < _TRADITIONAL_MIN_SHARE:
+                # Already Simplified: tw2s would turn 显著 into 显着, so leave it alone.
+                return _StepOut([], [f"kept: {share:.1%} Traditional characters"], {"simplified_input": 1}, count=0)
         conv = _opencc(self.opencc_config)
         edits: list[Edit] = []
         for pos, line in _lines(text):
@@ -1047,6 +1154,38 @@ class Cleaner:
             if new != line:
                 edits += _diff_edits(line, new, pos)
         return _StepOut(edits, [f"{e.note}" for e in edits[:5]])
+
+    def _markup(self, text: str) -> _StepOut:
+        edits: list[Edit] = []
+        kinds: Counter = Counter()
+        for m in _MARKUP_RE.finditer(text):
+            tok = m.group()
+            if tok.startswith("<!--"):
+                new, kind = "", "comment"
+            elif tok.startswith("<U+") or tok.startswith("<u+"):
+                cp = int(tok[3:-1], 16)
+                ch = chr(cp) if cp <= 0x10FFFF else ""
+                new, kind = (" " if ch.isspace() else "" if ch in _ZERO_WIDTH else ch), "codepoint"
+            elif tok.startswith("&"):
+                new, kind = html.unescape(tok), "entity"
+                new = " " if new.isspace() else new
+            else:
+                new, kind = ("\n" if _BLOCK_TAG_RE.match(tok) else ""), "tag"
+            edits.append(Edit(m.start(), m.end(), new, "markup"))
+            kinds[kind] += 1
+        return _StepOut(edits, [text[e.start:e.end][:30] for e in edits[:5]], dict(kinds))
+
+    def _chrome(self, text: str) -> _StepOut:
+        edits: list[Edit] = []
+        for pos, line in _lines(text):
+            if len(line.strip()) <= _CHROME_MAX and any(p.search(line) for p in _CHROME_PATTERNS):
+                edits.append(Edit(pos, pos + len(line), "", "chrome"))
+        return _StepOut(edits, [text[e.start:e.end].strip()[:30] for e in edits[:5]])
+
+    def _repeats(self, text: str) -> _StepOut:
+        edits = [Edit(a, b, "", "repeats") for a, b in _repeated_blocks(text)]
+        lines = sum(text.count("\n", e.start, e.end) for e in edits)
+        return _StepOut(edits, [text[e.start:e.end].strip()[:30] + "…" for e in edits[:5]], {"lines": lines})
 
     def _punctuation(self, text: str) -> _StepOut:
         edits = []
@@ -1057,7 +1196,13 @@ class Cleaner:
                 continue  # 1,000  10:30
             edits.append(Edit(i, i + 1, _FW[c], "punctuation"))
         kinds = Counter(text[e.start] for e in edits)
-        return _StepOut(edits, [], dict(kinds))
+        # Full-width digits and Latin letters (１９９０年, ＧＤＰ) to ASCII, and the full-width
+        # point between digits (３．５) to ".", so that numbers read alike in every text.
+        for m in _FW_ALNUM_RE.finditer(text):
+            new = m.group().translate(_FW_ALNUM)
+            edits.append(Edit(m.start(), m.end(), new, "width"))
+            kinds["fullwidth_alnum"] += 1
+        return _StepOut(sorted(edits, key=lambda e: e.start), [], dict(kinds))
 
     def _whitespace(self, text: str) -> _StepOut:
         """Every whitespace run becomes one newline (if it holds a line break), one space (inside a
@@ -1103,18 +1248,14 @@ def _might_be_garbled(line: str) -> bool:
 
 
 def _convert_fixed_point(convert: Callable[[str], str], s: str) -> str:
-    """Convert until the text stops changing (OpenCC is not always idempotent), at most 3 rounds.
+    """Convert once. OpenCC's C library stops at NUL, so NUL-separated pieces are converted one by one.
 
-    OpenCC's C library stops at NUL, so NUL-separated pieces are converted one by one.
+    Not to a fixed point: a second tw2s pass over Simplified text turns 显著 into 显着. Idempotence
+    of the cleaner comes from the "auto" script detection instead (clean text is Simplified).
     """
     if "\x00" in s:
         return "\x00".join(_convert_fixed_point(convert, part) for part in s.split("\x00"))
-    for _ in range(3):
-        new = convert(s)
-        if new == s:
-            break
-        s = new
-    return s
+    return convert(s)
 
 
 def _diff_edits(old: str, new: str, offset: int) -> list[Edit]:
