@@ -979,11 +979,14 @@ _FW_ALNUM = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + 
               **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF0E: 0x2E}
 _FW_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+(?:．[０-９]+)*")
 _TRADITIONAL_MIN_SHARE = 0.02
+_SCRIPT_SAMPLE = 20_000
+_HAN_RE = re.compile(f"[{_HAN}]")
 
 
 def traditional_share(text: str) -> float:
     """Share of the Han characters of ``text`` that OpenCC t2s changes (0 for Simplified prose)."""
-    han = "".join(re.findall(f"[{_HAN}]", text))
+    # A document's script is uniform: judge on (at most) its first 20,000 Han characters.
+    han = "".join(m.group() for _, m in zip(range(_SCRIPT_SAMPLE), _HAN_RE.finditer(text)))
     if not han:
         return 0.0
     conv = _opencc("t2s").convert(han)
@@ -1083,8 +1086,9 @@ class Cleaner:
                 out = self._whitespace(text)
             positions = [omap.span(e.start, e.end) for e in sorted(out.edits, key=lambda e: (e.start, e.end))]
             positions = sorted(positions + out.extra_positions)
-            text, m = apply_edits(text, out.edits)
-            omap = omap.then(m)
+            if out.edits:
+                text, m = apply_edits(text, out.edits)
+                omap = omap.then(m)
             count = len(out.edits) if out.count is None else out.count
             report.steps.append(StepReport(name, count, positions, out.examples, out.kinds))
         report.placeholders = [(m.start(), m.end(), m.group()) for m in _PLACEHOLDER_RE.finditer(text)]
