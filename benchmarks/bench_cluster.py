@@ -15,7 +15,7 @@ Stages, in order, each on the previous stages' results:
     types        SectionTyper().fit + outlines (section level)
     kinds        document_kinds
 
-The stages run twice: once timed (wall clock), once under tracemalloc (peak of Python and numpy
+The stages run twice: once timed (wall clock and process CPU time, threads included), once under tracemalloc (peak of Python and numpy
 allocations during the stage, measured with ``tracemalloc.reset_peak``; tracemalloc slows the run,
 so its times are not reported). The last line gives the process's peak resident set size
 (``ru_maxrss``), which includes the interpreter, jieba's dictionary and scikit-learn.
@@ -26,6 +26,7 @@ sparse rows, near-identical search uses LSH buckets.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import sys
@@ -87,7 +88,12 @@ def _stages(args: argparse.Namespace) -> list[tuple[str, Callable[[dict], str]]]
             ("near", near), ("types", types), ("kinds", kinds)]
 
 
-def run(args: argparse.Namespace, memory: bool) -> list[tuple[str, float, str]]:
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def run(args: argparse.Namespace, memory: bool) -> list[tuple[str, float, float, str]]:
     state: dict[str, Any] = {}
     rows = []
     if memory:
@@ -96,11 +102,11 @@ def run(args: argparse.Namespace, memory: bool) -> list[tuple[str, float, str]]:
         if memory:
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         what = fn(state)
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, _cpu() - c0
         value = (tracemalloc.get_traced_memory()[1] - base) / 2**20 if memory else dt
-        rows.append((name, value, what))
+        rows.append((name, value, dc, what))
         print(f"  {'memory' if memory else 'time'} {name}: {value:.2f} {'MiB' if memory else 's'}", file=sys.stderr)
     if memory:
         tracemalloc.stop()
@@ -119,19 +125,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_cluster: {args.corpus} not found (the national reports live in ../shared/corpora)", file=sys.stderr)
         return 1
     timed = run(args, memory=False)
-    mem = {} if args.no_memory else {n: v for n, v, _ in run(args, memory=True)}
+    load_before = os.getloadavg()
+    mem = {} if args.no_memory else {n: v for n, v, _, _ in run(args, memory=True)}
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"corpus: {args.corpus}; method {args.method}, k {args.k}, analyzer {args.analyzer}")
-    print(f"machine: {platform.machine()}, {platform.processor() or '?'}; Python {platform.python_version()}; "
-          f"{__import__('os').cpu_count()} CPUs")
+    print(f"machine: {platform.machine()}; Python {platform.python_version()}; {os.cpu_count()} CPUs; "
+          f"load average after the timed pass {load_before[0]:.1f} (wall times grow with other load, CPU times less)")
     print()
-    print(f"| {'stage':<10} | {'time (s)':>8} | {'peak alloc (MiB)':>16} | result |")
-    print(f"|{'-' * 12}|{'-' * 10}:|{'-' * 18}:|--------|")
-    for name, secs, what in timed:
+    print(f"| {'stage':<10} | {'wall (s)':>8} | {'CPU (s)':>8} | {'peak alloc (MiB)':>16} | result |")
+    print(f"|{'-' * 12}|{'-' * 9}:|{'-' * 9}:|{'-' * 17}:|--------|")
+    for name, secs, cpu, what in timed:
         m = f"{mem[name]:.1f}" if name in mem else "-"
-        print(f"| {name:<10} | {secs:>8.2f} | {m:>16} | {what} |")
-    total = sum(s for n, s, _ in timed if n != "load")
-    print(f"| {'total':<10} | {total:>8.2f} | {'':>16} | all stages but load |")
+        print(f"| {name:<10} | {secs:>8.2f} | {cpu:>8.2f} | {m:>16} | {what} |")
+    total = sum(s for n, s, _, _ in timed if n != "load")
+    total_cpu = sum(c for n, _, c, _ in timed if n != "load")
+    print(f"| {'total':<10} | {total:>8.2f} | {total_cpu:>8.2f} | {'':>16} | all stages but load |")
     print()
     print(f"process peak RSS (both passes): {peak_rss:,.0f} MiB")
     return 0

@@ -7,7 +7,8 @@ one byte per token and the tokens are rebuilt by slicing the text the caller alr
 Filtering (punctuation, stopwords) is applied after reading, so one cached segmentation serves
 every stage whatever its stoplist.
 
-The key is the SHA-256 of: the cache format, the gkcorpus version, the segmentation parameters
+The key is the SHA-256 of: the cache format, the gkcorpus version (and the source of
+``tokenize.py``, so that a development change invalidates it too), the segmentation parameters
 (backend, backend version, HMM, the *contents* of the user dictionaries) and the text. Files are
 written atomically (temporary sibling, then ``os.replace``), so concurrent writers of the same
 key are harmless (both write the same bytes) and a killed run leaves no half-written entry; an
@@ -95,7 +96,7 @@ def _file_digest(path: str, mtime_ns: int, size: int) -> str:
     return h.hexdigest()
 
 
-def _dict_digest(path: str) -> str:
+def _path_digest(path: str) -> str:
     st = os.stat(path)
     return _file_digest(path, st.st_mtime_ns, st.st_size)
 
@@ -114,10 +115,13 @@ def _segmentation_params(tokenizer: Tokenizer) -> str:
     """What determines ``tokenizer.cut``: backend and its version, HMM, user dictionaries' contents."""
     from . import __version__
 
-    dicts = [_dict_digest(p) for p in tokenizer._dict_paths()]
+    from . import tokenize
+
+    dicts = [_path_digest(p) for p in tokenizer._dict_paths()]
     params = {
         "format": _FORMAT,
         "gkcorpus": __version__,
+        "tokenize_py": _path_digest(tokenize.__file__),  # a code change invalidates, even at one version
         "backend": tokenizer.backend,
         "backend_version": _backend_version(tokenizer.backend),
         "hmm": bool(tokenizer.hmm),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -207,6 +208,13 @@ class Clusterer(ClusterMixin, BaseEstimator):
     min_cluster_size : HDBSCAN's smallest cluster.
     n_init : k-means restarts.
     random_state : seed of every random choice (samples, k-means, SVD).
+
+    Attributes (after ``fit``)
+    --------------------------
+    labels_ : cluster of each row (-1: no feature, or HDBSCAN noise), ids by size.
+    n_clusters_, cluster_centers_ : number of clusters and their L2-normalised mean rows (dense k×d).
+    k_scores_ : silhouette of every k tried by "auto"; selection_ : how k was chosen, in words.
+    metrics_ : :class:`ClusterMetrics`; notes_ : what was done differently (sampling, dropped rows).
     """
 
     def __init__(
@@ -424,6 +432,20 @@ def _top(row: sp.csr_matrix, terms: np.ndarray, n: int) -> list[tuple[str, float
     return [(str(terms[c]), round(float(v), 6)) for c, v in order[:n] if v > 0]
 
 
+def _rank_headings(headings_by_centrality: list[str]) -> list[tuple[str, int]]:
+    """Distinct headings with counts, most frequent first, ties by centrality.
+
+    Headings that differ only in their numbers (``2009年工作回顾`` / ``2015年工作回顾``, digits of
+    any width) count as one, shown as their most central wording.
+    """
+    key = [re.sub(r"\d+", "0", unicodedata.normalize("NFKC", h)) for h in headings_by_centrality]
+    count = Counter(key)
+    shown: dict[str, tuple[str, int]] = {}
+    for rank, (h, k) in enumerate(zip(headings_by_centrality, key)):
+        shown.setdefault(k, (h, rank))
+    return [(h, count[k]) for k, (h, _) in sorted(shown.items(), key=lambda kv: (-count[kv[0]], kv[1][1]))]
+
+
 @dataclass
 class ClusterLabel:
     """A cluster: its id, size, distinctive terms (c-TF-IDF), most central members, a readable label."""
@@ -450,7 +472,8 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
     """Label every cluster by its c-TF-IDF terms (heading terms first when most members have headings).
 
     Exemplars are the members closest (cosine) to the cluster centroid; ``headings`` counts the
-    members' own headings (for section units), most frequent first, ties by centrality.
+    members' own headings (for section units), most frequent first, ties by centrality; headings
+    differing only in their numbers count as one.
     """
     labels = np.asarray(labels)
     k = int(labels.max() + 1) if (labels != NOISE).any() else 0
@@ -475,9 +498,7 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
         by_centrality = members[np.lexsort((members, -sims))]
         own = [table.heading.values[i] for i in by_centrality
                if table.heading.values[i] and table.level.values[i] == "section"]
-        rank = {h: r for r, h in reversed(list(enumerate(own)))}
-        # headings by frequency, ties by how central their most central member is
-        heads = sorted(Counter(own).items(), key=lambda t: (-t[1], rank[t[0]]))
+        heads = _rank_headings(own)
         # heading terms lead the label when most members have a heading of their own
         lead = [t for t, _ in hterms if len(t) > 1][:2] if 2 * len(own) >= len(members) else []
         words = lead + [t for t, _ in terms]

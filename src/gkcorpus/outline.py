@@ -107,9 +107,10 @@ def outline_segments(doc: "Document", depth: int = 1, split_tail: bool = True,
                      fallback_max_chars: int = 2000) -> list[tuple[Unit, str]]:
     """The document's outline segments in order, each with its role.
 
-    Roles: ``"preamble"`` (before the first heading), ``"section"`` (a section down to ``depth``;
-    unit id ``{doc}#s{id}``), ``"tail"`` (the detached last paragraph) and ``"paragraph"`` (fallback
-    for a document without headings). Segments never overlap.
+    Roles: ``"preamble"`` (before the first heading), ``"section"`` (a section down to ``depth``),
+    ``"tail"`` (the detached last paragraph) and ``"paragraph"`` (fallback for a document without
+    headings). Unit ids are the corpus's (``Corpus.units``); a parent section's segment keeps its id
+    but only its text before its first child. Segments never overlap.
     """
     st = doc.structure
     secs = [s for s in st.flat_sections() if _depth(s.id) <= depth]
@@ -122,6 +123,7 @@ def outline_segments(doc: "Document", depth: int = 1, split_tail: bool = True,
         hs = [by_id[".".join(parts[: i + 1])].heading for i in range(len(parts))]
         return tuple(h.text for h in hs if h is not None)
 
+    uid = {u.section: u.unit_id for u in doc.units("section")}  # the corpus's own section ids
     out: list[tuple[Unit, str]] = []
     for i, s in enumerate(secs):
         # pre-order: the next segment start is a child (inside this section) or lies beyond it
@@ -129,10 +131,10 @@ def outline_segments(doc: "Document", depth: int = 1, split_tail: bool = True,
         if not doc.text[s.start:end].strip():
             continue
         if s.heading is None:
-            out.append((_unit(doc, f"{doc.id}#s", "section", len(out), s.start, end, "", "", ()), ROLE_OPENING))
+            out.append((_unit(doc, uid[s.id], "section", len(out), s.start, end, "", "", ()), ROLE_OPENING))
         else:
             p = path(s.id)
-            out.append((_unit(doc, f"{doc.id}#s{s.id}", "section", len(out), s.start, end, s.id, p[-1], p), ROLE_SECTION))
+            out.append((_unit(doc, uid[s.id], "section", len(out), s.start, end, s.id, p[-1], p), ROLE_SECTION))
     if split_tail and out:
         out = _split_tail(doc, out)
     return out
@@ -202,7 +204,7 @@ class DocOutline:
 
     def names(self, types: Sequence[SectionType]) -> list[str]:
         by = {t.type_id: t for t in types}
-        return [by[t].display if t in by else f"T{t}" for t in self.types]
+        return [by[t].display if t in by else ("(unassigned)" if t < 0 else f"T{t}") for t in self.types]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -238,6 +240,14 @@ class SectionTyper(BaseEstimator):
     analyzer, tokenizer : body features, as in :class:`~gkcorpus.vectorize.UnitVectorizer`.
     fallback_max_chars : in documents without headings, paragraphs longer than this are cut.
     random_state : seed.
+
+    Attributes (after ``fit``)
+    --------------------------
+    types_ : list of :class:`SectionType`, numbered by mean relative position.
+    segments_ : DataFrame, one row per segment: unit table + ``role``, ``position``, ``type``, ``type_name``.
+    counts_, matrix_ : term counts and the clustered vectors (body | heading | position) of the segments.
+    centers_ : the types' centroids (rows of ``matrix_`` space); ``predict``/``transform`` use them.
+    vectorizer_, clusterer_, metrics_ : the fitted UnitVectorizer, Clusterer and its ClusterMetrics.
     """
 
     def __init__(
@@ -299,6 +309,8 @@ class SectionTyper(BaseEstimator):
         full = self.vectorizer_.vectorize(units, fit=True)
         X_all = self._with_position(full.matrix, units)
         self.counts_ = full.counts
+        self.matrix_ = X_all
+        self.titles_ = {d.id: d.title for d in corpus}
         vec = replace(full, matrix=X_all[fit_rows], counts=full.counts[fit_rows],
                       units=full.units.iloc[fit_rows].reset_index(drop=True),
                       heading_counts=None if full.heading_counts is None else full.heading_counts[fit_rows])
@@ -311,7 +323,6 @@ class SectionTyper(BaseEstimator):
         mean_pos = [float(np.mean(pos[raw == c])) if (raw == c).any() else 1.0 for c in range(k)]
         order = sorted(range(k), key=lambda c: (round(mean_pos[c], 6), c))
         remap = {old: new for new, old in enumerate(order)}
-        self._remap = np.array([remap[c] for c in range(k)], dtype=int)
         self.centers_ = self.clusterer_.cluster_centers_[order]
         fit_types = np.array([remap[c] if c >= 0 else -1 for c in raw], dtype=int)
         labels = label_clusters(vec, fit_types, self.centers_)
@@ -388,7 +399,7 @@ class SectionTyper(BaseEstimator):
         """Every document's outline (of the fitted corpus, or of ``corpus`` typed by :meth:`transform`)."""
         check_is_fitted(self, "types_")
         df = self.segments_ if corpus is None else self.transform(corpus)
-        titles = {d.id: d.title for d in corpus} if corpus is not None else getattr(self, "_titles", {})
+        titles = {d.id: d.title for d in corpus} if corpus is not None else self.titles_
         out = []
         for doc_id, g in df.groupby("doc_id", sort=False):
             segs = [{"unit_id": r.unit_id, "role": r.role, "heading": r.heading if r.role == ROLE_SECTION else "",
@@ -400,9 +411,8 @@ class SectionTyper(BaseEstimator):
         return out
 
     def fit_outlines(self, corpus: "Corpus") -> list[DocOutline]:
-        self.fit(corpus)
-        self._titles = {d.id: d.title for d in corpus}
-        return self.outlines()
+        """Fit, then return every document's outline."""
+        return self.fit(corpus).outlines()
 
     def type_by_id(self, type_id: int) -> SectionType:
         return next(t for t in self.types_ if t.type_id == type_id)
@@ -501,7 +511,7 @@ def common_outline(outlines: Sequence[DocOutline], types: Sequence[SectionType] 
     consensus = [
         {"type": int(t), "name": nm(t), "support": len(ps), "share": round(len(ps) / n, 3),
          "median_position": round(float(np.median(ps)), 3)}
-        for t, ps in positions.items() if len(ps) >= need
+        for t, ps in positions.items() if len(ps) >= need and t >= 0
     ]
     consensus.sort(key=lambda r: (r["median_position"], -r["support"], r["type"]))
     # the most travelled path through the transition graph
@@ -775,12 +785,8 @@ class ClusteringRun:
         from .plots import plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
 
         if self.result is None:
-            vec = self.typer.vectorizer_
-            seg = self.typer.segments_
-            units = [Unit(r.unit_id, r.doc_id, r.level, int(r.index), r.text, int(r.start), int(r.end),
-                          int(r.raw_start), int(r.raw_end), r.section, r.heading) for r in seg.itertuples()]
-            X = self.typer._with_position(vec.transform(units), units)
-            labels = seg.type.to_numpy()
+            X = self.typer.matrix_
+            labels = self.typer.segments_.type.to_numpy()
             names = {t.type_id: t.name for t in self.typer.types_}
             sizes = [(f"T{t.type_id} {t.name}", t.size) for t in self.typer.types_]
             what = "section types"
@@ -794,7 +800,7 @@ class ClusteringRun:
             unit_name = f"{self.level} units"
         return [
             plot_cluster_map(X, labels, names, d / "cluster_map.png",
-                             title=f"{len(labels)} {unit_name}, {len(sizes)} {what} (TruncatedSVD of TF-IDF)"),
+                             title=f"{len(labels)} {unit_name}, {len(sizes)} {what} (TF-IDF)"),
             plot_cluster_sizes(sizes, d / "cluster_sizes.png", title=f"Sizes of the {what}"),
             plot_outline_heatmap(self.outlines, self.typer.types_, d / "outline_heatmap.png",
                                  title="Documents × section types"),

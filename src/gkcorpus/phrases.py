@@ -267,29 +267,55 @@ def _refines(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
     return new[0].endswith(old[0]) and new[-1].startswith(old[-1])
 
 
-def _passage_spans(passages: Sequence[Passage], doc_ids: Sequence[str]) -> dict[int, list[tuple[int, int, str]]]:
-    """Per document index: (start, end, passage id) of shared passages, sorted."""
+def _adds_inner(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
+    """True when ``new`` is ``old`` with anchors added inside its slots (营造…良好…氛围 of 营造…氛围)."""
+    if len(new) <= len(old) or new[0] != old[0] or new[-1] != old[-1]:
+        return False
+    it = iter(new)
+    return all(any(x == y for y in it) for x in old)
+
+
+def _passage_spans(passages: Sequence[Passage], doc_ids: Sequence[str]) -> dict[int, "_Spans"]:
+    """Per document index: the spans of the shared passages."""
     pos = {d: i for i, d in enumerate(doc_ids)}
     out: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for p in passages:
         for o in p.occurrences:
             if o.doc_id in pos:
                 out[pos[o.doc_id]].append((o.start, o.end, p.id))
-    for v in out.values():
-        v.sort()
-    return dict(out)
+    return {d: _Spans.of(v) for d, v in out.items()}
 
 
-def _containing_passage(spans: Sequence[tuple[int, int, str]], start: int, end: int) -> str | None:
-    """Id of a passage span containing ``[start, end)`` (the nearest starting before it), or None."""
+def _containing_passages(spans: "_Spans", start: int, end: int) -> set[str]:
+    """Ids of the passage spans that contain ``[start, end)``."""
     import bisect
 
-    k = bisect.bisect_right(spans, (start, float("inf"), "")) - 1
-    for j in range(k, max(k - 32, -1), -1):  # passages nest rarely: look back a little
-        s, e, pid = spans[j]
-        if e >= end:
-            return pid
-    return None
+    out = set()
+    k = bisect.bisect_right(spans.starts, start) - 1
+    while k >= 0 and spans.reach[k] >= end:  # reach: the furthest end of any span up to k
+        if spans.ends[k] >= end:
+            out.add(spans.ids[k])
+        k -= 1
+    return out
+
+
+@dataclass
+class _Spans:
+    """Sorted passage spans of one document, with the running maximum of their ends."""
+
+    starts: list[int]
+    ends: list[int]
+    ids: list[str]
+    reach: list[int]
+
+    @classmethod
+    def of(cls, spans: Sequence[tuple[int, int, str]]) -> "_Spans":
+        spans = sorted(spans)
+        reach, m = [], -1
+        for _, e, _ in spans:
+            m = max(m, e)
+            reach.append(m)
+        return cls([s for s, _, _ in spans], [e for _, e, _ in spans], [p for _, _, p in spans], reach)
 
 
 def _entropy(values: np.ndarray | Sequence[Any]) -> float:
@@ -536,25 +562,42 @@ class PhraseMiner:
         return _entropy(left), _entropy(right)
 
     def _sources(self, occ: Sequence[tuple[int, int, int]]) -> int:
-        """Independent sources: documents, except that documents holding the phrase only inside one
-        shared passage count once together."""
-        keys: set[Any] = set()
+        """Independent sources: documents, except that documents holding the phrase only inside
+        passages they share with each other count once together."""
         by_doc: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for d, s, e in occ:
             by_doc[d].append((s, e))
+        independent = 0
+        owner: dict[str, int] = {}  # passage id -> representative document
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
         for d, spans in by_doc.items():
-            pids = []
+            pids: set[str] = set()
             for s, e in spans:
-                pid = _containing_passage(self._passage_spans.get(d, ()), s, e)
-                if pid is None:
-                    pids = None
+                spans_d = self._passage_spans.get(d)
+                inside = _containing_passages(spans_d, s, e) if spans_d is not None else set()
+                if not inside:
+                    pids = set()
                     break
-                pids.append(pid)
-            if pids is None:
-                keys.add(("doc", d))
-            else:
-                keys.update(pids)
-        return len(keys)
+                pids |= inside
+            if not pids:
+                independent += 1
+                continue
+            parent[d] = d
+            for pid in sorted(pids):
+                if pid in owner:
+                    a, b = find(d), find(owner[pid])
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+                else:
+                    owner[pid] = d
+        return independent + len({find(d) for d in parent})
 
     def _zone_stats(self, occ: Sequence[tuple[int, int, int]]) -> tuple[dict[str, int], dict[str, float], int]:
         """Per zone: documents with an occurrence inside it, and its lift (share of occurrences inside
@@ -978,7 +1021,9 @@ class PhraseMiner:
                     k += 1
                 overlap += hit
             # a pattern with an outer anchor passed its own test; others must say something new
-            refines = parent is not None or any(
+            inner = any(_adds_inner(ph.parts, accepted[q].parts) for q in near)
+            same_start = any(accepted[q].parts[0] == ph.parts[0] for q in near)
+            refines = (parent is not None and not inner and not same_start) or any(
                 _refines(ph.parts, accepted[q].parts) or _refines(accepted[q].parts, ph.parts) for q in near)
             if overlap >= 0.8 * len(ph.spans) and not refines:
                 continue

@@ -104,11 +104,35 @@ def _short(text: str, n: int = 22) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _centroid_axes(matrix: Any, labels: np.ndarray) -> np.ndarray | None:
+    """The two principal axes (d×2) of the size-weighted cluster centroids (None with fewer than three clusters)."""
+    ids = sorted(set(labels.tolist()) - {-1})
+    if len(ids) < 3:
+        return None
+    import scipy.sparse as sp
+
+    rows = np.flatnonzero(labels != -1)
+    pos = np.searchsorted(ids, labels[rows])
+    ind = sp.csr_matrix((np.ones(len(rows)), (pos, rows)), shape=(len(ids), matrix.shape[0]))
+    C = ind @ matrix
+    size = np.bincount(pos).astype(float)
+    C = C.toarray() if hasattr(C, "toarray") else np.asarray(C)
+    # centroid directions (unit length: a cluster of one repeated sentence has a long mean vector,
+    # a broad topic a short one), centred and weighted by sqrt(size), so big clusters set the axes
+    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    mean = (size[:, None] * C).sum(axis=0) / size.sum()
+    _, _, vt = np.linalg.svd((C - mean) * np.sqrt(size)[:, None], full_matrices=False)
+    return vt[:2].T
+
+
 def plot_cluster_map(matrix: Any, labels: Sequence[int], names: dict[int, str], path: str | Path,
                      title: str = "", random_state: int = 0, max_points: int = 50_000) -> Path:
-    """Units on the first two TruncatedSVD axes of their TF-IDF rows, coloured by cluster.
+    """Units in 2-D, coloured by cluster.
 
-    Above ``max_points`` units a seeded sample is drawn (the projection uses all rows).
+    The plane is spanned by the two principal axes of the size-weighted cluster centroids (what
+    separates the clusters, as in linear discriminant analysis), or by TruncatedSVD with fewer than three clusters; the view is clipped to the
+    0.5–99.5 percentiles so that a few outlying units do not squash the rest. Above ``max_points``
+    units a seeded sample is drawn.
     """
     import matplotlib
     from matplotlib.figure import Figure
@@ -116,12 +140,18 @@ def plot_cluster_map(matrix: Any, labels: Sequence[int], names: dict[int, str], 
 
     labels = np.asarray(labels)
     n = matrix.shape[0]
-    if matrix.shape[1] >= 3 and n >= 3:
+    axes = _centroid_axes(matrix, labels)
+    if axes is not None:
+        xy = np.asarray(matrix @ axes)
+        axis_names = ("centroid axis 1", "centroid axis 2")
+    elif matrix.shape[1] >= 3 and n >= 3:
         xy = TruncatedSVD(n_components=2, random_state=random_state).fit_transform(matrix)
+        axis_names = ("SVD 1", "SVD 2")
     else:
         xy = np.zeros((n, 2))
         xy[:, : min(2, matrix.shape[1])] = (matrix[:, :2].toarray() if hasattr(matrix, "toarray")
                                             else np.asarray(matrix)[:, :2])
+        axis_names = ("feature 1", "feature 2")
     show = np.arange(n)
     if n > max_points:
         show = np.sort(np.random.RandomState(random_state).choice(n, max_points, replace=False))
@@ -142,9 +172,14 @@ def plot_cluster_map(matrix: Any, labels: Sequence[int], names: dict[int, str], 
             cx, cy = xy[members].mean(axis=0)
             ax.annotate(str(c), (cx, cy), fontsize=10, ha="center", va="center",
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": col, "alpha": 0.85})
-        ax.set_xlabel("SVD 1")
-        ax.set_ylabel("SVD 2")
-        ax.set_title(title or f"{n} units in {len(ids)} clusters (TF-IDF, TruncatedSVD)")
+        if n >= 20:
+            lo, hi = np.percentile(xy, [0.5, 99.5], axis=0)
+            pad = (hi - lo) * 0.05 + 1e-9
+            ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+            ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        ax.set_xlabel(axis_names[0])
+        ax.set_ylabel(axis_names[1])
+        ax.set_title(title or f"{n} units in {len(ids)} clusters (TF-IDF)")
         if ids:
             ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, markerscale=1.5, frameon=False)
         return _save(fig, path)
@@ -192,8 +227,7 @@ def plot_outline_heatmap(outlines: Sequence["DocOutline"], types: Sequence["Sect
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(max(6, 0.75 * len(cols) + 3), max(3, 0.32 * len(outlines) + 2)))
         ax = fig.add_subplot()
-        cmap = colormaps["viridis"].copy()
-        cmap.set_bad("white")
+        cmap = colormaps["viridis"].with_extremes(bad="white")
         im = ax.imshow(np.ma.masked_invalid(rel), cmap=cmap, vmin=0, vmax=1, aspect="auto")
         for i in range(grid.shape[0]):
             for j in range(grid.shape[1]):

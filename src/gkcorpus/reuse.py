@@ -247,6 +247,7 @@ class TextIndex(SuffixArray):
             next_sep += 1
             starts.append(starts[-1] + len(codes) + 1)
         self.doc_starts = np.array(starts, dtype=np.int64)
+        self._str: str | None = None
         super().__init__(np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32))
 
     def doc_of(self, positions: np.ndarray | int) -> np.ndarray:
@@ -261,32 +262,22 @@ class TextIndex(SuffixArray):
         """Sorted global positions of every occurrence of ``text`` (binary search in the suffix array)."""
         if not text or "\n" in text or not len(self.sa):
             return np.zeros(0, dtype=np.int64)
-        pat = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        m = len(pat)
-        codes, sa = self.codes, self.sa
-        n = len(sa)
-
-        def cmp(pos: int) -> int:
-            seg = codes[pos : pos + m]
-            k = min(len(seg), m)
-            diff = np.flatnonzero(seg[:k] != pat[:k])
-            if len(diff):
-                j = int(diff[0])
-                return -1 if seg[j] < pat[j] else 1
-            return -1 if len(seg) < m else 0
-
-        lo, hi = 0, n
+        if self._str is None:
+            # the texts as one string, separators as the highest code point (they sort above every character)
+            self._str = "\U0010ffff".join(t.replace("\n", "\U0010ffff") for t in self.texts) + "\U0010ffff"
+        full, sa, m = self._str, self.sa, len(text)
+        lo, hi = 0, len(sa)
         while lo < hi:
             mid = (lo + hi) // 2
-            if cmp(int(sa[mid])) < 0:
+            if full[sa[mid] : sa[mid] + m] < text:
                 lo = mid + 1
             else:
                 hi = mid
         first = lo
-        hi = n
+        hi = len(sa)
         while lo < hi:
             mid = (lo + hi) // 2
-            if cmp(int(sa[mid])) <= 0:
+            if full[sa[mid] : sa[mid] + m] <= text:
                 lo = mid + 1
             else:
                 hi = mid

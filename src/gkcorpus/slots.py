@@ -38,6 +38,8 @@ __all__ = [
     "find_entities",
     "parse_number",
     "base_type",
+    "common_affix",
+    "ENTITY_KINDS",
     "NUM_AFFIX_CHARS",
 ]
 
@@ -57,7 +59,7 @@ _NUM_BODY = rf"(?:近|约|共|共计|计|逾|达)?(?:{_AR}|{_CN})(?:[万亿千�
 NUM_RE = re.compile(_NUM_BODY)
 PERCENT_RE = re.compile(rf"(?:近|约|达)?{_AR}[%％]|百分之[{_CN_NUM}\d.]+|{_AR}个百分点")
 
-_YEAR = rf"(?:(?:19|20)\d{{2}}|(?:19|20)[xX]{{2}}|[xX]{{4}}|[〇零一二三四五六七八九]{{4}})年"
+_YEAR = r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[xX]{4}|[〇零一二三四五六七八九]{4})年"
 _REL = r"(?:今年|去年|本年|明年|当年|上年|同年|当月|本月|今年以来)"
 _MON = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -97,7 +99,7 @@ _CLASSIFIERS: tuple[tuple[str, re.Pattern], ...] = (
 # Free-text slots named by their context: (what the text before ends with, what the text after starts with, name).
 _CONTEXT_NAMES: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
     (re.compile(r"(?:现将|现就|特将|将|就)$"), re.compile(r"^(?:工作)?(?:总结|汇报|报告)"), "TOPIC"),
-    (re.compile(r""), re.compile(r"^(?:总结如下|汇报如下|报告如下)"), "TOPIC"),
+    (re.compile(r""), re.compile(r"^(?:工作)?(?:总结|汇报|报告)如下"), "TOPIC"),
 )
 
 # Regex fragments a matcher uses for each type (closed types only; open ones match lazily).
@@ -179,16 +181,28 @@ def slot_pattern(kind: str, allow_empty: bool = False, clause: bool = False) -> 
     return f"({body}{'*' if allow_empty else '+'}?)"
 
 
-def find_entities(text: str) -> list[tuple[int, int, str]]:
-    """Typed spans in running text (numbers, percents, dates, placeholders, titles, quotes).
+# In running text only numbers with a digit or a numeral followed by a qualifier/unit count
+# (一 in 统一 or 一站式 is not a number).
+_NUM_IN_TEXT = re.compile(
+    rf"(?:近|约|共|逾)?{_AR}(?:[万亿千百])?(?:余|多|来)?(?:{_UNITS})?"
+    rf"|(?:近|约|共|逾)?[{_CN_NUM}]+(?:余|多)(?:{_UNITS})?"
+)
+
+ENTITY_KINDS = ("DOC_TITLE", "QUOTE", "PERCENT", "DATE", "PLACEHOLDER", "NUM")
+
+
+def find_entities(text: str, kinds: Sequence[str] = ENTITY_KINDS) -> list[tuple[int, int, str]]:
+    """Typed spans in running text (titles, quotes, percents, dates, placeholders, numbers).
 
     Used to widen a slot that cuts through a value (``5月{NUM}日`` becomes ``{DATE}``). Spans are
-    ``(start, end, type)``, sorted, non-overlapping; the earlier and longer span wins.
+    ``(start, end, type)``, sorted, non-overlapping; the earlier and longer span wins. ``kinds``
+    restricts the search (values only, so that a title does not hide the date inside it).
     """
     found: list[tuple[int, int, str]] = []
-    for kind, rx in (("DOC_TITLE", DOC_TITLE_RE), ("QUOTE", QUOTE_RE), ("PERCENT", PERCENT_RE), ("DATE", DATE_RE),
-                     ("PLACEHOLDER", PLACEHOLDER_RE), ("NUM", _NUM_IN_TEXT)):
-        for m in rx.finditer(text):
+    table = {"DOC_TITLE": DOC_TITLE_RE, "QUOTE": QUOTE_RE, "PERCENT": PERCENT_RE, "DATE": DATE_RE,
+             "PLACEHOLDER": PLACEHOLDER_RE, "NUM": _NUM_IN_TEXT}
+    for kind in kinds:
+        for m in table[kind].finditer(text):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), kind))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
@@ -200,13 +214,6 @@ def find_entities(text: str) -> list[tuple[int, int, str]]:
             end = e
     return out
 
-
-# In running text only numbers with a digit or a numeral followed by a qualifier/unit count
-# (一 in 统一 or 一站式 is not a number).
-_NUM_IN_TEXT = re.compile(
-    rf"(?:近|约|共|逾)?{_AR}(?:[万亿千百])?(?:余|多|来)?(?:{_UNITS})?"
-    rf"|(?:近|约|共|逾)?[{_CN_NUM}]+(?:余|多)(?:{_UNITS})?"
-)
 
 _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}

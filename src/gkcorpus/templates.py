@@ -8,19 +8,27 @@ Mining (:class:`TemplateMiner`)
     1. Per document (pure, parallelisable): sentences from the document structure, each reduced to
        its *core* (heading marker and final punctuation removed) — :func:`document_units`.
     2. Candidate pairs, never all pairs: sentences of different documents that share a clause
-       opening or a clause ending (sorted-neighbourhood over the clause starts and the reversed
-       clause ends) or several rare character n-grams (an inverted index over n-grams that occur
-       in few documents) — :func:`candidate_pairs`.
-    3. Each candidate pair is aligned (``difflib`` over characters with digits masked, or over
-       jieba tokens with ``align="token"``): common runs are fixed text, gaps are slots, so a slot
-       may span different numbers of words in each sentence, unlike Drain. Free clauses before or
-       after the shared frame (cut at ，；：) are context, not part of the template.
-    4. Pairs are merged greedily, best first, into groups whose template is re-aligned at each
-       merge; a merge is refused when it would leave too little fixed text (coverage) or lose most
-       of the group's frame.
-    5. Each group's slots are widened to whole values (``5月{NUM}日`` -> ``{DATE}``), to word
-       boundaries, and narrowed to leave units outside (``{NUM}余人``); then typed and named
-       (:mod:`gkcorpus.slots`).
+       opening or a clause ending (sorted neighbourhood over clause starts and reversed clause
+       ends), rare character n-grams of a first or last clause (an inverted index), or, for short
+       sentences such as headings, two character bigrams; each sentence keeps its few best
+       partners — :func:`candidate_pairs`.
+    3. Each candidate pair is aligned (a longest common subsequence over characters with digits
+       masked — jieba cuts 我镇 / 我|镇 and 工作总结 / 总结 differently from one sentence to the next,
+       which breaks token alignment — or over jieba tokens with ``align="token"``): common runs
+       are fixed text, gaps are slots, so a slot may span different numbers of words in each
+       sentence, unlike Drain. Free clauses before or after the shared frame (cut at ，；：) are
+       context, not part of the template; stray matches far out in free text are dropped.
+    4. A frame must keep enough fixed text, explain (fixed text, typed values, a role-named slot)
+       half of every sentence span it covers, and, when cut out of longer sentences, have a slot
+       filled everywhere and reach a sentence edge somewhere: a shared phrase inside sentences is a
+       formula (the phrase miners' business), not a template.
+    5. Pairs are merged greedily, most fixed text first, into groups whose template is re-aligned
+       at each merge; a merge is refused when the frame fails step 4 or would lose most of the
+       group's fixed text.
+    6. Each group's slots are widened to whole values (``5月{NUM}日`` -> ``{DATE}``) and to word
+       boundaries, and narrowed to leave qualifiers and units outside (``{NUM}余人``); then typed
+       and named (:mod:`gkcorpus.slots`). Unassigned sentences that fit a template by the same
+       rules join it.
 
 Matching (:class:`TemplateLibrary`) compiles every template to a regex (fixed text literal, slots
 typed or lazy) and extracts a table of slot values from any text or corpus. A library is saved as
@@ -34,13 +42,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from functools import lru_cache
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from sklearn.base import BaseEstimator
 
 from .slots import (
     NUM_AFFIX_CHARS,
@@ -58,7 +69,7 @@ from .slots import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Document
+    from .corpus import Corpus
 
 __all__ = [
     "SentenceUnit",
@@ -95,6 +106,7 @@ _SLOT_IN_TEXT = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 EXTRACT_COLUMNS = [
     "doc_id", "unit_id", "template_id", "template", "slot", "type", "value", "number",
+    "value_start", "value_end", "value_raw_start", "value_raw_end",
     "start", "end", "raw_start", "raw_end", "sentence",
 ]
 INSTANCE_COLUMNS = [
@@ -223,14 +235,6 @@ def _norm(text: str) -> str:
     return _DIGIT.sub("0", text)
 
 
-def _clause_starts(core: str) -> list[int]:
-    return [0] + [i + 1 for i, ch in enumerate(core) if ch in _CLAUSE_SET and i + 1 < len(core)]
-
-
-def _clause_ends(core: str) -> list[int]:
-    return [i for i, ch in enumerate(core) if ch in _CLAUSE_SET and i > 0] + [len(core)]
-
-
 def _common_prefix_len(a: str, b: str) -> int:
     n = min(len(a), len(b))
     i = 0
@@ -244,10 +248,10 @@ def candidate_pairs(
     min_anchor: int = 4,
     window: int = 4,
     ngram: int = 6,
-    min_shared: int = 4,
+    min_shared: int = 6,
     max_df: int = 50,
     max_posting: int = 64,
-    max_candidates: int = 10,
+    max_candidates: int = 4,
     key_chars: int = 24,
     short_len: int = 12,
 ) -> list[tuple[int, int, int]]:
@@ -259,8 +263,9 @@ def candidate_pairs(
       each entry is compared with the next ``window`` entries; a common opening of ``min_anchor``
       characters makes a pair (evidence: its length);
     * clause endings: the same over reversed clause ends (``…总结如下`` meets ``…总结如下``);
-    * rare n-grams: character ``ngram``-grams occurring in 2..``max_df`` documents and at most
-      ``max_posting`` units; ``min_shared`` shared grams make a pair (evidence: their count + n - 1);
+    * rare n-grams: character ``ngram``-grams of each sentence's first and last clause (indexed when
+      in at most ``max_df`` documents and ``max_posting`` units), looked up from all n-grams of
+      every sentence; ``min_shared`` shared grams make a pair (evidence: their count + n - 1);
     * short sentences (at most ``short_len`` characters: headings) sharing two character bigrams.
 
     Each unit keeps its ``max_candidates`` best pairs. Digits are masked throughout.
@@ -276,46 +281,54 @@ def candidate_pairs(
         if ev > best.get(key, 0):
             best[key] = ev
 
+    marks = [[m.start() for m in _FIRST_CLAUSE.finditer(t)] for t in norms]
     for reverse in (False, True):
-        entries: list[tuple[str, int]] = []
-        for i, t in enumerate(norms):
-            if reverse:
-                for e in _clause_ends(t):
-                    entries.append((t[max(0, e - key_chars):e][::-1], i))
-            else:
-                for s in _clause_starts(t):
-                    entries.append((t[s:s + key_chars], i))
+        if reverse:
+            entries = [(t[max(0, e - key_chars):e][::-1], i) for i, t in enumerate(norms)
+                       for e in [m for m in marks[i] if m > 0] + [len(t)]]
+        else:
+            entries = [(t[s:s + key_chars], i) for i, t in enumerate(norms)
+                       for s in [0] + [m + 1 for m in marks[i] if m + 1 < len(t)]]
         entries.sort()
         n = len(entries)
-        for a in range(n):
+        for a in range(n - 1):
             ka, ia = entries[a]
+            head = ka[:min_anchor]
+            if len(head) < min_anchor:
+                continue
             for b in range(a + 1, min(n, a + 1 + window)):
                 kb, ib = entries[b]
-                ln = _common_prefix_len(ka, kb)
-                if ln < min_anchor:
+                if kb[:min_anchor] != head:
                     break  # sorted: later entries share even less
                 if ia != ib:
-                    add(ia, ib, ln)
+                    add(ia, ib, _common_prefix_len(ka, kb))
 
+    # n-grams of each sentence's first and last clause, looked up from every n-gram of every
+    # sentence: a frame reaches a sentence edge in at least one of its sentences
     postings: dict[str, list[int]] = {}
     for i, t in enumerate(norms):
-        for g in {t[k:k + ngram] for k in range(len(t) - ngram + 1)}:
+        head = marks[i][0] if marks[i] else len(t)
+        tail = marks[i][-1] + 1 if marks[i] else 0
+        edge = {t[k:k + ngram] for k in range(head - ngram + 1)}
+        edge.update(t[k:k + ngram] for k in range(tail, len(t) - ngram + 1))
+        for g in edge:
             post = postings.get(g)
             if post is None:
                 postings[g] = [i]
             else:
                 post.append(i)
+    for g in [g for g, post in postings.items()
+              if len(post) > max_posting or (len(post) > max_df and len({docs[i] for i in post}) > max_df)]:
+        del postings[g]
     shared: Counter = Counter()
-    for post in postings.values():
-        if len(post) < 2 or len(post) > max_posting:
-            continue
-        if max_df < len(post) and len({docs[i] for i in post}) > max_df:
-            continue
-        for x in range(len(post) - 1):
-            i = post[x]
-            for j in post[x + 1:]:
-                if docs[i] != docs[j]:
-                    shared[(i, j)] += 1
+    for j, t in enumerate(norms):
+        dj = docs[j]
+        for g in {t[k:k + ngram] for k in range(len(t) - ngram + 1)}:
+            post = postings.get(g)
+            if post is not None:
+                for i in post:
+                    if docs[i] != dj:
+                        shared[(i, j) if i < j else (j, i)] += 1
     for (i, j), c in shared.items():
         if c >= min_shared:
             add(i, j, c + ngram - 1)
@@ -352,6 +365,16 @@ def candidate_pairs(
 # =========================================================================== alignment
 
 
+class _Identity:
+    """Offsets of a character-mode encoding: position i is character i."""
+
+    def __getitem__(self, i: int) -> int:
+        return i
+
+
+_IDENTITY: Any = _Identity()
+
+
 class _Encoder:
     """Turns texts into alignment strings: characters (digits masked) or jieba tokens (one code each)."""
 
@@ -365,7 +388,7 @@ class _Encoder:
     def encode(self, text: str) -> tuple[str, list[int]]:
         """``(alignment string, char offset of each position + end)``."""
         if self.mode == "char":
-            return _norm(text), list(range(len(text) + 1))
+            return _norm(text), _IDENTITY
         toks = self.tokenize(text) if text else []
         out, offs, pos = [], [], 0
         for t in toks:
@@ -397,7 +420,7 @@ class _Encoder:
                 text += sentinel
             s, o = self.encode(p)
             parts.append(s)
-            offs.extend(len(text) + x for x in o[:-1])
+            offs.extend(len(text) + o[x] for x in range(len(s)))
             text += p
         if open_end:
             parts.append(sentinel)
@@ -417,6 +440,10 @@ def _matching_runs(a_code: str, b_code: str, aligner: str) -> list[tuple[int, in
         try:
             from rapidfuzz.distance import LCSseq
         except ImportError:  # pragma: no cover - rapidfuzz is a dependency
+            import warnings
+
+            warnings.warn("rapidfuzz is not installed: aligning with difflib (slower, slightly different templates)",
+                          RuntimeWarning, stacklevel=3)
             aligner = "difflib"
         else:
             return [(o.src_start, o.dest_start, o.src_end - o.src_start)
@@ -550,7 +577,7 @@ class _Rules:
     """What a frame must satisfy (see :class:`TemplateMiner` for the meaning of each)."""
 
     min_fixed: int = 4
-    min_fixed_context: int = 6
+    min_fixed_context: int = 7
     min_fixed_embedded: int = 10
     min_coverage: float = 0.5
 
@@ -565,8 +592,9 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
     context. The frame must keep ``min_fixed`` fixed characters (``min_fixed_context`` when some
     member has context, ``min_fixed_embedded`` when some member has context on both sides); in
     every member the fixed text plus typed or role-named slot values must cover ``min_coverage`` of
-    the frame's span. A frame with context needs a slot filled in every member (else it is a shared
-    phrase, a formula, not a template).
+    the frame's span. A frame with context needs a slot filled in every member, and must reach the
+    start or the end of at least one sentence (else it is a shared phrase, a formula, not a
+    template: the phrase and boilerplate miners deal with those).
     """
     pieces = list(pieces)
     if not pieces:
@@ -584,7 +612,7 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
     n = len(cores)
     lead, trail = [""] * n, [""] * n
     if len(pieces) > 1 and pieces[0] == "":
-        if pieces[1][:1] in _CLAUSE_SET:  # "{A}，现将…": A is context, the mark too
+        if pieces[1][:1] in _CLAUSE_SET and not all(_typed(v[0]) for v in values):  # "{A}，现将…": A is context
             for i, v in enumerate(values):
                 lead[i], v[0] = v[0] + pieces[1][0], ""
             pieces[1] = pieces[1][1:]
@@ -598,7 +626,7 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
             for v in values:
                 v.pop(0)
     if len(pieces) > 1 and pieces[-1] == "":
-        if pieces[-2][-1:] in _CLAUSE_SET:  # "…的活动当天，{B}": B is context, the mark too
+        if pieces[-2][-1:] in _CLAUSE_SET and not all(_typed(v[-1]) for v in values):  # "…当天，{B}": B is context
             for i, v in enumerate(values):
                 trail[i], v[-1] = pieces[-2][-1] + v[-1], ""
             pieces[-2] = pieces[-2][:-1]
@@ -613,12 +641,20 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
                 v.pop()
     if not any(pieces):
         return None
+    if all(a and b for a, b in zip(lead, trail)):
+        return None  # inside every sentence, free clauses on both sides: a shared phrase, not a frame
     fixed = sum(len(p) for p in pieces)
     context = any(lead) or any(trail)
-    embedded = any(a and b for a, b in zip(lead, trail))
+    embedded = any(lead) and any(trail)
     need = rules.min_fixed_embedded if embedded else rules.min_fixed_context if context else rules.min_fixed
+    named: list[bool] | None = None
     if fixed < need:
-        return None
+        # typed values and role-named slots count towards the threshold (在{DATE}的活动当天,
+        # 现将{TOPIC}总结如下), in every member
+        named = [_named(pieces[k][-2:], pieces[k + 1][:8]) for k in range(len(pieces) - 1)]
+        credit = min(sum(len(x) for k, x in enumerate(v) if x and (named[k] or _typed(x))) for v in values)
+        if fixed < rules.min_fixed or fixed + credit < need:
+            return None
     if context and len(pieces) > 2 and pieces[0] == "" and pieces[-1] == "":
         # free text at both edges of a frame cut out of a longer sentence: a shared phrase, no frame
         if not all(_typed(v[0]) or not v[0] for v in values) and not all(_typed(v[-1]) or not v[-1] for v in values):
@@ -639,7 +675,6 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
         if not ok:
             return None
     # slots named by their context (现将{TOPIC}总结如下) hold expected content, like typed ones
-    named: list[bool] | None = None
     worst = 1.0
     for i, c in enumerate(cores):
         span = len(c) - len(lead[i]) - len(trail[i])
@@ -648,7 +683,7 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
         cov = fixed / span
         if cov < rules.min_coverage:
             if named is None:
-                named = [slot_name("TEXT", pieces[k], pieces[k + 1]) != "TEXT" for k in range(len(pieces) - 1)]
+                named = [_named(pieces[k][-2:], pieces[k + 1][:8]) for k in range(len(pieces) - 1)]
             explained = fixed + sum(len(x) for k, x in enumerate(values[i]) if x and (named[k] or _typed(x)))
             cov = explained / span
         worst = min(worst, cov)
@@ -657,17 +692,31 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
     return _Fit(pieces, values, lead, trail, fixed, worst)
 
 
+def _clause_span(marks: Sequence[int], length: int, start: int, end: int) -> int:
+    """Length of the clause stretch ``[start, end)`` sits in: from the clause mark before ``start``
+    to the one at or after ``end`` (``marks``: sorted positions of ，；：)."""
+    k = bisect_right(marks, start)  # a mark opening the stretch belongs to what comes before
+    lo = marks[k - 1] + 1 if k else 0
+    k2 = bisect_left(marks, end - 1)  # a mark closing it, to what comes after
+    hi = marks[k2] if k2 < len(marks) else length
+    return max(hi - lo, end - start)
+
+
 def _best_frame(blocks: list[tuple[int, int, int]], a_text: str, a_len: int, b_len: int, min_piece: int,
-                fit: Callable[[list[str]], _Fit | None], tries: int = 4, min_fixed: int = 4,
-                anchored_single: bool = True) -> _Fit | None:
+                fit: Callable[[list[str]], _Fit | None], tries: int = 3, min_fixed: int = 4,
+                anchored_single: bool = True, marks: tuple[Sequence[int], Sequence[int]] | None = None,
+                min_estimate: float = 0.3) -> _Fit | None:
     """The frame of an alignment: of all its blocks, or of its best run of blocks when stray
     matches far out in free text spoil the whole.
 
     The whole alignment, then runs of consecutive blocks whose inner gaps are at most three times
     their matched text (slots holding values or a topic can be long) are tried, densest first
-    (matched text less half the larger inner gap), at most ``tries`` in all; what lies outside a run becomes context or slot. Between two
-    sentences (``anchored_single``) a single block is a frame only when it starts or ends both
-    texts (a shared opening or ending, or the whole).
+    (matched text less half the larger inner gap), at most ``tries`` in all; what lies outside a
+    run becomes context or slot. Between two sentences (``anchored_single``) a single block is a
+    frame only when it starts or ends both texts (a shared opening or ending, or the whole).
+    With the clause marks of both texts (``marks``), a run is tried only if its matched text is at
+    least ``min_estimate`` of the clauses it spans (an optimistic coverage: cheap, and it spares
+    the full check of most chance matches).
     """
     n = len(blocks)
     windows = []
@@ -688,9 +737,24 @@ def _best_frame(blocks: list[tuple[int, int, int]], a_text: str, a_len: int, b_l
             if anchored_single and hi == lo and not ((a == 0 and b == 0) or (a + k == a_len and b + k == b_len)):
                 continue
             # dense runs first: matched text, less half the larger inner gap; the whole alignment first of all
-            windows.append((not full, -(matched - max(gap_a, gap_b) / 2), hi - lo, lo, hi))
+            windows.append((not full, -(matched - max(gap_a, gap_b) / 2), hi - lo, lo, hi, matched))
     windows.sort()
-    for *_, lo, hi in windows[:tries]:
+    tried = 0
+    for *_, lo, hi, matched in windows:
+        if tried >= tries:
+            break
+        if marks is not None:
+            ma, mb = marks
+            a0, b0, _ = blocks[lo]
+            a1 = blocks[hi][0] + blocks[hi][2]
+            b1 = blocks[hi][1] + blocks[hi][2]
+            # the frame must reach a sentence edge in one of the texts (start in a first clause or
+            # end in a last one), and its matched text be a fair share of the clauses it spans
+            if not ((not ma or a0 <= ma[0]) or (not mb or b0 <= mb[0]) or a1 > ma[-1] or b1 > mb[-1]):
+                continue
+            if matched < min_estimate * max(_clause_span(ma, a_len, a0, a1), _clause_span(mb, b_len, b0, b1)):
+                continue
+        tried += 1
         pieces = _clean_pieces(_pieces_from_blocks(blocks[lo:hi + 1], a_text, a_len, b_len), min_piece)
         f = fit(pieces) if pieces else None
         if f is not None:
@@ -717,6 +781,13 @@ def _entity_chars(pieces: Sequence[str], values: Sequence[str]) -> int:
             for a, b in fixed_pos:
                 n += max(0, min(b, e) - max(a, s))
     return n
+
+
+@lru_cache(maxsize=4096)
+def _named(before: str, after: str) -> bool:
+    """Does a free slot between these ends get a role name (TOPIC…)? (the rules look at most 2
+    characters back and 8 ahead)"""
+    return slot_name("TEXT", before, after) != "TEXT"
 
 
 @lru_cache(maxsize=65536)
@@ -769,7 +840,7 @@ def _merge_empty_pieces(fit: _Fit) -> None:
 
 def _snap_entities(fit: _Fit, cores: Sequence[str]) -> None:
     """Widen slots that cut through a typed value (a date, a number with its unit, a title…)."""
-    ents = [find_entities(c) for c in cores]
+    ents = [find_entities(c, ("PERCENT", "DATE", "PLACEHOLDER", "NUM")) for c in cores]
     for _ in range(4):
         changed = False
         for k in range(len(fit.pieces) - 1):
@@ -778,9 +849,7 @@ def _snap_entities(fit: _Fit, cores: Sequence[str]) -> None:
                 s, e = _slot_spans(fit, i)[k]
                 if s == e:
                     continue
-                for es, ee, kind in ents[i]:
-                    if kind in ("DOC_TITLE", "QUOTE"):
-                        continue  # titles and quotations get their slot from the brackets around it
+                for es, ee, _kind in ents[i]:  # titles and quotations get their type from their brackets
                     if es < e and ee > s and (es < s or ee > e):
                         left = max(left, s - es)
                         right = max(right, ee - e)
@@ -793,40 +862,76 @@ def _snap_entities(fit: _Fit, cores: Sequence[str]) -> None:
             break
 
 
-def _word_bounds(cores: Sequence[str], cut: Callable[[str], list[str]]) -> list[set[int]]:
+def _word_bounds(texts: Sequence[str], cut: Callable[[str], list[str]]) -> list[set[int]]:
     """Word boundaries of each text, from one call of the segmenter over all of them."""
-    joined = "\n".join(cores)
-    starts, pos = [], 0
-    for c in cores:
-        starts.append(pos)
-        pos += len(c) + 1
-    cuts, pos = {0}, 0
-    for t in cut(joined):
+    out: list[set[int]] = []
+    cur: set[int] = {0}
+    k, start, pos = 0, 0, 0
+    for t in cut("\n".join(texts)):
         pos += len(t)
-        cuts.add(pos)
-    return [{p - s for p in cuts if s <= p <= s + len(c)} | {0, len(c)} for s, c in zip(starts, cores)]
+        while k < len(texts) and pos > start + len(texts[k]):
+            cur.add(len(texts[k]))
+            out.append(cur)
+            start += len(texts[k]) + 1
+            cur = {0}
+            k += 1
+        if k < len(texts) and pos >= start:
+            cur.add(pos - start)
+    while k < len(texts):
+        cur.add(len(texts[k]))
+        out.append(cur)
+        cur = {0}
+        k += 1
+    return out
 
 
-def _snap_words(fit: _Fit, cores: Sequence[str], cut: Callable[[str], list[str]]) -> None:
+def _edges_in_words(fit: _Fit, cores: Sequence[str]) -> list[list[int]]:
+    """Per member, the slot edges that fall between two Han characters in every member (such an
+    edge may cut a word; only those need the segmenter)."""
+    spans = [_slot_spans(fit, i) for i in range(len(cores))]
+    out: list[list[int]] = [[] for _ in cores]
+    for k in range(len(fit.pieces) - 1):
+        for side in (0, 1):
+            if fit.pieces[k + side] and all(
+                    0 < sp[k][side] < len(c) and _HAN.match(c[sp[k][side] - 1]) and _HAN.match(c[sp[k][side]])
+                    for sp, c in zip(spans, cores)):
+                for i, sp in enumerate(spans):
+                    out[i].append(sp[k][side])
+    return out
+
+
+def _inside_words(requests: Mapping[int, set[int]], cores: Sequence[str], cut: Callable[[str], list[str]],
+                  reach: int = 8) -> dict[int, set[int]]:
+    """For each text, the positions near the requested ones that lie inside a word.
+
+    The segmenter sees windows of ``reach`` characters either side of each requested position
+    (merged per text), all in one call; positions it did not see count as word boundaries."""
+    windows: list[tuple[int, int, int]] = []
+    for m in sorted(requests):
+        spans = sorted((max(0, p - reach), min(len(cores[m]), p + reach)) for p in requests[m])
+        lo, hi = spans[0]
+        for a, b in spans[1:]:
+            if a <= hi:
+                hi = max(hi, b)
+            else:
+                windows.append((m, lo, hi))
+                lo, hi = a, b
+        windows.append((m, lo, hi))
+    texts = [cores[m][lo:hi] for m, lo, hi in windows]
+    out: dict[int, set[int]] = defaultdict(set)
+    for (m, lo, hi), b in zip(windows, _word_bounds(texts, cut)):
+        out[m].update(lo + q for q in range(1, hi - lo) if q not in b)
+    return out
+
+
+def _snap_words(fit: _Fit, cores: Sequence[str], inside: Sequence[set[int]]) -> None:
     """Widen a slot edge that falls inside a word in every member (``政务{公开}`` -> ``{政务公开}``).
 
-    Only an edge between two Han characters can be inside a word; the segmenter runs once."""
-    bounds: list[set[int]] | None = None
+    ``inside``: positions of each member text known to lie inside a word."""
     for k in range(len(fit.pieces) - 1):
         for side in (0, 1):
             while fit.pieces[k + side]:
-                inside = True
-                for i, c in enumerate(cores):
-                    at = _slot_spans(fit, i)[k][side]
-                    if at <= 0 or at >= len(c) or not (_HAN.match(c[at - 1]) and _HAN.match(c[at])):
-                        inside = False
-                        break
-                    if bounds is None:
-                        bounds = _word_bounds(cores, cut)
-                    if at in bounds[i]:
-                        inside = False
-                        break
-                if not inside:
+                if not all(_slot_spans(fit, i)[k][side] in inside[i] for i in range(len(cores))):
                     break
                 _widen(fit, k, 1 - side, side)
 
@@ -908,15 +1013,18 @@ class Instance:
 
 @dataclass
 class TemplateMatch:
-    """Where a template matched inside a text (offsets relative to that text) and the slot values."""
+    """Where a template matched inside a text (offsets relative to that text), the slot values and
+    where each value is."""
 
     template: "Template"
     start: int
     end: int
     values: dict[str, str]
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"template_id": self.template.id, "start": self.start, "end": self.end, "values": dict(self.values)}
+        return {"template_id": self.template.id, "start": self.start, "end": self.end, "values": dict(self.values),
+                "spans": {k: list(v) for k, v in self.spans.items()}}
 
 
 def _escape(text: str) -> str:
@@ -1030,7 +1138,12 @@ class Template:
         m = self.regex().search(text)
         if m is None:
             return None
-        return TemplateMatch(self, m.start(), m.end(), {s.name: (g or "") for s, g in zip(self.slots, m.groups())})
+        values = {s.name: (g or "") for s, g in zip(self.slots, m.groups())}
+        spans = {}
+        for k, s in enumerate(self.slots, 1):
+            a, b = m.span(k)
+            spans[s.name] = (a, b) if a >= 0 else (m.start(), m.start())
+        return TemplateMatch(self, m.start(), m.end(), values, spans)
 
     def fill(self, values: Mapping[str, Any] | None = None, strict: bool = True, **kw: Any) -> str:
         """Render the template with slot values; missing ones raise ``KeyError`` (``strict``) or stay ``{NAME}``."""
@@ -1149,6 +1262,8 @@ class TemplateLibrary:
                 key = max(t.pieces, key=len)
                 self._keys.append(key)
                 self._index[key[:2] if len(key) >= 2 else ""].append(k)
+        if len(self._keys) <= 64:  # a small library: scan it
+            return [k for k, key in enumerate(self._keys) if key in core]
         grams = {core[i:i + 2] for i in range(len(core) - 1)}
         grams.add("")
         hits = sorted({k for g in grams if g in self._index for k in self._index[g]})
@@ -1185,8 +1300,9 @@ class TemplateLibrary:
         """The extraction table: one row per (match, slot) in ``X`` (a Corpus, documents or texts).
 
         Columns: ``doc_id, unit_id, template_id, template, slot, type, value, number`` (the numeric
-        value of NUM/PERCENT slots), ``start, end, raw_start, raw_end`` (the matched span, clean and
-        raw offsets) and ``sentence``. Templates without slots give one row with empty slot.
+        value of NUM/PERCENT slots), ``value_start, value_end, value_raw_start, value_raw_end`` (where
+        the value is, clean and raw offsets), ``start, end, raw_start, raw_end`` (the matched span)
+        and ``sentence``. Templates without slots give one row with an empty slot.
         """
         import pandas as pd
 
@@ -1197,12 +1313,18 @@ class TemplateLibrary:
             base = {"doc_id": doc.id, "unit_id": u.unit_id, "template_id": m.template.id, "template": m.template.template,
                     "start": s, "end": e, "raw_start": rs, "raw_end": re_, "sentence": u.sentence}
             if not m.template.slots:
-                rows.append({**base, "slot": "", "type": "", "value": "", "number": None})
+                rows.append({**base, "slot": "", "type": "", "value": "", "number": None, "value_start": s,
+                             "value_end": s, "value_raw_start": rs, "value_raw_end": rs})
             for slot in m.template.slots:
                 v = m.values[slot.name]
                 num = parse_number(v) if slot.type in ("NUM", "PERCENT") else None
-                rows.append({**base, "slot": slot.name, "type": slot.type, "value": v, "number": num})
-        return pd.DataFrame(rows, columns=EXTRACT_COLUMNS)
+                vs, ve = (u.core_start + x for x in m.spans[slot.name])
+                vrs, vre = doc.raw_span(vs, ve)
+                rows.append({**base, "slot": slot.name, "type": slot.type, "value": v, "number": num,
+                             "value_start": vs, "value_end": ve, "value_raw_start": vrs, "value_raw_end": vre})
+        df = pd.DataFrame(rows, columns=EXTRACT_COLUMNS)
+        df["number"] = df["number"].astype(object).where(df["number"].notna(), None)  # blank, not NaN, in CSV
+        return df
 
     def instances_frame(self) -> "pd.DataFrame":
         """The mined instances: one row per (template, sentence), slot values as a JSON object."""
@@ -1254,7 +1376,7 @@ class _Group:
     peak: int
 
 
-class TemplateMiner:
+class TemplateMiner(BaseEstimator):
     """Mine sentence templates shared across documents.
 
     Parameters
@@ -1287,7 +1409,7 @@ class TemplateMiner:
         self,
         min_support: int = 2,
         min_fixed: int = 4,
-        min_fixed_context: int = 6,
+        min_fixed_context: int = 7,
         min_fixed_embedded: int = 10,
         min_coverage: float = 0.5,
         keep_ratio: float = 0.5,
@@ -1302,10 +1424,10 @@ class TemplateMiner:
         window: int = 4,
         min_anchor: int = 4,
         ngram: int = 6,
-        min_shared: int = 4,
+        min_shared: int = 6,
         max_df: int = 50,
         max_posting: int = 64,
-        max_candidates: int = 10,
+        max_candidates: int = 4,
         progress: bool = False,
     ):
         self.min_support = min_support
@@ -1330,23 +1452,6 @@ class TemplateMiner:
         self.max_posting = max_posting
         self.max_candidates = max_candidates
         self.progress = progress
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        import inspect
-
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def set_params(self, **params: Any) -> "TemplateMiner":
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(f"unknown parameter {k!r}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = TemplateMiner().get_params()
-        changed = {k: v for k, v in self.get_params().items() if defaults.get(k) != v}
-        return "TemplateMiner(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
 
     # ---- public
     def fit(self, X: Any, y: Any = None) -> "TemplateMiner":
@@ -1413,6 +1518,14 @@ class TemplateMiner:
                 c = codes[i] = enc.encode(cores[i])
             return c
 
+        marks: dict[int, list[int]] = {}
+
+        def mark(i: int) -> list[int]:
+            m = marks.get(i)
+            if m is None:
+                m = marks[i] = [x.start() for x in _FIRST_CLAUSE.finditer(cores[i])]
+            return m
+
         pairs = candidate_pairs(units, self.min_anchor, self.window, self.ngram, self.min_shared, self.max_df,
                                 self.max_posting, self.max_candidates)
         self.n_candidates_ = len(pairs)
@@ -1430,7 +1543,7 @@ class TemplateMiner:
             blocks = _blocks(ca, oa, cores[i], cb, ob, cores[j], self.min_block, self.aligner)
             pair = [cores[i], cores[j]]
             f = _best_frame(blocks, cores[i], len(cores[i]), len(cores[j]), self.min_piece,
-                            lambda pc: _fit(pc, pair, rules), min_fixed=self.min_fixed)
+                            lambda pc: _fit(pc, pair, rules), min_fixed=self.min_fixed, marks=(mark(i), mark(j)))
             if f is not None:
                 scored.append((f.fixed, f.coverage, i, j, f))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2], s[3]))
@@ -1498,27 +1611,38 @@ class TemplateMiner:
                         for g in sorted(groups.values(), key=lambda g: min(g.members))]
 
         # 3. finalise: refine slots, type and name them, build templates
-        templates: dict[str, Template] = {}
-        members_of: dict[str, list[int]] = {}
+        prepared = []
         for g in sorted(groups.values(), key=lambda g: min(g.members)):
             members = sorted(g.members)
             if len({units[m].doc_id for m in members}) < self.min_support:
                 continue
-            t = self._finalise(g, members, cores, cut if self.snap_words else None, rules)
-            if t is None:
+            prep = self._prepare(g, members, cores, rules)
+            if prep is not None:
+                prepared.append((members, prep))
+        inside: dict[int, set[int]] = {}
+        if self.snap_words:  # where a slot edge may cut a word: one segmenter call over small windows
+            requests: dict[int, set[int]] = defaultdict(set)
+            for members, (f, g, spans) in prepared:
+                for i, (m, edges) in enumerate(zip(members, _edges_in_words(g, spans))):
+                    requests[m].update(len(f.lead[i]) + e for e in edges)
+            inside = _inside_words({m: p for m, p in requests.items() if p}, cores, cut)
+        templates: dict[str, Template] = {}
+        located: dict[int, tuple[str, int, list[str]]] = {}  # member -> (template id, context length, values)
+        for members, prep in prepared:
+            done = self._finalise(prep, members, cores, inside, rules)
+            if done is None:
                 continue
-            if t.id in templates:  # two groups ended with the same template: one template
-                members_of[t.id].extend(members)
-            else:
-                templates[t.id] = t
-                members_of[t.id] = list(members)
+            t, where = done
+            t = templates.setdefault(t.id, t)  # two groups may end with the same template: one template
+            for m, (lead, values) in zip(members, where):
+                located.setdefault(m, (t.id, lead, values))
 
-        # 4. members keep the template if its final regex matches them; others may join by matching
+        # 4. members keep the template where its refined frame fits them; others may join by fitting
         labels: list[str | None] = [None] * len(units)
-        for tid, t in templates.items():
-            for m in sorted(set(members_of[tid])):
-                if labels[m] is None and t.match(cores[m]) is not None:
-                    labels[m] = tid
+        found: dict[int, tuple[int, list[str]]] = {}
+        for m, (tid, lead, values) in sorted(located.items()):
+            labels[m] = tid
+            found[m] = (lead, values)
         if self.rematch and templates:
             lib_all = TemplateLibrary(templates.values())
             order = {t.id: k for k, t in enumerate(sorted(templates.values(), key=lambda t: (-t.fixed_chars, t.id)))}
@@ -1527,22 +1651,23 @@ class TemplateMiner:
                     continue
                 for k in sorted(lib_all._candidates(cores[m]), key=lambda k: order[lib_all.templates[k].id]):
                     t = lib_all.templates[k]
-                    if self._rematch(t, cores[m], rules):
+                    hit = self._rematch(t, cores[m], rules)
+                    if hit is not None:
                         labels[m] = t.id
+                        found[m] = hit
                         break
         for m, tid in enumerate(labels):
             if tid is None:
                 continue
             t = templates[tid]
             u = units[m]
-            mt = t.match(u.core)
-            if mt is None:  # cannot happen: labels were checked against the regex
-                labels[m] = None
-                continue
-            s, e = u.core_start + mt.start, u.core_start + mt.end
+            lead, values = found[m]
+            s = u.core_start + lead
+            e = s + t.fixed_chars + sum(len(v) for v in values)
             doc = docs.get(u.doc_id)
             rs, re_ = doc.raw_span(s, e) if doc is not None else (s, e)
-            t.instances.append(Instance(u.doc_id, u.unit_id, u.sentence, s, e, rs, re_, mt.values))
+            t.instances.append(Instance(u.doc_id, u.unit_id, u.sentence, s, e, rs, re_,
+                                        {sl.name: v for sl, v in zip(t.slots, values)}))
         final = []
         for t in templates.values():
             if t.support < self.min_support:
@@ -1562,29 +1687,30 @@ class TemplateMiner:
         return self
 
     @staticmethod
-    def _rematch(t: Template, core: str, rules: _Rules) -> bool:
-        """Does ``core`` instantiate ``t`` by the mining rules (context allowed on either side)?
+    def _rematch(t: Template, core: str, rules: _Rules) -> tuple[int, list[str]] | None:
+        """Where ``core`` instantiates ``t`` by the mining rules (context allowed on either side):
+        ``(context length, slot values)``, or None.
 
-        On success the template opens on the side where this sentence has context, and its
-        regex is reset; closed slot types must still hold."""
-        f = _fit(t.pieces, [core], rules, open_start=True, open_end=True)
-        if f is None or len(f.pieces) != len(t.pieces):
-            return False
+        On success the template opens on the side where this sentence has context; closed slot
+        types must hold."""
+        pieces = t.pieces
+        f = _fit(pieces, [core], rules, open_start=True, open_end=True)
+        if f is None or f.pieces != pieces:
+            return None  # (an edge slot empty here would be context, not this template)
         for sl, v in zip(t.slots, f.values[0]):
             if v and sl.type in ("NUM", "PERCENT", "DATE", "PLACEHOLDER") and classify(v) != sl.type:
-                return False
-            if not v and sl.n_empty == 0 and sl.type != "TEXT":
-                return False
-            if not v:
-                sl.n_empty += 1
+                return None
+            if not v and sl.type != "TEXT" and sl.n_empty == 0:
+                return None
         if f.lead[0] and not t.open_start:
             t.open_start, t._regex = True, None
         if f.trail[0] and not t.open_end:
             t.open_end, t._regex = True, None
-        return t.match(core) is not None
+        return len(f.lead[0]), f.values[0]
 
-    def _finalise(self, group: _Group, members: list[int], cores: list[str],
-                  cut: Callable[[str], list[str]] | None, rules: _Rules) -> Template | None:
+    @staticmethod
+    def _prepare(group: _Group, members: list[int], cores: list[str], rules: _Rules) -> tuple | None:
+        """The group's frame fitted to its members, cut to the frame spans, slots widened to values."""
         mcores = [cores[m] for m in members]
         f = _fit(group.pieces, mcores, rules, group.open_start, group.open_end)
         if f is None:
@@ -1592,8 +1718,19 @@ class TemplateMiner:
         spans = [c[len(f.lead[i]): len(c) - len(f.trail[i])] for i, c in enumerate(mcores)]
         g = _Fit(list(f.pieces), [list(v) for v in f.values], [""] * len(spans), [""] * len(spans), f.fixed, f.coverage)
         _snap_entities(g, spans)
-        if cut is not None:
-            _snap_words(g, spans, cut)
+        return f, g, spans
+
+    def _finalise(self, prep: tuple, members: list[int], cores: list[str],
+                  inside: Mapping[int, set[int]], rules: _Rules) -> tuple[Template, list[tuple[int, list[str]]]] | None:
+        """The template of a prepared group, and where it sits in each member (context length, values)."""
+        f, g, spans = prep
+        mcores = [cores[m] for m in members]
+        if all(m in inside for m in members):
+            span_inside = []
+            for i, m in enumerate(members):
+                off, n = len(f.lead[i]), len(spans[i])
+                span_inside.append({q - off for q in inside[m] if off < q < off + n})
+            _snap_words(g, spans, span_inside)
         _narrow_numbers(g)
         _merge_empty_pieces(g)
         # the refined frame must still be a valid frame of every member
@@ -1611,7 +1748,8 @@ class TemplateMiner:
             types.append(kind)
         text = render(g.pieces, names)
         slots = [Slot(n, kind, [], sum(1 for v in g.values if not v[k])) for k, (n, kind) in enumerate(zip(names, types))]
-        return Template(template_id(text), text, slots, [], check.open_start, check.open_end)
+        where = [(len(check.lead[i]), check.values[i]) for i in range(len(members))]
+        return Template(template_id(text), text, slots, [], check.open_start, check.open_end), where
 
 
 # =========================================================================== skeletons
@@ -1644,7 +1782,8 @@ class Skeleton:
                 text = ("…" if t["open_start"] else "") + t["template"] + ("…" if t["open_end"] else "")
                 lines.append(f"- `{text}` — {t['support']} documents")
                 if t.get("example"):
-                    lines.append(f"  - e.g. {t['example']}")
+                    ex = t["example"] if len(t["example"]) <= 90 else t["example"][:88] + "…"
+                    lines.append(f"  - e.g. {ex}")
             if not sec["templates"]:
                 lines.append("- (no shared template here)")
             lines.append("")
@@ -1658,8 +1797,8 @@ _SECTION_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("存在问题", ("问题", "不足")),
     ("下一步打算", ("下一步", "打算", "今后", "工作目标", "工作要求", "工作计划", "工作建议")),
     ("工作成效", ("成效", "成绩", "效果")),
-    ("主要做法", ("做法", "措施", "举措", "主要工作", "工作开展", "具体工作")),
     ("保障措施", ("保障",)),
+    ("主要做法", ("做法", "措施", "举措", "主要工作", "工作开展", "具体工作")),
     ("工作步骤", ("步骤", "阶段", "安排")),
     ("体会", ("体会", "经验", "启示")),
 )

@@ -30,6 +30,7 @@ def is_punct(token: str) -> bool:
     return bool(_PUNCT.match(token))
 
 
+@lru_cache(maxsize=1)
 def default_user_dict() -> str:
     """Path of the domain dictionary shipped with gkcorpus (jieba format: word freq tag)."""
     return str(resources.files("gkcorpus") / "data" / "userdict.txt")
@@ -140,6 +141,8 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """All tokens in order, punctuation and whitespace included; placeholders whole."""
         engine = self._engine()
+        if not PLACEHOLDER.search(text):
+            return engine(text, self.hmm)
         out: list[str] = []
         pos = 0
         for m in PLACEHOLDER.finditer(text):

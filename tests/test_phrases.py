@@ -1,0 +1,169 @@
+"""Formulae: document frequencies checked against grep, categories, fragments, the 套话 index, exports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+
+import pytest
+
+from gkcorpus.phrases import PhraseMiner, document_zones, mine_boilerplate
+
+CLAUSE = r"[^，。；！？：,;!?:\n]"  # a gapped pattern's filler stays inside one clause
+
+
+@pytest.fixture(scope="module")
+def result(bundled):
+    return mine_boilerplate(bundled)
+
+
+@pytest.fixture(scope="module")
+def bank(result):
+    return {p.phrase: p for p in result.phrases.phrases_}
+
+
+def grep(corpus, pattern):
+    """(documents, matches) of a regular expression over the cleaned texts."""
+    hits = [len(re.findall(pattern, d.text)) for d in corpus]
+    return sum(1 for h in hits if h), sum(hits)
+
+
+@pytest.mark.parametrize("phrase,pattern", [
+    ("高度重视", "高度重视"),
+    ("再上新台阶", "再上新台阶"),
+    ("一致好评", "一致好评"),
+    ("营造…氛围", f"营造{CLAUSE}*?氛围"),
+    ("现将…总结如下", f"现将{CLAUSE}*?总结如下"),
+])
+def test_document_frequencies_match_grep(bundled, bank, phrase, pattern):
+    df, tf = grep(bundled, pattern)
+    p = bank[phrase]
+    assert (p.df, p.tf) == (df, tf)
+    assert p.docs == [d.id for d in bundled if re.search(pattern, d.text)]
+
+
+def test_known_frequencies(bank):
+    # counted by reading the cleaned texts (summaries 6, 7, 10, 11, 12, 15 say 高度重视; 1, 9, 10, 11, 15 end on 再上新台阶)
+    assert bank["高度重视"].df == 6
+    assert bank["再上新台阶"].docs == ["summary-01", "summary-09", "summary-10", "summary-11", "summary-15"]
+    assert bank["营造…氛围"].df == 11
+    assert bank["现将…总结如下"].docs == ["summary-02", "summary-03", "summary-05", "summary-08", "summary-12"]
+
+
+def test_categories_by_position_and_function(bank):
+    assert bank["再上新台阶"].category == "closing"
+    assert bank["在今后的工作中"].category == "closing"
+    assert bank["现将…总结如下"].category == "opening"
+    assert bank["主要做法"].category == "heading"
+    assert bank["组织领导"].category == "heading"
+    assert bank["高度重视"].category == "evaluative"
+    assert bank["一致好评"].category == "evaluative"
+    assert bank["5.15政务公开日"].category == "slogan"
+
+
+def test_gapped_patterns_keep_their_fillers(bank):
+    p = bank["营造…氛围"]
+    assert p.kind == "gapped" and p.parts == ("营造", "氛围")
+    assert "" in p.fillers and len(p.fillers) >= 3
+    assert re.fullmatch(p.pattern, "营造良好的社会氛围") and not re.search(p.pattern, "营造，氛围")
+
+
+def test_no_fragments_or_terms(bank):
+    for text in bank:
+        assert not text.startswith(("的", "了", "和")) and not text.endswith(("的", "了", "和"))
+    for fragment in ("公开工", "公开工作", "务公开", "政务公开工作", "营商环境", "政府信息公开"):
+        assert fragment not in bank
+    # cohesion and boundary entropy are reported for contiguous phrases
+    p = bank["进一步加强"]
+    assert p.cohesion > 1 and min(p.left_entropy, p.right_entropy) >= 0.7
+
+
+def test_copied_text_counts_as_one_source(bank):
+    # 9, 10 and 11 share their closing paragraph: the phrase they share only there counts once
+    p = bank["政务公开工作再上新台阶"]
+    assert p.docs == ["summary-09", "summary-10", "summary-11", "summary-15"] and p.sources == 2
+
+
+def test_examples_carry_sentences_and_raw_offsets(result, bundled):
+    for p in result.phrases.phrases_:
+        assert p.id == "f" + hashlib.sha1(p.phrase.encode("utf-8")).hexdigest()[:10]
+        assert 1 <= len(p.examples) <= 3 and len({o.doc_id for o in p.examples}) == len(p.examples)
+        for o in p.examples:
+            doc = bundled[o.doc_id]
+            assert doc.raw_span(o.start, o.end) == (o.raw_start, o.raw_end)
+            assert o.text in o.sentence_text and o.sentence_text in doc.text
+
+
+def test_formulaicness_ranks_10_and_11_first(result):
+    docs = result.formulaicness.documents_
+    assert set(docs["doc_id"].head(2)) == {"summary-10", "summary-11"}
+    assert docs["index"].is_monotonic_decreasing and list(docs["rank"]) == list(range(1, 16))
+    top = docs.iloc[0]
+    assert top["covered"] <= top["chars"] and top["reuse_chars"] > 0 and "在今后的工作中" in top["evidence"]
+    sents = result.formulaicness.sentences_
+    s = sents[(sents.doc_id == "summary-10") & sents.text.str.startswith("我们坚持依法公开")].iloc[0]
+    assert s["index"] == 1.0 and s["unit_id"] == f"summary-10#t{s['sentence']}"
+
+
+def test_zones(bundled):
+    z = document_zones(bundled["summary-09"])
+    text = bundled["summary-09"].text
+    assert text[slice(*z["opening"][0])].startswith("今年5月15日是全市第十二个")
+    assert text[slice(*z["closing"][0])].endswith("20xx年5月22日")
+    assert "加强组织领导，精心筹划部署" in [text[s:e].split("、", 1)[-1] for s, e in z["heading"]]
+
+
+def test_deterministic(bundled, result):
+    again = mine_boilerplate(bundled)
+    assert again.phrases.to_records() == result.phrases.to_records()
+
+
+def test_phrases_command_and_exports(tmp_path):
+    from gkcorpus import Tokenizer
+    from gkcorpus.cli import main
+
+    out = tmp_path / "bank"
+    assert main(["phrases", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "phrasebank.csv", "phrasebank.json", "phrasebank.md", "phrasebank.xlsx", "userdict.txt"]
+    records = json.loads((out / "phrasebank.json").read_text(encoding="utf-8"))
+    need = {"id", "phrase", "category", "df", "tf", "score", "docs", "examples"}
+    assert all(need <= set(r) for r in records)
+    assert all({"doc_id", "sentence", "raw_start", "raw_end"} <= set(e) for r in records for e in r["examples"])
+    with open(out / "phrasebank.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["phrase"] for r in rows] == [r["phrase"] for r in records]
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out / "phrasebank.xlsx").active
+    assert ws.max_row == len(records) + 1 and ws.cell(1, 2).value == "phrase"
+    lines = (out / "userdict.txt").read_text(encoding="utf-8").splitlines()
+    assert all(len(line.split()) == 3 and line.split()[1].isdigit() for line in lines)
+    assert "营造…氛围" not in (out / "userdict.txt").read_text(encoding="utf-8")
+    tok = Tokenizer(user_dict=str(out / "userdict.txt"))
+    assert "在今后的工作中" in tok("在今后的工作中，我们将继续努力")
+    assert main(["phrases", "-o", str(out), "--format", "json,pdf"]) == 1
+
+
+@pytest.fixture(scope="module")
+def national(shared_corpora):
+    import gkcorpus
+
+    corpus = gkcorpus.load(shared_corpora / "gwr_national.jsonl")
+    recent = corpus.subset(lambda d: int(d.meta.get("year", 0)) >= 1990)
+    return recent, {p.phrase: p for p in PhraseMiner().fit(recent).phrases_}
+
+
+def test_national_reports_opening_and_closing_formulae(national):
+    corpus, bank = national
+    opening = bank["各位代表"]
+    assert opening.category == "opening" and opening.df == grep(corpus, "各位代表")[0] >= 25
+    # 让我们(更加)紧密(地)团结在以…同志为核心的党中央周围 (from 1990 on, always with 以)
+    [closing] = [p for p in bank.values() if p.kind == "gapped" and p.parts[0] == "让我们"
+                 and p.parts[-1] == "周围" and any(x.startswith("团结在") for x in p.parts)]
+    assert closing.category == "closing" and closing.df >= 8
+    gap = f"{CLAUSE}*?"
+    assert (closing.df, closing.tf) == grep(corpus, gap.join(re.escape(x) for x in closing.parts))
+    assert closing.df == grep(corpus, f"让我们{gap}团结在{gap}周围")[0]

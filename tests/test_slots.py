@@ -1,0 +1,134 @@
+"""Slot typing: values seen in the summaries and the national reports get the right types."""
+
+from __future__ import annotations
+
+import pytest
+
+from gkcorpus.slots import (
+    base_type,
+    classify,
+    common_affix,
+    find_entities,
+    parse_number,
+    slot_name,
+    slot_pattern,
+    slot_type,
+)
+
+
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("100", "NUM"),
+        ("五十余人", "NUM"),
+        ("近20万份", "NUM"),
+        ("4.2万余条次", "NUM"),
+        ("20余场次", "NUM"),
+        ("1800余份", "NUM"),
+        ("百余册", "NUM"),
+        ("两周", "NUM"),
+        ("100%", "PERCENT"),
+        ("8.5％", "PERCENT"),
+        ("5月15日", "DATE"),
+        ("20xx年", "DATE"),
+        ("第十二届", "DATE"),
+        ("5·15", "DATE"),
+        ("5.15", "DATE"),
+        ("今年5月15日", "DATE"),
+        ("2019年5月22日", "DATE"),
+        ("5月14至16日", "DATE"),
+        ("9-10月", "DATE"),
+        ("一九四九年", "DATE"),
+        ("XX", "PLACEHOLDER"),
+        ("20xx", "PLACEHOLDER"),
+        ("xxxx", "PLACEHOLDER"),
+        ("《中华人民共和国政府信息公开条例》", "DOC_TITLE"),
+        ("“政务公开日”", "QUOTE"),
+        ("XX卫计委", "ORG"),
+        ("葵英街道办事处", "ORG"),
+        ("区文体局", "ORG"),
+        ("我镇", "ORG"),
+        ("政务服务中心", "ORG"),
+        ("皇姑区职工广场", "PLACE"),
+        ("本地区", "PLACE"),
+        ("全县", "PLACE"),
+        ("政务公开", "TEXT"),
+        ("此次活动开展情况", "TEXT"),
+        ("", "TEXT"),
+    ],
+)
+def test_classify(value, kind):
+    assert classify(value) == kind
+
+
+def test_four_point_two_is_a_number_but_five_point_fifteen_a_date():
+    assert classify("4.2万") == "NUM"
+    assert classify("5.15") == "DATE"
+
+
+@pytest.mark.parametrize(
+    "value, number",
+    [("100余人", 100), ("五十余人", 50), ("近20万份", 200000), ("4.2万余条次", 42000), ("百余册", 100),
+     ("100%", 100), ("两周", 2), ("一千八百", 1800)],
+)
+def test_parse_number(value, number):
+    assert parse_number(value) == pytest.approx(number)
+
+
+def test_parse_number_without_a_number():
+    assert parse_number("政务公开") is None
+
+
+def test_slot_type_uses_the_brackets_and_the_values():
+    assert slot_type(["市人民政府办公室关于开展第十二届活动的通知", "关于印发方案的通知"], "按照《", "》要求") == "DOC_TITLE"
+    assert slot_type(["政务公开日", "政务公开宣传日"], "开展了“", "”活动") == "QUOTE"
+    assert slot_type(["习近平", "胡锦涛"], "以", "同志为总书记") == "PERSON"
+    assert slot_type(["100", "300"]) == "NUM"
+    assert slot_type(["我镇", "本地区"]) == "PLACE"  # an organisation and a place: the place
+    assert slot_type(["100", "很多"]) == "TEXT"
+    assert slot_type(["", "100"]) == "NUM"  # empty values do not decide
+    assert slot_type([]) == "TEXT"
+
+
+def test_slot_name_gives_free_text_a_role_from_its_context():
+    assert slot_name("TEXT", "现将", "总结如下") == "TOPIC"
+    assert slot_name("TEXT", "现就今年", "工作总结如下") == "TOPIC"
+    assert slot_name("TEXT", "在", "的活动当天") == "TEXT"
+    assert slot_name("NUM", "现将", "总结如下") == "NUM"
+
+
+def test_base_type():
+    assert base_type("NUM_2") == "NUM"
+    assert base_type("TOPIC") == "TEXT"
+    assert base_type("DATE") == "DATE"
+
+
+def test_slot_patterns_accept_their_values():
+    import re
+
+    assert re.fullmatch(slot_pattern("NUM"), "4.2万余条次")
+    assert re.fullmatch(slot_pattern("DATE"), "5月15日")
+    assert not re.fullmatch(slot_pattern("DATE"), "政务公开")
+    assert re.fullmatch(slot_pattern("DOC_TITLE"), "中华人民共和国政府信息公开条例")
+    assert not re.fullmatch(slot_pattern("DOC_TITLE"), "条例》和《办法")
+    assert re.fullmatch(slot_pattern("TEXT", clause=True), "我镇") and not re.fullmatch(slot_pattern("TEXT", clause=True), "我镇，全县")
+    assert re.fullmatch(slot_pattern("TEXT", allow_empty=True), "")
+    assert not re.fullmatch(slot_pattern("TEXT"), "")
+
+
+def test_find_entities_in_running_text():
+    text = "发放各类宣传资料、折页等近20万份；利用户外大屏，滚动播出标语4.2万余条次；5月15日，XX卫计委在县城，统一一站式"
+    found = [(text[s:e], k) for s, e, k in find_entities(text)]
+    assert found == [("近20万份", "NUM"), ("4.2万余条次", "NUM"), ("5月15日", "DATE"), ("XX", "PLACEHOLDER")]
+
+
+def test_find_entities_restricted_to_values_sees_the_date_inside_a_quote():
+    text = "关于“5.15政务公开日”活动"
+    assert [k for _, _, k in find_entities(text)] == ["QUOTE"]
+    assert [(text[s:e], k) for s, e, k in find_entities(text, ("DATE", "NUM"))] == [("5.15", "DATE")]
+
+
+def test_common_affix():
+    assert common_affix(["100余人", "300余人"], suffix=True) == "00余人"
+    assert common_affix(["现将工作", "现将活动"], suffix=False) == "现将"
+    assert common_affix([], suffix=False) == ""
