@@ -204,7 +204,9 @@ class Clusterer(ClusterMixin, BaseEstimator):
     minibatch_above : k-means switches to MiniBatchKMeans above this many rows.
     max_exact : agglomerative/HDBSCAN run on all rows up to this many; above, on an SVD-reduced
         seeded sample of this size, the other rows joining the nearest centroid.
-    svd_components : dimensions of that reduction.
+    svd_components : dimensions of that reduction (and of the one below).
+    lsa_above : when choosing k on a sample of at least this many rows, each k-means runs on an
+        SVD reduction of the sample (LSA); silhouettes are still computed on the TF-IDF rows.
     min_cluster_size : HDBSCAN's smallest cluster.
     n_init : k-means restarts.
     random_state : seed of every random choice (samples, k-means, SVD).
@@ -228,6 +230,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         svd_components: int = 100,
         min_cluster_size: int = 5,
         min_mean_size: int = 5,
+        lsa_above: int = 1000,
         n_init: int = 10,
         random_state: int = 0,
     ):
@@ -240,6 +243,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         self.svd_components = svd_components
         self.min_cluster_size = min_cluster_size
         self.min_mean_size = min_mean_size
+        self.lsa_above = lsa_above
         self.n_init = n_init
         self.random_state = random_state
 
@@ -272,17 +276,20 @@ class Clusterer(ClusterMixin, BaseEstimator):
         # Euclidean distance between unit vectors is a monotone function of cosine distance.
         return HDBSCAN(min_cluster_size=self.min_cluster_size, copy=False).fit_predict(Z)
 
-    def _choose_k(self, Z: Any, tree: np.ndarray | None, n_total: int) -> tuple[int, dict[int, float]]:
+    def _choose_k(self, Z: Any, tree: np.ndarray | None, n_total: int,
+                  Zk: Any = None) -> tuple[int, dict[int, float]]:
+        """Best silhouette (cosine, in the space of ``Z``) over the k range; k-means runs on ``Zk`` if given."""
         from sklearn.metrics import silhouette_score
 
         n = Z.shape[0]
+        Zk = Z if Zk is None else Zk
         lo, hi = self.k_range
         hi = min(hi, n - 1, max(lo, n_total // max(1, self.min_mean_size)))
         lo = max(2, min(lo, hi))
         scores: dict[int, float] = {}
         for k in range(lo, hi + 1):
             # while choosing k, fewer restarts: the final fit uses all n_init
-            lab = self._cut(tree, k) if tree is not None else self._kmeans(Z, k, max(1, self.n_init // 3))
+            lab = self._cut(tree, k) if tree is not None else self._kmeans(Zk, k, max(1, self.n_init // 3))
             if len(np.unique(lab)) < 2:
                 continue
             scores[k] = round(float(silhouette_score(Z, lab, metric="cosine")), 6)
@@ -316,8 +323,17 @@ class Clusterer(ClusterMixin, BaseEstimator):
         elif self.method == "kmeans":
             if auto:
                 idx = _sample(m, self.sample_size, self.random_state)
-                k, k_scores = self._choose_k(Xl[idx], None, m)
-                how = "all units" if len(idx) == m else f"a seeded sample of {len(idx)} of {m} units"
+                Xs = Xl[idx]
+                Zk, how = None, "all units" if len(idx) == m else f"a seeded sample of {len(idx)} of {m} units"
+                if len(idx) >= self.lsa_above and Xs.shape[1] > 2 * self.svd_components:
+                    # k-means over thousands of sparse columns spends its time on dense k×d centroids:
+                    # try each k on an LSA (TruncatedSVD) of the sample, score it in the TF-IDF space
+                    from sklearn.decomposition import TruncatedSVD
+
+                    svd = TruncatedSVD(n_components=self.svd_components, random_state=self.random_state)
+                    Zk = normalize(svd.fit_transform(Xs))
+                    how += f" (k-means on its SVD-{self.svd_components} reduction, silhouette on TF-IDF)"
+                k, k_scores = self._choose_k(Xs, None, m, Zk)
                 selection = (f"k={k}: best cosine silhouette ({k_scores.get(k, float('nan')):.3f}) over "
                              f"k={min(k_scores, default=k)}..{max(k_scores, default=k)}, k-means on {how}")
             else:

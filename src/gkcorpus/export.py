@@ -143,10 +143,32 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
         raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
     import pandas as pd
 
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, data in sheets.items():
-                df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-                df = df.map(lambda v: _cell(v) if isinstance(v, (list, tuple, dict)) else v)
-                df.to_excel(xw, sheet_name=name[:31], index=False)
-    return Path(path)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, data in sheets.items():
+            df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+            df = df.map(lambda v: _cell(v) if isinstance(v, (list, tuple, dict)) else v)
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue()))
+
+
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, body)
+    return out.getvalue()

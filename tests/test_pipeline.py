@@ -1,0 +1,89 @@
+"""``gkcorpus mine``: every export written, determinism (reruns and input order), the report's content."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gkcorpus.cli import main
+from gkcorpus.io import read_bundled_page
+
+EXPECTED = {
+    "report.html", "manifest.json",
+    "clean/cleaning_report.json", *(f"clean/summary-{i:02d}.txt" for i in range(1, 16)),
+    "clusters/clusters.csv", "clusters/cluster_labels.json", "clusters/outline.csv", "clusters/outline.md",
+    "clusters/document_kinds.csv", "clusters/cluster_map.png", "clusters/cluster_sizes.png",
+    "clusters/outline_heatmap.png",
+    "phrases/phrasebank.json", "phrases/phrasebank.csv", "phrases/phrasebank.md", "phrases/phrasebank.xlsx",
+    "phrases/userdict.txt",
+    "reuse/reuse.json", "reuse/reuse_matrix.csv", "reuse/formulaicness.csv", "reuse/formulaicness_sentences.csv",
+    "reuse/formulaicness.png",
+    "templates/templates.json", "templates/templates.md", "templates/instances.csv", "templates/extractions.csv",
+    "templates/skeleton.md",
+}
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def mined(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mine") / "out"
+    assert main(["mine", "-o", str(out)]) == 0
+    return out
+
+
+def test_mine_writes_every_export(mined, capsys):
+    files = _files(mined)
+    assert set(files) == EXPECTED
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["documents"] == 15
+    assert set(manifest["files"]) == EXPECTED - {"manifest.json"}
+    assert not list(mined.rglob(".*.tmp"))
+
+
+def test_report_has_every_section_and_evidence_links(mined):
+    html = (mined / "report.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([^"]+)">', html)
+    assert ids == ["overview", "cleaning", "outline", "boilerplate", "reuse", "formulaicness", "templates", "evidence"]
+    assert "http://" not in html and "https://" not in html  # self-contained
+    assert html.count("data:image/png;base64,") == 4
+    links = set(re.findall(r'href="#(ev-[^"]+)"', html))
+    anchors = set(re.findall(r'<li id="(ev-[^"]+)"', html))
+    assert links and links == anchors
+    assert "25 garbled spots repaired" in html
+    assert "现场咨询群众□0余人次" in html  # the lost digit, shown, not invented
+    assert "再上新台阶" in html and "高度重视" in html
+    for doc in ("summary-10", "summary-11"):
+        assert doc in html
+
+
+def test_mine_is_byte_identical_on_rerun(mined, tmp_path):
+    again = tmp_path / "again"
+    assert main(["mine", "-o", str(again)]) == 0
+    assert _files(again) == _files(mined)
+
+
+def test_mine_does_not_depend_on_input_order(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    docs = read_bundled_page()[:6]
+    for d in docs:
+        (src / f"{d.id}.txt").write_text(d.raw, encoding="utf-8")
+    paths = sorted(str(p) for p in src.glob("*.txt"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["mine", *paths, "-o", str(a), "--format", "json,csv"]) == 0
+    assert main(["mine", *reversed(paths), "-o", str(b), "--format", "json,csv"]) == 0
+    fa, fb = _files(a), _files(b)
+    assert set(fa) == set(fb) and "phrases/phrasebank.json" in fa and "phrases/phrasebank.xlsx" not in fa
+    assert [k for k in fa if fa[k] != fb[k]] == []
+
+
+def test_mine_rejects_unknown_format(capsys, tmp_path):
+    assert main(["mine", "-o", str(tmp_path / "x"), "--format", "json,pdf"]) == 1
+    assert capsys.readouterr().err == "gkcorpus: error: unknown format(s) pdf; choose from json, csv, md, xlsx\n"
