@@ -19,7 +19,6 @@ token from both backends when cut on its own, and a word added from a temporary 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import tempfile
