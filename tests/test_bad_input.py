@@ -200,3 +200,30 @@ def test_fifty_megabyte_single_line_file(capsys, tmp_path):
     assert code == 0
     assert rec["chars"] == len(line) * n
     assert rec["paragraphs"] == 1 and rec["sentences"] == n
+
+
+COMMANDS = [
+    ["info"], ["clean", "-o", "{out}"], ["kwic", "高度重视"], ["cluster", "-o", "{out}"], ["phrases", "-o", "{out}"],
+    ["reuse", "-o", "{out}"], ["keyness", "--reference", "{ref}", "-o", "{out}"], ["templates", "mine", "-o", "{out}"],
+    ["mine", "-o", "{out}"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]).replace(" -o", ""))
+@pytest.mark.parametrize("case", ["missing", "empty", "PNG", "malformed JSONL line"])
+def test_every_command_reports_bad_input_in_one_line(capsys, tmp_path, command, case):
+    ref = tmp_path / "ref.txt"
+    ref.write_text(GOOD, encoding="utf-8")
+    if case == "missing":
+        bad, expected = tmp_path / "nope.txt", "no such file or directory"
+    else:
+        name, data, expected = {"empty": ERRORS["empty file"], "PNG": ERRORS["PNG"],
+                                "malformed JSONL line": ERRORS["malformed JSONL line"]}[case]
+        bad = tmp_path / name
+        bad.write_bytes(data)
+    out = tmp_path / "out"
+    argv = [a.format(out=out, ref=ref) for a in command]
+    code, _, err = cli(capsys, *argv[:2], bad, *argv[2:]) if command[0] in ("kwic", "templates") else cli(capsys, argv[0], bad, *argv[1:])
+    assert code == 1
+    assert err.startswith(f"gkcorpus: error: {bad}") and expected in err and err.count("\n") == 1
+    assert not out.exists() or not any(out.iterdir())
