@@ -51,6 +51,8 @@ def build(src: Path, execute: bool = True) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = parse_percent(src.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb.cells):  # stable ids: a rebuild with the same outputs is byte-identical
+        cell["id"] = f"{src.stem[:2]}-{i:03d}"
     if execute:
         NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(OUT)}}).execute()
     out = OUT / f"{src.stem}.ipynb"

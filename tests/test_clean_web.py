@@ -49,6 +49,10 @@ def test_repeated_blocks_are_removed_single_lines_kept():
     # a short repeated pair of lines is not a scraping artifact
     short = "一、总体要求\n二、主要任务\n一、总体要求\n二、主要任务"
     assert clean(short) == short
+    # one long line repeated (a report scraped onto a single line, twice) is an artifact too
+    long_line = "".join(BODY[1:4]) * 40
+    assert len(long_line) > 2000
+    assert clean(f"{long_line}\n{long_line}") == clean(long_line)
 
 
 def test_script_conversion_only_for_traditional_text():
@@ -96,5 +100,6 @@ def test_raw_gwr_reports_clean_to_the_reference(shared_corpora):
         assert d.cleaning.step("script").count == 0  # Simplified input stays as it is (no 显着)
     assert total == 4819
     assert missing == 0
+    assert len(corpus["2014"].text) < 1.02 * len(ref["2014"])  # the single-line report is not doubled
     # what we keep beyond the reference: datelines (新华社北京…电), photo captions, related-links headings
     assert extra <= 60

@@ -23,9 +23,9 @@ of its GBK encoding before it reached us. The steps, in the order they run:
     ``中央政府门户网站 www.gov.cn … 来源：…``, ``打印本页``/``关闭窗口``). After ``script``, so
     that one list of Simplified patterns serves Traditional pages too.
 ``repeats``
-    Blocks of at least three lines (60+ characters) that repeat an earlier block verbatim, as
-    scrapers write them when a selector matches nested elements: later copies are removed.
-    A single repeated line (``各位代表！``) is content and stays.
+    Blocks of at least three lines (60+ characters), or of any lines totalling 2,000+ characters,
+    that repeat an earlier block verbatim, as scrapers write them when a selector matches nested
+    elements: later copies are removed. A short repeated line (``各位代表！``) is content and stays.
 ``punctuation``
     ASCII prose punctuation to full-width, except inside numbers (``1,000``, ``10:30``).
 ``whitespace``
@@ -972,6 +972,7 @@ _CHROME_PATTERNS = tuple(
 )
 _REPEAT_MIN_LINES = 3
 _REPEAT_MIN_CHARS = 60
+_REPEAT_MIN_CHARS_ALONE = 2000  # a block this long repeated verbatim is a scraping artifact however few lines
 _REPEAT_MAX_CANDIDATES = 8
 
 
@@ -1015,7 +1016,8 @@ def _repeated_blocks(text: str) -> list[tuple[int, int]]:
                     k += 1
                 best = max(best, k)
         nonblank = [keys[t] for t in range(i, i + best) if keys[t]]
-        if len(nonblank) >= _REPEAT_MIN_LINES and sum(map(len, nonblank)) >= _REPEAT_MIN_CHARS:
+        chars = sum(map(len, nonblank))
+        if (len(nonblank) >= _REPEAT_MIN_LINES and chars >= _REPEAT_MIN_CHARS) or chars >= _REPEAT_MIN_CHARS_ALONE:
             spans.append((bounds[i], min(bounds[i + best], len(text))))
             i += best
             continue

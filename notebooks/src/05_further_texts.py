@@ -1,0 +1,287 @@
+# %% [markdown]
+# # 05 · Further texts: the national government work reports
+#
+# The same tools on a sister genre, larger and messier: fifty 政府工作报告 of the State Council, 1954–2018
+# (1 M characters after cleaning). They are public documents without a stated licence, so they are **not** part of
+# gkcorpus: the project's machines keep them in `../shared/corpora/` next to the repository. In a clone without that
+# folder every cell below still runs and says what it skips.
+#
+# This notebook teaches how to
+#
+# 1. load a folder of raw scraped files (GBK encoded, portal chrome, every paragraph repeated several times) and
+#    read what the cleaner detected and removed;
+# 2. load the same reports from a clean JSONL file with metadata, and check one against the other;
+# 3. find the genre's outline (`SectionTyper`, `common_outline`) and its formulae (`mine_boilerplate`): 各位代表,
+#    让我们…团结在…周围;
+# 4. follow the 套话 index across seven decades;
+# 5. spread the loading over local processes (`gkcorpus.parallel`).
+
+# %%
+import time
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image, display
+
+import gkcorpus
+
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.width", 200)
+
+# notebooks/ -> the repository -> its parent, where ../shared/corpora lives on the project's machines
+SHARED = Path.cwd().parent.parent / "shared" / "corpora"
+RAW_DIR, JSONL = SHARED / "gwr_national", SHARED / "gwr_national.jsonl"
+HAVE = RAW_DIR.is_dir() and JSONL.is_file()
+
+
+def skipped(what):
+    print(f"skipped: {what} (it needs the national reports in ../shared/corpora next to the repository, "
+          "which a clone of gkcorpus does not have)")
+
+
+print("national reports found" if HAVE else "national reports not found in ../shared/corpora: the cells below "
+      "skip their work (the reports are public documents without a licence, kept outside the repository)")
+
+# %% [markdown]
+# ## 1. The raw folder: encodings, chrome and repetition
+# `gkcorpus.load` on a folder reads every `*.txt`, detects its encoding and cleans it. Nothing here is told that
+# these files are GBK, or that the portal repeated every paragraph.
+
+# %%
+if HAVE:
+    raw = gkcorpus.load(RAW_DIR, glob="*.txt")
+    print(raw)
+    print("encodings detected:", raw.to_frame("document")["encoding"].value_counts().to_dict())
+else:
+    skipped("loading the raw GBK folder")
+
+# %% [markdown]
+# What cleaning removed, summed over the fifty files: markup and HTML code points (`<U+00A0>`), page chrome
+# (当前位置：首页, 【字体：大 中 小】, the portal's name and date), repeated blocks, and whitespace.
+
+# %%
+if HAVE:
+    summary = raw.cleaning_summary()
+    raw_chars = sum(len(d.raw) for d in raw)
+    repeated_lines = sum(d.cleaning.step("repeats").kinds.get("lines", 0) for d in raw)
+    print(f"raw: {raw_chars:,} characters → clean: {raw.n_chars:,} ({raw.n_chars / raw_chars:.0%})")
+    print(f"repeated lines dropped: {repeated_lines:,}")
+    display(summary.drop(columns=["doc_id", "encoding"]).sum().to_frame("total").T)
+else:
+    skipped("the cleaning counts")
+
+# %% [markdown]
+# Per report (first rows): clean length, and the changes of each step that did something.
+
+# %%
+if HAVE:
+    steps = ["markup", "chrome", "repeats", "punctuation", "whitespace"]
+    per_doc = summary.assign(raw_chars=[len(d.raw) for d in raw])[["doc_id", "encoding", "raw_chars", "chars"] + steps]
+    display(per_doc.head(8))
+else:
+    skipped("the cleaning counts per report")
+
+# %% [markdown]
+# What the chrome step recognised, and the first lines of one report before and after cleaning:
+
+# %%
+if HAVE:
+    d = raw["1954"]
+    for example in d.cleaning.step("chrome").examples[:4]:
+        print("chrome:", example)
+    print("\nraw:  ", " ⏎ ".join(line.strip() for line in d.raw[:420].splitlines() if line.strip())[:260])
+    print("clean:", " ⏎ ".join(d.text.splitlines()[:4])[:260])
+else:
+    skipped("the before/after example")
+
+# %% [markdown]
+# ## 2. The same reports from JSONL
+# The shared folder also has the reports converted to UTF-8 JSON lines (one object per report, with `year`,
+# `flags` and the source URL). Fields other than `id`, `title` and `text` become document variables.
+
+# %%
+if HAVE:
+    national = gkcorpus.load(JSONL)
+    print(national)
+    display(national.docvars()[["title", "year", "flags"]].head(4))
+else:
+    skipped("loading the JSONL")
+
+# %% [markdown]
+# Two routes to one text should agree. Reports whose clean lengths differ by more than 2% between the raw folder
+# and the JSONL; `repeated opening` says whether the clean text contains its own first 100 characters twice (a
+# copy the repeats step kept), `flags` what the converter noted:
+
+# %%
+if HAVE:
+    rows = []
+    for d in raw:
+        j = national[f"gwr_national/{d.id}"]
+        head = d.text[:100]
+        rows.append({"year": j.meta["year"], "raw folder": len(d.text), "jsonl": len(j.text),
+                     "ratio": round(len(d.text) / len(j.text), 3), "repeated opening": d.text.count(head) > 1,
+                     "flags": ", ".join(j.meta.get("flags") or [])})
+    check = pd.DataFrame(rows)
+    print(f"{(abs(check.ratio - 1) <= 0.02).sum()} of {len(check)} reports agree within 2%")
+    display(check[abs(check.ratio - 1) > 0.02].reset_index(drop=True))
+else:
+    skipped("comparing the two routes")
+
+# %% [markdown]
+# ## 3. The outline of the genre
+# Section types are fitted on the JSONL reports (about 20 s). Early reports have no 一、 headings and fall back to
+# paragraphs; type names come from the most frequent headings.
+
+# %%
+if HAVE:
+    from gkcorpus.outline import SectionTyper, common_outline
+
+    typer = SectionTyper(random_state=0)
+    outlines = typer.fit_outlines(national)
+    print(typer.metrics_.selection)
+    display(pd.DataFrame([{"type": f"T{t.type_id}", "name": t.name, "segments": t.size, "reports": t.n_docs,
+                           "headings": "; ".join(h for h, _ in t.headings[:2])} for t in typer.types_]))
+else:
+    skipped("the section types")
+
+# %%
+if HAVE:
+    for o in outlines:
+        if o.doc_id.endswith(("1954", "1978", "1998", "2018")):
+            print(o.doc_id[-4:], " → ".join(o.names(typer.types_)), "[paragraphs]" if o.fallback else "")
+else:
+    skipped("the outlines")
+
+# %% [markdown]
+# The common outline: an opening (各位代表：现在，我代表国务院…), a review of the past year or term, tasks and reforms,
+# foreign affairs, and a closing call (让我们…).
+
+# %%
+if HAVE:
+    common = common_outline(outlines, typer.types_)
+    display(pd.DataFrame(common.consensus)[["name", "support", "median_position"]])
+else:
+    skipped("the common outline")
+
+# %%
+if HAVE:
+    import tempfile
+
+    from dataclasses import replace
+
+    from gkcorpus.plots import plot_outline_heatmap
+
+    by_year = [replace(o, doc_id=o.doc_id.rsplit("/", 1)[-1]) for o in outlines]  # rows labelled by year
+    with tempfile.TemporaryDirectory(prefix="gkcorpus-nb05-") as tmp:
+        png = plot_outline_heatmap(by_year, typer.types_, Path(tmp) / "outline.png", title="Work reports × section types")
+        display(Image(filename=str(png), width=820))
+else:
+    skipped("the outline heatmap")
+
+# %% [markdown]
+# ## 4. Formulae of the work reports
+# `mine_boilerplate` on a million characters (about 20 s): shared passages, the phrase bank and the 套话 index.
+
+# %%
+if HAVE:
+    from gkcorpus.phrases import mine_boilerplate
+
+    bp = mine_boilerplate(national)
+    bank = bp.phrases.to_frame()
+    print(f"{len(bp.reuse.passages_)} shared passages, {len(bank)} phrases")
+    display(bank[["phrase", "category", "kind", "df", "tf"]].head(12))
+else:
+    skipped("mining the formulae")
+
+# %% [markdown]
+# The address and the closing call: `各位代表` (the address to the deputies) and `让我们…团结在…周围`, a gapped
+# pattern whose middle names the leadership of the day.
+
+# %%
+if HAVE:
+    by_phrase = {p.phrase: p for p in bp.phrases.phrases_}
+    for w in ("各位代表", "让我们…团结在…周围"):
+        p = by_phrase[w]
+        print(f"{w}: {p.category}, {p.kind}, in {p.df} reports, {p.tf} times")
+    for o in by_phrase["让我们…团结在…周围"].examples[:3]:
+        print(f"   {o.doc_id[-4:]}  {o.text[:70]}")
+    address = national.kwic("各位代表", window=24).drop_duplicates("doc_id")
+    display(address[address.doc_id.str.endswith(("1954", "1978", "1998", "2018"))][["doc_id", "match", "right"]])
+else:
+    skipped("the two formulae")
+
+# %%
+if HAVE:
+    p = by_phrase["让我们…团结在…周围"]
+    print("what stands between 团结在 and 周围:")
+    for f in p.fillers:
+        print("  ", f)
+else:
+    skipped("the fillers")
+
+# %% [markdown]
+# The top of each category:
+
+# %%
+if HAVE:
+    display(bank.groupby("category", sort=False).head(2)[["category", "phrase", "df", "tf"]]
+            .sort_values("category", kind="mergesort").reset_index(drop=True))
+else:
+    skipped("the categories")
+
+# %% [markdown]
+# ## 5. The 套话 index across seven decades
+# The share of each report's characters covered by boilerplate shared with the other reports (no reports were
+# delivered from 1965 to 1974: the line breaks there). Yearly reports since 1978 reuse more of each other's wording;
+# a short report (1975) scores high because its few sentences are mostly set phrases.
+
+# %%
+if HAVE:
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from gkcorpus.plots import find_cjk_font
+
+    idx = bp.formulaicness.documents_.assign(year=lambda df: [national[d].meta["year"] for d in df.doc_id])
+    idx = idx.sort_values("year")
+    with matplotlib.rc_context({"font.family": [find_cjk_font() or "DejaVu Sans", "DejaVu Sans"]}):
+        fig = Figure(figsize=(9, 3.6))
+        ax = fig.add_subplot()
+        run = (idx.year.diff() > 5).cumsum()  # a new line after a gap of more than five years
+        for _, part in idx.groupby(run):
+            ax.plot(part.year, part["index"], marker="o", markersize=4, linewidth=1, color="tab:blue")
+        ax.set_xlabel("year of the report")
+        ax.set_ylabel("套话 index (share of characters)")
+        ax.set_title("How much of each 政府工作报告 is shared boilerplate")
+        ax.set_ylim(0, None)
+        ax.grid(alpha=0.3)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    display(Image(data=buf.getvalue()))
+    display(idx[["rank", "year", "chars", "index", "evidence"]].sort_values("rank").head(5).reset_index(drop=True))
+else:
+    skipped("the 套话 index")
+
+# %% [markdown]
+# ## 6. Loading on several processes
+# `gkcorpus.parallel.load_parallel` reads, cleans and parses each file on a worker and returns the same corpus.
+# A Dask `LocalCluster` takes seconds to start, too slow for a notebook; local processes show the idea. On fifty
+# files starting the pool costs more than it saves: parallelism pays on thousands of documents. (The only cell whose
+# output changes from run to run: it prints wall-clock times.)
+
+# %%
+if HAVE:
+    from gkcorpus.parallel import load_parallel
+
+    t0 = time.perf_counter()
+    serial = gkcorpus.load(RAW_DIR)
+    t1 = time.perf_counter()
+    again = load_parallel(RAW_DIR, backend="processes", workers=2, structure=False)
+    t2 = time.perf_counter()
+    same = again.ids == serial.ids and all(a.text == b.text and a.offsets == b.offsets for a, b in zip(again, serial))
+    print(f"one process: {t1 - t0:.1f} s; two processes: {t2 - t1:.1f} s")
+    print(f"{again}; same ids, texts and offset maps as gkcorpus.load: {same}")
+else:
+    skipped("the parallel loading")
