@@ -1881,11 +1881,14 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
                 headings[name][head] += 1
     need = max(2, int(round(min_support * len(docs)))) if len(docs) > 1 else 1
     names = [n for n in support if len(support[n]) >= need]
-    if order:
-        rank = {n: k for k, n in enumerate(order)}
-        names.sort(key=lambda n: (rank.get(n, len(rank)), sorted(positions[n])[len(positions[n]) // 2], n))
-    else:
-        names.sort(key=lambda n: (sorted(positions[n])[len(positions[n]) // 2], n))
+    # By median position; the opening and closing parts of the common outline stay first and last.
+    first, last = (order[0], order[-1]) if order else (None, None)
+
+    def place(n: str) -> tuple:
+        edge = 0 if n == first else 2 if n == last else 1
+        return (edge, sorted(positions[n])[len(positions[n]) // 2], n)
+
+    names.sort(key=place)
     # where each template's instances fall
     placed: dict[str, Counter] = defaultdict(Counter)
     example: dict[tuple[str, str], str] = {}
