@@ -669,6 +669,7 @@ class ClusteringRun:
     result: Any = None  # ClusterResult at document/paragraph/sentence level
     near: list[Any] | None = None  # NearIdenticalGroup at sentence level
     timings: dict[str, float] = field(default_factory=dict)
+    genres: list[Any] = field(default_factory=list)  # GenreGuess per document (outline vocabulary)
 
     # ---- tables
     def clusters_frame(self) -> "pd.DataFrame":
@@ -710,6 +711,15 @@ class ClusteringRun:
                "  " + " → ".join(f"{r['name']} [{r['support']}/{c.n_docs}]" for r in c.consensus),
                "most travelled path (documents taking each step):",
                "  " + " → ".join(f"{r['name']} [{r['docs']}]" for r in c.path)]
+        return out
+
+    def genre_lines(self) -> list[str]:
+        """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.genre`)."""
+        out = []
+        for g in ("plan", "summary", "unknown"):
+            ids = [x.doc_id for x in self.genres if x.genre == g]
+            if ids:
+                out.append(f"  {g} ({len(ids)}): {', '.join(ids)}")
         return out
 
     def outline_markdown(self) -> str:
@@ -772,8 +782,13 @@ class ClusteringRun:
             atomic_write_text(d / "outline.md", self.outline_markdown()),
         ]
         if self.kinds is not None:
+            genre = {g.doc_id: g.genre for g in self.genres}
             written.append(write_csv(d / "document_kinds.csv",
-                                     [{"doc_id": i, "kind": k} for i, k in zip(self.kinds.doc_ids, self.kinds.labels)]))
+                                     [{"doc_id": i, "kind": k, "genre": genre.get(i, "")}
+                                      for i, k in zip(self.kinds.doc_ids, self.kinds.labels)]))
+        if self.genres:
+            written.append(write_csv(d / "genres.csv", [{**g.to_dict(), "evidence": "; ".join(g.evidence)}
+                                                        for g in self.genres]))
         if self.near is not None:
             written.append(write_json(d / "near_identical.json", [g.to_dict() for g in self.near]))
             written.append(write_csv(d / "near_identical.csv", self.near_frame()))
@@ -854,4 +869,7 @@ def cluster_corpus(
         t0 = time.perf_counter()
         near = near_identical_groups(corpus.units("sentence"), threshold=near_threshold, progress=progress)
         timings["near-identical"] = time.perf_counter() - t0
-    return ClusteringRun(level, method, typer, outlines, common, kinds, result, near, timings)
+    from .genre import guess_genre
+
+    genres = [guess_genre(d) for d in corpus]
+    return ClusteringRun(level, method, typer, outlines, common, kinds, result, near, timings, genres)

@@ -286,8 +286,11 @@ def build_report(corpus: "Corpus", res: MineResult):
         rb.html("<details><summary>Every document's outline</summary><ul>" + "".join(
             f"<li><b>{esc(o.doc_id)}</b> {esc(o.title)}: {esc(' → '.join(o.names(run.typer.types_)))}</li>"
             for o in run.outlines) + "</ul></details>")
+        if run.genres:
+            rb.paragraph("Genres (by outline vocabulary and cues): " + "; ".join(
+                l.strip() for l in run.genre_lines()))
         if run.kinds is not None:
-            rb.paragraph("Document kinds: " + "; ".join(
+            rb.paragraph("Document kinds (clusters of words, outline and layout): " + "; ".join(
                 f"kind {k['kind']} ({', '.join(k['doc_ids'])}): {' · '.join(k['terms'][:4])}" for k in run.kinds.kinds))
         for name, cap in (("outline_heatmap.png", "Documents × section types"),
                           ("cluster_map.png", "Outline segments in two dimensions, coloured by section type"),

@@ -91,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"document kinds ({run_.kinds.selection}):")
         for k in run_.kinds.kinds:
             print(f"  kind {k['kind']}: {', '.join(k['doc_ids'])}  [{' · '.join(k['terms'][:4])}]")
+    if run_.genres:
+        print()
+        print("genres (by outline vocabulary: 指导思想/工作步骤/保障措施 … vs 主要做法/存在问题/下一步 …):")
+        print("\n".join(run_.genre_lines()))
     if run_.result is not None:
         rm = run_.result.metrics
         sil = "n/a" if rm.silhouette is None else f"{rm.silhouette:.3f}"
