@@ -71,7 +71,7 @@ def first_run(tmp_path_factory):
     (signal.SIGINT, 130, "gkcorpus: interrupted; files already written are complete, none is half-written"),
     (signal.SIGKILL, -9, None),
 ])
-@pytest.mark.parametrize("delay", [1.5, 4.0])
+@pytest.mark.parametrize("delay", [0.5, 3.0])
 def test_killed_run_leaves_only_complete_files(tmp_path, first_run, sig, code, message, delay):
     import shutil
 
@@ -81,9 +81,13 @@ def test_killed_run_leaves_only_complete_files(tmp_path, first_run, sig, code, m
     src = _corpus_folder(tmp_path / "src", copies=4)
     proc = subprocess.Popen([sys.executable, "-m", "gkcorpus", "mine", str(src), "-o", str(out), "--format", "json,csv,md"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until the run is working (its first stage line), however slow the machine is to start it.
+    first = proc.stderr.readline()
+    assert first.startswith("gkcorpus: "), first
     time.sleep(delay)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=120)
+    _, rest = proc.communicate(timeout=120)
+    err = first + rest
     if proc.returncode == 0:
         pytest.skip("the run finished before the signal")  # a much faster machine
     assert proc.returncode == code
