@@ -622,22 +622,6 @@ class NearIdenticalGroup:
         return asdict(self)
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        while self.parent[a] != a:
-            self.parent[a] = self.parent[self.parent[a]]
-            a = self.parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def near_identical_groups(
     units: Sequence["Unit"],
     threshold: float = 0.8,
@@ -672,7 +656,7 @@ def near_identical_groups(
         from tqdm.auto import tqdm
 
         it = tqdm(it, desc="near-identical", unit="text", leave=False)
-    uf = _UnionFind(len(distinct))
+    edges: list[tuple[int, int]] = []
     link: dict[int, float] = {}
     shingle_cache: dict[int, set[str]] = {}
 
@@ -691,14 +675,13 @@ def near_identical_groups(
             a, b = sh(i), sh(j)
             jac = len(a & b) / len(a | b)
             if jac >= threshold:
-                uf.union(i, j)
+                edges.append((i, j))
                 for x in (i, j):
                     link[x] = min(link.get(x, 1.0), jac)
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(distinct)):
-        comps[uf.find(i)].append(i)
+    from ._graph import connected_groups
+
     groups: list[NearIdenticalGroup] = []
-    for texts in comps.values():
+    for texts in connected_groups(len(distinct), edges):
         rows = sorted(r for t in texts for r in by_text[distinct[t]])
         docs = sorted({units[r].doc_id for r in rows})
         if len(docs) < min_docs:

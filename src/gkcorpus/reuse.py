@@ -456,26 +456,6 @@ def text_diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
 # --------------------------------------------------------------------------- the estimator
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        p = self.parent
-        while p[x] != x:
-            p[x] = p[p[x]]
-            x = p[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
-
-
 class ReuseFinder:
     """Find the passages two or more documents share, verbatim or near-verbatim.
 
@@ -627,7 +607,6 @@ class ReuseFinder:
         with lsh.insertion_session() as session:
             for i, (_, m) in enumerate(sigs):
                 session.insert(i, m, check_duplication=False)
-        uf = _UnionFind(len(recs))
         sims: dict[tuple[int, int], float] = {}
         it: Iterable[int] = range(len(recs))
         if self.progress:
@@ -641,12 +620,10 @@ class ReuseFinder:
                 s = _jaccard(sigs[i][0], sigs[j][0])
                 if s >= self.near_threshold:
                     sims[(i, j)] = s
-                    uf.union(i, j)
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in {k for pair in sims for k in pair}:
-            groups[uf.find(i)].append(i)
+        from ._graph import connected_groups
+
         out = []
-        for members in groups.values():
+        for members in connected_groups(len(recs), sims, nodes={k for pair in sims for k in pair}):
             members.sort(key=lambda k: (recs[k].doc, recs[k].start))
             texts = [recs[k].text for k in members]
             counts = Counter(texts)
