@@ -84,6 +84,14 @@ def test_mine_does_not_depend_on_input_order(tmp_path):
     assert [k for k in fa if fa[k] != fb[k]] == []
 
 
+def test_mine_with_a_relative_output_path(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["mine", "-o", "out", "--format", "json", "--no-plots"]) == 0
+    out = capsys.readouterr().out
+    assert "open out/report.html in a browser" in out
+    assert (tmp_path / "out" / "phrases" / "phrasebank.json").exists()
+
+
 def test_mine_rejects_unknown_format(capsys, tmp_path):
     assert main(["mine", "-o", str(tmp_path / "x"), "--format", "json,pdf"]) == 1
     assert capsys.readouterr().err == "gkcorpus: error: unknown format(s) pdf; choose from json, csv, md, xlsx\n"

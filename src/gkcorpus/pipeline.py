@@ -42,7 +42,8 @@ class MineResult:
     warnings: list[str] = field(default_factory=list)
 
     def relative_files(self) -> list[str]:
-        return [p.relative_to(self.out_dir).as_posix() for p in self.files]
+        root = self.out_dir.resolve()
+        return [p.resolve().relative_to(root).as_posix() for p in self.files]
 
 
 def safe_name(doc_id: str) -> str:
