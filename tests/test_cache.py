@@ -173,3 +173,13 @@ def test_unit_tokens_match_the_tokenizer_on_unit_text(bundled, tmp_path):
     got = unit_tokens(segs, units, tok)
     assert got == [tok(u.text) for u in units]
     assert filter_tokens(tok, ["，", "的", "政务公开"]) == ["政务公开"]
+
+
+def test_iter_cached_tokens_streams_the_same_tokens_in_order(bundled, tmp_path):
+    from gkcorpus.cache import iter_cached_tokens
+
+    tok = Tokenizer(stopwords=True)
+    got = list(iter_cached_tokens((d for d in bundled), tok, tmp_path, block=4))
+    assert [doc_id for doc_id, _ in got] == bundled.ids
+    assert dict(got) == cached_tokens(bundled, tok, tmp_path)
+    assert TokenCache(tmp_path).n_entries() == 15

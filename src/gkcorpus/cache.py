@@ -28,7 +28,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -51,6 +51,7 @@ __all__ = [
     "filter_tokens",
     "cached_tokens",
     "cached_segmentations",
+    "iter_cached_tokens",
     "unit_tokens",
 ]
 
@@ -493,6 +494,28 @@ def cached_tokens(
     tok = tokenizer if tokenizer is not None else Tokenizer()
     segs, _ = cached_segmentations(docs, tok, cache_dir, executor)
     return {doc_id: filter_tokens(tok, s.tokens()) for doc_id, s in segs.items()}
+
+
+def iter_cached_tokens(
+    docs: Any,
+    tokenizer: Tokenizer | None = None,
+    cache_dir: str | os.PathLike | None | bool = True,
+    executor: "PerDocumentExecutor | None" = None,
+    block: int = 64,
+) -> Iterator[tuple[str, list[str]]]:
+    """``(doc_id, tokenizer(text))`` one document at a time, ``block`` documents looked up (and
+    their misses segmented on ``executor``) at once: memory holds one block's tokens, not the
+    corpus's (at 100 M characters, Python token lists take ~40 bytes a character)."""
+    tok = tokenizer if tokenizer is not None else Tokenizer()
+    items = docs.items() if isinstance(docs, Mapping) else docs
+    buf: list[Any] = []
+    for d in items:
+        buf.append(d)
+        if len(buf) >= block:
+            yield from cached_tokens(buf, tok, cache_dir, executor).items()
+            buf = []
+    if buf:
+        yield from cached_tokens(buf, tok, cache_dir, executor).items()
 
 
 def unit_tokens(segs: Mapping[str, DocTokens], units: Iterable[Any], tokenizer: Tokenizer | None = None,
