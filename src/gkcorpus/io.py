@@ -263,6 +263,15 @@ def _check_on_error(on_error: str) -> None:
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
+def text_file_document(path: str | Path, root: str | Path | None = None, encoding: str | None = None) -> RawDocument:
+    """One text file as a document: id = path relative to ``root`` without suffix (or the file stem)."""
+    f = Path(path)
+    text, enc = read_text_file(f, encoding)
+    rel = f.relative_to(root).with_suffix("").as_posix() if root is not None else f.stem
+    return RawDocument(id=rel, raw=text, title=f.stem, meta={"path": rel if root is not None else f.name},
+                       encoding=enc, source=str(f))
+
+
 def iter_txt(
     folder: str | Path,
     glob: str = "*.txt",
@@ -282,12 +291,11 @@ def iter_txt(
         raise LoadError(root, f"no files matching {glob!r} in this directory")
     for f in files:
         try:
-            text, enc = read_text_file(f, encoding)
+            doc = text_file_document(f, root, encoding)
         except LoadError as err:
             _handle(err, on_error, log)
             continue
-        rel = f.relative_to(root).with_suffix("").as_posix()
-        yield RawDocument(id=rel, raw=text, title=f.stem, meta={"path": rel}, encoding=enc, source=str(f))
+        yield doc
 
 
 def _record_to_doc(
@@ -419,8 +427,7 @@ def iter_paths(
             elif p.suffix.lower() in (".csv", ".tsv"):
                 yield from iter_csv(p, delimiter="\t" if p.suffix.lower() == ".tsv" else ",", **fields, **kw)
             else:
-                text, enc = read_text_file(p, encoding)
-                yield RawDocument(id=p.stem, raw=text, title=p.stem, meta={"path": p.name}, encoding=enc, source=str(p))
+                yield text_file_document(p, encoding=encoding)
         except LoadError as err:
             _handle(err, on_error, log)
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from .clean import Cleaner
 from .corpus import Corpus, Document
-from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, read_text_file
+from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
 from .tokenize import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -349,13 +349,8 @@ def _error(err: LoadError) -> tuple[str, tuple[str, str, int | None]]:
 
 
 def _file_raw(item: FileItem, encoding: str | None) -> RawDocument:
-    f = Path(item.path)
-    text, enc = read_text_file(f, encoding)
-    if item.root is not None:  # as gkcorpus.io.iter_txt names it
-        rel = f.relative_to(Path(item.root)).with_suffix("").as_posix()
-        return RawDocument(id=rel, raw=text, title=f.stem, meta={"path": rel}, encoding=enc, source=str(f))
-    # as gkcorpus.io.iter_paths names a single text file
-    return RawDocument(id=f.stem, raw=text, title=f.stem, meta={"path": f.name}, encoding=enc, source=str(f))
+    """The document :func:`gkcorpus.io.iter_txt` (or ``iter_paths`` for a single file) makes of this file."""
+    return text_file_document(item.path, item.root, encoding)
 
 
 @dataclass(frozen=True)
