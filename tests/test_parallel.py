@@ -217,7 +217,7 @@ def test_command_line_options_choose_the_backend_and_cache(tmp_path, monkeypatch
     assert ex().backend == "serial"
     assert (ex("--workers", "2").backend, ex("--workers", "2").workers) == ("processes", 2)
     assert ex("--workers", "1").backend == "serial"
-    assert ex("--backend", "dask", "--workers", "2").backend == "dask"
+    assert ex("--executor", "dask", "--workers", "2").backend == "dask"
     assert ex("--scheduler", "tcp://10.0.0.5:8786").scheduler == "tcp://10.0.0.5:8786"
     assert ex("--scheduler", "tcp://10.0.0.5:8786").backend == "dask"  # nothing connects until first use
     with pytest.raises(UsageError, match="--workers must be at least 1"):

@@ -28,7 +28,9 @@ EXPECTED = {
 
 
 def _files(d: Path) -> dict[str, bytes]:
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    """The exports (the segmentation cache, ``.gkcorpus-cache/``, is not one)."""
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*"))
+            if p.is_file() and ".gkcorpus-cache" not in p.parts}
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +97,54 @@ def test_mine_with_a_relative_output_path(capsys, tmp_path, monkeypatch):
 def test_mine_rejects_unknown_format(capsys, tmp_path):
     assert main(["mine", "-o", str(tmp_path / "x"), "--format", "json,pdf"]) == 1
     assert capsys.readouterr().err == "gkcorpus: error: unknown format(s) pdf; choose from json, csv, md, xlsx\n"
+
+
+@pytest.fixture(scope="module")
+def six_files(tmp_path_factory):
+    src = tmp_path_factory.mktemp("six")
+    for d in read_bundled_page()[:6]:
+        (src / f"{d.id}.txt").write_text(d.raw, encoding="utf-8")
+    return sorted(str(p) for p in src.glob("*.txt"))
+
+
+def test_a_rerun_reads_every_segmentation_from_the_cache(six_files, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GKCORPUS_CACHE", raising=False)
+    out = tmp_path / "out"
+    args = ["mine", *six_files, "-o", str(out), "--format", "json", "--no-plots"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert "segmentation cache: 0 documents read, 6 segmented (jieba)" in first
+    assert len(list((out / ".gkcorpus-cache").rglob("*.tok"))) == 6
+    exports = _files(out)
+    assert main(args) == 0
+    assert "segmentation cache: 6 documents read, 0 segmented (jieba)" in capsys.readouterr().out
+    assert _files(out) == exports
+    assert main([*args, "--no-cache", "-o", str(tmp_path / "plain")]) == 0
+    assert "segmentation cache" not in capsys.readouterr().out
+    assert _files(tmp_path / "plain") == exports
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
+    if executor == "dask":
+        pytest.importorskip("distributed", reason="the Dask run needs the 'dask' extra")
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    common = ["--format", "json,csv", "--no-cache"]
+    assert main(["mine", *six_files, "-o", str(serial), *common]) == 0
+    assert main(["mine", *six_files, "-o", str(parallel), *common, "--executor", executor, "--workers", "2"]) == 0
+    a, b = _files(serial), _files(parallel)
+    # clean 6+1, clusters 9 (plots included), phrases 3, reuse 5, templates 5, report, manifest
+    assert len(a) == 31
+    assert set(a) == set(b)
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_mine_with_rjieba(tmp_path, capsys):
+    pytest.importorskip("rjieba", reason="the rjieba segmenter is the 'fast' extra")
+    out = tmp_path / "out"
+    assert main(["mine", "-o", str(out), "--format", "json", "--no-plots", "--segmenter", "rjieba"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["segmenter"] == "rjieba"
+    bank = json.loads((out / "phrases" / "phrasebank.json").read_text(encoding="utf-8"))
+    phrases = {p["phrase"] for p in bank["phrases"]} if isinstance(bank, dict) else {p["phrase"] for p in bank}
+    assert {"高度重视", "再上新台阶"} <= phrases

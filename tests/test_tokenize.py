@@ -72,3 +72,44 @@ def test_rjieba_agrees_with_jieba_on_the_bundled_corpus(bundled):
     assert total > 150
     assert same / total > 0.97  # the measured differences are digit ranges: jieba 9 - 10, rjieba 9-10
     assert "再上新台阶" in r("再上新台阶")
+
+
+# ---- the in-process segmentation memo
+
+_BACKENDS = ["jieba"] + (["rjieba"] if __import__("importlib").util.find_spec("rjieba") else [])
+
+
+@pytest.mark.parametrize("backend", _BACKENDS)
+def test_memo_gives_exactly_the_plain_segmentation(bundled, backend):
+    from gkcorpus.tokenize import segmentation_memo
+
+    tok = Tokenizer(backend=backend)
+    texts = [d.text for d in bundled] + [u.text for u in bundled.units("section")] + ["", "\n\n", "甲\n\n乙 \n丙XX年"]
+    plain = [tok.cut(t) for t in texts]
+    with segmentation_memo() as memo:
+        first = [tok.cut(t) for t in texts]
+        second = [tok.cut(t) for t in texts]
+    assert first == plain and second == plain
+    # every paragraph of the documents was segmented once; sections are made of those paragraphs
+    n_paragraphs = len({p for d in bundled for p in d.text.split("\n") if p} | {"甲", "乙 ", "丙XX年"})
+    assert memo.misses == n_paragraphs == len(memo)
+    assert memo.hits > memo.misses
+    assert tok.cut("公开") == ["公开"]  # outside the block: no memo
+    from gkcorpus.tokenize import active_memo
+
+    assert active_memo() is None
+
+
+def test_memo_is_seeded_from_known_lengths_and_keeps_configurations_apart(bundled):
+    from gkcorpus.tokenize import SegmentationMemo, lengths_of, segmentation_memo
+
+    tok = Tokenizer()
+    no_dict = Tokenizer(user_dict=False)
+    memo = SegmentationMemo()
+    for d in bundled:
+        memo.add(d.text, lengths_of(tok.cut(d.text)), tok)
+    with segmentation_memo(memo):
+        assert [tok.cut(d.text) for d in bundled] == [Tokenizer().cut(d.text) for d in bundled]
+        assert memo.misses == 0
+        other = no_dict.cut(bundled[0].text)  # another dictionary: its own table, segmented afresh
+    assert memo.misses > 0 and other == no_dict.cut(bundled[0].text)

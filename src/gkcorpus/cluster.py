@@ -24,7 +24,7 @@ import unicodedata
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -206,7 +206,9 @@ class Clusterer(ClusterMixin, BaseEstimator):
         seeded sample of this size, the other rows joining the nearest centroid.
     svd_components : dimensions of that reduction (and of the one below).
     lsa_above : when choosing k on a sample of at least this many rows, each k-means runs on an
-        SVD reduction of the sample (LSA); silhouettes are still computed on the TF-IDF rows.
+        SVD reduction of the sample (LSA); silhouettes are still computed on the TF-IDF rows. The
+        final k-means then makes its restarts in that reduction and one refining run on the TF-IDF
+        rows: dense k × vocabulary centroids make every sparse run costly.
     min_cluster_size : HDBSCAN's smallest cluster.
     n_init : k-means restarts.
     random_state : seed of every random choice (samples, k-means, SVD).
@@ -230,7 +232,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
         svd_components: int = 100,
         min_cluster_size: int = 5,
         min_mean_size: int = 5,
-        lsa_above: int = 1000,
+        lsa_above: int = 200,
         n_init: int = 10,
         random_state: int = 0,
     ):
@@ -248,14 +250,16 @@ class Clusterer(ClusterMixin, BaseEstimator):
         self.random_state = random_state
 
     # ---- one clustering of rows Z into k groups (raw labels, not renumbered)
-    def _kmeans(self, Z: Any, k: int, n_init: int | None = None) -> np.ndarray:
+    def _kmeans(self, Z: Any, k: int, n_init: int | None = None, init: np.ndarray | None = None) -> np.ndarray:
+        """Labels of k-means on ``Z``; from the given centroids (one start) when ``init`` is given."""
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
+        start: dict[str, Any] = {"init": init, "n_init": 1} if init is not None else {}
         if Z.shape[0] > self.minibatch_above:
-            est = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3,
-                                  batch_size=4096, max_no_improvement=20)
+            est = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, batch_size=4096,
+                                  max_no_improvement=20, **(start or {"n_init": 3}))
         else:
-            est = KMeans(n_clusters=k, random_state=self.random_state, n_init=n_init or self.n_init)
+            est = KMeans(n_clusters=k, random_state=self.random_state, **(start or {"n_init": n_init or self.n_init}))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ConvergenceWarning on duplicate rows: harmless here
             return est.fit_predict(Z)
@@ -321,6 +325,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
             raw = np.zeros(m, dtype=int)
             selection = "one cluster (fewer than two units, or n_clusters=1)"
         elif self.method == "kmeans":
+            raw = None
             if auto:
                 idx = _sample(m, self.sample_size, self.random_state)
                 Xs = Xl[idx]
@@ -336,10 +341,17 @@ class Clusterer(ClusterMixin, BaseEstimator):
                 k, k_scores = self._choose_k(Xs, None, m, Zk)
                 selection = (f"k={k}: best cosine silhouette ({k_scores.get(k, float('nan')):.3f}) over "
                              f"k={min(k_scores, default=k)}..{max(k_scores, default=k)}, k-means on {how}")
+                if Zk is not None:
+                    # the final fit too: all restarts in the LSA space, then Lloyd in the TF-IDF space
+                    # from those centroids (one start instead of n_init on dense k×vocabulary centroids)
+                    raw = self._kmeans(normalize(svd.transform(Xl)), k)
+                    raw = self._kmeans(Xl, k, init=_centroids(Xl, raw, k))
+                    selection += "; final k-means: restarts on the LSA reduction, refined on TF-IDF"
             else:
                 k = min(int(self.n_clusters), m)
                 selection = f"k={k} given"
-            raw = self._kmeans(Xl, k)
+            if raw is None:
+                raw = self._kmeans(Xl, k)
             if m > self.minibatch_above:
                 selection += f"; MiniBatchKMeans on {m} units"
         else:
@@ -564,17 +576,19 @@ def cluster_units(
     heading_weight: float | None = None,
     random_state: int = 0,
     progress: bool = False,
+    tokenizer: Callable[[str], list[str]] | None = None,
     **clusterer_params: Any,
 ) -> ClusterResult:
     """Vectorize the units of ``X`` at ``level``, cluster them and label the clusters.
 
-    ``heading_weight`` defaults to 0.5 for sections and 0 otherwise.
+    ``heading_weight`` defaults to 0.5 for sections and 0 otherwise; ``tokenizer`` as in
+    :class:`~gkcorpus.vectorize.UnitVectorizer`.
     """
     from .vectorize import UnitVectorizer
 
     if heading_weight is None:
         heading_weight = 0.5 if level == "section" else 0.0
-    vec = UnitVectorizer(level=level, analyzer=analyzer, heading_weight=heading_weight,
+    vec = UnitVectorizer(level=level, analyzer=analyzer, tokenizer=tokenizer, heading_weight=heading_weight,
                          progress=progress).vectorize(X)
     est = Clusterer(method=method, n_clusters=n_clusters, random_state=random_state, **clusterer_params).fit(vec.matrix)
     labels = label_clusters(vec, est.labels_, est.cluster_centers_)

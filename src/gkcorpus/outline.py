@@ -833,12 +833,14 @@ def cluster_corpus(
     near_threshold: float = 0.8,
     random_state: int = 0,
     progress: bool = False,
+    tokenizer: Callable[[str], list[str]] | None = None,
 ) -> ClusteringRun:
     """Section types, outlines and document kinds of ``corpus``, plus clusters of its units at ``level``.
 
     At ``level="section"`` the units are the outline segments and ``n_clusters``/``method`` choose the
     section types; at other levels they apply to the units of that level, and the outline uses the
     defaults. At sentence level, near-identical sentences across documents are grouped too.
+    ``tokenizer``: the word tokenizer of the TF-IDF (default ``Tokenizer(stopwords=True)``).
     """
     import time
 
@@ -852,7 +854,7 @@ def cluster_corpus(
     section_level = level == "section"
     typer = SectionTyper(depth=depth, n_types=n_clusters if section_level else "auto",
                          method=method if section_level else "kmeans", analyzer=analyzer,
-                         random_state=random_state, progress=progress)
+                         tokenizer=tokenizer, random_state=random_state, progress=progress)
     outlines = typer.fit_outlines(corpus)
     common = common_outline(outlines, typer.types_)
     timings["section types"] = time.perf_counter() - t0
@@ -863,7 +865,7 @@ def cluster_corpus(
     if not section_level:
         t0 = time.perf_counter()
         result = cluster_units(corpus, level=level, method=method, n_clusters=n_clusters, analyzer=analyzer,
-                               random_state=random_state, progress=progress)
+                               random_state=random_state, progress=progress, tokenizer=tokenizer)
         timings[f"{level} clusters"] = time.perf_counter() - t0
     if level == "sentence":
         t0 = time.perf_counter()

@@ -772,11 +772,14 @@ def run_per_document(
 
 
 def add_parallel_args(parser: Any) -> None:
-    """``--workers``, ``--backend``, ``--scheduler``, ``--cache-dir``, ``--no-cache`` for a command."""
+    """``--segmenter``, ``--workers``, ``--executor``, ``--scheduler``, ``--cache-dir``, ``--no-cache`` for a command."""
     g = parser.add_argument_group("scale")
+    g.add_argument("--segmenter", choices=("jieba", "rjieba"), default="jieba",
+                   help="word segmenter: jieba (default, the reference) or rjieba (about 10x faster, "
+                        "99.9%% the same tokens; pip install 'gkcorpus[fast]')")
     g.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes for the per-document stages (default: 1, in this process)")
-    g.add_argument("--backend", choices=("auto", *BACKENDS), default="auto",
+    g.add_argument("--executor", choices=("auto", *BACKENDS), default="auto",
                    help="auto (default): dask with --scheduler, local processes with --workers N > 1, "
                         "else serial; 'dask' with --workers N starts a local Dask cluster")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -789,7 +792,7 @@ def add_parallel_args(parser: Any) -> None:
 
 def executor_from_args(args: Any) -> PerDocumentExecutor:
     """The executor the options ask for (close it when done, or use it in ``with``)."""
-    backend = getattr(args, "backend", "auto")
+    backend = getattr(args, "executor", "auto")
     workers = getattr(args, "workers", None)
     scheduler = getattr(args, "scheduler", None)
     if workers is not None and workers < 1:

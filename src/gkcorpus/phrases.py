@@ -421,8 +421,9 @@ class PhraseMiner:
         chance predicts.
     slogans : also collect quoted slogans.
     keep_terms : keep noun-only phrases (terms) as category ``formula`` instead of dropping them.
-    tokenizer : a callable ``str -> list[str]`` that keeps every character (default: the jieba
-        :class:`~gkcorpus.tokenize.Tokenizer` with the domain dictionary, ``.cut``).
+    tokenizer : a :class:`~gkcorpus.tokenize.Tokenizer` (its ``.cut`` and its dictionaries' part-of-speech
+        tags are used) or a callable ``str -> list[str]`` that keeps every character (default: the
+        jieba Tokenizer with the domain dictionary).
     max_examples : examples kept per phrase in exports.
     progress : show progress bars.
 
@@ -471,6 +472,8 @@ class PhraseMiner:
 
     # ---- fitting
     def _tokenizer(self) -> tuple[Callable[[str], list[str]], tuple[str, ...]]:
+        if self.tokenizer is not None and hasattr(self.tokenizer, "_dict_paths"):  # a gkcorpus Tokenizer
+            return self.tokenizer.cut, self.tokenizer._dict_paths()
         if self.tokenizer is not None:
             return self.tokenizer, ()
         from .tokenize import Tokenizer

@@ -11,11 +11,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from array import array
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import accumulate
 from importlib import resources
 from typing import Any, Callable
 
-__all__ = ["Tokenizer", "PLACEHOLDER", "load_stopwords", "default_user_dict", "is_punct"]
+__all__ = ["Tokenizer", "SegmentationMemo", "segmentation_memo", "active_memo", "PLACEHOLDER", "load_stopwords",
+           "default_user_dict", "is_punct"]
 
 # Anonymisation placeholders: 20xx, xxxx, XX (not inside a Latin word such as "LED" or "xxl").
 PLACEHOLDER = re.compile(r"(?<!\d)(?:19|20)[xX]{2}(?![A-Za-z\d])|(?<![A-Za-z])[xX]{2,4}(?![A-Za-z])")
@@ -86,6 +90,112 @@ def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, b
     raise ValueError(f"unknown tokenizer backend {backend!r} (choose 'jieba' or 'rjieba')")
 
 
+class SegmentationMemo:
+    """Segmentations of paragraphs, kept while a run needs them, so that every stage segments a text once.
+
+    The stages of ``mine`` cut the same text several times (sections for TF-IDF, whole documents
+    for phrases, sentences for templates). Segmentation never crosses a line break (jieba and
+    rjieba segment each run of Han characters on its own), so a text's tokens are its paragraphs'
+    tokens joined by ``"\\n"``; the memo keeps each distinct paragraph's token *lengths* (2 bytes a
+    token, not Python strings) per segmentation configuration, and rebuilds tokens by slicing.
+    Exact: ``memo.cut(text, tok) == tok.cut(text)`` (a test checks it on whole corpora).
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[tuple, dict[str, array]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _table(self, tok: "Tokenizer") -> dict[str, array]:
+        key = (tok.backend, tok._dict_paths(), bool(tok.hmm))
+        table = self._store.get(key)
+        if table is None:
+            table = self._store[key] = {}
+        return table
+
+    def cut(self, text: str, tok: "Tokenizer") -> list[str]:
+        """``tok.cut(text)``, each paragraph segmented at most once per memo."""
+        if "\r" in text:  # jieba keeps "\r\n" as one token: not paragraph-separable, segment directly
+            return tok._cut(text)
+        table = self._table(tok)
+        out: list[str] = []
+        first = True
+        for para in text.split("\n"):
+            if not first:
+                out.append("\n")
+            first = False
+            if not para:
+                continue
+            lengths = table.get(para)
+            if lengths is None:
+                self.misses += 1
+                toks = tok._cut(para)
+                table[para] = lengths_of(toks)
+                out.extend(toks)
+            else:
+                self.hits += 1
+                out.extend(slice_tokens(para, lengths))
+        return out
+
+    def add(self, text: str, lengths: Any, tok: "Tokenizer") -> None:
+        """Store a known segmentation of ``text`` (token lengths, e.g. from the disk cache) paragraph by paragraph."""
+        table = self._table(tok)
+        pos = 0
+        start = 0
+        para_lengths = array("H")
+        for n in (int(x) for x in lengths):
+            if n == 1 and text[pos] == "\n":
+                table.setdefault(text[start:pos], para_lengths)
+                para_lengths = array("H")
+                start = pos + 1
+            else:
+                para_lengths.append(n)
+            pos += n
+        table.setdefault(text[start:pos], para_lengths)
+        table.pop("", None)
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self._store.values())
+
+    def __repr__(self) -> str:
+        return f"SegmentationMemo({len(self)} paragraphs, {self.hits} hits, {self.misses} misses)"
+
+
+def lengths_of(tokens: list[str]) -> array:
+    """Token lengths as a compact array (a token longer than 65,535 characters cannot occur in prose)."""
+    return array("H", (min(len(t), 65535) for t in tokens))
+
+
+def slice_tokens(text: str, lengths: Any) -> list[str]:
+    """Rebuild tokens from their lengths."""
+    ends = list(accumulate(lengths))
+    return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+
+_MEMO: SegmentationMemo | None = None
+
+
+def active_memo() -> SegmentationMemo | None:
+    """The memo of the enclosing :func:`segmentation_memo` block, or None."""
+    return _MEMO
+
+
+@contextmanager
+def segmentation_memo(memo: SegmentationMemo | None = None):
+    """Within the block, every :meth:`Tokenizer.cut` in this process segments a paragraph at most once.
+
+    Yields the :class:`SegmentationMemo` (pass one in to keep it across blocks). Not for threads
+    that segment different corpora at once: the memo is process-wide while active.
+    """
+    global _MEMO
+    previous = _MEMO
+    _MEMO = memo if memo is not None else SegmentationMemo()
+    try:
+        yield _MEMO
+    finally:
+        _MEMO = previous
+
+
 class Tokenizer:
     """Segment Chinese text into words.
 
@@ -140,6 +250,12 @@ class Tokenizer:
 
     def cut(self, text: str) -> list[str]:
         """All tokens in order, punctuation and whitespace included; placeholders whole."""
+        memo = _MEMO
+        if memo is not None:
+            return memo.cut(text, self)
+        return self._cut(text)
+
+    def _cut(self, text: str) -> list[str]:
         engine = self._engine()
         if not PLACEHOLDER.search(text):
             return engine(text, self.hmm)

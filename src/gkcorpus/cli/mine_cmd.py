@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..parallel import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, load_corpus, report_skipped
 
 FORMATS = ("json", "csv", "md", "xlsx")
 
@@ -23,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=1000, help="phrases to export (default: 1000; 0 = all)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_parallel_args(p)
     p.set_defaults(func=run)
 
 
@@ -34,14 +36,26 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
     progress = sys.stderr.isatty()
-    corpus = load_corpus(args)
-    res = mine(corpus, args.output, formats=formats, plots=not args.no_plots, top_phrases=args.top or None,
-               random_state=args.seed, progress=progress,
-               log=None if progress else (lambda m: print(f"gkcorpus: {m}", file=sys.stderr)))
+    if args.segmenter == "rjieba":
+        import importlib.util
+
+        if importlib.util.find_spec("rjieba") is None:
+            raise UsageError("--segmenter rjieba needs the 'fast' extra: pip install 'gkcorpus[fast]'")
+    with executor_from_args(args) as ex:
+        corpus = _load(args, ex)
+        res = mine(corpus, args.output, formats=formats, plots=not args.no_plots, top_phrases=args.top or None,
+                   random_state=args.seed, progress=progress,
+                   log=None if progress else (lambda m: print(f"gkcorpus: {m}", file=sys.stderr)),
+                   segmenter=args.segmenter, executor=None if ex.backend == "serial" else ex,
+                   cache_dir=cache_dir_from_args(args, args.output))
     for w in res.warnings:
         print(f"gkcorpus: warning: {w}", file=sys.stderr)
     print(f"mined {len(corpus)} documents ({corpus.n_chars:,} characters) in "
           f"{sum(res.timings.values()):.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in res.timings.items())})")
+    cache = res.segmentation.get("cache")
+    if cache:
+        print(f"segmentation cache: {cache.get('hits', 0)} documents read, {cache.get('misses', 0)} segmented "
+              f"({args.segmenter})")
     print(f"wrote {len(res.files)} files to {res.out_dir}/:")
     groups: dict[str, list[str]] = {}
     for rel in res.relative_files():
@@ -56,3 +70,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {', '.join(names)}")
     print(f"open {res.out_dir / 'report.html'} in a browser")
     return 0
+
+
+def _load(args: argparse.Namespace, ex) -> "object":
+    """The corpus; files are read, cleaned and parsed on the workers when there are any."""
+    if not args.paths or ex.backend == "serial":
+        return load_corpus(args)
+    from ..parallel import load_parallel
+
+    corpus = load_parallel(
+        args.paths, executor=ex, glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,
+        title_field=args.title_field or None, encoding=args.encoding, skip_bad=args.skip_bad,
+        duplicate_ids="suffix" if args.rename_duplicates else "error",
+    )
+    report_skipped(corpus)
+    return corpus
