@@ -134,6 +134,8 @@ def mine(
     if len(corpus) == 0:
         raise ValueError("the corpus has no documents")
     corpus = Corpus(sorted(corpus.documents, key=lambda d: d.id), skipped=corpus.skipped)
+    if threads:
+        import sklearn.cluster  # noqa: F401  (threadpoolctl limits only the thread pools already loaded)
     limits = threadpool_limits(limits=threads) if threads else None
     try:
         with segmentation_memo() as memo:

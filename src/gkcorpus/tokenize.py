@@ -29,8 +29,9 @@ _ENGINES: dict[tuple, Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+@lru_cache(maxsize=1 << 18)
 def is_punct(token: str) -> bool:
-    """True for whitespace and punctuation tokens (Chinese and ASCII)."""
+    """True for whitespace and punctuation tokens (Chinese and ASCII); memoised, tokens repeat."""
     return bool(_PUNCT.match(token))
 
 
