@@ -206,9 +206,9 @@ class Clusterer(ClusterMixin, BaseEstimator):
         seeded sample of this size, the other rows joining the nearest centroid.
     svd_components : dimensions of that reduction (and of the one below).
     lsa_above : when choosing k on a sample of at least this many rows, each k-means runs on an
-        SVD reduction of the sample (LSA); silhouettes are still computed on the TF-IDF rows. The
-        final k-means then makes its restarts in that reduction and one refining run on the TF-IDF
-        rows: dense k × vocabulary centroids make every sparse run costly.
+        SVD reduction of the sample (LSA), and the silhouettes are computed there. The final
+        k-means then makes its restarts in that reduction and one refining run on the TF-IDF rows:
+        dense k × vocabulary centroids (and sample × sample products) make every sparse run costly.
     min_cluster_size : HDBSCAN's smallest cluster.
     n_init : k-means restarts.
     random_state : seed of every random choice (samples, k-means, SVD).
@@ -282,7 +282,11 @@ class Clusterer(ClusterMixin, BaseEstimator):
 
     def _choose_k(self, Z: Any, tree: np.ndarray | None, n_total: int,
                   Zk: Any = None) -> tuple[int, dict[int, float]]:
-        """Best silhouette (cosine, in the space of ``Z``) over the k range; k-means runs on ``Zk`` if given."""
+        """Best silhouette (cosine, in the space of ``Z``) over the k range; k-means runs on ``Zk`` if given.
+
+        Give ``Z = Zk`` (the LSA rows) on large inputs: the sparse silhouette's dense sample×sample
+        product over a wide vocabulary costs more than all the k-means runs.
+        """
         from sklearn.metrics import silhouette_score
 
         n = Z.shape[0]
@@ -337,8 +341,8 @@ class Clusterer(ClusterMixin, BaseEstimator):
 
                     svd = TruncatedSVD(n_components=self.svd_components, random_state=self.random_state)
                     Zk = normalize(svd.fit_transform(Xs))
-                    how += f" (k-means on its SVD-{self.svd_components} reduction, silhouette on TF-IDF)"
-                k, k_scores = self._choose_k(Xs, None, m, Zk)
+                    how += f" (k-means and silhouette on its SVD-{self.svd_components} reduction)"
+                k, k_scores = self._choose_k(Xs if Zk is None else Zk, None, m, Zk)
                 selection = (f"k={k}: best cosine silhouette ({k_scores.get(k, float('nan')):.3f}) over "
                              f"k={min(k_scores, default=k)}..{max(k_scores, default=k)}, k-means on {how}")
                 if Zk is not None:

@@ -209,11 +209,20 @@ def plot_cluster_sizes(sizes: Sequence[tuple[str, int]], path: str | Path, title
 
 
 def plot_outline_heatmap(outlines: Sequence["DocOutline"], types: Sequence["SectionType"], path: str | Path,
-                         title: str = "Document outlines") -> Path:
-    """Documents × section types: a cell shows the order (1, 2, …) in which the type first appears."""
+                         title: str = "Document outlines", max_docs: int = 80) -> Path:
+    """Documents × section types: a cell shows the order (1, 2, …) in which the type first appears.
+
+    Beyond ``max_docs`` documents a row per document is unreadable (and slow to draw): ``max_docs``
+    evenly spaced documents are shown, and the title says so.
+    """
     import matplotlib
     from matplotlib import colormaps
     from matplotlib.figure import Figure
+
+    if len(outlines) > max_docs:
+        keep = np.unique(np.linspace(0, len(outlines) - 1, max_docs).round().astype(int))
+        title = f"{title}: {len(keep)} of {len(outlines)} documents, evenly spaced"
+        outlines = [outlines[i] for i in keep]
 
     cols = [t.type_id for t in types]
     col_of = {t: j for j, t in enumerate(cols)}
