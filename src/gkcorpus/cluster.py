@@ -514,6 +514,7 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
     body = class_tfidf(vec.counts, labels, k)
     head = class_tfidf(vec.heading_counts, labels, k) if vec.heading_counts is not None else None
     table = vec.units
+    words_known = set(vec.terms.tolist()) if head is not None else set()
     out: list[ClusterLabel] = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
@@ -531,8 +532,10 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
         own = [table.heading.values[i] for i in by_centrality
                if table.heading.values[i] and table.level.values[i] == "section"]
         heads = _rank_headings(own)
-        # heading terms lead the label when most members have a heading of their own
-        lead = [t for t, _ in hterms if len(t) > 1][:2] if 2 * len(own) >= len(members) else []
+        # heading terms lead the label when most members have a heading of their own; only n-grams
+        # that are also words of the body vocabulary (外交, not the straddling 交工 of 关于外交工作)
+        lead = ([t for t, _ in hterms if len(t) > 1 and t in words_known][:2]
+                if 2 * len(own) >= len(members) else [])
         words = lead + [t for t, _ in terms]
         seen: list[str] = []
         for w in words:
