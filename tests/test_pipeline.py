@@ -148,3 +148,25 @@ def test_mine_with_rjieba(tmp_path, capsys):
     bank = json.loads((out / "phrases" / "phrasebank.json").read_text(encoding="utf-8"))
     phrases = {p["phrase"] for p in bank["phrases"]} if isinstance(bank, dict) else {p["phrase"] for p in bank}
     assert {"高度重视", "再上新台阶"} <= phrases
+
+
+def test_large_inputs_use_every_core_unless_told(tmp_path, monkeypatch):
+    import argparse
+
+    from gkcorpus.cli import mine_cmd
+
+    (tmp_path / "a.txt").write_text("甲" * 100, encoding="utf-8")  # 300 bytes
+    monkeypatch.setattr(mine_cmd, "AUTO_WORKERS_BYTES", 300)
+    monkeypatch.setattr(mine_cmd.os, "cpu_count", lambda: 2)
+
+    def ns(**kw):
+        base = dict(workers=None, executor="auto", scheduler=None, paths=[str(tmp_path)], glob="*.txt")
+        return argparse.Namespace(**{**base, **kw})
+
+    args = ns()
+    assert mine_cmd._auto_workers(args) == (300, 2) and args.workers == 2
+    assert mine_cmd._auto_workers(ns(workers=1)) is None
+    assert mine_cmd._auto_workers(ns(executor="serial")) is None
+    assert mine_cmd._auto_workers(ns(paths=[])) is None  # the bundled corpus
+    monkeypatch.setattr(mine_cmd, "AUTO_WORKERS_BYTES", 301)
+    assert mine_cmd._auto_workers(ns()) is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from ..parallel import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
         if importlib.util.find_spec("rjieba") is None:
             raise UsageError("--segmenter rjieba needs the 'fast' extra: pip install 'gkcorpus[fast]'")
+    auto = _auto_workers(args)
+    if auto:
+        print(f"gkcorpus: {auto[0] / 1e6:.0f} MB of input: reading, cleaning and segmenting on {auto[1]} processes "
+              "(--workers 1 keeps one process; the results are the same)", file=sys.stderr)
     with executor_from_args(args) as ex:
         corpus = _load(args, ex)
         res = mine(corpus, args.output, formats=formats, plots=not args.no_plots, top_phrases=args.top or None,
@@ -85,3 +91,31 @@ def _load(args: argparse.Namespace, ex) -> "object":
     )
     report_skipped(corpus)
     return corpus
+
+
+AUTO_WORKERS_BYTES = 16_000_000
+
+
+def _input_bytes(paths: list[str], glob: str) -> int:
+    total = 0
+    for p in map(Path, paths):
+        if p.is_dir():
+            total += sum(f.stat().st_size for f in p.rglob(glob) if f.is_file())
+        elif p.is_file():
+            total += p.stat().st_size
+    return total
+
+
+def _auto_workers(args: argparse.Namespace) -> tuple[int, int] | None:
+    """Use every core (up to 4) for the per-document stages when the input is large and nothing was asked.
+
+    Below ``AUTO_WORKERS_BYTES`` starting worker processes costs more than it saves.
+    """
+    cores = os.cpu_count() or 1
+    if args.workers is not None or args.executor != "auto" or args.scheduler or not args.paths or cores < 2:
+        return None
+    size = _input_bytes(args.paths, args.glob)
+    if size < AUTO_WORKERS_BYTES:
+        return None
+    args.workers = min(cores, 4)
+    return size, args.workers
