@@ -412,12 +412,16 @@ def build_report(corpus: "Corpus", res: MineResult):
                "Each sentence cited above, with its document, clean text and raw offsets in the source.")
     units = {}
     needed = set(cited)
+    needed_docs = {uid.rpartition("#")[0] for uid in needed}  # unit ids are "<doc id>#<unit>"
     for d in corpus:
+        if d.id not in needed_docs:
+            continue
         for u in d.units("sentence"):
             if u.unit_id in needed:
                 units[u.unit_id] = u
     items = []
-    for uid in sorted(units, key=lambda x: (corpus.ids.index(units[x].doc_id), units[x].index)):
+    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    for uid in sorted(units, key=lambda x: (order[units[x].doc_id], units[x].index)):
         u = units[uid]
         items.append(f'<li id="{_anchor(uid)}"><b>{esc(uid)}</b> <span class="muted">raw {u.raw_start}–{u.raw_end}'
                      f'{" · " + esc(u.heading) if u.heading else ""}</span><br>{esc(u.text)}</li>')
