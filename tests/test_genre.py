@@ -1,9 +1,13 @@
-"""Genre from outline vocabulary: the bundled work plans (13, 14) separate from the summaries."""
+"""Genre from outline vocabulary (the bundled work plans 13, 14 separate from the summaries) and the register
+profile with the document kinds it feeds (which do not separate them)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from gkcorpus import Corpus
-from gkcorpus.genre import guess_genre
+from gkcorpus.genre import function_words, guess_genre, load_register_markers, register_matrix, register_profile
 from gkcorpus.io import RawDocument
 
 
@@ -32,3 +36,78 @@ def test_cluster_run_reports_genres(bundled):
 
     run = cluster_corpus(bundled, level="section", random_state=0)
     assert run.genre_lines()[0] == "  plan (2): summary-13, summary-14"
+
+
+# --------------------------------------------------------------------------- register profile and document kinds
+
+PLANS = {"summary-13", "summary-14"}
+
+
+def test_register_markers_are_disjoint_categories():
+    m = load_register_markers()
+    assert list(m) == ["perfective", "completive", "prospective", "necessity", "possibility"]
+    assert m["perfective"] == ("了", "过")
+    words = [w for ws in m.values() for w in ws]
+    assert len(words) == len(set(words))  # a word in two categories would be counted twice
+    assert function_words(["的", "了", "一", "三", "十", "之一"]) == ["之一", "了", "的"]
+
+
+def test_register_profile_rates_per_1000_tokens():
+    toks = ["我们", "已经", "完成", "了", "任务", "了", "还", "要", "继续", "的"]
+    p = register_profile(toks, words=["的", "了", "着"])
+    assert p == {"perfective": 200.0, "completive": 100.0, "prospective": 0.0, "necessity": 100.0,
+                 "possibility": 0.0, "的": 100.0, "了": 200.0, "着": 0.0}
+    assert register_profile([], words=["的"]) == {k: 0.0 for k in [*load_register_markers(), "的"]}
+
+
+def test_register_matrix_zscores_and_picks_frequent_words():
+    profiles = [{"a": 10.0, "的": 30.0, "和": 5.0, "着": 0.0},
+                {"a": 20.0, "的": 10.0, "和": 5.0, "着": 0.0},
+                {"a": 30.0, "的": 20.0, "和": 5.0, "着": 0.0}]
+    R, names = register_matrix(profiles, n_function_words=2, categories=["a"])
+    # 的 (mean 20) then 和 (mean 5); 着 never occurs; 和 does not vary, so its column is 0
+    assert names == ["a", "的", "和"]
+    s = np.sqrt(0.5)
+    assert np.allclose(R, [[-s, s, 0], [0, -1, 0], [1, 0, 0]])
+
+
+@pytest.fixture(scope="module")
+def typer(bundled):
+    from gkcorpus.outline import SectionTyper
+
+    return SectionTyper(random_state=0).fit(bundled)
+
+
+def test_plans_have_no_perfective_aspect(bundled):
+    from gkcorpus.tokenize import Tokenizer
+
+    tk = Tokenizer()
+    perf = {d.id: round(register_profile(tk(d.text))["perfective"], 2) for d in bundled}
+    # each plan contains the character 了 once, inside a word (除了, 简洁明了), never as the aspect marker
+    assert "除了" in bundled["summary-13"].text and "简洁明了" in bundled["summary-14"].text
+    assert perf["summary-13"] == perf["summary-14"] == 0.0
+    # but the register is not a clean cut: summary 15 (written in the directive style) and the
+    # inspection report 07 use it hardly more
+    assert perf["summary-15"] == 2.36 and perf["summary-07"] == 4.79
+    assert min(v for k, v in perf.items() if k not in PLANS | {"summary-15", "summary-07"}) == 6.97
+
+
+def test_document_kinds_with_register_block(bundled, typer):
+    from gkcorpus.outline import document_kinds
+
+    auto = document_kinds(bundled, typer, random_state=0)
+    assert auto.weights == pytest.approx({"words": 0.4 / 1.4, "outline": 0.2 / 1.4, "layout": 0.4 / 1.4,
+                                          "register": 0.4 / 1.4})
+    assert auto.register_features[:5] == list(load_register_markers())
+    assert auto.register_features[5:8] == ["的", "和", "了"] and len(auto.register_features) == 25
+    assert auto.selection.startswith("k=2")
+    # The register block does NOT give the plans a kind of their own: they stay with the documents
+    # that start at 一、 without a preamble (05 … 12) and with 01.
+    plans = auto.members(auto.kind_of("summary-13"))
+    assert set(plans) == {"summary-01", "summary-05", "summary-07", "summary-12", "summary-13", "summary-14"}
+    four = document_kinds(bundled, typer, n_kinds=4, random_state=0)
+    kind = four.kinds[four.kind_of("summary-13")]
+    assert kind["doc_ids"] == ["summary-05", "summary-07", "summary-13", "summary-14"]
+    assert kind["register"]["perfective"] == round((17.48 + 4.79 + 0 + 0) / 4, 2)
+    with pytest.raises(ValueError, match="weights"):
+        document_kinds(bundled, typer, weights=(1.0, 0.0))

@@ -5,18 +5,37 @@ summary (总结: 基本情况 → 主要做法 → 存在问题 → 下一步打
 bundled plans share no heading with each other. Their genres show in the conventional section
 names, which this module looks up in two small shipped lexicons, and in a few opening and body cues
 (``特制定本方案`` / ``现将…总结如下``, ``今年以来``). Transparent rules with their evidence, not a model.
+
+:func:`register_profile` is the per-document input of the register block of
+:func:`gkcorpus.outline.document_kinds`: how often a document uses aspect and modal markers (a shipped,
+documented list) and the corpus's most frequent function words, per 1000 tokens -- the stylometric
+profile Burrows' Delta compares, here for register rather than authorship.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Document
 
-__all__ = ["GenreGuess", "guess_genre", "PLAN_HEADINGS", "SUMMARY_HEADINGS"]
+__all__ = [
+    "GenreGuess",
+    "guess_genre",
+    "PLAN_HEADINGS",
+    "SUMMARY_HEADINGS",
+    "load_register_markers",
+    "register_profile",
+    "function_words",
+    "register_matrix",
+]
 
 # Conventional section names (matched inside level-1/level-2 headings; the longest match wins).
 PLAN_HEADINGS = (
@@ -82,3 +101,80 @@ def guess_genre(doc: "Document", heading_weight: int = 2) -> GenreGuess:
     else:
         genre = "unknown"
     return GenreGuess(doc.id, genre, scores["plan"], scores["summary"], evidence)
+
+
+# --------------------------------------------------------------------------- register profile
+
+_NUMERAL = re.compile(r"^[一二三四五六七八九十百千零〇两]+$")
+
+
+@lru_cache(maxsize=None)
+def _markers_cached(path: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if path is None:
+        text = (resources.files("gkcorpus") / "data" / "register_markers.txt").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, words = line.partition("\t")
+        if not words.split():
+            raise ValueError(f"register marker line without words: {line!r}")
+        out.append((name.strip(), tuple(words.split())))
+    return tuple(out)
+
+
+def load_register_markers(path: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Marker categories (perfective, completive, prospective, necessity, possibility) and their words,
+    from the shipped ``data/register_markers.txt`` or a file in its format (``name<TAB>word word …``)."""
+    return dict(_markers_cached(path))
+
+
+def function_words(stopwords: Iterable[str]) -> list[str]:
+    """The stoplist's function words without its bare numerals (一 … 十): in this genre those are mostly
+    the heading and list markers 一、二、…, which the layout profile already counts. Sorted."""
+    return sorted(w for w in stopwords if not _NUMERAL.match(w))
+
+
+def register_profile(tokens: Sequence[str], markers: Mapping[str, Sequence[str]] | None = None,
+                     words: Iterable[str] = ()) -> dict[str, float]:
+    """Per-1000-token rates of each marker category (keyed by its ASCII name) and of each of ``words``
+    (keyed by the word), in a document's word tokens (punctuation already dropped, stopwords kept).
+
+    Pure and per document: the corpus-level step picks the most frequent function words from these
+    rates and z-scores them. An empty document gives all zeros.
+    """
+    markers = load_register_markers() if markers is None else markers
+    counts = Counter(tokens)
+    scale = 1000.0 / len(tokens) if tokens else 0.0
+    out = {name: sum(counts[w] for w in ws) * scale for name, ws in markers.items()}
+    for w in words:
+        out[w] = counts[w] * scale
+    return out
+
+
+def register_matrix(profiles: Sequence[Mapping[str, float]], n_function_words: int = 20,
+                    categories: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """Corpus-level register block from per-document :func:`register_profile` rates.
+
+    Columns: the marker categories, then the ``n_function_words`` function words with the highest mean
+    rate over the documents (ties by word). Each column is z-scored over the corpus (a column that does
+    not vary becomes 0) and each row L2-normalised, so that cosine similarity between rows is Cosine
+    Delta (Smith & Aldridge 2011; Evert et al. 2017, the most robust Delta variant). Returns the matrix
+    (documents × features) and the feature names.
+    """
+    categories = list(load_register_markers()) if categories is None else list(categories)
+    if not profiles:
+        return np.zeros((0, 0)), []
+    cat = set(categories)
+    vocab = sorted({k for p in profiles for k in p if k not in cat})
+    mean = {w: float(np.mean([p.get(w, 0.0) for p in profiles])) for w in vocab}
+    top = [w for w in sorted(vocab, key=lambda w: (-mean[w], w)) if mean[w] > 0][:max(0, n_function_words)]
+    names = categories + top
+    X = np.array([[p.get(f, 0.0) for f in names] for p in profiles], dtype=float)
+    sd = X.std(axis=0)
+    Z = np.divide(X - X.mean(axis=0), sd, out=np.zeros_like(X), where=sd > 0)
+    norms = np.linalg.norm(Z, axis=1, keepdims=True)
+    return np.divide(Z, norms, out=np.zeros_like(Z), where=norms > 0), names

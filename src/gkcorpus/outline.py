@@ -573,7 +573,13 @@ def layout_profile(doc: "Document", depth: int = 1) -> dict[str, float]:
 
 @dataclass
 class DocumentKinds:
-    """Clusters of whole documents on their words, their outline and their layout."""
+    """Clusters of whole documents on their words, their outline, their layout and their register.
+
+    ``register_features`` names the columns of the register block (marker categories, then the
+    function words chosen), empty when its weight is 0. Each entry of ``kinds`` has its members, its
+    distinctive terms, the section types most of its members have, its mean layout profile and its
+    mean marker rates per 1000 tokens (``register``, when the block is used).
+    """
 
     doc_ids: list[str]
     labels: list[int]
@@ -581,6 +587,7 @@ class DocumentKinds:
     selection: str
     silhouette: float | None
     weights: dict[str, float] = field(default_factory=dict)
+    register_features: list[str] = field(default_factory=list)
 
     def kind_of(self, doc_id: str) -> int:
         return self.labels[self.doc_ids.index(doc_id)]
@@ -592,16 +599,24 @@ class DocumentKinds:
         return asdict(self)
 
 
-def document_kinds(corpus: "Corpus", typer: SectionTyper, weights: tuple[float, float, float] = (0.4, 0.2, 0.4),
+def document_kinds(corpus: "Corpus", typer: SectionTyper,
+                   weights: tuple[float, ...] = (0.4, 0.2, 0.4, 0.4),
                    n_kinds: int | str = "auto", k_range: tuple[int, int] = (2, 8), method: str = "kmeans",
+                   n_function_words: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
                    random_state: int = 0) -> DocumentKinds:
-    """Cluster documents on three blocks, each L2-normalised and given its share of ``weights``:
+    """Cluster documents on four blocks, each L2-normalised and given its share of ``weights``
+    (words, outline, layout, register; a 3-tuple leaves the register block out):
 
     * words: TF-IDF of the whole text, summed from the typer's segment counts (what it is about);
     * outline: TF-IDF of its bag of section types (which parts it has);
-    * layout: :func:`layout_profile`, standardised over the corpus (how it is built).
+    * layout: :func:`layout_profile`, standardised over the corpus (how it is built);
+    * register: :func:`~gkcorpus.genre.register_profile` -- rates of aspect/modal marker categories and
+      of the ``n_function_words`` most frequent function words, z-scored (Cosine Delta; how it is
+      written). Its tokens come from ``tokenizer`` (default: the gkcorpus tokenizer with stopwords
+      kept; the typer's backend when it has a :class:`~gkcorpus.tokenize.Tokenizer`). Skipped, with
+      its tokenisation pass, when its weight is 0.
 
-    Words alone group documents by office and campaign; layout and outline carry the genre.
+    Words alone group documents by office and campaign; layout, outline and register carry the genre.
     """
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -610,6 +625,11 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper, weights: tuple[float, 
     from .cluster import Clusterer, class_tfidf
 
     check_is_fitted(typer, "types_")
+    if len(weights) not in (3, 4) or any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
+        raise ValueError(f"weights must be 3 or 4 non-negative numbers (words, outline, layout[, register]) "
+                         f"with a positive sum, got {weights!r}")
+    wb, wt, wl, wr = (float(w) for w in (*weights, 0.0)[:4])
+    total = wb + wt + wl + wr
     ids = [d.id for d in corpus]
     fitted = typer.segments_
     same = list(dict.fromkeys(fitted.doc_id)) == ids
@@ -626,12 +646,25 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper, weights: tuple[float, 
         if t >= 0:
             counts[row[d], t] += 1
     T = normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
-    L = np.array([[layout_profile(d, typer.depth)[f] for f in LAYOUT_FEATURES] for d in corpus])
-    L = normalize(StandardScaler().fit_transform(L)) if len(ids) > 1 else np.zeros_like(L)
-    wb, wt, wl = (float(w) for w in weights)
-    total = wb + wt + wl
-    X = normalize(sp.hstack([W * np.sqrt(wb / total), T * np.sqrt(wt / total),
-                             sp.csr_matrix(L) * np.sqrt(wl / total)], format="csr"))
+    L_raw = np.array([[layout_profile(d, typer.depth)[f] for f in LAYOUT_FEATURES] for d in corpus])
+    L = normalize(StandardScaler().fit_transform(L_raw)) if len(ids) > 1 else np.zeros_like(L_raw)
+    blocks = [W * np.sqrt(wb / total), T * np.sqrt(wt / total), sp.csr_matrix(L) * np.sqrt(wl / total)]
+    reg_names: list[str] = []
+    categories: list[str] = []
+    profiles: list[dict[str, float]] = []
+    if wr > 0:
+        from .genre import function_words, load_register_markers, register_matrix, register_profile
+        from .tokenize import Tokenizer, load_stopwords
+
+        if tokenizer is None:
+            base = typer.tokenizer if isinstance(typer.tokenizer, Tokenizer) else Tokenizer()
+            tokenizer = Tokenizer(**{**base.get_params(), "stopwords": False, "keep_punct": False})
+        fw = function_words(load_stopwords())
+        profiles = [register_profile(tokenizer(d.text), words=fw) for d in corpus]
+        categories = list(load_register_markers())
+        R, reg_names = register_matrix(profiles, n_function_words, categories)
+        blocks.append(sp.csr_matrix(R) * np.sqrt(wr / total))
+    X = normalize(sp.hstack(blocks, format="csr"))
     est = Clusterer(method=method, n_clusters=n_kinds, k_range=k_range, min_mean_size=2,
                     random_state=random_state).fit(X)
     terms = class_tfidf(word_counts, est.labels_)
@@ -643,13 +676,15 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper, weights: tuple[float, 
         top = [str(terms_vocab[c]) for c, _ in sorted(zip(r.col, r.data), key=lambda t: (-t[1], terms_vocab[t[0]]))[:8]]
         share = (counts[members] > 0).mean(axis=0)
         typical = [names.get(int(t), f"T{t}") for t in np.argsort(-share, kind="stable") if share[t] >= 0.5]
-        layout = {f: round(float(v), 3) for f, v in
-                  zip(LAYOUT_FEATURES, np.mean([[layout_profile(corpus[ids[i]], typer.depth)[f] for f in LAYOUT_FEATURES]
-                                               for i in members], axis=0))}
-        kinds.append({"kind": k, "size": int(len(members)), "doc_ids": [ids[i] for i in members],
-                      "terms": top, "typical_types": typical, "layout": layout})
+        layout = {f: round(float(v), 3) for f, v in zip(LAYOUT_FEATURES, L_raw[members].mean(axis=0))}
+        kind = {"kind": k, "size": int(len(members)), "doc_ids": [ids[i] for i in members],
+                "terms": top, "typical_types": typical, "layout": layout}
+        if categories:
+            kind["register"] = {f: round(float(np.mean([profiles[i][f] for i in members])), 2) for f in categories}
+        kinds.append(kind)
     return DocumentKinds(ids, [int(x) for x in est.labels_], kinds, est.selection_, est.metrics_.silhouette,
-                         {"words": wb / total, "outline": wt / total, "layout": wl / total})
+                         {"words": wb / total, "outline": wt / total, "layout": wl / total, "register": wr / total},
+                         reg_names)
 
 
 # --------------------------------------------------------------------------- one run, written to a folder
