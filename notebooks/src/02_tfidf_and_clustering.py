@@ -9,7 +9,7 @@
 # 2. `Clusterer` groups the rows (k-means, agglomerative or HDBSCAN; k chosen by silhouette);
 # 3. `SectionTyper` clusters outline segments into **section types**, gives every document its **outline**
 #    and `common_outline` the genre's common order;
-# 4. `document_kinds` separates the work plans (13, 14) from the summaries;
+# 4. `document_kinds` clusters whole documents (and `guess_genre` tells the work plans 13, 14 from the summaries);
 # 5. `near_identical_groups` finds sentences repeated almost verbatim across documents;
 # 6. `gkcorpus.plots` draws the clusters and the outlines, with Chinese labels.
 #
@@ -146,8 +146,9 @@ pd.DataFrame(common.transitions)[["from_name", "to_name", "docs", "count"]].head
 
 # %% [markdown]
 # ## 5. Document kinds: work plans and summaries
-# `document_kinds` clusters whole documents on three blocks: their words, their bag of section types and their
-# layout (preamble or not, closing paragraph or not, heading density, sentence and paragraph length).
+# `document_kinds` clusters whole documents on four blocks: their words, their bag of section types, their
+# layout (preamble or not, closing paragraph or not, heading density, sentence and paragraph length) and their
+# register (rates of aspect and modal markers such as 了/已 vs 要/将/确保, and of the commonest function words).
 # With k chosen by silhouette the corpus splits in two:
 
 # %%
@@ -157,9 +158,11 @@ pd.DataFrame([{"kind": k["kind"], "documents": ", ".join(k["doc_ids"]), "terms":
               for k in auto.kinds])
 
 # %% [markdown]
-# Asking for four kinds isolates the two work plans, 13 (指导思想 / 基本原则 / 公开内容及范围 / 具体工作) and
-# 14 (总体要求 / 主要内容 / 工作步骤 / 保障措施), together with 07, an inspection report that, like the plans,
-# starts at 一、 without a preamble and has no closing paragraph:
+# Asking for four kinds puts the two work plans, 13 (指导思想 / 基本原则 / 公开内容及范围 / 具体工作) and
+# 14 (总体要求 / 主要内容 / 工作步骤 / 保障措施), in one kind, but not alone: 07, an inspection report that, like
+# the plans, starts at 一、 without a preamble and has no closing paragraph, joins them, and so does 05. The plans
+# share no heading with each other, and their register (no perfective 了) is shared by summary 15, written in the
+# directive style. Clustering alone does not isolate them here; the genre rule (`guess_genre`, section 5b) does:
 
 # %%
 four = document_kinds(corpus, typer, n_kinds=4, random_state=0)
@@ -169,6 +172,17 @@ pd.DataFrame([{"kind": k["kind"], "documents": ", ".join(k["doc_ids"]),
                "types in most": "; ".join(k["typical_types"][:4]),
                "has preamble": k["layout"]["has_preamble"], "has closing": k["layout"]["has_closing"]}
               for k in four.kinds])
+
+# %% [markdown]
+# ### 5b. Genre by the outline vocabulary
+# `guess_genre` looks the headings up in two small lexicons of conventional section names (指导思想, 工作步骤,
+# 保障措施 … for plans; 主要做法, 存在问题, 下一步 … for summaries) and adds opening and body cues, with its evidence:
+
+# %%
+from gkcorpus.genre import guess_genre
+
+pd.DataFrame([{"doc": g.doc_id, "genre": g.genre, "plan": g.plan_score, "summary": g.summary_score,
+               "evidence": "; ".join(g.evidence[:3])} for g in map(guess_genre, corpus)])
 
 # %% [markdown]
 # ## 6. Near-identical sentences
