@@ -227,7 +227,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             d = ensure_dir(out / "templates")
             table = lib.extract(corpus)
             res.extractions = table
-            res.skeleton = skeleton(corpus, lib)
+            run = res.clustering  # the section types just fitted: the skeleton does not fit its own
+            res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None, common=run.common if run else None)
             return [
                 lib.save(d / "templates.json") or d / "templates.json",
                 atomic_write_text(d / "templates.md", lib.to_markdown()),
