@@ -132,3 +132,39 @@ def test_common_affix():
     assert common_affix(["100余人", "300余人"], suffix=True) == "00余人"
     assert common_affix(["现将工作", "现将活动"], suffix=False) == "现将"
     assert common_affix([], suffix=False) == ""
+
+
+@pytest.mark.parametrize("kind", ["NUM", "PERCENT", "DATE", "PLACEHOLDER", "DOC_TITLE", "QUOTE", "TEXT", "ORG"])
+@pytest.mark.parametrize("allow_empty", [False, True])
+@pytest.mark.parametrize("clause", [False, True])
+def test_slot_constraint_accepts_what_the_slot_pattern_accepts(kind, allow_empty, clause):
+    import re
+
+    from gkcorpus.slots import slot_constraint
+
+    pattern = slot_pattern(kind, allow_empty=allow_empty, clause=clause)
+    if allow_empty and kind in ("NUM", "PERCENT", "DATE", "PLACEHOLDER"):
+        pattern = f"((?:{pattern[1:-1]})?)"  # as a template's regex writes an optional closed slot
+    rx = re.compile(pattern, re.S)
+    c = slot_constraint(kind, allow_empty=allow_empty, clause=clause)
+    values = ["", "100", "五十余人", "4.2万余条次", "98.5％", "5月15日", "20xx年", "5.15", "XX", "xxxx",
+              "政务公开", "《条例》", "条例》和《办法", "政务公开日", "我镇，全县", "葵英街道办事处", "a\nb"]
+    for v in values:
+        if c[0] == "class":
+            ok = (bool(v) or c[2]) and not any(ch in c[1] for ch in v)
+        else:
+            ok = (not v and c[2]) or c[1].fullmatch(v) is not None
+        assert ok == (rx.fullmatch(v) is not None), (kind, v)
+    assert (c[0] == "pattern") == (kind in ("NUM", "PERCENT", "DATE", "PLACEHOLDER"))
+    assert c[0] != "pattern" or c[3] == (kind == "DATE")  # only DATE looks past its value: (?!\d)
+
+
+def test_find_entities_skips_a_kind_whose_characters_are_absent():
+    from gkcorpus.slots import _FINDERS, _NEEDS
+
+    samples = {"DOC_TITLE": "《条例》", "QUOTE": "“政务公开日”", "PERCENT": "百分之九十", "DATE": "第十二届",
+               "PLACEHOLDER": "XX", "NUM": "五十余人"}
+    for kind, value in samples.items():
+        assert _FINDERS[kind].search(value) and _NEEDS[kind].search(value)
+    assert find_entities("深入推进政务公开工作") == []
+    assert find_entities("百分之九十的群众") == [(0, 5, "PERCENT")]

@@ -119,6 +119,36 @@ def test_min_support_three(bundled):
     assert m.templates_ and all(t.support >= 3 for t in m.templates_)
 
 
+def test_a_repeated_sentence_is_aligned_once_and_keeps_every_instance():
+    """Copies of a sentence are one core: one candidate pair per family, every copy an instance."""
+    sents = ["现将上半年工作总结如下。", "现将上半年工作总结如下。", "现将上半年工作总结如下。", "现将活动开展情况总结如下：",
+             "今年共接待群众100余人。", "今年共接待群众300余人。", "今年共接待群众300余人。"]
+    docs = ["a", "b", "c", "d", "a", "b", "c"]
+    m = TemplateMiner().fit_sentences(sents, docs)
+    assert m.n_candidates_ == 2  # (上半年工作, 活动开展情况) and (100, 300): copies are not paired
+    topic, num = m.templates_
+    assert topic.template == "现将{TOPIC}总结如下" and topic.doc_ids == ["a", "b", "c", "d"]
+    assert [i.unit_id for i in topic.instances] == ["a#t0", "b#t1", "c#t2", "d#t3"]
+    assert topic.slots[0].values == ["上半年工作", "活动开展情况"]
+    assert num.template == "今年共接待群众{NUM}余人" and [i.slot_values["NUM"] for i in num.instances] == ["100", "300", "300"]
+    assert m.labels_ == [topic.id] * 4 + [num.id] * 3
+    assert len(m.units_) == 7 and m.units_[6].sentence == "今年共接待群众300余人。" and m.units_[-1].unit_id == "c#t6"
+
+
+def test_candidate_pairs_stand_for_distinct_cores(mined):
+    from gkcorpus.templates import candidate_pairs
+
+    units = list(mined.units_)
+    pairs = candidate_pairs(units)
+    firsts = {}
+    for k, u in enumerate(units):
+        firsts.setdefault(u.core, k)
+    assert len(pairs) == mined.n_candidates_ == 491
+    for ev, i, j in pairs:
+        assert i < j and firsts[units[i].core] == i and firsts[units[j].core] == j and ev >= 3
+    assert len({(i, j) for _, i, j in pairs}) == len(pairs)
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -158,6 +188,73 @@ def test_loading_a_bad_library_is_a_load_error(tmp_path):
         TemplateLibrary.load(p)
     with pytest.raises(LoadError, match="no such file"):
         TemplateLibrary.load(tmp_path / "missing.json")
+
+
+def test_extraction_matches_each_distinct_sentence_once_with_the_same_rows(mined, bundled):
+    """Rows of the vectorised extraction equal a row-by-row matching of every sentence."""
+    lib = mined.library_
+    df = lib.extract(bundled)
+    expected = []
+    for doc, u, m in lib.iter_matches(bundled):
+        for slot in m.template.slots or [None]:
+            expected.append((doc.id, u.unit_id, m.template.id, slot.name if slot else "",
+                             m.values[slot.name] if slot else "", u.core_start + m.start, u.core_start + m.end))
+    got = list(zip(df.doc_id, df.unit_id, df.template_id, df.slot, df.value, df.start, df.end))
+    assert got == expected and len(got) == 154
+    best = lib.extract(bundled, best_only=True)
+    assert len(best) < len(df) and set(best.unit_id) == set(df.unit_id)
+    assert lib.extract("这句话不套用任何模板。").empty
+
+
+def test_candidate_index_finds_every_key_in_bulk():
+    from gkcorpus.templates import _KeyIndex
+
+    keys = [f"{a}{b}工作{c}" for a in ("加强", "推进", "深化", "完善") for b in ("改革", "建设", "管理", "服务")
+            for c in ("机制", "体系", "规划", "制度", "标准")] + ["总结", "", "各位代表"]
+    index = _KeyIndex(keys)  # more than 64 keys: indexed
+    assert not index.scan and index.short == [81] and sorted(index.tables) == [2, 4]  # "总结" whole, "" scanned
+    texts = ["要加强改革工作机制，推进建设工作体系", "各位代表：现将总结如下", "深化管理工作制度", "无关的句子", ""]
+    want = [[k for k, key in enumerate(keys) if key in t] for t in texts]
+    assert index.candidates_many(texts) == [index.candidates(t) for t in texts] == want
+    assert want[0] == [0, 26, 81] and want[1] == [80, 81, 82] and want[3] == [81]
+
+
+_ALPHA = st.sampled_from(list("的是在工作年月日，；：12%《》“”"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_matching_without_the_regex_gives_the_regex_answer(data):
+    """Template.match decides without compiling the regex only when the placement is unique:
+    on texts full of repeated pieces, clause marks and digits it still equals the regex's match."""
+    k = data.draw(st.integers(0, 3))
+    pieces = [data.draw(st.text(alphabet=_ALPHA, min_size=0 if i in (0, k) else 1, max_size=3)) for i in range(k + 1)]
+    kinds = data.draw(st.lists(st.sampled_from(["TEXT", "NUM", "DATE", "PERCENT", "DOC_TITLE", "QUOTE"]),
+                               min_size=k, max_size=k))
+    names = [f"{kind}_{i + 1}" for i, kind in enumerate(kinds)]
+    t = Template.from_text(render(pieces, names), open_start=data.draw(st.booleans()), open_end=data.draw(st.booleans()))
+    for s in t.slots:
+        s.n_empty = data.draw(st.integers(0, 1))
+    text = "".join(data.draw(st.lists(st.one_of(st.sampled_from(pieces + ["5", "5月1日", "3%", "，"]),
+                                                st.text(alphabet=_ALPHA, max_size=3)), max_size=8)))
+    got = t.match(text)
+    regex = t.regex().search(text)
+    if regex is None:
+        assert got is None
+    else:
+        assert got is not None and (got.start, got.end) == regex.span()
+        assert [got.values[s.name] for s in t.slots] == [g or "" for g in regex.groups()]
+        assert [got.spans[s.name] for s in t.slots] == [regex.span(i) for i in range(1, k + 1)]
+
+
+def test_a_typed_template_is_matched_without_compiling_its_regex():
+    t = Template.from_text("城镇新增就业{NUM}万人，比上年增加{NUM_2}万人")
+    m = t.match("城镇新增就业1100万人，比上年增加20万人")
+    assert m.values == {"NUM": "1100", "NUM_2": "20"} and t._regex is None
+    assert t.match("城镇新增就业很多人") is None and t._regex is None
+    ambiguous = Template.from_text("{NUM}余{TEXT}")  # 100|人余款 or 100余人|款: the regex decides
+    assert ambiguous.match("100余人余款").values == {"NUM": "100余人", "TEXT": "款"}
+    assert ambiguous._regex is not None
 
 
 # --------------------------------------------------------------------------- filling
@@ -228,6 +325,24 @@ def test_skeleton_from_headings(mined, bundled):
     assert opening[0]["template"] == "现将{TOPIC}总结如下" and opening[0]["support"] == 4
     md = sk.to_markdown()
     assert md.startswith("# Document skeleton") and "`…现将{TOPIC}总结如下` — 4 documents" in md
+
+
+def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypatch):
+    from gkcorpus.outline import SectionTyper, common_outline
+
+    refitted = skeleton(bundled, mined.library_)  # fits SectionTyper(random_state=0) itself
+    typer = SectionTyper(random_state=0).fit(bundled)
+    common = common_outline(typer.outlines(), typer.types_)
+
+    def no_refit(self, *a, **kw):
+        raise AssertionError("skeleton refitted the section typer")
+
+    monkeypatch.setattr(SectionTyper, "fit", no_refit)
+    given = skeleton(bundled, mined.library_, typer=typer)
+    assert given.to_dict() == refitted.to_dict() and given.source == "section_types"
+    assert skeleton(bundled, mined.library_, typer=typer, common=common).to_dict() == refitted.to_dict()
+    names = [s["name"] for s in given.sections]
+    assert len(names) >= 3 and any(t["template"] == "现将{TOPIC}总结如下" for s in given.sections for t in s["templates"])
 
 
 # --------------------------------------------------------------------------- command line

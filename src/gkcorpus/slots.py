@@ -35,6 +35,7 @@ __all__ = [
     "slot_type",
     "slot_name",
     "slot_pattern",
+    "slot_constraint",
     "find_entities",
     "parse_number",
     "base_type",
@@ -109,6 +110,7 @@ _PATTERNS = {
     "DATE": DATE_RE.pattern,
     "PLACEHOLDER": PLACEHOLDER_RE.pattern,
 }
+_COMPILED = {"NUM": NUM_RE, "PERCENT": PERCENT_RE, "DATE": DATE_RE, "PLACEHOLDER": PLACEHOLDER_RE}
 
 
 def base_type(name: str) -> str:
@@ -181,6 +183,33 @@ def slot_pattern(kind: str, allow_empty: bool = False, clause: bool = False) -> 
     return f"({body}{'*' if allow_empty else '+'}?)"
 
 
+def _checkable(pattern: str) -> tuple[bool, bool]:
+    """``(supported, digit_lookahead)``: can a matcher test a value of this pattern on its own with
+    ``fullmatch(text, start, end)``? Not if it holds anchors, word boundaries or lookarounds (they look
+    outside the value), except a final ``(?!\\d)``, which then depends on the character after it."""
+    body = pattern.replace(r"(?!\d)", "")
+    bad = re.search(r"\\[bBAZ]|(?<!\\)[$^]|\(\?<?[=!]", body.replace("[^", "["))
+    return bad is None, body != pattern
+
+
+def slot_constraint(kind: str, allow_empty: bool = False, clause: bool = False) -> tuple | None:
+    """What :func:`slot_pattern` accepts, for a matcher that tests values without a regex per template.
+
+    ``("pattern", compiled, allow_empty, digit_lookahead)`` for closed types (the value must
+    ``fullmatch``; with ``digit_lookahead`` not before a digit), ``("class", excluded, allow_empty)``
+    for open ones (any value without the ``excluded`` characters), None when a value cannot be tested
+    on its own. ``allow_empty`` for a closed type means the optional form ``((?:P)?)``.
+    """
+    if kind in _PATTERNS:
+        ok, digit = _checkable(_PATTERNS[kind])
+        return ("pattern", _COMPILED[kind], allow_empty, digit) if ok else None
+    if kind == "DOC_TITLE":
+        return ("class", "《》", allow_empty)
+    if kind == "QUOTE":
+        return ("class", "“”", allow_empty)
+    return ("class", "，；：" if clause else "", allow_empty)
+
+
 # In running text only numbers with a digit or a numeral followed by a qualifier/unit count
 # (一 in 统一 or 一站式 is not a number).
 _NUM_IN_TEXT = re.compile(
@@ -189,6 +218,17 @@ _NUM_IN_TEXT = re.compile(
 )
 
 ENTITY_KINDS = ("DOC_TITLE", "QUOTE", "PERCENT", "DATE", "PLACEHOLDER", "NUM")
+_FINDERS = {"DOC_TITLE": DOC_TITLE_RE, "QUOTE": QUOTE_RE, "PERCENT": PERCENT_RE, "DATE": DATE_RE,
+            "PLACEHOLDER": PLACEHOLDER_RE, "NUM": _NUM_IN_TEXT}
+# A character every match of a kind holds (a cheap test that spares the full search of most texts).
+_NEEDS = {
+    "DOC_TITLE": re.compile("《"),
+    "QUOTE": re.compile("“"),
+    "PERCENT": re.compile(r"\d|百分之"),
+    "DATE": re.compile(r"[\d年月日号届]"),
+    "PLACEHOLDER": re.compile("[xX]"),
+    "NUM": re.compile(rf"[\d{_CN_NUM}]"),
+}
 
 
 def find_entities(text: str, kinds: Sequence[str] = ENTITY_KINDS) -> list[tuple[int, int, str]]:
@@ -199,10 +239,10 @@ def find_entities(text: str, kinds: Sequence[str] = ENTITY_KINDS) -> list[tuple[
     restricts the search (values only, so that a title does not hide the date inside it).
     """
     found: list[tuple[int, int, str]] = []
-    table = {"DOC_TITLE": DOC_TITLE_RE, "QUOTE": QUOTE_RE, "PERCENT": PERCENT_RE, "DATE": DATE_RE,
-             "PLACEHOLDER": PLACEHOLDER_RE, "NUM": _NUM_IN_TEXT}
     for kind in kinds:
-        for m in table[kind].finditer(text):
+        if not _NEEDS[kind].search(text):
+            continue  # none of the characters every match of this kind holds
+        for m in _FINDERS[kind].finditer(text):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), kind))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
