@@ -167,3 +167,94 @@ def test_national_reports_opening_and_closing_formulae(national):
     gap = f"{CLAUSE}*?"
     assert (closing.df, closing.tf) == grep(corpus, gap.join(re.escape(x) for x in closing.parts))
     assert closing.df == grep(corpus, f"让我们{gap}团结在{gap}周围")[0]
+
+
+# --------------------------------------------------------------------------- the vectorised machinery
+
+
+def test_grouped_entropies_are_the_one_by_one_floats():
+    import numpy as np
+
+    from gkcorpus.phrases import _entropy, _grouped_entropies
+
+    rng = np.random.default_rng(3)
+    labels = np.sort(rng.integers(0, 40, 3000))
+    symbols = rng.integers(-50, 30, 3000)  # negative: fresh symbols, as the character entropies use them
+    got = _grouped_entropies(labels, symbols, 41, exact=True)
+    ref = [_entropy(symbols[labels == i]) for i in range(41)]
+    assert got.tolist() == ref  # bit for bit: counts in order of first appearance, summed by Python
+    assert np.allclose(_grouped_entropies(labels, symbols, 41, exact=False), ref)
+
+
+def test_seed_matches_are_the_pattern_matches(bundled, result):
+    pm = result.phrases
+    seeds = [(a, b) for p in pm.phrases_ if p.kind == "gapped" for a, b in [p.parts[:2]]]
+    seeds += [("高度", "重视"), ("政务公开", "工作"), ("营造", "氛围"), ("不存在", "氛围")]
+    occ = pm._seed_matches(seeds)
+    for i, sd in enumerate(seeds):
+        pm._match_cache.pop(tuple(sd), None)
+        m = pm._match_gapped(sd)
+        a, b = occ.bounds[i], occ.bounds[i + 1]
+        assert list(zip(occ.doc[a:b].tolist(), occ.start[a:b].tolist(), occ.end[a:b].tolist())) == \
+            list(zip(m.doc.tolist(), m.s[:, 0].tolist(), m.e[:, -1].tolist()))
+    pm._match_cache.clear()
+    # 营造…氛围 as the regular expression finds it
+    i = seeds.index(("营造", "氛围"))
+    assert occ.bounds[i + 1] - occ.bounds[i] == grep(bundled, f"营造{CLAUSE}*?氛围")[1]
+
+
+def test_sources_count_copied_documents_once(result):
+    # reference: documents whose every occurrence lies inside a passage are joined through the passages
+    inside: dict[str, list[tuple[int, int, str]]] = {}
+    for p in result.reuse.passages_:
+        for o in p.occurrences:
+            inside.setdefault(o.doc_id, []).append((o.start, o.end, p.id))
+    for ph in result.phrases.phrases_:
+        by_doc: dict[str, list[tuple[int, int]]] = {}
+        for d, s, e in ph.spans:
+            by_doc.setdefault(d, []).append((s, e))
+        independent, groups = 0, []
+        for d, spans in by_doc.items():
+            pids = [{pid for s0, e0, pid in inside.get(d, []) if s0 <= s and e <= e0} for s, e in spans]
+            if not all(pids):
+                independent += 1
+                continue
+            mine = set().union(*pids)
+            joined = [g for g in groups if g & mine]
+            groups = [g for g in groups if not g & mine] + [mine.union(*joined)]
+        assert ph.sources == independent + len(groups), ph.phrase
+
+
+def test_sentence_coverage_counts_every_overlapping_item(bundled, result):
+    docs = {d.id: d for d in bundled}
+    masks = {d: [False] * len(t.text) for d, t in docs.items()}
+    for p in result.reuse.passages_:
+        for o in p.occurrences:
+            masks[o.doc_id][o.start : o.end] = [True] * (o.end - o.start)
+    for ph in result.phrases.phrases_:
+        for d, s, e in ph.spans:
+            if ph.kind == "gapped":  # the anchors only
+                k = s
+                for part in ph.parts:
+                    k = docs[d].text.index(part, k)
+                    masks[d][k : k + len(part)] = [True] * len(part)
+                    k += len(part)
+            else:
+                masks[d][s:e] = [True] * (e - s)
+    sents = result.formulaicness.sentences_
+    for row in sents.itertuples():
+        doc = docs[row.doc_id]
+        sent = next(s for s in doc.structure.sentences if s.index == row.sentence)
+        text = doc.text
+        covered = sum(1 for i in range(sent.start, sent.end) if masks[row.doc_id][i] and not text[i].isspace())
+        assert row.covered == covered
+    top = result.formulaicness.documents_.iloc[0]
+    assert top["covered"] == sum(1 for i, c in enumerate(docs[top["doc_id"]].text)
+                                 if masks[top["doc_id"]][i] and not c.isspace())
+
+
+def test_span_list_behaves_like_the_tuples(bank):
+    p = bank["高度重视"]
+    tuples = list(p.spans)
+    assert len(p.spans) == len(tuples) == p.tf and p.spans == tuples and p.spans[0] == tuples[0]
+    assert p.spans[-2:] == tuples[-2:] and all(isinstance(t, tuple) and len(t) == 3 for t in tuples)

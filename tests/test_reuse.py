@@ -141,3 +141,92 @@ def test_reuse_command_writes_atomic_files(tmp_path):
     f = pd.read_csv(out / "formulaicness.csv", encoding="utf-8-sig")
     assert list(f["rank"]) == list(range(1, 16))
     assert set(f["doc_id"].head(3)) >= {"summary-10", "summary-11"}
+
+
+# --------------------------------------------------------------------------- the vectorised machinery
+
+
+def _stack_intervals(sa, min_len):
+    """Reference: LCP intervals by the classic bottom-up stack walk, in its emission order."""
+    n, lcp, out, stack = len(sa.sa), sa.lcp.tolist(), [], []
+    for i in range(n):
+        cur = lcp[i] if i < n - 1 else -1
+        lb = i
+        while stack and cur < stack[-1][0]:
+            top = stack.pop()
+            lb = top[1]
+            if top[0] >= min_len:
+                out.append((top[0], lb, i))
+        if cur >= 0 and (not stack or cur > stack[-1][0]):
+            stack.append([cur, lb])
+    return out
+
+
+def test_intervals_equal_a_stack_walk():
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        codes = rng.integers(0, int(rng.integers(1, 5)), int(rng.integers(2, 60))).astype(np.uint32)
+        sa = SuffixArray(codes)
+        for min_len in (1, 2, 3):
+            ref = _stack_intervals(sa, min_len)
+            assert list(zip(*(x.tolist() for x in sa.intervals(min_len)))) == ref
+            for max_len in (2, 5):  # bounded lengths take the level-by-level path
+                got = list(zip(*(x.tolist() for x in sa.intervals(min_len, max_len))))
+                assert got == [r for r in ref if r[0] <= max_len]
+            L, LB, RB, ks, owner = sa.interval_table(min_len)
+            # every child start belongs to its interval and has the interval's length
+            assert all(LB[o] <= k < RB[o] and sa.lcp[k] == L[o] for k, o in zip(ks.tolist(), owner.tolist()))
+
+
+def test_text_index_finds_the_repeats_of_distinct_separators(bundled):
+    texts = [d.text for d in bundled]
+    ix = TextIndex(texts)  # sorted on a compact alphabet, LCP cut at separators
+    plain = SuffixArray(ix.codes)  # every separator a symbol of its own
+    got = {(n, tuple(p.tolist())) for n, p in ix.maximal_repeats(8)}
+    L, LB, RB = plain.intervals(8)
+    keep = plain.left_diverse(LB, RB)
+    docs = ix.doc_of(plain.sa)
+    ref = {(int(n), tuple(sorted(plain.sa[a : b + 1].tolist()))) for n, a, b, k in zip(L, LB, RB, keep)
+           if k and len(set(docs[a : b + 1].tolist())) > 1}
+    assert got == ref and len(got) > 50
+    assert ix.sa.dtype == np.int32 and ix.lcp.dtype == np.int32
+
+
+def test_minhash_signatures_equal_datasketch(bundled):
+    from gkcorpus.reuse import _sha1_hash32, minhash_signatures, sentence_signatures, shingle_sets, shingles
+
+    texts = [d.text[s.start : s.end] for d in bundled for s in d.structure.sentences][:300]
+    texts += ["", "。，", "乙", "甲乙", "甲乙丙", "甲乙丙丁", "5.15政务公开日"]
+    for k in (2, 3, 4):
+        indptr, ids, vocab = shingle_sets(texts, k)
+        assert [{vocab[j] for j in ids[indptr[i] : indptr[i + 1]]} for i in range(len(texts))] == \
+            [shingles(t, k) for t in texts]
+        sig = minhash_signatures(indptr, ids, _sha1_hash32(vocab), 64, 1)
+        ref = np.array([m.hashvalues for _, m in sentence_signatures(texts, 64, k, 1)])
+        assert (sig == ref).all()
+
+
+def test_lsh_buckets_pair_within_a_window():
+    from gkcorpus.reuse import _band_pairs
+
+    sig = np.zeros((6, 4), dtype=np.uint32)
+    sig[5] = 1  # rows 0-4 share every band, row 5 shares none
+    assert _band_pairs(sig, [(0, 2), (2, 4)], window=10).tolist() == [
+        [0, 1], [0, 2], [0, 3], [0, 4], [1, 2], [1, 3], [1, 4], [2, 3], [2, 4], [3, 4]]
+    # a bucket larger than the window: each row meets the next two only
+    assert _band_pairs(sig, [(0, 2)], window=2).tolist() == [[0, 1], [0, 2], [1, 2], [1, 3], [2, 3], [2, 4], [3, 4]]
+
+
+def test_verbatim_occurrences_are_made_on_access(finder, bundled):
+    from gkcorpus.reuse import Occurrence, OccurrenceList
+
+    p = next(p for p in finder.passages_ if p.kind == "verbatim" and len(p.occurrences) >= 3)
+    occ = p.occurrences
+    assert isinstance(occ, OccurrenceList) and len(occ) == len(list(occ))
+    records = list(occ)
+    assert occ[0] == records[0] and occ[-1] == records[-1] and occ == records and occ[1:] == records[1:]
+    assert all(isinstance(o, Occurrence) and o.text == p.text for o in records)
+    assert occ.to_dicts() == [o.to_dict() for o in records]
+    ids = finder.doc_ids_
+    assert [(ids[d], s, e) for d, s, e in zip(occ.doc.tolist(), occ.start.tolist(), occ.end.tolist())] == \
+        [(o.doc_id, o.start, o.end) for o in records]

@@ -13,8 +13,10 @@
   quotation marks make them formulaic (各位代表, 主要做法).
 * **gapped patterns** -- two words in one clause with a varying filler between (``营造…氛围``,
   ``现将…总结如下``), kept when they attract each other (each is often found with the other, far
-  more often than their frequencies predict), grown word by word while every occurrence agrees,
-  and given a third anchor when most occurrences share one (``让我们…团结在…周围``).
+  more often than their frequencies predict) and come from ``min_df_gapped`` independent
+  sources (documents that share the pair only inside copied passages count once), grown word by
+  word while every occurrence agrees, and given a third anchor when most occurrences share one
+  (``让我们…团结在…周围``).
 * **slogans** -- texts in quotation marks “…” that recur in ``min_df`` documents.
 
 Counts reported (``tf``, ``df``, examples) are character-level: every place the phrase's text
@@ -28,6 +30,11 @@ documents), ``opening`` (first paragraph), ``closing`` (last paragraph and sign-
 :class:`FormulaicnessIndex` is the 套话 index: per document and per sentence, the share of
 characters covered by corpus-level boilerplate (shared passages from :mod:`gkcorpus.reuse` and
 the phrases), with the evidence.
+
+At scale: the corpus is held as int32 token arrays (one document segmented at a time), not lists
+of strings; candidates are tested in vectorised batches, and the floats that decide or rank a
+phrase (entropies, cohesion) are computed exactly as the one-by-one formulas do; occurrences are
+arrays (:class:`SpanList`), not one Python tuple each.
 """
 
 from __future__ import annotations
@@ -39,17 +46,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from .reuse import (
     SEP_BASE,
     Occurrence,
+    OccurrenceList,
     Passage,
     ReuseFinder,
+    SentenceRecord,
     SuffixArray,
     TextIndex,
+    code_mask,
+    _index_dtype,
     document_sentences,
     merge_spans,
     stable_id,
@@ -69,6 +80,7 @@ __all__ = [
     "mine_boilerplate",
     "document_tokens",
     "document_zones",
+    "SpanList",
     "CATEGORIES",
     "EVALUATIVE_CUES",
     "PHRASEBANK_COLUMNS",
@@ -130,7 +142,7 @@ class Phrase:
     tf: int
     score: float
     docs: list[str]
-    spans: list[tuple[str, int, int]]  # (doc id, clean start, clean end) of every occurrence
+    spans: Sequence[tuple[str, int, int]]  # (doc id, clean start, clean end) of every occurrence (a SpanList)
     examples: list[Occurrence]
     cohesion: float | None = None
     left_entropy: float | None = None
@@ -164,20 +176,111 @@ class Phrase:
         }
 
 
+class SpanList(Sequence):
+    """The occurrences of a phrase as ``(doc id, clean start, clean end)`` tuples, held as arrays.
+
+    Behaves like the list of tuples it stands for (``len``, indexing, iteration, ``==`` with a
+    list) while storing three integer arrays instead of one Python tuple per occurrence.
+    """
+
+    __slots__ = ("_ids", "docs", "starts", "ends")
+
+    def __init__(self, doc_ids: Sequence[str], docs: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+        self._ids = doc_ids
+        self.docs = np.asarray(docs, dtype=np.int32)
+        self.starts = np.asarray(starts, dtype=np.int32)
+        self.ends = np.asarray(ends, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self)[i]
+        return (self._ids[int(self.docs[i])], int(self.starts[i]), int(self.ends[i]))
+
+    def __iter__(self) -> Iterator[tuple[str, int, int]]:
+        ids = self._ids
+        return ((ids[d], s, e) for d, s, e in zip(self.docs.tolist(), self.starts.tolist(), self.ends.tolist()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanList):
+            other = list(other)
+        return list(self) == other if isinstance(other, list) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SpanList({len(self)} occurrences)"
+
+
+def _log2_terms(ratios: np.ndarray) -> np.ndarray:
+    """``r * log2(r)`` for each ratio, with ``math.log2`` (evaluated once per distinct value)."""
+    uniq, inv = np.unique(ratios, return_inverse=True)
+    logs = np.fromiter(map(math.log2, uniq.tolist()), dtype=np.float64, count=len(uniq))
+    return ratios * logs[inv]
+
+
+def _grouped_entropies(labels: np.ndarray, symbols: np.ndarray, n_labels: int, exact: bool) -> np.ndarray:
+    """Entropy (bits) of the symbols of each label; ``labels`` ascending, symbols in sequence order.
+
+    ``exact``: the same float as :func:`_entropy` of each label's sequence (counts in order of first
+    appearance, summed left to right by Python); otherwise a vectorised approximation for screening.
+    """
+    out = np.zeros(n_labels, dtype=np.float64)
+    if not len(labels):
+        return out
+    labels = labels.astype(np.int64, copy=False)
+    sym = symbols.astype(np.int64, copy=False)
+    lo = int(sym.min())
+    width = int(sym.max()) - lo + 1
+    order = np.argsort(labels * width + (sym - lo), kind="stable")  # by (label, symbol), then sequence
+    lab = labels[order]
+    srt = sym[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (lab[1:] != lab[:-1]) | (srt[1:] != srt[:-1])
+    del srt
+    run_start = np.flatnonzero(new)
+    counts = np.diff(np.append(run_start, len(order)))
+    run_label = lab[run_start]
+    run_first = order[run_start]  # first appearance of each symbol
+    total = np.bincount(labels, minlength=n_labels)
+    ratios = counts / total[run_label]
+    if not exact:
+        np.add.at(out, run_label, ratios * np.log2(ratios))
+        return -out
+    ro = np.argsort(run_first, kind="stable")  # each label's symbols in order of first appearance
+    terms = _log2_terms(ratios[ro]).tolist()
+    bounds = np.searchsorted(run_label[ro], np.arange(n_labels + 1)).tolist()
+    sums = [sum(terms[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    return -np.array(sums, dtype=np.float64)
+
+
+def _first_of_runs(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first element of each run of equal values."""
+    out = np.ones(len(sorted_values), dtype=bool)
+    out[1:] = sorted_values[1:] != sorted_values[:-1]
+    return out
+
+
+def _distinct(values: np.ndarray, is_sorted: bool = False) -> np.ndarray:
+    """Sorted distinct values (a sort and a mask: faster than hashing for large integer arrays)."""
+    v = values if is_sorted else np.sort(values)
+    return v[_first_of_runs(v)]
+
+
+def _csr_gather(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``starts[i] .. starts[i] + sizes[i] - 1`` of all rows, concatenated, and each one's row."""
+    rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    offsets = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts.astype(np.int64), sizes) + offsets, rows
+
+
 # --------------------------------------------------------------------------- per-document functions
 
 
 def document_tokens(text: str, tokenizer: Callable[[str], list[str]]) -> tuple[list[str], list[int]]:
     """Tokens of ``text`` (all of it, punctuation included) and the clean offset of each."""
     toks = tokenizer(text)
-    starts, pos = [], 0
-    for t in toks:
-        k = pos if text.startswith(t, pos) else text.find(t, pos)
-        if k < 0:  # a tokenizer that changed the text: fall back to the running offset
-            k = pos
-        starts.append(k)
-        pos = k + len(t)
-    return toks, starts
+    return toks, _token_starts(text, toks).tolist()
 
 
 def document_zones(doc: "Document") -> dict[str, list[tuple[int, int]]]:
@@ -275,47 +378,112 @@ def _adds_inner(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
     return all(any(x == y for y in it) for x in old)
 
 
-def _passage_spans(passages: Sequence[Passage], doc_ids: Sequence[str]) -> dict[int, "_Spans"]:
-    """Per document index: the spans of the shared passages."""
-    pos = {d: i for i, d in enumerate(doc_ids)}
-    out: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for p in passages:
-        for o in p.occurrences:
-            if o.doc_id in pos:
-                out[pos[o.doc_id]].append((o.start, o.end, p.id))
-    return {d: _Spans.of(v) for d, v in out.items()}
-
-
-def _containing_passages(spans: "_Spans", start: int, end: int) -> set[str]:
-    """Ids of the passage spans that contain ``[start, end)``."""
-    import bisect
-
-    out = set()
-    k = bisect.bisect_right(spans.starts, start) - 1
-    while k >= 0 and spans.reach[k] >= end:  # reach: the furthest end of any span up to k
-        if spans.ends[k] >= end:
-            out.add(spans.ids[k])
-        k -= 1
-    return out
+_ZONES = ("opening", "closing", "heading", "quote")
 
 
 @dataclass
-class _Spans:
-    """Sorted passage spans of one document, with the running maximum of their ends."""
+class _Item:
+    """A phrase candidate on its way to :meth:`PhraseMiner._make_many`."""
 
-    starts: list[int]
-    ends: list[int]
-    ids: list[str]
-    reach: list[int]
+    parts: tuple[str, ...]
+    quality: float
+    pattern: str = ""
+    fillers: Sequence[str] = ()
+    require_position: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+    skip: bool = False
+
+
+@dataclass
+class _Occ:
+    """Character-level occurrences of several items, sorted by (item, document, start, end)."""
+
+    item: np.ndarray
+    doc: np.ndarray
+    start: np.ndarray  # clean offsets
+    end: np.ndarray
+    gs: np.ndarray  # global positions in the text index
+    ge: np.ndarray
+    bounds: np.ndarray  # item i has rows bounds[i]:bounds[i+1]
+    n_items: int
 
     @classmethod
-    def of(cls, spans: Sequence[tuple[int, int, str]]) -> "_Spans":
-        spans = sorted(spans)
-        reach, m = [], -1
-        for _, e, _ in spans:
-            m = max(m, e)
-            reach.append(m)
-        return cls([s for s, _, _ in spans], [e for _, e, _ in spans], [p for _, _, p in spans], reach)
+    def of(cls, item: np.ndarray, doc: np.ndarray, start: np.ndarray, end: np.ndarray, n_items: int,
+           doc_starts: np.ndarray) -> "_Occ":
+        item, doc, start, end = (np.asarray(x, dtype=np.int64) for x in (item, doc, start, end))
+        gs = doc_starts[doc] + start
+        span = int(doc_starts[-1]) + 1 if len(doc_starts) else 1
+        order = np.argsort(item * span + gs, kind="stable")  # (item, document, start); ties keep their order
+        if len(order) > 1:
+            tie = np.flatnonzero((item[order][1:] == item[order][:-1]) & (gs[order][1:] == gs[order][:-1]))
+            if len(tie):  # equal starts: shorter first
+                order = np.lexsort((end, start, doc, item))
+        item, doc, start, end, gs = item[order], doc[order], start[order], end[order], gs[order]
+        bounds = np.searchsorted(item, np.arange(n_items + 1))
+        return cls(item, doc, start, end, gs, gs + (end - start), bounds, n_items)
+
+    def select(self, mask: np.ndarray) -> "_Occ":
+        """The occurrences of the items where ``mask`` is true, items renumbered in order."""
+        new_id = np.cumsum(mask) - 1
+        rows = mask[self.item]
+        item = new_id[self.item[rows]]
+        n = int(mask.sum())
+        return _Occ(item, self.doc[rows], self.start[rows], self.end[rows], self.gs[rows], self.ge[rows],
+                    np.searchsorted(item, np.arange(n + 1)), n)
+
+
+@dataclass
+class _PassageTable:
+    """Occurrence spans of the shared passages in global positions, sorted by (start, end, passage),
+    with the running maximum of their ends (``reach``)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    pid: np.ndarray
+    reach: np.ndarray
+
+    @classmethod
+    def of(cls, passages: Sequence[Passage], doc_ids: Sequence[str], doc_starts: np.ndarray) -> "_PassageTable":
+        rows = _passage_rows(passages, doc_ids)
+        base = doc_starts[rows[:, 0]]
+        arr = np.stack([base + rows[:, 1], base + rows[:, 2], rows[:, 3]], axis=1)
+        arr = arr[np.lexsort((arr[:, 2], arr[:, 1], arr[:, 0]))]
+        reach = np.maximum.accumulate(arr[:, 1]) if len(arr) else np.zeros(0, dtype=np.int64)
+        return cls(arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy(), reach)
+
+
+def _passage_rows(passages: Sequence[Passage], doc_ids: Sequence[str]) -> np.ndarray:
+    """(document index in ``doc_ids``, clean start, clean end, passage number) of every passage
+    occurrence, as an (n, 4) int64 array (the arrays behind :class:`OccurrenceList` are read directly)."""
+    pos = {d: i for i, d in enumerate(doc_ids)}
+    tables: dict[int, tuple[Any, list[int], list[int], list[int]]] = {}  # shared table -> slices
+    rows = []
+    for k, p in enumerate(passages):
+        occ = p.occurrences
+        if isinstance(occ, OccurrenceList):
+            t = tables.setdefault(id(occ._table), (occ._table, [], [], []))
+            t[1].append(occ._lo)
+            t[2].append(occ._hi)
+            t[3].append(k)
+        else:
+            rows += [(pos.get(o.doc_id, -1), o.start, o.end, k) for o in occ]
+    parts = [np.array(rows, dtype=np.int64).reshape(-1, 4)]
+    for table, lo, hi, ks in tables.values():
+        lo_a, hi_a = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
+        idx, which = _csr_gather(lo_a, hi_a - lo_a)
+        remap = np.array([pos.get(d, -1) for d in table.doc_ids], dtype=np.int64)
+        parts.append(np.stack([remap[table.doc[idx]], table.start[idx], table.end[idx],
+                               np.array(ks, dtype=np.int64)[which]], axis=1).astype(np.int64))
+    arr = np.concatenate(parts)
+    return arr[arr[:, 0] >= 0]
+
+
+def _global_spans(per_doc: Sequence[Sequence[tuple[int, int]]],
+                  doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted, disjoint per-document spans as global (start, end) arrays."""
+    rows = [(int(doc_starts[d]) + s, int(doc_starts[d]) + e) for d, spans in enumerate(per_doc) for s, e in spans]
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0].copy(), arr[:, 1].copy()
 
 
 def _entropy(values: np.ndarray | Sequence[Any]) -> float:
@@ -327,8 +495,11 @@ def _entropy(values: np.ndarray | Sequence[Any]) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts)
 
 
+_EVALUATIVE = re.compile("|".join(sorted(map(re.escape, EVALUATIVE_CUES), key=len, reverse=True)))
+
+
 def _is_evaluative(text: str) -> bool:
-    return any(c in text for c in EVALUATIVE_CUES)
+    return _EVALUATIVE.search(text) is not None
 
 
 def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
@@ -339,62 +510,127 @@ def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
 
 
+# Han code points (the ranges of _HAN_TOKEN) numbered 1..28096, so that four fit in 60 bits
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _han_index(codes: np.ndarray) -> np.ndarray:
+    """1-based index of each Han character among the Han ranges; 0 for any other character."""
+    c = codes.astype(np.int64)
+    out = np.zeros(len(c), dtype=np.int64)
+    offset = 1
+    for lo, hi in _HAN_RANGES:
+        inside = (c >= lo) & (c <= hi)
+        out[inside] = c[inside] - lo + offset
+        offset += hi - lo + 1
+    return out
+
+
+def _han_decode(key: int) -> str:
+    """The string of a key built from :func:`_han_index` values (15 bits each) and its length - 2 (2 bits)."""
+    length = (key & 3) + 2
+    key >>= 2
+    chars = []
+    for _ in range(length):
+        k = key & 0x7FFF
+        key >>= 15
+        offset = 1
+        for lo, hi in _HAN_RANGES:
+            if k < offset + hi - lo + 1:
+                chars.append(chr(lo + k - offset))
+                break
+            offset += hi - lo + 1
+    return "".join(reversed(chars))
+
+
+@dataclass
+class _Matches:
+    """The matches of a gapped pattern: document, and clean start / end of each anchor (one row per match)."""
+
+    doc: np.ndarray
+    s: np.ndarray
+    e: np.ndarray
+    base: np.ndarray  # global position of each match's document
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+
 # --------------------------------------------------------------------------- token stream
 
 
 @dataclass
 class _Tokens:
-    """The corpus as one token-id sequence (breakers replaced by unique separators)."""
+    """The corpus as one token-id sequence (breakers replaced by unique separators), int32 arrays."""
 
     words: list[str]  # id -> word
     ids: np.ndarray  # per token position (separators >= len(words))
     doc: np.ndarray
-    start: np.ndarray  # clean offset in its document
+    start: np.ndarray  # global offset (document start + clean offset, as in the text index)
     end: np.ndarray
-    clause: np.ndarray
+    clause: np.ndarray  # separators up to and including each position
     content: np.ndarray  # bool: a Han word (not a separator)
+    bounds: np.ndarray  # first token position of each document (and the total at the end)
+
+
+def _token_starts(text: str, toks: Sequence[str], lens: np.ndarray | None = None) -> np.ndarray:
+    """Clean offset of each token (the running offset where a tokenizer changed the text)."""
+    if lens is None:
+        lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+    if "".join(toks) == text:  # every character kept: offsets are the running sums
+        return np.cumsum(lens) - lens
+    starts, pos = [], 0
+    for t in toks:
+        k = pos if text.startswith(t, pos) else text.find(t, pos)
+        if k < 0:
+            k = pos
+        starts.append(k)
+        pos = k + len(t)
+    return np.array(starts, dtype=np.int64)
 
 
 def _token_stream(docs: Sequence["Document"], tokenizer: Callable[[str], list[str]], progress: bool) -> _Tokens:
-    vocab: dict[str, int] = {}
+    """Token ids, offsets and clauses of every document: one document at a time into int32 arrays."""
+    vocab: dict[str, int] = {}  # word -> id, -1 for a token that is not a Han word
     words: list[str] = []
-    ids: list[int] = []
-    doc_ix: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    content: list[bool] = []
-    it: Iterable[tuple[int, "Document"]] = enumerate(docs)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    base = 0  # global offset of the document (each text is followed by one separator position)
+    it: Iterable["Document"] = docs
     if progress:
         from tqdm.auto import tqdm
 
-        it = tqdm(list(it), desc="phrases: tokenize", unit="doc", leave=False)
-    for d, doc in it:
-        toks, offs = document_tokens(doc.text, tokenizer)
-        for t, o in zip(toks, offs):
-            good = bool(_HAN_TOKEN.match(t))
-            if good:
-                k = vocab.get(t)
-                if k is None:
-                    k = vocab[t] = len(words)
+        it = tqdm(list(docs), desc="phrases: tokenize", unit="doc", leave=False)
+    for doc in it:
+        text = doc.text
+        toks = tokenizer(text)
+        lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+        starts = _token_starts(text, toks, lens)
+        for t in dict.fromkeys(toks):
+            if t not in vocab:
+                if _HAN_TOKEN.match(t):
+                    vocab[t] = len(words)
                     words.append(t)
-            else:
-                k = -1
-            ids.append(k)
-            doc_ix.append(d)
-            starts.append(o)
-            ends.append(o + len(t))
-            content.append(good)
-        ids.append(-1)  # document end
-        doc_ix.append(d)
-        starts.append(len(doc.text))
-        ends.append(len(doc.text))
-        content.append(False)
-    arr = np.array(ids, dtype=np.int64)
-    is_sep = arr < 0
-    clause = np.cumsum(is_sep)
-    arr[is_sep] = len(words) + np.arange(int(is_sep.sum()))
-    return _Tokens(words, arr, np.array(doc_ix, dtype=np.int64), np.array(starts, dtype=np.int64),
-                   np.array(ends, dtype=np.int64), clause, np.array(content, dtype=bool))
+                else:
+                    vocab[t] = -1
+        ids = np.empty(len(toks) + 1, dtype=np.int32)
+        ids[:-1] = np.fromiter(map(vocab.__getitem__, toks), dtype=np.int32, count=len(toks))
+        ids[-1] = -1  # document end
+        st = np.append(starts, len(text)) + base
+        en = np.append(starts + lens, len(text)) + base
+        parts.append((ids, st.astype(np.int32), en.astype(np.int32)))
+        base += len(text) + 1
+    counts = np.array([len(p[0]) for p in parts], dtype=np.int64)
+    bounds = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+    start = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+    end = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+    del parts
+    is_sep = ids < 0
+    clause = np.cumsum(is_sep, dtype=np.int32)
+    ids[is_sep] = len(words) + np.arange(int(is_sep.sum()), dtype=np.int32)
+    doc = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    return _Tokens(words, ids, doc, start, end, clause, ~is_sep, bounds)
 
 
 # --------------------------------------------------------------------------- the miner
@@ -417,8 +653,9 @@ class PhraseMiner:
         position's share of their characters predicts.
     gapped : also mine gapped patterns; ``max_gap`` is the longest filler in words while
         mining and ``max_gap_chars`` in characters when counting; ``min_df_gapped`` their
-        document frequency; ``min_attraction`` how much more often the two words meet than
-        chance predicts.
+        document frequency (and the independent sources a seed pair's own matches need before
+        it is grown); ``min_attraction`` how much more often the two words meet than chance
+        predicts.
     slogans : also collect quoted slogans.
     keep_terms : keep noun-only phrases (terms) as category ``formula`` instead of dropping them.
     tokenizer : a :class:`~gkcorpus.tokenize.Tokenizer` (its ``.cut`` and its dictionaries' part-of-speech
@@ -482,45 +719,45 @@ class PhraseMiner:
         return tok.cut, tok._dict_paths()
 
     def fit(self, corpus: "Corpus", index: TextIndex | None = None,
-            passages: Sequence[Passage] | None = None) -> "PhraseMiner":
+            passages: Sequence[Passage] | None = None,
+            sentences: Sequence[list[SentenceRecord]] | None = None) -> "PhraseMiner":
         """Mine ``corpus``.
 
         ``index``: a prebuilt :class:`~gkcorpus.reuse.TextIndex` of its texts. ``passages``: shared
         passages (from :class:`~gkcorpus.reuse.ReuseFinder`); documents that hold a phrase only inside
         one copied passage count as one source, so text copied between a few documents does not
-        pass for a corpus formula.
+        pass for a corpus formula. ``sentences``: its :func:`~gkcorpus.reuse.document_sentences`,
+        when already computed.
         """
         docs = list(corpus)
         self._docs = docs
         self.doc_ids_ = [d.id for d in docs]
         self.n_docs_ = len(docs)
         self._index = index if index is not None else TextIndex([d.text for d in docs])
-        self._sentences = [document_sentences(d, i) for i, d in enumerate(docs)]
+        self._sentences = list(sentences) if sentences is not None else \
+            [document_sentences(d, i) for i, d in enumerate(docs)]
         self._sent_starts = [np.array([s.start for s in ss], dtype=np.int64) for ss in self._sentences]
-        self._zones = [document_zones(d) for d in docs]
+        zones = [document_zones(d) for d in docs]
         self._doc_chars = np.array([max(len(d.text), 1) for d in docs], dtype=np.float64)
-        self._zone_chars = {z: np.array([sum(e - s for s, e in zs[z]) for zs in self._zones], dtype=np.float64)
-                            for z in ("opening", "closing", "heading", "quote")}
-        self._zone_cum = {}
-        for z in ("opening", "closing", "heading", "quote"):
-            mask = np.zeros(len(self._index.codes) + 1, dtype=np.int32)
-            for di, zs in enumerate(self._zones):
-                base = int(self._index.doc_starts[di])
-                for a, b in zs[z]:
-                    mask[base + a : base + b] = 1
-            self._zone_cum[z] = np.concatenate(([0], np.cumsum(mask)))
-        self._passage_spans = _passage_spans(passages or (), self.doc_ids_)
+        self._zone_chars = {z: np.array([sum(e - s for s, e in zs[z]) for zs in zones], dtype=np.float64)
+                            for z in _ZONES}
+        self._zone_spans = {z: _global_spans([zs[z] for zs in zones], self._index.doc_starts) for z in _ZONES}
+        self._passages = _PassageTable.of(passages or (), self.doc_ids_, self._index.doc_starts)
         codes = self._index.codes
         brk = (codes >= SEP_BASE) | np.isin(codes, np.array([ord(c) for c in _CLAUSE_BREAK], dtype=np.uint32))
-        self._breaks = np.concatenate(([0], np.cumsum(brk)))  # breaks before each global position
+        self._breaks = np.zeros(len(codes) + 1, dtype=np.int32)  # breaks before each global position
+        np.cumsum(brk, out=self._breaks[1:])
+        self._break_pos = np.flatnonzero(brk)
+        del brk
+        self._alnum = code_mask(codes, str.isalnum, separators=False)
         self._find_cache: dict[str, np.ndarray] = {}
-        self._match_cache: dict[tuple[str, ...], list[tuple[int, list[tuple[int, int]]]]] = {}
+        self._match_cache: dict[tuple[str, ...], _Matches] = {}
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         toks = _token_stream(docs, tokenizer, self.progress)
-        bounds = np.searchsorted(toks.doc, np.arange(len(docs) + 1))
-        self._tok_bounds = [(toks.start[bounds[d] : bounds[d + 1]], toks.end[bounds[d] : bounds[d + 1]])
-                            for d in range(len(docs))]
+        self._texts = [d.text for d in docs]
+        self._doc_len = np.array([len(t) for t in self._texts], dtype=np.int64)
+        self._tok_gs, self._tok_ge = toks.start, toks.end  # global offsets of every token
         phrases: dict[str, Phrase] = {}
         for p in self._contiguous(toks):
             phrases.setdefault(p.phrase, p)
@@ -532,6 +769,8 @@ class PhraseMiner:
             out += self._gapped(toks)
         out.sort(key=lambda p: (-p.score, -p.df, -p.tf, p.phrase))
         self.phrases_ = out
+        self._match_cache.clear()
+        self._find_cache.clear()
         return self
 
     # ---- evidence
@@ -544,86 +783,106 @@ class PhraseMiner:
         return Occurrence(doc.id, sent.index if sent else 0, start, end, rs, re_, doc.text[start:end],
                           sent.text if sent else "")
 
-    def _char_occurrences(self, d: int, start: int, end: int) -> list[tuple[int, int, int]]:
-        """(doc, start, end) of every occurrence of ``texts[d][start:end]`` (substring semantics)."""
-        ix = self._index
-        pos = ix.find(d, start, end)
-        docs = ix.doc_of(pos)
-        n = end - start
-        return [(int(k), int(p - ix.doc_starts[k]), int(p - ix.doc_starts[k]) + n)
-                for k, p in zip(docs.tolist(), pos.tolist())]
+    def _sources_many(self, occ: "_Occ", block: int = 1 << 18) -> np.ndarray:
+        """Independent sources of each item: documents, except that documents holding the item only
+        inside passages they share with each other count once together (connected through the
+        passages that contain their occurrences). Items are processed in blocks of about ``block``
+        occurrences, so memory stays bounded."""
+        out = np.zeros(occ.n_items, dtype=np.int64)
+        bounds = occ.bounds
+        i0 = 0
+        while i0 < occ.n_items:
+            i1 = int(np.searchsorted(bounds, bounds[i0] + block, side="right")) - 1
+            i1 = min(max(i1, i0 + 1), occ.n_items)
+            r0, r1 = int(bounds[i0]), int(bounds[i1])
+            out[i0:i1] = self._sources_block(occ.item[r0:r1] - i0, occ.doc[r0:r1], occ.gs[r0:r1], occ.ge[r0:r1],
+                                             i1 - i0)
+            i0 = i1
+        return out
 
-    def _char_entropy(self, occ: Sequence[tuple[int, int, int]]) -> tuple[float, float]:
-        """Left and right boundary entropy (bits) over characters; punctuation and text edges are fresh symbols."""
-        left, right = [], []
-        for k, (d, s, e) in enumerate(occ):
-            t = self._docs[d].text
-            lc = t[s - 1] if s > 0 else ""
-            rc = t[e] if e < len(t) else ""
-            left.append(lc if lc and lc.isalnum() else f"\0{k}")
-            right.append(rc if rc and rc.isalnum() else f"\0{k}")
-        return _entropy(left), _entropy(right)
+    def _sources_block(self, item: np.ndarray, doc: np.ndarray, gs: np.ndarray, ge: np.ndarray,
+                       n_items: int) -> np.ndarray:
+        """:meth:`_sources_many` of occurrences sorted by (item, document)."""
+        pair_new = np.ones(len(item), dtype=bool)
+        pair_new[1:] = (item[1:] != item[:-1]) | (doc[1:] != doc[:-1])
+        pair_of = np.cumsum(pair_new) - 1
+        pair_item = item[pair_new]
+        n_pairs = len(pair_item)
+        pt = self._passages
+        if not len(pt.start):
+            return np.bincount(pair_item, minlength=n_items)
+        j = np.searchsorted(pt.start, gs, side="right") - 1
+        inside = (j >= 0) & (pt.reach[np.maximum(j, 0)] >= ge)
+        dependent = np.bincount(pair_of[~inside], minlength=n_pairs) == 0
+        out = np.bincount(pair_item[~dependent], minlength=n_items)
+        if not dependent.any():
+            return out
+        # the passages containing each occurrence of a dependent (item, document) pair
+        sel = np.flatnonzero(dependent[pair_of])
+        k, end, owner = j[sel], ge[sel], pair_of[sel]
+        n_pid = int(pt.pid.max()) + 1
+        links = []
+        while len(k):
+            live = k >= 0
+            live[live] &= pt.reach[k[live]] >= end[live]
+            k, end, owner = k[live], end[live], owner[live]
+            hit = pt.end[k] >= end
+            links.append(owner[hit] * n_pid + pt.pid[k[hit]])
+            k = k - 1
+        link = _distinct(np.concatenate(links))
+        lp, lpid = link // n_pid, link % n_pid
+        del link
+        # an item whose dependent documents all share one passage is one source
+        n_dep = np.bincount(pair_item[dependent], minlength=n_items)
+        key = _distinct(pair_item[lp] * n_pid + lpid)  # (item, passage) once
+        per_key = np.bincount(np.searchsorted(key, pair_item[lp] * n_pid + lpid), minlength=len(key))
+        best = np.zeros(n_items, dtype=np.int64)
+        np.maximum.at(best, key // n_pid, per_key)
+        one = best == n_dep
+        out += one & (n_dep > 0)
+        rest = ~one[pair_item[lp]]
+        if not rest.any():
+            return out
+        lp, lpid = lp[rest], lpid[rest]
+        # otherwise: components of the graph (item, document) -- (item, passage)
+        pid_key, pid_node = np.unique(pair_item[lp] * n_pid + lpid, return_inverse=True)
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
 
-    def _sources(self, occ: Sequence[tuple[int, int, int]]) -> int:
-        """Independent sources: documents, except that documents holding the phrase only inside
-        passages they share with each other count once together."""
-        by_doc: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for d, s, e in occ:
-            by_doc[d].append((s, e))
-        independent = 0
-        owner: dict[str, int] = {}  # passage id -> representative document
-        parent: dict[int, int] = {}
+        size = n_pairs + len(pid_key)
+        graph = coo_matrix((np.ones(len(lp), dtype=np.int8), (lp, n_pairs + pid_node)), shape=(size, size))
+        _, labels = connected_components(graph, directed=False)
+        dep = np.flatnonzero(dependent & ~one[pair_item])
+        comp = _distinct(pair_item[dep] * size + labels[dep]) // size
+        out += np.bincount(comp, minlength=n_items)
+        return out
 
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for d, spans in by_doc.items():
-            pids: set[str] = set()
-            for s, e in spans:
-                spans_d = self._passage_spans.get(d)
-                inside = _containing_passages(spans_d, s, e) if spans_d is not None else set()
-                if not inside:
-                    pids = set()
-                    break
-                pids |= inside
-            if not pids:
-                independent += 1
-                continue
-            parent[d] = d
-            for pid in sorted(pids):
-                if pid in owner:
-                    a, b = find(d), find(owner[pid])
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
-                else:
-                    owner[pid] = d
-        return independent + len({find(d) for d in parent})
-
-    def _zone_stats(self, occ: Sequence[tuple[int, int, int]]) -> tuple[dict[str, int], dict[str, float], int]:
-        """Per zone: documents with an occurrence inside it, and its lift (share of occurrences inside
-        the zone over the zone's share of the characters of these documents); and the number of
-        occurrences inside quotation marks."""
-        arr = np.asarray(occ, dtype=np.int64)
-        d, s, e = arr[:, 0], arr[:, 1], arr[:, 2]
-        g = self._index.doc_starts[d] + s
-        length = e - s
-        docs = np.unique(d)
-        total = float(self._doc_chars[docs].sum())
-        n_docs: dict[str, int] = {}
-        lift: dict[str, float] = {}
-        quoted = 0
-        for z, cum in self._zone_cum.items():
-            inside = (cum[g + length] - cum[g]) == length
-            n_in = int(inside.sum())
-            n_docs[z] = len(np.unique(d[inside])) if n_in else 0
-            zshare = float(self._zone_chars[z][docs].sum()) / total if total else 0.0
-            lift[z] = (n_in / len(arr)) / zshare if zshare > 0 else 0.0
+    def _zone_stats_many(self, occ: "_Occ") -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+        """Per item and zone: documents with an occurrence inside the zone, and the zone's lift (share
+        of occurrences inside it over its share of the characters of these documents); and the
+        number of occurrences inside quotation marks."""
+        n_docs = len(self._docs)
+        pairs = _distinct(occ.item * n_docs + occ.doc, is_sorted=True)
+        pair_item, pair_doc = pairs // n_docs, pairs % n_docs
+        total = np.bincount(pair_item, weights=self._doc_chars[pair_doc], minlength=occ.n_items)
+        tf = np.bincount(occ.item, minlength=occ.n_items)
+        n_docs_z: dict[str, np.ndarray] = {}
+        lift: dict[str, np.ndarray] = {}
+        quoted = np.zeros(occ.n_items, dtype=np.int64)
+        for z in _ZONES:
+            zs, ze = self._zone_spans[z]
+            k = np.searchsorted(zs, occ.gs, side="right") - 1
+            inside = (k >= 0) & (ze[np.maximum(k, 0)] >= occ.ge) if len(zs) else np.zeros(len(occ.gs), dtype=bool)
+            n_in = np.bincount(occ.item[inside], minlength=occ.n_items)
+            n_docs_z[z] = np.bincount(_distinct(occ.item[inside] * n_docs + occ.doc[inside], is_sorted=True) // n_docs,
+                                      minlength=occ.n_items)
+            zsum = np.bincount(pair_item, weights=self._zone_chars[z][pair_doc], minlength=occ.n_items)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                zshare = np.where(total > 0, zsum / np.where(total > 0, total, 1), 0.0)
+                lift[z] = np.where(zshare > 0, (n_in / np.maximum(tf, 1)) / np.where(zshare > 0, zshare, 1), 0.0)
             if z == "quote":
                 quoted = n_in
-        return n_docs, lift, quoted
+        return n_docs_z, lift, quoted
 
     def _categorize(self, text: str, df: int, tf: int, n_docs: dict[str, int], lift: dict[str, float],
                     quoted: int) -> str:
@@ -637,45 +896,77 @@ class PhraseMiner:
             return "evaluative"
         return "formula"
 
-    def _make(self, kind: str, parts: tuple[str, ...], occ: list[tuple[int, int, int]], quality: float,
-              pattern: str = "", fillers: Sequence[str] = (), require_position: bool = False,
-              **stats: Any) -> Phrase | None:
-        """A :class:`Phrase` from its character-level occurrences, or None when it does not qualify."""
-        if not occ:
-            return None
-        docs_ix = sorted({d for d, _, _ in occ})
-        df, tf = len(docs_ix), len(occ)
+    def _make_many(self, kind: str, items: Sequence["_Item"], occ: "_Occ") -> list[Phrase | None]:
+        """:class:`Phrase` records from the items' character-level occurrences (None where one does not qualify)."""
+        n = len(items)
+        out: list[Phrase | None] = [None] * n
+        if not n:
+            return out
+        n_docs = len(self._docs)
+        tf = np.bincount(occ.item, minlength=n)
+        pairs = _distinct(occ.item * n_docs + occ.doc, is_sorted=True)
+        df = np.bincount(pairs // n_docs, minlength=n)
         min_df = self.min_df_gapped if kind == "gapped" else self.min_df
-        if df < min_df or tf < self.min_tf:
-            return None
-        sources = self._sources(occ)
-        if sources < min_df:
-            return None
-        text = "…".join(parts)
-        n_docs, lift, quoted = self._zone_stats(occ)
-        if kind == "slogan":
-            if quoted * 2 < tf:
-                return None
-            category = "slogan"
-        else:
-            category = self._categorize("".join(parts), df, tf, n_docs, lift, quoted)
-        if require_position and category not in ("heading", "opening", "closing", "slogan"):
-            return None
-        score = self._score(sources, tf, sum(len(p) for p in parts), quality)
-        occ = sorted(occ)
-        examples, seen = [], set()
-        for d, s, e in occ:
-            if d not in seen:
-                seen.add(d)
-                examples.append(self._occurrence(d, s, e))
-                if len(examples) >= self.max_examples:
-                    break
-        return Phrase(
-            id=stable_id("f", text), phrase=text, kind=kind, parts=parts, category=category, df=df, tf=tf,
-            score=score, docs=[self.doc_ids_[d] for d in docs_ix],
-            spans=[(self.doc_ids_[d], s, e) for d, s, e in occ], examples=examples, pattern=pattern,
-            fillers=list(fillers), positions=n_docs, sources=sources, **stats,
-        )
+        ok = (df >= min_df) & (tf >= self.min_tf) & (tf > 0)
+        if not ok.any():
+            return out
+        # position and function first (cheap), then the independent sources of what is left
+        sub = occ.select(ok)
+        keep = np.flatnonzero(ok)
+        zd, zl, zq = self._zone_stats_many(sub)
+        category: dict[int, str] = {}
+        positions: dict[int, dict[str, int]] = {}
+        for r, i in enumerate(keep.tolist()):
+            it = items[i]
+            n_docs_i = {z: int(zd[z][r]) for z in _ZONES}
+            quoted = int(zq[r])
+            df_i, tf_i = int(df[i]), int(tf[i])
+            if kind == "slogan":
+                if quoted * 2 < tf_i:
+                    ok[i] = False
+                    continue
+                cat = "slogan"
+            else:
+                cat = self._categorize("".join(it.parts), df_i, tf_i, n_docs_i,
+                                       {z: float(zl[z][r]) for z in _ZONES}, quoted)
+            if it.require_position and cat not in ("heading", "opening", "closing", "slogan"):
+                ok[i] = False
+                continue
+            category[i] = cat
+            positions[i] = n_docs_i
+        del zd, zl, zq
+        if not ok.any():
+            return out
+        sources = np.zeros(n, dtype=np.int64)
+        sources[ok] = self._sources_many(occ.select(ok))
+        ok &= sources >= min_df
+        sub = occ.select(ok)
+        keep = np.flatnonzero(ok)
+        bounds = sub.bounds.tolist()
+        docs_all, starts_all, ends_all = sub.doc, sub.start, sub.end
+        for r, i in enumerate(keep.tolist()):
+            it = items[i]
+            parts = it.parts
+            df_i, tf_i = int(df[i]), int(tf[i])
+            src = int(sources[i])
+            score = self._score(src, tf_i, sum(len(p) for p in parts), it.quality)
+            a, b = bounds[r], bounds[r + 1]
+            d_i, s_i, e_i = docs_all[a:b], starts_all[a:b], ends_all[a:b]
+            examples, seen = [], set()
+            for d, s, e in zip(d_i.tolist(), s_i.tolist(), e_i.tolist()):
+                if d not in seen:
+                    seen.add(d)
+                    examples.append(self._occurrence(d, s, e))
+                    if len(examples) >= self.max_examples:
+                        break
+            text = "…".join(parts)
+            out[i] = Phrase(
+                id=stable_id("f", text), phrase=text, kind=kind, parts=parts, category=category[i], df=df_i, tf=tf_i,
+                score=score, docs=[self.doc_ids_[d] for d in d_i[_first_of_runs(d_i)].tolist()],
+                spans=SpanList(self.doc_ids_, d_i, s_i, e_i), examples=examples, pattern=it.pattern,
+                fillers=list(it.fillers), positions=positions[i], sources=src, **it.stats,
+            )
+        return out
 
     def occurrences(self, phrase: Phrase) -> list[Occurrence]:
         """Every occurrence of ``phrase`` with its sentence and raw offsets."""
@@ -722,70 +1013,180 @@ class PhraseMiner:
 
     # ---- contiguous phrases
     def _contiguous(self, toks: _Tokens) -> list[Phrase]:
+        """Word n-grams read off the LCP intervals of the token suffix array.
+
+        Cheap tests run on all intervals at once (length, characters, edges, left-maximality,
+        documents); boundary entropies are computed with numpy in the exact floats of the
+        one-by-one formula; cohesion is screened with numpy and recomputed exactly for the intervals
+        that pass; the character-level occurrences, entropies and statistics of the survivors are
+        computed in one batch.
+        """
         sa = SuffixArray(toks.ids)
-        L, LB, RB = sa.intervals(1)
+        L, LB, RB = sa.intervals(1, self.max_tokens)  # in the bottom-up order of an LCP-interval walk
         if not len(L):
             return []
-        tf = RB - LB + 1
-        first = sa.sa[LB]
-        last_tok = np.minimum(first + L - 1, len(toks.ids) - 1)
-        chars = toks.end[last_tok] - toks.start[first]
-        keep = (L <= self.max_tokens) & (tf >= self.min_tf) & (chars >= self.min_chars) & (chars <= self.max_chars)
-        keep &= toks.content[first] & (toks.doc[last_tok] == toks.doc[first])
-        idx = np.flatnonzero(keep)
-        idx = idx[sa.left_diverse(LB[idx], RB[idx]) & _spans_groups(toks.doc[sa.sa], LB[idx], RB[idx])]
-        n_tokens = int(toks.content.sum())
-        unigram = np.bincount(toks.ids[toks.content], minlength=len(toks.words))
-        out = []
+        n_tok = len(toks.ids)
         words = toks.words
         n_words = len(words)
-        it: Iterable[int] = idx.tolist()
-        if self.progress:
-            from tqdm.auto import tqdm
-
-            it = tqdm(it, desc="phrases: candidates", unit="cand", leave=False)
-        for k in it:
-            length, lb, rb = int(L[k]), int(LB[k]), int(RB[k])
-            p0 = int(sa.sa[lb])
-            seq = toks.ids[p0 : p0 + length]
-            if (seq >= n_words).any():
-                continue
-            ws = [words[i] for i in seq.tolist()]
-            if ws[0] in _BAD_START or ws[-1] in _BAD_END:
-                continue
-            if (len(ws[0]) < 2 and ws[0] not in _ONE_CHAR_START) or (len(ws[-1]) < 2 and ws[-1] not in _ONE_CHAR_END):
-                continue  # 局政务公开, 将政务公开: a stray character at the edge
-            pos = sa.sa[lb : rb + 1]
-            if len(np.unique(toks.doc[pos])) < self.min_df:
-                continue
-            h_left = _entropy(toks.ids[pos - 1])
-            h_right = _entropy(toks.ids[np.minimum(pos + length, len(toks.ids) - 1)])
-            if min(h_left, h_right) < self.min_entropy:
-                continue
-            cohesion = None
+        tf = RB - LB + 1
+        first = sa.sa[LB]
+        last_tok = np.minimum(first + L - 1, n_tok - 1)
+        chars = toks.end[last_tok] - toks.start[first]
+        keep = (tf >= self.min_tf) & (chars >= self.min_chars) & (chars <= self.max_chars)
+        keep &= toks.content[first] & (toks.doc[last_tok] == toks.doc[first])
+        keep &= toks.clause[last_tok] == toks.clause[first]  # no separator inside
+        idx = np.flatnonzero(keep)
+        idx = idx[sa.left_diverse(LB[idx], RB[idx]) & _spans_groups(toks.doc[sa.sa], LB[idx], RB[idx])]
+        # edges: no function word, no stray single character
+        bad_start = np.array([w in _BAD_START or (len(w) < 2 and w not in _ONE_CHAR_START) for w in words], dtype=bool)
+        bad_end = np.array([w in _BAD_END or (len(w) < 2 and w not in _ONE_CHAR_END) for w in words], dtype=bool)
+        idx = idx[~bad_start[toks.ids[first[idx]]] & ~bad_end[toks.ids[last_tok[idx]]]]
+        if self.min_df > 2:
+            idx = np.array([k for k in idx.tolist()
+                            if len(np.unique(toks.doc[sa.sa[LB[k] : RB[k] + 1]])) >= self.min_df], dtype=np.int64)
+        # boundary entropy over words (exact values, vectorised), then a cohesion screen with a margin
+        margin = 1e-9
+        h_right = self._right_entropy_exact(sa, toks, L, LB, RB, idx)
+        h_left = self._left_entropy(sa, toks, LB, RB, idx, exact=True)
+        good = np.minimum(h_left, h_right) >= self.min_entropy
+        idx, h_left, h_right = idx[good], h_left[good], h_right[good]
+        n_tokens = int(toks.content.sum())
+        unigram = np.bincount(toks.ids[toks.content], minlength=n_words)
+        counts = self._split_counts(sa, toks, unigram, L, LB, idx)  # (row, split) -> counts of the two parts
+        coh_fast = np.full(len(idx), np.inf)
+        for j, (a_cnt, b_cnt) in counts.items():
+            live = L[idx] > j
+            with np.errstate(divide="ignore"):
+                pmi = np.log2(tf[idx] * float(n_tokens) / (a_cnt * b_cnt))
+            coh_fast = np.where(live, np.minimum(coh_fast, pmi), coh_fast)
+        good = (L[idx] == 1) | (coh_fast >= self.min_cohesion - margin)
+        idx, keep_pos = idx[good], np.flatnonzero(good)
+        h_left, h_right = h_left[good], h_right[good]
+        counts = {j: (a[keep_pos], b[keep_pos]) for j, (a, b) in counts.items()}
+        if not len(idx):
+            return []
+        # exact cohesion (the same floats as before) for the survivors
+        survivors, cohesion_of = [], {}
+        for r, k in enumerate(idx.tolist()):
+            length = int(L[k])
             if length > 1:
-                f = len(pos)
-                count = lambda p, n: int(unigram[toks.ids[p]]) if n == 1 else sa.count(p, n)  # noqa: E731
-                cohesion = min(
-                    math.log2(f * n_tokens / (count(p0, j) * count(p0 + j, length - j)))
-                    for j in range(1, length)
-                )
+                f = int(tf[k])
+                cohesion = min(math.log2(f * n_tokens / (int(counts[j][0][r]) * int(counts[j][1][r])))
+                               for j in range(1, length))
                 if cohesion < self.min_cohesion:
                     continue
-            text = "".join(ws)
-            d0 = int(toks.doc[p0])
-            occ = self._char_occurrences(d0, int(toks.start[p0]), int(toks.start[p0]) + len(text))
-            c_left, c_right = self._char_entropy(occ)
-            h_left, h_right = min(h_left, c_left), min(h_right, c_right)
-            if min(h_left, h_right) < self.min_entropy:
+                cohesion_of[k] = cohesion
+            survivors.append(r)
+        if not survivors:
+            return []
+        sel = idx[survivors]
+        h_left, h_right = h_left[survivors], h_right[survivors]
+        # character level: every occurrence of the phrase's text, and its boundary entropy
+        p0 = sa.sa[LB[sel]]
+        texts = ["".join(words[i] for i in toks.ids[p : p + int(n)].tolist())
+                 for p, n in zip(p0.tolist(), L[sel].tolist())]
+        gpos = toks.start[p0].astype(np.int64)
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        occ = self._find_many(gpos, lengths)
+        c_left, c_right = self._char_entropies(occ)
+        items: list[_Item] = []
+        for r, k in enumerate(sel.tolist()):
+            hl, hr = min(float(h_left[r]), float(c_left[r])), min(float(h_right[r]), float(c_right[r]))
+            if min(hl, hr) < self.min_entropy:
+                items.append(_Item(("",), 0.0, skip=True))
                 continue  # a fragment at the character level (公开工 inside 公开工作)
+            text = texts[r]
+            ws = [words[i] for i in toks.ids[int(p0[r]) : int(p0[r]) + int(L[k])].tolist()]
             term = not (self.keep_terms or self._is_predicate(ws) or _is_evaluative(text))
-            quality = min(1.0, min(h_left, h_right) / 2.0)
-            p = self._make("contiguous", (text,), occ, quality, require_position=term, cohesion=cohesion,
-                           left_entropy=h_left, right_entropy=h_right)
-            if p is not None:
-                out.append(p)
+            items.append(_Item((text,), min(1.0, min(hl, hr) / 2.0), require_position=term,
+                               stats={"cohesion": cohesion_of.get(k), "left_entropy": hl, "right_entropy": hr}))
+        live = np.array([not it.skip for it in items], dtype=bool)
+        made = self._make_many("contiguous", [it for it in items if not it.skip], occ.select(live))
+        return [p for p in made if p is not None]
+
+    def _left_entropy(self, sa: SuffixArray, toks: _Tokens, LB: np.ndarray, RB: np.ndarray, idx: np.ndarray,
+                      exact: bool) -> np.ndarray:
+        """Entropy of the word before the occurrences of each interval of ``idx`` (in rank order)."""
+        sizes = (RB[idx] - LB[idx] + 1).astype(np.int64)
+        ranks, rows = _csr_gather(LB[idx], sizes)
+        symbols = toks.ids[sa.sa[ranks] - 1]
+        return _grouped_entropies(rows, symbols.astype(np.int64), len(idx), exact)
+
+    def _right_entropy_exact(self, sa: SuffixArray, toks: _Tokens, L: np.ndarray, LB: np.ndarray, RB: np.ndarray,
+                             idx: np.ndarray) -> np.ndarray:
+        sizes = (RB[idx] - LB[idx] + 1).astype(np.int64)
+        ranks, rows = _csr_gather(LB[idx], sizes)
+        nxt = np.minimum(sa.sa[ranks].astype(np.int64) + L[idx][rows], len(toks.ids) - 1)
+        return _grouped_entropies(rows, toks.ids[nxt].astype(np.int64), len(idx), True)
+
+    def _split_counts(self, sa: SuffixArray, toks: _Tokens, unigram: np.ndarray, L: np.ndarray, LB: np.ndarray,
+                      idx: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each split ``j`` of the intervals ``idx``: occurrences of the first ``j`` words and of
+        the rest (0 where the interval is not longer than ``j``)."""
+        n = len(sa.sa)
+        p0 = sa.sa[LB[idx]].astype(np.int64)
+        lens = L[idx].astype(np.int64)
+        out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        queries: dict[int, list[tuple[int, int, np.ndarray]]] = defaultdict(list)  # level -> (j, side, rows)
+        for j in range(1, self.max_tokens):
+            rows = np.flatnonzero(lens > j)
+            out[j] = (np.zeros(len(idx), dtype=np.int64), np.zeros(len(idx), dtype=np.int64))
+            if not len(rows):
+                continue
+            queries[j].append((j, 0, rows))
+            for m in np.unique(lens[rows] - j).tolist():
+                queries[m].append((j, 1, rows[lens[rows] - j == m]))
+        isa = sa.isa
+        lcp = sa.lcp[: n - 1]
+        for m, qs in sorted(queries.items()):
+            if m == 1:
+                for j, side, rows in qs:
+                    pos = p0[rows] if side == 0 else p0[rows] + j
+                    out[j][side][rows] = unigram[toks.ids[pos]]
+                continue
+            cuts = np.flatnonzero(lcp < m)  # rank k and k + 1 differ within their first m words
+            for j, side, rows in qs:
+                pos = p0[rows] if side == 0 else p0[rows] + j
+                r = isa[pos].astype(np.int64)
+                c = np.searchsorted(cuts, r, side="left")
+                lo = np.where(c > 0, cuts[np.maximum(c - 1, 0)] + 1, 0)
+                hi = np.where(c < len(cuts), cuts[np.minimum(c, len(cuts) - 1)], n - 1)
+                out[j][side][rows] = hi - lo + 1
         return out
+
+    def _find_many(self, gpos: np.ndarray, lengths: np.ndarray) -> "_Occ":
+        """Every occurrence (character level) of the text at global position ``gpos[i]`` of length
+        ``lengths[i]``, for all ``i`` at once: rank ranges read off the LCP array level by level."""
+        ix = self._index
+        n = len(ix.sa)
+        lo = np.zeros(len(gpos), dtype=np.int64)
+        hi = np.zeros(len(gpos), dtype=np.int64)
+        lcp = ix.lcp[: n - 1]
+        ranks = ix.isa[gpos].astype(np.int64)
+        for m in np.unique(lengths).tolist():
+            rows = np.flatnonzero(lengths == m)
+            cuts = np.flatnonzero(lcp < m)
+            c = np.searchsorted(cuts, ranks[rows], side="left")
+            lo[rows] = np.where(c > 0, cuts[np.maximum(c - 1, 0)] + 1, 0)
+            hi[rows] = np.where(c < len(cuts), cuts[np.minimum(c, len(cuts) - 1)], n - 1)
+        sizes = hi - lo + 1
+        r, item = _csr_gather(lo, sizes)
+        g = ix.sa[r].astype(np.int64)
+        doc = ix.doc_of(g)
+        start = g - ix.doc_starts[doc]
+        return _Occ.of(item, doc, start, start + lengths[item], len(gpos), ix.doc_starts)
+
+    def _char_entropies(self, occ: "_Occ") -> tuple[np.ndarray, np.ndarray]:
+        """Left and right boundary entropy (bits) over characters of each item; punctuation and text
+        edges are fresh symbols (the same floats as counting them one by one)."""
+        codes = self._index.codes
+        alnum = self._alnum
+        fresh = -1 - np.arange(len(occ.gs), dtype=np.int64)
+        before = occ.gs - 1
+        left = np.where(alnum[before], codes[before].astype(np.int64), fresh)
+        right = np.where(alnum[occ.ge], codes[occ.ge].astype(np.int64), fresh)
+        return (_grouped_entropies(occ.item, left, occ.n_items, True),
+                _grouped_entropies(occ.item, right, occ.n_items, True))
 
     # ---- quoted slogans
     def _slogans(self) -> list[Phrase]:
@@ -795,15 +1196,14 @@ class PhraseMiner:
                 t = m.group(1)
                 if len(_HAN.findall(t)) >= self.min_chars and t not in seen:
                     seen[t] = (d, m.start(1))
-        out = []
-        for t, (d, s) in sorted(seen.items()):
-            occ = self._char_occurrences(d, s, s + len(t))
-            if len({k for k, _, _ in occ}) < self.min_df:
-                continue
-            p = self._make("slogan", (t,), occ, 1.0)
-            if p is not None:
-                out.append(p)
-        return out
+        if not seen:
+            return []
+        found = sorted(seen.items())
+        ix = self._index
+        gpos = np.array([int(ix.doc_starts[d]) + s for _, (d, s) in found], dtype=np.int64)
+        occ = self._find_many(gpos, np.array([len(t) for t, _ in found], dtype=np.int64))
+        made = self._make_many("slogan", [_Item((t,), 1.0) for t, _ in found], occ)
+        return [p for p in made if p is not None]
 
     # ---- gapped patterns
     def _seed_pairs(self, toks: _Tokens) -> list[tuple[str, str]]:
@@ -820,33 +1220,156 @@ class PhraseMiner:
         apos = np.flatnonzero(anchor)
         if len(apos) < 2:
             return []
-        aid = wid[apos]
+        aid = wid[apos].astype(np.int64)
         acl = toks.clause[apos]
-        adoc = toks.doc[apos]
+        adoc = toks.doc[apos].astype(np.int64)
         c_word = np.bincount(aid, minlength=n_words)
         D = max(self.n_docs_, 1)
-        keys_all, docs_all = [], []
+        def near_pairs(k: int) -> tuple[np.ndarray, np.ndarray] | None:
+            """(pair key, first position) of the anchors ``k`` anchors apart in one clause, or None past the gap."""
+            if k >= len(apos):
+                return None
+            d = apos[k:] - apos[:-k]
+            near = d <= self.max_gap + 1
+            if not near.any():
+                return None
+            ok = np.flatnonzero(near & (d >= 2) & (acl[:-k] == acl[k:]))
+            return aid[ok] * n_words + aid[ok + k], ok
+
+        # pass 1: occurrences of each pair (repeats collapse per distance), then attraction
+        keys, counts = [], []
         for k in range(1, self.max_gap + 1):
-            i = np.arange(len(apos) - k)
-            j = i + k
-            ok = (acl[i] == acl[j]) & (apos[j] - apos[i] >= 2) & (apos[j] - apos[i] <= self.max_gap + 1)
-            if ok.any():
-                keys_all.append(aid[i[ok]] * n_words + aid[j[ok]])
-                docs_all.append(adoc[i[ok]])
-        if not keys_all:
+            found = near_pairs(k)
+            if found is None:
+                break
+            u, c = np.unique(found[0], return_counts=True)
+            keys.append(u)
+            counts.append(c)
+        if not keys:
             return []
-        keys = np.concatenate(keys_all)
-        uk, n_pair = np.unique(keys, return_counts=True)
-        dk, df_pair = np.unique(np.unique(keys * D + np.concatenate(docs_all)) // D, return_counts=True)
-        df_of = np.zeros(len(uk), dtype=np.int64)
-        df_of[np.searchsorted(uk, dk)] = df_pair
+        key = np.concatenate(keys)
+        cnt = np.concatenate(counts)
+        del keys, counts
+        order = np.argsort(key, kind="stable")
+        key, cnt = key[order], cnt[order]
+        first = _first_of_runs(key)
+        uk = key[first]
+        n_pair = np.add.reduceat(cnt, np.flatnonzero(first))
+        del key, cnt, order, first
         a_of, b_of = uk // n_words, uk % n_words
         ca, cb = c_word[a_of], c_word[b_of]
         expected = ca * cb * self.max_gap / len(apos)
         attraction = n_pair / np.maximum(expected, 1e-9)
         cond = np.maximum(n_pair / ca, n_pair / cb)
-        good = (attraction >= self.min_attraction) & (cond >= 0.3) & (df_of >= self.min_df_gapped)
+        good = (attraction >= self.min_attraction) & (cond >= 0.3)
+        # pass 2: documents of the attracted pairs
+        cand = uk[good]
+        pair_docs = []
+        for k in range(1, self.max_gap + 1):
+            found = near_pairs(k)
+            if found is None:
+                break
+            kk, i = found
+            at = np.searchsorted(cand, kk)
+            hit = (at < len(cand)) & (cand[np.minimum(at, max(len(cand) - 1, 0))] == kk)
+            pair_docs.append(_distinct(at[hit] * D + adoc[i[hit]]))
+        pd_ = _distinct(np.concatenate(pair_docs)) if pair_docs else np.zeros(0, dtype=np.int64)
+        df_of = np.zeros(len(uk), dtype=np.int64)
+        df_of[np.flatnonzero(good)] = np.bincount(pd_ // D, minlength=len(cand))
+        good &= df_of >= self.min_df_gapped
         return [(words[int(a)], words[int(b)]) for a, b in zip(a_of[good], b_of[good])]
+
+    def _seed_matches(self, seeds: Sequence[tuple[str, str]]) -> "_Occ":
+        """The matches of every two-word pattern of ``seeds`` (as :meth:`_match_gapped` finds them), all
+        at once, each walked from its rarer word: for an occurrence of the first word, the nearest
+        second word after it in the clause; for an occurrence of the second word, the earliest first
+        word before it that would pick it. Matches are also cached. Returns (seed, doc, start, end)."""
+        if not seeds:
+            return _Occ.of(*(np.zeros(0, dtype=np.int64) for _ in range(4)), 0, self._index.doc_starts)
+        ix = self._index
+        anchors: dict[str, int] = {}
+        for a, b in seeds:
+            anchors.setdefault(a, len(anchors))
+            anchors.setdefault(b, len(anchors))
+        pos = [self._find(w) for w in anchors]
+        sizes = np.array([len(p) for p in pos], dtype=np.int64)
+        a_id = np.array([anchors[a] for a, _ in seeds], dtype=np.int64)
+        b_id = np.array([anchors[b] for _, b in seeds], dtype=np.int64)
+        la = np.array([len(a) for a, _ in seeds], dtype=np.int64)
+        lb = np.array([len(b) for _, b in seeds], dtype=np.int64)
+        gap = self.max_gap_chars
+        brk = self._breaks
+        forward = sizes[a_id] <= sizes[b_id]  # walk the rarer word of each seed
+        walked = np.where(forward, a_id, b_id)
+        seed_rows = np.repeat(np.arange(len(seeds), dtype=np.int64), sizes[walked])
+        at = np.concatenate([pos[w] for w in walked.tolist()]) if len(seeds) else np.zeros(0, dtype=np.int64)
+        first_row = np.zeros(len(seeds) + 1, dtype=np.int64)
+        np.cumsum(sizes[walked], out=first_row[1:])
+
+        def next_of(anchor: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """First occurrence of ``anchor`` at or after ``value``: (found, position); one search per anchor."""
+            found = np.zeros(len(value), dtype=bool)
+            out = np.zeros(len(value), dtype=np.int64)
+            order = np.argsort(anchor, kind="stable")
+            cut = np.flatnonzero(np.diff(anchor[order])) + 1
+            for grp in np.split(order, cut) if len(order) else []:
+                p = pos[int(anchor[grp[0]])]
+                k = np.searchsorted(p, value[grp].astype(p.dtype))
+                ok = k < len(p)
+                found[grp] = ok
+                out[grp[ok]] = p[k[ok]]
+            return found, out
+
+        # forward: every occurrence of the first word and the nearest second word after it
+        fw = forward[seed_rows]
+        seed_f, st = seed_rows[fw], at[fw]
+        en0 = st + la[seed_f]
+        ok, q = next_of(b_id[seed_f], en0)
+        ok &= (q - en0 <= gap) & (brk[np.minimum(q, len(brk) - 1)] == brk[en0])
+        seed_f, st, q = seed_f[ok], st[ok], q[ok]
+        first = _first_of_runs(seed_f * (len(ix.codes) + 1) + q)  # one candidate per second word: the earliest
+        seed_f, st, q = seed_f[first], st[first], q[first]
+        # backward: every occurrence of the second word and the earliest first word that picks it
+        row_idx = np.flatnonzero(~fw)
+        seed_b, qb = seed_rows[row_idx], at[row_idx]
+        prev_b = np.where(row_idx > first_row[seed_b], at[np.maximum(row_idx - 1, 0)], -1)
+        n_brk = brk[qb]
+        last_brk = np.where(n_brk > 0, self._break_pos[np.maximum(n_brk - 1, 0)], -1)
+        lo = np.maximum(np.maximum(prev_b + 1, qb - gap), last_brk + 1)  # the first word must end here or later
+        ok, sa_ = next_of(a_id[seed_b], np.maximum(lo - la[seed_b], 0))
+        ok &= (sa_ + la[seed_b] >= lo) & (sa_ + la[seed_b] <= qb)
+        seed_b, sa_, qb = seed_b[ok], sa_[ok], qb[ok]
+        seed = np.concatenate([seed_f, seed_b])
+        start = np.concatenate([st, sa_])
+        second = np.concatenate([q, qb])
+        order = np.lexsort((start, seed))
+        seed, start, second = seed[order], start[order], second[order]
+        end = second + lb[seed]
+        # a candidate inside the previous one (anchors sharing characters): walk that seed exactly
+        clash = np.zeros(len(seed), dtype=bool)
+        clash[1:] = (seed[1:] == seed[:-1]) & (start[1:] < end[:-1])
+        exact = np.zeros(len(seeds), dtype=bool)
+        exact[seed[clash]] = True
+        bounds = np.searchsorted(seed, np.arange(len(seeds) + 1)).tolist()
+        doc = ix.doc_of(start) if len(start) else np.zeros(0, dtype=np.int64)
+        base = ix.doc_starts[doc]
+        items, docs, starts, ends = [], [], [], []
+        for i, sd in enumerate(seeds):
+            key = tuple(sd)
+            if exact[i]:
+                m = self._match_gapped(sd)
+            else:
+                r0, r1 = bounds[i], bounds[i + 1]
+                b0 = base[r0:r1]
+                m = _Matches(doc[r0:r1], np.stack([start[r0:r1], second[r0:r1]], axis=1) - b0[:, None],
+                             np.stack([start[r0:r1] + la[i], end[r0:r1]], axis=1) - b0[:, None], b0)
+                self._match_cache.setdefault(key, m)
+            items.append(np.full(len(m), i, dtype=np.int64))
+            docs.append(m.doc)
+            starts.append(m.s[:, 0])
+            ends.append(m.e[:, -1])
+        return _Occ.of(np.concatenate(items), np.concatenate(docs), np.concatenate(starts), np.concatenate(ends),
+                       len(seeds), ix.doc_starts)
 
     def _find(self, text: str) -> np.ndarray:
         """Global positions (in the text index) of every occurrence of ``text``; cached."""
@@ -855,60 +1378,76 @@ class PhraseMiner:
             hit = self._find_cache[text] = self._index.find_text(text)
         return hit
 
-    def _match_gapped(self, parts: Sequence[str]) -> list[tuple[int, list[tuple[int, int]]]]:
-        """(doc, anchor spans) of every match of the gapped pattern, exactly as ``re.finditer`` of its
-        regular expression finds them (each anchor followed by the nearest next one in the same
-        clause, fillers of at most ``max_gap_chars``, matches not overlapping), computed from the
-        anchors' occurrences in the suffix array."""
+    def _match_gapped(self, parts: Sequence[str]) -> "_Matches":
+        """Every match of the gapped pattern, exactly as ``re.finditer`` of its regular expression
+        finds them (each anchor followed by the nearest next one in the same clause, fillers of at
+        most ``max_gap_chars``, matches not overlapping), computed from the anchors' occurrences in
+        the suffix array; cached."""
         key = tuple(parts)
         hit = self._match_cache.get(key)
         if hit is not None:
             return hit
         ix = self._index
-        starts = self._find(parts[0])
+        starts = self._find(parts[0]).astype(np.int64)
         ends = starts + len(parts[0])
-        spans = [np.stack([starts, ends], axis=1)]
+        s_cols, e_cols = [starts], [ends]
         ok = np.ones(len(starts), dtype=bool)
         for part in parts[1:]:
             pb = self._find(part)
-            j = np.searchsorted(pb, ends)
+            j = np.searchsorted(pb, ends.astype(pb.dtype))
             valid = j < len(pb)
-            q = np.where(valid, pb[np.minimum(j, max(len(pb) - 1, 0))] if len(pb) else 0, 0)
+            q = np.where(valid, pb[np.minimum(j, max(len(pb) - 1, 0))] if len(pb) else 0, 0).astype(np.int64)
             valid &= (q - ends) <= self.max_gap_chars
             valid &= self._breaks[np.minimum(q, len(self._breaks) - 1)] == self._breaks[ends]
             ok &= valid
             ends = q + len(part)
-            spans.append(np.stack([q, ends], axis=1))
+            s_cols.append(q)
+            e_cols.append(ends)
         idx = np.flatnonzero(ok)
-        out: list[tuple[int, list[tuple[int, int]]]] = []
-        last_end = -1
-        docs = ix.doc_of(starts[idx]) if len(idx) else np.zeros(0, dtype=np.int64)
-        for k, d in zip(idx.tolist(), docs.tolist()):
-            st = int(starts[k])
-            if st < last_end:
-                continue  # inside the previous match: finditer would not see it
-            base = int(ix.doc_starts[d])
-            sp = [(int(a) - base, int(b) - base) for a, b in (x[k] for x in spans)]
-            out.append((d, sp))
-            last_end = int(spans[-1][k][1])
+        st, en = starts[idx], ends[idx]
+        if len(idx) > 1 and (st[1:] < en[:-1]).any():  # drop matches inside the previous one (finditer skips them)
+            keep, last_end = [], -1
+            for k, (a, b) in enumerate(zip(st.tolist(), en.tolist())):
+                if a >= last_end:
+                    keep.append(k)
+                    last_end = b
+            idx = idx[keep]
+        doc = ix.doc_of(starts[idx]) if len(idx) else np.zeros(0, dtype=np.int64)
+        base = ix.doc_starts[doc]
+        out = _Matches(doc, np.stack([c[idx] for c in s_cols], axis=1) - base[:, None],
+                       np.stack([c[idx] for c in e_cols], axis=1) - base[:, None], base)
         self._match_cache[key] = out
         return out
 
-    def _at_boundary(self, d: int, pos: int) -> bool:
-        """True when offset ``pos`` of document ``d`` falls between two words."""
-        starts, ends = self._tok_bounds[d]
-        k = int(np.searchsorted(starts, pos))
-        return (k < len(starts) and starts[k] == pos) or pos >= (ends[-1] if len(ends) else 0)
+    def _at_boundary(self, doc: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """For each offset ``pos`` of document ``doc``: whether it falls between two words."""
+        g = (self._index.doc_starts[doc] + pos).astype(self._tok_gs.dtype)
+        k = np.searchsorted(self._tok_gs, g)
+        hit = (k < len(self._tok_gs)) & (self._tok_gs[np.minimum(k, len(self._tok_gs) - 1)] == g)
+        return hit | (pos >= self._doc_len[doc])
 
-    def _token_at(self, d: int, pos: int, side: str) -> str | None:
-        """The word of document ``d`` ending (``side="left"``) or starting (``"right"``) at offset ``pos``."""
-        starts, ends = self._tok_bounds[d]
-        text = self._docs[d].text
+    def _words_at(self, doc: np.ndarray, pos: np.ndarray, side: str) -> list[str] | None:
+        """The word ending (``side="left"``) or starting (``"right"``) at each offset, or None when
+        one of the offsets is not such a word boundary."""
+        g = (self._index.doc_starts[doc] + pos).astype(self._tok_gs.dtype)
+        n = len(self._tok_gs)
         if side == "left":
-            k = int(np.searchsorted(ends, pos))
-            return text[starts[k] : pos] if k < len(ends) and ends[k] == pos and starts[k] < pos else None
-        k = int(np.searchsorted(starts, pos))
-        return text[pos : ends[k]] if k < len(starts) and starts[k] == pos and ends[k] > pos else None
+            k = np.searchsorted(self._tok_ge, g)
+            kk = np.minimum(k, n - 1)
+            ok = (k < n) & (self._tok_ge[kk] == g) & (self._tok_gs[kk] < g)
+            other = self._tok_gs[kk].astype(np.int64)
+        else:
+            k = np.searchsorted(self._tok_gs, g)
+            kk = np.minimum(k, n - 1)
+            ok = (k < n) & (self._tok_gs[kk] == g) & (self._tok_ge[kk] > g)
+            other = self._tok_ge[kk].astype(np.int64)
+        if not ok.all():
+            return None
+        texts = self._texts
+        other = (other - (g - pos)).tolist()
+        if side == "left":
+            return [texts[d][a:b] for d, a, b in zip(doc.tolist(), other, pos.tolist())]
+        return [texts[d][a:b] for d, a, b in zip(doc.tolist(), pos.tolist(), other)]
 
     def _grow(self, parts: tuple[str, ...]) -> tuple[str, ...]:
         """Grow each anchor by a word while every match agrees on it (现将…如下 -> 现将…总结如下).
@@ -918,37 +1457,32 @@ class PhraseMiner:
         least one character stays, and no particle is added at the pattern's outer edges.
         """
         for _ in range(12):
-            matches = self._match_gapped(parts)
-            if len(matches) < 2:
+            m = self._match_gapped(parts)
+            if len(m) < 2:
                 return parts
             grown = None
             for a in range(len(parts)):
                 for side in ("left", "right"):
-                    words = []
-                    for d, sp in matches:
-                        s, e = sp[a]
-                        w = self._token_at(d, s if side == "left" else e, side)
-                        if w is None:
-                            break
-                        words.append(w)
-                    else:
-                        common = os.path.commonprefix([w[::-1] for w in words])[::-1] if side == "left" \
-                            else os.path.commonprefix(words)
-                        if not common or common not in words or not _HAN_TOKEN.match(common):
+                    words = self._words_at(m.doc, m.s[:, a] if side == "left" else m.e[:, a], side)
+                    if words is None:
+                        continue
+                    common = os.path.commonprefix([w[::-1] for w in words])[::-1] if side == "left" \
+                        else os.path.commonprefix(words)
+                    if not common or common not in words or not _HAN_TOKEN.match(common):
+                        continue
+                    outer = (side == "left" and a == 0) or (side == "right" and a == len(parts) - 1)
+                    if outer and (common in _PARTICLES or common in _PRONOUNS):
+                        continue
+                    if not outer:  # keep a filler
+                        k = len(common)
+                        if side == "right" and (m.e[:, a] + k >= m.s[:, a + 1]).any():
                             continue
-                        outer = (side == "left" and a == 0) or (side == "right" and a == len(parts) - 1)
-                        if outer and (common in _PARTICLES or common in _PRONOUNS):
+                        if side == "left" and (m.s[:, a] - k <= m.e[:, a - 1]).any():
                             continue
-                        if not outer:  # keep a filler
-                            k = len(common)
-                            if side == "right" and any(sp[a][1] + k >= sp[a + 1][0] for _, sp in matches):
-                                continue
-                            if side == "left" and any(sp[a][0] - k <= sp[a - 1][1] for _, sp in matches):
-                                continue
-                        new = list(parts)
-                        new[a] = common + new[a] if side == "left" else new[a] + common
-                        grown = tuple(new)
-                        break
+                    new = list(parts)
+                    new[a] = common + new[a] if side == "left" else new[a] + common
+                    grown = tuple(new)
+                    break
                 if grown:
                     break
             if grown is None:
@@ -959,47 +1493,114 @@ class PhraseMiner:
     def _outer_anchor(self, parts: tuple[str, ...]) -> tuple[str, ...] | None:
         """A word before the first anchor in the same clause that most matches share, with a varying
         filler between (让我们 in 让我们…团结在…周围), or None."""
-        matches = self._match_gapped(parts)
-        if len({d for d, _ in matches}) < self.min_df_gapped:
+        m = self._match_gapped(parts)
+        if len(_distinct(m.doc, is_sorted=True)) < self.min_df_gapped:
             return None
-        support: Counter[str] = Counter()
-        for d, sp in matches[:500]:
-            t = self._docs[d].text
-            s0 = sp[0][0]
-            lo = s0
-            while lo > 0 and s0 - lo < _OUTER_WINDOW and t[lo - 1] not in _CLAUSE_BREAK:
-                lo -= 1
-            left = t[lo : s0 - 1]  # leave at least one character of filler
-            support.update({left[i:j] for i in range(len(left)) for j in range(i + 2, min(len(left), i + 4) + 1)
-                            if _HAN_TOKEN.match(left[i:j])})
-        need = max(0.4 * min(len(matches), 500), self.min_df_gapped)
-        cands = [w for w, n in support.items() if n >= need and w not in _PRONOUNS and w not in _PARTICLES]
+        need = max(0.4 * min(len(m), 500), self.min_df_gapped)
+        support = self._left_support(m, 500, need)
+        cands = [w for w in support if w not in _PRONOUNS and w not in _PARTICLES]
         for w in sorted(cands, key=lambda w: (-support[w], -len(w), w)):
             new = (w, *parts)
-            m = self._match_gapped(new)
-            if not all(self._at_boundary(d, sp[0][0]) and self._at_boundary(d, sp[0][1]) for d, sp in m):
+            m2 = self._match_gapped(new)
+            if not (self._at_boundary(m2.doc, m2.s[:, 0]).all() and self._at_boundary(m2.doc, m2.e[:, 0]).all()):
                 continue  # not a whole word everywhere (让我 of 让我们)
-            gaps = [self._docs[d].text[sp[0][1] : sp[1][0]] for d, sp in m]
+            texts = self._texts
+            gaps = [texts[d][a:b] for d, a, b in zip(m2.doc.tolist(), m2.e[:, 0].tolist(), m2.s[:, 1].tolist())]
             filled = [g for g in gaps if g]
-            if len({d for d, _ in m}) < self.min_df_gapped or len(filled) * 2 < len(gaps) or len(set(filled)) < 2:
+            if len(_distinct(m2.doc, is_sorted=True)) < self.min_df_gapped or len(filled) * 2 < len(gaps) \
+                    or len(set(filled)) < 2:
                 continue
             return new
         return None
 
+    def _left_support(self, m: "_Matches", limit: int, need: float = 0) -> dict[str, int]:
+        """In how many of the first ``limit`` matches each Han string of 2 to 4 characters occurs in
+        the clause before the match (at most ``_OUTER_WINDOW`` characters, leaving one character
+        of filler); only the strings found in at least ``need`` of them."""
+        n = min(len(m), limit)
+        if not n:
+            return {}
+        ix = self._index
+        g0 = m.base[:n] + m.s[:n, 0]  # global start of each match
+        # window start: after the last clause break before the match, at most _OUTER_WINDOW back
+        brk_before = self._breaks[g0]  # breaks before g0
+        last_brk = np.where(brk_before > 0, self._break_pos[np.maximum(brk_before - 1, 0)], -1)
+        lo = np.maximum(np.maximum(last_brk + 1, g0 - _OUTER_WINDOW), m.base[:n])
+        hi = g0 - 1  # the window is [lo, hi)
+        width = np.maximum(hi - lo, 0)
+        pos, row = _csr_gather(lo, width)
+        han = _han_index(ix.codes[pos])  # 1.. for a Han character, 0 otherwise
+        keys, rows = [], []
+        offset = np.arange(len(pos), dtype=np.int64) - np.repeat(np.cumsum(width) - width, width)
+        room = np.repeat(width, width) - offset  # characters from each position to the window's end
+        at = np.arange(len(pos), dtype=np.int64)
+        for length in (2, 3, 4):
+            ok = room >= length
+            key = np.zeros(len(pos), dtype=np.int64)
+            for j in range(length):
+                c = han[np.minimum(at + j, len(pos) - 1)]
+                ok &= c > 0
+                key = (key << 15) | c
+            key = (key << 2) | (length - 2)
+            keys.append(key[ok])
+            rows.append(row[ok])
+        k = np.concatenate(keys)
+        r = np.concatenate(rows)
+        if not len(k):
+            return {}
+        order = np.lexsort((r, k))
+        k, r = k[order], r[order]
+        first = np.ones(len(k), dtype=bool)
+        first[1:] = (k[1:] != k[:-1]) | (r[1:] != r[:-1])  # each string once per match
+        uk, cnt = np.unique(k[first], return_counts=True)
+        enough = cnt >= need
+        return {_han_decode(int(x)): int(c) for x, c in zip(uk[enough].tolist(), cnt[enough].tolist())}
+
+    def _count_gapped_many(self, patterns: Sequence[tuple[str, ...]]) -> list[Phrase | None]:
+        """Phrase records of gapped patterns whose fillers vary (None for the others)."""
+        items: list[_Item] = []
+        cols: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        where: list[int] = []
+        texts = self._texts
+        for parts in patterns:
+            m = self._match_gapped(parts)
+            if len(parts) == 2:
+                fills = [texts[d][a:b] for d, a, b in zip(m.doc.tolist(), m.e[:, 0].tolist(), m.s[:, 1].tolist())]
+            else:
+                fills = ["…".join(texts[d][a:b] for a, b in zip(es, ss)) for d, es, ss in
+                         zip(m.doc.tolist(), m.e[:, :-1].tolist(), m.s[:, 1:].tolist())]
+            fillers = Counter(fills)
+            with_gap = int((m.s[:, 1:] > m.e[:, :-1]).any(axis=1).sum()) if len(m) else 0
+            if len(fillers) < 2 or with_gap * 2 < len(m):
+                where.append(-1)
+                continue
+            diversity = len(fillers) / max(len(m), 1)
+            top = [f for f, _ in sorted(fillers.items(), key=lambda x: (-x[1], x[0]))[:5]]
+            where.append(len(items))
+            cols.append((np.full(len(m), len(items), dtype=np.int64), m.doc, m.s[:, 0], m.e[:, -1]))
+            items.append(_Item(parts, diversity, pattern=_gapped_regex(parts, self.max_gap_chars), fillers=top))
+        cat = [np.concatenate([c[i] for c in cols]) if cols else np.zeros(0, dtype=np.int64) for i in range(4)]
+        occ = _Occ.of(cat[0], cat[1], cat[2], cat[3], len(items), self._index.doc_starts)
+        made = self._make_many("gapped", items, occ)
+        return [made[w] if w >= 0 else None for w in where]
+
     def _gapped(self, toks: _Tokens) -> list[Phrase]:
         bases: dict[tuple[str, ...], None] = {}
-        for a, b in self._seed_pairs(toks):
+        seeds = self._seed_pairs(toks)
+        # a seed that copied text alone makes common (fewer than min_df_gapped independent sources) is dropped
+        occ = self._seed_matches(seeds)
+        src = self._sources_many(occ)
+        seeds = [sd for sd, k in zip(seeds, src.tolist()) if k >= self.min_df_gapped]
+        for a, b in seeds:
             bases.setdefault(self._grow((a, b)), None)
         patterns: dict[tuple[str, ...], tuple[str, ...] | None] = {p: None for p in bases}
         for p in list(bases):
             outer = self._outer_anchor(p)
             if outer is not None:
                 patterns.setdefault(self._grow(outer), p)
-        found = []
-        for parts, parent in patterns.items():
-            ph = self._count_gapped(parts)
-            if ph is not None:
-                found.append((ph, parent))
+        listed = list(patterns.items())
+        made = self._count_gapped_many([parts for parts, _ in listed])
+        found = [(ph, parent) for ph, (_, parent) in zip(made, listed) if ph is not None]
         found.sort(key=lambda x: (-x[0].score, -x[0].df, x[0].phrase))
         accepted: list[Phrase] = []
         accepted_parts: set[tuple[str, ...]] = set()
@@ -1036,24 +1637,6 @@ class PhraseMiner:
                 bisect.insort(taken[d], (s0, e0, len(accepted) - 1))
                 longest = max(longest, e0 - s0)
         return accepted
-
-    def _count_gapped(self, parts: tuple[str, ...]) -> Phrase | None:
-        occ: list[tuple[int, int, int]] = []
-        fillers: Counter[str] = Counter()
-        with_gap = 0
-        for d, sp in self._match_gapped(parts):
-            t = self._docs[d].text
-            occ.append((d, sp[0][0], sp[-1][1]))
-            fill = [t[sp[i][1] : sp[i + 1][0]] for i in range(len(sp) - 1)]
-            fillers["…".join(fill)] += 1
-            if any(fill):
-                with_gap += 1
-        if len(fillers) < 2 or with_gap * 2 < len(occ):
-            return None
-        diversity = len(fillers) / max(len(occ), 1)
-        top = [f for f, _ in sorted(fillers.items(), key=lambda x: (-x[1], x[0]))[:5]]
-        return self._make("gapped", parts, occ, diversity, pattern=_gapped_regex(parts, self.max_gap_chars),
-                          fillers=top)
 
     # ---- results
     def to_records(self, top: int | None = None) -> list[dict[str, Any]]:
@@ -1123,96 +1706,268 @@ class FormulaicnessIndex:
     def __init__(self, top_evidence: int = 5):
         self.top_evidence = top_evidence
 
-    def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage]) -> "FormulaicnessIndex":
+    def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage],
+            sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaicnessIndex":
+        """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.reuse.document_sentences`,
+        when already computed). Every item that overlaps a sentence counts, however long."""
         import pandas as pd
 
         docs = list(corpus)
-        items: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)  # doc -> (start, end, kind, label)
-        for p in passages:
-            for o in p.occurrences:
-                items[o.doc_id].append((o.start, o.end, "passage", f"{p.id} {p.text[:30]}"))
-        texts = {d.id: d.text for d in docs}
-        for ph in phrases:
-            label = f"{ph.id} {ph.phrase}"
-            for doc_id, s0, e0 in ph.spans:
-                if ph.kind == "gapped":
-                    t = texts[doc_id]
-                    k = s0
-                    for part in ph.parts:
-                        k = t.index(part, k)
-                        items[doc_id].append((k, k + len(part), "phrase", label))
-                        k += len(part)
-                else:
-                    items[doc_id].append((s0, e0, "phrase", label))
-        doc_rows, sent_rows = [], []
-        self.evidence_: dict[str, list[dict[str, Any]]] = {}
+        pos = {d.id: i for i, d in enumerate(docs)}
+        lengths = np.array([len(d.text) for d in docs], dtype=np.int64)
+        base = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=base[1:])  # each text followed by one separator position
+        items = _evidence_items(docs, pos, base, phrases, passages)
+        nonws = _non_space([d.text for d in docs])
+        nonws_cum = np.zeros(len(nonws) + 1, dtype=_index_dtype(len(nonws) + 1))
+        np.cumsum(nonws, out=nonws_cum[1:])
+        del nonws
+        d0, d1 = base[:-1], base[:-1] + lengths
+        chars = (nonws_cum[d1] - nonws_cum[d0]).tolist()
+        covered_all = _Coverage.of(items.gs, items.ge, nonws_cum)
+        covered = covered_all.count(d0, d1).tolist()
+        reuse, phrase = items.kind == 0, items.kind == 1
+        reuse_chars = _Coverage.of(items.gs[reuse], items.ge[reuse], nonws_cum).count(d0, d1).tolist()
+        phrase_chars = _Coverage.of(items.gs[phrase], items.ge[phrase], nonws_cum).count(d0, d1).tolist()
+        # evidence: characters of each item (the union of its spans) per document
+        ev_doc, ev_label, ev_chars = _label_chars(items, base, nonws_cum)
+        order = np.lexsort((items.label_rank[ev_label], -ev_chars, ev_doc))
+        ev_doc, ev_label, ev_chars = ev_doc[order], ev_label[order], ev_chars[order]
+        bounds = np.searchsorted(ev_doc, np.arange(len(docs) + 1)).tolist()
+        self.evidence_ = _Evidence([d.id for d in docs], bounds, items.label_kind, items.labels,
+                                   ev_label, ev_chars)
+        doc_rows = []
         for i, d in enumerate(docs):
-            text = d.text
-            its = sorted(items.get(d.id, []))
-            chars = _content(text, [(0, len(text))])
-            covered = _content(text, [(s, e) for s, e, _, _ in its])
-            reuse_chars = _content(text, [(s, e) for s, e, k, _ in its if k == "passage"])
-            phrase_chars = _content(text, [(s, e) for s, e, k, _ in its if k == "phrase"])
-            per_label: Counter[tuple[str, str]] = Counter()
-            spans_by_label: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-            for s, e, k, lab in its:
-                spans_by_label[(k, lab)].append((s, e))
-            for key, sp in spans_by_label.items():
-                per_label[key] = _content(text, sp)
-            ev = [{"kind": k, "item": lab, "chars": n} for (k, lab), n in
-                  sorted(per_label.items(), key=lambda x: (-x[1], x[0]))]
-            self.evidence_[d.id] = ev
+            a, b = bounds[i], min(bounds[i + 1], bounds[i] + self.top_evidence)
+            top = "; ".join(f"{items.labels[k]} ({c})" for k, c in zip(ev_label[a:b].tolist(), ev_chars[a:b].tolist()))
             doc_rows.append({
-                "doc_id": d.id, "title": d.title, "chars": chars, "covered": covered,
-                "reuse_chars": reuse_chars, "phrase_chars": phrase_chars,
-                "index": round(covered / chars, 4) if chars else 0.0,
-                "evidence": "; ".join(f"{e['item']} ({e['chars']})" for e in ev[: self.top_evidence]),
+                "doc_id": d.id, "title": d.title, "chars": chars[i], "covered": covered[i],
+                "reuse_chars": reuse_chars[i], "phrase_chars": phrase_chars[i],
+                "index": round(covered[i] / chars[i], 4) if chars[i] else 0.0, "evidence": top,
             })
-            starts = [s for s, _, _, _ in its]
-            for srec in document_sentences(d, i):
-                lo = _first_overlap(its, starts, srec.start)
-                sp, labs = [], []
-                for s, e, k, lab in its[lo:]:
-                    if s >= srec.end:
-                        break
-                    if e > srec.start:
-                        sp.append((max(s, srec.start), min(e, srec.end)))
-                        labs.append(lab)
-                n = _content(text, [(srec.start, srec.end)])
-                cov = _content(text, sp)
-                sent_rows.append({
-                    "doc_id": d.id, "sentence": srec.index, "unit_id": f"{d.id}#t{srec.index}", "text": srec.text,
-                    "chars": n, "covered": cov, "index": round(cov / n, 4) if n else 0.0,
-                    "evidence": "; ".join(dict.fromkeys(labs)),
-                })
         ddf = pd.DataFrame(doc_rows, columns=["doc_id", "title", "chars", "covered", "reuse_chars", "phrase_chars",
                                               "index", "evidence"])
         ddf = ddf.sort_values(["index", "doc_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
         ddf.insert(ddf.columns.get_loc("index") + 1, "rank", np.arange(1, len(ddf) + 1))
         self.documents_ = ddf
-        self.sentences_ = pd.DataFrame(sent_rows, columns=["doc_id", "sentence", "unit_id", "text", "chars", "covered",
-                                                           "index", "evidence"])
+        self.sentences_ = self._sentence_frame(docs, sentences, base, items, nonws_cum, covered_all)
         return self
 
+    @staticmethod
+    def _sentence_frame(docs: Sequence["Document"], sentences: Sequence[list[SentenceRecord]] | None,
+                        base: np.ndarray, items: "_EvidenceItems", nonws_cum: np.ndarray,
+                        coverage: "_Coverage") -> "pd.DataFrame":
+        import pandas as pd
 
-def _first_overlap(items: Sequence[tuple[int, int, str, str]], starts: Sequence[int], pos: int) -> int:
-    """Index of the first item that may overlap offsets from ``pos`` on (items sorted by start)."""
-    import bisect
+        sents = list(sentences) if sentences is not None else [document_sentences(d, i) for i, d in enumerate(docs)]
+        recs = [s for ss in sents for s in ss]
+        sdoc = np.fromiter((s.doc for s in recs), dtype=np.int64, count=len(recs))
+        g0 = base[sdoc] + np.fromiter((s.start for s in recs), dtype=np.int64, count=len(recs))
+        g1 = base[sdoc] + np.fromiter((s.end for s in recs), dtype=np.int64, count=len(recs))
+        n_chars = (nonws_cum[g1] - nonws_cum[g0]).tolist()
+        cov = coverage.count(g0, g1).tolist()
+        # the items overlapping each sentence, in item order, each label once
+        first = np.searchsorted(g1, items.gs, side="right")  # first sentence ending after the item starts
+        last = np.searchsorted(g0, items.ge, side="left")  # sentences starting before the item ends
+        n_hit = np.maximum(last - first, 0)
+        sent_of, item_of = _csr_gather(first, n_hit)
+        keep = np.flatnonzero(g1[sent_of] > items.gs[item_of])
+        sent_of, item_of = sent_of[keep], item_of[keep]
+        lab = items.label[item_of]
+        order = np.lexsort((item_of, sent_of))
+        sent_of, lab = sent_of[order], lab[order]
+        seen = np.unique(sent_of * (len(items.labels) + 1) + lab, return_index=True)[1]
+        first_seen = np.zeros(len(sent_of), dtype=bool)
+        first_seen[seen] = True
+        sent_of, lab = sent_of[first_seen], lab[first_seen]
+        ev = [""] * len(recs)
+        bounds = np.searchsorted(sent_of, np.arange(len(recs) + 1)).tolist()
+        labels = items.labels
+        lab_list = lab.tolist()
+        for r in _distinct(sent_of, is_sorted=True).tolist():
+            ev[r] = "; ".join(labels[k] for k in lab_list[bounds[r] : bounds[r + 1]])
+        ids = [d.id for d in docs]
+        doc_id = [ids[s.doc] for s in recs]
+        return pd.DataFrame({
+            "doc_id": doc_id,
+            "sentence": [s.index for s in recs],
+            "unit_id": [f"{d}#t{s.index}" for d, s in zip(doc_id, recs)],
+            "text": [s.text for s in recs],
+            "chars": n_chars,
+            "covered": cov,
+            "index": [round(c / m, 4) if m else 0.0 for c, m in zip(cov, n_chars)],
+            "evidence": ev,
+        }, columns=["doc_id", "sentence", "unit_id", "text", "chars", "covered", "index", "evidence"])
 
-    k = bisect.bisect_left(starts, pos)
-    # step back over items that start earlier but may still reach pos
-    while k > 0 and items[k - 1][1] > pos:
-        k -= 1
-    # an earlier long item may still reach pos: scan back a bounded way
-    j = k
-    for back in range(k - 1, max(-1, k - 64), -1):
-        if items[back][1] > pos:
-            j = back
-    return j
+
+@dataclass
+class _EvidenceItems:
+    """Boilerplate spans (global positions) with their labels: kind 0 = passage, 1 = phrase."""
+
+    gs: np.ndarray
+    ge: np.ndarray
+    kind: np.ndarray
+    label: np.ndarray
+    labels: list[str]
+    label_kind: list[str]
+    label_rank: np.ndarray  # rank of (kind, label) in sorted order
 
 
-def _content(text: str, spans: Iterable[tuple[int, int]]) -> int:
-    return sum(sum(1 for c in text[s:e] if not c.isspace()) for s, e in merge_spans(spans))
+def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray, phrases: Sequence[Phrase],
+                    passages: Sequence[Passage]) -> _EvidenceItems:
+    """Spans of the passages' occurrences, the contiguous phrases and the anchors of gapped patterns,
+    sorted by (start, end, kind, label)."""
+    labels: list[str] = []
+    label_kind: list[str] = []
+    gs: list[np.ndarray] = []
+    ge: list[np.ndarray] = []
+    lab: list[np.ndarray] = []
+    rows = _passage_rows(passages, [d.id for d in docs])
+    gs.append(base[rows[:, 0]] + rows[:, 1])
+    ge.append(base[rows[:, 0]] + rows[:, 2])
+    lab.append(rows[:, 3].copy())
+    labels += [f"{p.id} {p.text[:30]}" for p in passages]
+    label_kind += ["passage"] * len(passages)
+    texts = [d.text for d in docs]
+    ids = [d.id for d in docs]
+    same_ids: dict[int, bool] = {}
+    for ph in phrases:
+        sp = ph.spans
+        if isinstance(sp, SpanList):
+            key = id(sp._ids)
+            if key not in same_ids:
+                same_ids[key] = list(sp._ids) == ids
+            dix = sp.docs.astype(np.int64) if same_ids[key] else \
+                np.array([pos[sp._ids[k]] for k in sp.docs.tolist()], dtype=np.int64)
+            starts, ends = sp.starts.astype(np.int64), sp.ends.astype(np.int64)
+        else:
+            dix = np.array([pos[d] for d, _, _ in sp], dtype=np.int64)
+            starts = np.array([s0 for _, s0, _ in sp], dtype=np.int64)
+            ends = np.array([e0 for _, _, e0 in sp], dtype=np.int64)
+        if ph.kind == "gapped":  # the anchors, not the fillers
+            ss, ee, dd = [], [], []
+            for d, s0 in zip(dix.tolist(), starts.tolist()):
+                t = texts[d]
+                k = s0
+                for part in ph.parts:
+                    k = t.index(part, k)
+                    ss.append(k)
+                    ee.append(k + len(part))
+                    dd.append(d)
+                    k += len(part)
+            starts, ends, dix = (np.array(x, dtype=np.int64) for x in (ss, ee, dd))
+        gs.append(base[dix] + starts)
+        ge.append(base[dix] + ends)
+        lab.append(np.full(len(starts), len(labels), dtype=np.int64))
+        labels.append(f"{ph.id} {ph.phrase}")
+        label_kind.append("phrase")
+    g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
+    g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
+    g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
+    kinds = np.array([0 if k == "passage" else 1 for k in label_kind], dtype=np.int8)
+    rank_order = sorted(range(len(labels)), key=lambda k: (label_kind[k], labels[k]))
+    label_rank = np.empty(len(labels), dtype=np.int64)
+    label_rank[rank_order] = np.arange(len(labels))
+    kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
+    order = np.lexsort((label_rank[g_l] if len(g_l) else g_l, g_e, g_s))
+    return _EvidenceItems(g_s[order], g_e[order], kind[order], g_l[order], labels, label_kind, label_rank)
+
+
+def _label_chars(items: _EvidenceItems, base: np.ndarray,
+                 nonws_cum: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (document, label): characters (no whitespace) in the union of the label's spans there.
+    Returns arrays (document, label, characters)."""
+    if not len(items.gs):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    doc = np.searchsorted(base, items.gs, side="right") - 1
+    order = np.lexsort((items.gs, doc, items.label))
+    lab, d, s, e = items.label[order], doc[order], items.gs[order], items.ge[order]
+    group_new = np.ones(len(lab), dtype=bool)
+    group_new[1:] = (lab[1:] != lab[:-1]) | (d[1:] != d[:-1])
+    g = np.cumsum(group_new) - 1
+    big = int(base[-1]) + 1
+    reach = np.maximum.accumulate(e + g * big) - g * big  # running maximum of the ends within each group
+    seg_new = group_new.copy()
+    seg_new[1:] |= s[1:] > reach[:-1]
+    seg_last = np.ones(len(lab), dtype=bool)
+    seg_last[:-1] = seg_new[1:]
+    n_chars = nonws_cum[reach[seg_last]] - nonws_cum[s[seg_new]]
+    per_group = np.bincount(g[seg_new], weights=n_chars, minlength=int(g[-1]) + 1).astype(np.int64)
+    return d[group_new], lab[group_new], per_group
+
+
+@dataclass
+class _Coverage:
+    """The union of some spans (global positions) as sorted disjoint segments, with the running count
+    of their non-whitespace characters."""
+
+    start: np.ndarray
+    end: np.ndarray
+    cum: np.ndarray  # non-whitespace characters in segments before each one (length + 1)
+    nonws_cum: np.ndarray
+
+    @classmethod
+    def of(cls, gs: np.ndarray, ge: np.ndarray, nonws_cum: np.ndarray) -> "_Coverage":
+        """``gs`` ascending."""
+        if not len(gs):
+            z = np.zeros(0, dtype=np.int64)
+            return cls(z, z, np.zeros(1, dtype=np.int64), nonws_cum)
+        reach = np.maximum.accumulate(ge)
+        new = np.ones(len(gs), dtype=bool)
+        new[1:] = gs[1:] > reach[:-1]
+        last = np.ones(len(gs), dtype=bool)
+        last[:-1] = new[1:]
+        start, end = gs[new], reach[last]
+        cum = np.zeros(len(start) + 1, dtype=np.int64)
+        np.cumsum(nonws_cum[end] - nonws_cum[start], out=cum[1:])
+        return cls(start, end, cum, nonws_cum)
+
+    def count(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Non-whitespace characters of ``[lo, hi)`` inside the segments, for each range."""
+        i0 = np.searchsorted(self.end, lo, side="right")  # first segment ending after lo
+        i1 = np.searchsorted(self.start, hi, side="left")  # segments starting before hi
+        out = (self.cum[i1] - self.cum[i0]).astype(np.int64)
+        some = i1 > i0
+        nc = self.nonws_cum
+        a = np.minimum(i0, max(len(self.start) - 1, 0))
+        b = np.maximum(i1 - 1, 0)
+        if len(self.start):
+            s0 = self.start[a]
+            out -= np.where(some & (s0 < lo), nc[np.maximum(lo, s0)] - nc[s0], 0)
+            e1 = self.end[b]
+            out -= np.where(some & (e1 > hi), nc[e1] - nc[np.minimum(hi, e1)], 0)
+        return out
+
+
+class _Evidence(Mapping):
+    """Per document id, its boilerplate items (``{"kind", "item", "chars"}``), most characters first;
+    held as arrays, each document's list built on access."""
+
+    def __init__(self, doc_ids: Sequence[str], bounds: Sequence[int], label_kind: Sequence[str],
+                 labels: Sequence[str], label: np.ndarray, chars: np.ndarray):
+        self._pos = {d: i for i, d in enumerate(doc_ids)}
+        self._ids = list(doc_ids)
+        self._bounds = list(bounds)
+        self._kind, self._labels, self._label, self._chars = label_kind, labels, label, chars
+
+    def __getitem__(self, doc_id: str) -> list[dict[str, Any]]:
+        i = self._pos[doc_id]
+        a, b = self._bounds[i], self._bounds[i + 1]
+        return [{"kind": self._kind[k], "item": self._labels[k], "chars": c}
+                for k, c in zip(self._label[a:b].tolist(), self._chars[a:b].tolist())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _non_space(texts: Sequence[str]) -> np.ndarray:
+    """Per character of the texts joined by one separator each: not whitespace (separators are)."""
+    codes = np.frombuffer(("\n".join(texts) + "\n").encode("utf-32-le"), dtype=np.uint32)
+    return code_mask(codes, lambda c: not c.isspace(), separators=False)
 
 
 # --------------------------------------------------------------------------- pipeline and exports
@@ -1242,11 +1997,15 @@ def mine_boilerplate(
     phrases: PhraseMiner | None = None,
     progress: bool = False,
 ) -> Boilerplate:
-    """Run reuse detection, phrase mining and the 套话 index on ``corpus`` (one suffix array for both)."""
-    index = TextIndex([d.text for d in corpus])
-    rf = (reuse or ReuseFinder(progress=progress)).fit(corpus, index=index)
-    pm = (phrases or PhraseMiner(progress=progress)).fit(corpus, index=index, passages=rf.passages_)
-    fi = FormulaicnessIndex().fit(corpus, pm.phrases_, rf.passages_)
+    """Run reuse detection, phrase mining and the 套话 index on ``corpus`` (one suffix array and one
+    sentence split for all three)."""
+    docs = list(corpus)
+    index = TextIndex([d.text for d in docs])
+    sentences = [document_sentences(d, i) for i, d in enumerate(docs)]
+    rf = (reuse or ReuseFinder(progress=progress)).fit(corpus, index=index, sentences=sentences)
+    pm = (phrases or PhraseMiner(progress=progress)).fit(corpus, index=index, passages=rf.passages_,
+                                                          sentences=sentences)
+    fi = FormulaicnessIndex().fit(corpus, pm.phrases_, rf.passages_, sentences=sentences)
     return Boilerplate(rf, pm, fi)
 
 
