@@ -60,6 +60,7 @@ from .reuse import (
     SuffixArray,
     TextIndex,
     code_mask,
+    _char_set_mask,
     _index_dtype,
     document_sentences,
     merge_spans,
@@ -662,6 +663,11 @@ class PhraseMiner:
         tags are used) or a callable ``str -> list[str]`` that keeps every character (default: the
         jieba Tokenizer with the domain dictionary).
     max_examples : examples kept per phrase in exports.
+    max_passage_scan : when counting independent sources, the passage spans that start before an
+        occurrence are examined for containing it, nearest first, at most this many. This bounds
+        the cost where text is copied many times over (every copy adds passages around each
+        occurrence); on the bundled corpus and the national reports no occurrence needs more than
+        ten, so there every containing passage is found.
     progress : show progress bars.
 
     Fitted attributes: ``phrases_`` (ranked list of :class:`Phrase`), ``doc_ids_``, ``n_docs_``.
@@ -686,6 +692,7 @@ class PhraseMiner:
         keep_terms: bool = False,
         tokenizer: Callable[[str], list[str]] | None = None,
         max_examples: int = 3,
+        max_passage_scan: int = 32,
         progress: bool = False,
     ):
         self.min_df = min_df
@@ -705,6 +712,7 @@ class PhraseMiner:
         self.keep_terms = keep_terms
         self.tokenizer = tokenizer
         self.max_examples = max_examples
+        self.max_passage_scan = max_passage_scan
         self.progress = progress
 
     # ---- fitting
@@ -744,7 +752,7 @@ class PhraseMiner:
         self._zone_spans = {z: _global_spans([zs[z] for zs in zones], self._index.doc_starts) for z in _ZONES}
         self._passages = _PassageTable.of(passages or (), self.doc_ids_, self._index.doc_starts)
         codes = self._index.codes
-        brk = (codes >= SEP_BASE) | np.isin(codes, np.array([ord(c) for c in _CLAUSE_BREAK], dtype=np.uint32))
+        brk = (codes >= SEP_BASE) | _char_set_mask(codes, _CLAUSE_BREAK)
         self._breaks = np.zeros(len(codes) + 1, dtype=np.int32)  # breaks before each global position
         np.cumsum(brk, out=self._breaks[1:])
         self._break_pos = np.flatnonzero(brk)
@@ -822,14 +830,16 @@ class PhraseMiner:
         k, end, owner = j[sel], ge[sel], pair_of[sel]
         n_pid = int(pt.pid.max()) + 1
         links = []
-        while len(k):
+        for _ in range(self.max_passage_scan):
+            if not len(k):
+                break
             live = k >= 0
             live[live] &= pt.reach[k[live]] >= end[live]
             k, end, owner = k[live], end[live], owner[live]
             hit = pt.end[k] >= end
             links.append(owner[hit] * n_pid + pt.pid[k[hit]])
             k = k - 1
-        link = _distinct(np.concatenate(links))
+        link = _distinct(np.concatenate(links)) if links else np.zeros(0, dtype=np.int64)
         lp, lpid = link // n_pid, link % n_pid
         del link
         # an item whose dependent documents all share one passage is one source

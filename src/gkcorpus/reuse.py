@@ -70,7 +70,6 @@ _STRIP_END = "，、：,: \u3000"
 SEP_BASE = 0x110000  # above every Unicode code point: separator symbols start here
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_DELIM_CODES = np.array(sorted(ord(c) for c in CLAUSE_DELIMITERS), dtype=np.uint32)
 _BITS = 21  # bits per code point when a short shingle is packed into one integer
 
 
@@ -116,6 +115,13 @@ def code_mask(codes: np.ndarray, predicate: Callable[[str], bool], separators: b
     out = table[np.where(is_sep, 0, codes)]
     out[is_sep] = separators
     return out
+
+
+def _char_set_mask(codes: np.ndarray, chars: str) -> np.ndarray:
+    """Per code: one of ``chars`` (separators never are); a table lookup, not a search."""
+    table = np.zeros(SEP_BASE + 1, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table[np.minimum(codes, SEP_BASE)]
 
 
 def _index_dtype(n: int) -> type:
@@ -234,7 +240,7 @@ class SuffixArray:
         extended to the right without losing an occurrence (a right-maximal repeat), its
         occurrences are ``sa[lb:rb+1]``. ``ks`` are the LCP indices where a child of an interval
         starts (``lcp[k]`` equals the interval's length; ascending) and ``owner`` the row of that
-        interval. Rows are in the order of their last child.
+        interval. Rows are ordered by length, then first rank.
         """
         n = len(self.sa)
         dt = self.sa.dtype
@@ -250,27 +256,25 @@ class SuffixArray:
         hp = np.empty(n + 1, dtype=h.dtype)
         hp[0] = hp[-1] = -1
         hp[1:-1] = h
-        nxt = _nearest(h, hp, ks, 1, strict=False)  # next index with a value <= this one
+        rb = _nearest(h, hp, ks, 1, strict=True)  # next index with a smaller value
         lb = _nearest(h, hp, ks, -1, strict=True)  # previous index with a smaller value
         lb += 1
-        v = h[ks]
-        last = hp[nxt + 1] < v  # the last child start of its interval
         del hp
-        # every child start points to the last one of its interval (pointer jumping along equal values)
-        own = np.arange(n - 1, dtype=dt)
-        own[ks] = np.where(last, ks, nxt)
-        u = ks[~last]
-        while len(u):
-            t = own[u]
-            nt = own[t]
-            own[u] = nt
-            u = u[nt != t]
-        rows = ks[last]
-        target = own[ks]  # the last child start of each child start's interval
-        own[rows] = np.arange(len(rows), dtype=dt)  # now: last child start -> row
-        owner = own[target]
-        del own, target
-        L, LB, RB = v[last], lb[last], nxt[last]
+        v = h[ks]
+        # the child starts of one interval share its length and its first rank: group them with one
+        # stable sort by length (a radix sort when lengths fit in 16 bits), positions staying in order
+        key = v.astype(np.uint16) if int(v.max()) <= 0xFFFF else v.astype(np.int64) * (n + 1) + ks
+        order = np.argsort(key, kind="stable")
+        del key
+        vo, lbo = v[order], lb[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (vo[1:] != vo[:-1]) | (lbo[1:] != lbo[:-1])
+        del vo, lbo
+        owner = np.empty(len(ks), dtype=dt)
+        owner[order] = (np.cumsum(new) - 1).astype(dt)
+        first = order[new]
+        del order, new
+        L, LB, RB = v[first], lb[first], rb[first]
         if max_len is not None:  # drop the merged deeper level
             keep = L <= max_len
             new_row = np.cumsum(keep, dtype=np.int64).astype(dt) - 1
@@ -1105,7 +1109,7 @@ class ReuseFinder:
         n = len(codes)
         dt = _index_dtype(n + 1)
         pos = np.arange(n, dtype=dt)
-        mask = np.isin(codes, _DELIM_CODES)
+        mask = _char_set_mask(codes, CLAUSE_DELIMITERS)
         next_delim = np.minimum.accumulate(np.where(mask, pos, n).astype(dt)[::-1])[::-1]
         fd = next_delim[p0]
         del next_delim
@@ -1114,11 +1118,11 @@ class ReuseFinder:
         del prev_delim
         a = np.where(start_ok, 0, np.where(fd < p0 + L, fd - p0 + 1, L))
         b = np.where(end_ok, L, np.where(ld >= p0, ld - p0 + 1, 0))
-        mask = np.isin(codes, np.array([ord(c) for c in _STRIP_START], dtype=np.uint32))
+        mask = _char_set_mask(codes, _STRIP_START)
         next_keep = np.minimum.accumulate(np.where(mask, n, pos).astype(dt)[::-1])[::-1]
         a = np.minimum(next_keep[np.minimum(p0 + a, n - 1)] - p0, b)
         del next_keep
-        mask = np.isin(codes, np.array([ord(c) for c in _STRIP_END], dtype=np.uint32))
+        mask = _char_set_mask(codes, _STRIP_END)
         prev_keep = np.maximum.accumulate(np.where(mask, -1, pos).astype(dt))
         b = np.maximum(prev_keep[np.maximum(p0 + b - 1, 0)] - p0 + 1, a)
         del prev_keep, mask, pos
