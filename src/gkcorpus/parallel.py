@@ -36,6 +36,7 @@ import numpy as np
 from .clean import Cleaner
 from .corpus import Corpus, Document
 from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
+from .reuse import _fmix32
 from .tokenize import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -153,7 +154,6 @@ def term_counts(
 
 _U64 = np.uint64
 _FMIX64 = (_U64(33), _U64(0xFF51AFD7ED558CCD), _U64(33), _U64(0xC4CEB9FE1A85EC53), _U64(33))
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _BLOCK = 1 << 15  # shingle positions per numpy block (block x num_perm x 4 bytes of scratch)
 
 
@@ -242,7 +242,7 @@ def _signature_rows(text: str, spans: np.ndarray, num_perm: int, ngram: int, see
             short.append((i, s, e))
     if rows:
         pos = np.concatenate([np.arange(s, s + c) for s, c in zip(starts, counts)])
-        mixed = _fmix(_hash32(ids[pos]), _FMIX32)
+        mixed = _fmix32(_hash32(ids[pos]))
         bounds = np.cumsum([0] + counts)
         k = 0
         while k < len(rows):  # blocks of whole sentences, at most ~_BLOCK positions each
@@ -254,7 +254,7 @@ def _signature_rows(text: str, spans: np.ndarray, num_perm: int, ngram: int, see
             out[rows[k:j]] = np.minimum.reduceat(phv, bounds[k:j] - lo, axis=0)
             k = j
     for i, s, e in short:
-        h = _fmix(_hash32(_packed(codes[s:e], e - s)), _FMIX32)  # the whole sentence is one shingle
+        h = _fmix32(_hash32(_packed(codes[s:e], e - s)))  # the whole sentence is one shingle
         out[i] = h[0] * a + b
     return out
 
