@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 import numpy as np
 
 from .reuse import (
+    ArraySequence,
     SEP_BASE,
     Occurrence,
     OccurrenceList,
@@ -177,7 +178,7 @@ class Phrase:
         }
 
 
-class SpanList(Sequence):
+class SpanList(ArraySequence):
     """The occurrences of a phrase as ``(doc id, clean start, clean end)`` tuples, held as arrays.
 
     Behaves like the list of tuples it stands for (``len``, indexing, iteration, ``==`` with a
@@ -203,14 +204,6 @@ class SpanList(Sequence):
     def __iter__(self) -> Iterator[tuple[str, int, int]]:
         ids = self._ids
         return ((ids[d], s, e) for d, s, e in zip(self.docs.tolist(), self.starts.tolist(), self.ends.tolist()))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SpanList):
-            other = list(other)
-        return list(self) == other if isinstance(other, list) else NotImplemented
-
-    def __repr__(self) -> str:
-        return f"SpanList({len(self)} occurrences)"
 
 
 def _log2_terms(ratios: np.ndarray) -> np.ndarray:

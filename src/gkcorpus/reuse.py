@@ -586,7 +586,19 @@ class _OccurrenceTable:
                         self.raw_end[lo:hi].tolist(), [text] * (hi - lo), [r.text if r else "" for r in recs]))
 
 
-class OccurrenceList(Sequence):
+class ArraySequence(Sequence):
+    """Base of the read-only sequences backed by arrays: equal to a list with the same items."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, type(self)):
+            other = list(other)
+        return list(self) == other if isinstance(other, list) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} occurrences)"
+
+
+class OccurrenceList(ArraySequence):
     """The occurrences of a verbatim passage, held as slices of shared arrays; :class:`Occurrence`
     records are made on access. Behaves like the list of records it stands for (``len``, indexing,
     iteration, ``==`` with a list); ``doc``, ``start`` and ``end`` give the arrays directly
@@ -611,14 +623,6 @@ class OccurrenceList(Sequence):
 
     def __iter__(self) -> Iterator[Occurrence]:
         return iter(self._table.records(self._lo, self._hi, self._text))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, OccurrenceList):
-            other = list(other)
-        return list(self) == other if isinstance(other, list) else NotImplemented
-
-    def __repr__(self) -> str:
-        return f"OccurrenceList({len(self)} occurrences)"
 
     @property
     def doc(self) -> np.ndarray:
