@@ -9,7 +9,8 @@ Every step is one library call; read it top to bottom, then copy what you need:
 1. load and clean the files (``gkcorpus.load``): one document per .txt file (JSONL/CSV work too);
 2. section types and outlines (``SectionTyper``): sections clustered on heading + body, each
    document's outline as a sequence of types, the common outline with its support;
-3. document kinds (``document_kinds``): whole documents clustered on words, outline, layout and register;
+3. document kinds (``document_kinds``): whole documents clustered on words, outline, layout, register and
+   genre evidence, each kind with its own common outline;
 4. sentence clusters (``cluster_units``) labelled by c-TF-IDF, and near-identical sentences shared
    by several documents (``near_identical_groups``): boilerplate candidates;
 5. the same files ``gkcorpus cluster`` writes (``ClusteringRun.write``), plots included.
@@ -53,11 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     common = common_outline(outlines, typer.types_)
     print("common outline: " + " → ".join(f"{r['name']} ({r['support']}/{common.n_docs})" for r in common.consensus))
 
-    # 3. Document kinds: words, outline (bag of section types), layout and register, each a share of the vector.
+    # 3. Document kinds: words, outline (bag of section types), layout, register and genre evidence (plan or
+    #    summary by the conventional section names), each a share of the vector; a kind's own common outline.
     kinds = document_kinds(corpus, typer)
     print(f"\ndocument kinds ({kinds.selection}):")
     for kd in kinds.kinds:
-        print(f"  kind {kd['kind']}: {', '.join(kd['doc_ids'])}")
+        print(f"  kind {kd['kind']}: {', '.join(kd['doc_ids'])}  {kd['genres']}")
+        path = common_outline([o for o in outlines if o.doc_id in set(kd["doc_ids"])], typer.types_).path
+        print("    " + " → ".join(f"{r['name']} [{r['docs']}]" for r in path))
 
     # 4. Sentences: TF-IDF clusters labelled by class-based TF-IDF, and near-identical groups.
     sentences = cluster_units(corpus, level="sentence")

@@ -308,6 +308,13 @@ def test_cli_writes_tables_and_prints_every_outline(tmp_path, capsys):
     assert outline.doc_id.nunique() == 15
     md = (out / "outline.md").read_text(encoding="utf-8")
     assert "## Every document's outline" in md and "**summary-15**" in md and "## Document kinds" in md
+    # the two work plans are a kind of their own, with its own outline
+    assert "  kind 1: summary-13, summary-14  [" in printed
+    assert "most travelled path within each kind:" in printed and "  kind 1 (2 documents): START [2]" in printed
+    assert "### Kind 0: its common outline (13 documents)" in md
+    kinds = pd.read_csv(out / "document_kinds.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert kinds[kinds.kind == 1].doc_id.tolist() == ["summary-13", "summary-14"]
+    assert set(kinds[kinds.kind == 1].genre) == {"plan"} and set(kinds[kinds.kind == 0].genre) == {"summary"}
 
 
 def test_cli_sentence_level_and_errors(tmp_path, capsys):
@@ -325,3 +332,41 @@ def test_cli_sentence_level_and_errors(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["cluster", "--no-plots", "-o", str(blocker)]) == 1
     assert "not a directory" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the 50 national reports
+
+
+@pytest.fixture(scope="module")
+def national_run(shared_corpora):
+    from gkcorpus import load
+    from gkcorpus.outline import cluster_corpus
+
+    return cluster_corpus(load(shared_corpora / "gwr_national.jsonl"), depth=1)
+
+
+def _type_headed(run, heading: str) -> int:
+    return next(t.type_id for t in run.typer.types_ if t.headings and t.headings[0][0] == heading)
+
+
+def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run):
+    run = national_run
+    kinds = run.kinds
+    assert kinds.selection.startswith("k=2")
+    years = {kinds.kind_of(d): sorted(int(m[-4:]) for m in kinds.members(kinds.kind_of(d)))
+             for d in ("gwr_national/1954", "gwr_national/2018")}
+    early, late = years.values()
+    assert early[0] == 1954 and early[-1] == 1998 and 1991 not in early and len(early) == 29
+    assert late == [1991] + list(range(1999, 2019))
+    # every report reads as a summary by its outline vocabulary; the genre block changes nothing here
+    late_kind = kinds.kinds[kinds.kind_of("gwr_national/2018")]
+    assert late_kind["genres"] == {"plan": 2, "summary": 16, "unknown": 3}
+    assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"summary": 29}
+    # since 1999 the reports follow: opening → review of the year → the year's main tasks → closing
+    review, tasks = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2004年主要任务")
+    path = run.kind_outlines()[kinds.kind_of("gwr_national/2018")].path
+    assert [r["type"] for r in path[2:4]] == [review, tasks]
+    assert [r["docs"] for r in path] == [21, 19, 18, 6, 4, 14]
+    assert path[1]["name"].startswith("T0 (opening)") and path[4]["name"].startswith("T13 (closing)")
+    # the whole corpus's path starts the same way, then goes through the policy areas
+    assert [r["type"] for r in run.common.path[:3]] == ["START", 0, review]

@@ -95,9 +95,11 @@ def test_plans_have_no_perfective_aspect(bundled):
 def test_document_kinds_with_register_block(bundled, typer):
     from gkcorpus.outline import document_kinds
 
-    auto = document_kinds(bundled, typer, random_state=0)
+    # a 4-tuple: words, outline, layout, register; no genre block
+    auto = document_kinds(bundled, typer, weights=(0.4, 0.2, 0.4, 0.4), random_state=0)
     assert auto.weights == pytest.approx({"words": 0.4 / 1.4, "outline": 0.2 / 1.4, "layout": 0.4 / 1.4,
-                                          "register": 0.4 / 1.4})
+                                          "register": 0.4 / 1.4, "genre": 0.0})
+    assert all("genres" not in k for k in auto.kinds)
     assert auto.register_features[:5] == list(load_register_markers())
     assert auto.register_features[5:8] == ["的", "和", "了"] and len(auto.register_features) == 25
     assert auto.selection.startswith("k=2")
@@ -105,9 +107,41 @@ def test_document_kinds_with_register_block(bundled, typer):
     # that start at 一、 without a preamble (05 … 12) and with 01.
     plans = auto.members(auto.kind_of("summary-13"))
     assert set(plans) == {"summary-01", "summary-05", "summary-07", "summary-12", "summary-13", "summary-14"}
-    four = document_kinds(bundled, typer, n_kinds=4, random_state=0)
+    four = document_kinds(bundled, typer, weights=(0.4, 0.2, 0.4, 0.4), n_kinds=4, random_state=0)
     kind = four.kinds[four.kind_of("summary-13")]
     assert kind["doc_ids"] == ["summary-05", "summary-07", "summary-13", "summary-14"]
     assert kind["register"]["perfective"] == round((17.48 + 4.79 + 0 + 0) / 4, 2)
     with pytest.raises(ValueError, match="weights"):
         document_kinds(bundled, typer, weights=(1.0, 0.0))
+
+
+def test_genre_matrix_rows():
+    from gkcorpus.genre import GenreGuess, genre_matrix
+
+    G = genre_matrix([GenreGuess("a", "plan", 8, 0), GenreGuess("b", "summary", 2, 11), GenreGuess("c", "unknown", 0, 0)])
+    assert G.shape == (3, 2)
+    assert G[0].tolist() == [1.0, 0.0] and G[2].tolist() == [0.0, 0.0]
+    assert G[1] == pytest.approx([np.sqrt(2 / 13), np.sqrt(11 / 13)])
+    assert genre_matrix([]).shape == (0, 2)
+
+
+def test_document_kinds_genre_block_isolates_the_plans(bundled, typer):
+    from gkcorpus.outline import document_kinds
+
+    auto = document_kinds(bundled, typer)  # default: five blocks, genre 1.0 of 2.4
+    assert auto.weights["genre"] == pytest.approx(1.0 / 2.4)
+    assert auto.selection.startswith("k=2")
+    plans = auto.kind_of("summary-13")
+    assert auto.members(plans) == sorted(PLANS)
+    assert auto.kinds[plans]["genres"] == {"plan": 2}
+    assert auto.kinds[1 - plans]["genres"] == {"summary": 13}
+    # asked for more kinds, the summaries split and the plans stay alone
+    for k in (3, 4):
+        more = document_kinds(bundled, typer, n_kinds=k)
+        assert more.members(more.kind_of("summary-13")) == sorted(PLANS)
+    # a different seed or agglomerative clustering: the same two kinds
+    for kw in ({"random_state": 1}, {"method": "agglomerative"}):
+        other = document_kinds(bundled, typer, **kw)
+        assert other.members(other.kind_of("summary-14")) == sorted(PLANS)
+    with pytest.raises(ValueError, match="3 to 5"):
+        document_kinds(bundled, typer, weights=(1, 1, 1, 1, 1, 1))

@@ -179,6 +179,26 @@ else:
     skipped("the outline heatmap")
 
 # %% [markdown]
+# One outline for seventy years hides how the genre changed. `document_kinds` splits the reports into two kinds
+# (they follow eras: to 1998, and 1991 with 1999 on), and each kind gets its own common outline. Since 1999 the
+# reports run opening → review of the year → the year's main tasks → closing:
+
+# %%
+if HAVE:
+    from gkcorpus.outline import document_kinds
+
+    kinds = document_kinds(national, typer, random_state=0)
+    print(kinds.selection)
+    for k in kinds.kinds:
+        years = [d[-4:] for d in k["doc_ids"]]
+        members = [o for o in outlines if o.doc_id in set(k["doc_ids"])]
+        path = common_outline(members, typer.types_).path
+        print(f"kind {k['kind']} ({years[0]}–{years[-1]}, {len(years)} reports):",
+              " → ".join(f"{r['name']} [{r['docs']}]" for r in path))
+else:
+    skipped("the outlines by kind")
+
+# %% [markdown]
 # ## 4. Formulae of the work reports
 # `mine_boilerplate` on a million characters (about 20 s): shared passages, the phrase bank and the 套话 index.
 

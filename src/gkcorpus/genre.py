@@ -1,10 +1,12 @@
 """Genre of an official document from its outline vocabulary: work plan or summary.
 
-Clustering cannot tell a work plan (方案/计划: 指导思想 → 基本原则 → 工作步骤 → 保障措施) from a
-summary (总结: 基本情况 → 主要做法 → 存在问题 → 下一步打算) when they share their topic words: the two
-bundled plans share no heading with each other. Their genres show in the conventional section
-names, which this module looks up in two small shipped lexicons, and in a few opening and body cues
-(``特制定本方案`` / ``现将…总结如下``, ``今年以来``). Transparent rules with their evidence, not a model.
+Clustering on words, outline and layout alone cannot tell a work plan (方案/计划: 指导思想 → 基本原则 →
+工作步骤 → 保障措施) from a summary (总结: 基本情况 → 主要做法 → 存在问题 → 下一步打算) when they share their
+topic words: the two bundled plans share no heading with each other. Their genres show in the
+conventional section names, which this module looks up in two small shipped lexicons, and in a few
+opening and body cues (``特制定本方案`` / ``现将…总结如下``, ``今年以来``). Transparent rules with their
+evidence, not a model; :func:`genre_matrix` turns them into the genre block with which
+:func:`gkcorpus.outline.document_kinds` does separate the plans.
 
 :func:`register_profile` is the per-document input of the register block of
 :func:`gkcorpus.outline.document_kinds`: how often a document uses aspect and modal markers (a shipped,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "GenreGuess",
     "guess_genre",
+    "genre_matrix",
     "PLAN_HEADINGS",
     "SUMMARY_HEADINGS",
     "load_register_markers",
@@ -101,6 +104,18 @@ def guess_genre(doc: "Document", heading_weight: int = 2) -> GenreGuess:
     else:
         genre = "unknown"
     return GenreGuess(doc.id, genre, scores["plan"], scores["summary"], evidence)
+
+
+def genre_matrix(guesses: Sequence[GenreGuess]) -> np.ndarray:
+    """One row per guess, columns (plan, summary): the square roots of the two scores, L2-normalised.
+
+    The genre block of :func:`gkcorpus.outline.document_kinds` -- a two-key dictionary lookup, as
+    quanteda's ``dfm_lookup`` gives: a plan scores (1, 0), a summary (0, 1), a document with evidence
+    for both lies between, one with none is a zero row (it takes no side).
+    """
+    G = np.sqrt(np.array([[g.plan_score, g.summary_score] for g in guesses], dtype=float).reshape(-1, 2))
+    norms = np.linalg.norm(G, axis=1, keepdims=True)
+    return np.divide(G, norms, out=np.zeros_like(G), where=norms > 0)
 
 
 # --------------------------------------------------------------------------- register profile

@@ -15,11 +15,12 @@
    :func:`common_outline` gives the corpus's common outline with its support: the types most documents
    share in their usual order, the transition counts between types, the most travelled path through
    them, and the most frequent exact sequences.
-4. :func:`document_kinds` clusters whole documents on four blocks: words, outline (bag of section
-   types), layout and register (aspect/modal markers and function words). On the 50 national reports
-   the kinds follow eras; on the bundled corpus they do not isolate the two work plans, which share
-   no heading with each other while summaries 07 and 15 share their layout and directive register
-   -- :func:`gkcorpus.genre.guess_genre` (a transparent lexicon rule) tells plans from summaries.
+4. :func:`document_kinds` clusters whole documents on five blocks: words, outline (bag of section
+   types), layout, register (aspect/modal markers and function words) and genre (the plan/summary
+   evidence of :func:`gkcorpus.genre.guess_genre`'s lexicons). On the 50 national reports the kinds
+   follow eras; on the bundled corpus the genre block is what isolates the two work plans, which
+   share no heading with each other while summaries 07 and 15 share their layout and directive
+   register. :meth:`ClusteringRun.kind_outlines` gives each kind its own common outline.
 """
 
 from __future__ import annotations
@@ -575,12 +576,13 @@ def layout_profile(doc: "Document", depth: int = 1) -> dict[str, float]:
 
 @dataclass
 class DocumentKinds:
-    """Clusters of whole documents on their words, their outline, their layout and their register.
+    """Clusters of whole documents on their words, outline, layout, register and genre evidence.
 
     ``register_features`` names the columns of the register block (marker categories, then the
     function words chosen), empty when its weight is 0. Each entry of ``kinds`` has its members, its
     distinctive terms, the section types most of its members have, its mean layout profile and its
-    mean marker rates per 1000 tokens (``register``, when the block is used).
+    mean marker rates per 1000 tokens (``register``, when the block is used) and how many of its
+    members :func:`~gkcorpus.genre.guess_genre` calls plan, summary or unknown (``genres``, likewise).
     """
 
     doc_ids: list[str]
@@ -602,12 +604,12 @@ class DocumentKinds:
 
 
 def document_kinds(corpus: "Corpus", typer: SectionTyper,
-                   weights: tuple[float, ...] = (0.4, 0.2, 0.4, 0.4),
+                   weights: tuple[float, ...] = (0.4, 0.2, 0.4, 0.4, 1.0),
                    n_kinds: int | str = "auto", k_range: tuple[int, int] = (2, 8), method: str = "kmeans",
                    n_function_words: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
                    random_state: int = 0) -> DocumentKinds:
-    """Cluster documents on four blocks, each L2-normalised and given its share of ``weights``
-    (words, outline, layout, register; a 3-tuple leaves the register block out):
+    """Cluster documents on up to five blocks, each L2-normalised and given its share of ``weights``
+    (words, outline, layout, register, genre; a 3-tuple leaves out register and genre, a 4-tuple genre):
 
     * words: TF-IDF of the whole text, summed from the typer's segment counts (what it is about);
     * outline: TF-IDF of its bag of section types (which parts it has);
@@ -616,9 +618,15 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
       of the ``n_function_words`` most frequent function words, z-scored (Cosine Delta; how it is
       written). Its tokens come from ``tokenizer`` (default: the gkcorpus tokenizer with stopwords
       kept; the typer's backend when it has a :class:`~gkcorpus.tokenize.Tokenizer`). Skipped, with
-      its tokenisation pass, when its weight is 0.
+      its tokenisation pass, when its weight is 0;
+    * genre: :func:`~gkcorpus.genre.genre_matrix` of :func:`~gkcorpus.genre.guess_genre` -- the
+      plan and summary evidence of the conventional section names and opening cues (a dictionary
+      lookup; what kind of document it says it is).
 
-    Words alone group documents by office and campaign; layout, outline and register carry the genre.
+    Words alone group documents by office and campaign; layout, outline, register and genre carry the
+    genre. The genre block is what separates the bundled work plans (13, 14) from the summaries:
+    without it (a 4-tuple) they share a kind with 01, 05, 07 and 12, which also start at 一、 without
+    a preamble. It has no effect on the national reports, which all read as summaries.
     """
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -627,11 +635,11 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     from .cluster import Clusterer, class_tfidf
 
     check_is_fitted(typer, "types_")
-    if len(weights) not in (3, 4) or any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
-        raise ValueError(f"weights must be 3 or 4 non-negative numbers (words, outline, layout[, register]) "
+    if len(weights) not in (3, 4, 5) or any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
+        raise ValueError(f"weights must be 3 to 5 non-negative numbers (words, outline, layout[, register[, genre]]) "
                          f"with a positive sum, got {weights!r}")
-    wb, wt, wl, wr = (float(w) for w in (*weights, 0.0)[:4])
-    total = wb + wt + wl + wr
+    wb, wt, wl, wr, wg = (float(w) for w in (*weights, 0.0, 0.0)[:5])
+    total = wb + wt + wl + wr + wg
     ids = [d.id for d in corpus]
     fitted = typer.segments_
     same = list(dict.fromkeys(fitted.doc_id)) == ids
@@ -666,6 +674,13 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
         categories = list(load_register_markers())
         R, reg_names = register_matrix(profiles, n_function_words, categories)
         blocks.append(sp.csr_matrix(R) * np.sqrt(wr / total))
+    genres: list[str] = []
+    if wg > 0:
+        from .genre import genre_matrix, guess_genre
+
+        guesses = [guess_genre(d) for d in corpus]
+        genres = [g.genre for g in guesses]
+        blocks.append(sp.csr_matrix(genre_matrix(guesses)) * np.sqrt(wg / total))
     X = normalize(sp.hstack(blocks, format="csr"))
     est = Clusterer(method=method, n_clusters=n_kinds, k_range=k_range, min_mean_size=2,
                     random_state=random_state).fit(X)
@@ -683,9 +698,12 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
                 "terms": top, "typical_types": typical, "layout": layout}
         if categories:
             kind["register"] = {f: round(float(np.mean([profiles[i][f] for i in members])), 2) for f in categories}
+        if genres:
+            kind["genres"] = dict(sorted(Counter(genres[i] for i in members).items()))
         kinds.append(kind)
     return DocumentKinds(ids, [int(x) for x in est.labels_], kinds, est.selection_, est.metrics_.silhouette,
-                         {"words": wb / total, "outline": wt / total, "layout": wl / total, "register": wr / total},
+                         {"words": wb / total, "outline": wt / total, "layout": wl / total, "register": wr / total,
+                          "genre": wg / total},
                          reg_names)
 
 
@@ -750,6 +768,27 @@ class ClusteringRun:
                "  " + " → ".join(f"{r['name']} [{r['docs']}]" for r in c.path)]
         return out
 
+    def kind_outlines(self, min_docs: int = 2) -> dict[int, CommonOutline]:
+        """The common outline of each document kind with at least ``min_docs`` members.
+
+        A corpus mixing genres or eras has no single outline: the national reports before and after
+        1999 arrange their parts differently, and a plan does not follow a summary's order.
+        """
+        if self.kinds is None:
+            return {}
+        by_doc = {o.doc_id: o for o in self.outlines}
+        out = {}
+        for k in self.kinds.kinds:
+            members = [by_doc[d] for d in k["doc_ids"] if d in by_doc]
+            if len(members) >= min_docs:
+                out[int(k["kind"])] = common_outline(members, self.typer.types_)
+        return out
+
+    def kind_outline_lines(self) -> list[str]:
+        """For each kind of two or more documents: its most travelled path, with support."""
+        return [f"  kind {k} ({c.n_docs} documents): " + " → ".join(f"{r['name']} [{r['docs']}]" for r in c.path)
+                for k, c in self.kind_outlines().items()]
+
     def genre_lines(self) -> list[str]:
         """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.genre`)."""
         out = []
@@ -796,6 +835,11 @@ class ClusteringRun:
                                           "terms": " · ".join(x["terms"][:6]),
                                           "types in most": "; ".join(x["typical_types"][:5])} for x in k.kinds],
                                         ["kind", "documents", "terms", "types in most"]))
+            for kid, c in self.kind_outlines().items():
+                parts += ["", f"### Kind {kid}: its common outline ({c.n_docs} documents)", "",
+                          "Types in at least 30% of the kind's documents: "
+                          + " → ".join(f"{r['name']} ({r['support']}/{c.n_docs})" for r in c.consensus), "",
+                          "Most travelled path: " + " → ".join(f"{r['name']} ({r['docs']})" for r in c.path)]
         return "\n".join(parts) + "\n"
 
     def near_frame(self) -> "pd.DataFrame":

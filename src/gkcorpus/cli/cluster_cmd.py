@@ -91,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"document kinds ({run_.kinds.selection}):")
         for k in run_.kinds.kinds:
             print(f"  kind {k['kind']}: {', '.join(k['doc_ids'])}  [{' · '.join(k['terms'][:4])}]")
+        kind_paths = run_.kind_outline_lines()
+        if kind_paths:
+            print("most travelled path within each kind:")
+            print("\n".join(kind_paths))
     if run_.genres:
         print()
         print("genres (by outline vocabulary: 指导思想/工作步骤/保障措施 … vs 主要做法/存在问题/下一步 …):")
