@@ -362,11 +362,16 @@ def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run
     late_kind = kinds.kinds[kinds.kind_of("gwr_national/2018")]
     assert late_kind["genres"] == {"plan": 2, "summary": 16, "unknown": 3}
     assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"summary": 29}
-    # since 1999 the reports follow: opening → review of the year → the year's main tasks → closing
-    review, tasks = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2004年主要任务")
-    path = run.kind_outlines()[kinds.kind_of("gwr_national/2018")].path
-    assert [r["type"] for r in path[2:4]] == [review, tasks]
-    assert [r["docs"] for r in path] == [21, 19, 18, 6, 4, 14]
-    assert path[1]["name"].startswith("T0 (opening)") and path[4]["name"].startswith("T13 (closing)")
-    # the whole corpus's path starts the same way, then goes through the policy areas
+    # since 1999: opening → review of the year → overall requirements → main tasks → ... → closing
+    review, overall = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2015年工作总体部署")
+    tasks = _type_headed(run, "2004年主要任务")
+    self_improvement = next(t.type_id for t in run.typer.types_ if ("切实加强政府自身建设", 1) in t.headings)
+    late_outline = run.kind_outlines()[kinds.kind_of("gwr_national/2018")]
+    assert [r["type"] for r in late_outline.path] == ["START", 0, review, overall, tasks, "END"]
+    assert [r["docs"] for r in late_outline.path] == [21, 19, 18, 7, 2, 2]
+    order = [r["type"] for r in late_outline.consensus]
+    assert order.index(review) < order.index(overall) <= order.index(tasks) < order.index(self_improvement)
+    assert max(run.typer.types_[order[-1]].roles.items(), key=lambda kv: kv[1])[0] == ROLE_CLOSING
+    assert {r["type"]: r["support"] for r in late_outline.consensus}[overall] == 7
+    # the whole corpus's path starts the same way
     assert [r["type"] for r in run.common.path[:3]] == ["START", 0, review]

@@ -97,9 +97,17 @@ def char_ngrams(text: str, ngram_range: tuple[int, int] = (2, 3), mask_digits: b
     return out
 
 
+# a year in a heading: 2015年, １９９８年度, 1 9 9 8 年, 一九五八年
+_HEADING_YEAR = re.compile(r"(?:(?:[0-9０-９]\s?){2,4}|[一二三四五六七八九〇零]{4})\s*年度?")
+
+
 def heading_features(heading: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
-    """Features of a heading: its character n-grams, digits masked."""
-    return char_ngrams(heading, ngram_range)
+    """Features of a heading: its character n-grams, years removed and other digits masked.
+
+    A year names which report a section belongs to, not what kind of section it is: kept (even
+    masked, as ``0年``) it ties ``2015年工作总体部署`` to ``2014年工作回顾`` more than to ``工作总体部署``.
+    """
+    return char_ngrams(_HEADING_YEAR.sub(" ", heading), ngram_range)
 
 
 def analyze_units(
