@@ -230,3 +230,4 @@ def test_verbatim_occurrences_are_made_on_access(finder, bundled):
     ids = finder.doc_ids_
     assert [(ids[d], s, e) for d, s, e in zip(occ.doc.tolist(), occ.start.tolist(), occ.end.tolist())] == \
         [(o.doc_id, o.start, o.end) for o in records]
+

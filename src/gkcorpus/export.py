@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import tempfile
@@ -21,6 +22,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "write_json",
+    "write_json_items",
     "write_csv",
     "write_markdown_table",
     "write_xlsx",
@@ -91,9 +93,44 @@ def _default(o: Any) -> Any:
     raise TypeError(f"cannot serialise {type(o).__name__} to JSON")
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+@contextlib.contextmanager
+def _atomic_text(path: str | Path) -> Iterator[Any]:
+    """A UTF-8 text file handle on a temporary sibling of ``path``, renamed into place when done."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
 def write_json(path: str | Path, data: Any) -> Path:
-    """UTF-8 JSON with Chinese kept readable, keys in the order given, newline at the end."""
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    """UTF-8 JSON with Chinese kept readable, keys in the order given, newline at the end.
+
+    A list is written one item at a time (:func:`write_json_items`): the same bytes, without the
+    whole text in memory (a 300 MB ``reuse.json`` would otherwise cost gigabytes of string chunks).
+    """
+    if isinstance(data, list):
+        return write_json_items(path, data)
+    return atomic_write_text(path, _dumps(data) + "\n")
+
+
+def write_json_items(path: str | Path, items: Iterable[Any]) -> Path:
+    """A JSON list of ``items`` (any iterable, e.g. a generator), byte for byte what
+    ``write_json(path, list(items))`` gives, holding one item's text at a time (atomic)."""
+    with _atomic_text(path) as fh:
+        sep = "[\n  "
+        for item in items:
+            fh.write(sep)
+            # one level inside the list: every line after the first indented by two more spaces
+            # (JSON strings never hold a raw newline)
+            fh.write(_dumps(item).replace("\n", "\n  "))
+            sep = ",\n  "
+        fh.write("[]\n" if sep == "[\n  " else "\n]\n")
+    return Path(path)
 
 
 def _cell(v: Any) -> Any:
@@ -102,20 +139,42 @@ def _cell(v: Any) -> Any:
     return "" if v is None else v
 
 
-def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None) -> Path:
-    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells."""
+def _record_chunks(rows: Any, chunk: int) -> Iterator[list[dict]]:
+    """Row dicts in lists: a DataFrame converted ``chunk`` rows at a time (as ``to_dict("records")``
+    converts it, so the cells have the same Python types), any other iterable in runs of ``chunk``."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        for i in range(0, len(rows), chunk):
+            yield rows.iloc[i : i + chunk].to_dict(orient="records")
+        return
+    it = iter(rows)
+    while True:
+        part = list(itertools.islice(it, chunk))
+        if not part:
+            return
+        yield part
+
+
+def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None,
+              chunk: int = 20_000) -> Path:
+    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells.
+
+    ``rows``: a DataFrame or an iterable of dicts (the first row's keys are the columns unless
+    ``columns`` is given). Written ``chunk`` rows at a time: a large table is never held as text.
+    """
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
         columns = list(columns or rows.columns)
-        rows = rows.to_dict(orient="records")
-    rows = list(rows)
+    chunks = _record_chunks(rows, chunk)
+    first = next(chunks, [])
     if columns is None:
-        columns = list(rows[0]) if rows else []
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
-    return atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+        columns = list(first[0]) if first else []
+    columns = list(columns)
+    with _atomic_text(path) as fh:
+        fh.write("\ufeff")
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for part in itertools.chain([first], chunks):
+            w.writerows([_cell(r.get(c)) for c in columns] for r in part)
+    return Path(path)
 
 
 def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:

@@ -2069,12 +2069,12 @@ def write_phrasebank(miner: PhraseMiner, out_dir: str | Path, formats: Sequence[
 
 def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | Path) -> list[Path]:
     """Write ``reuse.json``, ``reuse_matrix.csv``, ``formulaicness.csv`` and ``formulaicness_sentences.csv``."""
-    from .export import ensure_dir, write_csv, write_json
+    from .export import ensure_dir, write_csv, write_json_items
 
     d = ensure_dir(out_dir)
     m = finder.matrix().round(4).reset_index()
     return [
-        write_json(d / "reuse.json", finder.to_records()),
+        write_json_items(d / "reuse.json", finder.iter_records()),
         write_csv(d / "reuse_matrix.csv", m),
         write_csv(d / "formulaicness.csv", index.documents_),
         write_csv(d / "formulaicness_sentences.csv", index.sentences_),

@@ -122,7 +122,8 @@ def mine(
     Every document is segmented once (``segmenter``: "jieba", the reference, or "rjieba", ~10×
     faster, extra ``fast``), on ``executor``'s workers when given, read from and written to the
     segmentation cache in ``cache_dir`` when given (a rerun on unchanged input segments nothing);
-    all stages then reuse that segmentation (:func:`gkcorpus.tokenize.segmentation_memo`).
+    all stages then reuse that segmentation (:func:`gkcorpus.tokenize.segmentation_memo`). The
+    executor's workers are shut down once segmentation is done (it starts them again if used later).
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute.
     """
@@ -141,6 +142,9 @@ def mine(
         with segmentation_memo() as memo:
             t = time.perf_counter()
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
+            if executor is not None:
+                executor.close()  # idle workers would hold their memory through the corpus-level stages
+            release_memory()
             t = time.perf_counter() - t
             res = _mine(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log, segmenter)
             res.timings = {"segment": round(t, 3), **res.timings}
@@ -149,6 +153,21 @@ def mine(
         if limits is not None:
             limits.restore_original_limits()
     return res
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc ``malloc_trim``; elsewhere
+    only the collection). Between stages of ``mine``: each stage frees its temporaries, but the C heap
+    keeps their pages, and the next stage's peak is added on top of them."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
 
 
 def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentExecutor | None",
@@ -195,6 +214,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             msg = str(w.message)
             if msg not in res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
                 res.warnings.append(msg)
+        release_memory()
         res.timings[name] = round(time.perf_counter() - t, 3)
         bar.done()
         return value

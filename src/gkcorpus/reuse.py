@@ -1299,8 +1299,12 @@ class ReuseFinder:
 
     def to_records(self) -> list[dict[str, Any]]:
         """The passages as plain dicts (what ``reuse.json`` holds)."""
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        """:meth:`to_records` one passage at a time."""
         self._check()
-        return [p.to_dict() for p in self.passages_]
+        return (p.to_dict() for p in self.passages_)
 
     def to_frame(self) -> "pd.DataFrame":
         """One row per passage: id, kind, n_docs, chars, docs, text."""

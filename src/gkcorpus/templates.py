@@ -1965,10 +1965,10 @@ class TemplateLibrary:
         return [t.to_dict() for t in self.templates]
 
     def save(self, path: str | Path) -> Path:
-        """Write the library as JSON: a list of template objects (atomic)."""
-        from .export import write_json
+        """Write the library as JSON: a list of template objects (atomic; written one template at a time)."""
+        from .export import write_json_items
 
-        return write_json(path, self.to_list())
+        return write_json_items(path, (t.to_dict() for t in self.templates))
 
     @classmethod
     def load(cls, path: str | Path) -> "TemplateLibrary":

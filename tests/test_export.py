@@ -1,0 +1,84 @@
+"""Exports: JSON and CSV written item by item give the bytes of the whole-text definitions; atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from gkcorpus.export import _cell, _default, write_csv, write_json, write_json_items
+
+RECORDS = [
+    {"id": "p1", "text": "第一行\n第二行 \"引号\"", "n": 3, "x": 0.1, "docs": ["a", "b"],
+     "nested": {"k": [1, {"z": None}], "e": []}, "empty": {}},
+    {"id": "p2", "text": "", "n": -1, "x": float("nan"), "docs": [], "nested": {}, "empty": {}},
+]
+FRAME = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, float("nan"), 2.0], "c": ["甲,乙", None, "丙\n丁"],
+                      "d": [{"k": 1}, ["x"], None], "e": [True, False, True]})
+
+
+def _json_reference(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n").encode("utf-8")
+
+
+def _csv_reference(rows, columns=None) -> bytes:
+    """The whole table built as one string: what write_csv wrote before it streamed."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        columns = list(columns or rows.columns)
+        rows = rows.to_dict(orient="records")
+    rows = list(rows)
+    if columns is None:
+        columns = list(rows[0]) if rows else []
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+@pytest.mark.parametrize("name,data", [("two", RECORDS), ("one", RECORDS[:1]), ("none", []),
+                                       ("scalars", [1, "二", None]), ("dict", {"k": RECORDS})])
+def test_json_streamed_same_bytes(tmp_path, name, data):
+    assert write_json(tmp_path / "a.json", data).read_bytes() == _json_reference(data)
+    if isinstance(data, list):
+        b = write_json_items(tmp_path / "b.json", iter(data))  # a generator, not a list
+        assert b.read_bytes() == _json_reference(data)
+        assert json.loads(b.read_text(encoding="utf-8")) == json.loads(_json_reference(data))
+    if name == "none":
+        assert (tmp_path / "a.json").read_bytes() == b"[]\n"
+
+
+@pytest.mark.parametrize("name,rows,cols,chunk", [
+    ("frame", FRAME, None, 2), ("frame_cols", FRAME, ["c", "a"], 1), ("rows", RECORDS, None, 1),
+    ("rows_gen", iter(RECORDS), None, 1), ("rows_cols", RECORDS, ["text", "docs", "missing"], 5),
+    ("empty", [], None, 2), ("empty_frame", FRAME.iloc[:0], None, 2)])
+def test_csv_streamed_same_bytes(tmp_path, name, rows, cols, chunk):
+    ref = _csv_reference(list(rows) if name == "rows_gen" else rows, cols)
+    if name == "rows_gen":
+        rows = iter(RECORDS)
+    assert write_csv(tmp_path / f"{name}.csv", rows, cols, chunk=chunk).read_bytes() == ref
+
+
+def test_csv_cells():
+    out = _csv_reference(FRAME).decode("utf-8").splitlines()
+    assert out[:2] == ["\ufeffa,b,c,d,e", '1,0.5,"甲,乙","{""k"": 1}",True']
+
+
+def test_a_failing_stream_keeps_the_previous_file(tmp_path):
+    path = write_json(tmp_path / "out.json", ["old"])
+
+    def items():
+        yield {"id": 1}
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        write_json_items(path, items())
+    assert path.read_bytes() == b'[\n  "old"\n]\n'
+    with pytest.raises(RuntimeError, match="boom"):
+        write_csv(tmp_path / "out.json", items())
+    assert path.read_bytes() == b'[\n  "old"\n]\n'
+    assert not list(tmp_path.glob(".*.tmp"))
