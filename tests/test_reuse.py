@@ -231,3 +231,54 @@ def test_verbatim_occurrences_are_made_on_access(finder, bundled):
     assert [(ids[d], s, e) for d, s, e in zip(occ.doc.tolist(), occ.start.tolist(), occ.end.tolist())] == \
         [(o.doc_id, o.start, o.end) for o in records]
 
+
+
+def _matrix_reference(finder, bundled) -> np.ndarray:
+    """The matrix by its definition: per pair, the union of shared spans, counted character by character."""
+    from gkcorpus.reuse import merge_spans
+
+    ids = finder.doc_ids_
+    pos = {d: i for i, d in enumerate(ids)}
+    m = np.zeros((len(ids), len(ids)))
+    for d, spans in finder.spans().items():
+        text = bundled[d].text
+        content = lambda a, b: sum(not c.isspace() for c in text[a:b])  # noqa: E731
+        denom = content(0, len(text))
+        for o in ids:
+            sp = [(s, e) for s, e, _, docs in spans if (o in docs and o != d) or (o == d)]
+            if sp and denom:
+                m[pos[d], pos[o]] = sum(content(s, e) for s, e in merge_spans(sp)) / denom
+    return m
+
+
+def test_matrix_equals_its_definition_and_pairs_list_its_cells(finder, bundled):
+    m = finder.matrix()
+    ref = _matrix_reference(finder, bundled)
+    assert np.array_equal(m.to_numpy(), ref)  # exactly: the same integers divided
+    pairs = finder.pairs()
+    ids = finder.doc_ids_
+    off = [(ids[i], ids[j]) for i, j in zip(*np.nonzero(ref)) if i != j]
+    assert len(pairs) == len(off) and set(zip(pairs.doc_id, pairs.other_doc_id)) == set(off)
+    for r in pairs.itertuples():
+        assert r.share == m.loc[r.doc_id, r.other_doc_id] and r.reused == m.loc[r.doc_id, r.doc_id]
+    # each document's partners by falling share, at most `top`
+    top = finder.pairs(top=2)
+    assert top.groupby("doc_id").size().max() == 2
+    first = top[top.doc_id == "summary-10"]
+    assert first.share.is_monotonic_decreasing
+    assert first.other_doc_id.iloc[0] == m.loc["summary-10"].drop("summary-10").idxmax()
+
+
+def test_write_reuse_switches_to_pairs_above_the_matrix_limit(finder, bundled, tmp_path):
+    import pandas as pd
+
+    from gkcorpus.phrases import FormulaicnessIndex, write_reuse
+
+    index = FormulaicnessIndex().fit(bundled, [], finder.passages_)
+    paths = write_reuse(finder, index, tmp_path, max_matrix_docs=10, pairs_top=3)
+    names = sorted(p.name for p in paths)
+    assert "reuse_pairs.csv" in names and "reuse_matrix.csv" not in names
+    pairs = pd.read_csv(tmp_path / "reuse_pairs.csv", encoding="utf-8-sig")
+    assert list(pairs.columns) == ["doc_id", "other_doc_id", "share", "reused"]
+    assert pairs.groupby("doc_id").size().max() == 3
+    assert pairs.equals(finder.pairs(top=3).round({"share": 4, "reused": 4}))

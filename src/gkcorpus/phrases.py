@@ -2067,15 +2067,27 @@ def write_phrasebank(miner: PhraseMiner, out_dir: str | Path, formats: Sequence[
     return written
 
 
-def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | Path) -> list[Path]:
-    """Write ``reuse.json``, ``reuse_matrix.csv``, ``formulaicness.csv`` and ``formulaicness_sentences.csv``."""
+MATRIX_MAX_DOCS = 2000  # above this, reuse between documents is written as pairs, not as a dense matrix
+PAIRS_TOP = 50  # partners kept per document in reuse_pairs.csv
+
+
+def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | Path,
+                max_matrix_docs: int = MATRIX_MAX_DOCS, pairs_top: int = PAIRS_TOP) -> list[Path]:
+    """Write ``reuse.json``, ``reuse_matrix.csv``, ``formulaicness.csv`` and ``formulaicness_sentences.csv``.
+
+    With more than ``max_matrix_docs`` documents the document × document matrix (n² cells) becomes
+    ``reuse_pairs.csv``: each document's ``pairs_top`` partners by share, plus its overall reused share.
+    """
     from .export import ensure_dir, write_csv, write_json_items
 
     d = ensure_dir(out_dir)
-    m = finder.matrix().round(4).reset_index()
+    if len(finder.doc_ids_) <= max_matrix_docs:
+        between = write_csv(d / "reuse_matrix.csv", finder.matrix().round(4).reset_index())
+    else:
+        between = write_csv(d / "reuse_pairs.csv", finder.pairs(top=pairs_top).round({"share": 4, "reused": 4}))
     return [
         write_json_items(d / "reuse.json", finder.iter_records()),
-        write_csv(d / "reuse_matrix.csv", m),
+        between,
         write_csv(d / "formulaicness.csv", index.documents_),
         write_csv(d / "formulaicness_sentences.csv", index.sentences_),
     ]

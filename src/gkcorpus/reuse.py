@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from functools import lru_cache
 from operator import methodcaller
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -1273,29 +1274,89 @@ class ReuseFinder:
             v.sort()
         return out
 
+    def _occurrence_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Every passage occurrence as arrays (document index, start, end, passage index), sorted by
+        document then start, and each passage's documents as CSR (``indptr``, document indices)."""
+        pos = {d: i for i, d in enumerate(self.doc_ids_)}
+        docs_, starts, ends, pids, members = [], [], [], [], []
+        for k, p in enumerate(self.passages_):
+            occ = p.occurrences
+            if isinstance(occ, OccurrenceList):
+                d, st, en = occ.doc, occ.start, occ.end
+            else:
+                d = np.array([pos[o.doc_id] for o in occ], dtype=np.int64)
+                st = np.array([o.start for o in occ], dtype=np.int64)
+                en = np.array([o.end for o in occ], dtype=np.int64)
+            docs_.append(np.asarray(d, dtype=np.int64))
+            starts.append(np.asarray(st, dtype=np.int64))
+            ends.append(np.asarray(en, dtype=np.int64))
+            pids.append(np.full(len(d), k, dtype=np.int64))
+            members.append(np.array(sorted(pos[x] for x in set(p.docs)), dtype=np.int64))
+        cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64)  # noqa: E731
+        doc, start, end, pid = cat(docs_), cat(starts), cat(ends), cat(pids)
+        order = np.lexsort((end, start, doc))
+        indptr = np.zeros(len(members) + 1, dtype=np.int64)
+        np.cumsum([len(m) for m in members], out=indptr[1:])
+        return doc[order], start[order], end[order], pid[order], (indptr, cat(members))
+
+    def _rows(self) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Per document with any passage: (row, column indices, shares) of :meth:`matrix`'s non-zero
+        cells, the diagonal included. Vectorised: each occurrence is paired with the other documents
+        of its passage and the union of spans per pair is measured on a prefix sum of non-whitespace
+        characters; no document × document array is made."""
+        doc, start, end, pid, (indptr, members) = self._occurrence_arrays()
+        bounds = np.searchsorted(doc, np.arange(len(self.doc_ids_) + 1))
+        for i in range(len(self.doc_ids_)):
+            lo, hi = bounds[i], bounds[i + 1]
+            if lo == hi:
+                continue
+            cum = _content_prefix(self._docs[i].text)
+            denom = int(cum[-1])
+            if not denom:
+                continue
+            s, e, p = start[lo:hi], end[lo:hi], pid[lo:hi]
+            # explode: occurrence k × the documents of its passage (the row's own index is the diagonal)
+            n_mem = indptr[p + 1] - indptr[p]
+            k = np.repeat(np.arange(hi - lo), n_mem)
+            first = np.repeat(indptr[p], n_mem)
+            other = members[first + (np.arange(len(k)) - np.repeat(np.cumsum(n_mem) - n_mem, n_mem))]
+            keep = other != i
+            cols = np.concatenate([np.full(hi - lo, i), other[keep]])
+            ks = np.concatenate([np.arange(hi - lo), k[keep]])
+            covered = _union_content(cols, s[ks], e[ks], cum)
+            col_ids = np.unique(cols)
+            yield i, col_ids, covered[col_ids] / denom
+
     def matrix(self) -> "pd.DataFrame":
         """Document × document reuse: share of the row document's characters (non-whitespace) that
-        lie in passages it shares with the column document; the diagonal is the share shared with any."""
+        lie in passages it shares with the column document; the diagonal is the share shared with any.
+
+        Dense: n² cells for n documents. Beyond a few thousand documents use :meth:`pairs`."""
         import pandas as pd
 
         self._check()
         ids = self.doc_ids_
-        pos = {d: i for i, d in enumerate(ids)}
         m = np.zeros((len(ids), len(ids)))
-        for d, spans in self.spans().items():
-            i = pos[d]
-            denom = _content_length(self._docs[i].text)
-            if not denom or not spans:
-                continue
-            by_other: dict[str, list[tuple[int, int]]] = defaultdict(list)
-            for s, e, _, docs in spans:
-                for o in docs:
-                    if o != d:
-                        by_other[o].append((s, e))
-            for o, sp in by_other.items():
-                m[i, pos[o]] = _covered_content(self._docs[i].text, sp) / denom
-            m[i, i] = _covered_content(self._docs[i].text, [(s, e) for s, e, _, _ in spans]) / denom
+        for i, cols, shares in self._rows():
+            m[i, cols] = shares
         return pd.DataFrame(m, index=pd.Index(ids, name="doc_id"), columns=ids)
+
+    def pairs(self, top: int | None = None) -> "pd.DataFrame":
+        """The non-zero cells of :meth:`matrix` as rows ``doc_id, other_doc_id, share`` (diagonal
+        excluded; ``reused`` is the row document's diagonal, its share reused from any document),
+        each document's partners by falling share (ties by id), at most ``top`` of them when given."""
+        import pandas as pd
+
+        self._check()
+        ids = np.array(self.doc_ids_, dtype=object)
+        rows: list[tuple[str, str, float, float]] = []
+        for i, cols, shares in self._rows():
+            diag = float(shares[cols == i][0]) if (cols == i).any() else 0.0
+            mask = cols != i
+            c, v = cols[mask], shares[mask]
+            order = np.lexsort((c, -v))[: top if top is not None else None]
+            rows.extend((ids[i], ids[j], float(x), diag) for j, x in zip(c[order], v[order]))
+        return pd.DataFrame(rows, columns=["doc_id", "other_doc_id", "share", "reused"])
 
     def to_records(self) -> list[dict[str, Any]]:
         """The passages as plain dicts (what ``reuse.json`` holds)."""
@@ -1320,12 +1381,37 @@ class ReuseFinder:
             raise RuntimeError("call fit(corpus) first")
 
 
-def _content_length(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+@lru_cache(maxsize=1)
+def _whitespace_codepoints() -> np.ndarray:
+    # every code point str.isspace() accepts lies below U+3001 (the last is U+3000, the ideographic space)
+    return np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 
 
-def _covered_content(text: str, spans: Iterable[tuple[int, int]]) -> int:
-    return sum(_content_length(text[s:e]) for s, e in merge_spans(spans))
+def _content_prefix(text: str) -> np.ndarray:
+    """``cum[k]``: non-whitespace characters in ``text[:k]`` (length ``len(text) + 1``)."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cum = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(~np.isin(cps, _whitespace_codepoints()), out=cum[1:])
+    return cum
+
+
+def _union_content(groups: np.ndarray, starts: np.ndarray, ends: np.ndarray, cum: np.ndarray) -> np.ndarray:
+    """Per group id (``np.bincount`` layout): non-whitespace characters in the union of its spans.
+
+    Spans sorted by (group, start); each contributes what lies beyond the furthest end reached by the
+    earlier spans of its group (a running maximum, kept from crossing groups by an offset per group).
+    """
+    if len(groups) == 0:
+        return np.zeros(0)
+    order = np.lexsort((ends, starts, groups))
+    g, s, e = groups[order], starts[order], ends[order]
+    big = int(len(cum)) + 1
+    e_off = e + g * big
+    reach = np.maximum.accumulate(e_off)
+    prev = np.concatenate([[-1], reach[:-1]]) - g * big  # furthest end before this span, in its group
+    lo = np.maximum(s, prev)
+    contrib = np.where(e > lo, cum[e] - cum[np.minimum(lo, e)], 0)
+    return np.bincount(g, weights=contrib)
 
 
 def _not_subsumed(texts: Sequence[str], occs: Sequence[np.ndarray], ix: TextIndex, reach: int = 4096) -> list[int]:
