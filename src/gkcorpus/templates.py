@@ -2350,9 +2350,12 @@ class TemplateMiner(BaseEstimator):
         dist = _Distinct.of(units.cores(), units.name_of)
         cores = dist.cores
         weight = dist.n_units
+        norms = [_norm(c) for c in cores]  # the same string objects as ``cores`` where there is no digit
         codes: dict[int, tuple[str, list[int]]] = {}
 
         def code(i: int) -> tuple[str, list[int]]:
+            if enc.mode == "char":  # what enc.encode gives, already made
+                return norms[i], _IDENTITY
             c = codes.get(i)
             if c is None:
                 c = codes[i] = enc.encode(cores[i])
@@ -2366,12 +2369,10 @@ class TemplateMiner(BaseEstimator):
                 m = marks[i] = [x.start() for x in _FIRST_CLAUSE.finditer(cores[i])]
             return m
 
-        p_ev, p_i, p_j = _core_pairs([_norm(c) for c in cores], dist.single_doc,
-                                     lambda cs: dist.n_docs(cs.tolist()), self.min_anchor, self.window,
-                                     self.ngram, self.min_shared, self.max_df, self.max_posting,
-                                     self.max_candidates)
-        pairs = list(zip(p_i.tolist(), p_j.tolist()))
-        self.n_candidates_ = len(pairs)
+        _, p_i, p_j = _core_pairs(norms, dist.single_doc, lambda cs: dist.n_docs(cs.tolist()), self.min_anchor,
+                                  self.window, self.ngram, self.min_shared, self.max_df, self.max_posting,
+                                  self.max_candidates)
+        self.n_candidates_ = len(p_i)
 
         # 1. align every candidate pair; keep valid frames, best (most fixed text) first. A core in
         # several documents is a frame by itself (its copies align completely).
@@ -2381,11 +2382,11 @@ class TemplateMiner(BaseEstimator):
             f = _fit([cores[c]], [cores[c]], rules)
             if f is not None:
                 scored.append((f.fixed, f.coverage, c, c, (f.pieces, False, False, f)))
-        it: Iterable = pairs
+        it: Iterable = zip(p_i.tolist(), p_j.tolist())
         if self.progress:
             from tqdm.auto import tqdm
 
-            it = tqdm(pairs, desc="align", unit="pair", leave=False)
+            it = tqdm(it, total=len(p_i), desc="align", unit="pair", leave=False)
         for i, j in it:
             ca, oa = code(i)
             cb, ob = code(j)
@@ -2395,6 +2396,7 @@ class TemplateMiner(BaseEstimator):
                             lambda pc: _fit(pc, pair, rules), min_fixed=self.min_fixed, marks=(mark(i), mark(j)))
             if f is not None:
                 scored.append((f.fixed, f.coverage, i, j, (f.pieces, f.open_start, f.open_end, None)))
+        del it, p_i, p_j
         scored.sort(key=lambda s: (-s[0], -s[1], s[2], s[3]))
 
         # 2. greedy merging, best pairs first (a group's size counts its sentences)
@@ -2462,6 +2464,12 @@ class TemplateMiner(BaseEstimator):
             else:
                 size[gi] += int(weight[j])
 
+        # what only alignment and merging need goes before the next allocations (a smaller peak, and
+        # the long-lived objects made below reuse the freed heap instead of growing it)
+        del scored, merged_frame
+        codes.clear()
+        marks.clear()
+
         def unit_ids(members: Iterable[int]) -> list[str]:
             return [r[1] for r in units.rows(sorted(k for m in members for k in dist.units_of(m).tolist()))]
 
@@ -2484,6 +2492,7 @@ class TemplateMiner(BaseEstimator):
                 for i, (m, edges) in enumerate(zip(members, _edges_in_words(g, spans))):
                     requests[m].update(len(f.lead[i]) + e for e in edges)
             inside = _inside_words({m: p for m, p in requests.items() if p}, cores, cut)
+            del requests
         templates: dict[str, Template] = {}
         located: dict[int, tuple[str, int, list[str]]] = {}  # core -> (template id, context length, values)
         for members, prep in prepared:
@@ -2494,6 +2503,8 @@ class TemplateMiner(BaseEstimator):
             t = templates.setdefault(t.id, t)  # two groups may end with the same template: one template
             for m, (lead, values) in zip(members, where):
                 located.setdefault(m, (t.id, lead, values))
+        del prepared, ordered, groups, group_of, size, inside
+        cache.clear()  # the segmenter's tokens of the word windows
 
         # 4. members keep the template where its refined frame fits them; others may join by fitting
         labels: list[str | None] = [None] * len(cores)
@@ -2501,6 +2512,7 @@ class TemplateMiner(BaseEstimator):
         for m, (tid, lead, values) in sorted(located.items()):
             labels[m] = tid
             found[m] = (lead, values)
+        del located
         if self.rematch and templates:
             lib_all = TemplateLibrary(templates.values())
             order = {t.id: k for k, t in enumerate(sorted(templates.values(), key=lambda t: (-t.fixed_chars, t.id)))}
