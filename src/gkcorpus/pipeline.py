@@ -240,6 +240,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
 
         def templates() -> list[Path]:
             from .export import write_csv
+            from .templates import INSTANCE_COLUMNS
 
             miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
             res.miner = miner
@@ -252,7 +253,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             return [
                 lib.save(d / "templates.json") or d / "templates.json",
                 atomic_write_text(d / "templates.md", lib.to_markdown()),
-                write_csv(d / "instances.csv", lib.instances_frame()),
+                write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
                 write_csv(d / "extractions.csv", table),
                 atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
             ]

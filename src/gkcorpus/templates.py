@@ -2159,17 +2159,19 @@ class TemplateLibrary:
             pat["value_start"].append(vs)
             pat["value_end"].append(ve)
 
+    def iter_instance_rows(self) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`instances_frame` one at a time (``write_csv`` streams them)."""
+        for t in self.templates:
+            for i in t.instances:
+                yield {"template_id": t.id, "template": t.template, "doc_id": i.doc_id, "unit_id": i.unit_id,
+                       "start": i.start, "end": i.end, "raw_start": i.raw_start, "raw_end": i.raw_end,
+                       "sentence": i.sentence, "slot_values": dict(i.slot_values)}
+
     def instances_frame(self) -> "pd.DataFrame":
         """The mined instances: one row per (template, sentence), slot values as a JSON object."""
         import pandas as pd
 
-        rows = [
-            {"template_id": t.id, "template": t.template, "doc_id": i.doc_id, "unit_id": i.unit_id, "start": i.start,
-             "end": i.end, "raw_start": i.raw_start, "raw_end": i.raw_end, "sentence": i.sentence,
-             "slot_values": dict(i.slot_values)}
-            for t in self.templates for i in t.instances
-        ]
-        return pd.DataFrame(rows, columns=INSTANCE_COLUMNS)
+        return pd.DataFrame(list(self.iter_instance_rows()), columns=INSTANCE_COLUMNS)
 
     # ---- filling and display
     def fill(self, key: str, values: Mapping[str, Any] | None = None, strict: bool = True) -> str:
