@@ -258,3 +258,52 @@ def test_span_list_behaves_like_the_tuples(bank):
     tuples = list(p.spans)
     assert len(p.spans) == len(tuples) == p.tf and p.spans == tuples and p.spans[0] == tuples[0]
     assert p.spans[-2:] == tuples[-2:] and all(isinstance(t, tuple) and len(t) == 3 for t in tuples)
+
+
+def _brute_shared_sources(pair_item, dependent, owner, pid, n_items):
+    """Sources per item by definition: one when a passage links every dependent pair, else the
+    connected components of the dependent pairs joined through shared passages."""
+    out = [0] * n_items
+    for i in range(n_items):
+        deps = [p for p in range(len(pair_item)) if pair_item[p] == i and dependent[p]]
+        if not deps:
+            continue
+        passages: dict[int, set[int]] = {}
+        for o, q in zip(owner.tolist(), pid.tolist()):
+            if pair_item[o] == i:
+                passages.setdefault(q, set()).add(o)
+        if any(len(s) == len(deps) for s in passages.values()):
+            out[i] += 1
+            continue
+        parent = {p: p for p in deps}
+
+        def root(p):
+            while parent[p] != p:
+                p = parent[p]
+            return p
+
+        for s in passages.values():
+            first, *others = sorted(s)
+            for o in others:
+                parent[root(o)] = root(first)
+        out[i] += len({root(p) for p in deps})
+    return out
+
+
+def test_shared_sources_match_their_definition():
+    import numpy as np
+
+    from gkcorpus.phrases import _shared_sources
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n_items = int(rng.integers(1, 5))
+        pair_item = np.sort(rng.integers(0, n_items, size=int(rng.integers(1, 12))))
+        dependent = rng.random(len(pair_item)) < 0.8
+        deps = np.flatnonzero(dependent)
+        # every dependent pair has a link (a containing passage within the scan), duplicates included
+        owner = np.concatenate([deps, rng.choice(deps, size=int(rng.integers(0, 15)))]) if len(deps) \
+            else np.zeros(0, dtype=np.int64)
+        pid = rng.integers(0, 6, size=len(owner))
+        got = _shared_sources(pair_item, dependent, owner.astype(np.int64), pid.astype(np.int64), n_items)
+        assert got.tolist() == _brute_shared_sources(pair_item.tolist(), dependent.tolist(), owner, pid, n_items)

@@ -261,6 +261,50 @@ def _distinct(values: np.ndarray, is_sorted: bool = False) -> np.ndarray:
     return v[_first_of_runs(v)]
 
 
+def _shared_sources(pair_item: np.ndarray, dependent: np.ndarray, owner: np.ndarray, pid: np.ndarray,
+                    n_items: int) -> np.ndarray:
+    """Sources per item among its dependent (item, document) pairs, from the links (pair ``owner``,
+    passage ``pid``): one where a single passage links all of them, otherwise the connected
+    components of the graph pair -- (item, passage).
+
+    One sort of the links by (passage, pair) serves both: pairs are numbered in item order, so
+    the links of one (item, passage) lie together in that order. A dependent pair without any link
+    (its containing passage beyond the scan) is a component of its own only when some item of the
+    block needs components at all (kept as it was: outputs unchanged)."""
+    n_pairs = len(pair_item)
+    out = np.zeros(n_items, dtype=np.int64)
+    link = _distinct(pid.astype(np.int64) * max(n_pairs, 1) + owner)  # (passage, pair) once
+    lpid, lp = link // max(n_pairs, 1), link % max(n_pairs, 1)
+    del link
+    litem = pair_item[lp]
+    group_new = np.ones(len(lp), dtype=bool)  # first link of each (item, passage)
+    group_new[1:] = (lpid[1:] != lpid[:-1]) | (litem[1:] != litem[:-1])
+    del lpid
+    firsts = np.flatnonzero(group_new)
+    per_group = np.diff(np.append(firsts, len(lp)))  # distinct pairs per (item, passage)
+    best = np.zeros(n_items, dtype=np.int64)
+    np.maximum.at(best, litem[firsts], per_group)
+    n_dep = np.bincount(pair_item[dependent], minlength=n_items)
+    one = best == n_dep
+    out += one & (n_dep > 0)
+    rest = ~one[litem]
+    if not rest.any():
+        return out
+    lp, node_new = lp[rest], group_new[rest]
+    node_new[:1] = True
+    node = np.cumsum(node_new) - 1  # (item, passage) nodes, numbered in link order
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    size = n_pairs + int(node[-1]) + 1
+    graph = coo_matrix((np.ones(len(lp), dtype=np.int8), (lp, n_pairs + node)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    dep = np.flatnonzero(dependent & ~one[pair_item])
+    comp = _distinct(pair_item[dep] * size + labels[dep]) // size
+    out += np.bincount(comp, minlength=n_items)
+    return out
+
+
 def _csr_gather(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``starts[i] .. starts[i] + sizes[i] - 1`` of all rows, concatenated, and each one's row."""
     rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
@@ -820,9 +864,21 @@ class PhraseMiner:
             return out
         # the passages containing each occurrence of a dependent (item, document) pair
         sel = np.flatnonzero(dependent[pair_of])
-        k, end, owner = j[sel], ge[sel], pair_of[sel]
-        n_pid = int(pt.pid.max()) + 1
-        links = []
+        owner, pid = self._containing_passages(j[sel], ge[sel], pair_of[sel])
+        return out + _shared_sources(pair_item, dependent, owner, pid, n_items)
+
+    def _containing_passages(self, k: np.ndarray, end: np.ndarray, owner: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray]:
+        """(owner, passage) of every passage span containing an occurrence: the occurrence ends at
+        ``end`` and ``k`` is the last span starting at or before it; spans are examined from ``k``
+        down, at most ``max_passage_scan`` of them, stopping where no earlier span reaches ``end``.
+
+        Occurrences are walked in span order, so that each step reads the span table nearly in
+        sequence (random reads into a table that grows with the copies were the cost)."""
+        pt = self._passages
+        order = np.argsort(k, kind="stable")
+        k, end, owner = k[order], end[order], owner[order]
+        owners, pids = [], []
         for _ in range(self.max_passage_scan):
             if not len(k):
                 break
@@ -830,35 +886,11 @@ class PhraseMiner:
             live[live] &= pt.reach[k[live]] >= end[live]
             k, end, owner = k[live], end[live], owner[live]
             hit = pt.end[k] >= end
-            links.append(owner[hit] * n_pid + pt.pid[k[hit]])
+            owners.append(owner[hit])
+            pids.append(pt.pid[k[hit]])
             k = k - 1
-        link = _distinct(np.concatenate(links)) if links else np.zeros(0, dtype=np.int64)
-        lp, lpid = link // n_pid, link % n_pid
-        del link
-        # an item whose dependent documents all share one passage is one source
-        n_dep = np.bincount(pair_item[dependent], minlength=n_items)
-        key = _distinct(pair_item[lp] * n_pid + lpid)  # (item, passage) once
-        per_key = np.bincount(np.searchsorted(key, pair_item[lp] * n_pid + lpid), minlength=len(key))
-        best = np.zeros(n_items, dtype=np.int64)
-        np.maximum.at(best, key // n_pid, per_key)
-        one = best == n_dep
-        out += one & (n_dep > 0)
-        rest = ~one[pair_item[lp]]
-        if not rest.any():
-            return out
-        lp, lpid = lp[rest], lpid[rest]
-        # otherwise: components of the graph (item, document) -- (item, passage)
-        pid_key, pid_node = np.unique(pair_item[lp] * n_pid + lpid, return_inverse=True)
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        size = n_pairs + len(pid_key)
-        graph = coo_matrix((np.ones(len(lp), dtype=np.int8), (lp, n_pairs + pid_node)), shape=(size, size))
-        _, labels = connected_components(graph, directed=False)
-        dep = np.flatnonzero(dependent & ~one[pair_item])
-        comp = _distinct(pair_item[dep] * size + labels[dep]) // size
-        out += np.bincount(comp, minlength=n_items)
-        return out
+        empty = np.zeros(0, dtype=np.int64)
+        return (np.concatenate(owners) if owners else empty), (np.concatenate(pids) if pids else empty)
 
     def _zone_stats_many(self, occ: "_Occ") -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
         """Per item and zone: documents with an occurrence inside the zone, and the zone's lift (share
