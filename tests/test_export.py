@@ -82,3 +82,44 @@ def test_a_failing_stream_keeps_the_previous_file(tmp_path):
         write_csv(tmp_path / "out.json", items())
     assert path.read_bytes() == b'[\n  "old"\n]\n'
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _random_value(rng, depth: int = 0):
+    import numpy as np
+    from pathlib import Path
+
+    kinds = ["str", "int", "float", "none", "bool", "np"] + (["list", "tuple", "dict", "set", "path"] if depth < 4 else [])
+    k = kinds[rng.randrange(len(kinds))]
+    if k == "str":
+        return "".join(rng.choice(["甲", "a", '"', "\\", "\n", "\t", "\x01", "\u2028", " ", "é", "𠀀"]) for _ in range(rng.randrange(6)))
+    if k == "int":
+        return rng.choice([0, -1, 7, 2**70, -(2**40)])
+    if k == "float":
+        return rng.choice([0.1, -0.0, 1e300, 1.5e-7, float("nan"), float("inf"), float("-inf"), 3.0])
+    if k == "none":
+        return None
+    if k == "bool":
+        return rng.random() < 0.5
+    if k == "np":
+        return rng.choice([np.int64(5), np.float64(0.25), np.array([1, 2]), np.float32(0.5)])
+    if k == "path":
+        return Path("a/甲.txt")
+    n = rng.randrange(4)
+    if k in ("list", "tuple"):
+        v = [_random_value(rng, depth + 1) for _ in range(n)]
+        return v if k == "list" else tuple(v)
+    if k == "set":
+        return {rng.randrange(100) for _ in range(n)}
+    keys = ["a", "甲", 1, 2.5, True, None, "x\ny"]
+    return {keys[rng.randrange(len(keys))]: _random_value(rng, depth + 1) for _ in range(n)}
+
+
+def test_indented_encoder_equals_json_dumps_on_random_values(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    items = [_random_value(rng) for _ in range(400)]
+    path = write_json_items(tmp_path / "r.json", iter(items))
+    assert path.read_bytes() == _json_reference(items)
+    for item in items[:50]:
+        assert write_json(tmp_path / "one.json", item).read_bytes() == _json_reference(item)

@@ -118,6 +118,76 @@ def write_json(path: str | Path, data: Any) -> Path:
     return atomic_write_text(path, _dumps(data) + "\n")
 
 
+_ESCAPE = json.encoder.encode_basestring  # the C encoder json.dumps uses with ensure_ascii=False
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o in (float("inf"), float("-inf")):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return k
+    if isinstance(k, float):
+        return _float(k)
+    if k is True or k is False or k is None:
+        return {True: "true", False: "false", None: "null"}[k]
+    if isinstance(k, int):
+        return int.__repr__(k)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+
+def _indented(o: Any, level: int, out: list[str]) -> None:
+    """Append the pieces of ``json.dumps(o, ensure_ascii=False, indent=2, default=_default)`` at
+    nesting ``level``: the same rules in the same order, without the generic pure-Python encoder's
+    generator machinery (which ``indent`` otherwise forces on every value)."""
+    if isinstance(o, str):
+        out.append(_ESCAPE(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("[" + inner)
+        for i, v in enumerate(o):
+            if i:
+                out.append("," + inner)
+            _indented(v, level + 1, out)
+        out.append("\n" + "  " * level + "]")
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("{" + inner)
+        for i, (k, v) in enumerate(o.items()):
+            out.append(("," + inner if i else "") + _ESCAPE(_key(k)) + ": ")
+            _indented(v, level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    else:
+        _indented(_default(o), level, out)
+
+
+def _dumps_indented(o: Any, level: int = 0) -> str:
+    out: list[str] = []
+    _indented(o, level, out)
+    return "".join(out)
+
+
 def write_json_items(path: str | Path, items: Iterable[Any]) -> Path:
     """A JSON list of ``items`` (any iterable, e.g. a generator), byte for byte what
     ``write_json(path, list(items))`` gives, holding one item's text at a time (atomic)."""
@@ -125,9 +195,7 @@ def write_json_items(path: str | Path, items: Iterable[Any]) -> Path:
         sep = "[\n  "
         for item in items:
             fh.write(sep)
-            # one level inside the list: every line after the first indented by two more spaces
-            # (JSON strings never hold a raw newline)
-            fh.write(_dumps(item).replace("\n", "\n  "))
+            fh.write(_dumps_indented(item, 1))  # one level inside the list
             sep = ",\n  "
         fh.write("[]\n" if sep == "[\n  " else "\n]\n")
     return Path(path)
