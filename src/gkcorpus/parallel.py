@@ -36,7 +36,7 @@ import numpy as np
 from .clean import Cleaner
 from .corpus import Corpus, Document
 from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
-from .reuse import _fmix32
+from .reuse import _fmix, _fmix32
 from .tokenize import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,15 +155,6 @@ def term_counts(
 _U64 = np.uint64
 _FMIX64 = (_U64(33), _U64(0xFF51AFD7ED558CCD), _U64(33), _U64(0xC4CEB9FE1A85EC53), _U64(33))
 _BLOCK = 1 << 15  # shingle positions per numpy block (block x num_perm x 4 bytes of scratch)
-
-
-def _fmix(x: np.ndarray, consts: tuple) -> np.ndarray:
-    s1, m1, s2, m2, s3 = consts
-    x = x ^ (x >> s1)
-    x = x * m1
-    x = x ^ (x >> s2)
-    x = x * m2
-    return x ^ (x >> s3)
 
 
 def _codes(text: str) -> np.ndarray:

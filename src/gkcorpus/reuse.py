@@ -795,13 +795,18 @@ def _sha1_hash32(words: Sequence[str]) -> np.ndarray:
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
-def _fmix32(x: np.ndarray) -> np.ndarray:
-    s1, m1, s2, m2, s3 = _FMIX32
+def _fmix(x: np.ndarray, consts: tuple) -> np.ndarray:
+    """MurmurHash3's finaliser with the shifts and multipliers ``consts`` (32- or 64-bit ones)."""
+    s1, m1, s2, m2, s3 = consts
     x = x ^ (x >> s1)
     x = x * m1
     x = x ^ (x >> s2)
     x = x * m2
     return x ^ (x >> s3)
+
+
+def _fmix32(x: np.ndarray) -> np.ndarray:
+    return _fmix(x, _FMIX32)
 
 
 def _affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
