@@ -1,8 +1,8 @@
 """The saved notebooks match their sources, carry outputs without errors or absolute paths, and
-notebook 05 runs without ../shared/corpora, saying what it skips.
+notebook 05 ran on the reports (through ``gkcorpus.datasets``) and says once what to do without them.
 
 Running every notebook top to bottom is ``pytest --nbmake notebooks/``; these tests guard what nbmake
-does not: a notebook saved stale (its source edited, not rebuilt) and the clone-without-shared case.
+does not: a notebook saved stale (its source edited, not rebuilt) and the offline case.
 """
 
 from __future__ import annotations
@@ -54,15 +54,25 @@ def test_saved_notebook_matches_its_source_and_has_outputs(src, builder):
         assert absolute not in text
 
 
-def test_notebook_05_runs_without_shared_corpora(tmp_path, builder):
-    """From a folder with no ../../shared next to it, every cell runs and says what it skips."""
+def test_saved_notebook_05_ran_on_the_reports():
+    """The saved outputs of notebook 05 are those of a run that had the reports, not of the fallback."""
+    text = json.dumps(json.loads((NOTEBOOKS / "05_further_texts.ipynb").read_text(encoding="utf-8")), ensure_ascii=False)
+    assert "skipped" not in text and "could not be fetched" not in text
+    assert "national reports: 50 raw files" in text
+
+
+def test_notebook_05_without_network_or_mirror_says_so_once(tmp_path, builder, monkeypatch):
+    """With an empty mirror (no files, no network), the first cell says what to do and the others print nothing."""
     import nbformat
     from nbclient import NotebookClient
 
+    empty = tmp_path / "mirror"
+    empty.mkdir()
+    monkeypatch.setenv("GKCORPUS_DATA_MIRROR", str(empty))
+    monkeypatch.setenv("GKCORPUS_DATA", str(tmp_path / "data"))
     where = tmp_path / "clone" / "notebooks"
     where.mkdir(parents=True)
     src = NOTEBOOKS / "src" / "05_further_texts.py"
-    shutil.copy(src, where / src.name)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = builder.parse_percent(src.read_text(encoding="utf-8"))
@@ -70,8 +80,7 @@ def test_notebook_05_runs_without_shared_corpora(tmp_path, builder):
     code = [c for c in nb.cells if c.cell_type == "code"]
     outputs = ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in code]
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert outputs[0].startswith("national reports not found in ../shared/corpora: the cells below skip their work")
-    for out in outputs[1:]:
-        assert out.startswith("skipped: "), out
-        assert "../shared/corpora" in out
-    assert not [o for c in code for o in c.outputs if o.output_type == "display_data"]
+    assert outputs[0].startswith("the national reports could not be fetched (")
+    assert "not in the mirror ($GKCORPUS_DATA_MIRROR)" in outputs[0]
+    assert "set GKCORPUS_DATA_MIRROR" in outputs[0]
+    assert outputs[1:] == [""] * (len(code) - 1)

@@ -372,7 +372,7 @@ def test_cli_mine_match_fill(tmp_path, capsys):
     assert main(["templates", "fill", "--library", str(out / "templates.json"), "--id", tid, "DATE=6月1日"]) == 0
     assert capsys.readouterr().out.strip() == "在6月1日的活动当天"
     sk = tmp_path / "skeleton.md"
-    assert main(["templates", "fill", "--skeleton", "--library", str(out / "templates.json"), "-o", str(sk)]) == 0
+    assert main(["templates", "skeleton", "--library", str(out / "templates.json"), "-o", str(sk)]) == 0
     assert "现将{TOPIC}总结如下" in sk.read_text(encoding="utf-8")
 
 

@@ -49,7 +49,7 @@ __all__ = [
 DATA_ENV = "GKCORPUS_DATA"
 MIRROR_ENV = "GKCORPUS_DATA_MIRROR"
 # Bump when a conversion changes, so that cached corpora are rebuilt.
-CONVERSION = 1
+CONVERSION = 2
 
 
 class DatasetError(LoadError):
@@ -116,7 +116,11 @@ def fetch(name: str, progress: bool | None = None) -> Path:
     Files already present with the right checksum are not fetched again. A file whose checksum
     does not match raises :class:`DatasetError` naming it, and is not kept.
     """
-    import pooch
+    import warnings
+
+    with warnings.catch_warnings():  # pooch imports tqdm.auto, which warns in a notebook without ipywidgets
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import pooch
 
     ds = _get(name)
     registry = ds.registry()
