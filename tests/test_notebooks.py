@@ -1,8 +1,8 @@
 """The saved notebooks match their sources, carry outputs without errors or absolute paths, and
 notebook 05 ran on the reports (through ``gkcorpus.datasets``) and says once what to do without them.
 
-Running every notebook top to bottom is ``pytest --nbmake notebooks/``; these tests guard what nbmake
-does not: a notebook saved stale (its source edited, not rebuilt) and the offline case.
+Every notebook also runs top to bottom (``slow``; notebook 05 needs the mirror in ../shared, ``shared``),
+and the fast tests guard a notebook saved stale (its source edited, not rebuilt) and the offline case.
 """
 
 from __future__ import annotations
@@ -84,3 +84,23 @@ def test_notebook_05_without_network_or_mirror_says_so_once(tmp_path, builder, m
     assert "not in the mirror ($GKCORPUS_DATA_MIRROR)" in outputs[0]
     assert "set GKCORPUS_DATA_MIRROR" in outputs[0]
     assert outputs[1:] == [""] * (len(code) - 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("src", [pytest.param(s, marks=pytest.mark.shared) if s.stem.startswith("05") else s
+                                 for s in SOURCES], ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(src, builder, tmp_path, monkeypatch, request):
+    """Each notebook, rebuilt from its source, runs without an error (05 fetches the reports from the mirror)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    if src.stem.startswith("05"):
+        monkeypatch.setenv("GKCORPUS_DATA_MIRROR", str(request.getfixturevalue("shared_corpora")))
+        monkeypatch.setenv("GKCORPUS_DATA", str(tmp_path / "data"))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = builder.parse_percent(src.read_text(encoding="utf-8"))
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
