@@ -132,7 +132,7 @@ def fetch(name: str, progress: bool | None = None) -> Path:
     else:
         urls = {f: ds.url(f) for f in registry}
         downloader = None
-    store = pooch.create(path=folder, base_url="", registry=registry, urls=urls, retry_if_failed=0 if mirror is not None else 2)
+    store = pooch.create(path=folder, base_url="", registry=registry, urls=urls, retry_if_failed=0 if mirror is not None else 1)
     pooch.get_logger().setLevel("WARNING")
     if progress is None:
         progress = sys.stderr.isatty()
@@ -153,7 +153,8 @@ def fetch(name: str, progress: bool | None = None) -> Path:
                                       f"{registry[fname].split(':')[-1][:12]}… (file corrupted or changed upstream)") from None
         except Exception as e:  # network errors come from requests, which pooch imports lazily
             hint = f"; offline? set ${MIRROR_ENV} to a folder holding {ds.name}/" if mirror is None else ""
-            raise DatasetError(urls[fname], f"cannot fetch ({type(e).__name__}: {str(e).splitlines()[0][:120]}){hint}") from None
+            reason = "no connection" if type(e).__name__ == "ConnectionError" else f"{type(e).__name__}: {str(e)[:80]}"
+            raise DatasetError(urls[fname], f"cannot download ({reason}){hint}") from None
     return folder
 
 
