@@ -349,6 +349,7 @@ def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypat
 # --------------------------------------------------------------------------- command line
 
 
+@pytest.mark.slow
 def test_cli_mine_match_fill(tmp_path, capsys):
     out = tmp_path / "mined"
     assert main(["templates", "mine", "-o", str(out)]) == 0
