@@ -79,6 +79,8 @@ def test_national_reports_from_the_mirror(mirror, data_home):
     [cached] = data_home.glob("gwr_national-*.gkc")
     again = load_gwr_national()
     assert again.ids == corpus.ids and [d.text for d in again] == [d.text for d in corpus]
+    cached.write_bytes(b"damaged")  # a damaged cache is rebuilt, not an error
+    assert load_gwr_national().ids == corpus.ids and cached.read_bytes()[:2] == b"\x1f\x8b"
 
 
 def test_bilingual_reports_from_the_mirror(mirror, data_home, capsys):

@@ -165,7 +165,10 @@ def load_dataset(name: str, cleaner: Cleaner | None = None, refresh: bool = Fals
     key = hashlib.sha256(f"{sorted(registry.items())}|{__version__}|{CONVERSION}".encode()).hexdigest()[:12]
     cached = data_home() / f"{ds.name}-{key}.gkc"
     if cleaner is None and cached.exists() and not refresh:
-        return Corpus.load(cached)
+        try:
+            return Corpus.load(cached)
+        except LoadError:  # a damaged cache is rebuilt from the checked files
+            pass
     folder = fetch(name)
     corpus = ds.convert(folder, cleaner)
     if cleaner is None:
