@@ -71,3 +71,49 @@ def test_version_names_the_libraries(capsys):
 
     assert capsys.readouterr().out == (f"gkcorpus {gkcorpus.__version__} (jieba {version('jieba')}, "
                                        f"scikit-learn {version('scikit-learn')}, numpy {version('numpy')})\n")
+
+
+def _stderr_of(argv: list[str], cwd, tty: bool) -> str:
+    """What a ``gkcorpus`` run writes to stderr when that is a terminal (a pseudo-terminal, 100 columns) or a pipe."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    cmd = [sys.executable, "-m", "gkcorpus", *argv]
+    if not tty:
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=600, check=True).stderr.decode()
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=slave, timeout=600, check=True)
+    os.close(slave)
+    reader.join(5)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_progress_bars_on_a_terminal_only(tmp_path):
+    argv = ["reuse", "--no-near", "-o", "out"]
+    assert _stderr_of(argv, tmp_path, tty=False) == ""
+    shown = _stderr_of(argv, tmp_path, tty=True)
+    assert "phrases: tokenize:   0%|" in shown and "0/15 [00:00<?, ?doc/s]" in shown, shown
