@@ -263,13 +263,41 @@ def _check_on_error(on_error: str) -> None:
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
+# A first line that reads as a title: short, with a Han character, no final punctuation, not a numbered heading.
+_TITLE_MAX = 40
+_TITLE_END = "。！？；：，、….!?;:,"
+_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十百\d]+[)）、.．]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def split_title_line(text: str) -> tuple[str, int]:
+    """``(title, body_start)`` when the first non-blank line of ``text`` looks like a title, else ``("", 0)``.
+
+    The title line is then not part of the body: ``text[body_start:]`` is what follows it.
+    """
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].strip()
+    nl = text.find("\n", len(text) - len(stripped))
+    if (nl < 0 or not text[nl:].strip() or len(line) > _TITLE_MAX or not _HAN.search(line)
+            or line.endswith(tuple(_TITLE_END)) or _NUMBERED.match(line)):
+        return "", 0
+    return line, nl + 1
+
+
 def text_file_document(path: str | Path, root: str | Path | None = None, encoding: str | None = None) -> RawDocument:
-    """One text file as a document: id = path relative to ``root`` without suffix (or the file stem)."""
+    """One text file as a document: id = path relative to ``root`` without suffix (or the file stem).
+
+    The title is the first line when it looks like one (:func:`split_title_line`; the body then starts
+    after it, at ``meta["body_offset"]`` in the file's text), otherwise the file stem.
+    """
     f = Path(path)
     text, enc = read_text_file(f, encoding)
     rel = f.relative_to(root).with_suffix("").as_posix() if root is not None else f.stem
-    return RawDocument(id=rel, raw=text, title=f.stem, meta={"path": rel if root is not None else f.name},
-                       encoding=enc, source=str(f))
+    meta: dict[str, Any] = {"path": rel if root is not None else f.name}
+    title, body = split_title_line(text)
+    if title:
+        meta["body_offset"] = body
+    return RawDocument(id=rel, raw=text[body:], title=title or f.stem, meta=meta, encoding=enc, source=str(f))
 
 
 def iter_txt(

@@ -16,22 +16,35 @@ from ..export import ExportError
 from ..io import LoadError
 
 # Command modules in the order they appear in --help.
-COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine")
+COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine", "datasets")
 
 
 class UsageError(Exception):
     """A command-line problem the user can fix; printed as one line."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def version_line() -> str:
+    """``gkcorpus X (jieba Y, scikit-learn Z, numpy W)``: the versions that decide the results."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from .. import __version__
 
+    deps = []
+    for dist in ("jieba", "scikit-learn", "numpy"):
+        try:
+            deps.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            deps.append(f"{dist} missing")
+    return f"gkcorpus {__version__} ({', '.join(deps)})"
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gkcorpus",
         description="Mine the formulaic layer of Chinese government writing. "
         "With no PATH, every command works on the bundled fifteen 政务公开活动总结.",
     )
-    parser.add_argument("--version", action="version", version=f"gkcorpus {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:

@@ -6,13 +6,13 @@ import argparse
 import re
 
 from ..export import atomic_write_text, ensure_dir, write_json
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("clean", help="write DIR/<id>.txt: cleaned Simplified text, one paragraph per line")
     add_input_args(p)
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "clean")
     p.set_defaults(func=run)
 
 
