@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,6 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 JUDGEMENTS = Path(__file__).resolve().parent / "judgements"
 SHARED = REPO.parent / "shared" / "corpora" / "gwr_national.jsonl"
-GAP = "[^。！？\n]{0,20}?"
 JUDGED_KINDS = ("formula", "collocation", "term", "fragment")
 TOP = 100
 
