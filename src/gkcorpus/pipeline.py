@@ -169,10 +169,11 @@ def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResu
     except BaseException:
         abandon_run(run_dir, out_dir)
         raise
+    tmp = run_dir.resolve()
+    rel = [p.resolve().relative_to(tmp) for p in res.files]
     finish_run(run_dir, out_dir, OWNED)
-    final, tmp = Path(out_dir), run_dir.resolve()
-    res.out_dir = final
-    res.files = [final.resolve() / p.relative_to(tmp) for p in res.files]
+    res.out_dir = Path(out_dir)
+    res.files = [res.out_dir.resolve() / r for r in rel]
     return res
 
 
