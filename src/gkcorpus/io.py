@@ -57,7 +57,8 @@ class LoadError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line is not None else self.path
+        shown = re.sub("[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], self.path)  # one line, always
+        where = f"{shown}:{line}" if line is not None else shown
         super().__init__(f"{where}: {message}")
 
 
