@@ -60,13 +60,15 @@ def test_tiny_corpus_without_attracted_pairs_gives_phrases_and_mine(capsys, tmp_
     (t / "b.txt").write_text(TWO[1], encoding="utf-8")
     code, _, err = cli(capsys, "phrases", t, "-o", tmp_path / "out")
     assert code == 0, err
-    bank = json.loads((tmp_path / "out" / "phrasebank.json").read_text(encoding="utf-8"))
-    assert "全面推进政务公开工作" in {p["phrase"] for p in bank}
+    assert json.loads((tmp_path / "out" / "phrasebank.json").read_text(encoding="utf-8")) == []
+    assert "0 phrases from 2 documents" in (tmp_path / "out" / "phrasebank.md").read_text(encoding="utf-8")
     code, out, err = cli(capsys, "mine", t, "-o", tmp_path / "m", "--no-plots")
     assert code == 0, err
     assert "mined 2 documents (44 characters)" in out
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"] == 2 and set(manifest["files"]) <= files_under(tmp_path / "m")
+    reuse = json.loads((tmp_path / "m" / "reuse" / "reuse.json").read_text(encoding="utf-8"))
+    assert [(r["text"], r["docs"], len(r["occurrences"])) for r in reuse] == [("全面推进政务公开工作。", ["a", "b"], 3)]
 
 
 @pytest.mark.slow
