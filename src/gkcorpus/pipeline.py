@@ -245,8 +245,12 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += timed("clean", lambda: write_clean_texts(corpus, out / "clean"))
 
         def clusters() -> list[Path]:
-            run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
-                                 tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+            try:
+                run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
+                                     tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+            except ValueError as e:  # no words to cluster (punctuation, digits, stopwords only): the rest goes on
+                res.warnings.append(f"section types skipped: {e}")
+                return []
             res.clustering = run
             return run.write(out / "clusters", plots=plots)
 
