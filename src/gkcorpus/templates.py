@@ -646,7 +646,7 @@ def _core_pairs(
         del edge
         o = np.argsort(e_h, kind="stable")  # positions run in core order: sorted by gram, then core
         e_h, e_c = e_h[o], e_c[o]
-        first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])]
+        first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])][: len(e_h)]  # none when no edges
         e_h, e_c = e_h[first], e_c[first]
         # postings: drop grams in too many cores (or documents)
         g_start = np.flatnonzero(np.r_[True, e_h[1:] != e_h[:-1]])
