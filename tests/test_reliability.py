@@ -264,7 +264,8 @@ def _snapshot(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in d.rglob("*") if p.is_file()}
 
 
-def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch):
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
+def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, exchange):
     from gkcorpus import load
     from gkcorpus.pipeline import mine
     from gkcorpus.templates import TemplateMiner
@@ -273,10 +274,16 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch):
     first.mkdir()
     (first / "a.txt").write_text(TWO[0], encoding="utf-8")
     (first / "b.txt").write_text(TWO[1], encoding="utf-8")
+    if not exchange:
+        import gkcorpus.rundir
+
+        monkeypatch.setattr(gkcorpus.rundir, "_exchange", lambda a, b: False)
     out = tmp_path / "out"
     mine(load(first), out, plots=False, formats=("json", "csv"))
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = _snapshot(out)
+
+    real_fit = TemplateMiner.fit
 
     def boom(self, corpus):
         raise RuntimeError("templates failed")
@@ -289,7 +296,7 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch):
         mine(load(second), out, plots=False, formats=("json", "csv"))
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "out", "second"]  # no run folder left
-    monkeypatch.undo()
+    monkeypatch.setattr(TemplateMiner, "fit", real_fit)
     res = mine(load(second), out, plots=False, formats=("json", "csv"))
     assert sorted(p.name for p in (out / "clean").iterdir()) == ["c.txt", "cleaning_report.json"]
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"] == 1
@@ -307,11 +314,14 @@ def test_stale_temporaries_of_killed_runs_are_removed_and_cache_kept(capsys, tmp
     (out / ".report.html.x1y2.tmp").write_text("half", encoding="utf-8")
     (tmp_path / ".out.abcd1234.gkrun" / "clean").mkdir(parents=True)
     (tmp_path / ".out.abcd1234.gkrun" / "clean" / "a.txt").write_text("half", encoding="utf-8")
+    (tmp_path / ".out.abcd1234.gkrun" / "notes.txt").write_text("kept", encoding="utf-8")  # killed before carry-over
     code, out_text, err = cli(capsys, "mine", src, "-o", out, "--no-plots")
     assert code == 0, err
     assert "segmentation cache: 2 documents read, 0 segmented" in out_text
     assert not list(out.rglob("*.tmp"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "kept"
+    assert (out / "clean" / "a.txt").read_text(encoding="utf-8") == TWO[0] + "\n"
 
 
 # ---------------------------------------------------------------- 10. damaged saved corpora

@@ -402,8 +402,8 @@ def is_output_folder(folder: str | Path) -> bool:
 def list_text_files(root: Path, glob: str = "*.txt", recursive: bool = True) -> tuple[list[Path], list[LoadError]]:
     """The regular files matching ``glob`` under ``root`` (sorted), and the subfolders that could not be read.
 
-    Folders that gkcorpus wrote below ``root`` (:func:`is_output_folder`) are left out; symbolic links
-    are followed into folders as :meth:`Path.rglob` does, but never in a loop.
+    Folders that gkcorpus wrote below ``root`` (:func:`is_output_folder`) are left out; the files are
+    those :meth:`Path.rglob` finds, as before.
     """
     if not recursive:
         files = sorted(f for f in root.glob(glob) if f.is_file())

@@ -62,7 +62,7 @@ def start_run(out_dir: str | Path, owned: Iterable[str]) -> Path:
     final = ensure_dir(out_dir)
     owned = list(owned)
     _remove_stale(final, owned)
-    if os.path.ismount(final) or not final.resolve().name:
+    if os.path.ismount(final) or final.is_symlink() or not final.resolve().name:
         return final
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=_SUFFIX, dir=final.parent))
@@ -93,18 +93,16 @@ def finish_run(run_dir: Path, out_dir: str | Path, owned: Iterable[str]) -> None
     final = Path(out_dir)
     if run_dir == final:
         return
+    old = run_dir  # after an exchange, the run's folder holds the previous run
     try:
         if not _exchange(run_dir, final):
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=_SUFFIX, dir=final.parent))
-            os.replace(final, old / "old")
+            old = run_dir.with_name(run_dir.name[: -len(_SUFFIX)] + "-old" + _SUFFIX)
+            os.replace(final, old)
             os.replace(run_dir, final)
-            os.replace(old / "old", run_dir)
-            old.rmdir()
-        # run_dir now holds the previous run: carry its cache and foreign files over, then delete it.
-        _carry_over(run_dir, final, owned)
+        _carry_over(old, final, owned)
     except OSError as e:
         raise ExportError(f"{final}: cannot put the new run in place ({e.strerror or e})") from None
-    shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def abandon_run(run_dir: Path, out_dir: str | Path) -> None:
