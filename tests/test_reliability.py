@@ -491,3 +491,16 @@ def test_file_name_with_a_newline_is_refused_by_name(capsys, tmp_path):
     assert code == 1
     assert one_line_error(err) == (f"gkcorpus: error: {d / 'a'}\\nb.txt: document id 'a\\nb' contains U+000A at character 1 "
                                    "(control, bidirectional or surrogate characters are not allowed in ids)")
+
+
+def test_output_folder_that_is_the_working_folder_is_written_in_place(capsys, tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(TWO[0], encoding="utf-8")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, _, err = cli(capsys, "mine", src, "-o", ".", "--no-plots")
+    assert code == 0, err
+    assert Path.cwd() == here and (here / "clean" / "a.txt").read_text(encoding="utf-8") == TWO[0] + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here", "src"]

@@ -61,11 +61,12 @@ def start_run(out_dir: str | Path, owned: Iterable[str]) -> Path:
     """
     final = ensure_dir(out_dir)
     owned = list(owned)
-    _remove_stale(final, owned)
-    if os.path.ismount(final) or final.is_symlink() or not final.resolve().name:
-        return final
+    here = Path(os.path.abspath(final))
+    _remove_stale(here, owned)
+    if os.path.ismount(here) or here.is_symlink() or Path.cwd().resolve().is_relative_to(here.resolve()):
+        return final  # a mount point cannot be renamed; the working folder should not move under the shell
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=_SUFFIX, dir=final.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{here.name}.", suffix=_SUFFIX, dir=here.parent))
     except OSError:
         return final
     os.chmod(tmp, stat.S_IMODE(os.stat(final).st_mode))
@@ -90,9 +91,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def finish_run(run_dir: Path, out_dir: str | Path, owned: Iterable[str]) -> None:
     """Put the complete run in ``run_dir`` in place of ``out_dir``, keeping what the run does not own."""
-    final = Path(out_dir)
-    if run_dir == final:
+    if run_dir == Path(out_dir):
         return
+    final = Path(os.path.abspath(out_dir))
     old = run_dir  # after an exchange, the run's folder holds the previous run
     try:
         if not _exchange(run_dir, final):
