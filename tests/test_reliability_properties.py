@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gkcorpus import LoadError, load
@@ -115,6 +115,7 @@ def _csv(rows: list[list[str]], header: list[str]) -> bytes:
 
 @FAST
 @given(records=st.lists(RECORD, min_size=0, max_size=5), junk=st.lists(st.text(max_size=20), max_size=2))
+@example(records=[{"\n": None}], junk=[])  # a field name with a newline, quoted in the error
 def test_random_jsonl_records_load_or_raise_load_error(records, junk):
     d = _folder({"r.jsonl": _jsonl(records, junk)})
     try:
@@ -138,6 +139,10 @@ def test_random_csv_rows_load_or_raise_load_error(header, rows):
 @SLOW
 @given(texts=st.lists(TEXT, min_size=1, max_size=4), encs=st.lists(st.sampled_from(ENCODINGS), min_size=4, max_size=4),
        records=st.lists(RECORD, min_size=0, max_size=3))
+# Found by this test: no words to cluster; no n-gram at a clause edge; no bigram in a short core.
+@example(texts=["0"], encs=["utf-8"] * 4, records=[])
+@example(texts=["", "导；推8", "\x98Z\U000aeebe:ËÂ"], encs=["utf-8"] * 4, records=[])
+@example(texts=["F", "", "务", "6：加透度度3进开工开领（9"], encs=["utf-32", "gbk", "gb18030", "utf-16-be"], records=[])
 def test_mine_on_random_small_corpora_succeeds_or_raises_load_error(texts, encs, records):
     files = _encoded(texts, encs)
     files["r.jsonl"] = _jsonl(records, [])

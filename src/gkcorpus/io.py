@@ -50,6 +50,9 @@ class RawDocument:
     source: str = ""
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 class LoadError(Exception):
     """A file that cannot be read as text; ``str()`` is one line naming the file (and line)."""
 
@@ -57,9 +60,9 @@ class LoadError(Exception):
         self.path = str(path)
         self.line = line
         self.message = message
-        shown = re.sub("[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], self.path)  # one line, always
-        where = f"{shown}:{line}" if line is not None else shown
-        super().__init__(f"{where}: {message}")
+        where = f"{self.path}:{line}" if line is not None else self.path
+        # One line, always: control characters of a path or a quoted field name are shown escaped.
+        super().__init__(_CONTROL.sub(lambda m: repr(m.group())[1:-1], f"{where}: {message}"))
 
 
 @dataclass

@@ -710,7 +710,7 @@ def _core_pairs(
             b_h, b_c = bh[ok], short[sc[ok]].astype(np.int64)
             o = np.lexsort((b_c, b_h))
             b_h, b_c = b_h[o], b_c[o]
-            first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])]
+            first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])][: len(b_h)]  # none when no bigram fits
             pa, pb = _posting_pairs(b_h[first], b_c[first], max_posting)
             ok = _allowed(single_doc, pa, pb)
             pk, pc = np.unique(_pair_keys(pa[ok], pb[ok], n), return_counts=True)
