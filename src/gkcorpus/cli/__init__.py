@@ -73,9 +73,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        from ._common import check_output_not_input
+
+        check_output_not_input(args)
         return int(args.func(args) or 0)
     except (LoadError, ExportError, UsageError) as e:
         print(f"gkcorpus: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            return 0
+        # Anything the writers did not name themselves (a full disk in a third-party writer …): one line.
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"gkcorpus: error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as e:
         what = "terminated" if isinstance(e, Terminated) else "interrupted"

@@ -46,6 +46,21 @@ def load_corpus(args: argparse.Namespace, progress: bool = True) -> Corpus:
     return corpus
 
 
+def check_output_not_input(args: argparse.Namespace) -> None:
+    """Refuse an output folder that is one of the input folders: a rerun would read its own outputs."""
+    from pathlib import Path
+
+    from . import UsageError
+
+    out = getattr(args, "output", None) or getattr(args, "out", None)
+    if not out or not getattr(args, "paths", None):
+        return
+    target = Path(out).resolve()
+    for p in args.paths:
+        if Path(p).resolve() == target:
+            raise UsageError(f"{out}: the output folder is the input folder; choose another output folder")
+
+
 def report_skipped(corpus: Corpus) -> None:
     if corpus.skipped:
         print(f"gkcorpus: skipped {len(corpus.skipped)} input(s):", file=sys.stderr)
