@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 
 import gkcorpus
-from gkcorpus.cluster import cluster_units, near_identical_groups
-from gkcorpus.outline import ClusteringRun, SectionTyper, common_outline, document_kinds
+from gkcorpus.features.cluster import cluster_units, near_identical_groups
+from gkcorpus.outline.typer import ClusteringRun, SectionTyper, common_outline, document_kinds
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Tests of gkcorpus.clean: the seed page's measured damage, synthetic corruption, invariants."""
+"""Tests of gkcorpus.text.clean.cleaner: the seed page's measured damage, synthetic corruption, invariants."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gkcorpus.clean import (
+from gkcorpus.text.clean.cleaner import (
     STEPS,
     CleaningReport,
     Cleaner,

@@ -11,7 +11,7 @@ from sklearn.metrics import davies_bouldin_score
 from sklearn.preprocessing import normalize
 
 from gkcorpus import Corpus, RawDocument
-from gkcorpus.cluster import (
+from gkcorpus.features.cluster import (
     Clusterer,
     class_tfidf,
     cluster_units,
@@ -19,7 +19,7 @@ from gkcorpus.cluster import (
     near_identical_groups,
     normalize_for_matching,
 )
-from gkcorpus.outline import (
+from gkcorpus.outline.typer import (
     ROLE_CLOSING,
     SectionTyper,
     common_outline,
@@ -340,7 +340,7 @@ def test_cli_sentence_level_and_errors(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def national_run(shared_corpora):
     from gkcorpus import load
-    from gkcorpus.outline import cluster_corpus
+    from gkcorpus.outline.typer import cluster_corpus
 
     return cluster_corpus(load(shared_corpora / "gwr_national.jsonl"), depth=1)
 

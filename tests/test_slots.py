@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkcorpus.slots import (
+from gkcorpus.templates.slots import (
     base_type,
     classify,
     common_affix,
@@ -140,7 +140,7 @@ def test_common_affix():
 def test_slot_constraint_accepts_what_the_slot_pattern_accepts(kind, allow_empty, clause):
     import re
 
-    from gkcorpus.slots import slot_constraint
+    from gkcorpus.templates.slots import slot_constraint
 
     pattern = slot_pattern(kind, allow_empty=allow_empty, clause=clause)
     if allow_empty and kind in ("NUM", "PERCENT", "DATE", "PLACEHOLDER"):
@@ -160,7 +160,7 @@ def test_slot_constraint_accepts_what_the_slot_pattern_accepts(kind, allow_empty
 
 
 def test_find_entities_skips_a_kind_whose_characters_are_absent():
-    from gkcorpus.slots import _FINDERS, _NEEDS
+    from gkcorpus.templates.slots import _FINDERS, _NEEDS
 
     samples = {"DOC_TITLE": "《条例》", "QUOTE": "“政务公开日”", "PERCENT": "百分之九十", "DATE": "第十二届",
                "PLACEHOLDER": "XX", "NUM": "五十余人"}

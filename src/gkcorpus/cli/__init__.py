@@ -12,8 +12,8 @@ import importlib.util
 import sys
 from typing import Sequence
 
-from ..export import ExportError
-from ..io import LoadError
+from ..base.export import ExportError
+from ..base.io import LoadError
 
 # Command modules in the order they appear in --help.
 COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from ..export import atomic_write_text, ensure_dir, write_json
+from ..base.export import atomic_write_text, ensure_dir, write_json
 from ._common import add_input_args, load_corpus
 
 

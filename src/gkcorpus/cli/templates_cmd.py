@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..export import atomic_write_text, ensure_dir, write_csv
+from ..base.export import atomic_write_text, ensure_dir, write_csv
 from . import UsageError
 from ._common import add_input_args, load_corpus
 
@@ -59,13 +59,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_library(path: str):
-    from ..templates import TemplateLibrary
+    from ..templates.miner import TemplateLibrary
 
     return TemplateLibrary.load(path)
 
 
 def run_mine(args: argparse.Namespace) -> int:
-    from ..templates import TemplateMiner, skeleton
+    from ..templates.miner import TemplateMiner, skeleton
 
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
@@ -112,7 +112,7 @@ def _pairs(items: list[str]) -> dict[str, str]:
 
 
 def run_fill(args: argparse.Namespace) -> int:
-    from ..templates import Template, skeleton
+    from ..templates.miner import Template, skeleton
 
     if args.skeleton:
         if not args.library:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 import numpy as np
 
-from .tokenize import Tokenizer, is_punct, load_stopwords
+from ..text.tokenize import Tokenizer, is_punct, load_stopwords
 
 if TYPE_CHECKING:  # pragma: no cover
     from .parallel import PerDocumentExecutor
@@ -114,9 +114,9 @@ def _backend_version(backend: str) -> str:
 
 def _segmentation_params(tokenizer: Tokenizer) -> str:
     """What determines ``tokenizer.cut``: backend and its version, HMM, user dictionaries' contents."""
-    from . import __version__
+    from .. import __version__
 
-    from . import tokenize
+    from ..text import tokenize
 
     dicts = [_path_digest(p) for p in tokenizer._dict_paths()]
     params = {
@@ -250,7 +250,7 @@ class TokenCache:
 
     def put_lengths(self, text: str, tokenizer: Tokenizer, lengths: np.ndarray, key: str | None = None) -> Path | None:
         """Store a segmentation (atomically); returns the file, or None when the directory is unwritable."""
-        from .export import ExportError, atomic_write_bytes
+        from ..base.export import ExportError, atomic_write_bytes
 
         key = key or segmentation_key(text, tokenizer)
         if int(np.sum(lengths, dtype=np.int64)) != len(text):

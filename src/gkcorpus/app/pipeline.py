@@ -2,7 +2,7 @@
 
 Stages (each also available on its own): cleaned texts and the cleaning report; section types,
 outlines and plots (:mod:`gkcorpus.outline`); reuse, the phrase bank and the 套话 index
-(:mod:`gkcorpus.phrases`); sentence templates, extraction tables and a writer's skeleton
+(:mod:`gkcorpus.boilerplate.phrases.miner`); sentence templates, extraction tables and a writer's skeleton
 (:mod:`gkcorpus.templates`); and ``report.html``, which ties them together with links back to
 the source sentences. Every file is written atomically; the same input gives the same bytes.
 """
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from .export import atomic_write_text, ensure_dir, write_json
+from ..base.export import atomic_write_text, ensure_dir, write_json
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .corpus import Corpus
-    from .parallel import PerDocumentExecutor
+    from ..corpus import Corpus
+    from ..runtime.parallel import PerDocumentExecutor
 
 __all__ = ["MineResult", "mine", "write_clean_texts", "build_report", "STAGES"]
 
@@ -122,15 +122,15 @@ def mine(
     Every document is segmented once (``segmenter``: "jieba", the reference, or "rjieba", ~10×
     faster, extra ``fast``), on ``executor``'s workers when given, read from and written to the
     segmentation cache in ``cache_dir`` when given (a rerun on unchanged input segments nothing);
-    all stages then reuse that segmentation (:func:`gkcorpus.tokenize.segmentation_memo`). The
+    all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute.
     """
     from threadpoolctl import threadpool_limits
 
-    from .corpus import Corpus
-    from .tokenize import segmentation_memo
+    from ..corpus import Corpus
+    from ..text.tokenize import segmentation_memo
 
     if len(corpus) == 0:
         raise ValueError("the corpus has no documents")
@@ -173,8 +173,8 @@ def release_memory() -> None:
 def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentExecutor | None",
                        cache_dir: str | Path | None, memo: Any) -> dict[str, int] | None:
     """Segment every document once (cache hits read, misses on ``executor``) into ``memo``; cache stats."""
-    from .cache import cached_segmentations
-    from .tokenize import Tokenizer
+    from ..runtime.cache import cached_segmentations
+    from ..text.tokenize import Tokenizer
 
     tok = Tokenizer(backend=segmenter)
     segs, stats = cached_segmentations(corpus, tok, cache_dir if cache_dir is not None else False, executor)
@@ -186,10 +186,10 @@ def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentE
 def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
           top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
           segmenter: str) -> MineResult:
-    from .outline import cluster_corpus
-    from .phrases import PhraseMiner, mine_boilerplate
-    from .templates import TemplateMiner, skeleton
-    from .tokenize import Tokenizer
+    from ..outline.typer import cluster_corpus
+    from ..boilerplate.phrases.miner import PhraseMiner, mine_boilerplate
+    from ..templates.miner import TemplateMiner, skeleton
+    from ..text.tokenize import Tokenizer
 
     # Documents in id order (sorted by the caller): the exports do not depend on the input order.
     out = ensure_dir(out_dir)
@@ -239,8 +239,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += timed("boilerplate", boilerplate)
 
         def templates() -> list[Path]:
-            from .export import write_csv
-            from .templates import INSTANCE_COLUMNS
+            from ..base.export import write_csv
+            from ..templates.miner import INSTANCE_COLUMNS
 
             miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
             res.miner = miner
@@ -297,7 +297,7 @@ def _snippet(corpus: "Corpus", doc_id: str, start: int, end: int, width: int = 2
 
 
 def build_report(corpus: "Corpus", res: MineResult):
-    """The :class:`~gkcorpus.report.ReportBuilder` for a ``mine`` run (call ``.write(path)``)."""
+    """The :class:`~gkcorpus.app.report.ReportBuilder` for a ``mine`` run (call ``.write(path)``)."""
     from .report import ReportBuilder, esc
 
     rb = ReportBuilder(
@@ -455,7 +455,7 @@ def _formulaicness_plot(df: Any, path: Path) -> Path | None:
     """Horizontal bars of the 套话 index (percent of characters covered) per document."""
     if df is None or not len(df) or "index" not in df.columns:
         return None
-    from .plots import plot_cluster_sizes
+    from ..outline.plots import plot_cluster_sizes
 
     top = df.head(40)
     sizes = [(str(r.doc_id), int(round(100 * float(r.index)))) for r in top.itertuples()]

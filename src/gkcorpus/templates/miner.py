@@ -31,7 +31,7 @@ Mining (:class:`TemplateMiner`)
        group's fixed text.
     6. Each group's slots are widened to whole values (``5月{NUM}日`` -> ``{DATE}``) and to word
        boundaries, and narrowed to leave qualifiers and units outside (``{NUM}余人``); then typed
-       and named (:mod:`gkcorpus.slots`). Unassigned sentences that fit a template by the same
+       and named (:mod:`gkcorpus.templates.slots`). Unassigned sentences that fit a template by the same
        rules join it.
 
 Matching (:class:`TemplateLibrary`) compiles every template to a regex (fixed text literal, slots
@@ -82,7 +82,7 @@ from .slots import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus
+    from ..corpus import Corpus
 
 __all__ = [
     "SentenceUnit",
@@ -194,11 +194,11 @@ def _core_spans(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[i
 def document_units(doc_id: str, text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[SentenceUnit]:
     """The sentence units of one document (pure per-document work).
 
-    ``spans`` are sentence ``(start, end)`` offsets (default: from :func:`gkcorpus.structure.parse_structure`).
+    ``spans`` are sentence ``(start, end)`` offsets (default: from :func:`gkcorpus.text.structure.parse_structure`).
     Sentences with no letter or digit in their core (stray punctuation) are skipped.
     """
     if spans is None:
-        from .structure import parse_structure
+        from ..text.structure import parse_structure
 
         spans = [(s.start, s.end) for s in parse_structure(text).sentences]
     return [SentenceUnit(doc_id, f"{doc_id}#t{k}", k, s, e, cs, ce, text[s:e], core)
@@ -300,7 +300,7 @@ class _UnitTable(Sequence[SentenceUnit]):
 
 def _as_documents(X: Any) -> list[Any]:
     """Documents from a Corpus, a Document, a string, or a sequence of Documents / strings / (id, text)."""
-    from .corpus import Corpus, Document
+    from ..corpus import Corpus, Document
 
     if isinstance(X, Corpus):
         return list(X)
@@ -332,7 +332,7 @@ class _TextDoc:
     @property
     def structure(self) -> Any:
         if self._structure is None:
-            from .structure import parse_structure
+            from ..text.structure import parse_structure
 
             self._structure = parse_structure(self.text)
         return self._structure
@@ -1966,14 +1966,14 @@ class TemplateLibrary:
 
     def save(self, path: str | Path) -> Path:
         """Write the library as JSON: a list of template objects (atomic; written one template at a time)."""
-        from .export import write_json_items
+        from ..base.export import write_json_items
 
         return write_json_items(path, (t.to_dict() for t in self.templates))
 
     @classmethod
     def load(cls, path: str | Path) -> "TemplateLibrary":
         """Read a library written by :meth:`save` (``templates.json`` of ``gkcorpus templates mine``)."""
-        from .io import LoadError
+        from ..base.io import LoadError
 
         p = Path(path)
         try:
@@ -2328,7 +2328,7 @@ class TemplateMiner(BaseEstimator):
         if self.tokenizer is not None:
             tok = self.tokenizer
             return tok.cut if hasattr(tok, "cut") else tok
-        from .tokenize import Tokenizer
+        from ..text.tokenize import Tokenizer
 
         return Tokenizer(keep_punct=True, stopwords=False).cut
 
@@ -2742,7 +2742,7 @@ def _segments_by_types(corpus: Any, typer: Any = None,
     ``common``: its common outline (:func:`gkcorpus.outline.common_outline`), when already computed.
     """
     try:
-        from .outline import SectionTyper, common_outline
+        from ..outline.typer import SectionTyper, common_outline
     except ImportError:
         return None
     try:

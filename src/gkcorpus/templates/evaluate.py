@@ -182,7 +182,7 @@ def load_labels(path: str | Path) -> "Any":
     """A ground-truth CSV (``doc_id, sentence, template_id, template`` …) as a DataFrame, checked."""
     import pandas as pd
 
-    from .io import LoadError
+    from ..base.io import LoadError
 
     p = Path(path)
     try:
@@ -204,7 +204,7 @@ def miner_predictions(miner: Any, sentences: Sequence[str], doc_ids: Sequence[st
     A sentence in no template is its own group, with its core as template (what Loghub expects of a
     singleton).
     """
-    from .templates import sentence_core
+    from .miner import sentence_core
 
     miner.fit_sentences(list(sentences), list(doc_ids))
     text = {t.id: t.template for t in miner.templates_}

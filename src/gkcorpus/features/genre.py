@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .corpus import Document
+    from ..corpus import Document
 
 __all__ = [
     "GenreGuess",

@@ -7,7 +7,7 @@
    last heading without a heading of its own). A document without headings falls back to its
    paragraphs (very long ones cut into runs of sentences).
 2. :class:`SectionTyper` clusters the segments of the documents that have headings on heading + body
-   (:class:`~gkcorpus.vectorize.UnitVectorizer` with a heading block), names each type by its most
+   (:class:`~gkcorpus.features.vectorize.UnitVectorizer` with a heading block), names each type by its most
    frequent headings and labels it by c-TF-IDF terms, then assigns the fallback segments of documents
    without headings to the nearest type. Type ids follow the types' mean position in the documents,
    so type 0 tends to be the opening and the last type the closing.
@@ -17,7 +17,7 @@
    them, and the most frequent exact sequences.
 4. :func:`document_kinds` clusters whole documents on five blocks: words, outline (bag of section
    types), layout, register (aspect/modal markers and function words) and genre (the plan/summary
-   evidence of :func:`gkcorpus.genre.guess_genre`'s lexicons). On the 50 national reports the kinds
+   evidence of :func:`gkcorpus.features.genre.guess_genre`'s lexicons). On the 50 national reports the kinds
    follow eras; on the bundled corpus the genre block is what isolates the two work plans, which
    share no heading with each other while summaries 07 and 15 share their layout and directive
    register. :meth:`ClusteringRun.kind_outlines` gives each kind its own common outline.
@@ -34,12 +34,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .corpus import Unit
+from ..corpus import Unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Document
+    from ..corpus import Corpus, Document
 
 __all__ = [
     "outline_segments",
@@ -233,14 +233,14 @@ class SectionTyper(BaseEstimator):
     split_tail : detach a closing last paragraph (see :func:`outline_segments`).
     n_types : "auto" (silhouette over ``k_range``) or an int.
     k_range : numbers of types tried by "auto".
-    method : "kmeans", "agglomerative" or "hdbscan" (see :class:`~gkcorpus.cluster.Clusterer`).
+    method : "kmeans", "agglomerative" or "hdbscan" (see :class:`~gkcorpus.features.cluster.Clusterer`).
     heading_weight : share of a section's vector given to its heading (0..1).
     heading_ngram_range : character n-gram sizes of headings.
     heading_max_df : heading n-grams in more than this share of the headings are ignored.
     position_weight : share of the vector given to the segment's relative position in its document
         (encoded as a point on a quarter circle, so cosine similarity falls with distance): an opening
         and a closing paragraph may use the same words, but they are different parts.
-    analyzer, tokenizer : body features, as in :class:`~gkcorpus.vectorize.UnitVectorizer`.
+    analyzer, tokenizer : body features, as in :class:`~gkcorpus.features.vectorize.UnitVectorizer`.
     fallback_max_chars : in documents without headings, paragraphs longer than this are cut.
     random_state : seed.
 
@@ -290,8 +290,8 @@ class SectionTyper(BaseEstimator):
 
     def fit(self, corpus: "Corpus", y: Any = None) -> "SectionTyper":
         """Learn the section types of ``corpus`` and type all its segments."""
-        from .cluster import Clusterer, label_clusters
-        from .vectorize import UnitVectorizer
+        from ..features.cluster import Clusterer, label_clusters
+        from ..features.vectorize import UnitVectorizer
 
         segs = self._segments(corpus)
         if not segs:
@@ -373,7 +373,7 @@ class SectionTyper(BaseEstimator):
         return self._nearest(self._with_position(self.vectorizer_.transform(units), units))
 
     def _frame(self, segs: list[tuple[Unit, str]], types: np.ndarray) -> "pd.DataFrame":
-        from .vectorize import unit_table
+        from ..features.vectorize import unit_table
 
         df = unit_table([u for u, _ in segs])
         df.insert(3, "role", [r for _, r in segs])
@@ -582,7 +582,7 @@ class DocumentKinds:
     function words chosen), empty when its weight is 0. Each entry of ``kinds`` has its members, its
     distinctive terms, the section types most of its members have, its mean layout profile and its
     mean marker rates per 1000 tokens (``register``, when the block is used) and how many of its
-    members :func:`~gkcorpus.genre.guess_genre` calls plan, summary or unknown (``genres``, likewise).
+    members :func:`~gkcorpus.features.genre.guess_genre` calls plan, summary or unknown (``genres``, likewise).
     """
 
     doc_ids: list[str]
@@ -614,12 +614,12 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     * words: TF-IDF of the whole text, summed from the typer's segment counts (what it is about);
     * outline: TF-IDF of its bag of section types (which parts it has);
     * layout: :func:`layout_profile`, standardised over the corpus (how it is built);
-    * register: :func:`~gkcorpus.genre.register_profile` -- rates of aspect/modal marker categories and
+    * register: :func:`~gkcorpus.features.genre.register_profile` -- rates of aspect/modal marker categories and
       of the ``n_function_words`` most frequent function words, z-scored (Cosine Delta; how it is
       written). Its tokens come from ``tokenizer`` (default: the gkcorpus tokenizer with stopwords
-      kept; the typer's backend when it has a :class:`~gkcorpus.tokenize.Tokenizer`). Skipped, with
+      kept; the typer's backend when it has a :class:`~gkcorpus.text.tokenize.Tokenizer`). Skipped, with
       its tokenisation pass, when its weight is 0;
-    * genre: :func:`~gkcorpus.genre.genre_matrix` of :func:`~gkcorpus.genre.guess_genre` -- the
+    * genre: :func:`~gkcorpus.features.genre.genre_matrix` of :func:`~gkcorpus.features.genre.guess_genre` -- the
       plan and summary evidence of the conventional section names and opening cues (a dictionary
       lookup; what kind of document it says it is).
 
@@ -632,7 +632,7 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.preprocessing import StandardScaler, normalize
 
-    from .cluster import Clusterer, class_tfidf
+    from ..features.cluster import Clusterer, class_tfidf
 
     check_is_fitted(typer, "types_")
     if len(weights) not in (3, 4, 5) or any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
@@ -663,8 +663,8 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     categories: list[str] = []
     profiles: list[dict[str, float]] = []
     if wr > 0:
-        from .genre import function_words, load_register_markers, register_matrix, register_profile
-        from .tokenize import Tokenizer, load_stopwords
+        from ..features.genre import function_words, load_register_markers, register_matrix, register_profile
+        from ..text.tokenize import Tokenizer, load_stopwords
 
         if tokenizer is None:
             base = typer.tokenizer if isinstance(typer.tokenizer, Tokenizer) else Tokenizer()
@@ -676,7 +676,7 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
         blocks.append(sp.csr_matrix(R) * np.sqrt(wr / total))
     genres: list[str] = []
     if wg > 0:
-        from .genre import genre_matrix, guess_genre
+        from ..features.genre import genre_matrix, guess_genre
 
         guesses = [guess_genre(d) for d in corpus]
         genres = [g.genre for g in guesses]
@@ -790,7 +790,7 @@ class ClusteringRun:
                 for k, c in self.kind_outlines().items()]
 
     def genre_lines(self) -> list[str]:
-        """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.genre`)."""
+        """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.features.genre`)."""
         out = []
         for g in ("plan", "summary", "unknown"):
             ids = [x.doc_id for x in self.genres if x.genre == g]
@@ -799,7 +799,7 @@ class ClusteringRun:
         return out
 
     def outline_markdown(self) -> str:
-        from .export import markdown_table
+        from ..base.export import markdown_table
 
         parts = ["# Section types and outlines", ""]
         m = self.typer.metrics_
@@ -853,7 +853,7 @@ class ClusteringRun:
     # ---- files
     def write(self, out_dir: str | Path, plots: bool = True) -> list[Path]:
         """Write the tables, the labels, the outline (CSV and Markdown) and the plots into ``out_dir``."""
-        from .export import ensure_dir, write_csv, write_json, atomic_write_text
+        from ..base.export import ensure_dir, write_csv, write_json, atomic_write_text
 
         d = ensure_dir(out_dir)
         written = [
@@ -925,8 +925,8 @@ def cluster_corpus(
     """
     import time
 
-    from .cluster import cluster_units, near_identical_groups
-    from .corpus import LEVELS
+    from ..features.cluster import cluster_units, near_identical_groups
+    from ..corpus import LEVELS
 
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
@@ -952,7 +952,7 @@ def cluster_corpus(
         t0 = time.perf_counter()
         near = near_identical_groups(corpus.units("sentence"), threshold=near_threshold, progress=progress)
         timings["near-identical"] = time.perf_counter() - t0
-    from .genre import guess_genre
+    from ..features.genre import guess_genre
 
     genres = [guess_genre(d) for d in corpus]
     return ClusteringRun(level, method, typer, outlines, common, kinds, result, near, timings, genres)

@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 import numpy as np
 
-from .clean import Cleaner
-from .corpus import Corpus, Document
-from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
-from .reuse import _fmix, _fmix32
-from .tokenize import Tokenizer
+from ..text.clean.cleaner import Cleaner
+from ..corpus import Corpus, Document
+from ..base.io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
+from ..boilerplate.reuse import _fmix, _fmix32
+from ..text.tokenize import Tokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -74,7 +74,7 @@ BACKENDS = ("serial", "processes", "dask")
 
 
 def segment_lengths(text: str, tokenizer: Tokenizer | None = None) -> np.ndarray:
-    """The full, lossless segmentation of ``text`` as token lengths (see :mod:`gkcorpus.cache`)."""
+    """The full, lossless segmentation of ``text`` as token lengths (see :mod:`gkcorpus.runtime.cache`)."""
     from .cache import token_lengths
 
     tok = tokenizer if tokenizer is not None else Tokenizer()
@@ -309,7 +309,7 @@ def sentence_signatures(
     else:
         text = doc
         if spans is None:
-            from .structure import parse_structure
+            from ..text.structure import parse_structure
 
             spans = [(s.start, s.end) for s in parse_structure(text).sentences]
     span_arr = np.asarray(list(spans), dtype=np.int64).reshape(-1, 2)
@@ -340,7 +340,7 @@ def _error(err: LoadError) -> tuple[str, tuple[str, str, int | None]]:
 
 
 def _file_raw(item: FileItem, encoding: str | None) -> RawDocument:
-    """The document :func:`gkcorpus.io.iter_txt` (or ``iter_paths`` for a single file) makes of this file."""
+    """The document :func:`gkcorpus.base.io.iter_txt` (or ``iter_paths`` for a single file) makes of this file."""
     return text_file_document(item.path, item.root, encoding)
 
 
@@ -384,7 +384,7 @@ def load_items(
     encoding: str | None = None,
     on_error: str = "raise",
 ) -> Iterator[FileItem | RawDocument | LoadError]:
-    """The work of :func:`gkcorpus.io.iter_paths` as items, in the same order.
+    """The work of :func:`gkcorpus.base.io.iter_paths` as items, in the same order.
 
     Text files become :class:`FileItem` (read on a worker); JSONL/CSV records are read here (one
     file, cheap to parse) and yielded as :class:`RawDocument`; problems are yielded as
@@ -522,7 +522,7 @@ def load_parallel(
 class DocumentPartial:
     """What one task computes for one document, for the corpus-level stages to combine.
 
-    ``lengths``: the full segmentation (token lengths, see :mod:`gkcorpus.cache`);
+    ``lengths``: the full segmentation (token lengths, see :mod:`gkcorpus.runtime.cache`);
     ``counts``: term counts (filtered as the counting tokenizer says); ``signatures``: sentence MinHash.
     """
 
@@ -787,7 +787,7 @@ def executor_from_args(args: Any) -> PerDocumentExecutor:
     workers = getattr(args, "workers", None)
     scheduler = getattr(args, "scheduler", None)
     if workers is not None and workers < 1:
-        from .cli import UsageError
+        from ..cli import UsageError
 
         raise UsageError(f"--workers must be at least 1, not {workers}")
     if backend == "auto":

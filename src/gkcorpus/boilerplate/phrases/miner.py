@@ -28,7 +28,7 @@ documents), ``opening`` (first paragraph), ``closing`` (last paragraph and sign-
 (inside quotation marks), ``evaluative`` (praise and emphasis: 高度重视, 一致好评) or ``formula``.
 
 :class:`FormulaicnessIndex` is the 套话 index: per document and per sentence, the share of
-characters covered by corpus-level boilerplate (shared passages from :mod:`gkcorpus.reuse` and
+characters covered by corpus-level boilerplate (shared passages from :mod:`gkcorpus.boilerplate.reuse` and
 the phrases), with the evidence.
 
 At scale: the corpus is held as int32 token arrays (one document segmented at a time), not lists
@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 import numpy as np
 
-from .reuse import (
+from ..reuse import (
     ArraySequence,
     SEP_BASE,
     Occurrence,
@@ -72,7 +72,7 @@ from .reuse import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Document
+    from ...corpus import Corpus, Document
 
 __all__ = [
     "Phrase",
@@ -696,7 +696,7 @@ class PhraseMiner:
         predicts.
     slogans : also collect quoted slogans.
     keep_terms : keep noun-only phrases (terms) as category ``formula`` instead of dropping them.
-    tokenizer : a :class:`~gkcorpus.tokenize.Tokenizer` (its ``.cut`` and its dictionaries' part-of-speech
+    tokenizer : a :class:`~gkcorpus.text.tokenize.Tokenizer` (its ``.cut`` and its dictionaries' part-of-speech
         tags are used) or a callable ``str -> list[str]`` that keeps every character (default: the
         jieba Tokenizer with the domain dictionary).
     max_examples : examples kept per phrase in exports.
@@ -758,7 +758,7 @@ class PhraseMiner:
             return self.tokenizer.cut, self.tokenizer._dict_paths()
         if self.tokenizer is not None:
             return self.tokenizer, ()
-        from .tokenize import Tokenizer
+        from ...text.tokenize import Tokenizer
 
         tok = Tokenizer()
         return tok.cut, tok._dict_paths()
@@ -768,10 +768,10 @@ class PhraseMiner:
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "PhraseMiner":
         """Mine ``corpus``.
 
-        ``index``: a prebuilt :class:`~gkcorpus.reuse.TextIndex` of its texts. ``passages``: shared
-        passages (from :class:`~gkcorpus.reuse.ReuseFinder`); documents that hold a phrase only inside
+        ``index``: a prebuilt :class:`~gkcorpus.boilerplate.reuse.TextIndex` of its texts. ``passages``: shared
+        passages (from :class:`~gkcorpus.boilerplate.reuse.ReuseFinder`); documents that hold a phrase only inside
         one copied passage count as one source, so text copied between a few documents does not
-        pass for a corpus formula. ``sentences``: its :func:`~gkcorpus.reuse.document_sentences`,
+        pass for a corpus formula. ``sentences``: its :func:`~gkcorpus.boilerplate.reuse.document_sentences`,
         when already computed.
         """
         docs = list(corpus)
@@ -1743,7 +1743,7 @@ class FormulaicnessIndex:
 
     def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage],
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaicnessIndex":
-        """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.reuse.document_sentences`,
+        """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.boilerplate.reuse.document_sentences`,
         when already computed). Every item that overlaps a sentence counts, however long."""
         import pandas as pd
 
@@ -2071,7 +2071,7 @@ FLAT_COLUMNS = ["id", "phrase", "category", "df", "tf", "score", "kind", "docs",
 def write_phrasebank(miner: PhraseMiner, out_dir: str | Path, formats: Sequence[str] = ("json", "csv", "md", "xlsx"),
                      top: int | None = None) -> list[Path]:
     """Write the phrase bank in ``formats`` plus ``userdict.txt`` into ``out_dir``; returns the paths."""
-    from .export import ExportError, ensure_dir, markdown_table, atomic_write_text, write_csv, write_json, write_xlsx
+    from ...base.export import ExportError, ensure_dir, markdown_table, atomic_write_text, write_csv, write_json, write_xlsx
 
     unknown = set(formats) - {"json", "csv", "md", "xlsx"}
     if unknown:
@@ -2110,7 +2110,7 @@ def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | P
     With more than ``max_matrix_docs`` documents the document × document matrix (n² cells) becomes
     ``reuse_pairs.csv``: each document's ``pairs_top`` partners by share, plus its overall reused share.
     """
-    from .export import ensure_dir, write_csv, write_json_items
+    from ...base.export import ensure_dir, write_csv, write_json_items
 
     d = ensure_dir(out_dir)
     if len(finder.doc_ids_) <= max_matrix_docs:

@@ -1,7 +1,7 @@
 """A self-contained HTML report: sections of prose, tables and embedded PNG plots.
 
 No network is needed to read it: styles are inline and images are base64 data URIs.
-:class:`ReportBuilder` is generic; :func:`gkcorpus.pipeline.build_report` fills it with the
+:class:`ReportBuilder` is generic; :func:`gkcorpus.app.pipeline.build_report` fills it with the
 results of a ``mine`` run.
 """
 
@@ -116,6 +116,6 @@ class ReportBuilder:
         )
 
     def write(self, path: str | Path) -> Path:
-        from .export import atomic_write_text
+        from ..base.export import atomic_write_text
 
         return atomic_write_text(path, self.render())

@@ -55,7 +55,7 @@ marks in a row, a line opening with ``。``), walks the misaligned bytes back in
 and where bytes are unknown picks the char that reads best under jieba's word
 frequencies, or leaves ``□`` (reported in ``CleaningReport.lost``) when nothing decides.
 
-Every change is an :class:`~gkcorpus.edits.Edit`; the composed :class:`OffsetMap` maps each
+Every change is an :class:`~gkcorpus.base.edits.Edit`; the composed :class:`OffsetMap` maps each
 clean character back to the raw characters it came from.
 """
 
@@ -73,7 +73,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .edits import Edit, OffsetMap, apply_edits
+from ...base.edits import Edit, OffsetMap, apply_edits
 
 __all__ = [
     "STEPS",

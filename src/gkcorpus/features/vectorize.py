@@ -2,7 +2,7 @@
 
 :class:`UnitVectorizer` is a scikit-learn transformer whose input is a :class:`~gkcorpus.corpus.Corpus`
 (its units at ``level``) or a sequence of :class:`~gkcorpus.corpus.Unit`. Text is analysed once per
-unit into features (jieba words through :class:`~gkcorpus.tokenize.Tokenizer`, or character n-grams),
+unit into features (jieba words through :class:`~gkcorpus.text.tokenize.Tokenizer`, or character n-grams),
 so the per-document work (:func:`analyze_units`) is a pure function that a parallel backend can run
 document by document; the corpus-level work (vocabulary, IDF) combines the results.
 
@@ -33,7 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Unit
+    from ..corpus import Corpus, Unit
 
 __all__ = [
     "UnitVectorizer",
@@ -121,7 +121,7 @@ def analyze_units(
         return [list(analyzer(u.text)) for u in units]
     if analyzer == "word":
         if tokenizer is None:
-            from .tokenize import Tokenizer
+            from ..text.tokenize import Tokenizer
 
             tokenizer = Tokenizer(stopwords=True)
         return [_word_features(tokenizer, u.text) for u in units]

@@ -40,7 +40,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Document
+    from ..corpus import Corpus, Document
 
 __all__ = [
     "SuffixArray",

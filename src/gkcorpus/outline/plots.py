@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .outline import DocOutline, SectionType
+    from .typer import DocOutline, SectionType
 
 __all__ = [
     "CJKFontWarning",
@@ -86,7 +86,7 @@ def _rc() -> dict[str, Any]:
 
 
 def _save(fig: Any, path: str | Path, dpi: int = 120) -> Path:
-    from .export import atomic_path
+    from ..base.export import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")

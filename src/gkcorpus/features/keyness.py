@@ -20,7 +20,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Document
+    from ..corpus import Corpus, Document
 
 __all__ = ["Keyness", "keyness_table", "document_counts", "ngram_counts", "split_by", "KEYNESS_COLUMNS"]
 
@@ -156,7 +156,7 @@ class Keyness:
         self.progress = progress
 
     def _count(self, docs: Iterable["Document | str"], desc: str) -> tuple[Counter, int]:
-        from .tokenize import Tokenizer
+        from ..text.tokenize import Tokenizer
 
         tok = self.tokenizer or Tokenizer(stopwords=True)
         total: Counter = Counter()

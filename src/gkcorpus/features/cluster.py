@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .corpus import Corpus, Unit
+    from ..corpus import Corpus, Unit
     from .vectorize import VectorizedUnits
 
 __all__ = [
@@ -589,7 +589,7 @@ def cluster_units(
     """Vectorize the units of ``X`` at ``level``, cluster them and label the clusters.
 
     ``heading_weight`` defaults to 0.5 for sections and 0 otherwise; ``tokenizer`` as in
-    :class:`~gkcorpus.vectorize.UnitVectorizer`.
+    :class:`~gkcorpus.features.vectorize.UnitVectorizer`.
     """
     from .vectorize import UnitVectorizer
 
@@ -699,7 +699,7 @@ def near_identical_groups(
                 edges.append((i, j))
                 for x in (i, j):
                     link[x] = min(link.get(x, 1.0), jac)
-    from ._graph import connected_groups
+    from ..kernels.graph import connected_groups
 
     groups: list[NearIdenticalGroup] = []
     for texts in connected_groups(len(distinct), edges):
