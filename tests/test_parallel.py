@@ -205,7 +205,7 @@ def test_command_line_options_choose_the_backend_and_cache(tmp_path, monkeypatch
     import argparse
 
     from gkcorpus.cli import UsageError
-    from gkcorpus.runtime.parallel import add_parallel_args, cache_dir_from_args, executor_from_args
+    from gkcorpus.cli._runtime import add_parallel_args, cache_dir_from_args, executor_from_args
 
     monkeypatch.delenv("GKCORPUS_CACHE", raising=False)
     ap = argparse.ArgumentParser()

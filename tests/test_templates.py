@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.cli import main
+from gkcorpus.app.skeleton import skeleton
 from gkcorpus.templates.miner import (
     Template,
     TemplateLibrary,
     TemplateMiner,
     parse_template,
     render,
-    skeleton,
     template_id,
 )
 

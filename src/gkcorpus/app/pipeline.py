@@ -188,7 +188,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
           segmenter: str) -> MineResult:
     from ..outline.typer import cluster_corpus
     from ..boilerplate.phrases.miner import PhraseMiner, mine_boilerplate
-    from ..templates.miner import TemplateMiner, skeleton
+    from ..templates.miner import TemplateMiner
+    from .skeleton import skeleton
     from ..text.tokenize import Tokenizer
 
     # Documents in id order (sorted by the caller): the exports do not depend on the input order.

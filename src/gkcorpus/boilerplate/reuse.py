@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..kernels.hashing import fmix32 as _fmix32
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -790,23 +792,6 @@ def _sha1_hash32(words: Sequence[str]) -> np.ndarray:
     """datasketch's default shingle hash (the first 4 bytes of SHA-1, little-endian) of each word."""
     digests = b"".join(map(methodcaller("digest"), map(hashlib.sha1, map(str.encode, words))))
     return np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :4].copy().view("<u4").ravel()
-
-
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
-
-
-def _fmix(x: np.ndarray, consts: tuple) -> np.ndarray:
-    """MurmurHash3's finaliser with the shifts and multipliers ``consts`` (32- or 64-bit ones)."""
-    s1, m1, s2, m2, s3 = consts
-    x = x ^ (x >> s1)
-    x = x * m1
-    x = x ^ (x >> s2)
-    x = x * m2
-    return x ^ (x >> s3)
-
-
-def _fmix32(x: np.ndarray) -> np.ndarray:
-    return _fmix(x, _FMIX32)
 
 
 def _affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..runtime.parallel import add_parallel_args, cache_dir_from_args, executor_from_args
+from ._runtime import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
 from ._common import add_input_args, load_corpus, report_skipped
 

@@ -65,7 +65,8 @@ def _load_library(path: str):
 
 
 def run_mine(args: argparse.Namespace) -> int:
-    from ..templates.miner import TemplateMiner, skeleton
+    from ..app.skeleton import skeleton
+    from ..templates.miner import TemplateMiner
 
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
@@ -112,7 +113,8 @@ def _pairs(items: list[str]) -> dict[str, str]:
 
 
 def run_fill(args: argparse.Namespace) -> int:
-    from ..templates.miner import Template, skeleton
+    from ..app.skeleton import skeleton
+    from ..templates.miner import Template
 
     if args.skeleton:
         if not args.library:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .typer import DocOutline, SectionType
+    from .records import DocOutline, SectionType
 
 __all__ = [
     "CJKFontWarning",

@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ..corpus import Unit
+from .records import DocOutline, SectionType
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -162,55 +163,6 @@ def _split_tail(doc: "Document", segs: list[tuple[Unit, str]]) -> list[tuple[Uni
     tail = _unit(doc, f"{doc.id}#p{last.index}", "paragraph", unit.index + 1, last.start, last.end, last.section,
                  unit.heading, unit.section_path)
     return segs[:-1] + [(head, role), (tail, ROLE_CLOSING)]
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass
-class SectionType:
-    """One kind of section: id, a name from its headings, c-TF-IDF terms, support and exemplars."""
-
-    type_id: int
-    name: str
-    label: str
-    size: int
-    n_docs: int
-    mean_position: float
-    roles: dict[str, int]
-    headings: list[tuple[str, int]]
-    heading_terms: list[tuple[str, float]]
-    terms: list[tuple[str, float]]
-    exemplars: list[dict[str, Any]]
-
-    @property
-    def display(self) -> str:
-        return f"T{self.type_id} {self.name}"
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["headings"] = [{"heading": h, "count": c} for h, c in self.headings]
-        d["heading_terms"] = [{"term": t, "score": s} for t, s in self.heading_terms]
-        d["terms"] = [{"term": t, "score": s} for t, s in self.terms]
-        return d
-
-
-@dataclass
-class DocOutline:
-    """A document's outline: its segments with their types, and the type sequence (repeats merged)."""
-
-    doc_id: str
-    title: str
-    types: list[int]
-    segments: list[dict[str, Any]]
-    fallback: bool = False
-
-    def names(self, types: Sequence[SectionType]) -> list[str]:
-        by = {t.type_id: t for t in types}
-        return [by[t].display if t in by else ("(unassigned)" if t < 0 else f"T{t}") for t in self.types]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # --------------------------------------------------------------------------- the typer

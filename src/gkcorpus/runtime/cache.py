@@ -35,7 +35,7 @@ import numpy as np
 from ..text.tokenize import Tokenizer, is_punct, load_stopwords
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .parallel import PerDocumentExecutor
+    from .executor import PerDocumentExecutor
 
 __all__ = [
     "CACHE_ENV",
@@ -46,6 +46,7 @@ __all__ = [
     "DocTokens",
     "resolve_cache_dir",
     "segmentation_key",
+    "segment_lengths",
     "token_lengths",
     "tokens_from_lengths",
     "filter_tokens",
@@ -155,6 +156,12 @@ def tokens_from_lengths(text: str, lengths: np.ndarray) -> list[str]:
     ends = np.cumsum(lengths, dtype=np.int64).tolist()
     starts = [0] + ends[:-1]
     return [text[s:e] for s, e in zip(starts, ends)]
+
+
+def segment_lengths(text: str, tokenizer: Tokenizer | None = None) -> np.ndarray:
+    """The full, lossless segmentation of ``text`` as token lengths (module-level: it ships to workers)."""
+    tok = tokenizer if tokenizer is not None else Tokenizer()
+    return token_lengths(tok.cut(text))
 
 
 def filter_tokens(tokenizer: Tokenizer, tokens: Iterable[str]) -> list[str]:
@@ -440,8 +447,6 @@ def cached_segmentations(
     token, not token lists) and written by this process. ``cache_dir``: a directory, True for
     the default (:func:`resolve_cache_dir`), False/None for no cache.
     """
-    from .parallel import segment_lengths
-
     tok = tokenizer if tokenizer is not None else Tokenizer()
     if isinstance(tok, CachedTokenizer):
         tok = tok.plain()
