@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.national:
         import gkcorpus
-        from gkcorpus.templates.miner import _doc_units
+        from gkcorpus.templates.units import _doc_units
 
         corpus = gkcorpus.load(args.national)
         units = [u for d in corpus for u in _doc_units(d)]

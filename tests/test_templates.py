@@ -207,7 +207,7 @@ def test_extraction_matches_each_distinct_sentence_once_with_the_same_rows(mined
 
 
 def test_candidate_index_finds_every_key_in_bulk():
-    from gkcorpus.templates.miner import _KeyIndex
+    from gkcorpus.templates.library import _KeyIndex
 
     keys = [f"{a}{b}工作{c}" for a in ("加强", "推进", "深化", "完善") for b in ("改革", "建设", "管理", "服务")
             for c in ("机制", "体系", "规划", "制度", "标准")] + ["总结", "", "各位代表"]

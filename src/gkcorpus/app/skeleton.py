@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from ..templates.miner import _MARKER, TemplateLibrary, _gc_paused
+from ..templates.library import TemplateLibrary
+from ..templates.units import _MARKER, _gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus
