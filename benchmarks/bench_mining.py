@@ -48,7 +48,8 @@ def records(factor: int) -> list[dict]:
 def run_one(factor: int) -> dict:
     from gkcorpus.corpus import Corpus
     from gkcorpus.base.io import RawDocument
-    from gkcorpus.boilerplate.phrases.miner import FormulaicnessIndex, PhraseMiner
+    from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
+    from gkcorpus.boilerplate.phrases.miner import PhraseMiner
     from gkcorpus.boilerplate.reuse import ReuseFinder, TextIndex
 
     recs = records(factor)

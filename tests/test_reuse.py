@@ -272,7 +272,8 @@ def test_matrix_equals_its_definition_and_pairs_list_its_cells(finder, bundled):
 def test_write_reuse_switches_to_pairs_above_the_matrix_limit(finder, bundled, tmp_path):
     import pandas as pd
 
-    from gkcorpus.boilerplate.phrases.miner import FormulaicnessIndex, write_reuse
+    from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
+    from gkcorpus.boilerplate.phrases.writers import write_reuse
 
     index = FormulaicnessIndex().fit(bundled, [], finder.passages_)
     paths = write_reuse(finder, index, tmp_path, max_matrix_docs=10, pairs_top=3)

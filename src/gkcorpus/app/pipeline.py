@@ -187,8 +187,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
           top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
           segmenter: str) -> MineResult:
     from ..outline.typer import cluster_corpus
-    from ..boilerplate.phrases.miner import PhraseMiner, mine_boilerplate
-    from ..templates.miner import TemplateMiner
+    from ..boilerplate.phrases import PhraseMiner, mine_boilerplate
+    from ..templates import TemplateMiner
     from .skeleton import skeleton
     from ..text.tokenize import Tokenizer
 
@@ -241,7 +241,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
 
         def templates() -> list[Path]:
             from ..base.export import write_csv
-            from ..templates.miner import INSTANCE_COLUMNS
+            from ..templates import INSTANCE_COLUMNS
 
             miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
             res.miner = miner

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..base.export import ensure_dir
-    from ..boilerplate.phrases.miner import mine_boilerplate
+    from ..boilerplate.phrases import mine_boilerplate
     from ..boilerplate.reuse import ReuseFinder
 
     if args.min_chars < 1 or not 0 < args.near_threshold <= 1:

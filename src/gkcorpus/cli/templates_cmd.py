@@ -59,14 +59,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_library(path: str):
-    from ..templates.miner import TemplateLibrary
+    from ..templates import TemplateLibrary
 
     return TemplateLibrary.load(path)
 
 
 def run_mine(args: argparse.Namespace) -> int:
     from ..app.skeleton import skeleton
-    from ..templates.miner import TemplateMiner
+    from ..templates import TemplateMiner
 
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
@@ -114,7 +114,7 @@ def _pairs(items: list[str]) -> dict[str, str]:
 
 def run_fill(args: argparse.Namespace) -> int:
     from ..app.skeleton import skeleton
-    from ..templates.miner import Template
+    from ..templates import Template
 
     if args.skeleton:
         if not args.library:
