@@ -50,7 +50,8 @@ def run_one(factor: int) -> dict:
     from gkcorpus.base.io import RawDocument
     from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
     from gkcorpus.boilerplate.phrases.miner import PhraseMiner
-    from gkcorpus.boilerplate.reuse import ReuseFinder, TextIndex
+    from gkcorpus.boilerplate.reuse import ReuseFinder
+    from gkcorpus.kernels.suffix import TextIndex
 
     recs = records(factor)
     times: dict[str, float] = {}

@@ -7,7 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from gkcorpus.boilerplate.reuse import ReuseFinder, SuffixArray, TextIndex, stable_id, text_diff
+from gkcorpus.boilerplate.reuse import ReuseFinder, text_diff
+from gkcorpus.kernels.codes import stable_id
+from gkcorpus.kernels.suffix import TextIndex
+from gkcorpus.kernels.suffix import SuffixArray
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +196,8 @@ def test_text_index_finds_the_repeats_of_distinct_separators(bundled):
 
 
 def test_minhash_signatures_equal_datasketch(bundled):
-    from gkcorpus.boilerplate.reuse import _sha1_hash32, minhash_signatures, sentence_signatures, shingle_sets, shingles
+    from gkcorpus.kernels.minhash import _sha1_hash32, minhash_signatures, shingle_sets
+    from gkcorpus.kernels.minhash import sentence_signatures, shingles
 
     texts = [d.text[s.start : s.end] for d in bundled for s in d.structure.sentences][:300]
     texts += ["", "。，", "乙", "甲乙", "甲乙丙", "甲乙丙丁", "5.15政务公开日"]
@@ -207,7 +211,7 @@ def test_minhash_signatures_equal_datasketch(bundled):
 
 
 def test_lsh_buckets_pair_within_a_window():
-    from gkcorpus.boilerplate.reuse import _band_pairs
+    from gkcorpus.kernels.minhash import _band_pairs
 
     sig = np.zeros((6, 4), dtype=np.uint32)
     sig[5] = 1  # rows 0-4 share every band, row 5 shares none
@@ -218,7 +222,7 @@ def test_lsh_buckets_pair_within_a_window():
 
 
 def test_verbatim_occurrences_are_made_on_access(finder, bundled):
-    from gkcorpus.boilerplate.reuse import Occurrence, OccurrenceList
+    from gkcorpus.boilerplate.records import Occurrence, OccurrenceList
 
     p = next(p for p in finder.passages_ if p.kind == "verbatim" and len(p.occurrences) >= 3)
     occ = p.occurrences
@@ -235,7 +239,7 @@ def test_verbatim_occurrences_are_made_on_access(finder, bundled):
 
 def _matrix_reference(finder, bundled) -> np.ndarray:
     """The matrix by its definition: per pair, the union of shared spans, counted character by character."""
-    from gkcorpus.boilerplate.reuse import merge_spans
+    from gkcorpus.kernels.codes import merge_spans
 
     ids = finder.doc_ids_
     pos = {d: i for i, d in enumerate(ids)}

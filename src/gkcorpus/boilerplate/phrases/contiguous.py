@@ -7,7 +7,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..reuse import SuffixArray, _spans_groups
+from ...kernels.suffix import _spans_groups
+from ...kernels.suffix import SuffixArray
 from .records import (
     _BAD_END,
     _BAD_START,

@@ -7,7 +7,10 @@ from typing import Any, Iterator, Mapping, Sequence, TYPE_CHECKING
 
 import numpy as np
 
-from ..reuse import Passage, SentenceRecord, _index_dtype, code_mask, document_sentences
+from ..records import Passage, SentenceRecord
+from ..reuse import document_sentences
+from ...kernels.codes import _index_dtype
+from ...kernels.codes import code_mask
 from .records import _csr_gather, _distinct, _passage_rows, Phrase, SpanList
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -44,17 +44,10 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from ..reuse import (
-    SEP_BASE,
-    Occurrence,
-    Passage,
-    SentenceRecord,
-    TextIndex,
-    code_mask,
-    _char_set_mask,
-    document_sentences,
-    stable_id,
-)
+from ...kernels.codes import SEP_BASE, _char_set_mask, code_mask, stable_id
+from ...kernels.suffix import TextIndex
+from ..records import Occurrence, Passage, SentenceRecord
+from ..reuse import document_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -12,7 +12,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TYPE_CHECKING
 
 import numpy as np
 
-from ..reuse import ArraySequence, Occurrence, OccurrenceList, Passage, merge_spans
+from ..records import ArraySequence
+from ..records import Occurrence, OccurrenceList, Passage
+from ...kernels.codes import merge_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Document

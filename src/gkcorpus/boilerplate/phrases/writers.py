@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence, TYPE_CHECKING
 
-from ..reuse import ReuseFinder, TextIndex, document_sentences
+from ..reuse import ReuseFinder, document_sentences
+from ...kernels.suffix import TextIndex
 from .formulaicness import FormulaicnessIndex
 from .miner import PhraseMiner
 from .records import CATEGORIES
