@@ -5,7 +5,8 @@
     >>> corpus.kwic("高度重视").head()
 """
 
-from .text.clean.cleaner import Cleaner, CleaningReport, CleanResult
+from .text.clean.cleaner import Cleaner
+from .text.clean.report import CleaningReport, CleanResult
 from .corpus import Corpus, Document, Unit, load, load_bundled
 from .base.io import LoadError, RawDocument
 from .text.tokenize import Tokenizer

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from .text.clean.cleaner import Cleaner, CleaningReport
+from .text.clean.cleaner import Cleaner
+from .text.clean.report import CleaningReport
 from .base.edits import OffsetMap
 from .base.io import LoadError, LoadLog, RawDocument, iter_paths, read_bundled_page
 
