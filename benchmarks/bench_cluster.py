@@ -42,7 +42,9 @@ REPORTS = HERE.parent.parent / "shared" / "corpora" / "gwr_national.jsonl"
 def _stages(args: argparse.Namespace) -> list[tuple[str, Callable[[dict], str]]]:
     import gkcorpus
     from gkcorpus.features.cluster import Clusterer, label_clusters, near_identical_groups
-    from gkcorpus.outline.typer import SectionTyper, common_outline, document_kinds
+    from gkcorpus.outline.common import common_outline
+    from gkcorpus.outline.kinds import document_kinds
+    from gkcorpus.outline.typer import SectionTyper
     from gkcorpus.features.vectorize import UnitVectorizer
 
     def load(s: dict) -> str:

@@ -19,14 +19,10 @@ from gkcorpus.features.cluster import (
     near_identical_groups,
     normalize_for_matching,
 )
-from gkcorpus.outline.typer import (
-    ROLE_CLOSING,
-    SectionTyper,
-    common_outline,
-    document_kinds,
-    outline_segments,
-    smooth_types,
-)
+from gkcorpus.outline.common import common_outline
+from gkcorpus.outline.kinds import document_kinds
+from gkcorpus.outline.segments import ROLE_CLOSING, outline_segments
+from gkcorpus.outline.typer import SectionTyper, smooth_types
 
 EVENT_SUMMARIES = {f"summary-{n:02d}" for n in (2, 4, 6, 8, 9, 10, 11, 12)}  # reports of a 5.15 activity day
 
@@ -340,7 +336,7 @@ def test_cli_sentence_level_and_errors(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def national_run(shared_corpora):
     from gkcorpus import load
-    from gkcorpus.outline.typer import cluster_corpus
+    from gkcorpus.outline.run import cluster_corpus
 
     return cluster_corpus(load(shared_corpora / "gwr_national.jsonl"), depth=1)
 

@@ -32,7 +32,7 @@ def test_unseen_texts():
 
 
 def test_cluster_run_reports_genres(bundled):
-    from gkcorpus.outline.typer import cluster_corpus
+    from gkcorpus.outline.run import cluster_corpus
 
     run = cluster_corpus(bundled, level="section", random_state=0)
     assert run.genre_lines()[0] == "  plan (2): summary-13, summary-14"
@@ -93,7 +93,7 @@ def test_plans_have_no_perfective_aspect(bundled):
 
 
 def test_document_kinds_with_register_block(bundled, typer):
-    from gkcorpus.outline.typer import document_kinds
+    from gkcorpus.outline.kinds import document_kinds
 
     # a 4-tuple: words, outline, layout, register; no genre block
     auto = document_kinds(bundled, typer, weights=(0.4, 0.2, 0.4, 0.4), random_state=0)
@@ -126,7 +126,7 @@ def test_genre_matrix_rows():
 
 
 def test_document_kinds_genre_block_isolates_the_plans(bundled, typer):
-    from gkcorpus.outline.typer import document_kinds
+    from gkcorpus.outline.kinds import document_kinds
 
     auto = document_kinds(bundled, typer)  # default: five blocks, genre 1.0 of 2.4
     assert auto.weights["genre"] == pytest.approx(1.0 / 2.4)

@@ -328,7 +328,8 @@ def test_skeleton_from_headings(mined, bundled):
 
 
 def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypatch):
-    from gkcorpus.outline.typer import SectionTyper, common_outline
+    from gkcorpus.outline.common import common_outline
+    from gkcorpus.outline.typer import SectionTyper
 
     refitted = skeleton(bundled, mined.library_)  # fits SectionTyper(random_state=0) itself
     typer = SectionTyper(random_state=0).fit(bundled)

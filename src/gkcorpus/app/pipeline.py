@@ -186,7 +186,7 @@ def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentE
 def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
           top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
           segmenter: str) -> MineResult:
-    from ..outline.typer import cluster_corpus
+    from ..outline.run import cluster_corpus
     from ..boilerplate.phrases import PhraseMiner, mine_boilerplate
     from ..templates import TemplateMiner
     from .skeleton import skeleton

@@ -107,7 +107,8 @@ def _segments_by_types(corpus: Any, typer: Any = None,
     ``common``: its common outline (:func:`gkcorpus.outline.common_outline`), when already computed.
     """
     try:
-        from ..outline.typer import SectionTyper, common_outline
+        from ..outline.common import common_outline
+        from ..outline.typer import SectionTyper
     except ImportError:
         return None
     try:

@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..outline.typer import cluster_corpus
+    from ..outline.run import cluster_corpus
     from ..outline.plots import CJKFontWarning
 
     if args.depth < 1:
