@@ -24,7 +24,6 @@ __all__ = [
     "write_json",
     "write_json_items",
     "write_csv",
-    "write_markdown_table",
     "write_xlsx",
     "ensure_dir",
 ]
@@ -255,11 +254,6 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     out += ["| " + " | ".join(esc(r.get(c)) for c in columns) + " |" for r in rows]
     return "\n".join(out) + "\n"
-
-
-def write_markdown_table(path: str | Path, rows: Sequence[dict], columns: Sequence[str], title: str = "") -> Path:
-    head = f"# {title}\n\n" if title else ""
-    return atomic_write_text(path, head + markdown_table(rows, columns))
 
 
 def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:

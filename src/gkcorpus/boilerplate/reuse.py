@@ -48,6 +48,7 @@ from ..kernels.codes import (
     CLAUSE_DELIMITERS,
     stable_id,
 )
+from ..kernels.graph import component_labels
 from ..kernels.minhash import _band_pairs, _jaccard, _jaccard_pairs, _sha1_hash32, minhash_signatures, shingle_sets
 from .records import _OccurrenceTable, Occurrence, OccurrenceList, Passage, SentenceRecord, Variant
 from ..kernels.suffix import _runs, _spans_groups, TextIndex
@@ -376,11 +377,7 @@ class ReuseFinder:
         nodes[e.ravel()] = True
         if same:
             nodes |= single < 0
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        graph = coo_matrix((np.ones(len(e), dtype=np.int8), (e[:, 0], e[:, 1])), shape=(n_texts, n_texts))
-        _, labels = connected_components(graph, directed=False)
+        labels = component_labels(n_texts, e[:, 0], e[:, 1])
         # the occurrences (records) of each group
         rec_label = np.where(nodes[tid], labels[tid], -1)
         order = np.lexsort((np.arange(len(recs)), rec_label))

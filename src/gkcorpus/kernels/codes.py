@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-__all__ = ["han_count", "stable_id", "covered_length", "merge_spans", "code_mask", "CLAUSE_DELIMITERS"]
+__all__ = ["stable_id", "merge_spans", "code_mask", "CLAUSE_DELIMITERS"]
 
 
 CLAUSE_DELIMITERS = "，。；！？：,;!?:"
@@ -18,11 +18,6 @@ SEP_BASE = 0x110000  # above every Unicode code point: separator symbols start h
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _BITS = 21  # bits per code point when a short shingle is packed into one integer
-
-
-def han_count(text: str) -> int:
-    """Number of Han characters in ``text``."""
-    return len(_HAN.findall(text))
 
 
 def stable_id(prefix: str, text: str) -> str:
@@ -42,11 +37,6 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
-
-
-def covered_length(spans: Iterable[tuple[int, int]]) -> int:
-    """Characters covered by the union of ``spans``."""
-    return sum(e - s for s, e in merge_spans(spans))
 
 
 def code_mask(codes: np.ndarray, predicate: Callable[[str], bool], separators: bool = True) -> np.ndarray:

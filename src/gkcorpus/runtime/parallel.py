@@ -19,8 +19,7 @@ it returns the same corpus, document by document.
 
 from __future__ import annotations
 
-import os
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +47,6 @@ __all__ = [
     "load_parallel",
     "iter_load_parallel",
     "segment_lengths",
-    "tokenize_text",
     "count_terms",
     "TermCounts",
     "combine_counts",
@@ -62,14 +60,7 @@ __all__ = [
 ]
 
 
-
 # =========================================================================== per-document stages
-
-
-def tokenize_text(text: str, tokenizer: Tokenizer | None = None) -> list[str]:
-    """``tokenizer(text)``: module-level so that it can be shipped to workers."""
-    tok = tokenizer if tokenizer is not None else Tokenizer()
-    return tok(text)
 
 
 def _default_count_tokenizer() -> Tokenizer:

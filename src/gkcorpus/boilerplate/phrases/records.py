@@ -15,11 +15,12 @@ import numpy as np
 from ..records import ArraySequence
 from ..records import Occurrence, OccurrenceList, Passage
 from ...kernels.codes import merge_spans
+from ...kernels.graph import component_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Document
 
-__all__ = ["Phrase", "document_tokens", "document_zones", "SpanList", "CATEGORIES", "EVALUATIVE_CUES", "PHRASEBANK_COLUMNS"]
+__all__ = ["Phrase", "document_zones", "SpanList", "CATEGORIES", "EVALUATIVE_CUES", "PHRASEBANK_COLUMNS"]
 
 
 CATEGORIES = ("heading", "opening", "closing", "slogan", "evaluative", "formula")
@@ -227,12 +228,8 @@ def _shared_sources(pair_item: np.ndarray, dependent: np.ndarray, owner: np.ndar
     lp, node_new = lp[rest], group_new[rest]
     node_new[:1] = True
     node = np.cumsum(node_new) - 1  # (item, passage) nodes, numbered in link order
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     size = n_pairs + int(node[-1]) + 1
-    graph = coo_matrix((np.ones(len(lp), dtype=np.int8), (lp, n_pairs + node)), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
+    labels = component_labels(size, lp, n_pairs + node)
     dep = np.flatnonzero(dependent & ~one[pair_item])
     comp = _distinct(pair_item[dep] * size + labels[dep]) // size
     out += np.bincount(comp, minlength=n_items)
@@ -247,12 +244,6 @@ def _csr_gather(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 # --------------------------------------------------------------------------- per-document functions
-
-
-def document_tokens(text: str, tokenizer: Callable[[str], list[str]]) -> tuple[list[str], list[int]]:
-    """Tokens of ``text`` (all of it, punctuation included) and the clean offset of each."""
-    toks = tokenizer(text)
-    return toks, _token_starts(text, toks).tolist()
 
 
 def document_zones(doc: "Document") -> dict[str, list[tuple[int, int]]]:
@@ -472,14 +463,6 @@ _EVALUATIVE = re.compile("|".join(sorted(map(re.escape, EVALUATIVE_CUES), key=le
 
 def _is_evaluative(text: str) -> bool:
     return _EVALUATIVE.search(text) is not None
-
-
-def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    """True when ``[start, end)`` lies inside one of the sorted, disjoint ``spans``."""
-    import bisect
-
-    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
 
 
 # Han code points (the ranges of _HAN_TOKEN) numbered 1..28096, so that four fit in 60 bits
