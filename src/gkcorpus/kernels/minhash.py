@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from operator import methodcaller
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .hashing import fmix32 as _fmix32
 from .codes import _BITS, _NON_WORD
 
-__all__ = ["sentence_signatures", "minhash_signatures", "shingle_sets", "shingles"]
+__all__ = ["minhash_signatures", "shingle_sets", "shingles"]
 
 
 def shingles(text: str, k: int = 3) -> set[str]:
@@ -112,19 +112,6 @@ def minhash_signatures(
     for j in range(num_perm):  # one permutation at a time: memory stays one value per element
         out[rows, j] = np.minimum.reduceat(vals * a[j] + b[j], starts)
     return out
-
-
-def sentence_signatures(
-    texts: Sequence[str], num_perm: int = 128, k: int = 3, seed: int = 1
-) -> list[tuple[set[str], Any]]:
-    """Shingle set and MinHash (datasketch ``LeanMinHash``) of each text."""
-    from datasketch import LeanMinHash, MinHash
-
-    sets = [shingles(t, k) for t in texts]
-    if not sets:
-        return []
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in sorted(sh)] for sh in sets], num_perm=num_perm, seed=seed)
-    return [(sh, LeanMinHash(m)) for sh, m in zip(sets, hashes)]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

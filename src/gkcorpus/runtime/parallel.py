@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -30,7 +29,8 @@ import numpy as np
 from ..text.clean.cleaner import Cleaner
 from ..corpus import Corpus, Document
 from ..base.io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
-from ..kernels.hashing import FMIX64 as _FMIX64, fmix as _fmix, fmix32 as _fmix32
+from ..kernels.hashing import FMIX64 as _FMIX64, fmix as _fmix
+from ..kernels.minhash import minhash_signatures
 from ..text.tokenize import Tokenizer
 from .cache import segment_lengths
 from .executor import BACKENDS, PerDocumentExecutor, run_per_document
@@ -129,7 +129,6 @@ def term_counts(
 # datasketch one shingle at a time, which spends its time in a Python-level SHA-1 per shingle).
 
 _U64 = np.uint64
-_BLOCK = 1 << 15  # shingle positions per numpy block (block x num_perm x 4 bytes of scratch)
 
 
 def _codes(text: str) -> np.ndarray:
@@ -173,14 +172,6 @@ def shingles(text: str, n: int = 3) -> list[str]:
     return list(dict.fromkeys(text[i : i + n] for i in range(len(text) - n + 1)))
 
 
-@lru_cache(maxsize=8)
-def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
-
-
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
@@ -190,39 +181,22 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _signature_rows(text: str, spans: np.ndarray, num_perm: int, ngram: int, seed: int) -> np.ndarray:
-    a, b = _permutations(num_perm, seed)
-    out = np.full((len(spans), num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    """MinHash of each span's character ``ngram``s (a span shorter than ``ngram`` is one shingle)."""
     codes = _codes(text)
     ids = _packed(codes, ngram)  # the id of the n-gram starting at each position
-    starts: list[int] = []
-    counts: list[int] = []
-    short: list[tuple[int, int, int]] = []
-    rows: list[int] = []
-    for i, (s, e) in enumerate(spans.tolist()):
+    hashes: list[np.ndarray] = []
+    for s, e in spans.tolist():
         s, e = _strip_span(text, s, e)
         if e - s >= ngram:
-            rows.append(i)
-            starts.append(s)
-            counts.append(e - s - ngram + 1)
+            hashes.append(_hash32(ids[s : e - ngram + 1]))
         elif e > s:
-            short.append((i, s, e))
-    if rows:
-        pos = np.concatenate([np.arange(s, s + c) for s, c in zip(starts, counts)])
-        mixed = _fmix32(_hash32(ids[pos]))
-        bounds = np.cumsum([0] + counts)
-        k = 0
-        while k < len(rows):  # blocks of whole sentences, at most ~_BLOCK positions each
-            j = k + 1
-            while j < len(rows) and bounds[j + 1] - bounds[k] <= _BLOCK:
-                j += 1
-            lo, hi = bounds[k], bounds[j]
-            phv = mixed[lo:hi, None] * a[None, :] + b[None, :]
-            out[rows[k:j]] = np.minimum.reduceat(phv, bounds[k:j] - lo, axis=0)
-            k = j
-    for i, s, e in short:
-        h = _fmix32(_hash32(_packed(codes[s:e], e - s)))  # the whole sentence is one shingle
-        out[i] = h[0] * a + b
-    return out
+            hashes.append(_hash32(_packed(codes[s:e], e - s)))  # the whole sentence is one shingle
+        else:
+            hashes.append(np.zeros(0, dtype=np.uint32))
+    indptr = np.zeros(len(hashes) + 1, dtype=np.int64)
+    np.cumsum([len(h) for h in hashes], out=indptr[1:])
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint32)
+    return minhash_signatures(indptr, np.arange(len(flat), dtype=np.int64), flat, num_perm=num_perm, seed=seed)
 
 
 @dataclass
