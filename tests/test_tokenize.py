@@ -101,13 +101,13 @@ def test_memo_gives_exactly_the_plain_segmentation(bundled, backend):
 
 
 def test_memo_is_seeded_from_known_lengths_and_keeps_configurations_apart(bundled):
-    from gkcorpus.text.tokenize import SegmentationMemo, lengths_of, segmentation_memo
+    from gkcorpus.text.tokenize import SegmentationMemo, segmentation_memo, token_lengths
 
     tok = Tokenizer()
     no_dict = Tokenizer(user_dict=False)
     memo = SegmentationMemo()
     for d in bundled:
-        memo.add(d.text, lengths_of(tok.cut(d.text)), tok)
+        memo.add(d.text, token_lengths(tok.cut(d.text)), tok)
     with segmentation_memo(memo):
         assert [tok.cut(d.text) for d in bundled] == [Tokenizer().cut(d.text) for d in bundled]
         assert memo.misses == 0

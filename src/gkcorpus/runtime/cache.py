@@ -28,11 +28,11 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from ..text.tokenize import Tokenizer, is_punct, load_stopwords
+from ..text.tokenize import Tokenizer, token_lengths, tokens_from_lengths
 
 if TYPE_CHECKING:  # pragma: no cover
     from .executor import PerDocumentExecutor
@@ -119,15 +119,15 @@ def _segmentation_params(tokenizer: Tokenizer) -> str:
 
     from ..text import tokenize
 
-    dicts = [_path_digest(p) for p in tokenizer._dict_paths()]
+    backend, dict_paths, hmm = tokenizer.segmentation_key()
     params = {
         "format": _FORMAT,
         "gkcorpus": __version__,
         "tokenize_py": _path_digest(tokenize.__file__),  # a code change invalidates, even at one version
-        "backend": tokenizer.backend,
-        "backend_version": _backend_version(tokenizer.backend),
-        "hmm": bool(tokenizer.hmm),
-        "user_dicts": dicts,
+        "backend": backend,
+        "backend_version": _backend_version(backend),
+        "hmm": hmm,
+        "user_dicts": [_path_digest(p) for p in dict_paths],  # their contents, not their paths
     }
     return json.dumps(params, sort_keys=True)
 
@@ -143,21 +143,6 @@ def segmentation_key(text: str, tokenizer: Tokenizer) -> str:
 # --------------------------------------------------------------------------- lengths <-> tokens
 
 
-def token_lengths(tokens: Sequence[str]) -> np.ndarray:
-    """Token lengths in the smallest unsigned dtype that holds them."""
-    n = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-    top = int(n.max()) if len(n) else 0
-    dtype = np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32
-    return n.astype(dtype)
-
-
-def tokens_from_lengths(text: str, lengths: np.ndarray) -> list[str]:
-    """Slice ``text`` into tokens of the given lengths (the inverse of :func:`token_lengths`)."""
-    ends = np.cumsum(lengths, dtype=np.int64).tolist()
-    starts = [0] + ends[:-1]
-    return [text[s:e] for s, e in zip(starts, ends)]
-
-
 def segment_lengths(text: str, tokenizer: Tokenizer | None = None) -> np.ndarray:
     """The full, lossless segmentation of ``text`` as token lengths (module-level: it ships to workers)."""
     tok = tokenizer if tokenizer is not None else Tokenizer()
@@ -165,18 +150,8 @@ def segment_lengths(text: str, tokenizer: Tokenizer | None = None) -> np.ndarray
 
 
 def filter_tokens(tokenizer: Tokenizer, tokens: Iterable[str]) -> list[str]:
-    """What ``tokenizer(text)`` keeps of ``tokenizer.cut(text)``: punctuation and stopwords per its settings."""
-    stop = _stopset(tokenizer)
-    keep_punct = tokenizer.keep_punct
-    return [t for t in tokens if (keep_punct or not is_punct(t)) and t not in stop]
-
-
-def _stopset(tokenizer: Tokenizer) -> frozenset[str]:
-    if tokenizer.stopwords is True:
-        return load_stopwords()
-    if isinstance(tokenizer.stopwords, str):
-        return load_stopwords(tokenizer.stopwords)
-    return frozenset()
+    """What ``tokenizer(text)`` keeps of ``tokenizer.cut(text)`` (:meth:`Tokenizer.filter`)."""
+    return tokenizer.filter(tokens)
 
 
 @dataclass

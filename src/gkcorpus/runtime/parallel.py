@@ -31,7 +31,7 @@ from ..corpus import Corpus, Document
 from ..base.io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
 from ..kernels.hashing import FMIX64 as _FMIX64, fmix as _fmix
 from ..kernels.minhash import minhash_signatures
-from ..text.tokenize import Tokenizer
+from ..text.tokenize import Tokenizer, token_lengths, tokens_from_lengths
 from .cache import segment_lengths
 from .executor import BACKENDS, PerDocumentExecutor, run_per_document
 
@@ -506,8 +506,6 @@ def analyze_document(
     punctuation and stopword settings, default those of ``Corpus.frequencies``), so the text is
     segmented once.
     """
-    from .cache import filter_tokens, token_lengths, tokens_from_lengths
-
     tok = tokenizer if tokenizer is not None else Tokenizer()
     out = DocumentPartial(doc.id)
     if segment or count:
@@ -517,10 +515,10 @@ def analyze_document(
             out.lengths = lengths
         if count:
             ctok = count_tokenizer if count_tokenizer is not None else _default_count_tokenizer()
-            if ctok.backend != tok.backend or ctok._dict_paths() != tok._dict_paths() or ctok.hmm != tok.hmm:
+            if ctok.segmentation_key() != tok.segmentation_key():
                 out.counts = count_terms(doc.text, ctok)
             else:
-                out.counts = Counter(filter_tokens(ctok, tokens_from_lengths(doc.text, lengths)))
+                out.counts = Counter(ctok.filter(tokens_from_lengths(doc.text, lengths)))
     if signatures:
         out.signatures = sentence_signatures(doc, num_perm=num_perm, ngram=ngram, seed=seed)
     return out

@@ -11,15 +11,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from array import array
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import accumulate
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
 
 __all__ = ["Tokenizer", "SegmentationMemo", "segmentation_memo", "active_memo", "PLACEHOLDER", "load_stopwords",
-           "default_user_dict", "is_punct"]
+           "default_user_dict", "is_punct", "token_lengths", "tokens_from_lengths"]
 
 # Anonymisation placeholders: 20xx, xxxx, XX (not inside a Latin word such as "LED" or "xxl").
 PLACEHOLDER = re.compile(r"(?<!\d)(?:19|20)[xX]{2}(?![A-Za-z\d])|(?<![A-Za-z])[xX]{2,4}(?![A-Za-z])")
@@ -103,12 +103,12 @@ class SegmentationMemo:
     """
 
     def __init__(self) -> None:
-        self._store: dict[tuple, dict[str, array]] = {}
+        self._store: dict[tuple, dict[str, np.ndarray]] = {}
         self.hits = 0
         self.misses = 0
 
-    def _table(self, tok: "Tokenizer") -> dict[str, array]:
-        key = (tok.backend, tok._dict_paths(), bool(tok.hmm))
+    def _table(self, tok: "Tokenizer") -> dict[str, np.ndarray]:
+        key = tok.segmentation_key()
         table = self._store.get(key)
         if table is None:
             table = self._store[key] = {}
@@ -131,28 +131,27 @@ class SegmentationMemo:
             if lengths is None:
                 self.misses += 1
                 toks = tok._cut(para)
-                table[para] = lengths_of(toks)
+                table[para] = token_lengths(toks)
                 out.extend(toks)
             else:
                 self.hits += 1
-                out.extend(slice_tokens(para, lengths))
+                out.extend(tokens_from_lengths(para, lengths))
         return out
 
     def add(self, text: str, lengths: Any, tok: "Tokenizer") -> None:
         """Store a known segmentation of ``text`` (token lengths, e.g. from the disk cache) paragraph by paragraph."""
         table = self._table(tok)
+        lengths = np.asarray(lengths)
         pos = 0
         start = 0
-        para_lengths = array("H")
-        for n in (int(x) for x in lengths):
+        first = 0  # index of the paragraph's first token
+        for i, n in enumerate(lengths.tolist()):
             if n == 1 and text[pos] == "\n":
-                table.setdefault(text[start:pos], para_lengths)
-                para_lengths = array("H")
+                table.setdefault(text[start:pos], lengths[first:i])
+                first = i + 1
                 start = pos + 1
-            else:
-                para_lengths.append(n)
             pos += n
-        table.setdefault(text[start:pos], para_lengths)
+        table.setdefault(text[start:pos], lengths[first:])
         table.pop("", None)
 
     def __len__(self) -> int:
@@ -162,14 +161,17 @@ class SegmentationMemo:
         return f"SegmentationMemo({len(self)} paragraphs, {self.hits} hits, {self.misses} misses)"
 
 
-def lengths_of(tokens: list[str]) -> array:
-    """Token lengths as a compact array (a token longer than 65,535 characters cannot occur in prose)."""
-    return array("H", (min(len(t), 65535) for t in tokens))
+def token_lengths(tokens: Sequence[str]) -> np.ndarray:
+    """Token lengths in the smallest unsigned dtype that holds them (the segmentation's compact form)."""
+    n = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    top = int(n.max()) if len(n) else 0
+    dtype = np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32
+    return n.astype(dtype)
 
 
-def slice_tokens(text: str, lengths: Any) -> list[str]:
-    """Rebuild tokens from their lengths."""
-    ends = list(accumulate(lengths))
+def tokens_from_lengths(text: str, lengths: Any) -> list[str]:
+    """Slice ``text`` into tokens of the given lengths (the inverse of :func:`token_lengths`)."""
+    ends = np.cumsum(lengths, dtype=np.int64).tolist()
     return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
@@ -242,6 +244,16 @@ class Tokenizer:
                     engine = _ENGINES[key] = _build_engine(*key)
         return engine
 
+    def segmentation_key(self) -> tuple:
+        """What determines :meth:`cut` (backend, user dictionaries, HMM); the filters do not."""
+        return (self.backend, self._dict_paths(), bool(self.hmm))
+
+    def filter(self, tokens: Iterable[str]) -> list[str]:
+        """What :meth:`__call__` keeps of :meth:`cut`'s tokens: punctuation and stopwords per the settings."""
+        stop = self._stopset()
+        keep_punct = self.keep_punct
+        return [t for t in tokens if (keep_punct or not is_punct(t)) and t not in stop]
+
     def _stopset(self) -> frozenset[str]:
         if self.stopwords is True:
             return load_stopwords()
@@ -272,12 +284,7 @@ class Tokenizer:
         return out
 
     def __call__(self, text: str) -> list[str]:
-        stop = self._stopset()
-        return [
-            t
-            for t in self.cut(text)
-            if (self.keep_punct or not is_punct(t)) and t not in stop
-        ]
+        return self.filter(self.cut(text))
 
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("backend", "user_dict", "stopwords", "keep_punct", "hmm")}
