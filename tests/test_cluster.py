@@ -371,3 +371,21 @@ def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run
     assert {r["type"]: r["support"] for r in late_outline.consensus}[overall] == 7
     # the whole corpus's path starts the same way
     assert [r["type"] for r in run.common.path[:3]] == ["START", 0, review]
+
+
+def test_minhash_units_and_lsh_candidates_equal_datasketch(bundled):
+    from datasketch import MinHash, MinHashLSH
+
+    from gkcorpus.features.cluster import _shingles, minhash_units, normalize_for_matching
+    from gkcorpus.kernels.minhash import band_pairs, band_ranges, lsh_params
+
+    texts = sorted({normalize_for_matching(u.text, True) for u in bundled.units("sentence")} - {""})
+    sig = minhash_units(texts)
+    oracle = MinHash.bulk([[s.encode("utf-8") for s in sorted(_shingles(t, 3))] for t in texts], num_perm=128, seed=1)
+    assert (sig == np.array([m.hashvalues for m in oracle])).all()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, m in enumerate(oracle):
+        lsh.insert(i, m)
+    want = sorted((i, j) for i, m in enumerate(oracle) for j in lsh.query(m) if i < j)
+    got = band_pairs(sig, band_ranges(*lsh_params(0.5, 128))).tolist()
+    assert [tuple(p) for p in got] == want and len(want) == 8

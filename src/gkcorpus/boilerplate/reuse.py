@@ -49,7 +49,16 @@ from ..kernels.codes import (
     stable_id,
 )
 from ..kernels.graph import component_labels
-from ..kernels.minhash import _band_pairs, _jaccard, _jaccard_pairs, _sha1_hash32, minhash_signatures, shingle_sets
+from ..kernels.minhash import (
+    _jaccard,
+    _jaccard_pairs,
+    _sha1_hash32,
+    band_pairs,
+    band_ranges,
+    lsh_params,
+    minhash_signatures,
+    shingle_sets,
+)
 from .records import _OccurrenceTable, Occurrence, OccurrenceList, Passage, SentenceRecord, Variant
 from ..kernels.suffix import _runs, _spans_groups, TextIndex
 
@@ -352,10 +361,8 @@ class ReuseFinder:
                           count=n_texts)
         indptr, ids, vocab = shingle_sets(list(nid_of), self.shingle)
         sig = minhash_signatures(indptr, ids, _sha1_hash32(vocab), self.num_perm, self.random_state)
-        from datasketch import MinHashLSH
-
-        bands = MinHashLSH(threshold=self.near_threshold, num_perm=self.num_perm).hashranges
-        pairs = _band_pairs(sig, bands, self.bucket_window)
+        bands = band_ranges(*lsh_params(self.near_threshold, self.num_perm))
+        pairs = band_pairs(sig, bands, self.bucket_window)
         del sig
         if len(pairs):
             sims = _jaccard_pairs(indptr, ids, pairs[:, 0], pairs[:, 1])

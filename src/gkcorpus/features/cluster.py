@@ -10,7 +10,7 @@
   input gives the same ids.
 * :func:`class_tfidf` (c-TF-IDF as defined by BERTopic) and :func:`label_clusters`: each cluster's
   distinctive terms and its exemplars (the members closest to the centroid).
-* :func:`near_identical_groups`: MinHash LSH over character 3-grams (datasketch), candidate pairs
+* :func:`near_identical_groups`: MinHash LSH over character 3-grams (kernels.minhash), candidate pairs
   checked by exact Jaccard, joined into groups; groups spanning at least two documents are
   boilerplate candidates. Nothing here builds an n×n matrix.
 * :func:`cluster_units`: vectorize + cluster + label in one call, as the command line does.
@@ -619,12 +619,19 @@ def _shingles(norm: str, n: int) -> set[str]:
     return {norm[i : i + n] for i in range(len(norm) - n + 1)}
 
 
-def minhash_units(texts: Sequence[str], ngram: int = 3, num_perm: int = 128, seed: int = 1) -> list[Any]:
-    """MinHash signatures of normalised texts' character n-grams (pure; run it per document)."""
-    from datasketch import MinHash
+def minhash_units(texts: Sequence[str], ngram: int = 3, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """MinHash signatures ``(len(texts), num_perm)`` of normalised texts' character n-grams.
 
-    shingles = [[s.encode("utf-8") for s in sorted(_shingles(t, ngram))] for t in texts]
-    return MinHash.bulk(shingles, num_perm=num_perm, seed=seed)
+    The values of ``datasketch.MinHash.bulk`` on the same shingles (SHA-1 shingle hash, seed ``seed``).
+    """
+    from ..kernels.minhash import _sha1_hash32, minhash_signatures
+
+    vocab: dict[str, int] = {}
+    rows = [sorted(vocab.setdefault(s, len(vocab)) for s in _shingles(t, ngram)) for t in texts]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    ids = np.fromiter((j for r in rows for j in r), dtype=np.int64, count=int(indptr[-1]))
+    return minhash_signatures(indptr, ids, _sha1_hash32(list(vocab)), num_perm=num_perm, seed=seed)
 
 
 @dataclass
@@ -661,7 +668,7 @@ def near_identical_groups(
     transitively (``min_jaccard`` reports the weakest accepted link). Only groups spanning at least
     ``min_docs`` documents are returned, the widest first.
     """
-    from datasketch import MinHashLSH
+    from ..kernels.minhash import band_pairs, band_ranges, lsh_params
 
     norm = [normalize_for_matching(u.text, mask_digits) for u in units]
     by_text: dict[str, list[int]] = defaultdict(list)
@@ -671,12 +678,11 @@ def near_identical_groups(
     distinct = sorted(by_text)
     # per document in the pipeline; here all distinct texts at once, in sorted order
     sigs = minhash_units(distinct, ngram, num_perm, seed)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    it: Any = range(len(distinct))
+    it: Any = band_pairs(sigs, band_ranges(*lsh_params(threshold, num_perm))).tolist()
     if progress:
         from tqdm.auto import tqdm
 
-        it = tqdm(it, desc="near-identical", unit="text", leave=False)
+        it = tqdm(it, desc="near-identical", unit="pair", leave=False)
     edges: list[tuple[int, int]] = []
     link: dict[int, float] = {}
     shingle_cache: dict[int, set[str]] = {}
@@ -686,19 +692,13 @@ def near_identical_groups(
             shingle_cache[i] = _shingles(distinct[i], ngram)
         return shingle_cache[i]
 
-    with lsh.insertion_session() as session:
-        for i in range(len(distinct)):
-            session.insert(i, sigs[i])
-    for i in it:
-        for j in lsh.query(sigs[i]):
-            if j <= i:
-                continue
-            a, b = sh(i), sh(j)
-            jac = len(a & b) / len(a | b)
-            if jac >= threshold:
-                edges.append((i, j))
-                for x in (i, j):
-                    link[x] = min(link.get(x, 1.0), jac)
+    for i, j in it:  # LSH candidates, checked exactly
+        a, b = sh(i), sh(j)
+        jac = len(a & b) / len(a | b)
+        if jac >= threshold:
+            edges.append((i, j))
+            for x in (i, j):
+                link[x] = min(link.get(x, 1.0), jac)
     from ..kernels.graph import connected_groups
 
     groups: list[NearIdenticalGroup] = []

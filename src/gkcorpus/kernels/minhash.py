@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from operator import methodcaller
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from .hashing import fmix32 as _fmix32
 from .codes import _BITS, _NON_WORD
 
-__all__ = ["minhash_signatures", "shingle_sets", "shingles"]
+__all__ = ["minhash_signatures", "shingle_sets", "shingles", "lsh_params", "band_ranges", "band_pairs"]
 
 
 def shingles(text: str, k: int = 3) -> set[str]:
@@ -164,3 +165,37 @@ def _band_pairs(sig: np.ndarray, bands: Sequence[tuple[int, int]], window: int) 
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def band_pairs(sig: np.ndarray, bands: Sequence[tuple[int, int]], window: int | None = None) -> np.ndarray:
+    """LSH candidate pairs ``(i, j)``, ``i < j``: rows of ``sig`` equal on at least one band.
+
+    ``window``: pair each row with at most this many following rows of its bucket (None: all).
+    """
+    return _band_pairs(sig, bands, max(len(sig) - 1, 1) if window is None else window)
+
+
+def band_ranges(bands: int, rows: int) -> list[tuple[int, int]]:
+    """Column ranges of ``bands`` bands of ``rows`` signature values each."""
+    return [(i * rows, (i + 1) * rows) for i in range(bands)]
+
+
+@lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int]:
+    """(bands, rows) minimising the weighted false positive and false negative probabilities at
+    ``threshold`` (the choice ``datasketch.MinHashLSH`` makes, so candidates match it)."""
+    from scipy.integrate import quad
+
+    def fp(b: int, r: int) -> float:
+        return quad(lambda s: 1 - (1 - s ** float(r)) ** float(b), 0.0, threshold)[0]
+
+    def fn(b: int, r: int) -> float:
+        return quad(lambda s: 1 - (1 - (1 - s ** float(r)) ** float(b)), threshold, 1.0)[0]
+
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, int(num_perm / b) + 1):
+            err = fp(b, r) * weights[0] + fn(b, r) * weights[1]
+            if err < best:
+                best, opt = err, (b, r)
+    return opt
