@@ -222,12 +222,9 @@ class Corpus:
 
             it = tqdm(raw_docs, desc="clean", unit="doc", leave=False)
         for rd in it:
-            seen[rd.id] += 1
-            if seen[rd.id] > 1:
-                if duplicate_ids == "suffix":
-                    rd = RawDocument(f"{rd.id}~{seen[rd.id]}", rd.raw, rd.title, rd.meta, rd.encoding, rd.source)
-                else:
-                    raise LoadError(rd.source or rd.id, f"duplicate document id {rd.id!r}")
+            doc_id = unique_document_id(seen, rd.id, rd.source, duplicate_ids)
+            if doc_id != rd.id:
+                rd = RawDocument(doc_id, rd.raw, rd.title, rd.meta, rd.encoding, rd.source)
             docs.append(Document.from_raw(rd, cleaner))
         return cls(docs, skipped=skipped)
 
@@ -470,6 +467,23 @@ def load(
     )
     corpus = Corpus.from_raw(raw, cleaner=cleaner, duplicate_ids=duplicate_ids, progress=progress)
     corpus.skipped = log.lines()
+    return require_documents(corpus, paths, log)
+
+
+def unique_document_id(seen: Counter, doc_id: str, source: str | None, duplicate_ids: str) -> str:
+    """The id a loaded document gets: ``doc_id`` the first time; on a repeat ``doc_id~n`` (its n-th
+    occurrence) when ``duplicate_ids="suffix"``, else a :class:`LoadError` naming its source."""
+    seen[doc_id] += 1
+    n = seen[doc_id]
+    if n == 1:
+        return doc_id
+    if duplicate_ids == "suffix":
+        return f"{doc_id}~{n}"
+    raise LoadError(source or doc_id, f"duplicate document id {doc_id!r}")
+
+
+def require_documents(corpus: Corpus, paths: Sequence[str | Path], log: LoadLog) -> Corpus:
+    """``corpus``, unless it is empty: then a :class:`LoadError` naming the inputs (and how many were skipped)."""
     if not len(corpus):
         where = ", ".join(map(str, paths))
         detail = f" ({len(log)} skipped)" if len(log) else ""

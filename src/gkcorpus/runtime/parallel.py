@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 import numpy as np
 
 from ..text.clean.cleaner import Cleaner
-from ..corpus import Corpus, Document
+from ..corpus import Corpus, Document, require_documents, unique_document_id
 from ..base.io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
 from ..kernels.hashing import FMIX64 as _FMIX64, fmix as _fmix
 from ..kernels.minhash import minhash_signatures
@@ -413,11 +413,7 @@ def iter_load_parallel(
                 log.add(err)
             continue
         doc: Document = value
-        seen[doc.id] += 1
-        if seen[doc.id] > 1:
-            if duplicate_ids != "suffix":
-                raise LoadError(doc.source or doc.id, f"duplicate document id {doc.id!r}")
-            doc.id = f"{doc.id}~{seen[doc.id]}"
+        doc.id = unique_document_id(seen, doc.id, doc.source, duplicate_ids)
         yield doc
 
 
@@ -456,12 +452,7 @@ def load_parallel(
     finally:
         if own:
             ex.close()
-    corpus = Corpus(docs, skipped=log.lines())
-    if not len(corpus):
-        where = ", ".join(map(str, paths))
-        detail = f" ({len(log)} skipped)" if len(log) else ""
-        raise LoadError(where, f"no documents loaded{detail}")
-    return corpus
+    return require_documents(Corpus(docs, skipped=log.lines()), paths, log)
 
 
 # ---- everything per document in one task
