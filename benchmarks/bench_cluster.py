@@ -41,9 +41,11 @@ REPORTS = HERE.parent.parent / "shared" / "corpora" / "gwr_national.jsonl"
 
 def _stages(args: argparse.Namespace) -> list[tuple[str, Callable[[dict], str]]]:
     import gkcorpus
-    from gkcorpus.cluster import Clusterer, label_clusters, near_identical_groups
-    from gkcorpus.outline import SectionTyper, common_outline, document_kinds
-    from gkcorpus.vectorize import UnitVectorizer
+    from gkcorpus.features.cluster import Clusterer, label_clusters, near_identical_groups
+    from gkcorpus.outline.common import common_outline
+    from gkcorpus.outline.kinds import document_kinds
+    from gkcorpus.outline.typer import SectionTyper
+    from gkcorpus.features.vectorize import UnitVectorizer
 
     def load(s: dict) -> str:
         s["corpus"] = gkcorpus.load_bundled() if args.corpus == "bundled" else gkcorpus.load(args.corpus)

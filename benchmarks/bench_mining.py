@@ -47,9 +47,11 @@ def records(factor: int) -> list[dict]:
 
 def run_one(factor: int) -> dict:
     from gkcorpus.corpus import Corpus
-    from gkcorpus.io import RawDocument
-    from gkcorpus.phrases import FormulaicnessIndex, PhraseMiner
-    from gkcorpus.reuse import ReuseFinder, TextIndex
+    from gkcorpus.base.io import RawDocument
+    from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
+    from gkcorpus.boilerplate.phrases.miner import PhraseMiner
+    from gkcorpus.boilerplate.reuse import ReuseFinder
+    from gkcorpus.kernels.suffix import TextIndex
 
     recs = records(factor)
     times: dict[str, float] = {}

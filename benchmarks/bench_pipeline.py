@@ -66,13 +66,13 @@ def corpus_source(spec: str, data: Path) -> list[str] | None:
 
 
 def raw_docs(paths: list[str] | None) -> Iterator[Any]:
-    from gkcorpus.io import iter_paths, read_bundled_page
+    from gkcorpus.base.io import iter_paths, read_bundled_page
 
     return iter(read_bundled_page()) if paths is None else iter_paths(paths)
 
 
 def clean_docs(paths: list[str] | None) -> Iterator[Any]:
-    from gkcorpus.clean import Cleaner
+    from gkcorpus.text.clean.cleaner import Cleaner
     from gkcorpus.corpus import Document
 
     cleaner = Cleaner()
@@ -119,7 +119,7 @@ def _corpus(paths: list[str] | None) -> Any:
 
 def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3) -> dict[str, Any]:
     """Run one stage (prerequisites untimed) and return its measurements."""
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.text.tokenize import Tokenizer
 
     clock = Clock()
     note = ""
@@ -128,10 +128,10 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
         clock.chars, clock.docs = sum(len(rd.raw) for rd in docs), len(docs)
         note = "decode + parse records; chars are raw characters"
     elif stage == "clean":
-        from gkcorpus.clean import Cleaner
+        from gkcorpus.text.clean.cleaner import Cleaner
         from gkcorpus.corpus import Document
 
-        from gkcorpus.io import read_bundled_page
+        from gkcorpus.base.io import read_bundled_page
 
         cleaner = Cleaner()
         t0 = time.perf_counter()
@@ -145,7 +145,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
         clock.chars, clock.docs = corpus.n_chars, len(corpus)
         note = "read + clean, whole corpus held in memory"
     elif stage == "structure":
-        from gkcorpus.structure import parse_structure
+        from gkcorpus.text.structure import parse_structure
 
         for d in clean_docs(paths):
             clock.time(lambda: parse_structure(d.text), len(d.text))
@@ -159,7 +159,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
     elif stage == "count":
         from collections import Counter
 
-        from gkcorpus.cache import filter_tokens
+        from gkcorpus.runtime.cache import filter_tokens
 
         tok = Tokenizer(stopwords=True)
         total: Counter = Counter()
@@ -175,7 +175,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
             clock.time(count, len(d.text))
         note = f"filter + count + combine given the segmentation; {len(total):,} terms"
     elif stage == "signatures":
-        from gkcorpus.parallel import sentence_signatures
+        from gkcorpus.runtime.parallel import sentence_signatures
 
         sentence_signatures("预热。")  # import datasketch, draw the permutations: untimed
         n = 0
@@ -184,7 +184,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
             n += len(clock.time(lambda: sentence_signatures(d), len(d.text)))
         note = f"{n:,} sentences, 128 permutations"
     elif stage in ("cache_cold", "cache_warm"):
-        from gkcorpus.cache import TokenCache, iter_cached_tokens
+        from gkcorpus.runtime.cache import TokenCache, iter_cached_tokens
 
         docs = [(d.id, d.text) for d in clean_docs(paths)]
         tok = Tokenizer()
@@ -203,7 +203,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
         note = (f"iter_cached_tokens, {'all hits' if stage == 'cache_warm' else 'all misses (segment + write)'}; "
                 f"{n} files, {size / 1e6:.1f} MB")
     elif stage in ("load_serial", "load_processes", "load_dask"):
-        from gkcorpus.parallel import PerDocumentExecutor, load_parallel
+        from gkcorpus.runtime.parallel import PerDocumentExecutor, load_parallel
 
         if paths is None:
             return {"skipped": "the bundled page is one file"}
@@ -215,7 +215,7 @@ def run_stage(stage: str, paths: list[str] | None, workers: int, repeat: int = 3
         note = (f"read + clean + structure, best of {repeat}"
                 + ("" if backend == "serial" else f", {workers} {'Dask ' if backend == 'dask' else ''}workers"))
     elif stage.startswith("analyze_"):
-        from gkcorpus.parallel import PerDocumentExecutor, analyze_document, segment_lengths
+        from gkcorpus.runtime.parallel import PerDocumentExecutor, analyze_document, segment_lengths
 
         backend = stage.split("_")[1]
         corpus = _corpus(paths)
@@ -242,35 +242,35 @@ def clock_result(clock: Clock, note: str) -> dict[str, Any]:
 # Corpus-level stages: (module, function building the call). A missing module or a changed entry
 # point is reported as skipped, so this script keeps running while those modules evolve.
 def _vectorize(corpus: Any) -> str:
-    from gkcorpus.vectorize import UnitVectorizer
+    from gkcorpus.features.vectorize import UnitVectorizer
 
     X = UnitVectorizer(level="sentence").fit_transform(corpus)
     return f"sentence TF-IDF {X.shape[0]:,} x {X.shape[1]:,}"
 
 
 def _cluster(corpus: Any) -> str:
-    from gkcorpus.cluster import cluster_units
+    from gkcorpus.features.cluster import cluster_units
 
     res = cluster_units(corpus, level="section")
     return f"section clustering, {len(res.clusters)} clusters"
 
 
 def _reuse(corpus: Any) -> str:
-    from gkcorpus.reuse import ReuseFinder
+    from gkcorpus.boilerplate.reuse import ReuseFinder
 
     rf = ReuseFinder().fit(corpus)
     return f"{len(rf.passages_):,} shared passages"
 
 
 def _phrases(corpus: Any) -> str:
-    from gkcorpus.phrases import PhraseMiner
+    from gkcorpus.boilerplate.phrases.miner import PhraseMiner
 
     pm = PhraseMiner().fit(corpus)
     return f"{len(pm.phrases_):,} phrases"
 
 
 def _templates(corpus: Any) -> str:
-    import gkcorpus.templates as t
+    import gkcorpus.templates.miner as t
 
     miner = getattr(t, "TemplateMiner")()
     miner.fit(corpus)
@@ -294,11 +294,11 @@ def _mine_rjieba(corpus: Any, paths: list[str] | None) -> str:
 
 
 CORPUS_STAGES: dict[str, tuple[str, Callable[..., str]]] = {
-    "vectorize": ("gkcorpus.vectorize", _vectorize),
-    "cluster": ("gkcorpus.cluster", _cluster),
-    "reuse": ("gkcorpus.reuse", _reuse),
-    "phrases": ("gkcorpus.phrases", _phrases),
-    "templates": ("gkcorpus.templates", _templates),
+    "vectorize": ("gkcorpus.features.vectorize", _vectorize),
+    "cluster": ("gkcorpus.features.cluster", _cluster),
+    "reuse": ("gkcorpus.boilerplate.reuse", _reuse),
+    "phrases": ("gkcorpus.boilerplate.phrases.miner", _phrases),
+    "templates": ("gkcorpus.templates.miner", _templates),
     "mine": ("gkcorpus.cli.mine_cmd", _mine),
     "mine_rjieba": ("gkcorpus.cli.mine_cmd", _mine_rjieba),
 }
@@ -474,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results)
     if args.json:
         sys.path.insert(0, str(REPO / "src"))
-        from gkcorpus.export import write_json
+        from gkcorpus.base.export import write_json
 
         write_json(args.json, {"machine": info, "results": results})
     return 0

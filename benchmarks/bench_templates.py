@@ -12,7 +12,7 @@ others are singletons). Both methods see the same sentences:
 * gkcorpus (``TemplateMiner().fit_sentences``) on the raw sentences and their document ids; it
   segments only what it needs (slot edges) itself.
 
-Scores: GA, FGA, PA, PTA/RTA/FTA (see :mod:`gkcorpus.evaluate`), GA over the frame sentences only,
+Scores: GA, FGA, PA, PTA/RTA/FTA (see :mod:`gkcorpus.templates.evaluate`), GA over the frame sentences only,
 and frames reproduced exactly. Times: median CPU seconds of ``--repeat`` runs after a warm-up (the
 jieba dictionary is loaded before timing, for both); drain3's time is jieba segmentation plus Drain,
 gkcorpus's the whole ``fit_sentences``. With ``--national`` both also run on the sentences of the
@@ -50,7 +50,7 @@ def drain_parse(lines: list[str], sim_th: float = 0.4, depth: int = 4) -> tuple[
 
 
 def segment(sentences: list[str], backend: str = "jieba") -> list[str]:
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.text.tokenize import Tokenizer
 
     tok = Tokenizer(backend=backend, keep_punct=True)
     return [" ".join(t for t in tok.cut(s) if t.strip()) for s in sentences]
@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--national", default=None, help="also time both on the sentences of this corpus (e.g. gwr_national.jsonl)")
     args = ap.parse_args(argv)
 
-    from gkcorpus.evaluate import evaluate, load_labels, miner_predictions
-    from gkcorpus.templates import TemplateMiner
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.templates.evaluate import evaluate, load_labels, miner_predictions
+    from gkcorpus.templates.miner import TemplateMiner
+    from gkcorpus.text.tokenize import Tokenizer
 
     df = load_labels(args.labels)
     sents, docs = df["sentence"].tolist(), df["doc_id"].tolist()
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[tuple[str, Any, float, float]] = []
     # baseline: nothing grouped
-    from gkcorpus.templates import sentence_core
+    from gkcorpus.templates.miner import sentence_core
 
     single_t = [s[slice(*sentence_core(s))] for s in sents]
     rows.append(("no grouping (baseline)", evaluate(truth_ids, truth_t, list(range(len(sents))), single_t), 0.0, 0.0))
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.national:
         import gkcorpus
-        from gkcorpus.templates import _doc_units
+        from gkcorpus.templates.units import _doc_units
 
         corpus = gkcorpus.load(args.national)
         units = [u for d in corpus for u in _doc_units(d)]

@@ -53,7 +53,7 @@ def engine_load_seconds(backend: str, hmm: bool) -> float:
     import subprocess
 
     code = (
-        "import time; from gkcorpus.tokenize import Tokenizer; t=time.perf_counter(); "
+        "import time; from gkcorpus.text.tokenize import Tokenizer; t=time.perf_counter(); "
         f"Tokenizer(backend={backend!r}, hmm={hmm}).cut('预热'); print(time.perf_counter()-t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -93,7 +93,7 @@ def agreement(docs, ref: list[list[str]], other: list[list[str]]) -> dict:
 
 
 def user_dict_check() -> dict:
-    from gkcorpus.tokenize import Tokenizer, _read_user_dict, default_user_dict
+    from gkcorpus.text.tokenize import Tokenizer, _read_user_dict, default_user_dict
 
     words = [w for w, _, _ in _read_user_dict(default_user_dict()) if len(w) > 1]
     out: dict = {"shipped_words": len(words)}
@@ -118,7 +118,7 @@ def user_dict_check() -> dict:
 
 
 def run(corpora: dict, repeat: int) -> dict:
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.text.tokenize import Tokenizer
 
     results: dict = {"corpora": {}, "engine_load_s": {}}
     for backend in ("jieba", "rjieba"):
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     res["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
     print_report(res)
     if args.json:
-        from gkcorpus.export import write_json
+        from gkcorpus.base.export import write_json
 
         write_json(args.json, res)
     return 0

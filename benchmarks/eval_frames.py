@@ -222,7 +222,7 @@ def drain_templates(units, tokens: list[list[str]], sim_th: float, depth: int) -
 
 
 def segment(units) -> list[list[str]]:
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.text.tokenize import Tokenizer
 
     tok = Tokenizer(backend="jieba", keep_punct=True)
     return [[t for t in tok.cut(u[3]) if t.strip()] or [u[3]] for u in units]

@@ -23,7 +23,7 @@ Method (deterministic: every choice comes from ``random.Random(f"{seed}:{copy}:{
 So a copy shares most of its sentences verbatim with the original and with the other copies,
 near-verbatim where only a number or name changed, and reordered locally: the kind of reuse the
 boilerplate stage has to find at scale. Records are written one at a time into a temporary file
-renamed into place at the end (``gkcorpus.export.atomic_path``).
+renamed into place at the end (``gkcorpus.base.export.atomic_path``).
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def _inside_repo(path: Path) -> bool:
 def build(target_chars: int, out_dir: Path, source: Path = SOURCE, seed: int = 0) -> Path:
     """Write ``gwr_scale_<size>.jsonl`` into ``out_dir`` (streamed, atomic) and return its path."""
     sys.path.insert(0, str(REPO / "src"))
-    from gkcorpus.export import atomic_path, ensure_dir
+    from gkcorpus.base.export import atomic_path, ensure_dir
 
     if _inside_repo(out_dir):
         raise SystemExit(f"refusing to write the scale-up inside the repository ({out_dir}); pick another --out")

@@ -23,8 +23,11 @@ import sys
 from pathlib import Path
 
 import gkcorpus
-from gkcorpus.cluster import cluster_units, near_identical_groups
-from gkcorpus.outline import ClusteringRun, SectionTyper, common_outline, document_kinds
+from gkcorpus.features.cluster import cluster_units, near_identical_groups
+from gkcorpus.outline.common import common_outline
+from gkcorpus.outline.kinds import document_kinds
+from gkcorpus.outline.run import ClusteringRun
+from gkcorpus.outline.typer import SectionTyper
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from gkcorpus.cache import (
+from gkcorpus.runtime.cache import (
     CACHE_DIRNAME,
     CachedTokenizer,
     TokenCache,
@@ -21,7 +21,7 @@ from gkcorpus.cache import (
     tokens_from_lengths,
     unit_tokens,
 )
-from gkcorpus.tokenize import Tokenizer
+from gkcorpus.text.tokenize import Tokenizer
 
 TEXT = "我局高度重视政务公开工作，现将有关情况总结如下。\n一、领导重视，周密部署。"
 
@@ -176,7 +176,7 @@ def test_unit_tokens_match_the_tokenizer_on_unit_text(bundled, tmp_path):
 
 
 def test_iter_cached_tokens_streams_the_same_tokens_in_order(bundled, tmp_path):
-    from gkcorpus.cache import iter_cached_tokens
+    from gkcorpus.runtime.cache import iter_cached_tokens
 
     tok = Tokenizer(stopwords=True)
     got = list(iter_cached_tokens((d for d in bundled), tok, tmp_path, block=4))

@@ -1,4 +1,4 @@
-"""Tests of gkcorpus.clean: the seed page's measured damage, synthetic corruption, invariants."""
+"""Tests of gkcorpus.text.clean.cleaner: the seed page's measured damage, synthetic corruption, invariants."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gkcorpus.clean import (
-    STEPS,
-    CleaningReport,
-    Cleaner,
-    _corrupt,
-    _opencc,
-    clean,
-    load_gloss_table,
-)
+from gkcorpus.text.clean.cleaner import STEPS, Cleaner, _opencc, clean
+from gkcorpus.text.clean.mojibake import load_gloss_table
+from gkcorpus.text.clean.report import CleaningReport
+
+from mojibake_damage import _corrupt  # tests/mojibake_damage.py
 
 RAW_PATH = Path(__file__).resolve().parents[1] / "corpus" / "gov_openness_summaries_15.raw.txt"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"

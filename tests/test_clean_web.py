@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gkcorpus.clean import Cleaner, traditional_share
+from gkcorpus.text.clean.cleaner import Cleaner, traditional_share
 
 BODY = ["各位代表！", "现在，我代表国务院，向大会作政府工作报告，请予审议。",
         "一、一九八九年的回顾", "在中华人民共和国的史册上，１９８９年是很不寻常的一年。",
@@ -73,7 +73,7 @@ def test_idempotent_on_web_debris():
 
 
 def _norm(s: str) -> str:
-    from gkcorpus.clean import _FW_ALNUM
+    from gkcorpus.text.clean.cleaner import _FW_ALNUM
 
     s = re.sub(r"\s+", "", s).translate(_FW_ALNUM)
     return s.translate(str.maketrans(",;:?!()", "，；：？！（）"))

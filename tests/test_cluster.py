@@ -11,7 +11,7 @@ from sklearn.metrics import davies_bouldin_score
 from sklearn.preprocessing import normalize
 
 from gkcorpus import Corpus, RawDocument
-from gkcorpus.cluster import (
+from gkcorpus.features.cluster import (
     Clusterer,
     class_tfidf,
     cluster_units,
@@ -19,14 +19,10 @@ from gkcorpus.cluster import (
     near_identical_groups,
     normalize_for_matching,
 )
-from gkcorpus.outline import (
-    ROLE_CLOSING,
-    SectionTyper,
-    common_outline,
-    document_kinds,
-    outline_segments,
-    smooth_types,
-)
+from gkcorpus.outline.common import common_outline
+from gkcorpus.outline.kinds import document_kinds
+from gkcorpus.outline.segments import ROLE_CLOSING, outline_segments
+from gkcorpus.outline.typer import SectionTyper, smooth_types
 
 EVENT_SUMMARIES = {f"summary-{n:02d}" for n in (2, 4, 6, 8, 9, 10, 11, 12)}  # reports of a 5.15 activity day
 
@@ -341,7 +337,7 @@ def test_cli_sentence_level_and_errors(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def national_run(shared_corpora):
     from gkcorpus import load
-    from gkcorpus.outline import cluster_corpus
+    from gkcorpus.outline.run import cluster_corpus
 
     return cluster_corpus(load(shared_corpora / "gwr_national.jsonl"), depth=1)
 
@@ -376,3 +372,21 @@ def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run
     assert {r["type"]: r["support"] for r in late_outline.consensus}[overall] == 7
     # the whole corpus's path starts the same way
     assert [r["type"] for r in run.common.path[:3]] == ["START", 0, review]
+
+
+def test_minhash_units_and_lsh_candidates_equal_datasketch(bundled):
+    from datasketch import MinHash, MinHashLSH
+
+    from gkcorpus.features.cluster import _shingles, minhash_units, normalize_for_matching
+    from gkcorpus.kernels.minhash import band_pairs, band_ranges, lsh_params
+
+    texts = sorted({normalize_for_matching(u.text, True) for u in bundled.units("sentence")} - {""})
+    sig = minhash_units(texts)
+    oracle = MinHash.bulk([[s.encode("utf-8") for s in sorted(_shingles(t, 3))] for t in texts], num_perm=128, seed=1)
+    assert (sig == np.array([m.hashvalues for m in oracle])).all()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, m in enumerate(oracle):
+        lsh.insert(i, m)
+    want = sorted((i, j) for i, m in enumerate(oracle) for j in lsh.query(m) if i < j)
+    got = band_pairs(sig, band_ranges(*lsh_params(0.5, 128))).tolist()
+    assert [tuple(p) for p in got] == want and len(want) == 8

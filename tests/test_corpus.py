@@ -8,7 +8,7 @@ import opencc
 import pytest
 
 from gkcorpus import Corpus, LoadError, load
-from gkcorpus.io import RawDocument
+from gkcorpus.base.io import RawDocument
 
 T2S = opencc.OpenCC("tw2s")
 GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")

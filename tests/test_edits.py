@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, strategies as st
 
-from gkcorpus.edits import Edit, OffsetMap, apply_edits
+from gkcorpus.base.edits import Edit, OffsetMap, apply_edits
 
 
 def test_apply_edits_delete_replace_insert():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gkcorpus.evaluate import (
+from gkcorpus.templates.evaluate import (
     evaluate,
     grouping_accuracy,
     grouping_f1,
@@ -104,14 +104,14 @@ def test_labels_name_the_frames_of_the_issue(labels):
 
 
 def test_singleton_template_is_the_sentence_core(labels):
-    from gkcorpus.templates import sentence_core
+    from gkcorpus.templates.miner import sentence_core
 
     s = labels[labels.template_id.str.startswith("S")]
     assert all(t == x[slice(*sentence_core(x))] for x, t in zip(s.sentence, s.template))
 
 
 def test_load_labels_rejects_an_id_with_two_templates(tmp_path):
-    from gkcorpus.io import LoadError
+    from gkcorpus.base.io import LoadError
 
     p = tmp_path / "bad.csv"
     p.write_text("doc_id,sentence,template_id,template\na,x,T1,x\nb,y,T1,y\n", encoding="utf-8")
@@ -127,8 +127,8 @@ def test_gkcorpus_beats_drain3_on_the_labels(labels):
     drain3 = pytest.importorskip("drain3")
     from drain3.template_miner_config import TemplateMinerConfig
 
-    from gkcorpus.templates import TemplateMiner
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.templates.miner import TemplateMiner
+    from gkcorpus.text.tokenize import Tokenizer
 
     sents, docs = labels.sentence.tolist(), labels.doc_id.tolist()
     truth_ids, truth_t = labels.template_id.tolist(), labels.template.tolist()

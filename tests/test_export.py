@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from gkcorpus.export import _cell, _default, write_csv, write_json, write_json_items
+from gkcorpus.base.export import _cell, _default, write_csv, write_json, write_json_items
 
 RECORDS = [
     {"id": "p1", "text": "第一行\n第二行 \"引号\"", "n": 3, "x": 0.1, "docs": ["a", "b"],

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from gkcorpus import Corpus
-from gkcorpus.genre import function_words, guess_genre, load_register_markers, register_matrix, register_profile
-from gkcorpus.io import RawDocument
+from gkcorpus.features.genre import function_words, guess_genre, load_register_markers, register_matrix, register_profile
+from gkcorpus.base.io import RawDocument
 
 
 def test_bundled_plans_and_summaries(bundled):
@@ -32,7 +32,7 @@ def test_unseen_texts():
 
 
 def test_cluster_run_reports_genres(bundled):
-    from gkcorpus.outline import cluster_corpus
+    from gkcorpus.outline.run import cluster_corpus
 
     run = cluster_corpus(bundled, level="section", random_state=0)
     assert run.genre_lines()[0] == "  plan (2): summary-13, summary-14"
@@ -73,13 +73,13 @@ def test_register_matrix_zscores_and_picks_frequent_words():
 
 @pytest.fixture(scope="module")
 def typer(bundled):
-    from gkcorpus.outline import SectionTyper
+    from gkcorpus.outline.typer import SectionTyper
 
     return SectionTyper(random_state=0).fit(bundled)
 
 
 def test_plans_have_no_perfective_aspect(bundled):
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.text.tokenize import Tokenizer
 
     tk = Tokenizer()
     perf = {d.id: round(register_profile(tk(d.text))["perfective"], 2) for d in bundled}
@@ -93,7 +93,7 @@ def test_plans_have_no_perfective_aspect(bundled):
 
 
 def test_document_kinds_with_register_block(bundled, typer):
-    from gkcorpus.outline import document_kinds
+    from gkcorpus.outline.kinds import document_kinds
 
     # a 4-tuple: words, outline, layout, register; no genre block
     auto = document_kinds(bundled, typer, weights=(0.4, 0.2, 0.4, 0.4), random_state=0)
@@ -116,7 +116,7 @@ def test_document_kinds_with_register_block(bundled, typer):
 
 
 def test_genre_matrix_rows():
-    from gkcorpus.genre import GenreGuess, genre_matrix
+    from gkcorpus.features.genre import GenreGuess, genre_matrix
 
     G = genre_matrix([GenreGuess("a", "plan", 8, 0), GenreGuess("b", "summary", 2, 11), GenreGuess("c", "unknown", 0, 0)])
     assert G.shape == (3, 2)
@@ -126,7 +126,7 @@ def test_genre_matrix_rows():
 
 
 def test_document_kinds_genre_block_isolates_the_plans(bundled, typer):
-    from gkcorpus.outline import document_kinds
+    from gkcorpus.outline.kinds import document_kinds
 
     auto = document_kinds(bundled, typer)  # default: five blocks, genre 1.0 of 2.4
     assert auto.weights["genre"] == pytest.approx(1.0 / 2.4)

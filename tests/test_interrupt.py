@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from gkcorpus.io import read_bundled_page
+from gkcorpus.base.io import read_bundled_page
 
 pytestmark = pytest.mark.slow  # whole mine runs in subprocesses, killed at set moments
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gkcorpus.io import (
+from gkcorpus.base.io import (
     LoadError,
     LoadLog,
     bundled_page_path,

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from gkcorpus.keyness import Keyness, keyness_table, split_by
+from gkcorpus.features.keyness import Keyness, keyness_table, split_by
 
 
 def row(table, term):

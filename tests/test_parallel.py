@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import gkcorpus
-from gkcorpus.io import LoadError, read_bundled_page
-from gkcorpus.parallel import (
+from gkcorpus.base.io import LoadError, read_bundled_page
+from gkcorpus.runtime.parallel import (
     PerDocumentExecutor,
     analyze_document,
     combine_counts,
@@ -23,7 +23,7 @@ from gkcorpus.parallel import (
     shingles,
     term_counts,
 )
-from gkcorpus.tokenize import Tokenizer
+from gkcorpus.text.tokenize import Tokenizer
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
@@ -206,7 +206,7 @@ def test_command_line_options_choose_the_backend_and_cache(tmp_path, monkeypatch
     import argparse
 
     from gkcorpus.cli import UsageError
-    from gkcorpus.parallel import add_parallel_args, cache_dir_from_args, executor_from_args
+    from gkcorpus.cli._runtime import add_parallel_args, cache_dir_from_args, executor_from_args
 
     monkeypatch.delenv("GKCORPUS_CACHE", raising=False)
     ap = argparse.ArgumentParser()
@@ -232,7 +232,7 @@ def test_command_line_options_choose_the_backend_and_cache(tmp_path, monkeypatch
 def test_signatures_of_normalised_sentences():
     from datasketch import MinHash
 
-    from gkcorpus.cluster import normalize_for_matching
+    from gkcorpus.features.cluster import normalize_for_matching
 
     text = "共接访群众200余人，发放资料30份。\n共接访群众1200余人，发放资料5份。"
     sig = sentence_signatures(text, normalize=normalize_for_matching)

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from gkcorpus.phrases import PhraseMiner, document_zones, mine_boilerplate
+from gkcorpus.boilerplate.phrases.miner import PhraseMiner, document_zones
+from gkcorpus.boilerplate.phrases.writers import mine_boilerplate
 
 CLAUSE = r"[^，。；！？：,;!?:\n]"  # a gapped pattern's filler stays inside one clause
 
@@ -175,7 +176,7 @@ def test_national_reports_opening_and_closing_formulae(national):
 def test_grouped_entropies_are_the_one_by_one_floats():
     import numpy as np
 
-    from gkcorpus.phrases import _entropy, _grouped_entropies
+    from gkcorpus.boilerplate.phrases.records import _entropy, _grouped_entropies
 
     rng = np.random.default_rng(3)
     labels = np.sort(rng.integers(0, 40, 3000))
@@ -292,7 +293,7 @@ def _brute_shared_sources(pair_item, dependent, owner, pid, n_items):
 def test_shared_sources_match_their_definition():
     import numpy as np
 
-    from gkcorpus.phrases import _shared_sources
+    from gkcorpus.boilerplate.phrases.miner import _shared_sources
 
     rng = np.random.default_rng(7)
     for _ in range(200):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gkcorpus.cli import main
-from gkcorpus.io import read_bundled_page
+from gkcorpus.base.io import read_bundled_page
 
 EXPECTED = {
     "report.html", "manifest.json",

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from gkcorpus import plots
-from gkcorpus.outline import SectionTyper
+from gkcorpus.outline import plots
+from gkcorpus.outline.typer import SectionTyper
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -12,7 +12,7 @@ import opencc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gkcorpus.clean import Cleaner
+from gkcorpus.text.clean.cleaner import Cleaner
 
 FW = dict(zip(",;:?!()", "，；：？！（）"))
 FW_ALNUM = {chr(0xFF10 + i): str(i) for i in range(10)} | {"．": "."}

@@ -93,7 +93,7 @@ def test_five_thousand_tiny_files_from_four_phrases(capsys, tmp_path):
 def test_export_layer_neutralises_formula_cells(tmp_path):
     import openpyxl
 
-    from gkcorpus.export import safe_cell, write_csv, write_xlsx
+    from gkcorpus.base.export import safe_cell, write_csv, write_xlsx
 
     rows = [{"id": v, "n": -3} for v in ("=1+1", "+1", "-x", "@SUM(A1)", "\tx", "a=b", "政务")]
     write_csv(tmp_path / "t.csv", rows)
@@ -166,14 +166,14 @@ def test_token_longer_than_65535_characters(capsys, tmp_path, text):
 
 
 def test_segmentation_memo_keeps_long_token_lengths():
-    from gkcorpus.tokenize import SegmentationMemo, Tokenizer, lengths_of
+    from gkcorpus.text.tokenize import SegmentationMemo, Tokenizer, token_lengths
 
     tok = Tokenizer()
     text = "通知。" + "A" * 70000 + "\n政务公开"
     memo = SegmentationMemo()
     memo.add(text, [3, 70000, 1, 4], tok)
     assert memo.cut(text, tok) == ["通知。", "A" * 70000, "\n", "政务公开"]
-    assert list(lengths_of(["a" * 70000, "b"])) == [70000, 1]
+    assert list(token_lengths(["a" * 70000, "b"])) == [70000, 1]
 
 
 # ---------------------------------------------------------------- 5. disk full
@@ -249,7 +249,7 @@ def test_long_id_gets_a_short_file_name_recorded_in_the_report(capsys, tmp_path)
 
 
 def test_safe_file_stem_is_stable_and_bounded():
-    from gkcorpus.export import safe_file_stem
+    from gkcorpus.base.export import safe_file_stem
 
     assert safe_file_stem("summary-01") == "summary-01"
     assert safe_file_stem("a/b c") == "a_b_c"
@@ -267,7 +267,7 @@ def _snapshot(d: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
 def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, exchange):
     from gkcorpus import load
-    from gkcorpus.pipeline import mine
+    from gkcorpus.app.pipeline import mine
     from gkcorpus.templates import TemplateMiner
 
     first = tmp_path / "first"
@@ -275,9 +275,9 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, excha
     (first / "a.txt").write_text(TWO[0], encoding="utf-8")
     (first / "b.txt").write_text(TWO[1], encoding="utf-8")
     if not exchange:
-        import gkcorpus.rundir
+        import gkcorpus.base.rundir
 
-        monkeypatch.setattr(gkcorpus.rundir, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(gkcorpus.base.rundir, "_exchange", lambda a, b: False)
     out = tmp_path / "out"
     mine(load(first), out, plots=False, formats=("json", "csv"))
     (out / "notes.txt").write_text("mine", encoding="utf-8")
@@ -437,8 +437,8 @@ def test_cache_dir_that_is_a_file_is_an_error(capsys, tmp_path):
 def test_cache_entry_altered_on_disk_is_a_miss(tmp_path):
     import numpy as np
 
-    from gkcorpus.cache import TokenCache
-    from gkcorpus.tokenize import Tokenizer
+    from gkcorpus.runtime.cache import TokenCache
+    from gkcorpus.text.tokenize import Tokenizer
 
     tok = Tokenizer()
     text = "全面推进政务公开工作。"

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gkcorpus import LoadError, load
-from gkcorpus.pipeline import mine
+from gkcorpus.app.pipeline import mine
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "utf-16-le", "utf-16-be", "utf-32")
 

@@ -7,7 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from gkcorpus.reuse import ReuseFinder, SuffixArray, TextIndex, stable_id, text_diff
+from gkcorpus.boilerplate.reuse import ReuseFinder, text_diff
+from gkcorpus.kernels.codes import stable_id
+from gkcorpus.kernels.suffix import TextIndex
+from gkcorpus.kernels.suffix import SuffixArray
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +196,9 @@ def test_text_index_finds_the_repeats_of_distinct_separators(bundled):
 
 
 def test_minhash_signatures_equal_datasketch(bundled):
-    from gkcorpus.reuse import _sha1_hash32, minhash_signatures, sentence_signatures, shingle_sets, shingles
+    from datasketch import MinHash
+
+    from gkcorpus.kernels.minhash import _sha1_hash32, minhash_signatures, shingle_sets, shingles
 
     texts = [d.text[s.start : s.end] for d in bundled for s in d.structure.sentences][:300]
     texts += ["", "。，", "乙", "甲乙", "甲乙丙", "甲乙丙丁", "5.15政务公开日"]
@@ -202,12 +207,13 @@ def test_minhash_signatures_equal_datasketch(bundled):
         assert [{vocab[j] for j in ids[indptr[i] : indptr[i + 1]]} for i in range(len(texts))] == \
             [shingles(t, k) for t in texts]
         sig = minhash_signatures(indptr, ids, _sha1_hash32(vocab), 64, 1)
-        ref = np.array([m.hashvalues for _, m in sentence_signatures(texts, 64, k, 1)])
+        oracle = MinHash.bulk([[w.encode("utf-8") for w in sorted(shingles(t, k))] for t in texts], num_perm=64, seed=1)
+        ref = np.array([m.hashvalues for m in oracle])
         assert (sig == ref).all()
 
 
 def test_lsh_buckets_pair_within_a_window():
-    from gkcorpus.reuse import _band_pairs
+    from gkcorpus.kernels.minhash import _band_pairs
 
     sig = np.zeros((6, 4), dtype=np.uint32)
     sig[5] = 1  # rows 0-4 share every band, row 5 shares none
@@ -218,7 +224,7 @@ def test_lsh_buckets_pair_within_a_window():
 
 
 def test_verbatim_occurrences_are_made_on_access(finder, bundled):
-    from gkcorpus.reuse import Occurrence, OccurrenceList
+    from gkcorpus.boilerplate.records import Occurrence, OccurrenceList
 
     p = next(p for p in finder.passages_ if p.kind == "verbatim" and len(p.occurrences) >= 3)
     occ = p.occurrences
@@ -235,7 +241,7 @@ def test_verbatim_occurrences_are_made_on_access(finder, bundled):
 
 def _matrix_reference(finder, bundled) -> np.ndarray:
     """The matrix by its definition: per pair, the union of shared spans, counted character by character."""
-    from gkcorpus.reuse import merge_spans
+    from gkcorpus.kernels.codes import merge_spans
 
     ids = finder.doc_ids_
     pos = {d: i for i, d in enumerate(ids)}
@@ -272,7 +278,8 @@ def test_matrix_equals_its_definition_and_pairs_list_its_cells(finder, bundled):
 def test_write_reuse_switches_to_pairs_above_the_matrix_limit(finder, bundled, tmp_path):
     import pandas as pd
 
-    from gkcorpus.phrases import FormulaicnessIndex, write_reuse
+    from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
+    from gkcorpus.boilerplate.phrases.writers import write_reuse
 
     index = FormulaicnessIndex().fit(bundled, [], finder.passages_)
     paths = write_reuse(finder, index, tmp_path, max_matrix_docs=10, pairs_top=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkcorpus.slots import (
+from gkcorpus.templates.slots import (
     base_type,
     classify,
     common_affix,
@@ -140,7 +140,7 @@ def test_common_affix():
 def test_slot_constraint_accepts_what_the_slot_pattern_accepts(kind, allow_empty, clause):
     import re
 
-    from gkcorpus.slots import slot_constraint
+    from gkcorpus.templates.slots import slot_constraint
 
     pattern = slot_pattern(kind, allow_empty=allow_empty, clause=clause)
     if allow_empty and kind in ("NUM", "PERCENT", "DATE", "PLACEHOLDER"):

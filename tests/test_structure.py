@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkcorpus.structure import (
+from gkcorpus.text.structure import (
     DocStructure,
     Heading,
     chinese_numeral,

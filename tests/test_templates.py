@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.cli import main
-from gkcorpus.templates import (
+from gkcorpus.app.skeleton import skeleton
+from gkcorpus.templates.miner import (
     Template,
     TemplateLibrary,
     TemplateMiner,
     parse_template,
     render,
-    skeleton,
     template_id,
 )
 
@@ -136,7 +136,7 @@ def test_a_repeated_sentence_is_aligned_once_and_keeps_every_instance():
 
 
 def test_candidate_pairs_stand_for_distinct_cores(mined):
-    from gkcorpus.templates import candidate_pairs
+    from gkcorpus.templates.miner import candidate_pairs
 
     units = list(mined.units_)
     pairs = candidate_pairs(units)
@@ -180,7 +180,7 @@ def test_library_applies_to_new_text_without_mining(mined, tmp_path):
 
 
 def test_loading_a_bad_library_is_a_load_error(tmp_path):
-    from gkcorpus.io import LoadError
+    from gkcorpus.base.io import LoadError
 
     p = tmp_path / "x.json"
     p.write_text('{"not": "a list"}', encoding="utf-8")
@@ -207,7 +207,7 @@ def test_extraction_matches_each_distinct_sentence_once_with_the_same_rows(mined
 
 
 def test_candidate_index_finds_every_key_in_bulk():
-    from gkcorpus.templates import _KeyIndex
+    from gkcorpus.templates.library import _KeyIndex
 
     keys = [f"{a}{b}工作{c}" for a in ("加强", "推进", "深化", "完善") for b in ("改革", "建设", "管理", "服务")
             for c in ("机制", "体系", "规划", "制度", "标准")] + ["总结", "", "各位代表"]
@@ -329,7 +329,8 @@ def test_skeleton_from_headings(mined, bundled):
 
 
 def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypatch):
-    from gkcorpus.outline import SectionTyper, common_outline
+    from gkcorpus.outline.common import common_outline
+    from gkcorpus.outline.typer import SectionTyper
 
     refitted = skeleton(bundled, mined.library_)  # fits SectionTyper(random_state=0) itself
     typer = SectionTyper(random_state=0).fit(bundled)

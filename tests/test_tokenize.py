@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from gkcorpus.tokenize import PLACEHOLDER, Tokenizer, is_punct, load_stopwords
+from gkcorpus.text.tokenize import PLACEHOLDER, Tokenizer, is_punct, load_stopwords
 
 
 def test_domain_words_and_placeholders_stay_whole():
@@ -81,7 +81,7 @@ _BACKENDS = ["jieba"] + (["rjieba"] if __import__("importlib").util.find_spec("r
 
 @pytest.mark.parametrize("backend", _BACKENDS)
 def test_memo_gives_exactly_the_plain_segmentation(bundled, backend):
-    from gkcorpus.tokenize import segmentation_memo
+    from gkcorpus.text.tokenize import segmentation_memo
 
     tok = Tokenizer(backend=backend)
     texts = [d.text for d in bundled] + [u.text for u in bundled.units("section")] + ["", "\n\n", "甲\n\n乙 \n丙XX年"]
@@ -95,19 +95,19 @@ def test_memo_gives_exactly_the_plain_segmentation(bundled, backend):
     assert memo.misses == n_paragraphs == len(memo)
     assert memo.hits > memo.misses
     assert tok.cut("公开") == ["公开"]  # outside the block: no memo
-    from gkcorpus.tokenize import active_memo
+    from gkcorpus.text.tokenize import active_memo
 
     assert active_memo() is None
 
 
 def test_memo_is_seeded_from_known_lengths_and_keeps_configurations_apart(bundled):
-    from gkcorpus.tokenize import SegmentationMemo, lengths_of, segmentation_memo
+    from gkcorpus.text.tokenize import SegmentationMemo, segmentation_memo, token_lengths
 
     tok = Tokenizer()
     no_dict = Tokenizer(user_dict=False)
     memo = SegmentationMemo()
     for d in bundled:
-        memo.add(d.text, lengths_of(tok.cut(d.text)), tok)
+        memo.add(d.text, token_lengths(tok.cut(d.text)), tok)
     with segmentation_memo(memo):
         assert [tok.cut(d.text) for d in bundled] == [Tokenizer().cut(d.text) for d in bundled]
         assert memo.misses == 0

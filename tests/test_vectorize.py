@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gkcorpus import Corpus, RawDocument
-from gkcorpus.vectorize import UNIT_COLUMNS, UnitVectorizer, analyze_units, as_units, char_ngrams, unit_table
+from gkcorpus.features.vectorize import UNIT_COLUMNS, UnitVectorizer, analyze_units, as_units, char_ngrams, unit_table
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@
 #    and `common_outline` the genre's common order;
 # 4. `document_kinds` clusters whole documents: the work plans 13, 14 come apart from the summaries;
 # 5. `near_identical_groups` finds sentences repeated almost verbatim across documents;
-# 6. `gkcorpus.plots` draws the clusters and the outlines, with Chinese labels.
+# 6. `gkcorpus.outline.plots` draws the clusters and the outlines, with Chinese labels.
 #
 # Everything is seeded (`random_state=0`): the same corpus gives the same clusters and ids.
 
@@ -23,9 +23,9 @@ import pandas as pd
 from IPython.display import Image, display
 
 import gkcorpus
-from gkcorpus.cluster import Clusterer, label_clusters, near_identical_groups
+from gkcorpus.features.cluster import Clusterer, label_clusters, near_identical_groups
 from gkcorpus.outline import SectionTyper, cluster_corpus, common_outline, document_kinds
-from gkcorpus.vectorize import UnitVectorizer
+from gkcorpus.features.vectorize import UnitVectorizer
 
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 200)
@@ -182,7 +182,7 @@ pd.DataFrame([{"kind": k["kind"], "documents": ", ".join(k["doc_ids"]),
 # `dfm_lookup`, that is transparent about why a document counts as a plan:
 
 # %%
-from gkcorpus.genre import guess_genre
+from gkcorpus.features.genre import guess_genre
 
 pd.DataFrame([{"doc": g.doc_id, "genre": g.genre, "plan": g.plan_score, "summary": g.summary_score,
                "evidence": "; ".join(g.evidence[:3])} for g in map(guess_genre, corpus)])
@@ -198,11 +198,11 @@ pd.DataFrame([{"docs": ", ".join(g.doc_ids), "min Jaccard": g.min_jaccard, "text
 
 # %% [markdown]
 # ## 7. Plots
-# `gkcorpus.plots` finds a font with Chinese glyphs at run time (and warns, saying what to install, when there is
+# `gkcorpus.outline.plots` finds a font with Chinese glyphs at run time (and warns, saying what to install, when there is
 # none). Each function writes a PNG; here into a temporary folder, shown inline.
 
 # %%
-from gkcorpus.plots import find_cjk_font, plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
+from gkcorpus.outline.plots import find_cjk_font, plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
 
 print("CJK font:", find_cjk_font())
 workdir = tempfile.TemporaryDirectory(prefix="gkcorpus-nb02-")  # removed at the end

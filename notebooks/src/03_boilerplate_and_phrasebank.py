@@ -3,7 +3,7 @@
 #
 # Government prose is made of reused parts: whole passages copied from one office's summary into another's,
 # set phrases (高度重视, 再上新台阶), frames with a free middle (营造…氛围, 现将…总结如下) and quoted slogans.
-# This notebook runs `gkcorpus.phrases.mine_boilerplate`, which finds all three layers over one suffix array, and
+# This notebook runs `gkcorpus.boilerplate.phrases.mine_boilerplate`, which finds all three layers over one suffix array, and
 # reads its results:
 #
 # 1. **reuse**: passages two or more documents share, verbatim or near-verbatim, with what differs;
@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 import gkcorpus
-from gkcorpus.keyness import Keyness
-from gkcorpus.phrases import CATEGORIES, mine_boilerplate
+from gkcorpus.features.keyness import Keyness
+from gkcorpus.boilerplate.phrases import CATEGORIES, mine_boilerplate
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 200)
@@ -68,7 +68,7 @@ import matplotlib
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
-from gkcorpus.plots import find_cjk_font
+from gkcorpus.outline.plots import find_cjk_font
 
 matrix = bp.reuse.matrix()
 short = [d.replace("summary-", "") for d in matrix.index]

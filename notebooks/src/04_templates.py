@@ -21,7 +21,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import gkcorpus
-from gkcorpus.templates import Template, TemplateLibrary, TemplateMiner, skeleton
+from gkcorpus.app.skeleton import skeleton
+from gkcorpus.templates import Template, TemplateLibrary, TemplateMiner
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.width", 200)

@@ -16,7 +16,7 @@
 # 3. find the genre's outline (`SectionTyper`, `common_outline`) and its formulae (`mine_boilerplate`): 各位代表,
 #    让我们…团结在…周围;
 # 4. follow the 套话 index across seven decades;
-# 5. spread the loading over local processes (`gkcorpus.parallel`).
+# 5. spread the loading over local processes (`gkcorpus.runtime.parallel`).
 
 # %%
 import time
@@ -150,7 +150,7 @@ if HAVE:
 
     from dataclasses import replace
 
-    from gkcorpus.plots import plot_outline_heatmap
+    from gkcorpus.outline.plots import plot_outline_heatmap
 
     by_year = [replace(o, doc_id=o.doc_id.rsplit("/", 1)[-1]) for o in outlines]  # rows labelled by year
     with tempfile.TemporaryDirectory(prefix="gkcorpus-nb05-") as tmp:
@@ -184,7 +184,7 @@ if HAVE:
 
 # %%
 if HAVE:
-    from gkcorpus.phrases import mine_boilerplate
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
 
     bp = mine_boilerplate(national)
     bank = bp.phrases.to_frame()
@@ -234,7 +234,7 @@ if HAVE:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from gkcorpus.plots import find_cjk_font
+    from gkcorpus.outline.plots import find_cjk_font
 
     idx = bp.formulaicness.documents_.assign(year=lambda df: [national[d].meta["year"] for d in df.doc_id])
     idx = idx.sort_values("year")
@@ -256,14 +256,14 @@ if HAVE:
 
 # %% [markdown]
 # ## 6. Loading on several processes
-# `gkcorpus.parallel.load_parallel` reads, cleans and parses each file on a worker and returns the same corpus.
+# `gkcorpus.runtime.parallel.load_parallel` reads, cleans and parses each file on a worker and returns the same corpus.
 # A Dask `LocalCluster` takes seconds to start, too slow for a notebook; local processes show the idea. On fifty
 # files starting the pool costs more than it saves: parallelism pays on thousands of documents. (The only cell whose
 # output changes from run to run: it prints wall-clock times.)
 
 # %%
 if HAVE:
-    from gkcorpus.parallel import load_parallel
+    from gkcorpus.runtime.parallel import load_parallel
 
     t0 = time.perf_counter()
     serial = gkcorpus.load(RAW_DIR)

@@ -5,10 +5,11 @@
     >>> corpus.kwic("高度重视").head()
 """
 
-from .clean import Cleaner, CleaningReport, CleanResult
+from .text.clean.cleaner import Cleaner
+from .text.clean.report import CleaningReport, CleanResult
 from .corpus import Corpus, Document, Unit, load, load_bundled
-from .io import LoadError, RawDocument
-from .tokenize import Tokenizer
+from .base.io import LoadError, RawDocument
+from .text.tokenize import Tokenizer
 
 __version__ = "0.1.0"
 

@@ -1,6 +1,6 @@
 """The :class:`Corpus`: cleaned, structured documents and quanteda-style verbs over them.
 
-A corpus is built from raw documents (see :mod:`gkcorpus.io`): each is cleaned, keeps its raw
+A corpus is built from raw documents (see :mod:`gkcorpus.base.io`): each is cleaned, keeps its raw
 text and the clean→raw offset map, and is parsed into headings, sections, paragraphs and
 sentences on demand. Units at every level point back to their document, section and raw span.
 """
@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from .clean import Cleaner, CleaningReport
-from .edits import OffsetMap
-from .io import LoadError, LoadLog, RawDocument, iter_paths, read_bundled_page
+from .text.clean.cleaner import Cleaner
+from .text.clean.report import CleaningReport
+from .base.edits import OffsetMap
+from .base.io import LoadError, LoadLog, RawDocument, iter_paths, read_bundled_page
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .structure import DocStructure
+    from .text.structure import DocStructure
 
 __all__ = ["Document", "Unit", "Corpus", "LEVELS", "load", "load_bundled", "FORMAT_VERSION"]
 
@@ -92,7 +93,7 @@ class Document:
     def structure(self) -> "DocStructure":
         """Headings, sections, paragraphs and sentences (parsed once, on first use)."""
         if self._structure is None:
-            from .structure import parse_structure
+            from .text.structure import parse_structure
 
             self._structure = parse_structure(self.text)
         return self._structure
@@ -221,12 +222,9 @@ class Corpus:
 
             it = tqdm(raw_docs, desc="clean", unit="doc", leave=False)
         for rd in it:
-            seen[rd.id] += 1
-            if seen[rd.id] > 1:
-                if duplicate_ids == "suffix":
-                    rd = RawDocument(f"{rd.id}~{seen[rd.id]}", rd.raw, rd.title, rd.meta, rd.encoding, rd.source)
-                else:
-                    raise LoadError(rd.source or rd.id, f"duplicate document id {rd.id!r}")
+            doc_id = unique_document_id(seen, rd.id, rd.source, duplicate_ids)
+            if doc_id != rd.id:
+                rd = RawDocument(doc_id, rd.raw, rd.title, rd.meta, rd.encoding, rd.source)
             docs.append(Document.from_raw(rd, cleaner))
         return cls(docs, skipped=skipped)
 
@@ -341,7 +339,7 @@ class Corpus:
 
     def tokens(self, tokenizer: Callable[[str], list[str]] | None = None) -> dict[str, list[str]]:
         """Each document's tokens (default: the jieba tokenizer, punctuation dropped)."""
-        from .tokenize import Tokenizer
+        from .text.tokenize import Tokenizer
 
         tok = tokenizer or Tokenizer()
         return {d.id: tok(d.text) for d in self.documents}
@@ -358,7 +356,7 @@ class Corpus:
         """
         import pandas as pd
 
-        from .tokenize import Tokenizer
+        from .text.tokenize import Tokenizer
 
         tok = tokenizer or Tokenizer(stopwords=True)
         groups: dict[Any, tuple[Counter, Counter]] = {}
@@ -395,7 +393,7 @@ class Corpus:
     # ---- persistence
     def save(self, path: str | Path) -> Path:
         """Write the whole corpus (raw, clean, offsets, metadata, cleaning reports) to one gzip JSON file."""
-        from .export import atomic_path
+        from .base.export import atomic_path
 
         payload = {"format": "gkcorpus", "version": FORMAT_VERSION, "skipped": self.skipped,
                    "documents": [d.to_dict() for d in self.documents]}
@@ -469,7 +467,7 @@ def load(
     """Load folders of .txt files, JSONL or CSV files (or single text files) into a cleaned Corpus.
 
     With ``skip_bad=True`` unreadable files and malformed records are skipped and listed in
-    ``Corpus.skipped``; otherwise the first one raises :class:`~gkcorpus.io.LoadError`.
+    ``Corpus.skipped``; otherwise the first one raises :class:`~gkcorpus.base.io.LoadError`.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -480,6 +478,23 @@ def load(
     )
     corpus = Corpus.from_raw(raw, cleaner=cleaner, duplicate_ids=duplicate_ids, progress=progress)
     corpus.skipped = log.lines()
+    return require_documents(corpus, paths, log)
+
+
+def unique_document_id(seen: Counter, doc_id: str, source: str | None, duplicate_ids: str) -> str:
+    """The id a loaded document gets: ``doc_id`` the first time; on a repeat ``doc_id~n`` (its n-th
+    occurrence) when ``duplicate_ids="suffix"``, else a :class:`LoadError` naming its source."""
+    seen[doc_id] += 1
+    n = seen[doc_id]
+    if n == 1:
+        return doc_id
+    if duplicate_ids == "suffix":
+        return f"{doc_id}~{n}"
+    raise LoadError(source or doc_id, f"duplicate document id {doc_id!r}")
+
+
+def require_documents(corpus: Corpus, paths: Sequence[str | Path], log: LoadLog) -> Corpus:
+    """``corpus``, unless it is empty: then a :class:`LoadError` naming the inputs (and how many were skipped)."""
     if not len(corpus):
         where = ", ".join(map(str, paths))
         detail = f" ({len(log)} skipped)" if len(log) else ""

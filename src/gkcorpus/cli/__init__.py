@@ -12,15 +12,12 @@ import importlib.util
 import sys
 from typing import Sequence
 
-from ..export import ExportError
-from ..io import LoadError
+from ..base.export import ExportError
+from ..base.io import LoadError
+from .errors import UsageError
 
 # Command modules in the order they appear in --help.
 COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine", "datasets")
-
-
-class UsageError(Exception):
-    """A command-line problem the user can fix; printed as one line."""
 
 
 def version_line() -> str:

@@ -50,7 +50,7 @@ def check_output_not_input(args: argparse.Namespace) -> None:
     """Refuse an output folder that is one of the input folders: a rerun would read its own outputs."""
     from pathlib import Path
 
-    from . import UsageError
+    from .errors import UsageError
 
     out = getattr(args, "output", None) or getattr(args, "out", None)
     if not out or not getattr(args, "paths", None):

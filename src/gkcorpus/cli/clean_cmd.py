@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..export import atomic_write_text, ensure_dir, safe_file_stem, write_json
+from ..base.export import atomic_write_text, ensure_dir, safe_file_stem, write_json
 from ._common import add_input_args, add_output_arg, load_corpus
 
 

@@ -57,8 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..outline import cluster_corpus
-    from ..plots import CJKFontWarning
+    from ..outline.run import cluster_corpus
+    from ..outline.plots import CJKFontWarning
 
     if args.depth < 1:
         raise UsageError(f"--depth must be at least 1, got {args.depth}")

@@ -34,7 +34,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from ..datasets import data_home, load_dataset
-    from ..export import atomic_write_text
+    from ..base.export import atomic_write_text
 
     corpus = load_dataset(args.name)
     print(f"{args.name}: {len(corpus)} documents, {corpus.n_chars:,} characters; files in {data_home() / args.name}")

@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..corpus import load
-    from ..export import ensure_dir, markdown_table, atomic_write_text, write_csv, write_json
-    from ..keyness import Keyness
+    from ..base.export import ensure_dir, markdown_table, atomic_write_text, write_csv, write_json
+    from ..features.keyness import Keyness
 
     if args.ngrams < 1 or args.min_freq < 1:
         raise UsageError("--ngrams and --min-freq must be at least 1")

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args)
     df = corpus.kwic(args.pattern, window=args.window, regex=args.regex)
     if args.csv:
-        from ..export import write_csv
+        from ..base.export import write_csv
 
         write_csv(args.csv, df)
     idw = max([len(x) for x in df["doc_id"]] + [2])

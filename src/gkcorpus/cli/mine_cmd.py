@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..parallel import add_parallel_args, cache_dir_from_args, executor_from_args
+from ._runtime import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
 from ._common import add_input_args, add_output_arg, load_corpus, report_skipped
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import mine
+    from ..app.pipeline import mine
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     bad = sorted(set(formats) - set(FORMATS))
@@ -82,7 +82,7 @@ def _load(args: argparse.Namespace, ex) -> "object":
     """The corpus; files are read, cleaned and parsed on the workers when there are any."""
     if not args.paths or ex.backend == "serial":
         return load_corpus(args)
-    from ..parallel import load_parallel
+    from ..runtime.parallel import load_parallel
 
     corpus = load_parallel(
         args.paths, executor=ex, glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,

@@ -32,8 +32,8 @@ def parse_formats(value: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import ensure_dir
-    from ..phrases import PhraseMiner, mine_boilerplate
+    from ..base.export import ensure_dir
+    from ..boilerplate.phrases import PhraseMiner, mine_boilerplate
 
     formats = parse_formats(args.format)
     if args.min_df < 1 or args.top < 0:

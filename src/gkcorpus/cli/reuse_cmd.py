@@ -21,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import ensure_dir
-    from ..phrases import mine_boilerplate
-    from ..reuse import ReuseFinder
+    from ..base.export import ensure_dir
+    from ..boilerplate.phrases import mine_boilerplate
+    from ..boilerplate.reuse import ReuseFinder
 
     if args.min_chars < 1 or not 0 < args.near_threshold <= 1:
         raise UsageError("--min-chars must be at least 1 and --near-threshold in (0, 1]")

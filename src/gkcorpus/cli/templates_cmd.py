@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..export import atomic_write_text, ensure_dir, write_csv
+from ..base.export import atomic_write_text, ensure_dir, write_csv
 from . import UsageError
 from ._common import add_input_args, add_output_arg, load_corpus
 
@@ -65,7 +65,8 @@ def _load_library(path: str):
 
 
 def run_mine(args: argparse.Namespace) -> int:
-    from ..templates import TemplateMiner, skeleton
+    from ..app.skeleton import skeleton
+    from ..templates import TemplateMiner
 
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
@@ -120,7 +121,7 @@ def _write_or_print(text: str, output: str | None) -> None:
 
 
 def run_skeleton(args: argparse.Namespace) -> int:
-    from ..templates import skeleton
+    from ..app.skeleton import skeleton
 
     lib = _load_library(args.library)
     corpus = load_corpus(args)

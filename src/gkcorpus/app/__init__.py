@@ -1,0 +1,1 @@
+"""The ``mine`` pipeline and its HTML report."""

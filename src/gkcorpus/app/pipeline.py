@@ -1,0 +1,489 @@
+"""``mine``: the whole analysis of a corpus with sensible defaults, written into one folder.
+
+Stages (each also available on its own): cleaned texts and the cleaning report; section types,
+outlines and plots (:mod:`gkcorpus.outline`); reuse, the phrase bank and the 套话 index
+(:mod:`gkcorpus.boilerplate.phrases.miner`); sentence templates, extraction tables and a writer's skeleton
+(:mod:`gkcorpus.templates`); and ``report.html``, which ties them together with links back to
+the source sentences. Every file is written atomically; the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from ..base.export import atomic_write_text, ensure_dir, safe_file_stem, write_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..corpus import Corpus
+    from ..runtime.parallel import PerDocumentExecutor
+
+__all__ = ["MineResult", "mine", "write_clean_texts", "build_report", "STAGES"]
+
+STAGES = ("clean", "clusters", "boilerplate", "templates", "report")
+# What a run writes at the top of its folder; everything else there (the cache, the user's files) is kept.
+OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "report.html", "manifest.json")
+
+
+@dataclass
+class MineResult:
+    """What a ``mine`` run produced: the per-stage results, the files written and the stage timings."""
+
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    clustering: Any = None
+    boilerplate: Any = None
+    miner: Any = None
+    extractions: Any = None
+    skeleton: Any = None
+    warnings: list[str] = field(default_factory=list)
+    segmentation: dict[str, Any] = field(default_factory=dict)
+
+    def relative_files(self) -> list[str]:
+        root = self.out_dir.resolve()
+        return [p.resolve().relative_to(root).as_posix() for p in self.files]
+
+
+def safe_name(doc_id: str) -> str:
+    """A file name for a document id (path separators and odd characters become _; a long id is cut and
+    given a hash suffix); ``cleaning_report.json`` maps ids to file names."""
+    return safe_file_stem(doc_id)
+
+
+def write_clean_texts(corpus: "Corpus", out_dir: str | Path) -> list[Path]:
+    """``<id>.txt`` (clean Simplified text, one paragraph per line) per document, and ``cleaning_report.json``."""
+    out = ensure_dir(out_dir)
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    written = []
+    for d in corpus:
+        name = base = safe_name(d.id)
+        k = 2
+        while name in used:
+            name, k = f"{base}_{k}", k + 1
+        used.add(name)
+        names[d.id] = name
+        written.append(atomic_write_text(out / f"{name}.txt", d.text + "\n"))
+    written.append(write_json(out / "cleaning_report.json", [
+        {"id": d.id, "file": f"{names[d.id]}.txt", "title": d.title, "encoding": d.encoding, "source": d.source,
+         **(d.cleaning.to_dict() if d.cleaning else {})}
+        for d in corpus
+    ]))
+    return written
+
+
+class _Progress:
+    """One line per stage on stderr (a tqdm bar over the stages when stderr is a terminal)."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled = enabled
+        self.bar = None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc="mine", unit="stage", file=sys.stderr, leave=False)
+
+    def stage(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(f"mine: {name}")
+
+    def done(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def mine(
+    corpus: "Corpus",
+    out_dir: str | Path,
+    formats: Sequence[str] = ("json", "csv", "md", "xlsx"),
+    plots: bool = True,
+    report: bool = True,
+    top_phrases: int | None = 1000,
+    random_state: int = 0,
+    progress: bool = False,
+    log: Callable[[str], None] | None = None,
+    segmenter: str = "jieba",
+    executor: "PerDocumentExecutor | None" = None,
+    cache_dir: str | Path | None = None,
+    threads: int | None = 1,
+) -> MineResult:
+    """Run every stage on ``corpus`` and write the results under ``out_dir``.
+
+    Layout: ``clean/``, ``clusters/``, ``phrases/``, ``reuse/``, ``templates/``, ``report.html`` and
+    ``manifest.json`` (the list of files; no timestamps, so reruns are byte-identical).
+
+    Every document is segmented once (``segmenter``: "jieba", the reference, or "rjieba", ~10×
+    faster, extra ``fast``), on ``executor``'s workers when given, read from and written to the
+    segmentation cache in ``cache_dir`` when given (a rerun on unchanged input segments nothing);
+    all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
+    executor's workers are shut down once segmentation is done (it starts them again if used later).
+    ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
+    matrices of this analysis extra threads spin more than they compute.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from ..corpus import Corpus
+    from ..text.tokenize import segmentation_memo
+
+    if len(corpus) == 0:
+        raise ValueError("the corpus has no documents")
+    corpus = Corpus(sorted(corpus.documents, key=lambda d: d.id), skipped=corpus.skipped)
+    if threads:
+        import sklearn.cluster  # noqa: F401  (threadpoolctl limits only the thread pools already loaded)
+    limits = threadpool_limits(limits=threads) if threads else None
+    try:
+        with segmentation_memo() as memo:
+            t = time.perf_counter()
+            stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
+            if executor is not None:
+                executor.close()  # idle workers would hold their memory through the corpus-level stages
+            release_memory()
+            t = time.perf_counter() - t
+            res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
+                                segmenter)
+            res.timings = {"segment": round(t, 3), **res.timings}
+            res.segmentation = {"segmenter": segmenter, "paragraphs": len(memo), "cache": stats}
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
+    return res
+
+
+def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResult:
+    """:func:`_mine` into a fresh sibling folder swapped in at the end: ``out_dir`` is always one whole run."""
+    from ..base.rundir import abandon_run, finish_run, start_run
+
+    run_dir = start_run(out_dir, OWNED)
+    try:
+        res = _mine(corpus, run_dir, *args)
+    except BaseException:
+        abandon_run(run_dir, out_dir)
+        raise
+    tmp = run_dir.resolve()
+    rel = [p.resolve().relative_to(tmp) for p in res.files]
+    finish_run(run_dir, out_dir, OWNED)
+    res.out_dir = Path(out_dir)
+    res.files = [res.out_dir.resolve() / r for r in rel]
+    return res
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc ``malloc_trim``; elsewhere
+    only the collection). Between stages of ``mine``: each stage frees its temporaries, but the C heap
+    keeps their pages, and the next stage's peak is added on top of them."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
+
+
+def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentExecutor | None",
+                       cache_dir: str | Path | None, memo: Any) -> dict[str, int] | None:
+    """Segment every document once (cache hits read, misses on ``executor``) into ``memo``; cache stats."""
+    from ..runtime.cache import cached_segmentations
+    from ..text.tokenize import Tokenizer
+
+    tok = Tokenizer(backend=segmenter)
+    segs, stats = cached_segmentations(corpus, tok, cache_dir if cache_dir is not None else False, executor)
+    for d in corpus:
+        memo.add(d.text, segs[d.id].lengths, tok)
+    return stats.to_dict() if cache_dir is not None else None
+
+
+def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
+          top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
+          segmenter: str) -> MineResult:
+    from ..outline.run import cluster_corpus
+    from ..boilerplate.phrases import PhraseMiner, mine_boilerplate
+    from ..templates import TemplateMiner
+    from .skeleton import skeleton
+    from ..text.tokenize import Tokenizer
+
+    # Documents in id order (sorted by the caller): the exports do not depend on the input order.
+    out = ensure_dir(out_dir)
+    res = MineResult(out)
+    if "xlsx" in formats:
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            formats = [f for f in formats if f != "xlsx"]
+            res.warnings.append("phrasebank.xlsx skipped: Excel export needs openpyxl (pip install 'gkcorpus[xlsx]')")
+    say = log or (lambda msg: None)
+    bar = _Progress(progress, len(STAGES))
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        bar.stage(name)
+        say(f"{name} …")
+        t = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = fn()
+        for w in caught:
+            msg = str(w.message)
+            if msg not in res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
+                res.warnings.append(msg)
+        release_memory()
+        res.timings[name] = round(time.perf_counter() - t, 3)
+        bar.done()
+        return value
+
+    try:
+        res.files += timed("clean", lambda: write_clean_texts(corpus, out / "clean"))
+
+        def clusters() -> list[Path]:
+            try:
+                run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
+                                     tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+            except ValueError as e:  # no words to cluster (punctuation, digits, stopwords only): the rest goes on
+                res.warnings.append(f"section types skipped: {e}")
+                return []
+            res.clustering = run
+            return run.write(out / "clusters", plots=plots)
+
+        res.files += timed("clusters", clusters)
+
+        def boilerplate() -> list[Path]:
+            bp = mine_boilerplate(corpus, progress=progress,
+                                  phrases=PhraseMiner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
+            res.boilerplate = bp
+            return bp.write_phrasebank(out / "phrases", formats, top=top_phrases) + bp.write_reuse(out / "reuse")
+
+        res.files += timed("boilerplate", boilerplate)
+
+        def templates() -> list[Path]:
+            from ..base.export import write_csv
+            from ..templates import INSTANCE_COLUMNS
+
+            miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
+            res.miner = miner
+            lib = miner.library_
+            d = ensure_dir(out / "templates")
+            table = lib.extract(corpus)
+            res.extractions = table
+            run = res.clustering  # the section types just fitted: the skeleton does not fit its own
+            res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None, common=run.common if run else None)
+            return [
+                lib.save(d / "templates.json") or d / "templates.json",
+                atomic_write_text(d / "templates.md", lib.to_markdown()),
+                write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
+                write_csv(d / "extractions.csv", table),
+                atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
+            ]
+
+        res.files += timed("templates", templates)
+        if report:
+            res.files.append(timed("report", lambda: build_report(corpus, res).write(out / "report.html")))
+    finally:
+        bar.close()
+    files = sorted({p.resolve() for p in res.files})
+    res.files = [Path(p) for p in files]
+    manifest = {"gkcorpus_mine": 1, "documents": len(corpus), "characters": corpus.n_chars,
+                "segmenter": segmenter, "files": res.relative_files()}
+    res.files.append(write_json(out / "manifest.json", manifest))
+    return res
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _anchor(unit_id: str) -> str:
+    return "ev-" + re.sub(r"[^\w-]+", "-", unit_id)
+
+
+def _link(unit_id: str, text: str) -> str:
+    from .report import esc
+
+    return f'<a href="#{_anchor(unit_id)}">{esc(text)}</a>'
+
+
+def _snippet(corpus: "Corpus", doc_id: str, start: int, end: int, width: int = 22) -> str:
+    """HTML: the match highlighted with ``width`` characters of context either side (one paragraph)."""
+    from .report import esc
+
+    text = corpus[doc_id].text
+    a = max(text.rfind("\n", 0, start) + 1, start - width)
+    b = text.find("\n", end)
+    b = min(len(text) if b < 0 else b, end + width)
+    return (("…" if a > 0 and text[a - 1] != "\n" else "") + esc(text[a:start]) + "<mark>" + esc(text[start:end])
+            + "</mark>" + esc(text[end:b]) + ("…" if b < len(text) and text[b] != "\n" else ""))
+
+
+def build_report(corpus: "Corpus", res: MineResult):
+    """The :class:`~gkcorpus.app.report.ReportBuilder` for a ``mine`` run (call ``.write(path)``)."""
+    from .report import ReportBuilder, esc
+
+    rb = ReportBuilder(
+        "gkcorpus report: the formulaic layer",
+        f"{len(corpus)} documents, {corpus.n_chars:,} characters. Every table links to the source sentences "
+        "(clean text with raw offsets) in the Evidence section at the end.",
+    )
+    cited: dict[str, None] = {}
+
+    def cite(unit_id: str, label: str) -> str:
+        cited.setdefault(unit_id)
+        return _link(unit_id, label)
+
+    # -- overview
+    rb.section("overview", "Corpus overview")
+    rows = []
+    for d in corpus:
+        st = d.structure
+        rows.append({"id": d.id, "title": d.title, "characters": len(d.text), "encoding": d.encoding,
+                     "headings": len(st.headings), "sentences": len(st.sentences)})
+    rb.table(rows, max_rows=200)
+    if res.warnings:
+        for w in res.warnings:
+            rb.paragraph(f"Warning: {w}")
+
+    # -- cleaning
+    rb.section("cleaning", "Cleaning report",
+               "What each cleaning step changed per document (counts), the repaired garbles with their raw "
+               "form, and what was truly lost (marked □ in the clean text, never invented).")
+    summary = corpus.cleaning_summary()
+    rb.table(summary, max_rows=200)
+    repairs = []
+    for d in corpus:
+        if d.cleaning is None:
+            continue
+        st = d.cleaning.step("mojibake") if "mojibake" in d.cleaning.counts() else None
+        for ex, (a, b) in zip(st.examples if st else [], st.positions if st else []):
+            repairs.append({"doc_id": d.id, "raw offsets": f"{a}–{b}", "raw → repaired": ex})
+    if repairs:
+        rb.paragraph(f"{len(repairs)} garbled spots repaired:")
+        rb.table(repairs, max_rows=100)
+    lost = [{"doc_id": d.id, "context": l.context, "raw offsets": f"{l.raw_start}–{l.raw_end}", "reason": l.reason}
+            for d in corpus if d.cleaning for l in d.cleaning.lost]
+    rb.paragraph(f"Lost spans: {len(lost)}.")
+    if lost:
+        rb.table(lost)
+
+    # -- outline
+    run = res.clustering
+    if run is not None:
+        rb.section("outline", "Section types and the corpus outline",
+                   "Sections (heading and body) clustered with TF-IDF into section types, each named by its "
+                   "most typical headings and labelled by class-based TF-IDF terms; every document's outline is "
+                   "the sequence of its section types.")
+        m = run.typer.metrics_
+        rb.paragraph(f"{m.n_clusters} section types from {m.n_units} segments ({m.selection}).")
+        rb.table([{"type": f"T{t.type_id}", "name": t.name, "terms": t.label, "segments": t.size, "documents": t.n_docs,
+                   "headings": "; ".join(h for h, _ in t.headings[:6])} for t in run.typer.types_], max_rows=100)
+        rb.paragraph("Common outline: " + " → ".join(f"{r['name']} [{r['support']}/{run.common.n_docs}]"
+                                                     for r in run.common.consensus))
+        rb.html("<details><summary>Every document's outline</summary><ul>" + "".join(
+            f"<li><b>{esc(o.doc_id)}</b> {esc(o.title)}: {esc(' → '.join(o.names(run.typer.types_)))}</li>"
+            for o in run.outlines) + "</ul></details>")
+        if run.genres:
+            rb.paragraph("Genres (by outline vocabulary and cues): " + "; ".join(
+                l.strip() for l in run.genre_lines()))
+        if run.kinds is not None:
+            rb.paragraph("Document kinds (clusters of words, outline and layout): " + "; ".join(
+                f"kind {k['kind']} ({', '.join(k['doc_ids'])}): {' · '.join(k['terms'][:4])}" for k in run.kinds.kinds))
+        for name, cap in (("outline_heatmap.png", "Documents × section types"),
+                          ("cluster_map.png", "Outline segments in two dimensions, coloured by section type"),
+                          ("cluster_sizes.png", "Sizes of the section types")):
+            p = res.out_dir / "clusters" / name
+            if p.exists():
+                rb.image(p, cap)
+
+    # -- boilerplate
+    bp = res.boilerplate
+    if bp is not None:
+        rb.section("boilerplate", "Boilerplate: the phrase bank",
+                   "Recurring phrases and gapped patterns with document frequency (df), total frequency (tf) and "
+                   "a score; categories by position and function. The example links to its source sentence.")
+        prow = []
+        for p in bp.phrases.phrases_[:60]:
+            ex = p.examples[0] if p.examples else None
+            prow.append({"phrase": esc(p.phrase), "category": esc(p.category), "df": p.df, "tf": p.tf,
+                         "score": round(p.score, 2),
+                         "example": (_snippet(corpus, ex.doc_id, ex.start, ex.end) + " " + cite(ex.unit_id, ex.unit_id))
+                         if ex else ""})
+        rb.table(prow, html_columns=("phrase", "category", "example"), max_rows=60)
+        rb.section("reuse", "Shared passages",
+                   "Passages shared verbatim or near-verbatim by two or more documents (suffix array and MinHash).")
+        rrow = []
+        for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
+            occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
+            rrow.append({"passage": esc(ps.text[:120]), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
+        rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
+
+        rb.section("formulaicness", "The 套话 index",
+                   "Share of each document's characters covered by corpus-level boilerplate (shared passages "
+                   "and formulae), most formulaic first.")
+        df = bp.formulaicness.documents_
+        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "covered", "index") if c in df.columns]], max_rows=200)
+        png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
+        if png is not None:
+            res.files.append(png)
+            rb.image(png, "The 套话 index per document")
+
+    # -- templates
+    miner = res.miner
+    if miner is not None:
+        lib = miner.library_
+        rb.section("templates", "Sentence templates",
+                   "Frames shared across documents with typed slots ({NUM}, {DATE}, {ORG}, …), each with its "
+                   "support (documents) and instances.")
+        trow = []
+        for t in sorted(lib.templates, key=lambda t: (-t.support, -len(t.instances), t.id))[:40]:
+            inst = " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:6])
+            html_t = re.sub(r"\{(\w+)\}", lambda m: f'<span class="slot">{{{m.group(1)}}}</span>', esc(t.template))
+            trow.append({"id": esc(t.id), "template": html_t, "support": t.support, "instances": inst})
+        rb.table(trow, html_columns=("id", "template", "instances"))
+        ex = res.extractions
+        if ex is not None and len(ex):
+            num = ex[ex["slot_type"] == "NUM"] if "slot_type" in ex.columns else ex
+            rb.paragraph(f"Extraction table: {len(ex):,} slot values; the numeric ones:")
+            cols = [c for c in ("template_id", "doc_id", "slot", "value", "number", "sentence") if c in num.columns]
+            rb.table(num[cols].head(40), max_rows=40)
+        if res.skeleton is not None:
+            rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"
+                    + esc(res.skeleton.to_markdown()) + "</pre></details>")
+
+    # -- evidence
+    rb.section("evidence", "Evidence: source sentences",
+               "Each sentence cited above, with its document, clean text and raw offsets in the source.")
+    units = {}
+    needed = set(cited)
+    needed_docs = {uid.rpartition("#")[0] for uid in needed}  # unit ids are "<doc id>#<unit>"
+    for d in corpus:
+        if d.id not in needed_docs:
+            continue
+        for u in d.units("sentence"):
+            if u.unit_id in needed:
+                units[u.unit_id] = u
+    items = []
+    order = {doc_id: i for i, doc_id in enumerate(corpus.ids)}
+    for uid in sorted(units, key=lambda x: (order[units[x].doc_id], units[x].index)):
+        u = units[uid]
+        items.append(f'<li id="{_anchor(uid)}"><b>{esc(uid)}</b> <span class="muted">raw {u.raw_start}–{u.raw_end}'
+                     f'{" · " + esc(u.heading) if u.heading else ""}</span><br>{esc(u.text)}</li>')
+    rb.html("<ol>" + "".join(items) + "</ol>")
+    return rb
+
+
+def _formulaicness_plot(df: Any, path: Path) -> Path | None:
+    """Horizontal bars of the 套话 index (percent of characters covered) per document."""
+    if df is None or not len(df) or "index" not in df.columns:
+        return None
+    from ..outline.plots import plot_cluster_sizes
+
+    top = df.head(40)
+    sizes = [(str(r.doc_id), int(round(100 * float(r.index)))) for r in top.itertuples()]
+    return plot_cluster_sizes(sizes, path, title="套话 index: % of characters covered by boilerplate", xlabel="%")

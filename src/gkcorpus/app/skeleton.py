@@ -1,0 +1,236 @@
+"""A writer's skeleton: the corpus's common outline with its best-supported templates under each part.
+
+It joins two independent analyses -- section types (:mod:`gkcorpus.outline`) and sentence templates
+(:mod:`gkcorpus.templates`) -- so it sits above both.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from ..templates.library import TemplateLibrary
+from ..templates.units import _MARKER, _gc_paused
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..corpus import Corpus
+
+__all__ = ["Skeleton", "normalise_heading", "skeleton"]
+
+
+@dataclass
+class Skeleton:
+    """A writer's skeleton: the common outline, and under each section its templates."""
+
+    n_docs: int
+    source: str
+    sections: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n_docs": self.n_docs, "source": self.source, "sections": self.sections}
+
+    def to_markdown(self, title: str = "Document skeleton") -> str:
+        src = {"section_types": "section types clustered by gkcorpus.outline",
+               "headings": "normalised level-1 headings"}.get(self.source, self.source)
+        lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the "
+                 "best-supported templates found there. Fill the `{SLOTS}`; `…` marks where free text goes.", ""]
+        for k, sec in enumerate(self.sections, 1):
+            lines.append(f"## {k}. {sec['name']}")
+            lines.append("")
+            lines.append(f"In {sec['support']} of {self.n_docs} documents.")
+            if sec.get("headings"):
+                lines.append("Usual headings: " + "; ".join(f"{h} ({c})" for h, c in sec["headings"][:5]) + ".")
+            lines.append("")
+            for t in sec["templates"]:
+                text = ("…" if t["open_start"] else "") + t["template"] + ("…" if t["open_end"] else "")
+                lines.append(f"- `{text}` — {t['support']} documents")
+                if t.get("example"):
+                    ex = t["example"] if len(t["example"]) <= 90 else t["example"][:88] + "…"
+                    lines.append(f"  - e.g. {ex}")
+            if not sec["templates"]:
+                lines.append("- (no shared template here)")
+            lines.append("")
+        return "\n".join(lines)
+
+
+_SECTION_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("指导思想", ("指导思想", "总体要求", "总体目标")),
+    ("基本原则", ("基本原则", "工作原则")),
+    ("基本情况", ("基本情况", "开展情况", "总体情况", "活动情况", "工作情况", "工作回顾")),
+    ("存在问题", ("问题", "不足")),
+    ("下一步打算", ("下一步", "打算", "今后", "工作目标", "工作要求", "工作计划", "工作建议")),
+    ("工作成效", ("成效", "成绩", "效果")),
+    ("保障措施", ("保障",)),
+    ("主要做法", ("做法", "措施", "举措", "主要工作", "工作开展", "具体工作")),
+    ("工作步骤", ("步骤", "阶段", "安排")),
+    ("体会", ("体会", "经验", "启示")),
+)
+
+
+def normalise_heading(text: str) -> str:
+    """A heading's section name: a keyword class (存在问题, 下一步打算…) or the heading text itself."""
+    t = re.sub(r"[\s。！？；：，、.!?;:,]+$", "", _MARKER.sub("", text.strip()))
+    for name, keys in _SECTION_KEYWORDS:
+        if any(k in t for k in keys):
+            return name
+    return t
+
+
+def _segments_by_headings(doc: Any) -> list[tuple[int, int, str, str]]:
+    """``(start, end, section name, heading)`` of a document's opening, level-1 sections and closing paragraph."""
+    st = doc.structure
+    tops = [s for s in st.sections if s.heading is not None]
+    out: list[tuple[int, int, str, str]] = []
+    first = tops[0].start if tops else len(doc.text)
+    body = [p for p in st.paragraphs if p.kind == "body"]
+    if first > 0 and doc.text[:first].strip():
+        out.append((0, first, "开头", ""))
+    for s in tops:
+        out.append((s.start, s.end, normalise_heading(s.heading.text), s.heading.text))
+    if body and tops and body[-1].start >= tops[-1].start:
+        last = body[-1]
+        if not any(h.start == last.start for h in st.headings):
+            out.append((last.start, last.end, "结尾", ""))
+    return out
+
+
+def _segments_by_types(corpus: Any, typer: Any = None,
+                       common: Any = None) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str]] | None:
+    """Segments typed by :class:`gkcorpus.outline.SectionTyper`, and the consensus order (None if unavailable).
+
+    ``typer``: a SectionTyper already fitted on ``corpus`` (used as is); else one is fitted here.
+    ``common``: its common outline (:func:`gkcorpus.outline.common_outline`), when already computed.
+    """
+    try:
+        from ..outline.common import common_outline
+        from ..outline.typer import SectionTyper
+    except ImportError:
+        return None
+    try:
+        if typer is None:
+            typer, common = SectionTyper(random_state=0).fit(corpus), None
+        outline = common if common is not None else common_outline(typer.outlines(), typer.types_)
+    except Exception:  # the clustering needs enough text; fall back to headings
+        return None
+    names = {t.type_id: t.name for t in typer.types_}
+    segs: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    df = typer.segments_
+    heads = df["heading"].tolist() if "heading" in df.columns else [""] * len(df)
+    for doc_id, s, e, kind, head in zip(df["doc_id"].tolist(), df["start"].tolist(), df["end"].tolist(),
+                                        df["type"].tolist(), heads):
+        segs[str(doc_id)].append((int(s), int(e), names.get(int(kind), f"T{int(kind)}"), str(head or "")))
+    order = [names.get(c["type"], c["name"]) for c in outline.consensus]
+    return segs, order
+
+
+def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple[int, int, str, str]]]
+                     ) -> list[tuple[int, int, str, str]]:
+    """``(template index, instance index, doc id, part name)`` of every instance lying in a part of its
+    document (the first part, in list order, holding its start), in library and instance order."""
+    by_doc: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for ti, t in enumerate(library.templates):
+        for k, inst in enumerate(t.instances):
+            by_doc[inst.doc_id].append((ti, k, inst.start))
+    out: list[tuple[int, int, int, str, str]] = []
+    for doc_id, items in by_doc.items():
+        doc_segs = segs.get(doc_id)
+        if not doc_segs:
+            continue
+        starts = np.array([x[0] for x in doc_segs], dtype=np.int64)
+        ends = np.array([x[1] for x in doc_segs], dtype=np.int64)
+        pos = np.array([x[2] for x in items], dtype=np.int64)
+        if len(doc_segs) < 2 or (np.all(ends[:-1] <= starts[1:]) and np.all(starts <= ends)):
+            # sorted, disjoint parts: the last starting at or before the position (an empty one holds nothing)
+            k = np.searchsorted(starts, pos, side="right") - 1
+            ok = (k >= 0) & (pos < ends[np.maximum(k, 0)]) & (pos >= starts[np.maximum(k, 0)])
+            hit = np.where(ok, k, -1).tolist()
+        else:  # overlapping parts (a closing paragraph inside the last section): the first holding it
+            hit = [next((j for j, x in enumerate(doc_segs) if x[0] <= p < x[1]), -1) for p in pos.tolist()]
+        for (ti, k, _), h in zip(items, hit):
+            if h >= 0:
+                out.append((ti, k, len(out), doc_id, doc_segs[h][2]))
+    out.sort()
+    return [(ti, k, doc_id, name) for ti, k, _, doc_id, name in out]
+
+
+def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5, min_support: float = 0.2,
+             section_types: bool = True, typer: Any = None, common: Any = None) -> Skeleton:
+    """The corpus's common outline with its best-supported templates under each part.
+
+    Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
+    fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
+    opening (text before the first heading) and the closing paragraph. A part is listed when it
+    appears in at least ``min_support`` of the documents, in the order of its median position.
+
+    ``typer``: a :class:`~gkcorpus.outline.SectionTyper` already fitted on ``corpus`` (such as
+    ``cluster_corpus(corpus).typer``): its segments are used as they are, instead of fitting a new
+    one (which segments and clusters the whole corpus again); ``common``: its common outline (such
+    as ``cluster_corpus(corpus).common``), else computed from the typer's outlines.
+    """
+    with _gc_paused():
+        return _skeleton(corpus, library, max_templates, min_support, section_types, typer, common)
+
+
+def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, min_support: float,
+              section_types: bool, typer: Any, common: Any) -> Skeleton:
+    docs = list(corpus)
+    typed = _segments_by_types(corpus, typer, common) if section_types else None
+    if typed is not None:
+        segs, order = typed
+        source = "section_types"
+    else:
+        segs = {d.id: _segments_by_headings(d) for d in docs}
+        order = []
+        source = "headings"
+    lengths = {d.id: max(len(d.text), 1) for d in docs}
+    support: dict[str, set[str]] = defaultdict(set)
+    positions: dict[str, list[float]] = defaultdict(list)
+    headings: dict[str, Counter] = defaultdict(Counter)
+    for d in docs:
+        for s, e, name, head in segs.get(d.id, []):
+            if d.id not in support[name]:
+                positions[name].append(s / lengths[d.id])
+            support[name].add(d.id)
+            if head:
+                headings[name][head] += 1
+    need = max(2, int(round(min_support * len(docs)))) if len(docs) > 1 else 1
+    names = [n for n in support if len(support[n]) >= need]
+    # By median position; the opening and closing parts of the common outline stay first and last.
+    first, last = (order[0], order[-1]) if order else (None, None)
+
+    def place(n: str) -> tuple:
+        edge = 0 if n == first else 2 if n == last else 1
+        return (edge, sorted(positions[n])[len(positions[n]) // 2], n)
+
+    names.sort(key=place)
+    # where each template's instances fall: the first of the document's parts holding the start
+    placed: dict[str, Counter] = defaultdict(Counter)
+    example: dict[tuple[str, str], str] = {}
+    where = _place_instances(library, segs)
+    seen: set[tuple[int, str, str]] = set()
+    for ti, k, doc_id, name in where:
+        t = library.templates[ti]
+        if (ti, doc_id, name) not in seen:
+            placed[name][t.id] += 1
+            seen.add((ti, doc_id, name))
+        if (name, t.id) not in example:
+            example[(name, t.id)] = t.instances[k].sentence
+    sections = []
+    for n in names:
+        ranked = heapq.nsmallest(max(max_templates, 1), ((tid, c) for tid, c in placed[n].items() if c >= 2),
+                                 key=lambda kv: (-kv[1], -library[kv[0]].fixed_chars, kv[0]))
+        tmpl = []
+        for tid, c in ranked:
+            t = library[tid]
+            tmpl.append({"id": tid, "template": t.template, "support": c, "open_start": t.open_start,
+                         "open_end": t.open_end, "example": example.get((n, tid), "")})
+            if len(tmpl) >= max_templates:
+                break
+        sections.append({"name": n, "support": len(support[n]), "headings": headings[n].most_common(5),
+                         "templates": tmpl})
+    return Skeleton(len(docs), source, sections)

@@ -1,0 +1,1 @@
+"""Foundations with no gkcorpus imports: readers (io), offset-tracked edits, atomic exports."""

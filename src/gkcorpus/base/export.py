@@ -1,0 +1,329 @@
+"""Atomic exports: every file is written to a temporary sibling and renamed into place.
+
+A run killed mid-write leaves the previous file (or none) under the final name, never a
+half-written one. Writers take plain Python data (lists of dicts, DataFrames, strings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import itertools
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+__all__ = [
+    "ExportError",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "write_json",
+    "write_json_items",
+    "write_csv",
+    "write_xlsx",
+    "ensure_dir",
+    "safe_cell",
+    "safe_file_stem",
+]
+
+
+class ExportError(Exception):
+    """An output that cannot be written; ``str()`` names the path."""
+
+
+def ensure_dir(path: str | Path) -> Path:
+    """Create the output directory (and parents); refuse an existing file or an unwritable place."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ExportError(f"{p}: output path exists and is a file, not a directory")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"{p}: cannot create output directory ({e.strerror or e})") from None
+    if not os.access(p, os.W_OK):
+        raise ExportError(f"{p}: output directory is not writable")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``, else delete it."""
+    final = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    except OSError as e:
+        raise ExportError(f"{final}: cannot write ({e.strerror or e})") from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, final)
+    except OSError as e:  # disk full, quota, I/O error: one line naming the file
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise ExportError(f"{final}: cannot write ({e.strerror or e})") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return Path(path)
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o)
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"cannot serialise {type(o).__name__} to JSON")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+@contextlib.contextmanager
+def _atomic_text(path: str | Path) -> Iterator[Any]:
+    """A UTF-8 text file handle on a temporary sibling of ``path``, renamed into place when done."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def write_json(path: str | Path, data: Any) -> Path:
+    """UTF-8 JSON with Chinese kept readable, keys in the order given, newline at the end.
+
+    A list is written one item at a time (:func:`write_json_items`): the same bytes, without the
+    whole text in memory (a 300 MB ``reuse.json`` would otherwise cost gigabytes of string chunks).
+    """
+    if isinstance(data, list):
+        return write_json_items(path, data)
+    return atomic_write_text(path, _dumps(data) + "\n")
+
+
+_ESCAPE = json.encoder.encode_basestring  # the C encoder json.dumps uses with ensure_ascii=False
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o in (float("inf"), float("-inf")):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return k
+    if isinstance(k, float):
+        return _float(k)
+    if k is True or k is False or k is None:
+        return {True: "true", False: "false", None: "null"}[k]
+    if isinstance(k, int):
+        return int.__repr__(k)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+
+def _indented(o: Any, level: int, out: list[str]) -> None:
+    """Append the pieces of ``json.dumps(o, ensure_ascii=False, indent=2, default=_default)`` at
+    nesting ``level``: the same rules in the same order, without the generic pure-Python encoder's
+    generator machinery (which ``indent`` otherwise forces on every value)."""
+    if isinstance(o, str):
+        out.append(_ESCAPE(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("[" + inner)
+        for i, v in enumerate(o):
+            if i:
+                out.append("," + inner)
+            _indented(v, level + 1, out)
+        out.append("\n" + "  " * level + "]")
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = "\n" + "  " * (level + 1)
+        out.append("{" + inner)
+        for i, (k, v) in enumerate(o.items()):
+            out.append(("," + inner if i else "") + _ESCAPE(_key(k)) + ": ")
+            _indented(v, level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    else:
+        _indented(_default(o), level, out)
+
+
+def _dumps_indented(o: Any, level: int = 0) -> str:
+    out: list[str] = []
+    _indented(o, level, out)
+    return "".join(out)
+
+
+def write_json_items(path: str | Path, items: Iterable[Any]) -> Path:
+    """A JSON list of ``items`` (any iterable, e.g. a generator), byte for byte what
+    ``write_json(path, list(items))`` gives, holding one item's text at a time (atomic)."""
+    with _atomic_text(path) as fh:
+        sep = "[\n  "
+        for item in items:
+            fh.write(sep)
+            fh.write(_dumps_indented(item, 1))  # one level inside the list
+            sep = ",\n  "
+        fh.write("[]\n" if sep == "[\n  " else "\n]\n")
+    return Path(path)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v: Any) -> Any:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a leading
+    single quote (OWASP's rule against CSV injection); other values are returned unchanged."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+
+
+def safe_file_stem(name: str, limit: int = 120) -> str:
+    """A file name stem for any text: path separators and odd characters become _, and a stem longer
+    than ``limit`` UTF-8 bytes is cut and given a hash suffix (file systems allow 255 bytes a name)."""
+    import hashlib
+    import re
+
+    stem = re.sub(r"[^\w.\-~]+", "_", name).strip("._") or "doc"
+    if len(stem.encode("utf-8")) <= limit:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    cut = stem.encode("utf-8")[: limit - 13].decode("utf-8", "ignore").rstrip("._")
+    return f"{cut}~{digest}"
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=_default)
+    return "" if v is None else v
+
+
+def _record_chunks(rows: Any, chunk: int) -> Iterator[list[dict]]:
+    """Row dicts in lists: a DataFrame converted ``chunk`` rows at a time (as ``to_dict("records")``
+    converts it, so the cells have the same Python types), any other iterable in runs of ``chunk``."""
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        for i in range(0, len(rows), chunk):
+            yield rows.iloc[i : i + chunk].to_dict(orient="records")
+        return
+    it = iter(rows)
+    while True:
+        part = list(itertools.islice(it, chunk))
+        if not part:
+            return
+        yield part
+
+
+def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None,
+              chunk: int = 20_000) -> Path:
+    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells.
+
+    ``rows``: a DataFrame or an iterable of dicts (the first row's keys are the columns unless
+    ``columns`` is given). Written ``chunk`` rows at a time: a large table is never held as text.
+    """
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        columns = list(columns or rows.columns)
+    chunks = _record_chunks(rows, chunk)
+    first = next(chunks, [])
+    if columns is None:
+        columns = list(first[0]) if first else []
+    columns = list(columns)
+    with _atomic_text(path) as fh:
+        fh.write("\ufeff")
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow([safe_cell(c) for c in columns])
+        for part in itertools.chain([first], chunks):
+            w.writerows([safe_cell(_cell(r.get(c))) for c in columns] for r in part)
+    return Path(path)
+
+
+def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured Markdown table; pipes and newlines in cells are escaped."""
+
+    def esc(v: Any) -> str:
+        v = _cell(v)
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    out += ["| " + " | ".join(esc(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
+    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra)."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, data in sheets.items():
+            df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+            df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
+            df.columns = [safe_cell(c) for c in df.columns]
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+            for row in xw.sheets[name[:31]].iter_rows():
+                for cell in row:  # text is text: openpyxl would store a string starting with = as a formula
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue()))
+
+
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, body)
+    return out.getvalue()

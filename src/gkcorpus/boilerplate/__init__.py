@@ -1,0 +1,1 @@
+"""Shared passages, the phrase bank and the formulaicness (套话) index."""

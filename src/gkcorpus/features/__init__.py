@@ -1,0 +1,1 @@
+"""Corpus features: unit vectors, clustering, keyness, genre cues."""

@@ -1,0 +1,1 @@
+"""Numeric kernels on plain arrays: connected components and other graph helpers."""

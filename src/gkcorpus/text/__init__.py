@@ -1,0 +1,1 @@
+"""Text processing of one document: cleaning, structure parsing, tokenization."""
