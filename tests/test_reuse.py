@@ -70,8 +70,9 @@ def test_closing_paragraph_shared_by_9_10_11(finder, bundled):
     assert ("delete", "继续在上级的指导下，", "") in variant.diff
     assert ("replace", "我镇", "葵英街道办事处") in variant.diff
     # the parts 9 shares word for word with 10 and 11
-    shared = {p.text for p in by_docs(finder, 9, 10, 11, kind="verbatim")}
-    assert {"创新政务公开载体，拓展政务公开渠道", "不断提高政务公开工作质量"} <= shared
+    shared = [p.text for p in by_docs(finder, 9, 10, 11, kind="verbatim")]
+    for clause in ("创新政务公开载体，拓展政务公开渠道", "不断提高政务公开工作质量"):
+        assert any(clause in t for t in shared), clause
 
 
 def test_sentences_shared_word_for_word_by_10_and_11(finder, bundled):

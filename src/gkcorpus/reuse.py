@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .nesting import nest
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -668,6 +670,9 @@ class Passage:
     docs: list[str]
     occurrences: Sequence[Occurrence]
     variants: list[Variant] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)  # ids of longer passages that contain some occurrences
+    children: list[str] = field(default_factory=list)  # ids of shorter passages with occurrences inside this one
+    sub_passages: list["Passage"] = field(default_factory=list)  # shorter passages occurring only inside this one
 
     @property
     def n_docs(self) -> int:
@@ -688,6 +693,10 @@ class Passage:
             "occurrences": self.occurrences.to_dicts() if isinstance(self.occurrences, OccurrenceList)
             else [o.to_dict() for o in self.occurrences],
             "variants": [v.to_dict() for v in self.variants],
+            "parents": list(self.parents),
+            "children": list(self.children),
+            "sub_passages": [{"id": q.id, "text": q.text, "n_docs": q.n_docs, "docs": list(q.docs),
+                              "occurrences": len(q.occurrences)} for q in self.sub_passages],
         }
 
 
@@ -966,6 +975,7 @@ class ReuseFinder:
             [document_sentences(d, i) for i, d in enumerate(docs)]
         self._sent_starts = [np.array([s.start for s in ss], dtype=np.int64) for ss in self.sentences_]
         self.index_ = index if index is not None else TextIndex([d.text for d in docs])
+        self.sub_passages_: list[Passage] = []
         passages, covered = self._verbatim()
         if self.near:
             passages += self._near(covered)
@@ -1057,6 +1067,9 @@ class ReuseFinder:
         np.cumsum(prev_brk[sa], out=cum[1:])
         start_ok = (cum[RB + 1] - cum[LB]) == RB - LB + 1
         del prev_brk, cum
+        # a passage is the whole maximal repeat: only punctuation at its ends is trimmed, nothing is cut inside
+        start_ok[:] = True
+        end_ok[:] = True
         a, b, p0 = self._snap_all(L, start_ok, end_ok, sa[LB])
         good = np.flatnonzero(b > a)
         # distinct snapped texts
@@ -1098,10 +1111,38 @@ class ReuseFinder:
             d = occ_docs[k][_runs(occ_docs[k])].tolist()  # positions are sorted: so are their documents
             out.append(Passage(stable_id("v", t), t, "verbatim", [self.doc_ids_[x] for x in d],
                                OccurrenceList(table, bounds[j], bounds[j + 1], t)))
+        out = self._fold(out, pos, lengths, counts)
         ends_g = pos + np.repeat(lengths, counts)
         depth = np.cumsum(np.bincount(pos, minlength=n + 1) - np.bincount(ends_g, minlength=n + 1))
         np.cumsum(depth[:n] > 0, out=covered[1:])
         return out, covered
+
+    def _fold(self, passages: list[Passage], pos: np.ndarray, lengths: np.ndarray,
+              counts: np.ndarray) -> list[Passage]:
+        """Link nested passages and fold in those that never occur outside a longer one.
+
+        ``pos``: global starts of all occurrences, passage by passage (``counts`` each). A passage
+        with occurrences of its own stays, with ``parents``/``children`` links; one whose every
+        occurrence lies inside longer passages becomes a ``sub_passage`` of each of them.
+        """
+        which = np.repeat(np.arange(len(passages)), counts)
+        nesting = nest(pos, pos + np.repeat(lengths, counts), which, len(passages))
+        folded = nesting.own == 0
+        for k, ps in enumerate(nesting.parents):
+            p = passages[k]
+            for j in ps:
+                parent = passages[j]
+                if folded[k]:
+                    parent.sub_passages.append(p)
+                else:
+                    parent.children.append(p.id)
+                    p.parents.append(parent.id)
+        self.sub_passages_ = [p for k, p in enumerate(passages) if folded[k]]
+        for p in passages:
+            p.parents.sort()
+            p.children.sort()
+            p.sub_passages.sort(key=lambda q: (-q.n_docs, -q.n_chars, q.text))
+        return [p for k, p in enumerate(passages) if not folded[k]]
 
     def _snap_all(self, L: np.ndarray, start_ok: np.ndarray, end_ok: np.ndarray,
                   p0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
