@@ -124,3 +124,63 @@ def test_random_corpora_agree_with_the_oracle(texts):
     corpus = _corpus(texts)
     finder = ReuseFinder(min_chars=3, near=False).fit(corpus)
     assert unreported(finder, oracle(corpus, 3)) == []
+
+
+# --------------------------------------------------------------------------- the 套话 index
+
+
+def _first_half_agrees(fi) -> list[bool]:
+    """Per document: whether the index of its first half of sentences (same corpus-level
+    boilerplate) and the whole document's index have overlapping confidence intervals."""
+    import numpy as np
+
+    from gkcorpus.phrases import sentence_mean_ci
+
+    s = fi.sentences_
+    pos = s.groupby("doc_id", sort=False).cumcount()
+    size = s.groupby("doc_id", sort=False)["index"].transform("size")
+    half = s[pos < np.maximum(1, size // 2)]
+    d = fi.documents_
+    _, lo, hi, _ = sentence_mean_ci(half, list(d.doc_id))
+    return [lo[i] <= r.index_high and r.index_low <= hi[i] for i, r in enumerate(d.itertuples())]
+
+
+def test_index_is_a_sentence_mean_with_an_interval(bundled):
+    from gkcorpus.phrases import mine_boilerplate
+
+    fi = mine_boilerplate(bundled).formulaicness
+    d = fi.documents_.set_index("doc_id")
+    s = fi.sentences_
+    for doc_id, g in s.groupby("doc_id"):
+        assert d.loc[doc_id, "sentences"] == len(g)
+        assert abs(d.loc[doc_id, "index"] - g["index"].mean()) < 1e-4
+        assert d.loc[doc_id, "index_low"] <= d.loc[doc_id, "index"] <= d.loc[doc_id, "index_high"]
+    assert list(fi.documents_["doc_id"].head(2)) == ["summary-10", "summary-11"]
+    assert all(_first_half_agrees(fi))
+
+
+@pytest.mark.slow
+def test_index_of_a_report_and_its_first_half_agree(shared_corpora):
+    import gkcorpus
+    from gkcorpus.phrases import mine_boilerplate
+
+    corpus = gkcorpus.load([shared_corpora / "gwr_national.jsonl"])
+    agree = _first_half_agrees(mine_boilerplate(corpus).formulaicness)
+    assert sum(agree) >= 0.9 * len(agree) and sum(agree) == 49
+
+
+def test_evidence_cites_each_document_in_its_own_words(bundled):
+    from gkcorpus.phrases import mine_boilerplate
+
+    bp = mine_boilerplate(bundled)
+    by_id = {p.id: p for p in bp.reuse.passages_}
+    cited = 0
+    for row in bp.formulaicness.documents_.itertuples():
+        for item in filter(None, row.evidence.split("; ")):
+            pid, rest = item.split(" ", 1)
+            if pid not in by_id:
+                continue  # a phrase of the bank
+            text = rest.rsplit(" (", 1)[0].rstrip("…")
+            assert text in bundled[row.doc_id].text, (row.doc_id, text)
+            cited += 1
+    assert cited > 20

@@ -397,10 +397,12 @@ def build_report(corpus: "Corpus", res: MineResult):
         rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
 
         rb.section("formulaicness", "The 套话 index",
-                   "Share of each document's characters covered by corpus-level boilerplate (shared passages "
-                   "and formulae), most formulaic first.")
+                   "Mean share of each sentence's characters covered by corpus-level boilerplate (shared "
+                   "passages and formulae), most formulaic first, with a 95% interval from the spread of the "
+                   "sentences: documents whose intervals overlap are not told apart.")
         df = bp.formulaicness.documents_
-        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "covered", "index") if c in df.columns]], max_rows=200)
+        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "sentences", "index", "index_low", "index_high")
+                     if c in df.columns]], max_rows=200)
         png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
         if png is not None:
             res.files.append(png)
@@ -452,11 +454,12 @@ def build_report(corpus: "Corpus", res: MineResult):
 
 
 def _formulaicness_plot(df: Any, path: Path) -> Path | None:
-    """Horizontal bars of the 套话 index (percent of characters covered) per document."""
+    """The 套话 index per document (most formulaic first) with its confidence interval."""
     if df is None or not len(df) or "index" not in df.columns:
         return None
-    from .plots import plot_cluster_sizes
+    from .plots import plot_intervals
 
     top = df.head(40)
-    sizes = [(str(r.doc_id), int(round(100 * float(r.index)))) for r in top.itertuples()]
-    return plot_cluster_sizes(sizes, path, title="套话 index: % of characters covered by boilerplate", xlabel="%")
+    rows = [(str(r.doc_id), 100 * r.index, 100 * r.index_low, 100 * r.index_high) for r in top.itertuples()]
+    return plot_intervals(rows, path, title="套话 index: mean % of each sentence covered by boilerplate (95% interval)",
+                          xlabel="%")
