@@ -111,7 +111,7 @@ def test_each_passage_once(finder, bundled):
     for p in verbatim:
         for q in p.sub_passages:
             assert q.text in p.text and q not in finder.passages_
-    assert len(finder.sub_passages_) == 5
+    assert len(finder.sub_passages_) == 6
 
 
 def _corpus(texts: list[str]) -> Corpus:

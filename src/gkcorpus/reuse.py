@@ -978,7 +978,7 @@ class ReuseFinder:
         self.sub_passages_: list[Passage] = []
         passages, covered = self._verbatim()
         if self.near:
-            passages += self._near(covered)
+            passages = self._fold_into_near(passages, self._near(covered))
         passages.sort(key=lambda p: (-p.n_docs, -p.n_chars, p.kind, p.text))
         self.passages_ = passages
         self.index_._han_cum = None  # a cache only reuse needs (rebuilt on use)
@@ -1116,6 +1116,34 @@ class ReuseFinder:
         depth = np.cumsum(np.bincount(pos, minlength=n + 1) - np.bincount(ends_g, minlength=n + 1))
         np.cumsum(depth[:n] > 0, out=covered[1:])
         return out, covered
+
+    def _fold_into_near(self, verbatim: list[Passage], near: list[Passage]) -> list[Passage]:
+        """Verbatim passages that occur only inside a near-verbatim passage's occurrences (the
+        sentence shared word for word by some documents and with small changes by others) become
+        its sub-passages: each passage is listed once."""
+        by_text: dict[str, list[Passage]] = defaultdict(list)
+        for p in verbatim:
+            by_text[p.text].append(p)
+        folded: dict[str, str] = {}  # folded verbatim id -> near passage id
+        for q in near:
+            spans = defaultdict(list)
+            for o in q.occurrences:
+                spans[o.doc_id].append((o.start, o.end))
+            for o in q.occurrences:
+                for p in by_text.get(o.text, ()):
+                    if p.id in folded:
+                        continue
+                    if all(any(a <= r.start and r.end <= b for a, b in spans[r.doc_id]) for r in p.occurrences):
+                        folded[p.id] = q.id
+                        q.sub_passages.append(p)
+                        q.children = sorted(set(q.children) | set(p.children))
+                        q.sub_passages.extend(x for x in p.sub_passages if x not in q.sub_passages)
+        if not folded:
+            return verbatim + near
+        self.sub_passages_ += [p for p in verbatim if p.id in folded]
+        for p in verbatim:
+            p.parents = sorted({folded.get(x, x) for x in p.parents})
+        return [p for p in verbatim if p.id not in folded] + near
 
     def _fold(self, passages: list[Passage], pos: np.ndarray, lengths: np.ndarray,
               counts: np.ndarray) -> list[Passage]:
