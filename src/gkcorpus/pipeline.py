@@ -330,12 +330,17 @@ def build_report(corpus: "Corpus", res: MineResult):
     summary = corpus.cleaning_summary()
     rb.table(summary, max_rows=200)
     repairs = []
+    from opencc import OpenCC
+
+    to_simplified = OpenCC("tw2s")  # the repair happens before script conversion: show it as the clean text has it
     for d in corpus:
         if d.cleaning is None:
             continue
         st = d.cleaning.step("mojibake") if "mojibake" in d.cleaning.counts() else None
         for ex, (a, b) in zip(st.examples if st else [], st.positions if st else []):
-            repairs.append({"doc_id": d.id, "raw offsets": f"{a}–{b}", "raw → repaired": ex})
+            raw, _, fixed = ex.partition(" -> ")
+            repairs.append({"doc_id": d.id, "raw offsets": f"{a}–{b}",
+                            "raw → repaired": f"{raw} → {to_simplified.convert(fixed)}" if fixed else ex})
     if repairs:
         rb.paragraph(f"{len(repairs)} garbled spots repaired:")
         rb.table(repairs, max_rows=100)
@@ -393,7 +398,7 @@ def build_report(corpus: "Corpus", res: MineResult):
         rrow = []
         for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
             occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
-            rrow.append({"passage": esc(ps.text[:120]), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
+            rrow.append({"passage": esc(ps.text if len(ps.text) <= 120 else ps.text[:119] + "…"), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
         rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
 
         rb.section("formulaicness", "The 套话 index",
