@@ -357,12 +357,17 @@ def build_report(corpus: "Corpus", res: MineResult):
     summary = corpus.cleaning_summary()
     rb.table(summary, max_rows=200)
     repairs = []
+    from opencc import OpenCC
+
+    to_simplified = OpenCC("tw2s")  # the repair happens before script conversion: show it as the clean text has it
     for d in corpus:
         if d.cleaning is None:
             continue
         st = d.cleaning.step("mojibake") if "mojibake" in d.cleaning.counts() else None
         for ex, (a, b) in zip(st.examples if st else [], st.positions if st else []):
-            repairs.append({"doc_id": d.id, "raw offsets": f"{a}–{b}", "raw → repaired": ex})
+            raw, _, fixed = ex.partition(" -> ")
+            repairs.append({"doc_id": d.id, "raw offsets": f"{a}–{b}",
+                            "raw → repaired": f"{raw} → {to_simplified.convert(fixed)}" if fixed else ex})
     if repairs:
         rb.paragraph(f"{len(repairs)} garbled spots repaired:")
         rb.table(repairs, max_rows=100)
@@ -420,14 +425,16 @@ def build_report(corpus: "Corpus", res: MineResult):
         rrow = []
         for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
             occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
-            rrow.append({"passage": esc(ps.text[:120]), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
+            rrow.append({"passage": esc(ps.text if len(ps.text) <= 120 else ps.text[:119] + "…"), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
         rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
 
         rb.section("formulaicness", "The 套话 index",
-                   "Share of each document's characters covered by corpus-level boilerplate (shared passages "
-                   "and formulae), most formulaic first.")
+                   "Mean share of each sentence's characters covered by corpus-level boilerplate (shared "
+                   "passages and formulae), most formulaic first, with a 95% interval from the spread of the "
+                   "sentences: documents whose intervals overlap are not told apart.")
         df = bp.formulaicness.documents_
-        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "covered", "index") if c in df.columns]], max_rows=200)
+        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "sentences", "index", "index_low", "index_high")
+                     if c in df.columns]], max_rows=200)
         png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
         if png is not None:
             res.files.append(png)
@@ -479,11 +486,12 @@ def build_report(corpus: "Corpus", res: MineResult):
 
 
 def _formulaicness_plot(df: Any, path: Path) -> Path | None:
-    """Horizontal bars of the 套话 index (percent of characters covered) per document."""
+    """The 套话 index per document (most formulaic first) with its confidence interval."""
     if df is None or not len(df) or "index" not in df.columns:
         return None
-    from ..outline.plots import plot_cluster_sizes
+    from ..outline.plots import plot_intervals
 
     top = df.head(40)
-    sizes = [(str(r.doc_id), int(round(100 * float(r.index)))) for r in top.itertuples()]
-    return plot_cluster_sizes(sizes, path, title="套话 index: % of characters covered by boilerplate", xlabel="%")
+    rows = [(str(r.doc_id), 100 * r.index, 100 * r.index_low, 100 * r.index_high) for r in top.itertuples()]
+    return plot_intervals(rows, path, title="套话 index: mean % of each sentence covered by boilerplate (95% interval)",
+                          xlabel="%")

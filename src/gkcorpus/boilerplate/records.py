@@ -164,6 +164,9 @@ class Passage:
     docs: list[str]
     occurrences: Sequence[Occurrence]
     variants: list[Variant] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)  # ids of longer passages that contain some occurrences
+    children: list[str] = field(default_factory=list)  # ids of shorter passages with occurrences inside this one
+    sub_passages: list["Passage"] = field(default_factory=list)  # shorter passages occurring only inside this one
 
     @property
     def n_docs(self) -> int:
@@ -184,6 +187,10 @@ class Passage:
             "occurrences": self.occurrences.to_dicts() if isinstance(self.occurrences, OccurrenceList)
             else [o.to_dict() for o in self.occurrences],
             "variants": [v.to_dict() for v in self.variants],
+            "parents": list(self.parents),
+            "children": list(self.children),
+            "sub_passages": [{"id": q.id, "text": q.text, "n_docs": q.n_docs, "docs": list(q.docs),
+                              "occurrences": len(q.occurrences)} for q in self.sub_passages],
         }
 
 

@@ -4,11 +4,13 @@ Two detectors, neither quadratic in the number of sentences:
 
 * **verbatim** -- maximal repeated substrings of the concatenated clean texts, found with a
   suffix array and its LCP array (:class:`TextIndex`, pydivsufsort). Every paragraph break and
-  every document end is a separator, so no repeat crosses a paragraph. A repeat that spans two
-  or more documents is snapped to clause boundaries (``，。；！？：``) and kept when it still holds
-  ``min_chars`` Han characters; its occurrences are then all the places its text occurs (found
-  again in the suffix array). The LCP intervals and the snapping are computed with numpy over
-  all repeats at once.
+  every document end is a separator, so no repeat crosses a paragraph. Every maximal repeat
+  (left- and right-maximal) that spans two or more documents is a passage, trimmed only of the
+  punctuation at its ends, when it holds ``min_chars`` Han characters; its occurrences are all
+  the places its text occurs. A passage that never occurs outside longer ones is folded into
+  them as a sub-passage; one with occurrences of its own stays, linked to its parents
+  (:mod:`gkcorpus.kernels.nesting`). The LCP intervals are computed with numpy over all
+  repeats at once.
 * **near** -- sentences whose character 3-gram sets have Jaccard similarity of at least
   ``near_threshold``. Identical sentences are handled once (a distinct text with its
   occurrences); candidates among the distinct texts come from MinHash LSH banding (the
@@ -49,6 +51,7 @@ from ..kernels.codes import (
     stable_id,
 )
 from ..kernels.graph import component_labels
+from ..kernels.nesting import nest
 from ..kernels.minhash import (
     _jaccard,
     _jaccard_pairs,
@@ -150,9 +153,10 @@ class ReuseFinder:
             [document_sentences(d, i) for i, d in enumerate(docs)]
         self._sent_starts = [np.array([s.start for s in ss], dtype=np.int64) for ss in self.sentences_]
         self.index_ = index if index is not None else TextIndex([d.text for d in docs])
+        self.sub_passages_: list[Passage] = []
         passages, covered = self._verbatim()
         if self.near:
-            passages += self._near(covered)
+            passages = self._fold_into_near(passages, self._near(covered))
         passages.sort(key=lambda p: (-p.n_docs, -p.n_chars, p.kind, p.text))
         self.passages_ = passages
         self.index_._han_cum = None  # a cache only reuse needs (rebuilt on use)
@@ -241,6 +245,9 @@ class ReuseFinder:
         np.cumsum(prev_brk[sa], out=cum[1:])
         start_ok = (cum[RB + 1] - cum[LB]) == RB - LB + 1
         del prev_brk, cum
+        # a passage is the whole maximal repeat: only punctuation at its ends is trimmed, nothing is cut inside
+        start_ok[:] = True
+        end_ok[:] = True
         a, b, p0 = self._snap_all(L, start_ok, end_ok, sa[LB])
         good = np.flatnonzero(b > a)
         # distinct snapped texts
@@ -282,10 +289,66 @@ class ReuseFinder:
             d = occ_docs[k][_runs(occ_docs[k])].tolist()  # positions are sorted: so are their documents
             out.append(Passage(stable_id("v", t), t, "verbatim", [self.doc_ids_[x] for x in d],
                                OccurrenceList(table, bounds[j], bounds[j + 1], t)))
+        out = self._fold(out, pos, lengths, counts)
         ends_g = pos + np.repeat(lengths, counts)
         depth = np.cumsum(np.bincount(pos, minlength=n + 1) - np.bincount(ends_g, minlength=n + 1))
         np.cumsum(depth[:n] > 0, out=covered[1:])
         return out, covered
+
+    def _fold_into_near(self, verbatim: list[Passage], near: list[Passage]) -> list[Passage]:
+        """Verbatim passages that occur only inside a near-verbatim passage's occurrences (the
+        sentence shared word for word by some documents and with small changes by others) become
+        its sub-passages: each passage is listed once."""
+        by_text: dict[str, list[Passage]] = defaultdict(list)
+        for p in verbatim:
+            by_text[p.text].append(p)
+        folded: dict[str, str] = {}  # folded verbatim id -> near passage id
+        for q in near:
+            spans = defaultdict(list)
+            for o in q.occurrences:
+                spans[o.doc_id].append((o.start, o.end))
+            for o in q.occurrences:
+                for p in by_text.get(o.text, ()):
+                    if p.id in folded:
+                        continue
+                    if all(any(a <= r.start and r.end <= b for a, b in spans[r.doc_id]) for r in p.occurrences):
+                        folded[p.id] = q.id
+                        q.sub_passages.append(p)
+                        q.children = sorted(set(q.children) | set(p.children))
+                        q.sub_passages.extend(x for x in p.sub_passages if x not in q.sub_passages)
+        if not folded:
+            return verbatim + near
+        self.sub_passages_ += [p for p in verbatim if p.id in folded]
+        for p in verbatim:
+            p.parents = sorted({folded.get(x, x) for x in p.parents})
+        return [p for p in verbatim if p.id not in folded] + near
+
+    def _fold(self, passages: list[Passage], pos: np.ndarray, lengths: np.ndarray,
+              counts: np.ndarray) -> list[Passage]:
+        """Link nested passages and fold in those that never occur outside a longer one.
+
+        ``pos``: global starts of all occurrences, passage by passage (``counts`` each). A passage
+        with occurrences of its own stays, with ``parents``/``children`` links; one whose every
+        occurrence lies inside longer passages becomes a ``sub_passage`` of each of them.
+        """
+        which = np.repeat(np.arange(len(passages)), counts)
+        nesting = nest(pos, pos + np.repeat(lengths, counts), which, len(passages))
+        folded = nesting.own == 0
+        for k, ps in enumerate(nesting.parents):
+            p = passages[k]
+            for j in ps:
+                parent = passages[j]
+                if folded[k]:
+                    parent.sub_passages.append(p)
+                else:
+                    parent.children.append(p.id)
+                    p.parents.append(parent.id)
+        self.sub_passages_ = [p for k, p in enumerate(passages) if folded[k]]
+        for p in passages:
+            p.parents.sort()
+            p.children.sort()
+            p.sub_passages.sort(key=lambda q: (-q.n_docs, -q.n_chars, q.text))
+        return [p for k, p in enumerate(passages) if not folded[k]]
 
     def _snap_all(self, L: np.ndarray, start_ok: np.ndarray, end_ok: np.ndarray,
                   p0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus, Unit
     from .vectorize import VectorizedUnits
 
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
 __all__ = [
     "Clusterer",
     "ClusterMetrics",
@@ -536,7 +538,8 @@ def label_clusters(vec: "VectorizedUnits", labels: np.ndarray, centers: np.ndarr
         # that are also words of the body vocabulary (外交, not the straddling 交工 of 关于外交工作)
         lead = ([t for t, _ in hterms if len(t) > 1 and t in words_known][:2]
                 if 2 * len(own) >= len(members) else [])
-        words = lead + [t for t, _ in terms]
+        # a label is read by people: Latin tokens and placeholders (xx, LED) do not name a type
+        words = [w for w in lead + [t for t, _ in terms] if _HAN_CHAR.search(w)]
         seen: list[str] = []
         for w in words:
             if w not in seen and not any(w in s for s in seen):

@@ -208,6 +208,32 @@ def plot_cluster_sizes(sizes: Sequence[tuple[str, int]], path: str | Path, title
         return _save(fig, path)
 
 
+def plot_intervals(rows: Sequence[tuple[str, float, float, float]], path: str | Path, title: str,
+                   xlabel: str = "%") -> Path:
+    """One row per item (in the order given): its value as a dot and its confidence interval as a
+    line, all in one colour (rows are ranked, not grouped)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    names = [_short(n, 40) for n, *_ in rows]
+    val = np.array([r[1] for r in rows], dtype=float)
+    lo = np.array([r[2] for r in rows], dtype=float)
+    hi = np.array([r[3] for r in rows], dtype=float)
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=(9, max(2.5, 0.3 * len(rows) + 1)))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))
+        ax.errorbar(val, y, xerr=[val - lo, hi - val], fmt="o", color="#3b6ea8", ecolor="#9bb7d6",
+                    elinewidth=3, markersize=4, capsize=0)
+        ax.set_yticks(y, names, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+        ax.grid(axis="x", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _save(fig, path)
+
+
 def plot_outline_heatmap(outlines: Sequence["DocOutline"], types: Sequence["SectionType"], path: str | Path,
                          title: str = "Document outlines", max_docs: int = 80) -> Path:
     """Documents × section types: a cell shows the order (1, 2, …) in which the type first appears.

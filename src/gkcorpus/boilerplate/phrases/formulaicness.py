@@ -17,32 +17,41 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
     import pandas as pd
 
-__all__ = ["FormulaicnessIndex"]
+__all__ = ["FormulaicnessIndex", "sentence_mean_ci"]
 
 
 # --------------------------------------------------------------------------- the 套话 index
 
 
 class FormulaicnessIndex:
-    """The 套话 index: share of each document's and sentence's characters covered by boilerplate.
+    """The 套话 index: how much of a document's sentences is boilerplate, comparable across lengths.
 
     Boilerplate is corpus-level: passages shared with other documents (verbatim text, or the whole
     sentence for near-verbatim variants), contiguous phrases and slogans of the phrase bank, and
     the anchor words of its gapped patterns (not their fillers). Characters are counted without
     whitespace.
 
+    A sentence's index is the share of its characters covered by boilerplate. A document's index
+    is the mean over its sentences (each sentence weighs the same, so a few very long sentences
+    of specific content do not swamp it), with a ``confidence`` interval from the sentences'
+    spread (normal approximation, standard error sd/√n): a long document gets a narrow interval,
+    a short one a wide one, and two documents whose intervals overlap are not told apart.
+    ``covered_share`` keeps the share of all characters covered.
+
     Fitted attributes: ``documents_`` (DataFrame ranked most formulaic first: doc_id, title,
-    chars, covered, reuse_chars, phrase_chars, index, rank, evidence), ``sentences_`` (DataFrame:
+    chars, covered, reuse_chars, phrase_chars, covered_share, sentences, index, index_low,
+    index_high, rank, evidence), ``sentences_`` (DataFrame:
     doc_id, sentence, unit_id, text, chars, covered, index, evidence), ``evidence_`` (per document
     id, the boilerplate items with the characters each covers).
     """
 
-    def __init__(self, top_evidence: int = 5):
+    def __init__(self, top_evidence: int = 5, confidence: float = 0.95):
         self.top_evidence = top_evidence
+        self.confidence = confidence
 
     def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage],
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaicnessIndex":
-        """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.boilerplate.reuse.document_sentences`,
+        """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.reuse.document_sentences`,
         when already computed). Every item that overlaps a sentence counts, however long."""
         import pandas as pd
 
@@ -70,6 +79,8 @@ class FormulaicnessIndex:
         bounds = np.searchsorted(ev_doc, np.arange(len(docs) + 1)).tolist()
         self.evidence_ = _Evidence([d.id for d in docs], bounds, items.label_kind, items.labels,
                                    ev_label, ev_chars)
+        self.sentences_ = self._sentence_frame(docs, sentences, base, items, nonws_cum, covered_all)
+        mean, low, high, n_sent = sentence_mean_ci(self.sentences_, [d.id for d in docs], self.confidence)
         doc_rows = []
         for i, d in enumerate(docs):
             a, b = bounds[i], min(bounds[i + 1], bounds[i] + self.top_evidence)
@@ -77,14 +88,16 @@ class FormulaicnessIndex:
             doc_rows.append({
                 "doc_id": d.id, "title": d.title, "chars": chars[i], "covered": covered[i],
                 "reuse_chars": reuse_chars[i], "phrase_chars": phrase_chars[i],
-                "index": round(covered[i] / chars[i], 4) if chars[i] else 0.0, "evidence": top,
+                "covered_share": round(covered[i] / chars[i], 4) if chars[i] else 0.0, "sentences": n_sent[i],
+                "index": round(mean[i], 4), "index_low": round(low[i], 4), "index_high": round(high[i], 4),
+                "evidence": top,
             })
         ddf = pd.DataFrame(doc_rows, columns=["doc_id", "title", "chars", "covered", "reuse_chars", "phrase_chars",
-                                              "index", "evidence"])
+                                              "covered_share", "sentences", "index", "index_low", "index_high",
+                                              "evidence"])
         ddf = ddf.sort_values(["index", "doc_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-        ddf.insert(ddf.columns.get_loc("index") + 1, "rank", np.arange(1, len(ddf) + 1))
+        ddf.insert(ddf.columns.get_loc("index_high") + 1, "rank", np.arange(1, len(ddf) + 1))
         self.documents_ = ddf
-        self.sentences_ = self._sentence_frame(docs, sentences, base, items, nonws_cum, covered_all)
         return self
 
     @staticmethod
@@ -134,6 +147,27 @@ class FormulaicnessIndex:
         }, columns=["doc_id", "sentence", "unit_id", "text", "chars", "covered", "index", "evidence"])
 
 
+def sentence_mean_ci(sentences: "pd.DataFrame", doc_ids: Sequence[str], confidence: float = 0.95
+                     ) -> tuple[list[float], list[float], list[float], list[int]]:
+    """Per document of ``doc_ids``: mean of its sentences' ``index``, the interval's low and high
+    ends (clipped to [0, 1]) and the number of sentences; a document without sentences gets 0."""
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + confidence / 2))
+    g = sentences.groupby("doc_id", sort=False)["index"]
+    mean, sd, n = g.mean(), g.std(ddof=1).fillna(0.0), g.size()
+    out_m, out_l, out_h, out_n = [], [], [], []
+    for d in doc_ids:
+        k = int(n.get(d, 0))
+        m = float(mean.get(d, 0.0)) if k else 0.0
+        half = z * float(sd.get(d, 0.0)) / np.sqrt(k) if k > 1 else (1.0 if k == 1 else 0.0)
+        out_m.append(m)
+        out_l.append(max(0.0, m - half))
+        out_h.append(min(1.0, m + half))
+        out_n.append(k)
+    return out_m, out_l, out_h, out_n
+
+
 @dataclass
 class _EvidenceItems:
     """Boilerplate spans (global positions) with their labels: kind 0 = passage, 1 = phrase."""
@@ -145,6 +179,11 @@ class _EvidenceItems:
     labels: list[str]
     label_kind: list[str]
     label_rank: np.ndarray  # rank of (kind, label) in sorted order
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    """``text`` up to ``limit`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray, phrases: Sequence[Phrase],
@@ -159,10 +198,20 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     rows = _passage_rows(passages, [d.id for d in docs])
     gs.append(base[rows[:, 0]] + rows[:, 1])
     ge.append(base[rows[:, 0]] + rows[:, 2])
-    lab.append(rows[:, 3].copy())
-    labels += [f"{p.id} {p.text[:30]}" for p in passages]
-    label_kind += ["passage"] * len(passages)
     texts = [d.text for d in docs]
+    # a passage is cited in each document's own wording (a near-verbatim passage differs by document)
+    label_of: dict[tuple[int, str], int] = {}
+    own = []
+    for d, a, b, k in rows.tolist():
+        verbatim = passages[k].kind == "verbatim"
+        key = (k, None if verbatim else texts[d][a:b])
+        j = label_of.get(key)
+        if j is None:
+            j = label_of[key] = len(labels)
+            labels.append(f"{passages[k].id} {_excerpt(passages[k].text if verbatim else key[1])}")
+            label_kind.append("passage")
+        own.append(j)
+    lab.append(np.array(own, dtype=np.int64))
     ids = [d.id for d in docs]
     same_ids: dict[int, bool] = {}
     for ph in phrases:
