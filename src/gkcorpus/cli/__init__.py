@@ -16,7 +16,7 @@ from ..export import ExportError
 from ..io import LoadError
 
 # Command modules in the order they appear in --help.
-COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine")
+COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "trends", "mine")
 
 
 class UsageError(Exception):
