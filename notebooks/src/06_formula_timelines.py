@@ -112,6 +112,11 @@ if HAVE:
 
 # %%
 if HAVE:
-    paths = write_trends("timelines-out", tl, eras, top=35)
-    display(Image(filename="timelines-out/timeline.png"))
-    display(Image(filename="timelines-out/eras.png"))
+    import tempfile
+    from pathlib import Path
+
+    out = Path(tempfile.mkdtemp()) / "timelines"
+    paths = write_trends(out, tl, eras, top=35)
+    print("wrote", ", ".join(p.name for p in paths))
+    display(Image(filename=str(out / "timeline.png")))
+    display(Image(filename=str(out / "eras.png")))
