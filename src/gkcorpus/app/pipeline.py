@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["MineResult", "mine", "write_clean_texts", "build_report", "STAGES"]
 
-STAGES = ("clean", "clusters", "boilerplate", "templates", "report")
+STAGES = ("clean", "clusters", "boilerplate", "templates", "trends", "report")
 # What a run writes at the top of its folder; everything else there (the cache, the user's files) is kept.
-OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "report.html", "manifest.json")
+OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "trends", "report.html", "manifest.json")
+#: documents carrying this variable get formula timelines (``trends/``) in ``mine``
+TIMELINE_VARIABLE = "year"
 
 
 @dataclass
@@ -42,6 +44,8 @@ class MineResult:
     miner: Any = None
     extractions: Any = None
     skeleton: Any = None
+    timeline: Any = None
+    eras: Any = None
     warnings: list[str] = field(default_factory=list)
     segmentation: dict[str, Any] = field(default_factory=dict)
 
@@ -286,6 +290,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             ]
 
         res.files += timed("templates", templates)
+        if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
+            res.files += timed("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
             res.files.append(timed("report", lambda: build_report(corpus, res).write(out / "report.html")))
     finally:
@@ -296,6 +302,18 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                 "segmenter": segmenter, "files": res.relative_files()}
     res.files.append(write_json(out / "manifest.json", manifest))
     return res
+
+
+def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
+    """Every mined formula and frame counted by year: life spans, successions, eras."""
+    from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_templates, write_trends
+
+    formulae = formulae_from_bank(res.boilerplate.phrases.phrases_) if res.boilerplate is not None else []
+    if res.miner is not None:
+        formulae += formulae_from_templates(res.miner.library_.templates)
+    res.timeline = FormulaTimeline(by=TIMELINE_VARIABLE).fit(corpus, formulae)
+    res.eras = EraSegmenter().fit(res.timeline)
+    return write_trends(out, res.timeline, res.eras)
 
 
 # ---------------------------------------------------------------- the report
@@ -462,6 +480,26 @@ def build_report(corpus: "Corpus", res: MineResult):
         if res.skeleton is not None:
             rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"
                     + esc(res.skeleton.to_markdown()) + "</pre></details>")
+
+    # -- formula timelines
+    tl = res.timeline
+    if tl is not None:
+        rb.section("timelines", "Formula timelines",
+                   f"Every formula and frame counted by {tl.by} ({tl.groups_[0]}–{tl.groups_[-1]}, "
+                   f"{len(tl.groups_)} groups): when it enters, peaks and leaves; eras of a stable vocabulary; "
+                   "wordings that replace one another. Rates are per 10,000 characters; groups of fewer than "
+                   f"{tl.min_docs} documents are flagged in trends.csv.")
+        for name, caption in (("timeline.png", "Formulae that live in a period: presence and rate by group"),
+                              ("eras.png", "Eras and their marker formulae")):
+            png = res.out_dir / "trends" / name
+            if png.exists():
+                rb.image(png, caption)
+        if res.eras is not None:
+            rb.table(res.eras.frame(), max_rows=20)
+        succ = tl.succession_frame()
+        if len(succ):
+            rb.paragraph("Successions (one wording replacing another):")
+            rb.table(succ[["old", "old_span", "new", "new_span", "edits"]], max_rows=30)
 
     # -- evidence
     rb.section("evidence", "Evidence: source sentences",

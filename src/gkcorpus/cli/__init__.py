@@ -17,7 +17,7 @@ from ..base.io import LoadError
 from .errors import UsageError
 
 # Command modules in the order they appear in --help.
-COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine", "datasets")
+COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "trends", "mine", "datasets")
 
 
 def version_line() -> str:

@@ -279,3 +279,4 @@ def plot_outline_heatmap(outlines: Sequence["DocOutline"], types: Sequence["Sect
         ax.set_title(title + " (number: order of first appearance)")
         fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="relative position")
         return _save(fig, path)
+

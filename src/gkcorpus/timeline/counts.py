@@ -1,0 +1,443 @@
+"""Formula timelines: how often each formula occurs per group of documents (year, region, kind).
+
+Researchers ask when a formula entered the genre, how long it lasted and what replaced it. The
+counts here are made by matching every formula over the whole corpus (not taken from the miner's
+evidence), so a cell's df and tf are exact: a contiguous formula is found with the corpus suffix
+array, a gapped formula or a frame with its regular expression, sentence by sentence.
+
+:class:`FormulaTimeline` adds, per formula, its life span (first and last group, peak, recent
+trend) and the successions where one formula gives way to a near-identical one
+(全面建设小康社会 → 全面建成小康社会); :mod:`gkcorpus.timeline.eras` cuts the ordered groups into eras.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..corpus import Corpus
+
+__all__ = [
+    "Formula",
+    "Lifespan",
+    "Succession",
+    "FormulaTimeline",
+    "count_by_group",
+    "formulae_from_bank",
+    "formulae_from_templates",
+    "gap_pattern",
+    "top_formulae",
+    "write_trends",
+]
+
+#: a gap (…) in a gapped formula: up to this many characters inside one clause
+GAP_CHARS = 20
+_GAP = "…"
+_CLAUSE_END = "。！？；\n"
+_SLOT = re.compile(r"\{[A-Za-z_0-9]+\}")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula or frame to count: ``pattern`` is a regular expression, or ``None`` for the exact
+    ``text``; ``kind`` says where it came from (a phrase-bank kind, or ``frame``)."""
+
+    id: str
+    text: str
+    kind: str = "formula"
+    pattern: str | None = None
+
+
+def gap_pattern(text: str, gap: int = GAP_CHARS) -> str:
+    """The regular expression of a gapped formula ``A…B``: the parts in order, each gap at most
+    ``gap`` characters within one clause."""
+    parts = [re.escape(p) for p in text.split(_GAP)]
+    return f"[^{_CLAUSE_END}]{{0,{gap}}}?".join(parts)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def formulae_from_bank(entries: Iterable[Any]) -> list[Formula]:
+    """Formulae from phrase-bank entries (records or their dicts): ``id``, ``phrase`` and ``kind``;
+    a phrase with ``…`` is gapped and counted by :func:`gap_pattern`."""
+    out = []
+    seen: set[str] = set()
+    for e in entries:
+        text = str(_get(e, "phrase"))
+        if text in seen:  # one wording, one row (a bank may list a phrase under two kinds)
+            continue
+        seen.add(text)
+        out.append(Formula(str(_get(e, "id")), text, str(_get(e, "kind", "formula")),
+                           gap_pattern(text) if _GAP in text else None))
+    return out
+
+
+def formulae_from_templates(templates: Iterable[Any], slot_chars: int = 60) -> list[Formula]:
+    """Frames from a template library's templates (or their dicts with ``id`` and ``template``):
+    the fixed pieces in order, each slot matching up to ``slot_chars`` characters within one
+    sentence, so a frame is counted wherever it occurs, also inside a longer sentence."""
+    out = []
+    for t in templates:
+        text = str(_get(t, "template"))
+        pieces = [p for p in _SLOT.split(text) if p]
+        if not pieces:
+            continue
+        gap = f"[^{_CLAUSE_END}]{{1,{slot_chars}}}?"
+        out.append(Formula(str(_get(t, "id")), text, "frame", gap.join(re.escape(p) for p in pieces)))
+    return out
+
+
+def _group_keys(corpus: "Corpus", by: str) -> list[Any]:
+    keys = []
+    for d in corpus:
+        if by not in d.meta:
+            raise ValueError(f"document {d.id!r} has no variable {by!r} to group by "
+                             f"(variables: {', '.join(sorted(d.meta)) or 'none'})")
+        keys.append(d.meta[by])
+    return keys
+
+
+def _sortable(values: Sequence[Any]) -> list[Any]:
+    """Distinct group values in their natural order (numbers as numbers, else as strings)."""
+    distinct = list(dict.fromkeys(values))
+    try:
+        return sorted(distinct)
+    except TypeError:
+        return sorted(distinct, key=str)
+
+
+def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
+    """Occurrences of every formula in every document: an (n_formulae, n_docs) int array."""
+    from ..kernels.suffix import TextIndex
+
+    docs = list(corpus)
+    out = np.zeros((len(formulae), len(docs)), dtype=np.int64)
+    exact = [i for i, f in enumerate(formulae) if f.pattern is None]
+    if exact:
+        index = TextIndex([d.text for d in docs])
+        for i in exact:
+            pos = index.find_text(formulae[i].text)
+            if len(pos):
+                out[i] = np.bincount(index.doc_of(pos), minlength=len(docs))
+    texts = [d.text for d in docs]
+    for i, f in enumerate(formulae):
+        if f.pattern is not None:
+            rx = re.compile(f.pattern)
+            out[i] = [sum(1 for _ in rx.finditer(t)) for t in texts]
+    return out
+
+
+def count_by_group(corpus: "Corpus", formulae: Sequence[Formula], by: str = "year",
+                   min_docs: int = 3) -> "pd.DataFrame":
+    """Long table, one row per formula × group: ``formula_id, formula, kind, group, docs_in_group,
+    chars_in_group, df, tf, per_10k, docs, few_docs``.
+
+    ``per_10k`` is tf per 10,000 characters of the group; ``docs`` the ids of the documents that
+    hold the formula; ``few_docs`` flags groups of fewer than ``min_docs`` documents, whose rates
+    are read with their counts.
+    """
+    import pandas as pd
+
+    docs = list(corpus)
+    keys = _group_keys(corpus, by)
+    groups = _sortable(keys)
+    gidx = np.array([groups.index(k) for k in keys], dtype=np.int64)
+    counts = _match_counts(corpus, formulae)
+    n_docs = np.bincount(gidx, minlength=len(groups))
+    chars = np.bincount(gidx, weights=[len(d.text) for d in docs], minlength=len(groups)).astype(np.int64)
+    ids = np.array([d.id for d in docs], dtype=object)
+    rows = []
+    for i, f in enumerate(formulae):
+        c = counts[i]
+        tf = np.bincount(gidx, weights=c, minlength=len(groups)).astype(np.int64)
+        df = np.bincount(gidx, weights=(c > 0), minlength=len(groups)).astype(np.int64)
+        for g, key in enumerate(groups):
+            members = ids[(gidx == g) & (c > 0)]
+            rows.append((f.id, f.text, f.kind, key, int(n_docs[g]), int(chars[g]), int(df[g]), int(tf[g]),
+                         round(1e4 * tf[g] / chars[g], 4) if chars[g] else 0.0, " ".join(members),
+                         bool(n_docs[g] < min_docs)))
+    return pd.DataFrame(rows, columns=["formula_id", "formula", "kind", "group", "docs_in_group", "chars_in_group",
+                                       "df", "tf", "per_10k", "docs", "few_docs"])
+
+
+@dataclass(frozen=True)
+class Lifespan:
+    """When a formula lives: first and last group holding it, its peak (highest rate), how many
+    groups hold it, and its ``trend`` over the last groups (rising, stable, falling, gone)."""
+
+    formula_id: str
+    formula: str
+    kind: str
+    first: Any
+    last: Any
+    peak: Any
+    peak_per_10k: float
+    groups_present: int
+    df: int
+    tf: int
+    trend: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Succession:
+    """``old`` gives way to ``new``: near-identical wording (``edits`` characters changed), ``old``
+    ending as ``new`` begins (``overlap`` groups hold both)."""
+
+    old_id: str
+    old: str
+    new_id: str
+    new: str
+    old_span: tuple[Any, Any]
+    new_span: tuple[Any, Any]
+    edits: int
+    overlap: int
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["old_span"], d["new_span"] = list(self.old_span), list(self.new_span)
+        return d
+
+
+def _trend(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) -> str:
+    """Rising / falling / stable by the mean rate of the last ``recent`` groups against the
+    ``recent`` before them (a factor of ``ratio`` either way); ``gone`` when absent from all of
+    the last ``recent`` groups."""
+    if len(rates) < 2 * recent:
+        recent = max(1, len(rates) // 2)
+    last, before = rates[-recent:], rates[-2 * recent : -recent]
+    if not present[-recent:].any():
+        return "gone"
+    a, b = float(last.mean()), float(before.mean()) if len(before) else 0.0
+    if b == 0:
+        return "rising" if a > 0 else "stable"
+    if a >= ratio * b:
+        return "rising"
+    if a * ratio <= b:
+        return "falling"
+    return "stable"
+
+
+_NUMERALS = set("0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两")
+
+
+def _numerals_only(a: str, b: str) -> bool:
+    """Whether every character that differs between ``a`` and ``b`` is a numeral."""
+    from difflib import SequenceMatcher
+
+    changed = "".join(a[i1:i2] + b[j1:j2] for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+                      if op != "equal")
+    return bool(changed) and set(changed) <= _NUMERALS
+
+
+def _edit_distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return int(Levenshtein.distance(a, b))
+
+
+class FormulaTimeline(BaseEstimator):
+    """Counts of formulae per group, their life spans, and successions between them.
+
+    Parameters
+    ----------
+    by : the document variable that orders the groups (``year``; any variable works, its values
+        sorted naturally).
+    min_docs : groups with fewer documents are flagged ``few_docs``.
+    recent : how many final groups the trend compares with the ones before.
+    trend_ratio : factor between the two means that counts as rising or falling.
+    max_edits, max_edit_share : successions join formulae of equal length that differ in at most
+        ``max_edits`` characters and at most this share of their length (全面建设小康社会 /
+        全面建成小康社会 differ in one of eight; two four-character collocations sharing a verb
+        do not qualify) …
+    max_gap : … where the new one's first group lies within ``max_gap`` groups of the old one's
+        last, and the old one began earlier and ends earlier (one wording handing over to the
+        other, not two formulae living side by side).
+    min_df : formulae held by fewer documents get no life span or succession (too little evidence).
+
+    Fitted attributes: ``groups_`` (ordered group values), ``counts_`` (long DataFrame of
+    :func:`count_by_group`), ``lifespans_`` (list of :class:`Lifespan`), ``successions_`` (list
+    of :class:`Succession`), ``formulae_``.
+    """
+
+    def __init__(self, by: str = "year", min_docs: int = 3, recent: int = 5, trend_ratio: float = 1.5,
+                 max_edits: int = 2, max_edit_share: float = 0.2, max_gap: int = 2, min_df: int = 2):
+        self.by = by
+        self.min_docs = min_docs
+        self.recent = recent
+        self.trend_ratio = trend_ratio
+        self.max_edits = max_edits
+        self.max_edit_share = max_edit_share
+        self.max_gap = max_gap
+        self.min_df = min_df
+
+    def _validate(self) -> None:
+        for name in ("min_docs", "recent", "max_gap", "min_df"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < (0 if name == "max_gap" else 1):
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {v!r}")
+        if not isinstance(self.max_edits, (int, np.integer)) or self.max_edits < 1:
+            raise ValueError(f"{type(self).__name__}: max_edits must be an integer >= 1, got {self.max_edits!r}")
+        if not isinstance(self.max_edit_share, (int, float)) or not 0 < self.max_edit_share <= 1:
+            raise ValueError(f"{type(self).__name__}: max_edit_share must be in (0, 1], got {self.max_edit_share!r}")
+        if not isinstance(self.trend_ratio, (int, float)) or self.trend_ratio <= 1:
+            raise ValueError(f"{type(self).__name__}: trend_ratio must be a number > 1, got {self.trend_ratio!r}")
+        if not isinstance(self.by, str) or not self.by:
+            raise ValueError(f"{type(self).__name__}: by must name a document variable, got {self.by!r}")
+
+    def fit(self, corpus: "Corpus", formulae: Sequence[Formula]) -> "FormulaTimeline":
+        """Count ``formulae`` over ``corpus`` by group and date each of them."""
+        self._validate()
+        self.formulae_ = list(formulae)
+        self.counts_ = count_by_group(corpus, self.formulae_, by=self.by, min_docs=self.min_docs)
+        self.groups_ = _sortable(_group_keys(corpus, self.by))
+        self.lifespans_ = self._lifespans()
+        self.successions_ = self._successions()
+        return self
+
+    def matrix(self, value: str = "per_10k") -> "pd.DataFrame":
+        """Wide table: formulae × groups of ``value`` (``df``, ``tf`` or ``per_10k``)."""
+        check_is_fitted(self, "counts_")
+        wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
+        order = [f.id for f in self.formulae_]
+        wide = wide.reindex(index=order, columns=self.groups_)
+        wide.insert(0, "formula", [f.text for f in self.formulae_])
+        return wide
+
+    def _lifespans(self) -> list[Lifespan]:
+        out = []
+        n_groups = len(self.groups_)
+        c = self.counts_
+        df = c["df"].to_numpy().reshape(-1, n_groups)
+        tf = c["tf"].to_numpy().reshape(-1, n_groups)
+        rate = c["per_10k"].to_numpy().reshape(-1, n_groups)
+        for i, f in enumerate(self.formulae_):
+            present = df[i] > 0
+            if int(df[i].sum()) < self.min_df:
+                continue
+            at = np.flatnonzero(present)
+            peak = int(np.argmax(rate[i]))
+            out.append(Lifespan(f.id, f.text, f.kind, self.groups_[at[0]], self.groups_[at[-1]], self.groups_[peak],
+                                float(rate[i, peak]), int(len(at)), int(df[i].sum()), int(tf[i].sum()),
+                                _trend(rate[i], present, self.recent, self.trend_ratio)))
+        return out
+
+    def _successions(self) -> list[Succession]:
+        pos = {g: k for k, g in enumerate(self.groups_)}
+        spans = [s for s in self.lifespans_ if s.kind != "frame" and "…" not in s.formula]
+        by_len: dict[int, list[Lifespan]] = {}
+        for s in spans:
+            by_len.setdefault(len(s.formula), []).append(s)
+        n_groups = len(self.groups_)
+        c = self.counts_
+        dfm = c["df"].to_numpy().reshape(-1, n_groups) > 0
+        row = {f.id: i for i, f in enumerate(self.formulae_)}
+        out = []
+        for group in by_len.values():
+            for old in group:
+                for new in group:
+                    if old is new or old.formula == new.formula:
+                        continue
+                    a0, a1, b0, b1 = pos[old.first], pos[old.last], pos[new.first], pos[new.last]
+                    if not (a0 < b0 and a1 - self.max_gap <= b0 <= a1 + self.max_gap and a1 < b1):
+                        continue
+                    edits = _edit_distance(old.formula, new.formula)
+                    if edits > self.max_edits or edits > self.max_edit_share * len(old.formula):
+                        continue
+                    if _numerals_only(old.formula, new.formula):
+                        continue  # 第一届 → 第二届: the same frame with another number, not a new formula
+                    both = dfm[row[old.formula_id]] & dfm[row[new.formula_id]]
+                    out.append(Succession(old.formula_id, old.formula, new.formula_id, new.formula,
+                                          (old.first, old.last), (new.first, new.last), edits, int(both.sum())))
+        out.sort(key=lambda s: (pos[s.new_span[0]], s.old, s.new))
+        return out
+
+    def lifespan_frame(self) -> "pd.DataFrame":
+        """The life spans as a DataFrame, one row per formula, earliest first."""
+        import pandas as pd
+
+        check_is_fitted(self, "lifespans_")
+        cols = list(Lifespan.__dataclass_fields__)
+        rows = [s.to_dict() for s in self.lifespans_]
+        pos = {g: k for k, g in enumerate(self.groups_)}
+        rows.sort(key=lambda r: (pos[r["first"]], pos[r["last"]], r["formula"]))
+        return pd.DataFrame(rows, columns=cols)
+
+    def succession_frame(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        check_is_fitted(self, "successions_")
+        cols = list(Succession.__dataclass_fields__)
+        return pd.DataFrame([s.to_dict() for s in self.successions_], columns=cols)
+
+
+def top_formulae(timeline: FormulaTimeline, n: int = 40, max_coverage: float = 0.7) -> list[str]:
+    """Ids of the ``n`` formulae worth drawing on a timeline: those that live in a period (their
+    span from first to last group covers at most ``max_coverage`` of the groups, and they occur
+    in at least three groups), ranked by how many groups they fill and how densely they fill
+    their span; drawn earliest first. Formulae present throughout say nothing about time."""
+    n_groups = len(timeline.groups_)
+    pos = {g: k for k, g in enumerate(timeline.groups_)}
+    scored = []
+    for s in timeline.lifespans_:
+        span = pos[s.last] - pos[s.first] + 1
+        if s.groups_present < 3 or span > max_coverage * n_groups:
+            continue
+        scored.append((s.groups_present * s.groups_present / span, len(s.formula), s))
+    scored.sort(key=lambda x: (-x[0], -x[1], x[2].formula))
+    chosen = [s for _, _, s in scored[:n]]
+    chosen.sort(key=lambda s: (pos[s.first], pos[s.last], s.formula))
+    return [s.formula_id for s in chosen]
+
+
+def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = None, top: int = 40) -> list[Path]:
+    """``trends.csv`` (long), ``trends.xlsx`` (wide: formulae × groups, one sheet per measure, plus
+    the life spans, successions and eras), ``lifespans.csv``, ``successions.csv``, ``eras.json``
+    and the plots ``timeline.png`` and ``eras.png``."""
+    from ..base.export import ensure_dir, write_csv, write_json, write_xlsx
+    from .plots import plot_era_strip, plot_formula_timeline
+
+    out = ensure_dir(out_dir)
+    written = [write_csv(out / "trends.csv", timeline.counts_)]
+    life, succ = timeline.lifespan_frame(), timeline.succession_frame()
+    written.append(write_csv(out / "lifespans.csv", life))
+    written.append(write_csv(out / "successions.csv", succ))
+    sheets: dict[str, Any] = {}
+    for value in ("per_10k", "df", "tf"):
+        sheets[value] = timeline.matrix(value).reset_index()
+    sheets["lifespans"], sheets["successions"] = life, succ
+    era_spans: list[tuple[Any, Any]] = []
+    if eras is not None:
+        sheets["eras"] = eras.frame()
+        written.append(write_json(out / "eras.json", [e.to_dict() for e in eras.eras_]))
+        era_spans = [(e.start, e.end) for e in eras.eras_]
+    try:
+        written.append(write_xlsx(out / "trends.xlsx", sheets))
+    except Exception as e:  # openpyxl missing: the CSVs carry the same numbers
+        from ..base.export import ExportError
+
+        if not isinstance(e, ExportError):
+            raise
+    ids = top_formulae(timeline, top)
+    if ids:
+        wide = timeline.matrix("per_10k").loc[ids]
+        rates = wide.drop(columns="formula").set_axis(list(wide["formula"]), axis=0)
+        written.append(plot_formula_timeline(rates, out / "timeline.png", eras=era_spans,
+                                             title=f"Formulae by {timeline.by}: presence and rate per 10,000 characters"))
+    if eras is not None and eras.eras_:
+        labels = [(e.start, e.end, " · ".join(m["formula"] for m in e.markers[:3])) for e in eras.eras_]
+        written.append(plot_era_strip(timeline.groups_, labels, out / "eras.png"))
+    return written

@@ -1,0 +1,149 @@
+"""Eras: contiguous runs of groups (years) in which the formula vocabulary is stable.
+
+Each group is a profile: for every formula held by at least ``min_df`` documents, the share of
+the group's documents that hold it. The ordered profiles are cut into segments by exact dynamic
+programming (ruptures' ``Dynp``, least-squares cost: each era is summarised by its mean profile).
+The number of eras is the one that minimises the cost plus a BIC penalty for each cut,
+``σ² · (d + 1) · log n`` (``d`` formulae, ``n`` groups, ``σ²`` the noise variance of a profile,
+estimated from the differences between neighbouring groups, which a few era changes barely
+inflate). An era's marker formulae are those most over-used in it against all other groups
+(log-likelihood G² with Log Ratio, as :func:`gkcorpus.features.keyness.keyness_table` computes them).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .counts import FormulaTimeline
+
+__all__ = ["Era", "EraSegmenter"]
+
+
+@dataclass
+class Era:
+    """Groups ``start``…``end`` (inclusive), their documents, and the formulae that mark them."""
+
+    start: Any
+    end: Any
+    groups: list[Any]
+    n_docs: int
+    markers: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "groups": list(self.groups), "n_docs": self.n_docs,
+                "markers": list(self.markers)}
+
+
+class EraSegmenter(BaseEstimator):
+    """Cut the ordered groups of a fitted :class:`~gkcorpus.timeline.FormulaTimeline` into eras.
+
+    Parameters
+    ----------
+    min_size : fewest groups in an era.
+    max_eras : most eras considered.
+    min_df : formulae held by fewer documents are left out of the profiles.
+    n_markers : marker formulae listed per era.
+    penalty : ``"bic"`` (see the module docstring) or a number: the cost added per cut.
+    """
+
+    def __init__(self, min_size: int = 3, max_eras: int = 10, min_df: int = 3, n_markers: int = 8,
+                 penalty: str | float = "bic"):
+        self.min_size = min_size
+        self.max_eras = max_eras
+        self.min_df = min_df
+        self.n_markers = n_markers
+        self.penalty = penalty
+
+    def _validate(self) -> None:
+        for name in ("min_size", "max_eras", "min_df", "n_markers"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {v!r}")
+        if not (self.penalty == "bic" or (isinstance(self.penalty, (int, float)) and self.penalty >= 0)):
+            raise ValueError(f"{type(self).__name__}: penalty must be 'bic' or a number >= 0, got {self.penalty!r}")
+
+    def fit(self, timeline: "FormulaTimeline") -> "EraSegmenter":
+        import ruptures as rpt
+
+        self._validate()
+        check_is_fitted(timeline, "counts_")
+        groups = list(timeline.groups_)
+        c = timeline.counts_
+        n = len(groups)
+        df = c["df"].to_numpy().reshape(-1, n)
+        tf = c["tf"].to_numpy().reshape(-1, n)
+        n_docs = c["docs_in_group"].to_numpy().reshape(-1, n)[0] if len(c) else np.zeros(n, dtype=int)
+        chars = c["chars_in_group"].to_numpy().reshape(-1, n)[0] if len(c) else np.zeros(n, dtype=int)
+        keep = df.sum(axis=1) >= self.min_df
+        X = (df[keep] / np.maximum(n_docs, 1)).T.astype(float)  # groups × formulae
+        self.n_features_ = int(X.shape[1])
+        self.costs_: dict[int, float] = {}
+        bkps = [n]
+        if n >= 2 * self.min_size and X.shape[1]:
+            algo = rpt.Dynp(model="l2", min_size=self.min_size, jump=1).fit(X)
+            sigma2 = float((np.diff(X, axis=0) ** 2).sum(axis=1).mean() / 2) if n > 1 else 0.0
+            self.sigma2_ = sigma2
+            pen = (sigma2 * np.log(n) * (X.shape[1] + 1) / X.shape[1] if self.penalty == "bic"
+                   else float(self.penalty))
+            # σ² above is summed over the d formulae; per cut the BIC adds (d + 1) parameters of
+            # variance σ²/d each on average: σ²_sum · (d + 1) / d · log n
+            best = (algo.cost.sum_of_costs([n]), [n])
+            self.costs_[1] = best[0]
+            for k in range(2, min(self.max_eras, n // self.min_size) + 1):
+                try:
+                    b = algo.predict(n_bkps=k - 1)
+                except Exception:  # ruptures: no segmentation with this many cuts and min_size
+                    break
+                cost = algo.cost.sum_of_costs(b)
+                self.costs_[k] = cost
+                if cost + pen * (k - 1) < best[0] + pen * (len(best[1]) - 1):
+                    best = (cost, b)
+            bkps = best[1]
+            self.penalty_ = pen
+        starts = [0] + bkps[:-1]
+        ids = [f.id for f in timeline.formulae_]
+        texts = [f.text for f in timeline.formulae_]
+        eras = []
+        for a, b in zip(starts, bkps):
+            in_era = np.zeros(n, dtype=bool)
+            in_era[a:b] = True
+            eras.append(Era(groups[a], groups[b - 1], groups[a:b], int(n_docs[a:b].sum()),
+                            self._markers(ids, texts, df, tf, chars, in_era)))
+        self.eras_ = eras
+        return self
+
+    def _markers(self, ids: list[str], texts: list[str], df: np.ndarray, tf: np.ndarray, chars: np.ndarray,
+                 in_era: np.ndarray) -> list[dict[str, Any]]:
+        from ..features.keyness import keyness_table
+
+        if in_era.all():
+            return []
+        target = Counter({i: int(t) for i, t in zip(range(len(ids)), tf[:, in_era].sum(axis=1)) if t})
+        ref = Counter({i: int(t) for i, t in zip(range(len(ids)), tf[:, ~in_era].sum(axis=1)) if t})
+        kt = keyness_table(target, ref, min_freq=self.min_df, n_target=int(chars[in_era].sum()),
+                           n_reference=int(chars[~in_era].sum()))
+        kt = kt[(kt.key_for == "target") & (kt.p < 0.01)].head(self.n_markers)
+        out = []
+        for r in kt.itertuples():
+            i = int(r.term)
+            out.append({"formula_id": ids[i], "formula": texts[i], "g2": float(r.g2), "log_ratio": float(r.log_ratio),
+                        "df_in_era": int(df[i, in_era].sum()), "df_elsewhere": int(df[i, ~in_era].sum())})
+        return out
+
+    def frame(self) -> "pd.DataFrame":
+        """One row per era: start, end, groups, documents, marker formulae."""
+        import pandas as pd
+
+        check_is_fitted(self, "eras_")
+        return pd.DataFrame([{"start": e.start, "end": e.end, "n_groups": len(e.groups), "n_docs": e.n_docs,
+                              "markers": "; ".join(m["formula"] for m in e.markers)} for e in self.eras_],
+                            columns=["start", "end", "n_groups", "n_docs", "markers"])

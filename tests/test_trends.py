@@ -1,0 +1,147 @@
+"""Formula timelines: counts by group, life spans, successions, eras."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from gkcorpus.corpus import Corpus
+from gkcorpus.base.io import RawDocument
+from gkcorpus.timeline import EraSegmenter, Formula, FormulaTimeline, count_by_group, formulae_from_bank, gap_pattern
+
+
+def _corpus(rows: list[tuple[int, str]]) -> Corpus:
+    return Corpus.from_raw([RawDocument(f"d{i:02d}", text, meta={"year": year}) for i, (year, text) in enumerate(rows)])
+
+
+def _three_eras() -> Corpus:
+    """Eighteen one-document years: 甲 formulae in the first six, 乙 in the next six, 丙 in the last."""
+    rows = []
+    for y in range(2000, 2018):
+        era = (y - 2000) // 6
+        own = ["坚持甲甲路线不动摇。", "实现甲甲目标。"] if era == 0 else \
+              ["坚持乙乙路线不动摇。", "实现乙乙目标。"] if era == 1 else ["坚持丙丙路线不动摇。", "实现丙丙目标。"]
+        rows.append((y, "各位代表！" + "".join(own) + "请予审议。"))
+    return _corpus(rows)
+
+
+def test_counts_by_group_are_exact():
+    corpus = _corpus([(2001, "各位代表！各位代表，请予审议。"), (2001, "各位代表！"), (2002, "现在，我代表国务院，向大会报告工作，请予审议。")])
+    f = [Formula("a", "各位代表"), Formula("g", "现在…请予审议", pattern=gap_pattern("现在…请予审议"))]
+    c = count_by_group(corpus, f, by="year", min_docs=2).set_index(["formula_id", "group"])
+    assert (c.loc[("a", 2001), ["df", "tf", "docs_in_group"]].tolist()) == [2, 3, 2]
+    assert c.loc[("a", 2001), "docs"] == "d00 d01" and not c.loc[("a", 2001), "few_docs"]
+    assert c.loc[("a", 2002), "df"] == 0 and c.loc[("a", 2002), "few_docs"]
+    assert c.loc[("g", 2002), "tf"] == 1 and c.loc[("g", 2001), "tf"] == 0
+    chars = len(corpus["d00"].text) + len(corpus["d01"].text)
+    assert c.loc[("a", 2001), "per_10k"] == round(3e4 / chars, 4)
+
+
+def test_gaps_stay_inside_a_sentence():
+    rx = re.compile(gap_pattern("现将…总结如下"))
+    assert rx.search("现将今年活动总结如下")
+    assert not rx.search("现将今年活动。总结如下")
+
+
+def test_lifespans_trends_and_a_succession():
+    rows = [(y, ("全面建设小康社会。" if y <= 2011 else "") + ("全面建成小康社会。" if y >= 2011 else "")
+             + ("与时俱进。" if 2002 <= y <= 2007 else "") + "各位代表。") for y in range(2000, 2019)]
+    corpus = _corpus(rows)
+    f = formulae_from_bank([{"id": "a", "phrase": "全面建设小康社会"}, {"id": "b", "phrase": "全面建成小康社会"},
+                            {"id": "c", "phrase": "与时俱进"}, {"id": "d", "phrase": "各位代表"},
+                            {"id": "d2", "phrase": "各位代表"}])
+    tl = FormulaTimeline(recent=3).fit(corpus, f)
+    spans = {s.formula: (s.first, s.last, s.groups_present, s.trend) for s in tl.lifespans_}
+    assert spans == {"全面建设小康社会": (2000, 2011, 12, "gone"), "全面建成小康社会": (2011, 2018, 8, "stable"),
+                     "与时俱进": (2002, 2007, 6, "gone"), "各位代表": (2000, 2018, 19, "stable")}
+    [s] = tl.successions_
+    assert (s.old, s.new, s.old_span, s.new_span, s.edits, s.overlap) == \
+        ("全面建设小康社会", "全面建成小康社会", (2000, 2011), (2011, 2018), 1, 1)
+    wide = tl.matrix("df")
+    assert list(wide.columns[:3]) == ["formula", 2000, 2001] and wide.loc["b", 2011] == 1
+
+
+def test_numbers_do_not_make_a_succession():
+    rows = [(y, "第一届会议。" if y < 2005 else "第二届会议。") for y in range(2000, 2010)]
+    tl = FormulaTimeline().fit(_corpus(rows), [Formula("a", "第一届会议"), Formula("b", "第二届会议")])
+    assert tl.successions_ == []
+
+
+def test_eras_are_cut_where_the_vocabulary_changes():
+    tl = FormulaTimeline().fit(_three_eras(), formulae_from_bank(
+        [{"id": t, "phrase": t} for t in ("坚持甲甲路线不动摇", "坚持乙乙路线不动摇", "坚持丙丙路线不动摇", "实现甲甲目标",
+                                          "实现乙乙目标", "实现丙丙目标", "各位代表", "请予审议")]))
+    es = EraSegmenter().fit(tl)
+    assert [(e.start, e.end, e.n_docs) for e in es.eras_] == [(2000, 2005, 6), (2006, 2011, 6), (2012, 2017, 6)]
+    assert [sorted(m["formula"] for m in e.markers) for e in es.eras_] == [
+        ["坚持甲甲路线不动摇", "实现甲甲目标"], ["坚持乙乙路线不动摇", "实现乙乙目标"], ["坚持丙丙路线不动摇", "实现丙丙目标"]]
+
+
+def test_a_stable_vocabulary_is_one_era():
+    corpus = _corpus([(y, "各位代表！坚持甲甲路线不动摇。请予审议。") for y in range(2000, 2012)])
+    tl = FormulaTimeline().fit(corpus, [Formula("a", "坚持甲甲路线不动摇"), Formula("b", "各位代表")])
+    assert [(e.start, e.end) for e in EraSegmenter().fit(tl).eras_] == [(2000, 2011)]
+
+
+@pytest.mark.parametrize("params", [{"min_docs": 0}, {"trend_ratio": 1.0}, {"by": ""}, {"max_edit_share": 0}])
+def test_invalid_parameters_fail_at_fit(params):
+    with pytest.raises(ValueError):
+        FormulaTimeline(**params).fit(_three_eras(), [Formula("a", "各位代表")])
+
+
+def test_missing_group_variable_is_named():
+    with pytest.raises(ValueError, match="no variable 'region'"):
+        FormulaTimeline(by="region").fit(_three_eras(), [Formula("a", "各位代表")])
+
+
+def test_trends_command(tmp_path):
+    from gkcorpus.cli import main
+
+    src = tmp_path / "r.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i, (y, t) in enumerate((d.meta["year"], d.text) for d in _three_eras()):
+            fh.write(json.dumps({"id": f"r{i}", "year": y, "text": t}, ensure_ascii=False) + "\n")
+    out = tmp_path / "out"
+    assert main(["trends", str(src), "--by", "year", "-o", str(out), "--no-frames"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert {"trends.csv", "lifespans.csv", "successions.csv", "eras.json", "trends.xlsx", "timeline.png"} <= set(names)
+    assert main(["trends", str(src), "--by", "region", "-o", str(tmp_path / "o2")]) == 1
+
+
+# --------------------------------------------------------------------------- the national reports
+
+
+FIVE = {"以经济建设为中心": (1981, 2016), "全面建设小康社会": (2003, 2011), "全面建成小康社会": (2011, 2018),
+        "坚持稳中求进工作总基调": (2014, 2018), "与时俱进": (2002, 2007)}
+
+
+@pytest.fixture(scope="module")
+def national(shared_corpora):
+    import gkcorpus
+
+    return gkcorpus.load([shared_corpora / "gwr_national.jsonl"])
+
+
+def test_spans_of_five_formulae_agree_with_a_regex_count(national):
+    tl = FormulaTimeline().fit(national, [Formula(t, t) for t in FIVE])
+    got = {s.formula: (s.first, s.last) for s in tl.lifespans_}
+    years = {t: sorted(d.meta["year"] for d in national if re.search(re.escape(t), d.text)) for t in FIVE}
+    assert got == {t: (y[0], y[-1]) for t, y in years.items()} == FIVE
+    tf = tl.counts_.groupby("formula")["tf"].sum().to_dict()
+    assert tf == {t: sum(len(re.findall(re.escape(t), d.text)) for d in national) for t in FIVE}
+
+
+@pytest.mark.slow
+def test_mined_bank_dates_the_formulae_and_finds_the_succession(national):
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
+
+    bank = mine_boilerplate(national).phrases.phrases_
+    tl = FormulaTimeline().fit(national, formulae_from_bank(bank))
+    spans = {s.formula: (s.first, s.last) for s in tl.lifespans_}
+    for t in ("以经济建设为中心", "全面建设小康社会", "全面建成小康社会"):
+        assert spans[t] == FIVE[t], t
+    assert ("全面建设小康社会", "全面建成小康社会") in {(s.old, s.new) for s in tl.successions_}
+    eras = EraSegmenter().fit(tl).eras_
+    assert 2 <= len(eras) <= 8 and eras[0].start == 1954 and eras[-1].end == 2018
