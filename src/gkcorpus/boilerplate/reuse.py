@@ -31,9 +31,13 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 from collections import Counter, defaultdict
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +104,7 @@ def text_diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
 # --------------------------------------------------------------------------- the estimator
 
 
-class ReuseFinder:
+class ReuseFinder(BaseEstimator):
     """Find the passages two or more documents share, verbatim or near-verbatim.
 
     Parameters
@@ -142,10 +146,22 @@ class ReuseFinder:
         self.progress = progress
 
     # ---- fitting
+    _parameter_constraints: dict = {
+        "min_chars": [Interval(Integral, 1, None, closed="left")],
+        "near": ["boolean"],
+        "near_threshold": [Interval(Real, 0, 1, closed="right")],
+        "num_perm": [Interval(Integral, 1, None, closed="left")],
+        "shingle": [Interval(Integral, 1, None, closed="left")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "bucket_window": [Interval(Integral, 1, None, closed="left")],
+        "progress": ["boolean"],
+    }
+
     def fit(self, corpus: "Corpus", index: TextIndex | None = None,
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "ReuseFinder":
         """Find the shared passages of ``corpus`` (``index``: a prebuilt :class:`TextIndex` of its
         texts; ``sentences``: its :func:`document_sentences`, when already computed)."""
+        self._validate_params()
         docs = list(corpus)
         self.doc_ids_ = [d.id for d in docs]
         self._docs = docs
@@ -153,13 +169,15 @@ class ReuseFinder:
             [document_sentences(d, i) for i, d in enumerate(docs)]
         self._sent_starts = [np.array([s.start for s in ss], dtype=np.int64) for ss in self.sentences_]
         self.index_ = index if index is not None else TextIndex([d.text for d in docs])
+        cached = self.index_._han_cum is not None  # leave a caller's index as it came
         self.sub_passages_: list[Passage] = []
         passages, covered = self._verbatim()
         if self.near:
             passages = self._fold_into_near(passages, self._near(covered))
         passages.sort(key=lambda p: (-p.n_docs, -p.n_chars, p.kind, p.text))
         self.passages_ = passages
-        self.index_._han_cum = None  # a cache only reuse needs (rebuilt on use)
+        if not cached:
+            self.index_._han_cum = None  # a cache only reuse needs (rebuilt on use)
         return self
 
     def _sentence_of(self, doc: int, offset: int) -> int:
@@ -623,8 +641,7 @@ class ReuseFinder:
         return pd.DataFrame(rows, columns=["id", "kind", "n_docs", "chars", "occurrences", "docs", "text"])
 
     def _check(self) -> None:
-        if not hasattr(self, "passages_"):
-            raise RuntimeError("call fit(corpus) first")
+        check_is_fitted(self, "passages_")
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "life spans, successions, eras")
     add_input_args(p)
     p.add_argument("--by", default="year", help="document variable that orders the groups (default: year)")
-    p.add_argument("-o", "--out", "--output", dest="out", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "trends")
     p.add_argument("--top", type=int, default=40, help="formulae drawn in timeline.png (default 40)")
     p.add_argument("--min-docs", type=int, default=3, help="groups with fewer documents are flagged (default 3)")
     p.add_argument("--no-frames", action="store_true", help="count the phrase bank only, not the sentence frames")
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         formulae += formulae_from_templates(TemplateMiner().fit(corpus).library_.templates)
     timeline = FormulaTimeline(by=args.by, min_docs=args.min_docs).fit(corpus, formulae)
     eras = EraSegmenter().fit(timeline)
-    written = write_trends(args.out, timeline, eras, top=args.top)
+    written = write_trends(args.output, timeline, eras, top=args.top)
     print(f"{len(formulae)} formulae and frames counted over {len(timeline.groups_)} groups of {args.by!r} "
           f"({timeline.groups_[0]}–{timeline.groups_[-1]})")
     for s in timeline.successions_[:10]:

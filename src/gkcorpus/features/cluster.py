@@ -24,9 +24,11 @@ import unicodedata
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.preprocessing import normalize
@@ -308,8 +310,24 @@ class Clusterer(ClusterMixin, BaseEstimator):
         best = max(scores.values())
         return min(k for k, s in scores.items() if s == best), scores
 
+    _parameter_constraints: dict = {
+        "method": [StrOptions(set(METHODS))],
+        "n_clusters": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "k_range": [tuple],
+        "sample_size": [Interval(Integral, 2, None, closed="left")],
+        "minibatch_above": [Interval(Integral, 1, None, closed="left")],
+        "max_exact": [Interval(Integral, 2, None, closed="left")],
+        "svd_components": [Interval(Integral, 1, None, closed="left")],
+        "min_cluster_size": [Interval(Integral, 2, None, closed="left")],
+        "min_mean_size": [Interval(Integral, 1, None, closed="left")],
+        "lsa_above": [Interval(Integral, 1, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def fit(self, X: Any, y: Any = None) -> "Clusterer":
         """Cluster the rows of ``X`` (sparse or dense, rows L2-normalised)."""
+        self._validate_params()
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
         auto = self.n_clusters == "auto"

@@ -13,9 +13,13 @@ Counting is per document (:func:`document_counts`), so it can run anywhere and b
 from __future__ import annotations
 
 from collections import Counter
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -123,7 +127,7 @@ def split_by(corpus: "Corpus", by: str, value: Any) -> tuple["Corpus", "Corpus"]
     return target, reference
 
 
-class Keyness:
+class Keyness(BaseEstimator):
     """Terms distinctive of a target corpus against a reference corpus.
 
     Parameters
@@ -172,10 +176,18 @@ class Keyness:
             n_tokens += n
         return total, n_tokens
 
+    _parameter_constraints: dict = {
+        "measure": [StrOptions(set(_MEASURES))],
+        "correction": [StrOptions(set(_CORRECTIONS))],
+        "ngram_range": [tuple],
+        "min_freq": [Interval(Integral, 1, None, closed="left")],
+        "tokenizer": [None, callable],
+        "progress": ["boolean"],
+    }
+
     def fit(self, target: "Corpus | Sequence[Document | str]", reference: "Corpus | Sequence[Document | str]") -> "Keyness":
         """Count both corpora and compute the keyness table."""
-        if self.measure not in _MEASURES:
-            raise ValueError(f"unknown measure {self.measure!r}; choose one of {', '.join(_MEASURES)}")
+        self._validate_params()
         self.target_counts_, self.n_target_ = self._count(target, "keyness: target")
         self.reference_counts_, self.n_reference_ = self._count(reference, "keyness: reference")
         self.table_ = keyness_table(self.target_counts_, self.reference_counts_, self.measure, self.correction,
@@ -184,8 +196,7 @@ class Keyness:
 
     def top(self, n: int = 20, key_for: str = "target") -> "pd.DataFrame":
         """The ``n`` most distinctive terms of the target (or, with ``key_for="reference"``, of the reference)."""
-        if not hasattr(self, "table_"):
-            raise RuntimeError("call fit(target, reference) first")
+        check_is_fitted(self, "table_")
         t = self.table_[self.table_["key_for"] == key_for]
         if key_for == "reference":
             t = t.iloc[::-1]

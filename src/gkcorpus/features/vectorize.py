@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import groupby
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
@@ -252,9 +254,23 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
             for u in units
         ]
 
+    _parameter_constraints: dict = {
+        "level": [StrOptions({"document", "section", "paragraph", "sentence"})],
+        "analyzer": [StrOptions({"word", "char"}), callable],
+        "tokenizer": [None, callable],
+        "ngram_range": [tuple],
+        "min_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="both")],
+        "max_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="both")],
+        "max_features": [None, Interval(Integral, 1, None, closed="left")],
+        "sublinear_tf": ["boolean"],
+        "heading_weight": [Interval(Real, 0, 1, closed="left")],
+        "heading_levels": [tuple, list],
+        "heading_ngram_range": [tuple],
+        "heading_max_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="both")],
+        "progress": ["boolean"],
+    }
+
     def _use_headings(self) -> bool:
-        if not 0.0 <= self.heading_weight < 1.0:
-            raise ValueError(f"heading_weight must be in [0, 1), got {self.heading_weight}")
         return self.heading_weight > 0
 
     # ---- estimator API
@@ -264,6 +280,7 @@ class UnitVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def _fit_units(self, units: Sequence["Unit"]) -> tuple[sp.csr_matrix, sp.csr_matrix | None]:
+        self._validate_params()
         if not units:
             raise ValueError("no units to vectorize")
         docs = self._analyze(units)

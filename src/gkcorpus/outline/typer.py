@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -125,8 +127,26 @@ class SectionTyper(BaseEstimator):
     def _segments(self, corpus: "Corpus") -> list[tuple[Unit, str]]:
         return [s for d in corpus for s in outline_segments(d, self.depth, self.split_tail, self.fallback_max_chars)]
 
+    _parameter_constraints: dict = {
+        "depth": [Interval(Integral, 1, None, closed="left")],
+        "split_tail": ["boolean"],
+        "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "k_range": [tuple],
+        "method": [StrOptions({"kmeans", "agglomerative", "hdbscan"})],
+        "heading_weight": [Interval(Real, 0, 1, closed="left")],
+        "heading_ngram_range": [tuple],
+        "heading_max_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="both")],
+        "position_weight": [Interval(Real, 0, None, closed="left")],
+        "analyzer": [StrOptions({"word", "char"}), callable],
+        "tokenizer": [None, callable],
+        "fallback_max_chars": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "progress": ["boolean"],
+    }
+
     def fit(self, corpus: "Corpus", y: Any = None) -> "SectionTyper":
         """Learn the section types of ``corpus`` and type all its segments."""
+        self._validate_params()
         from ..features.cluster import Clusterer, label_clusters
         from ..features.vectorize import UnitVectorizer
 

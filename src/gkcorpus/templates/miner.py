@@ -50,10 +50,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .slots import classify, slot_name, slot_type
 
@@ -206,15 +208,33 @@ class TemplateMiner(BaseEstimator):
         self.max_candidates = max_candidates
         self.progress = progress
 
+    _parameter_constraints: dict = {
+        **{name: [Interval(Integral, 1, None, closed="left")] for name in (
+            "min_support", "min_fixed", "min_block", "min_piece", "window", "min_anchor", "ngram", "min_shared",
+            "max_df", "max_posting", "max_candidates")},
+        **{name: [Interval(Integral, 0, None, closed="left")] for name in (
+            "min_fixed_context", "min_fixed_embedded", "max_loss")},
+        "min_coverage": [Interval(Real, 0, 1, closed="both")],
+        "keep_ratio": [Interval(Real, 0, 1, closed="both")],
+        "align": [StrOptions({"char", "token"})],
+        "aligner": [StrOptions({"lcs", "difflib"})],
+        "tokenizer": [None, callable],
+        "snap_words": ["boolean"],
+        "rematch": ["boolean"],
+        "progress": ["boolean"],
+    }
+
     # ---- public
     def fit(self, X: Any, y: Any = None) -> "TemplateMiner":
         """Mine templates from a Corpus, documents or texts (sentences come from their structure)."""
+        self._validate_params()
         docs = _as_documents(X)
         with _gc_paused():
             return self._fit_units(_UnitTable.from_documents(docs), {d.id: d for d in docs})
 
     def fit_sentences(self, sentences: Sequence[str], doc_ids: Sequence[str]) -> "TemplateMiner":
         """Mine templates from given sentences (one unit each) with the document each comes from."""
+        self._validate_params()
         if len(sentences) != len(doc_ids):
             raise ValueError("sentences and doc_ids differ in length")
         with _gc_paused():

@@ -286,8 +286,19 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         return self.filter(self.cut(text))
 
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("backend", "user_dict", "stopwords", "keep_punct", "hmm")}
+    _PARAMS = ("backend", "user_dict", "stopwords", "keep_punct", "hmm")
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (scikit-learn's protocol, so an estimator holding a
+        Tokenizer can be cloned; ``deep`` is accepted and changes nothing: no parameter is an estimator)."""
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params: Any) -> "Tokenizer":
+        for k, v in params.items():
+            if k not in self._PARAMS:
+                raise ValueError(f"invalid parameter {k!r} for Tokenizer; valid: {', '.join(self._PARAMS)}")
+            setattr(self, k, v)
+        return self
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from numbers import Integral, Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -284,23 +286,22 @@ class FormulaTimeline(BaseEstimator):
         self.max_gap = max_gap
         self.min_df = min_df
 
-    def _validate(self) -> None:
-        for name in ("min_docs", "recent", "max_gap", "min_df"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < (0 if name == "max_gap" else 1):
-                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {v!r}")
-        if not isinstance(self.max_edits, (int, np.integer)) or self.max_edits < 1:
-            raise ValueError(f"{type(self).__name__}: max_edits must be an integer >= 1, got {self.max_edits!r}")
-        if not isinstance(self.max_edit_share, (int, float)) or not 0 < self.max_edit_share <= 1:
-            raise ValueError(f"{type(self).__name__}: max_edit_share must be in (0, 1], got {self.max_edit_share!r}")
-        if not isinstance(self.trend_ratio, (int, float)) or self.trend_ratio <= 1:
-            raise ValueError(f"{type(self).__name__}: trend_ratio must be a number > 1, got {self.trend_ratio!r}")
-        if not isinstance(self.by, str) or not self.by:
-            raise ValueError(f"{type(self).__name__}: by must name a document variable, got {self.by!r}")
+    _parameter_constraints: dict = {
+        "by": [str],
+        "min_docs": [Interval(Integral, 1, None, closed="left")],
+        "recent": [Interval(Integral, 1, None, closed="left")],
+        "trend_ratio": [Interval(Real, 1, None, closed="neither")],
+        "max_edits": [Interval(Integral, 1, None, closed="left")],
+        "max_edit_share": [Interval(Real, 0, 1, closed="right")],
+        "max_gap": [Interval(Integral, 0, None, closed="left")],
+        "min_df": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def fit(self, corpus: "Corpus", formulae: Sequence[Formula]) -> "FormulaTimeline":
         """Count ``formulae`` over ``corpus`` by group and date each of them."""
-        self._validate()
+        self._validate_params()
+        if not self.by:
+            raise ValueError(f"{type(self).__name__}: by must name a document variable")
         self.formulae_ = list(formulae)
         self.counts_ = count_by_group(corpus, self.formulae_, by=self.by, min_docs=self.min_docs)
         self.groups_ = _sortable(_group_keys(corpus, self.by))

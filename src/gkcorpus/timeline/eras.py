@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,18 +65,18 @@ class EraSegmenter(BaseEstimator):
         self.n_markers = n_markers
         self.penalty = penalty
 
-    def _validate(self) -> None:
-        for name in ("min_size", "max_eras", "min_df", "n_markers"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {v!r}")
-        if not (self.penalty == "bic" or (isinstance(self.penalty, (int, float)) and self.penalty >= 0)):
-            raise ValueError(f"{type(self).__name__}: penalty must be 'bic' or a number >= 0, got {self.penalty!r}")
+    _parameter_constraints: dict = {
+        "min_size": [Interval(Integral, 1, None, closed="left")],
+        "max_eras": [Interval(Integral, 1, None, closed="left")],
+        "min_df": [Interval(Integral, 1, None, closed="left")],
+        "n_markers": [Interval(Integral, 1, None, closed="left")],
+        "penalty": [StrOptions({"bic"}), Interval(Real, 0, None, closed="left")],
+    }
 
     def fit(self, timeline: "FormulaTimeline") -> "EraSegmenter":
         import ruptures as rpt
 
-        self._validate()
+        self._validate_params()
         check_is_fitted(timeline, "counts_")
         groups = list(timeline.groups_)
         c = timeline.counts_

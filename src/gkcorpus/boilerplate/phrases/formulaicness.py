@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any, Iterator, Mapping, Sequence, TYPE_CHECKING
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
 
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
@@ -23,7 +26,7 @@ __all__ = ["FormulaicnessIndex", "sentence_mean_ci"]
 # --------------------------------------------------------------------------- the 套话 index
 
 
-class FormulaicnessIndex:
+class FormulaicnessIndex(BaseEstimator):
     """The 套话 index: how much of a document's sentences is boilerplate, comparable across lengths.
 
     Boilerplate is corpus-level: passages shared with other documents (verbatim text, or the whole
@@ -49,10 +52,16 @@ class FormulaicnessIndex:
         self.top_evidence = top_evidence
         self.confidence = confidence
 
+    _parameter_constraints: dict = {
+        "top_evidence": [Interval(Integral, 0, None, closed="left")],
+        "confidence": [Interval(Real, 0, 1, closed="neither")],
+    }
+
     def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage],
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaicnessIndex":
         """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.reuse.document_sentences`,
         when already computed). Every item that overlaps a sentence counts, however long."""
+        self._validate_params()
         import pandas as pd
 
         docs = list(corpus)

@@ -355,9 +355,14 @@ class Cleaner:
         edits: list[Edit] = []
         for pos, line in _lines(text):
             if len(line.strip()) <= _CHROME_MAX and any(p.search(line) for p in _CHROME_PATTERNS):
-                end = pos + len(line)
-                end += text.startswith("\n", end)  # the line with its break: no empty line is left to map
-                edits.append(Edit(pos, end, "", "chrome"))
+                # the line with the break before it (after it, for a first line): no empty line is left
+                # whose newline would map across the removed text
+                start, end = pos, pos + len(line)
+                if start > 0:
+                    start -= 1
+                elif text.startswith("\n", end):
+                    end += 1
+                edits.append(Edit(start, end, "", "chrome"))
         return _StepOut(edits, [text[e.start:e.end].strip()[:30] for e in edits[:5]])
 
     def _repeats(self, text: str) -> _StepOut:
