@@ -792,7 +792,7 @@ class ClusteringRun:
     def genre_lines(self) -> list[str]:
         """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.genre`)."""
         out = []
-        for g in ("plan", "summary", "unknown"):
+        for g in ("plan", "summary", "report", "unknown"):
             ids = [x.doc_id for x in self.genres if x.genre == g]
             if ids:
                 out.append(f"  {g} ({len(ids)}): {', '.join(ids)}")

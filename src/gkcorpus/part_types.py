@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .corpus import Corpus
 
-__all__ = ["normalise_heading", "PartType", "PartTyper", "gap_statistic"]
+__all__ = ["normalise_heading", "PartType", "PartTyper", "gap_statistic", "FORM_TYPES"]
+
+FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
@@ -144,8 +146,8 @@ class PartTyper(BaseEstimator):
     """
 
     def __init__(self, weights: tuple[float, float, float, float, float] = (0.3, 0.3, 0.1, 0.2, 0.1),
-                 body_chars: int = 1000, n_types: int | str = "auto", k_max: int = 14, n_refs: int = 10,
-                 merge_similarity: float = 0.5, tokenizer: Callable[[str], list[str]] | None = None,
+                 body_chars: int = 3000, n_types: int | str = "auto", k_max: int = 14, n_refs: int = 10,
+                 merge_similarity: float = 0.5, n_components: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.body_chars = body_chars
@@ -153,6 +155,7 @@ class PartTyper(BaseEstimator):
         self.k_max = k_max
         self.n_refs = n_refs
         self.merge_similarity = merge_similarity
+        self.n_components = n_components
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -228,20 +231,42 @@ class PartTyper(BaseEstimator):
         blocks = self._blocks(corpus, parts, fit=True)
         X = self._matrix(blocks)
         Xd = X.toarray()
-        if self.n_types == "auto":
-            k, self.gap_ = gap_statistic(Xd, self.k_max, self.n_refs, self.random_state)
-            how = f"k={k} by the gap statistic (one-standard-error rule, {self.n_refs} uniform references)"
-        else:
-            k, self.gap_ = int(self.n_types), {}
-            how = f"k={k} given"
-        km = KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit(Xd)
-        labels = km.labels_.copy()
-        merged: dict[int, list[int]] = {c: [c] for c in range(k)}
-        if self.n_types == "auto":
-            content = normalize(np.hstack([blocks[0].toarray(), blocks[1].toarray()]))
-            labels, merged = _merge_variants(labels, content, [p.doc_id for p in parts], self.merge_similarity)
-            if len(merged) < k:
-                how += f"; {k - len(merged)} near-synonymous variant type(s) merged"
+        # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
+        form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts])
+        rows = np.flatnonzero(form == "")
+        labels = np.full(len(parts), -1)
+        merged: dict[int, list[int]] = {}
+        k = 0
+        how = "no headed or unheaded body parts"
+        if len(rows) >= 2:
+            Xr = _lsa(Xd[rows], self.n_components, self.random_state)
+            if self.n_types == "auto":
+                k, self.gap_ = gap_statistic(Xr, self.k_max, self.n_refs, self.random_state)
+                how = f"k={k} by the gap statistic (one-standard-error rule, {self.n_refs} uniform references)"
+            else:
+                k, self.gap_ = min(int(self.n_types), len(rows)), {}
+                how = f"k={k} given"
+            km = KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit(Xr)
+            sub = km.labels_.copy()
+            merged = {c: [c] for c in range(k)}
+            if self.n_types == "auto":
+                content = normalize(np.hstack([blocks[0].toarray()[rows], blocks[1].toarray()[rows]]))
+                sub, merged = _merge_variants(sub, content, [parts[i].doc_id for i in rows], self.merge_similarity)
+                if len(merged) < k:
+                    how += f"; {k - len(merged)} near-synonymous variant type(s) merged"
+            labels[rows] = sub
+        elif len(rows) == 1:
+            labels[rows] = 0
+            merged = {0: [0]}
+            k = 1
+        self.gap_ = getattr(self, "gap_", {})
+        nxt = max(merged, default=-1) + 1
+        for f in FORM_TYPES:
+            if (form == f).any():
+                labels[form == f] = nxt
+                merged[nxt] = [nxt]
+                nxt += 1
+        how += "; " + ", ".join(f"{f} parts one type" for f in FORM_TYPES if (form == f).any())
         # number types by mean relative position
         lengths = {d.id: max(len(d.text), 1) for d in corpus}
         pos = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts])
@@ -328,6 +353,19 @@ class PartTyper(BaseEstimator):
             out.append(f"{doc_id}: " + " → ".join(f"P{r.type} {names[r.type]}" + ("" if r.how == "numbered" else f" [{r.how}]")
                                                  for r in g.itertuples()))
         return out
+
+
+def _lsa(X: np.ndarray, n_components: int, random_state: int) -> np.ndarray:
+    """Rows projected on their ``n_components`` first singular directions (latent semantic analysis),
+    L2-normalised: the clustering and its gap statistic work where the signal is, not in thousands of
+    sparse n-gram dimensions that a uniform reference fills as easily as the data."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    n = min(n_components, X.shape[0] - 1, X.shape[1] - 1)
+    if n < 2:
+        return X
+    return normalize(TruncatedSVD(n_components=n, random_state=random_state).fit_transform(X))
 
 
 def _how_group(how: str) -> str:
