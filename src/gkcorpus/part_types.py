@@ -142,7 +142,8 @@ class PartTyper(BaseEstimator):
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
     (DataFrame, one row per part, with ``type``), ``types_`` (:class:`PartType`, numbered by mean
-    position), ``gap_`` (k → (gap, se)), ``selection_`` (how the number was chosen, in words).
+    position), ``gap_`` (k → (gap, se)), ``selection_`` (how the number was chosen, in words),
+    ``n_body_types_`` (types of the parts not typed by their form alone).
     """
 
     def __init__(self, weights: tuple[float, float, float, float, float] = (0.3, 0.3, 0.1, 0.2, 0.1),
@@ -276,6 +277,7 @@ class PartTyper(BaseEstimator):
         self.labels_ = np.array([remap[c] for c in labels])
         self.centers_ = normalize(np.vstack([Xd[self.labels_ == t].mean(axis=0) for t in range(len(order))]))
         self.selection_ = how
+        self.n_body_types_ = len({int(x) for x in labels[rows]}) if len(rows) else 0
         self.types_ = self._describe(corpus, pos, {remap[c]: sorted(remap[x] for x in v) for c, v in merged.items()
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
@@ -344,6 +346,24 @@ class PartTyper(BaseEstimator):
     def type_by_id(self, type_id: int) -> PartType:
         return next(t for t in self.types_ if t.type_id == type_id)
 
+    def markdown_lines(self) -> list[str]:
+        """The part types and every document's parts, as Markdown (a section of ``outline.md``)."""
+        from .export import markdown_table
+
+        check_is_fitted(self, "types_")
+        n = len(self.doc_ids_)
+        rows = [{"type": f"P{t.type_id}", "name": t.name, "parts": t.size, "documents": f"{t.n_docs}/{n}",
+                 "found as": ", ".join(f"{h} {c}" for h, c in t.hows.items()),
+                 "headings": "; ".join(f"{h} ×{c}" if c > 1 else h for h, c in t.headings[:5]),
+                 "terms": " · ".join(t.terms[:6])} for t in self.types_]
+        out = ["## Top-level parts and their types", "",
+               f"{len(self.parts_)} top-level parts (numbered, unnumbered headings, unheaded openings, codas, "
+               f"closings, appendices); {len(self.types_)} types: {self.selection_}.", ""]
+        out.append(markdown_table(rows, list(rows[0]) if rows else ["type"]))
+        out += ["", "Every document's parts (how each was found in brackets when not by a number):", ""]
+        out += [f"- {line}" for line in self.part_lines()]
+        return out
+
     def part_lines(self) -> list[str]:
         """``doc: P1 name [how] → …`` for every document."""
         check_is_fitted(self, "types_")
@@ -404,6 +424,8 @@ def _merge_variants(labels: np.ndarray, content: np.ndarray, doc_ids: Sequence[s
 
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
+    """Openings, closings, appendices and codas by how they were found; otherwise the masked heading at
+    least a fifth of the parts share, else the type's distinctive terms in brackets."""
     total = sum(hows.values())
     for how, label in (("preamble", "(opening)"), ("closing", "(closing)"), ("appendix", "(appendix)"),
                        ("unheaded_coda", "(coda)")):
@@ -411,6 +433,7 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
             return f"{label} {' '.join(terms[:3])}".strip()
     nh = Counter(h for h in norm_heads if h)
     if nh:
-        top = nh.most_common(1)[0][0]
-        return top if len(top) <= 16 else top[:15] + "…"
+        top, count = nh.most_common(1)[0]
+        if count >= 2 and count * 5 >= total:  # a heading the type's parts share, not one of many
+            return top if len(top) <= 16 else top[:15] + "…"
     return f"({' '.join(terms[:3])})"
