@@ -17,7 +17,7 @@ EXPECTED = {
     "clean/cleaning_report.json", *(f"clean/summary-{i:02d}.txt" for i in range(1, 16)),
     "clusters/clusters.csv", "clusters/cluster_labels.json", "clusters/outline.csv", "clusters/outline.md",
     "clusters/document_kinds.csv", "clusters/cluster_map.png", "clusters/cluster_sizes.png",
-    "clusters/outline_heatmap.png", "clusters/genres.csv",
+    "clusters/outline_heatmap.png", "clusters/genres.csv", "clusters/parts.csv", "clusters/part_types.json",
     "phrases/phrasebank.json", "phrases/phrasebank.csv", "phrases/phrasebank.md", "phrases/phrasebank.xlsx",
     "phrases/userdict.txt",
     "reuse/reuse.json", "reuse/reuse_matrix.csv", "reuse/formulaicness.csv", "reuse/formulaicness_sentences.csv",
