@@ -22,7 +22,7 @@ def _hows(doc):
 
 
 def test_bundled_parts_and_how_they_were_found(bundled):
-    assert Counter(p.how for d in bundled for p in find_parts(d)) == {"numbered": 48, "preamble": 12, "closing": 4}
+    assert Counter(p.how for d in bundled for p in find_parts(d)) == {"numbered": 48, "preamble": 12, "closing": 5}
     parts = find_parts(bundled["summary-10"])
     assert [(p.how, p.heading, p.start, p.end, p.raw_start, p.raw_end) for p in parts] == [
         ("preamble", "", 0, 162, 0, 335), ("numbered", "领导重视，周密部署", 163, 270, 336, 549),
@@ -32,6 +32,8 @@ def test_bundled_parts_and_how_they_were_found(bundled):
     # the same closing formula right under a bare heading line is that section's own body
     assert _hows(bundled["summary-01"]) == ["preamble", "numbered", "numbered", "numbered"]
     assert _hows(bundled["summary-07"]) == ["numbered"] * 3  # starts at 一、 without a preamble
+    # a peroration opener (总之…) marks a closing too
+    assert _hows(bundled["summary-08"])[-1] == "closing"
     assert _hows(bundled["summary-04"]) == ["preamble"]  # no headings: one part
     for d in bundled:
         ps = find_parts(d)
@@ -78,10 +80,10 @@ def test_bundled_part_types(bundled):
     # the body parts are one type beside the opening and the closing (the skeleton keeps the section types)
     assert pt.selection_.startswith("k=1 by the gap statistic")
     assert pt.n_body_types_ == 1
-    assert [t.hows for t in pt.types_] == [{"preamble": 12}, {"numbered": 48}, {"closing": 4}]
+    assert [t.hows for t in pt.types_] == [{"preamble": 12}, {"numbered": 48}, {"closing": 5}]
     assert pt.types_[0].name.startswith("(opening)") and pt.types_[2].name.startswith("(closing)")
     seg = pt.segments_
-    assert len(seg) == 64 and seg.unit_id.iloc[0] == "summary-01#part0"
+    assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
 
@@ -104,7 +106,7 @@ def since_1978(national):
 def test_national_parts_however_marked(since_1978):
     assert len(since_1978) == 41
     assert Counter(p.how for d in since_1978 for p in find_parts(d)) == {
-        "numbered": 160, "preamble": 41, "closing": 32, "unnumbered_heading": 16, "unheaded_coda": 14,
+        "numbered": 160, "preamble": 41, "closing": 34, "unnumbered_heading": 16, "unheaded_coda": 14,
         "appendix": 2, "unheaded": 1}
     heads = lambda y: [(p.how, p.heading) for p in find_parts(since_1978[f"gwr_national/{y}"])]  # noqa: E731
     # 1986: the 一、…五、 series nested under 二、 and 三、 are not top-level parts
@@ -134,8 +136,8 @@ def test_national_reports_are_one_genre(national):
 def test_national_part_types(since_1978):
     pt = PartTyper().fit(since_1978)
     seg = pt.segments_
-    assert pt.selection_.startswith("k=11 by the gap statistic")
-    assert len(pt.types_) == 14 and len(seg) == 266
+    assert pt.selection_.startswith("k=8 by the gap statistic")
+    assert len(pt.types_) == 11 and len(seg) == 268
     # every form-found part is one type; the ten reviews headed Y工作回顾 are one type
     for how in ("preamble", "closing", "appendix"):
         assert seg[seg.how == how].type.nunique() == 1

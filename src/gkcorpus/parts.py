@@ -23,8 +23,9 @@ records how each was found:
     heading of that part: the unheaded coda the genre puts after its last task;
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
-    ``…而奋斗``, ``再上新台阶`` …, or a short last paragraph ending in ``！``), with a bare ``各位代表！`` right before them and trailing
-    ``…万岁！`` lines;
+    ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
+    paragraph ending in ``！``), reaching back over an address or opener right before them and to a
+    bare ``各位代表！`` line at most two paragraphs before; trailing ``…万岁！`` lines belong to it;
 ``appendix``
     from a ``注释``/``名词解释``/``附件`` line to the end.
 
@@ -57,8 +58,9 @@ _BARE_ADDRESS = re.compile(r"^各位代表[！!：:]?$")
 _REPORTS = re.compile(r"报告|汇报|审议|如下")
 _CLOSING = re.compile(
     r"让我们|团结在.{0,40}周围|团结一致|(?:而|为此)(?:共同|继续|不懈|努力)?奋斗[！!。]?$|努力奋斗|万岁"
-    r"|再上新台阶|再创新辉煌|新的更大(?:的)?(?:贡献|成绩|胜利)|开创.{0,20}新局面[！!。]?$"
+    r"|再上新台阶|再创新辉煌|新的更大(?:的)?(?:贡献|成绩|胜利)|开创.{0,20}新局面[！!。]?$|奋勇前进|胜利前进"
 )
+_PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
 _TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
@@ -258,8 +260,15 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
         j -= 1
     if j <= 0 or paras[main[j]].start in heading_starts or paras[main[j - 1]].kind == "heading":
         return None  # a paragraph right under a heading line is that section's own body
-    if not (_CLOSING.search(lines[j]) or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
+    if not (_CLOSING.search(lines[j]) or _PERORATION.match(lines[j])
+            or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
         return None
-    while j - 1 > 0 and _BARE_ADDRESS.match(lines[j - 1]):
-        j -= 1
-    return j
+    # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
+    # or with a bare 各位代表！ line at most two paragraphs before
+    first = j
+    for k in range(j - 1, max(0, j - 3), -1):
+        if paras[main[k]].start in heading_starts or paras[main[k]].kind == "heading":
+            break
+        if _BARE_ADDRESS.match(lines[k]) or (k == first - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
+            first = k
+    return first
