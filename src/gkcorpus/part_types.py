@@ -16,9 +16,9 @@ numbered or not, headed or not) by what they say and where they stand, not by th
 The number of types is chosen by the gap statistic (Tibshirani, Walther & Hastie 2001) with its
 one-standard-error rule -- the smallest k whose gap is within one standard error of the next k's --
 which prefers the fewest types that explain the corpus better than uniform noise would; silhouette
-alone keeps splitting a part by its wording. Types whose centroids are near-synonymous (cosine
-``merge_similarity`` or more on heading and body) and that never share a document (variants of one
-part) are then merged.
+alone keeps splitting a part by its wording. Two types that never share a document and are each
+other's nearest type are then merged (variants of one part: the five-year and the one-year review, an
+older and a newer wording); types that share documents are different parts of them.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class PartType:
     hows: dict[str, int]
     headings: list[tuple[str, int]]
     terms: list[str]
-    merged_from: list[int] = field(default_factory=list)
+    merged_from: list[int] = field(default_factory=list)  # the k-means clusters merged into it, if several
 
     @property
     def display(self) -> str:
@@ -136,8 +136,7 @@ class PartTyper(BaseEstimator):
     body_chars : characters of a part's opening used as its body features.
     n_types : "auto" (gap statistic, then merging of near-synonymous variants) or an int.
     k_max : largest number of types "auto" tries.
-    merge_similarity : centroid cosine (heading and body blocks) at which two types that never share
-        a document merge.
+    n_components : dimensions of the LSA space in which the parts are clustered and k is chosen.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -148,14 +147,13 @@ class PartTyper(BaseEstimator):
 
     def __init__(self, weights: tuple[float, float, float, float, float] = (0.3, 0.3, 0.1, 0.2, 0.1),
                  body_chars: int = 3000, n_types: int | str = "auto", k_max: int = 14, n_refs: int = 10,
-                 merge_similarity: float = 0.5, n_components: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
+                 n_components: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.body_chars = body_chars
         self.n_types = n_types
         self.k_max = k_max
         self.n_refs = n_refs
-        self.merge_similarity = merge_similarity
         self.n_components = n_components
         self.tokenizer = tokenizer
         self.random_state = random_state
@@ -251,10 +249,9 @@ class PartTyper(BaseEstimator):
             sub = km.labels_.copy()
             merged = {c: [c] for c in range(k)}
             if self.n_types == "auto":
-                content = normalize(np.hstack([blocks[0].toarray()[rows], blocks[1].toarray()[rows]]))
-                sub, merged = _merge_variants(sub, content, [parts[i].doc_id for i in rows], self.merge_similarity)
+                sub, merged = _merge_variants(sub, Xr, [parts[i].doc_id for i in rows])
                 if len(merged) < k:
-                    how += f"; {k - len(merged)} near-synonymous variant type(s) merged"
+                    how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
             labels[rows] = sub
         elif len(rows) == 1:
             labels[rows] = 0
@@ -278,7 +275,7 @@ class PartTyper(BaseEstimator):
         self.centers_ = normalize(np.vstack([Xd[self.labels_ == t].mean(axis=0) for t in range(len(order))]))
         self.selection_ = how
         self.n_body_types_ = len({int(x) for x in labels[rows]}) if len(rows) else 0
-        self.types_ = self._describe(corpus, pos, {remap[c]: sorted(remap[x] for x in v) for c, v in merged.items()
+        self.types_ = self._describe(corpus, pos, {remap[c]: sorted(v) for c, v in merged.items()
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
@@ -300,7 +297,7 @@ class PartTyper(BaseEstimator):
             name = _part_name(hows, hc, [heads[i] for i in idx], terms)
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
                                 round(float(pos[idx].mean()), 4), dict(sorted(hows.items())), hc.most_common(8),
-                                terms, [x for x in merged.get(t, [t]) if x != t]))
+                                terms, merged.get(t, []) if len(merged.get(t, [])) > 1 else []))
         return out
 
     def _frame(self, corpus: "Corpus", parts: Sequence[Part], labels: np.ndarray) -> "pd.DataFrame":
@@ -396,31 +393,28 @@ def _how_group(how: str) -> str:
     return how
 
 
-def _merge_variants(labels: np.ndarray, content: np.ndarray, doc_ids: Sequence[str],
-                    threshold: float) -> tuple[np.ndarray, dict[int, list[int]]]:
-    """Merge clusters whose content centroids have cosine ≥ ``threshold`` and that share no document."""
+def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str]) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Merge variant types: two types that never share a document and are each other's nearest type
+    (cosine of their centroids in the clustering space) are one part written two ways -- a five-year
+    review and a one-year review, an older and a newer wording. Repeated, most similar pair first."""
     labels = labels.copy()
     groups = {int(c): [int(c)] for c in np.unique(labels)}
-    while True:
+    while len(groups) > 2:
         live = sorted(groups)
-        docs = {c: {doc_ids[i] for i in np.flatnonzero(labels == c)} for c in live}
-        cent = {c: content[labels == c].mean(axis=0) for c in live}
-        best = None
-        for i, a in enumerate(live):
-            for b in live[i + 1:]:
-                if docs[a] & docs[b]:
-                    continue
-                na, nb = np.linalg.norm(cent[a]), np.linalg.norm(cent[b])
-                if na == 0 or nb == 0:
-                    continue
-                sim = float(cent[a] @ cent[b] / (na * nb))
-                if sim >= threshold and (best is None or sim > best[0]):
-                    best = (sim, a, b)
-        if best is None:
-            return labels, groups
-        _, a, b = best
+        docs = [{doc_ids[i] for i in np.flatnonzero(labels == c)} for c in live]
+        C = np.vstack([X[labels == c].mean(axis=0) for c in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        S = C @ C.T
+        np.fill_diagonal(S, -np.inf)
+        nearest = S.argmax(axis=1)
+        pairs = [(S[i, j], i, j) for i, j in enumerate(nearest) if i < j and nearest[j] == i and not docs[i] & docs[j]]
+        if not pairs:
+            break
+        _, i, j = max(pairs)
+        a, b = live[i], live[j]
         labels[labels == b] = a
         groups[a] += groups.pop(b)
+    return labels, groups
 
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
