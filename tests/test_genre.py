@@ -27,8 +27,18 @@ def test_unseen_texts():
     plan = "为做好政务公开工作，特制定本方案。\n一、工作目标\n全面推进。\n二、实施步骤\n分三步。\n三、保障措施\n加强领导。"
     summ = "今年以来，我局认真开展工作，现将有关情况总结如下：\n一、主要做法\n做了很多。\n二、存在问题\n还有不足。"
     bare = "政务公开很重要。"
-    c = Corpus.from_raw([RawDocument("p", plan), RawDocument("s", summ), RawDocument("x", bare)])
-    assert [guess_genre(d).genre for d in c] == ["plan", "summary", "unknown"]
+    report = ("政府工作报告\n各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2025年工作回顾\n"
+              "过去一年，全市经济稳定增长，取得了显著成效。\n二、2026年重点工作\n今年要扩大内需。")
+    # a summary's headings with a plan's cues in equal measure: no genre leads, so no guess
+    mixed = "特制定本方案，具体方案如下：\n一、主要做法\n做了很多。"
+    c = Corpus.from_raw([RawDocument("p", plan), RawDocument("s", summ), RawDocument("x", bare),
+                         RawDocument("r", report), RawDocument("m", mixed)])
+    guesses = [guess_genre(d) for d in c]
+    assert [g.genre for g in guesses] == ["plan", "summary", "unknown", "report", "unknown"]
+    r = guesses[3]
+    assert (r.report_score, r.summary_score, r.plan_score) == (14, 1, 0)
+    assert r.evidence[:2] == ["heading 一、2025年工作回顾 (report: 工作回顾)", "heading 二、2026年重点工作 (report: 重点工作)"]
+    assert (guesses[4].plan_score, guesses[4].summary_score) == (2, 2)
 
 
 def test_cluster_run_reports_genres(bundled):
@@ -118,11 +128,13 @@ def test_document_kinds_with_register_block(bundled, typer):
 def test_genre_matrix_rows():
     from gkcorpus.features.genre import GenreGuess, genre_matrix
 
-    G = genre_matrix([GenreGuess("a", "plan", 8, 0), GenreGuess("b", "summary", 2, 11), GenreGuess("c", "unknown", 0, 0)])
-    assert G.shape == (3, 2)
-    assert G[0].tolist() == [1.0, 0.0] and G[2].tolist() == [0.0, 0.0]
-    assert G[1] == pytest.approx([np.sqrt(2 / 13), np.sqrt(11 / 13)])
-    assert genre_matrix([]).shape == (0, 2)
+    G = genre_matrix([GenreGuess("a", "plan", 8, 0), GenreGuess("b", "summary", 2, 11), GenreGuess("c", "unknown", 0, 0),
+                      GenreGuess("d", "report", 0, 2, [], 14)])
+    assert G.shape == (4, 3)
+    assert G[0].tolist() == [1.0, 0.0, 0.0] and G[2].tolist() == [0.0, 0.0, 0.0]
+    assert G[1] == pytest.approx([np.sqrt(2 / 13), np.sqrt(11 / 13), 0.0])
+    assert G[3] == pytest.approx([0.0, np.sqrt(2 / 16), np.sqrt(14 / 16)])
+    assert genre_matrix([]).shape == (0, 3)
 
 
 def test_document_kinds_genre_block_isolates_the_plans(bundled, typer):

@@ -17,7 +17,7 @@ EXPECTED = {
     "clean/cleaning_report.json", *(f"clean/summary-{i:02d}.txt" for i in range(1, 16)),
     "clusters/clusters.csv", "clusters/cluster_labels.json", "clusters/outline.csv", "clusters/outline.md",
     "clusters/document_kinds.csv", "clusters/cluster_map.png", "clusters/cluster_sizes.png",
-    "clusters/outline_heatmap.png", "clusters/genres.csv",
+    "clusters/outline_heatmap.png", "clusters/genres.csv", "clusters/parts.csv", "clusters/part_types.json",
     "phrases/phrasebank.json", "phrases/phrasebank.csv", "phrases/phrasebank.md", "phrases/phrasebank.xlsx",
     "phrases/userdict.txt",
     "reuse/reuse.json", "reuse/reuse_matrix.csv", "reuse/formulaicness.csv", "reuse/formulaicness_sentences.csv",
@@ -138,8 +138,8 @@ def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
     assert main(["mine", *six_files, "-o", str(serial), *common]) == 0
     assert main(["mine", *six_files, "-o", str(parallel), *common, "--executor", executor, "--workers", "2"]) == 0
     a, b = _files(serial), _files(parallel)
-    # clean 6+1, clusters 9 (plots included), phrases 3, reuse 5, templates 5, report, manifest
-    assert len(a) == 31
+    # clean 6+1, clusters 11 (plots and the part types included), phrases 3, reuse 5, templates 5, report, manifest
+    assert len(a) == 33
     assert set(a) == set(b)
     assert [k for k in a if a[k] != b[k]] == []
 

@@ -280,7 +280,12 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             table = lib.extract(corpus)
             res.extractions = table
             run = res.clustering  # the section types just fitted: the skeleton does not fit its own
-            res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None, common=run.common if run else None)
+            if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2:
+                # one entry per real part of the genre -- when the part types tell the body parts apart
+                res.skeleton = skeleton(corpus, lib, typer=run.parts)
+            else:
+                res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,
+                                        common=run.common if run else None)
             return [
                 lib.save(d / "templates.json") or d / "templates.json",
                 atomic_write_text(d / "templates.md", lib.to_markdown()),

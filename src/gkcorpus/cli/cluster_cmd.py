@@ -86,6 +86,12 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(run_.outline_lines()))
     print()
     print("\n".join(run_.common_lines()))
+    if run_.parts is not None:
+        pt = run_.parts
+        print()
+        print(f"top-level parts: {len(pt.parts_)} in {len(pt.types_)} types ({pt.selection_})")
+        for t in pt.types_:
+            print(f"  {t.display}: {t.size} parts in {t.n_docs} documents  [{' · '.join(t.terms[:4])}]")
     if run_.kinds is not None:
         print()
         print(f"document kinds ({run_.kinds.selection}):")

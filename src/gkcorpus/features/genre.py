@@ -1,4 +1,4 @@
-"""Genre of an official document from its outline vocabulary: work plan or summary.
+"""Genre of an official document from its outline vocabulary: work plan, summary or work report.
 
 Clustering on words, outline and layout alone cannot tell a work plan (方案/计划: 指导思想 → 基本原则 →
 工作步骤 → 保障措施) from a summary (总结: 基本情况 → 主要做法 → 存在问题 → 下一步打算) when they share their
@@ -7,6 +7,13 @@ conventional section names, which this module looks up in two small shipped lexi
 opening and body cues (``特制定本方案`` / ``现将…总结如下``, ``今年以来``). Transparent rules with their
 evidence, not a model; :func:`genre_matrix` turns them into the genre block with which
 :func:`gkcorpus.outline.document_kinds` does separate the plans.
+
+The government work report (政府工作报告) is a genre of its own: a speech to a people's congress that
+reviews the past year and proposes this year's work, so it carries both the summary's past-tense cues
+and the plan's 总体要求/主要任务 headings. What marks it is its address (各位代表！, 向大会报告, 请予审议)
+and its own part names (工作回顾, 总体部署, 政府自身建设, 政府工作的建议); an address counts as much as a
+heading. A document whose best genre does not lead the next by ``min_ratio`` is "unknown": the guess
+says so rather than guessing.
 
 :func:`register_profile` is the per-document input of the register block of
 :func:`gkcorpus.outline.document_kinds`: how often a document uses aspect and modal markers (a shipped,
@@ -34,6 +41,8 @@ __all__ = [
     "genre_matrix",
     "PLAN_HEADINGS",
     "SUMMARY_HEADINGS",
+    "REPORT_HEADINGS",
+    "GENRES",
     "load_register_markers",
     "register_profile",
     "function_words",
@@ -51,6 +60,12 @@ SUMMARY_HEADINGS = (
     "取得成效", "主要成绩", "存在问题", "存在的问题", "主要问题", "存在不足", "下一步", "工作打算", "工作计划",
     "活动体会", "经验体会", "几点体会",
 )
+REPORT_HEADINGS = (
+    "工作回顾", "的回顾", "工作总体部署", "总体部署", "政府工作的建议", "政府自身建设", "重点工作", "今年的工作",
+)
+GENRES = ("plan", "summary", "report")
+_REPORT_CUES = re.compile(r"各位代表[！!：:]|向大会(?:作|报告)|请予审议|请全国政协|我代表国务院|代表.{0,6}人民政府"
+                          r"|政府工作报告|在.{0,16}人民代表大会.{0,12}会议上")
 _PLAN_CUES = re.compile(r"特制定本?(?:方案|计划)|制定本(?:方案|计划)|(?:方案|计划)如下|现制定|实施方案如下")
 _SUMMARY_CUES = re.compile(
     r"总结如下|汇报如下|报告如下|今年以来|一年来|取得了|圆满完成|开展了"
@@ -61,13 +76,14 @@ _SUMMARY_CUES = re.compile(
 
 @dataclass
 class GenreGuess:
-    """``genre`` is "plan", "summary" or "unknown"; ``evidence`` lists what decided it."""
+    """``genre`` is "plan", "summary", "report" or "unknown"; ``evidence`` lists what decided it."""
 
     doc_id: str
     genre: str
     plan_score: int
     summary_score: int
     evidence: list[str] = field(default_factory=list)
+    report_score: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -75,16 +91,23 @@ class GenreGuess:
 
 def _heading_hit(text: str) -> tuple[str, str] | None:
     best: tuple[int, str, str] | None = None
-    for genre, words in (("plan", PLAN_HEADINGS), ("summary", SUMMARY_HEADINGS)):
+    for genre, words in (("plan", PLAN_HEADINGS), ("summary", SUMMARY_HEADINGS), ("report", REPORT_HEADINGS)):
         for w in words:
             if w in text and (best is None or len(w) > best[0]):
                 best = (len(w), genre, w)
     return (best[1], best[2]) if best else None
 
 
-def guess_genre(doc: "Document", heading_weight: int = 2) -> GenreGuess:
-    """Score a document's headings (weight 2 each) and opening/body cues (1 each) for plan vs summary."""
-    scores = {"plan": 0, "summary": 0}
+def guess_genre(doc: "Document", heading_weight: int = 2, min_ratio: float = 1.5) -> GenreGuess:
+    """Score a document's headings (``heading_weight`` each), its address to a congress (as much as a
+    heading) and its opening/body cues (1 each) for plan, summary and work report. A cue counts once
+    however often it recurs: a long report repeats 取得了 more often than a short summary, which says
+    nothing about its genre.
+
+    The best genre wins when its score is at least ``min_ratio`` times the next one's; otherwise, or
+    with no evidence at all, the genre is "unknown".
+    """
+    scores = {g: 0 for g in GENRES}
     evidence: list[str] = []
     for h in doc.structure.headings:
         if h.level > 2:
@@ -93,27 +116,25 @@ def guess_genre(doc: "Document", heading_weight: int = 2) -> GenreGuess:
         if hit:
             scores[hit[0]] += heading_weight
             evidence.append(f"heading {h.marker}{h.text} ({hit[0]}: {hit[1]})")
-    for genre, rx in (("plan", _PLAN_CUES), ("summary", _SUMMARY_CUES)):
-        for m in rx.finditer(doc.text):
-            scores[genre] += 1
-            evidence.append(f"cue {m.group()} ({genre})")
-    if scores["plan"] > scores["summary"]:
-        genre = "plan"
-    elif scores["summary"] > scores["plan"]:
-        genre = "summary"
-    else:
-        genre = "unknown"
-    return GenreGuess(doc.id, genre, scores["plan"], scores["summary"], evidence)
+    for genre, rx, w in (("report", _REPORT_CUES, heading_weight), ("plan", _PLAN_CUES, 1), ("summary", _SUMMARY_CUES, 1)):
+        for cue in dict.fromkeys(m.group() for m in rx.finditer(doc.text)):  # each distinct cue once
+            scores[genre] += w
+            evidence.append(f"cue {cue} ({genre})")
+    ranked = sorted(GENRES, key=lambda g: -scores[g])
+    best, second = scores[ranked[0]], scores[ranked[1]]
+    genre = ranked[0] if best > 0 and best >= min_ratio * second else "unknown"
+    return GenreGuess(doc.id, genre, scores["plan"], scores["summary"], evidence, scores["report"])
 
 
 def genre_matrix(guesses: Sequence[GenreGuess]) -> np.ndarray:
-    """One row per guess, columns (plan, summary): the square roots of the two scores, L2-normalised.
+    """One row per guess, columns (plan, summary, report): the square roots of the scores, L2-normalised.
 
-    The genre block of :func:`gkcorpus.outline.document_kinds` -- a two-key dictionary lookup, as
-    quanteda's ``dfm_lookup`` gives: a plan scores (1, 0), a summary (0, 1), a document with evidence
-    for both lies between, one with none is a zero row (it takes no side).
+    The genre block of :func:`gkcorpus.outline.document_kinds` -- a dictionary lookup, as quanteda's
+    ``dfm_lookup`` gives: a plan scores (1, 0, 0), a summary (0, 1, 0), a document with evidence for
+    several lies between, one with none is a zero row (it takes no side).
     """
-    G = np.sqrt(np.array([[g.plan_score, g.summary_score] for g in guesses], dtype=float).reshape(-1, 2))
+    G = np.sqrt(np.array([[g.plan_score, g.summary_score, g.report_score] for g in guesses],
+                         dtype=float).reshape(-1, 3))
     norms = np.linalg.norm(G, axis=1, keepdims=True)
     return np.divide(G, norms, out=np.zeros_like(G), where=norms > 0)
 

@@ -36,6 +36,7 @@ class ClusteringRun:
     near: list[Any] | None = None  # NearIdenticalGroup at sentence level
     timings: dict[str, float] = field(default_factory=dict)
     genres: list[Any] = field(default_factory=list)  # GenreGuess per document (outline vocabulary)
+    parts: Any = None  # PartTyper: every top-level part, typed into the genre's real parts
 
     # ---- tables
     def clusters_frame(self) -> "pd.DataFrame":
@@ -103,7 +104,7 @@ class ClusteringRun:
     def genre_lines(self) -> list[str]:
         """``genre: doc ids`` for plan, summary and unknown (see :mod:`gkcorpus.features.genre`)."""
         out = []
-        for g in ("plan", "summary", "unknown"):
+        for g in ("plan", "summary", "report", "unknown"):
             ids = [x.doc_id for x in self.genres if x.genre == g]
             if ids:
                 out.append(f"  {g} ({len(ids)}): {', '.join(ids)}")
@@ -138,6 +139,8 @@ class ClusteringRun:
         if c.sequences and c.sequences[0]["docs"] > 1:
             parts += ["", "Outlines shared by several documents:", ""]
             parts += [f"- {' → '.join(s['names'])}: {', '.join(s['doc_ids'])}" for s in c.sequences if s["docs"] > 1]
+        if self.parts is not None:
+            parts += ["", *self.parts.markdown_lines()]
         if self.kinds is not None:
             k = self.kinds
             parts += ["", "## Document kinds", "",
@@ -181,6 +184,10 @@ class ClusteringRun:
         if self.genres:
             written.append(write_csv(d / "genres.csv", [{**g.to_dict(), "evidence": "; ".join(g.evidence)}
                                                         for g in self.genres]))
+        if self.parts is not None:
+            written.append(write_csv(d / "parts.csv", self.parts.segments_))
+            written.append(write_json(d / "part_types.json", {"selection": self.parts.selection_,
+                                                               "types": [t.to_dict() for t in self.parts.types_]}))
         if self.near is not None:
             written.append(write_json(d / "near_identical.json", [g.to_dict() for g in self.near]))
             written.append(write_csv(d / "near_identical.csv", self.near_frame()))
@@ -226,6 +233,7 @@ def cluster_corpus(
     random_state: int = 0,
     progress: bool = False,
     tokenizer: Callable[[str], list[str]] | None = None,
+    parts: bool = True,
 ) -> ClusteringRun:
     """Section types, outlines and document kinds of ``corpus``, plus clusters of its units at ``level``.
 
@@ -233,6 +241,8 @@ def cluster_corpus(
     section types; at other levels they apply to the units of that level, and the outline uses the
     defaults. At sentence level, near-identical sentences across documents are grouped too.
     ``tokenizer``: the word tokenizer of the TF-IDF (default ``Tokenizer(stopwords=True)``).
+    ``parts``: also type every top-level part, however marked, into the genre's real parts
+    (:class:`~gkcorpus.outline.part_types.PartTyper`; at section level only).
     """
     import time
 
@@ -266,4 +276,14 @@ def cluster_corpus(
     from ..features.genre import guess_genre
 
     genres = [guess_genre(d) for d in corpus]
-    return ClusteringRun(level, method, typer, outlines, common, kinds, result, near, timings, genres)
+    part_typer = None
+    if parts and section_level:
+        from .part_types import PartTyper
+
+        t0 = time.perf_counter()
+        try:
+            part_typer = PartTyper(tokenizer=tokenizer, random_state=random_state).fit(corpus)
+        except ValueError:  # fewer than two parts in the whole corpus
+            part_typer = None
+        timings["part types"] = time.perf_counter() - t0
+    return ClusteringRun(level, method, typer, outlines, common, kinds, result, near, timings, genres, part_typer)

@@ -352,17 +352,21 @@ class Cleaner:
         return _StepOut(edits, [text[e.start:e.end][:30] for e in edits[:5]], dict(kinds))
 
     def _chrome(self, text: str) -> _StepOut:
+        """Remove chrome lines together with the whitespace before them (after them, for text at
+        the very start): otherwise the whitespace around a removed line would later merge into
+        one newline whose raw span runs across the removed chrome."""
         edits: list[Edit] = []
+        last_end = 0
         for pos, line in _lines(text):
             if len(line.strip()) <= _CHROME_MAX and any(p.search(line) for p in _CHROME_PATTERNS):
-                # the line with the break before it (after it, for a first line): no empty line is left
-                # whose newline would map across the removed text
                 start, end = pos, pos + len(line)
-                if start > 0:
+                while start > last_end and text[start - 1].isspace():
                     start -= 1
-                elif text.startswith("\n", end):
-                    end += 1
+                if start == 0:
+                    while end < len(text) and text[end].isspace():
+                        end += 1
                 edits.append(Edit(start, end, "", "chrome"))
+                last_end = end
         return _StepOut(edits, [text[e.start:e.end].strip()[:30] for e in edits[:5]])
 
     def _repeats(self, text: str) -> _StepOut:

@@ -1,0 +1,115 @@
+"""Part types (gkcorpus.outline.part_types) against hand-labelled top-level parts (tests/data/section_parts_*.csv).
+
+For the bundled summaries and the national work reports since 1978 (../shared/corpora, when present)
+this fits :class:`gkcorpus.outline.part_types.PartTyper` -- what ``cluster_corpus(...).parts`` and ``gkcorpus mine``
+run -- and compares the parts it finds with the gold sections:
+
+* found: a gold section is found when a part starts within ``--tolerance`` characters of it (a gold
+  section opening with a bare salutation line of at most 6 characters, 各位代表！, also by a part
+  starting on the next line);
+* pairwise precision and recall of the part types over all pairs of found gold sections;
+* the number of types against the number of gold parts, and the gold part × type table.
+
+    PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NATIONAL = REPO.parent / "shared" / "corpora" / "gwr_national.jsonl"
+SALUTATION_MAX = 6
+
+
+def read_gold(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{**r, "start": int(r["start"])} for r in csv.DictReader(f)]
+
+
+def match(gold: dict, text: str, starts: list[tuple[int, int]], tolerance: int) -> int | None:
+    ok = [(abs(s - gold["start"]), t) for s, t in starts if abs(s - gold["start"]) <= tolerance]
+    if not ok and gold["how_marked"] == "unheaded":
+        line_end = text.find("\n", gold["start"])
+        if 0 <= line_end - gold["start"] <= SALUTATION_MAX:
+            ok = [(abs(s - line_end - 1), t) for s, t in starts if abs(s - line_end - 1) <= tolerance]
+    return min(ok)[1] if ok else None
+
+
+def pairs(counter: Counter) -> int:
+    return sum(c * (c - 1) // 2 for c in counter.values())
+
+
+def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int) -> dict:
+    from gkcorpus.outline.part_types import PartTyper
+
+    pt = PartTyper(random_state=seed).fit(corpus)
+    units: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for d, s, t in zip(pt.segments_.doc_id, pt.segments_.start, pt.segments_.type):
+        units[str(d)].append((int(s), int(t)))
+    texts = {d.id: d.text for d in corpus}
+    found, missed = [], []
+    for g in gold:
+        t = match(g, texts[g["doc_id"]], units.get(g["doc_id"], []), tolerance)
+        (missed if t is None else found).append((g, t))
+    gp = Counter(g["part"] for g, _ in found)
+    tp = Counter(t for _, t in found)
+    both = pairs(Counter((g["part"], t) for g, t in found))
+    p = both / pairs(tp) if pairs(tp) else 1.0
+    r = both / pairs(gp) if pairs(gp) else 1.0
+    real = sorted({g["part"] for g in gold})
+    print(f"== {name}: {len(corpus)} documents; {pt.selection_}")
+    print(f"top-level sections found {len(found)} / labelled {len(gold)} (parts found: {len(pt.parts_)})")
+    print(f"pairwise precision {p:.3f}  recall {r:.3f}")
+    print(f"types: {len(pt.types_)} vs {len(real)} real parts ({', '.join(real)})")
+    table: dict[str, Counter] = defaultdict(Counter)
+    for g, t in found:
+        table[g["part"]][t] += 1
+    names = {t.type_id: t.name for t in pt.types_}
+    for part in sorted(table, key=lambda x: -sum(table[x].values())):
+        print(f"  {part:<18} " + ", ".join(f"P{t}:{c}" for t, c in table[part].most_common()))
+    print("types: " + "; ".join(f"P{k} {v}" for k, v in names.items()))
+    for g, _ in missed:
+        print(f"  not found: {g['doc_id']} @{g['start']} [{g['how_marked']}, {g['part']}] "
+              f"{g['heading'] or g['anchor'][:12]!r}")
+    print()
+    return {"found": len(found), "labelled": len(gold), "precision": p, "recall": r, "types": len(pt.types_),
+            "parts": len(real)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", choices=["bundled", "national", "both"], default="both")
+    ap.add_argument("--gold-dir", type=Path, default=REPO / "tests" / "data")
+    ap.add_argument("--national", type=Path, default=NATIONAL)
+    ap.add_argument("--since", type=int, default=1978)
+    ap.add_argument("--tolerance", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    import gkcorpus
+
+    for name, path in (("bundled", "section_parts_bundled.csv"), ("national", "section_parts_national.csv")):
+        if args.corpus not in (name, "both"):
+            continue
+        if not (args.gold_dir / path).exists():
+            print(f"no gold labels at {args.gold_dir / path}; skipped", file=sys.stderr)
+            continue
+        if name == "bundled":
+            corpus = gkcorpus.load_bundled()
+        else:
+            if not args.national.exists():
+                print(f"national reports not found at {args.national}; skipped", file=sys.stderr)
+                continue
+            corpus = gkcorpus.load(str(args.national)).subset(lambda d: int(d.meta.get("year", 0)) >= args.since)
+        gold = [g for g in read_gold(args.gold_dir / path) if g["doc_id"] in corpus]
+        evaluate(f"{name}" + (f" since {args.since}" if name == "national" else ""), corpus, gold,
+                 args.tolerance, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

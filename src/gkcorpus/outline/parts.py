@@ -1,0 +1,274 @@
+"""Top-level parts of a document, however they are marked.
+
+A genre's real parts (opening, review, tasks, the government's own conduct, closing, appendices) are
+not always numbered ``一、``. :func:`find_parts` cuts a document's body into its top-level parts and
+records how each was found:
+
+``preamble``
+    text before the first top-level part (title block, salutation, the address);
+``numbered``
+    a numbered heading of the document's top series (``一、`` or, when the document opens with it,
+    ``（一）``); a numbered series that restarts at ``一`` inside another part is nested, not top level
+    (an ambiguous number is resolved by the shape of the heading line: a nested series' headings end
+    like sentences, the top series' do not);
+``unnumbered_heading``
+    a short heading line without a number and without final sentence punctuation, followed by body
+    text, in a document whose first heading is such a line (slogans and 关于… headings of older
+    reports); the numbered series under it are nested;
+``unheaded``
+    a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
+    introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
+``unheaded_coda``
+    in the last top-level part, the paragraphs from a ``各位代表！`` address that follows every nested
+    heading of that part: the unheaded coda the genre puts after its last task;
+``closing``
+    the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
+    ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
+    paragraph ending in ``！``), reaching back over an address or opener right before them and to a
+    bare ``各位代表！`` line at most two paragraphs before; trailing ``…万岁！`` lines belong to it;
+``appendix``
+    from a ``注释``/``名词解释``/``附件`` line to the end.
+
+The parts tile the document's body (signature and date lines, which belong to no section, excepted) in
+order; each keeps its clean and raw offsets. Pure rules over :class:`~gkcorpus.structure.DocStructure`,
+which is not changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..text.structure import chinese_numeral
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..corpus import Document
+
+__all__ = ["Part", "find_parts", "HOW", "MAX_UNNUMBERED_HEADING"]
+
+HOW = ("preamble", "numbered", "unnumbered_heading", "unheaded", "unheaded_coda", "closing", "appendix")
+MAX_UNNUMBERED_HEADING = 30  # an unnumbered heading line is at most this long
+MIN_UNHEADED = 1500
+MAX_CLOSING_CHARS = 600  # a last paragraph ending in ！ is a closing when at most this long  # a preamble body longer than this (after the address) is a part of its own
+
+_TERMINAL_END = "。！？；：!?;:，,、…"
+_ADDRESS = re.compile(r"^各位代表[！!：:，,]")
+_BARE_ADDRESS = re.compile(r"^各位代表[！!：:]?$")
+_REPORTS = re.compile(r"报告|汇报|审议|如下")
+_CLOSING = re.compile(
+    r"让我们|团结在.{0,40}周围|团结一致|(?:而|为此)(?:共同|继续|不懈|努力)?奋斗[！!。]?$|努力奋斗|万岁"
+    r"|再上新台阶|再创新辉煌|新的更大(?:的)?(?:贡献|成绩|胜利)|开创.{0,20}新局面[！!。]?$|奋勇前进|胜利前进"
+)
+_PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
+_APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
+_LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
+_TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
+_L1 = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
+_L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One top-level part: its place in the document, its heading ("" when unheaded) and how it was found."""
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    heading: str
+    marker: str
+    how: str
+    n_paragraphs: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Head:
+    para: int
+    family: str  # "L1" | "L2" | "U"
+    number: int  # 0 for unnumbered
+    marker: str
+    text: str
+    sentence_like: bool  # the heading line ends like a sentence or runs into body text
+
+
+def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
+    """Numbered level-1/level-2 headings at paragraph starts and unnumbered heading lines."""
+    st = doc.structure
+    text = doc.text
+    paras = st.paragraphs
+    by_start = {h.start: h for h in st.headings if h.level in (1, 2)}
+    title_end = _title_block_end(doc, body)
+    out: list[_Head] = []
+    for j, k in enumerate(body):
+        p = paras[k]
+        line = text[p.start:p.end]
+        h = by_start.get(p.start)
+        if h is not None:
+            num = chinese_numeral(re.sub(r"[（()）、．.\s]", "", h.marker)) or 0
+            out.append(_Head(k, "L1" if h.level == 1 else "L2", num, h.marker, h.text,
+                             h.run_in or line.rstrip("”’」）)")[-1:] in "。！？；"))
+            continue
+        if j < title_end or j + 1 >= len(body):
+            continue
+        nxt = text[paras[body[j + 1]].start:paras[body[j + 1]].end]
+        if (len(line) <= MAX_UNNUMBERED_HEADING and line[-1] not in _TERMINAL_END and not _LIST_START.match(line)
+                and not _BARE_ADDRESS.match(line) and not _APPENDIX.match(line)
+                and not _L1.match(line) and not _L2.match(line)
+                and len(nxt) > MAX_UNNUMBERED_HEADING and nxt[-1] in "。！？；：”"):
+            out.append(_Head(k, "U", 0, "", line, False))
+    return out
+
+
+def _title_block_end(doc: "Document", body: Sequence[int]) -> int:
+    """Index (into ``body``) of the first paragraph after the title block: title, date line, speaker."""
+    text, paras = doc.text, doc.structure.paragraphs
+    for j, k in enumerate(body[:8]):
+        line = text[paras[k].start:paras[k].end]
+        if line[-1] in "。！？；：:!" or _ADDRESS.match(line) or len(line) > 60:
+            return j
+        if not _TITLE_LINE.match(line) and j >= 1 and len(line) > MAX_UNNUMBERED_HEADING:
+            return j
+    return 0
+
+
+def _top_heads(cands: list[_Head]) -> list[_Head]:
+    """The candidates of the document's top series (see the module docstring)."""
+    if not cands:
+        return []
+    appendix_free = cands
+    top = appendix_free[0].family
+    if top == "U":
+        return [c for c in appendix_free if c.family == "U"]
+    series = [c for c in appendix_free if c.family == top]
+    out: list[_Head] = []
+    outer = 0
+    inner: _Head | None = None
+    last_top: _Head | None = None
+    for c in series:
+        as_top = c.number == outer + 1
+        as_inner = (inner is not None and c.number == inner.number + 1) or (c.number == 1 and outer >= 1)
+        if as_top and as_inner and inner is not None and last_top is not None:
+            # ambiguous: the shape of the line decides (nested items end like sentences)
+            as_top = c.sentence_like == last_top.sentence_like or c.sentence_like != inner.sentence_like
+        if as_top or (outer == 0 and not as_inner):
+            out.append(c)
+            outer, inner, last_top = c.number, None, c
+        elif as_inner:
+            inner = c
+        # anything else (a number out of any sequence) stays inside the current part
+    return out
+
+
+def find_parts(doc: "Document") -> list[Part]:
+    """The document's top-level parts in order (see the module docstring for the kinds)."""
+    st = doc.structure
+    text = doc.text
+    paras = st.paragraphs
+    body = [p.index for p in paras if p.kind != "closing"]
+    if not body:
+        return []
+    # ---- appendix: from an appendix line to the end
+    app = next((j for j, k in enumerate(body) if j > 0 and _APPENDIX.match(text[paras[k].start:paras[k].end])), None)
+    main = body if app is None else body[:app]
+    cands = _heading_candidates(doc, main)
+    heads = _top_heads(cands)
+    starts: list[tuple[int, str, str, str]] = []  # (index into main, how, marker, heading)
+    pos = {k: j for j, k in enumerate(main)}
+    for h in heads:
+        starts.append((pos[h.para], "numbered" if h.family != "U" else "unnumbered_heading", h.marker, h.text))
+    first = starts[0][0] if starts else len(main)
+    # ---- a long preamble: the address, then an unheaded part
+    if first > 0:
+        starts.insert(0, (0, "preamble", "", ""))
+        un = _unheaded_in_preamble(doc, main[:first])
+        if un is not None:
+            starts.insert(1, (un[0], "unheaded", "", un[1]))
+    # ---- closing formulae at the end
+    close = _closing_start(doc, main)
+    # ---- the coda: a 各位代表 address after every nested heading of the last top-level part
+    lines = [text[paras[k].start:paras[k].end] for k in main]
+    if starts:
+        last_start = starts[-1][0]
+        nested = [pos[c.para] for c in cands if c.para in pos and pos[c.para] > last_start]
+        after = max(nested, default=last_start)
+        lo = max(after + 1, last_start + 2)
+        hi = close if close is not None else len(main)
+        coda = next((j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))),
+                    None)
+        if coda is not None and coda > last_start and (close is None or coda < close):
+            starts.append((coda, "unheaded_coda", "", ""))
+    if close is not None and (not starts or close > starts[-1][0]):
+        starts.append((close, "closing", "", ""))
+    elif close is not None and starts and close == starts[-1][0] and starts[-1][1] in ("unheaded_coda",):
+        starts[-1] = (close, "closing", "", "")
+    if not starts:
+        starts.append((0, "preamble", "", ""))
+    # ---- tile
+    bounds = [(j, how, m, hd) for j, how, m, hd in starts]
+    out: list[Part] = []
+    for i, (j, how, marker, heading) in enumerate(bounds):
+        j_end = bounds[i + 1][0] if i + 1 < len(bounds) else len(main)
+        if j_end <= j:
+            continue
+        out.append(_part(doc, len(out), main[j], main[j_end - 1], heading, marker, how, j_end - j))
+    if app is not None:
+        ks = body[app:]
+        head = text[paras[ks[0]].start:paras[ks[0]].end].rstrip("：:")
+        out.append(_part(doc, len(out), ks[0], ks[-1], head, "", "appendix", len(ks)))
+    return out
+
+
+def _is_address(line: str) -> bool:
+    return bool(_ADDRESS.match(line) or _BARE_ADDRESS.match(line))
+
+
+def _part(doc: "Document", index: int, k0: int, k1: int, heading: str, marker: str, how: str, n: int) -> Part:
+    paras = doc.structure.paragraphs
+    s, e = paras[k0].start, paras[k1].end
+    rs, re_ = doc.raw_span(s, e)
+    return Part(doc.id, index, s, e, rs, re_, heading, marker, how, n)
+
+
+def _unheaded_in_preamble(doc: "Document", pre: Sequence[int]) -> tuple[int, str] | None:
+    """(start index, announcement) of an unheaded part in a long preamble, after the address paragraph."""
+    text, paras = doc.text, doc.structure.paragraphs
+    lines = [text[paras[k].start:paras[k].end] for k in pre]
+    addr = next((j for j, line in enumerate(lines[:10]) if _REPORTS.search(line) and line[-1] in "。：:"), None)
+    if addr is None or addr + 1 >= len(lines):
+        return None
+    rest = lines[addr + 1:]
+    if sum(len(x) for x in rest) < MIN_UNHEADED or len(rest) < 3:
+        return None
+    first = rest[0]
+    announce = first.rstrip("。：:") if len(first) <= MAX_UNNUMBERED_HEADING and first.count("。") <= 1 else ""
+    return addr + 1, announce
+
+
+def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
+    """Index (into ``main``) where the closing formulae begin, or None."""
+    text, paras = doc.text, doc.structure.paragraphs
+    heading_starts = {h.start for h in doc.structure.headings}
+    lines = [text[paras[k].start:paras[k].end] for k in main]
+    j = len(lines) - 1
+    while j > 0 and "万岁" in lines[j] and len(lines[j]) <= 40:
+        j -= 1
+    if j <= 0 or paras[main[j]].start in heading_starts or paras[main[j - 1]].kind == "heading":
+        return None  # a paragraph right under a heading line is that section's own body
+    if not (_CLOSING.search(lines[j]) or _PERORATION.match(lines[j])
+            or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
+        return None
+    # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
+    # or with a bare 各位代表！ line at most two paragraphs before
+    first = j
+    for k in range(j - 1, max(0, j - 3), -1):
+        if paras[main[k]].start in heading_starts or paras[main[k]].kind == "heading":
+            break
+        if _BARE_ADDRESS.match(lines[k]) or (k == first - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
+            first = k
+    return first
