@@ -115,9 +115,9 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
 
 
 def frame_score(t: Template) -> float:
-    """Support × fixed Han characters (a closed-type slot counts as two)."""
+    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted)."""
     fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
-    return t.support * fixed
+    return t.support * min(fixed, 24)
 
 
 # --------------------------------------------------------------------------- the frame
@@ -145,7 +145,7 @@ class Frame(Template):
             pieces = self.pieces
             parts = ["(?:^|(?<=[，；：。！？]))"]
             for i, p in enumerate(pieces):
-                parts.append(re.escape(p))
+                parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
                     body = closed_pattern(s.type)
@@ -188,17 +188,35 @@ def load_library(path: Any) -> TemplateLibrary:
 
 @dataclass
 class _Cand:
+    """A candidate frame and its clause-level instances ``(doc, first clause, clauses, values)``."""
+
     pieces: list[str]  # fixed text around slots (len = slots + 1)
     types: list[str]  # slot types ("TEXT" or a closed type)
-    empty: list[bool]  # slot may be empty
-    key: str  # the literal every match holds (the anchor)
-    start_edge: bool  # the first piece starts at a clause start
-    end_edge: bool  # the last piece ends at a clause end
-    docs: int = 0
+    inst: list[tuple[int, int, int, tuple[str, ...]]]
+    ok: bool = True  # enough fixed content to stand as a frame
 
     @property
-    def text(self) -> str:
-        return render(self.pieces, [f"S{i}" for i in range(len(self.types))])
+    def docs(self) -> int:
+        return len({i[0] for i in self.inst})
+
+    @property
+    def fixed(self) -> int:
+        return _han("".join(self.pieces)) + 2 * sum(t in CLOSED_TYPES for t in self.types)
+
+    def score(self) -> float:
+        return self.docs * min(self.fixed, _SCORE_CAP)
+
+    def coverage(self, clauses: Sequence[Clause]) -> float:
+        fixed = sum(len(p) for p in self.pieces)
+        closed = [k for k, t in enumerate(self.types) if t in CLOSED_TYPES]
+        tot = 0.0
+        for _, c, n, vals in self.inst:
+            span = sum(len(clauses[c + j].text) for j in range(n)) + n - 1
+            tot += min(1.0, (fixed + sum(len(vals[k]) for k in closed)) / max(1, span))
+        return tot / max(1, len(self.inst))
+
+
+_SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
 
 
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
@@ -226,18 +244,18 @@ class FrameMiner(BaseEstimator):
     max_affix : int
         Longest clause opening or ending (characters) tried as fixed text around an anchor.
     overlap : float
-        Share of a frame's matches inside better frames' matches that makes it a variant.
-    max_frames : int or None
-        Keep the best ``max_frames`` frames (None: all).
+        Share of a frame's instances inside better frames' instances that makes it a variant.
+    max_frames : int
+        Keep the best ``max_frames`` frames.
     max_chain : int
         Most clauses a joined frame spans.
     min_coverage : float
-        Share of its matched spans a frame must explain on average (fixed text and closed-type values).
+        Share of its clauses a frame must explain on average (fixed text and closed-type values).
     """
 
     def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 8,
                  min_segment_han: int = 4, max_affix: int = 8, overlap: float = 0.5,
-                 max_frames: int | None = None, max_chain: int = 4, min_coverage: float = 0.5):
+                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.5):
         self.min_docs = min_docs
         self.min_anchor_han = min_anchor_han
         self.min_fixed_han = min_fixed_han
@@ -262,45 +280,37 @@ class FrameMiner(BaseEstimator):
             units.extend(document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences]))
         self.units_ = units
         doc_index = {d.id: i for i, d in enumerate(docs)}
-        u_doc = np.array([doc_index[u.doc_id] for u in units], dtype=np.int64)
         clauses: list[Clause] = []
-        u_clauses: list[list[int]] = []
+        c_doc: list[int] = []
         for k, u in enumerate(units):
-            ids = []
+            d = doc_index[u.doc_id]
             for a, b in clause_spans(u.core):
-                ids.append(len(clauses))
                 clauses.append(Clause(k, a, b, u.core[a:b]))
-            u_clauses.append(ids)
-        c_doc = u_doc[[c.unit for c in clauses]] if clauses else np.zeros(0, dtype=np.int64)
+                c_doc.append(d)
+        self.clauses_ = clauses
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
-        lib, hits = self._match(cands, units, u_doc, docs, m)
-        lib = self._chains(lib, hits, clauses, u_clauses, units, u_doc, docs, m)
-        lib = self._select(lib, m)
-        lib = self._type(lib, units, docs, m)
-        self.library_ = lib
+        cands += self._chains(cands, clauses, c_doc, m)
+        chosen = self._select(cands, clauses, m)
+        self.library_ = self._finish(chosen, clauses, units, docs, m)
         return self
 
     # ------------------------------------------------------------------ anchors and their contexts
-    def _anchor_candidates(self, clauses: Sequence[Clause], c_doc: np.ndarray, n_docs: int, m: int) -> list[_Cand]:
+    def _anchor_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], n_docs: int, m: int) -> list[_Cand]:
         from .reuse import TextIndex
 
         if not clauses:
             return []
         per_doc: dict[int, list[int]] = defaultdict(list)
-        for i, d in enumerate(c_doc.tolist()):
+        for i, d in enumerate(c_doc):
             per_doc[d].append(i)
         texts, starts, owners = [], [], []
         for d in range(n_docs):
             ids = per_doc.get(d, [])
-            s = "\n".join(clauses[i].text for i in ids).translate(_DIGITS)
-            pos, st = 0, []
-            for i in ids:
-                st.append(pos)
-                pos += len(clauses[i].text) + 1
-            texts.append(s)
-            starts.append(np.array(st, dtype=np.int64))
+            texts.append("\n".join(clauses[i].text for i in ids).translate(_DIGITS))
+            lens = np.array([len(clauses[i].text) + 1 for i in ids], dtype=np.int64)
+            starts.append(np.concatenate([[0], np.cumsum(lens)[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64))
             owners.append(np.array(ids, dtype=np.int64))
         ix = TextIndex(texts)
         han = ix.han_cum
@@ -337,316 +347,223 @@ class FrameMiner(BaseEstimator):
             left, right = text[:off], text[off + la:]
             lefts.append(left)
             rights.append(right)
-            if not left:
-                heads[""].add(d)
-            else:
-                for k in range(1, min(self.max_affix, len(left)) + 1):
-                    heads[left[:k]].add(d)
-            if not right:
-                tails[""].add(d)
-            else:
-                for k in range(1, min(self.max_affix, len(right)) + 1):
-                    tails[right[-k:]].add(d)
-        all_docs = {d for d, _, _ in occ}
+            for k in range(1, min(self.max_affix, len(left)) + 1):
+                heads[left[:k]].add(d)
+            for k in range(1, min(self.max_affix, len(right)) + 1):
+                tails[right[-k:]].add(d)
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
-            opts = [(len(ds), a) for a, ds in table.items() if a and len(ds) >= m and _han(a) >= 1
+            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m and _han(a) >= 1
                     and a[0 if prefix else -1] not in "、的和及与"]
             if not opts:
                 return []
-            # the longest affix of each document count (an affix that a longer one extends with the same documents is not kept)
             opts.sort(key=lambda x: (-(x[0] * (la + len(x[1]))), -len(x[1]), x[1]))
             return [opts[0][1]]
 
-        head_opts: list[str | None] = [None] + best(heads, True)
-        if len(heads.get("", ())) >= m:
-            head_opts.append("")
-        tail_opts: list[str | None] = [None] + best(tails, False)
-        if len(tails.get("", ())) >= m:
-            tail_opts.append("")
         out = []
-        for h in head_opts:
-            for t in tail_opts:
+        for h in [None] + best(heads, True):
+            for t in [None] + best(tails, False):
                 sel = [i for i in range(len(occ))
-                       if (h is None or (lefts[i].startswith(h) if h else not lefts[i]))
-                       and (t is None or (rights[i].endswith(t) if t else not rights[i]))]
-                n_docs = len({occ[i][0] for i in sel})
-                if n_docs < m:
+                       if (h is None or (lefts[i].startswith(h) and len(lefts[i]) > len(h) or lefts[i] == h))
+                       and (t is None or rights[i].endswith(t))]
+                if len({occ[i][0] for i in sel}) < m:
                     continue
-                pieces, types, empty = [""], [], []
-                if h is None:
-                    lv = [lefts[i] for i in sel]
-                    if any(lv):
-                        types.append("TEXT")
-                        empty.append(not all(lv))
-                        pieces.append("")
-                elif h:
+                pieces, types = [""], []
+                lv = [lefts[i][len(h):] if h else lefts[i] for i in sel]
+                rv = [rights[i][: len(rights[i]) - len(t)] if t else rights[i] for i in sel]
+                if h:
                     pieces[-1] += h
-                    mid = [lefts[i][len(h):] for i in sel]
-                    if any(mid):
-                        types.append("TEXT")
-                        empty.append(not all(mid))
-                        pieces.append("")
+                if any(lv):
+                    types.append("TEXT")
+                    pieces.append("")
                 pieces[-1] += anchor
-                if t is None:
-                    rv = [rights[i] for i in sel]
-                    if any(rv):
-                        types.append("TEXT")
-                        empty.append(not all(rv))
-                        pieces.append("")
-                elif t:
-                    mid = [rights[i][: len(rights[i]) - len(t)] for i in sel]
-                    if any(mid):
-                        types.append("TEXT")
-                        empty.append(not all(mid))
-                        pieces.append("")
+                if any(rv):
+                    types.append("TEXT")
+                    pieces.append("")
+                if t:
                     pieces[-1] += t
                 if not types:
-                    continue  # a fixed string: the phrase bank's business
-                if not _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han):
-                    continue
-                out.append(_Cand(pieces, types, empty, anchor, h is not None, t is not None, n_docs))
+                    continue  # a fixed clause: the phrase bank's business
+                vals = []
+                for k, i in enumerate(sel):
+                    v = tuple(x for x, used in ((lv[k], any(lv)), (rv[k], any(rv))) if used)
+                    vals.append((occ[i][0], occ[i][1], 1, v))
+                ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
+                out.append(_Cand(pieces, types, vals, ok))
         return out
 
-    def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: np.ndarray, m: int) -> list[_Cand]:
-        """Frames of clauses ending in a number: ``opening{TEXT}{NUM}ending`` keyed by the clause
-        opening (2 to ``max_affix`` characters) and the characters after the number."""
-        table: dict[tuple[str, str], set[int]] = defaultdict(set)
-        rests: dict[tuple[str, str], list[str]] = defaultdict(list)
+    def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
+        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …)."""
+        table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         for i, c in enumerate(clauses):
-            if not any(ch.isdigit() for ch in c.text[-8:]) and "余" not in c.text[-6:] and "多" not in c.text[-6:]:
-                continue
             mt = _NUM_TAIL.search(c.text)
             if not mt:
                 continue
             head = c.text[: mt.start()]
             after = mt.group(2)
-            d = int(c_doc[i])
             for k in range(2, min(self.max_affix, len(head)) + 1):
-                if not _HAN.match(head[k - 1]):
-                    continue
-                table[(head[:k], after)].add(d)
-                rests[(head[:k], after)].append(head[k:])
+                if _HAN.match(head[k - 1]):
+                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
         out = []
-        for (h, after), ds in table.items():
+        for (h, after), rows in table.items():
+            ds = {r[0] for r in rows}
             if len(ds) < m or _han(h) < 2:
                 continue
-            # keep the longest opening with these documents
-            longer = [k for k in ((h + x, after) for x in {r[:1] for r in rests[(h, after)] if r}) if k in table
-                      and len(table[k]) == len(ds)]
-            if longer:
-                continue
-            mids = rests[(h, after)]
-            if any(mids):
-                pieces, types, empty = [h, "", after], ["TEXT", "NUM"], [not all(mids), False]
+            longer = {h + r[2][:1] for r in rows if r[2]}
+            if any(len({r[0] for r in table.get((x, after), ())}) == len(ds) for x in longer):
+                continue  # a longer opening has the same documents
+            if any(r[2] for r in rows):
+                pieces, types = [h, "", after], ["TEXT", "NUM"]
+                inst = [(d, i, 1, (mid, num)) for d, i, mid, num in rows]
             else:
-                pieces, types, empty = [h, after], ["NUM"], [False]
-            out.append(_Cand(pieces, types, empty, h, True, True, len(ds)))
+                pieces, types = [h, after], ["NUM"]
+                inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
+            out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         return out
 
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
         seen: dict[tuple, _Cand] = {}
         for c in cands:
-            k = (tuple(c.pieces), tuple(c.types), c.start_edge, c.end_edge)
-            if k not in seen or seen[k].docs < c.docs:
+            k = (tuple(c.pieces), tuple(c.types))
+            if k not in seen or len(seen[k].inst) < len(c.inst):
                 seen[k] = c
         return list(seen.values())
 
-    # ------------------------------------------------------------------ matching
-    @staticmethod
-    def _template(c: _Cand) -> Template:
-        names = typed_names(c.types)
-        t = Frame(template_id(render(c.pieces, names)), render(c.pieces, names),
-                     [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, c.types, c.empty)], [],
-                     open_start=True, open_end=True)
-        return t
+    # ------------------------------------------------------------------ runs of clauses
+    def _chains(self, cands: list[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Frames over two to ``max_chain`` consecutive clauses of a sentence: one clause frame with
+        fixed clauses (found in ``min_docs`` documents) before or after it, following each other in
+        ``min_docs`` documents."""
+        if self.max_chain < 2 or not clauses:
+            return []
+        labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
+        for k, c in enumerate(cands):
+            sc = c.score()
+            for d, ci, n, vals in c.inst:
+                labels[ci].append((sc, k, vals))
+        text_docs: dict[str, set[int]] = defaultdict(set)
+        for ci, c in enumerate(clauses):
+            text_docs[c.text].add(c_doc[ci])
+        fixed_id: dict[str, int] = {}
+        lab: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        for ci, c in enumerate(clauses):
+            opts = sorted(labels.get(ci, ()), key=lambda x: -x[0])[:3]
+            row = [(k, v) for _, k, v in opts]
+            if len(text_docs[c.text]) >= m and _han(c.text) >= 2:
+                row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
+            if row:
+                lab[ci] = row
+        fixed_text = {v: k for k, v in fixed_id.items()}
+        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
+        for ci in range(len(clauses)):
+            if ci not in lab:
+                continue
+            frontier = [((k,), v) for k, v in lab[ci]]
+            j = ci
+            while frontier and j - ci + 1 < self.max_chain:
+                nxt = j + 1
+                if nxt >= len(clauses) or nxt not in lab or clauses[nxt].unit != clauses[ci].unit:
+                    break
+                grown = []
+                for seq, v in frontier:
+                    for k, w in lab[nxt]:
+                        s2 = seq + (k,)
+                        seqs[s2].append((c_doc[ci], ci, len(s2), v + w))
+                        grown.append((s2, v + w))
+                frontier = grown
+                j = nxt
+        out = []
+        for seq, inst in seqs.items():
+            if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
+                continue  # a chain is fixed clauses around one clause frame
+            pieces, types = [""], []
+            for j, k in enumerate(seq):
+                if j:
+                    pieces[-1] += "，"
+                if k < 0:
+                    pieces[-1] += fixed_text[-1 - k]
+                else:
+                    c = cands[k]
+                    pieces[-1] += c.pieces[0]
+                    for ty, p in zip(c.types, c.pieces[1:]):
+                        types.append(ty)
+                        pieces.append(p)
+            if not types:
+                continue  # a run of fixed clauses: a passage or a formula, not a frame
+            out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
+        return out
 
-    def _match(self, cands: list[_Cand], units: Sequence[Any], u_doc: np.ndarray, docs: Sequence[Any],
-               m: int) -> tuple[list[Template], dict[int, list[tuple[int, int, int, dict]]]]:
-        """Templates of the candidates with support ≥ ``m`` by matching in every sentence core."""
-        templates = [self._template(c) for c in cands]
-        hits = self._match_all(templates, units)
-        keep, out_hits = [], {}
-        for k, t in enumerate(templates):
-            h = hits.get(k, [])
-            if len({int(u_doc[u]) for u, _, _, _ in h}) >= m:
-                out_hits[len(keep)] = h
-                keep.append(t)
-        return keep, out_hits
+    # ------------------------------------------------------------------ selection
+    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
+        """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
+        clauses of better ones is a variant of them and is dropped."""
+        pool = [c for c in cands if c.ok and c.docs >= m]
+        pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
+        taken: set[int] = set()
+        out = []
+        for c in pool:
+            if c.coverage(clauses) < self.min_coverage:
+                continue
+            inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n)))
+            if inside >= self.overlap * len(c.inst):
+                continue
+            out.append(c)
+            for _, ci, n, _ in c.inst:
+                taken.update(range(ci, ci + n))
+            if len(out) >= self.max_frames:
+                break
+        return out
 
-    @staticmethod
-    def _match_all(templates: Sequence[Template], units: Sequence[Any]) -> dict[int, list[tuple[int, int, int, dict]]]:
-        """``template index -> [(unit, start, end, values)]`` for every sentence core a template matches."""
-        hits: dict[int, list[tuple[int, int, int, dict]]] = defaultdict(list)
-        if not templates:
-            return hits
-        lib = TemplateLibrary(templates)
+    # ------------------------------------------------------------------ typing and matching
+    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
+                m: int) -> TemplateLibrary:
+        """Type each slot by its clause-level values, match every frame in every sentence core
+        (support by matching), keep those in ``min_docs`` documents, best first."""
+        frames = []
+        for c in chosen:
+            types = []
+            for j, ty in enumerate(c.types):
+                if ty in CLOSED_TYPES:
+                    vals = [trim_value(i[3][j]) for i in c.inst]
+                    kind = frame_slot_type(vals, c.pieces[j], c.pieces[j + 1])
+                    types.append(kind if kind in CLOSED_TYPES else ty)
+                else:
+                    types.append(frame_slot_type([trim_value(i[3][j]) for i in c.inst], c.pieces[j], c.pieces[j + 1]))
+            names = typed_names(types)
+            text = render(c.pieces, names)
+            empty = [any(not i[3][j] for i in c.inst) for j in range(len(types))]
+            frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
+                                [], True, True))
+        lib = TemplateLibrary(frames)
+        pos = {id(t): k for k, t in enumerate(frames)}
         core_units: dict[str, list[int]] = defaultdict(list)
         for k, u in enumerate(units):
             core_units[u.core].append(k)
         cores = list(core_units)
+        found: dict[int, list[Instance]] = defaultdict(list)
+        by_doc = {d.id: d for d in docs}
         for core, ms in zip(cores, lib.match_cores(cores)):
             for mt in ms:
-                idx = _index_of(lib, mt.template)
                 for u in core_units[core]:
-                    hits[idx].append((u, mt.start, mt.end, mt.values))
-        return hits
-
-    # ------------------------------------------------------------------ runs of clauses
-    def _chains(self, lib: list[Template], hits: dict[int, list], clauses: Sequence[Clause],
-                u_clauses: Sequence[Sequence[int]], units: Sequence[Any], u_doc: np.ndarray,
-                docs: Sequence[Any], m: int) -> list[Template]:
-        """Join frames (and frequent fixed clauses) that follow each other clause by clause in
-        ``min_docs`` documents into frames spanning two to ``max_chain`` clauses."""
-        if self.max_chain < 2:
-            return lib
-        # what covers each clause: frames whose match is exactly that clause, or the clause text when frequent
-        clause_docs: dict[str, set[int]] = defaultdict(set)
-        for c in clauses:
-            clause_docs[c.text].add(int(u_doc[c.unit]))
-        labels: dict[int, set[tuple]] = defaultdict(set)  # clause id -> {("F", k) or ("C", text)}
-        where: dict[tuple[int, int], int] = {}
-        for k, cl in enumerate(u_clauses):
-            for ci in cl:
-                where[(k, clauses[ci].start)] = ci
-        ends = {ci: clauses[ci].end for ci in range(len(clauses))}
-        for idx, h in hits.items():
-            for u, s, e, _ in h:
-                ci = where.get((u, s))
-                if ci is not None and ends[ci] == e:
-                    labels[ci].add(("F", idx))
-        for ci, c in enumerate(clauses):
-            if len(clause_docs[c.text]) >= m and _han(c.text) >= 2:
-                labels[ci].add(("C", c.text))
-        # grow chains: sequences of labels over consecutive clauses of one sentence
-        seqs: dict[tuple, set[int]] = defaultdict(set)
-        for k, cl in enumerate(u_clauses):
-            d = int(u_doc[k])
-            for i in range(len(cl)):
-                frontier = [((lab,), i) for lab in labels.get(cl[i], ())]
-                while frontier:
-                    nxt = []
-                    for seq, j in frontier:
-                        if len(seq) >= 2:
-                            seqs[seq].add(d)
-                        if len(seq) < self.max_chain and j + 1 < len(cl):
-                            for lab in labels.get(cl[j + 1], ()):
-                                nxt.append((seq + (lab,), j + 1))
-                    frontier = [x for x in nxt if len(seqs.get(x[0][:-1] if len(x[0]) > 2 else x[0], ())) >= m
-                                or len(x[0]) == 2]
-        new: list[Template] = []
-        for seq, ds in seqs.items():
-            if len(ds) < m:
-                continue
-            pieces: list[str] = [""]
-            types: list[str] = []
-            empty: list[int] = []
-            for j, lab in enumerate(seq):
-                if j:
-                    pieces[-1] += "，"
-                if lab[0] == "C":
-                    pieces[-1] += lab[1]
-                else:
-                    t = lib[lab[1]]
-                    ps = t.pieces
-                    pieces[-1] += ps[0]
-                    for s, p in zip(t.slots, ps[1:]):
-                        types.append(s.type)
-                        empty.append(s.n_empty)
-                        pieces.append(p)
-            if not types:
-                continue  # a run of fixed clauses: a passage or a formula, not a frame
-            if not _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han):
-                continue
-            names = typed_names(types)
-            text = render(pieces, names)
-            new.append(Frame(template_id(text), text, [Slot(n, ty, [], e) for n, ty, e in zip(names, types, empty)],
-                                [], open_start=True, open_end=True))
-        return lib + new
-
-    # ------------------------------------------------------------------ selection, typing
-    def _select(self, lib: list[Template], m: int) -> list[Template]:
-        """Support by matching, ranking by support × fixed content, variants dropped."""
-        units = self.units_
-        hits = self._match_all(lib, units)
-        for k, t in enumerate(lib):
-            t.instances = [Instance(units[u].doc_id, units[u].unit_id, "", s, e, 0, 0, v) for u, s, e, v in hits.get(k, [])]
-        lib = [t for t in lib if t.support >= m and _coverage(t) >= self.min_coverage]
-        lib.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
-        taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+                    unit = units[u]
+                    a, b = unit.core_start + mt.start, unit.core_start + mt.end
+                    ra, rb = by_doc[unit.doc_id].raw_span(a, b)
+                    found[pos[id(mt.template)]].append(
+                        Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(mt.values)))
         out = []
-        for t in lib:
-            inside = 0
-            for i in t.instances:
-                spans = taken.get(i.unit_id, ())
-                n = i.end - i.start
-                if any(min(i.end, b) - max(i.start, a) >= 0.5 * min(n, b - a) for a, b in spans):
-                    inside += 1
-            if t.instances and inside >= self.overlap * len(t.instances):
-                continue
-            out.append(t)
-            for i in t.instances:
-                taken[i.unit_id].append((i.start, i.end))
-            if self.max_frames is not None and len(out) >= self.max_frames:
-                break
-        return out
-
-    def _type(self, lib: list[Template], units: Sequence[Any], docs: Sequence[Any], m: int) -> TemplateLibrary:
-        """Type each slot by its values, rename, match again and fill the instances' evidence."""
-        typed = []
-        for t in lib:
-            pieces = t.pieces
-            types = []
-            for j, s in enumerate(t.slots):
-                vals = [i.slot_values.get(s.name, "") for i in t.instances]
-                kind = s.type if s.type in CLOSED_TYPES else frame_slot_type(
-                    [trim_value(v) for v in vals], pieces[j], pieces[j + 1])
-                types.append(kind)
-            names = typed_names(types)
-            text = render(pieces, names)
-            typed.append(Frame(template_id(text), text,
-                                  [Slot(n, ty, [], s.n_empty) for n, ty, s in zip(names, types, t.slots)], [],
-                                  open_start=True, open_end=True))
-        hits = self._match_all(typed, units)
-        by_doc = {d.id: d for d in docs}
-        out = []
-        for k, t in enumerate(typed):
-            insts = []
-            for u, s, e, v in hits.get(k, []):
-                unit = units[u]
-                doc = by_doc[unit.doc_id]
-                a, b = unit.core_start + s, unit.core_start + e
-                ra, rb = doc.raw_span(a, b)
-                insts.append(Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(v)))
-            t.instances = insts
+        for k, t in enumerate(frames):
+            t.instances = sorted(found.get(k, []), key=lambda i: (i.doc_id, i.start))
             if t.support < m:
                 continue
             for s in t.slots:
-                vals = [i.slot_values.get(s.name, "") for i in insts]
-                s.n_empty = sum(1 for v in vals if not v) if s.n_empty else 0
+                vals = [i.slot_values.get(s.name, "") for i in t.instances]
+                s.n_empty = sum(1 for v in vals if not v)
                 s.values = sorted({v for v in vals if v})
             out.append(t)
         out.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
         return TemplateLibrary(out)
-
-
-def _coverage(t: Template) -> float:
-    """Mean share of a frame's matched spans that is fixed text or a closed-type value."""
-    if not t.instances:
-        return 0.0
-    fixed = t.fixed_chars
-    closed = [s.name for s in t.slots if s.type in CLOSED_TYPES]
-    tot = 0.0
-    for i in t.instances:
-        n = max(1, i.end - i.start)
-        tot += min(1.0, (fixed + sum(len(i.slot_values.get(c, "")) for c in closed)) / n)
-    return tot / len(t.instances)
-
-
-def _index_of(lib: TemplateLibrary, t: Template) -> int:
-    idx = lib.__dict__.setdefault("_positions", {id(x): i for i, x in enumerate(lib.templates)})
-    return idx[id(t)]
 
 
 # --------------------------------------------------------------------------- tables
