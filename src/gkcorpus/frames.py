@@ -305,14 +305,23 @@ class FrameMiner(BaseEstimator):
         per_doc: dict[int, list[int]] = defaultdict(list)
         for i, d in enumerate(c_doc):
             per_doc[d].append(i)
-        texts, starts, owners = [], [], []
+        texts = []
         for d in range(n_docs):
-            ids = per_doc.get(d, [])
-            texts.append("\n".join(clauses[i].text for i in ids).translate(_DIGITS))
-            lens = np.array([len(clauses[i].text) + 1 for i in ids], dtype=np.int64)
-            starts.append(np.concatenate([[0], np.cumsum(lens)[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64))
-            owners.append(np.array(ids, dtype=np.int64))
+            texts.append("\n".join(clauses[i].text for i in per_doc.get(d, [])).translate(_DIGITS))
+        # global position -> clause and offset in it (the index joins the texts with one separator each)
+        owner = np.full(sum(len(t) + 1 for t in texts), -1, dtype=np.int64)
+        offset = np.zeros(len(owner), dtype=np.int64)
+        g = 0
+        for d in range(n_docs):
+            for i in per_doc.get(d, []):
+                n = len(clauses[i].text)
+                owner[g:g + n] = i
+                offset[g:g + n] = np.arange(n)
+                g += n + 1
+            if not per_doc.get(d):
+                g += 1
         ix = TextIndex(texts)
+        c_doc_arr = np.asarray(c_doc, dtype=np.int64)
         han = ix.han_cum
         full = ix.string
         out: list[_Cand] = []
@@ -324,13 +333,8 @@ class FrameMiner(BaseEstimator):
             anchor = full[p0:p0 + length]
             if anchor[0] in "、的和及与" or anchor[-1] in "、和及与":
                 continue
-            d = ix.doc_of(pos)
-            local = pos - ix.doc_starts[d]
-            occ = []
-            for dd, off in zip(d.tolist(), local.tolist()):
-                st = starts[dd]
-                j = int(np.searchsorted(st, off, side="right")) - 1
-                occ.append((dd, int(owners[dd][j]), off - int(st[j])))
+            cl = owner[pos]
+            occ = list(zip(np.asarray(c_doc_arr)[cl].tolist(), cl.tolist(), offset[pos].tolist()))
             out.extend(self._contexts(anchor, occ, clauses, m))
         return out
 
@@ -354,7 +358,7 @@ class FrameMiner(BaseEstimator):
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
             opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m and _han(a) >= 1
-                    and a[0 if prefix else -1] not in "、的和及与"]
+                    and a[0 if prefix else -1] not in "、的和及与" and not any(ch.isdigit() for ch in a)]
             if not opts:
                 return []
             opts.sort(key=lambda x: (-(x[0] * (la + len(x[1]))), -len(x[1]), x[1]))
@@ -457,23 +461,29 @@ class FrameMiner(BaseEstimator):
                 lab[ci] = row
         fixed_text = {v: k for k, v in fixed_id.items()}
         seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
+        L = self.max_chain
         for ci in range(len(clauses)):
-            if ci not in lab:
+            frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
+            if not frames:
                 continue
-            frontier = [((k,), v) for k, v in lab[ci]]
-            j = ci
-            while frontier and j - ci + 1 < self.max_chain:
-                nxt = j + 1
-                if nxt >= len(clauses) or nxt not in lab or clauses[nxt].unit != clauses[ci].unit:
-                    break
-                grown = []
-                for seq, v in frontier:
-                    for k, w in lab[nxt]:
-                        s2 = seq + (k,)
-                        seqs[s2].append((c_doc[ci], ci, len(s2), v + w))
-                        grown.append((s2, v + w))
-                frontier = grown
-                j = nxt
+            unit = clauses[ci].unit
+            left = []  # fixed clauses right before, nearest first
+            j = ci - 1
+            while len(left) < L - 1 and j >= 0 and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
+                left.append(next(k for k, _ in lab[j] if k < 0))
+                j -= 1
+            right = []
+            j = ci + 1
+            while len(right) < L - 1 and j < len(clauses) and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
+                right.append(next(k for k, _ in lab[j] if k < 0))
+                j += 1
+            for nl in range(len(left) + 1):
+                for nr in range(len(right) + 1):
+                    if nl + nr == 0 or nl + nr + 1 > L:
+                        continue
+                    for k, v in frames:
+                        seq = tuple(reversed(left[:nl])) + (k,) + tuple(right[:nr])
+                        seqs[seq].append((c_doc[ci], ci - nl, len(seq), v))
         out = []
         for seq, inst in seqs.items():
             if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
