@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from .slots import common_affix
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
 from .templates import Instance, Slot, Template, TemplateLibrary, document_units, render, template_id
 
@@ -115,9 +116,15 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
 
 
 def frame_score(t: Template) -> float:
-    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted)."""
+    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted), halved
+    for a frame with free slots at both ends and no number (a phrase in context, not a clause frame)."""
     fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
-    return t.support * min(fixed, 24)
+    return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, [s.type for s in t.slots])
+
+
+def _floating_factor(pieces: Sequence[str], types: Sequence[str]) -> float:
+    floating = bool(types) and pieces[0] == "" and pieces[-1] == "" and not any(t in CLOSED_TYPES for t in types)
+    return 0.5 if floating else 1.0
 
 
 # --------------------------------------------------------------------------- the frame
@@ -126,11 +133,12 @@ def frame_score(t: Template) -> float:
 _ITEM = "(?:[^，；：。！？“”《》]|“[^“”]*”|《[^《》]*》)"
 
 
-def _text_slot(allow_empty: bool) -> str:
+def _text_slot(allow_empty: bool, before_number: bool = False) -> str:
     """A free slot: clause characters, quotations and titles whole; never starting with an
     enumerator (一是) or starting or ending with 、."""
-    body = f"(?![、·]|[一二三四五六七八九十]是){_ITEM}+?(?<![、·])"
-    return f"((?:{body})?)" if allow_empty else f"({body})"
+    end = "(?<![、·\\d.．])" if before_number else "(?<![、·])"  # never cut a number in two
+    body = f"(?![、·]|[一二三四五六七八九十]是){_ITEM}+?{end}"
+    return f"((?:{body})??)" if allow_empty else f"({body})"
 
 
 class Frame(Template):
@@ -152,7 +160,8 @@ class Frame(Template):
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
                     else:
-                        parts.append(_text_slot(bool(s.n_empty)))
+                        nxt = self.slots[i + 1].type if i + 1 < len(self.slots) and pieces[i + 1] == "" else ""
+                        parts.append(_text_slot(bool(s.n_empty), closed_pattern(nxt) is not None if nxt else False))
             parts.append("(?=[，；：。！？]|$)")
             self._regex = re.compile("".join(parts), re.S)
         return self._regex
@@ -194,6 +203,7 @@ class _Cand:
     types: list[str]  # slot types ("TEXT" or a closed type)
     inst: list[tuple[int, int, int, tuple[str, ...]]]
     ok: bool = True  # enough fixed content to stand as a frame
+    free: bool = False  # fixed clauses, then a free clause: exempt from the coverage rule
 
     @property
     def docs(self) -> int:
@@ -204,7 +214,7 @@ class _Cand:
         return _han("".join(self.pieces)) + 2 * sum(t in CLOSED_TYPES for t in self.types)
 
     def score(self) -> float:
-        return self.docs * min(self.fixed, _SCORE_CAP)
+        return self.docs * min(self.fixed, _SCORE_CAP) * _floating_factor(self.pieces, self.types)
 
     def coverage(self, clauses: Sequence[Clause]) -> float:
         fixed = sum(len(p) for p in self.pieces)
@@ -225,6 +235,8 @@ def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min
     closed = sum(t in CLOSED_TYPES for t in types)
     if han >= min_fixed:
         return True
+    if closed and han >= 2 and segs + closed >= 2:
+        return True  # a clause opening and a number (发放{TEXT}{NUM}): an extraction frame
     return han >= min_seg and segs + closed >= 2
 
 
@@ -240,7 +252,8 @@ class FrameMiner(BaseEstimator):
     min_fixed_han : int
         Fixed Han characters a frame of one fixed segment needs.
     min_segment_han : int
-        Fixed Han characters a frame of two fixed segments (or one and a closed slot) needs.
+        Fixed Han characters a frame of two fixed segments (or one and a closed slot) needs; a
+        clause opening of two Han characters before a number ending the clause is enough.
     max_affix : int
         Longest clause opening or ending (characters) tried as fixed text around an anchor.
     overlap : float
@@ -253,9 +266,9 @@ class FrameMiner(BaseEstimator):
         Share of its clauses a frame must explain on average (fixed text and closed-type values).
     """
 
-    def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 8,
+    def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 6,
                  min_segment_han: int = 4, max_affix: int = 8, overlap: float = 0.5,
-                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.5):
+                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.4):
         self.min_docs = min_docs
         self.min_anchor_han = min_anchor_han
         self.min_fixed_han = min_fixed_han
@@ -375,12 +388,19 @@ class FrameMiner(BaseEstimator):
                 pieces, types = [""], []
                 lv = [lefts[i][len(h):] if h else lefts[i] for i in sel]
                 rv = [rights[i][: len(rights[i]) - len(t)] if t else rights[i] for i in sel]
+                # what every selected occurrence shares next to the anchor is fixed text too
+                pre = common_affix(lv, suffix=True) if all(lv) else ""
+                post = common_affix(rv, suffix=False) if all(rv) else ""
+                pre = pre.lstrip("0123456789.．")
+                post = post.rstrip("0123456789.．")
+                lv = [v[: len(v) - len(pre)] for v in lv]
+                rv = [v[len(post):] for v in rv]
                 if h:
                     pieces[-1] += h
                 if any(lv):
                     types.append("TEXT")
                     pieces.append("")
-                pieces[-1] += anchor
+                pieces[-1] += pre + anchor + post
                 if any(rv):
                     types.append("TEXT")
                     pieces.append("")
@@ -462,6 +482,17 @@ class FrameMiner(BaseEstimator):
         fixed_text = {v: k for k, v in fixed_id.items()}
         seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
         L = self.max_chain
+        FREE = len(cands)  # a whole clause of free text after fixed clauses (我们也清醒地看到，{TEXT})
+        for ci in range(len(clauses) - 1):
+            if clauses[ci + 1].unit != clauses[ci].unit or not any(k < 0 for k, _ in lab.get(ci, ())):
+                continue
+            run, j = [], ci
+            while len(run) < L - 1 and j >= 0 and clauses[j].unit == clauses[ci].unit and any(k < 0 for k, _ in lab.get(j, ())):
+                run.append(next(k for k, _ in lab[j] if k < 0))
+                j -= 1
+            for n in range(1, len(run) + 1):
+                seq = tuple(reversed(run[:n])) + (FREE,)
+                seqs[seq].append((c_doc[ci], ci - n + 1, n + 1, (clauses[ci + 1].text,)))
         for ci in range(len(clauses)):
             frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
             if not frames:
@@ -487,13 +518,16 @@ class FrameMiner(BaseEstimator):
         out = []
         for seq, inst in seqs.items():
             if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
-                continue  # a chain is fixed clauses around one clause frame
+                continue  # a chain is fixed clauses around one clause frame (or one free clause)
             pieces, types = [""], []
             for j, k in enumerate(seq):
                 if j:
                     pieces[-1] += "，"
                 if k < 0:
                     pieces[-1] += fixed_text[-1 - k]
+                elif k == FREE:
+                    types.append("TEXT")
+                    pieces.append("")
                 else:
                     c = cands[k]
                     pieces[-1] += c.pieces[0]
@@ -502,7 +536,10 @@ class FrameMiner(BaseEstimator):
                         pieces.append(p)
             if not types:
                 continue  # a run of fixed clauses: a passage or a formula, not a frame
-            out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
+            free = seq[-1] == FREE
+            ok = _han(pieces[0]) >= self.min_fixed_han if free else _content_ok(
+                pieces, types, self.min_fixed_han, self.min_segment_han)
+            out.append(_Cand(pieces, types, inst, ok, free))
         return out
 
     # ------------------------------------------------------------------ selection
@@ -514,8 +551,8 @@ class FrameMiner(BaseEstimator):
         taken: set[int] = set()
         out = []
         for c in pool:
-            if c.coverage(clauses) < self.min_coverage:
-                continue
+            if not c.free and c.coverage(clauses) < self.min_coverage and not any(t in CLOSED_TYPES for t in c.types):
+                continue  # mostly free text (a frame with a number is kept for its extraction table)
             inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n)))
             if inside >= self.overlap * len(c.inst):
                 continue
