@@ -160,6 +160,11 @@ class Frame(Template):
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
                     else:
+                        before = "".join(pieces[: i + 1])
+                        if before.count("“") > before.count("”") or before.count("《") > before.count("》"):
+                            # inside a quotation or a title of the fixed text: anything but its brackets
+                            parts.append("([^“”《》]*?)" if s.n_empty else "([^“”《》]+?)")
+                            continue
                         nxt = self.slots[i + 1].type if i + 1 < len(self.slots) and pieces[i + 1] == "" else ""
                         parts.append(_text_slot(bool(s.n_empty), closed_pattern(nxt) is not None if nxt else False))
             parts.append("(?=[，；：。！？]|$)")
@@ -229,7 +234,28 @@ class _Cand:
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
 
 
+def _balanced(pieces: Sequence[str]) -> bool:
+    """Quotation marks and title brackets of the fixed text open and close in order (a slot may lie
+    between them): a frame never holds half a quotation."""
+    for a, b in (("“", "”"), ("《", "》"), ("（", "）")):
+        depth = 0
+        for ch in "".join(pieces):
+            if ch == a:
+                depth += 1
+                if depth > 1:
+                    return False
+            elif ch == b:
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    return True
+
+
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
+    if not _balanced(pieces):
+        return False
     han = _han("".join(pieces))
     segs = sum(1 for p in pieces if _han(p))
     closed = sum(t in CLOSED_TYPES for t in types)
@@ -391,8 +417,8 @@ class FrameMiner(BaseEstimator):
                 # what every selected occurrence shares next to the anchor is fixed text too
                 pre = common_affix(lv, suffix=True) if all(lv) else ""
                 post = common_affix(rv, suffix=False) if all(rv) else ""
-                pre = pre.lstrip("0123456789.．")
-                post = post.rstrip("0123456789.．")
+                pre = pre.lstrip("0123456789.．，；：、")
+                post = post.rstrip("0123456789.．，；：、")
                 lv = [v[: len(v) - len(pre)] for v in lv]
                 rv = [v[len(post):] for v in rv]
                 if h:
@@ -537,7 +563,7 @@ class FrameMiner(BaseEstimator):
             if not types:
                 continue  # a run of fixed clauses: a passage or a formula, not a frame
             free = seq[-1] == FREE
-            ok = _han(pieces[0]) >= self.min_fixed_han if free else _content_ok(
+            ok = _han(pieces[0]) >= self.min_fixed_han and _balanced(pieces) if free else _content_ok(
                 pieces, types, self.min_fixed_han, self.min_segment_han)
             out.append(_Cand(pieces, types, inst, ok, free))
         return out
@@ -545,14 +571,33 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
-        clauses of better ones is a variant of them and is dropped."""
-        pool = [c for c in cands if c.ok and c.docs >= m]
+        clauses of better ones is a variant of them and is dropped. A candidate gives way to a more
+        general one (its instances a superset, in more documents, with at least half its fixed
+        text): the variants of one frame merge into the frame with the most support."""
+        pool = [c for c in cands if c.ok and c.docs >= m
+                and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
+        by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
+        keys = []
+        for k, c in enumerate(pool):
+            ks = {(ci, n) for _, ci, n, _ in c.inst}
+            keys.append(ks)
+            for x in ks:
+                by_clause[x].append(k)
         taken: set[int] = set()
+        used: set[int] = set()
         out = []
-        for c in pool:
-            if not c.free and c.coverage(clauses) < self.min_coverage and not any(t in CLOSED_TYPES for t in c.types):
-                continue  # mostly free text (a frame with a number is kept for its extraction table)
+        for k, c in enumerate(pool):
+            if k in used:
+                continue
+            best, best_n = k, (c.docs, len(c.inst))
+            first = min(keys[k])
+            for j in by_clause[first]:
+                o = pool[j]
+                if j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed and keys[k] <= keys[j]:
+                    best, best_n = j, (o.docs, len(o.inst))
+            c = pool[best]
+            used.add(best)
             inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n)))
             if inside >= self.overlap * len(c.inst):
                 continue
