@@ -290,11 +290,13 @@ class FrameMiner(BaseEstimator):
         Most clauses a joined frame spans.
     min_coverage : float
         Share of its clauses a frame must explain on average (fixed text and closed-type values).
+    segmenter : str
+        Word segmenter checking that slots begin and end between words (``"rjieba"`` or ``"jieba"``).
     """
 
     def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 6,
                  min_segment_han: int = 4, max_affix: int = 8, overlap: float = 0.5,
-                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.4):
+                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.4, segmenter: str = "rjieba"):
         self.min_docs = min_docs
         self.min_anchor_han = min_anchor_han
         self.min_fixed_han = min_fixed_han
@@ -304,6 +306,7 @@ class FrameMiner(BaseEstimator):
         self.max_frames = max_frames
         self.max_chain = max_chain
         self.min_coverage = min_coverage
+        self.segmenter = segmenter
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None) -> "FrameMiner":
@@ -573,9 +576,11 @@ class FrameMiner(BaseEstimator):
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones is a variant of them and is dropped. A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
-        text): the variants of one frame merge into the frame with the most support."""
+        text and three quarters of its support × fixed text): the variants of one frame merge into
+        the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m
                 and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
+        pool = [c for c in pool if self._on_word_edges(c, clauses)]
         pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
         keys = []
@@ -594,7 +599,9 @@ class FrameMiner(BaseEstimator):
             first = min(keys[k])
             for j in by_clause[first]:
                 o = pool[j]
-                if j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed and keys[k] <= keys[j]:
+                if (j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
+                        and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
+                        and keys[k] <= keys[j]):
                     best, best_n = j, (o.docs, len(o.inst))
             c = pool[best]
             used.add(best)
@@ -607,6 +614,44 @@ class FrameMiner(BaseEstimator):
             if len(out) >= self.max_frames:
                 break
         return out
+
+    def _on_word_edges(self, c: _Cand, clauses: Sequence[Clause]) -> bool:
+        """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
+        in at least half of the candidate's instances: a slot does not cut 国内生产总值 in two."""
+        cuts = self.__dict__.setdefault("_cuts", {})
+        cut = self.__dict__.get("_cutter")
+        if cut is None:
+            from .tokenize import Tokenizer
+
+            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        n_edges = 0
+        good: list[int] = []
+        for _, ci, n, vals in c.inst:
+            key = (ci, n)
+            bounds = cuts.get(key)
+            if bounds is None:
+                text = "，".join(clauses[ci + j].text for j in range(n))
+                pos, bounds = 0, {0, len(text)}
+                for tok in cut(text):
+                    pos += len(tok)
+                    bounds.add(pos)
+                cuts[key] = bounds
+            pos, k = 0, 0
+            for j, piece in enumerate(c.pieces):
+                pos += len(piece)
+                if j < len(c.types):
+                    if piece:
+                        good.append(k) if pos in bounds else None
+                        k += 1
+                    pos += len(vals[j]) if j < len(vals) else 0
+                    if c.pieces[j + 1]:
+                        good.append(k) if pos in bounds else None
+                        k += 1
+            n_edges = k
+        if not n_edges:
+            return True
+        counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
+        return bool((counts >= 0.5 * len(c.inst)).all())
 
     # ------------------------------------------------------------------ typing and matching
     def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
