@@ -104,9 +104,9 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
         a, b = s, e
         while a < b and core[a].isspace():
             a += 1
-        m = ENUMERATOR.match(core, a, b)
-        if m and m.end() < b:
-            a = m.end()
+        m = ENUMERATOR.match(core[a:b])
+        if m and a + m.end() < b:
+            a += m.end()
         while b > a and core[b - 1].isspace():
             b -= 1
         if b > a:
