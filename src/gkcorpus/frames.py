@@ -256,14 +256,23 @@ def _balanced(pieces: Sequence[str]) -> bool:
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
     if not _balanced(pieces):
         return False
-    han = _han("".join(pieces))
+    # a fixed segment of one or two Han characters (建设, 我们, 改革) is glue: it counts half
+    han = sum(h if h >= 3 else h / 2 for h in (_han(p) for p in pieces))
     segs = sum(1 for p in pieces if _han(p))
     closed = sum(t in CLOSED_TYPES for t in types)
     if han >= min_fixed:
         return True
-    if closed and han >= 2 and segs + closed >= 2:
-        return True  # a clause opening and a number (发放{TEXT}{NUM}): an extraction frame
+    if closed and segs + closed >= 2 and _han(pieces[0]) >= 2 and _is_verb_phrase(pieces[0]):
+        return True  # an action and its quantity (发放{TEXT}{NUM}): an extraction frame
     return han >= min_seg and segs + closed >= 2
+
+
+def _is_verb_phrase(text: str) -> bool:
+    """Whether ``text`` ends in a verb (jieba.posseg): 发放, 比上年增长 — not 其中, 今年, 全国."""
+    from .frame_slots import _tags
+
+    tags = _tags(text)
+    return bool(tags) and tags[-1][1].startswith("v")
 
 
 class FrameMiner(BaseEstimator):
@@ -706,12 +715,12 @@ class FrameMiner(BaseEstimator):
 # --------------------------------------------------------------------------- tables
 
 
-def match_table(library: TemplateLibrary, X: Any) -> "pd.DataFrame":
+def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """One row per match of each frame in ``X``: ``frame_id, frame, doc_id, unit_id, start, end,
     raw_start, raw_end, sentence`` and one column per slot name (``slot:NAME``) with its value."""
     import pandas as pd
 
-    ex = library.extract(X)
+    ex = library.extract(X) if extracted is None else extracted
     if not len(ex):
         return pd.DataFrame([], columns=["frame_id", "frame", "doc_id", "unit_id", "start", "end", "raw_start",
                                          "raw_end", "sentence", "slot_values"])
@@ -725,7 +734,8 @@ def match_table(library: TemplateLibrary, X: Any) -> "pd.DataFrame":
     return pd.DataFrame(rows)
 
 
-def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2) -> "pd.DataFrame":
+def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
+               extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """Numeric slots side by side: one row per document, one column per (frame, numeric slot) found
     in ``min_docs`` documents, holding the value of the document's first match (as written)."""
     import pandas as pd
@@ -733,7 +743,7 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2) -> "pd.DataF
     from .templates import _as_documents
 
     docs = _as_documents(X)
-    ex = library.extract(docs)
+    ex = library.extract(docs) if extracted is None else extracted
     numeric = {"NUM", "PERCENT", "MONEY", "YEAR", "DATE"}
     ex = ex[ex["type"].isin(numeric)] if len(ex) else ex
     table = pd.DataFrame({"doc_id": [d.id for d in docs]})

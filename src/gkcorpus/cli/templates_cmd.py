@@ -125,9 +125,10 @@ def run_extract(args: argparse.Namespace) -> int:
         lib = FrameMiner(min_docs=args.min_docs).fit(corpus).library_
         lib.save(out / "frames.json")
         atomic_write_text(out / "frames.md", lib.to_markdown(title="Sentence frames"))
-    matches = match_table(lib, corpus)
+    extracted = lib.extract(corpus)
+    matches = match_table(lib, corpus, extracted)
     write_csv(out / "matches.csv", matches)
-    wide = wide_table(lib, corpus)
+    wide = wide_table(lib, corpus, extracted=extracted)
     write_csv(out / "numeric.csv", wide)
     written = ([] if args.library else ["frames.json", "frames.md"]) + ["matches.csv", "numeric.csv"]
     print(f"{len(lib)} frames, {len(matches)} matches in {len(corpus)} documents, "
