@@ -304,7 +304,7 @@ class FrameMiner(BaseEstimator):
     """
 
     def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 6,
-                 min_segment_han: int = 4, max_affix: int = 8, overlap: float = 0.5,
+                 min_segment_han: int = 6, max_affix: int = 8, overlap: float = 0.5,
                  max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.4, segmenter: str = "rjieba"):
         self.min_docs = min_docs
         self.min_anchor_han = min_anchor_han
@@ -589,7 +589,6 @@ class FrameMiner(BaseEstimator):
         the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m
                 and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
-        pool = [c for c in pool if self._on_word_edges(c, clauses)]
         pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
         keys = []
@@ -615,7 +614,7 @@ class FrameMiner(BaseEstimator):
             c = pool[best]
             used.add(best)
             inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n)))
-            if inside >= self.overlap * len(c.inst):
+            if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
