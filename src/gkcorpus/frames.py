@@ -585,8 +585,8 @@ class FrameMiner(BaseEstimator):
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones is a variant of them and is dropped. A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
-        text and three quarters of its support × fixed text): the variants of one frame merge into
-        the frame with the most support."""
+        text, three quarters of its support × fixed text and its numbers): the variants of one frame
+        merge into the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m
                 and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
@@ -608,6 +608,7 @@ class FrameMiner(BaseEstimator):
             for j in by_clause[first]:
                 o = pool[j]
                 if (j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
+                        and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
                         and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
                         and keys[k] <= keys[j]):
                     best, best_n = j, (o.docs, len(o.inst))
