@@ -35,7 +35,7 @@ __all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
 CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
 
-_AR = r"\d+(?:\.\d+)?"
+_AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 MONEY_RE = re.compile(
     rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|[{_CN}]+)(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")

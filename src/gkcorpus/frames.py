@@ -57,7 +57,7 @@ _CLOSE = frozenset(_OPEN.values())
 _SCAN = re.compile("[，；：。！？,;:!?“”《》（）()「」‘’]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = str.maketrans({ch: "\n" for ch in "0123456789０１２３４５６７８９，；：。！？,;:!?"})
-_AR = r"\d+(?:\.\d+)?"
+_AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 # a number at the end of a clause (possibly a range, with qualifiers and a unit of at most two
 # characters), then nothing or a bound (左右, 以内 …)
@@ -614,12 +614,13 @@ class FrameMiner(BaseEstimator):
                     best, best_n = j, (o.docs, len(o.inst))
             c = pool[best]
             used.add(best)
-            inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n)))
+            claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
+            inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n - claim)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
-                taken.update(range(ci, ci + n))
+                taken.update(range(ci, ci + n - claim))
             if len(out) >= self.max_frames:
                 break
         return out
