@@ -583,7 +583,8 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
-        clauses of better ones is a variant of them and is dropped. A candidate gives way to a more
+        clauses of better ones with at least as much fixed text is a variant of them and is dropped
+        (a more specific frame inside a generic one stays). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
@@ -597,7 +598,7 @@ class FrameMiner(BaseEstimator):
             keys.append(ks)
             for x in ks:
                 by_clause[x].append(k)
-        taken: set[int] = set()
+        taken: dict[int, float] = {}  # clause -> the most fixed content of a frame explaining it
         used: set[int] = set()
         out = []
         for k, c in enumerate(pool):
@@ -613,14 +614,16 @@ class FrameMiner(BaseEstimator):
                         and keys[k] <= keys[j]):
                     best, best_n = j, (o.docs, len(o.inst))
             c = pool[best]
-            used.add(best)
+            used.update((k, best))
             claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
-            inside = sum(1 for _, ci, n, _ in c.inst if any(ci + j in taken for j in range(n - claim)))
+            inside = sum(1 for _, ci, n, _ in c.inst
+                         if any(taken.get(ci + j, -1) >= c.fixed for j in range(n - claim)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
-                taken.update(range(ci, ci + n - claim))
+                for j in range(ci, ci + n - claim):
+                    taken[j] = max(taken.get(j, -1), c.fixed)
             if len(out) >= self.max_frames:
                 break
         return out
