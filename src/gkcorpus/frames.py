@@ -328,7 +328,8 @@ class FrameMiner(BaseEstimator):
         self.min_docs_ = m
         units = []
         for doc in docs:
-            units.extend(document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences]))
+            us = document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences])
+            units.extend(_without_front_matter(us))
         self.units_ = units
         doc_index = {d.id: i for i, d in enumerate(docs)}
         clauses: list[Clause] = []
@@ -583,14 +584,14 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
-        clauses of better ones with at least as much fixed text is a variant of them and is dropped
-        (a more specific frame inside a generic one stays). A candidate gives way to a more
+        clauses of better ones with at least three quarters of its fixed text is a variant of them
+        and is dropped (a much more specific frame inside a generic one stays). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m
                 and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
-        pool.sort(key=lambda c: (-c.score(), -len(c.inst), c.pieces))
+        pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
         keys = []
         for k, c in enumerate(pool):
@@ -617,7 +618,7 @@ class FrameMiner(BaseEstimator):
             used.update((k, best))
             claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
             inside = sum(1 for _, ci, n, _ in c.inst
-                         if any(taken.get(ci + j, -1) >= c.fixed for j in range(n - claim)))
+                         if any(taken.get(ci + j, -1) >= 0.75 * c.fixed for j in range(n - claim)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
