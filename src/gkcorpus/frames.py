@@ -122,6 +122,15 @@ def frame_score(t: Template) -> float:
     return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, [s.type for s in t.slots])
 
 
+def _without_front_matter(units: list[Any]) -> list[Any]:
+    """A document's sentence units without its front matter: the lines before its first sentence
+    with punctuation that hold none (title, subtitle, author: they are not the genre's sentences)."""
+    for k, u in enumerate(units):
+        if any(ch in u.sentence for ch in "，。；：！？"):
+            return [v for v in units[:k] if any(ch in v.sentence for ch in "，。；：！？")] + units[k:]
+    return units
+
+
 def _floating_factor(pieces: Sequence[str], types: Sequence[str]) -> float:
     floating = bool(types) and pieces[0] == "" and pieces[-1] == "" and not any(t in CLOSED_TYPES for t in types)
     return 0.5 if floating else 1.0
