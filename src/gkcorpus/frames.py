@@ -593,8 +593,8 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
-        clauses of better ones with at least three quarters of its fixed text is a variant of them
-        and is dropped (a much more specific frame inside a generic one stays). A candidate gives way to a more
+        clauses of better ones with at least half its fixed text and as many number slots is a variant
+        of them and is dropped (a much more specific frame, or one that types a number, stays). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
@@ -608,7 +608,7 @@ class FrameMiner(BaseEstimator):
             keys.append(ks)
             for x in ks:
                 by_clause[x].append(k)
-        taken: dict[int, float] = {}  # clause -> the most fixed content of a frame explaining it
+        taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
         used: set[int] = set()
         out = []
         for k, c in enumerate(pool):
@@ -626,14 +626,16 @@ class FrameMiner(BaseEstimator):
             c = pool[best]
             used.update((k, best))
             claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
+            closed = sum(t in CLOSED_TYPES for t in c.types)
             inside = sum(1 for _, ci, n, _ in c.inst
-                         if any(taken.get(ci + j, -1) >= 0.75 * c.fixed for j in range(n - claim)))
+                         if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
+                                for j in range(n - claim)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
                 for j in range(ci, ci + n - claim):
-                    taken[j] = max(taken.get(j, -1), c.fixed)
+                    taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
             if len(out) >= self.max_frames:
                 break
         return out
