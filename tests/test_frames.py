@@ -155,3 +155,32 @@ def national(shared_corpora):
 
     corpus = gkcorpus.load([str(shared_corpora / "gwr_national.jsonl")])
     return corpus, FrameMiner().fit(corpus)
+
+
+def test_national_frames_and_their_support(national):
+    _, miner = national
+    lib = miner.library_
+    assert miner.min_docs_ == 5
+    assert _find(lib, "现在，我{TEXT}代表国务院{TEXT_2}").support == 32
+    assert _find(lib, "请予审议，并请全国政协{TEXT}委员提出意见").support == 20
+    assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
+    gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
+    assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
+    assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
+    assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+
+
+def test_national_wide_table_of_targets(national):
+    corpus, miner = national
+    wide = wide_table(miner.library_, corpus).set_index("doc_id")
+    cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
+            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{NUM}亿元 [NUM]"]
+    got = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+           for d in (2010, 2012, 2014, 2016, 2018)}
+    assert got == {  # read off the reports by hand
+        2010: ["8％", "3％", "4.6％", "10500"],
+        2012: [None, "4%", "4．6%", "8000"],  # the 2012 target is 国内生产总值增长7．5% (no 左右)
+        2014: ["7.5%", "3.5%", "4.6%", "13500"],
+        2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
+        2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
+    }
