@@ -122,6 +122,15 @@ def frame_score(t: Template) -> float:
     return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, [s.type for s in t.slots])
 
 
+def _phrase_in_context(c: "_Cand") -> bool:
+    """One fixed segment with free text on both sides that reaches a clause edge in fewer than half
+    of its instances: a phrase inside clauses (the phrase bank's business), not a clause frame."""
+    if len(c.pieces) != 3 or c.pieces[0] or c.pieces[2] or any(t in CLOSED_TYPES for t in c.types):
+        return False
+    at_edge = sum(1 for *_, vals in c.inst if not vals[0] or not vals[1])
+    return at_edge < 0.5 * len(c.inst)
+
+
 def _without_front_matter(units: list[Any]) -> list[Any]:
     """A document's sentence units without its front matter: the lines before its first sentence
     with punctuation that hold none (title, subtitle, author: they are not the genre's sentences)."""
@@ -598,7 +607,7 @@ class FrameMiner(BaseEstimator):
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
-        pool = [c for c in cands if c.ok and c.docs >= m
+        pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
                 and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
