@@ -8,25 +8,36 @@ and ``templates fill`` apply it.
 
 Mining (:class:`FrameMiner`)
     1. Units are clauses: sentence cores cut at ，；：。！？ outside quotation marks and brackets
-       (、 enumerations stay inside), enumerators (一是, （一）) removed from their start.
+       (、 enumerations stay inside), enumerators (一是, （一）) removed from their start. A
+       document's front matter (title lines without punctuation) is left out.
     2. Anchors are the maximal repeats of the clause texts (one suffix array over the corpus,
        digits as breaks) with at least ``min_anchor_han`` Han characters, found in ``min_docs``
        documents.
-    3. Around every occurrence of an anchor, the rest of its clause is context: a frame keeps the
-       anchor and, on each side, either a fixed clause opening (ending) shared by ``min_docs``
-       documents, the clause edge itself, or a slot. A clause ending in a number (percent, money,
-       count) gives a frame with a typed slot there, keyed by its clause opening
-       (``发放{TEXT}{NUM}``). Runs of two to four clauses whose frames follow each other in
-       ``min_docs`` documents are joined into one frame (``现在，我代表国务院，…``).
-    4. A frame needs ``min_fixed_han`` fixed Han characters, or two fixed segments (or one segment and
-       a closed-type slot) with ``min_segment_han``.
-    5. Support is by matching: every candidate is matched (as its regex would) in every sentence
-       core holding its anchor; ``support`` is the number of documents matched. Candidates are
-       ranked by support × fixed Han characters; a candidate whose matches are mostly inside the
-       matches of a better one is a variant of it and is dropped — variants in a slot boundary,
-       an optional word or the wording inside a slot collapse into the best-ranked frame.
-    6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.frame_slots`), and the
-       library is matched once more with the typed slots to give the final instances.
+    3. Around the occurrences of an anchor, the rest of each clause is context: a candidate keeps
+       the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
+       what all its occurrences share next to the anchor joins the fixed text. A clause ending in
+       a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
+       there, keyed by its clause opening (``发放{TEXT}{NUM}``). Fixed clauses found in
+       ``min_docs`` documents before or after a clause frame (or before a free clause) join it
+       into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``).
+    4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
+       such as 建设 or 我们, count half), or a verb opening before a number; it must explain
+       ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
+       words (rjieba) in most instances; quotation marks in its fixed text are balanced; one fixed
+       segment inside free text that rarely reaches a clause edge is a phrase, not a frame.
+    5. Candidates are ranked by support × fixed Han characters (at most 24 counted; halved for a
+       frame with free slots at both ends). A candidate gives way to a generalisation with more
+       support (its instances a superset, comparable support × fixed text, the same number
+       slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
+       candidate whose instances lie on clauses of a better frame with half its fixed text is a
+       variant and is dropped.
+    6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.frame_slots`). Every frame is
+       then matched by its regex in every sentence core of the corpus: its instances are all its
+       matches and ``support`` the number of documents matched (a frame in 31 documents reports
+       31), which may exceed the clauses that seeded it.
+
+A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
+one frame. Filling renders the frame's own wording.
 
 Tables (:func:`match_table`, :func:`wide_table`): one row per match (document, sentence, raw
 offsets, slot values), and for the numeric slots one row per document and one column per slot.
@@ -37,7 +48,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
