@@ -161,7 +161,7 @@ def test_national_frames_and_their_support(national):
     _, miner = national
     lib = miner.library_
     assert miner.min_docs_ == 5
-    assert _find(lib, "现在，我{TEXT}代表国务院{TEXT_2}").support == 32
+    assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
     assert _find(lib, "请予审议，并请全国政协{TEXT}委员提出意见").support == 20
     assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
     gdp = _find(lib, "国内生产总值增长{PERCENT}左右")

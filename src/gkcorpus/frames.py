@@ -142,6 +142,26 @@ def _phrase_in_context(c: "_Cand") -> bool:
     return at_edge < 0.5 * len(c.inst)
 
 
+def _without_empty_slots(t: Template) -> "Frame":
+    """The frame without its never-filled slots (their fixed neighbours joined), same instances."""
+    pieces = t.pieces
+    new_pieces, slots = [pieces[0]], []
+    for s, p in zip(t.slots, pieces[1:]):
+        if s.values:
+            slots.append(s)
+            new_pieces.append(p)
+        else:
+            new_pieces[-1] += p
+    names = typed_names([s.type for s in slots])
+    renamed = {s.name: n for s, n in zip(slots, names)}
+    for s, n in zip(slots, names):
+        s.name = n
+    text = render(new_pieces, names)
+    insts = [Instance(i.doc_id, i.unit_id, i.sentence, i.start, i.end, i.raw_start, i.raw_end,
+                      {renamed[k]: v for k, v in i.slot_values.items() if k in renamed}) for i in t.instances]
+    return Frame(template_id(text), text, slots, insts, True, True)
+
+
 def _without_front_matter(units: list[Any]) -> list[Any]:
     """A document's sentence units without its front matter: the lines before its first sentence
     with punctuation that hold none (title, subtitle, author: they are not the genre's sentences)."""
@@ -743,8 +763,14 @@ class FrameMiner(BaseEstimator):
                 vals = [i.slot_values.get(s.name, "") for i in t.instances]
                 s.n_empty = sum(1 for v in vals if not v)
                 s.values = sorted({v for v in vals if v})
+            if any(not s.values for s in t.slots):
+                t = _without_empty_slots(t)  # a slot never filled is fixed text (its matches are the same)
+                if not t.slots:
+                    continue  # a formula: the phrase bank's business
             out.append(t)
         out.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
+        seen: set[str] = set()
+        out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
         return TemplateLibrary(out)
 
 
