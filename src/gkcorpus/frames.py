@@ -143,15 +143,16 @@ def _phrase_in_context(c: "_Cand") -> bool:
 
 
 def _without_empty_slots(t: Template) -> "Frame":
-    """The frame without its never-filled slots (their fixed neighbours joined), same instances."""
+    """The frame with its never-filled slots and its slots of a single value (never empty) made fixed
+    text; the same instances."""
     pieces = t.pieces
     new_pieces, slots = [pieces[0]], []
     for s, p in zip(t.slots, pieces[1:]):
-        if s.values:
+        if s.values and (len(s.values) > 1 or s.n_empty):
             slots.append(s)
             new_pieces.append(p)
         else:
-            new_pieces[-1] += p
+            new_pieces[-1] += (s.values[0] if s.values else "") + p
     names = typed_names([s.type for s in slots])
     renamed = {s.name: n for s, n in zip(slots, names)}
     for s, n in zip(slots, names):
@@ -763,8 +764,8 @@ class FrameMiner(BaseEstimator):
                 vals = [i.slot_values.get(s.name, "") for i in t.instances]
                 s.n_empty = sum(1 for v in vals if not v)
                 s.values = sorted({v for v in vals if v})
-            if any(not s.values for s in t.slots):
-                t = _without_empty_slots(t)  # a slot never filled is fixed text (its matches are the same)
+            if any(not s.values or (len(s.values) == 1 and not s.n_empty) for s in t.slots):
+                t = _without_empty_slots(t)  # a slot never filled, or always with one value, is fixed text
                 if not t.slots:
                     continue  # a formula: the phrase bank's business
             out.append(t)
