@@ -10,6 +10,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that use ``shared_corpora`` are marked ``shared`` (select them with ``-m shared``)."""
+    for item in items:
+        if "shared_corpora" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
+
+
 @pytest.fixture(scope="session")
 def shared_corpora() -> Path:
     """Path to ../shared/corpora; skips the test with a reason when it is absent (a user's clone)."""

@@ -317,6 +317,7 @@ def test_cli_writes_tables_and_prints_every_outline(tmp_path, capsys):
     assert set(kinds[kinds.kind == 1].genre) == {"plan"} and set(kinds[kinds.kind == 0].genre) == {"summary"}
 
 
+@pytest.mark.slow
 def test_cli_sentence_level_and_errors(tmp_path, capsys):
     from gkcorpus.cli import main
 

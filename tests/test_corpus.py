@@ -127,7 +127,9 @@ def test_load_folder_jsonl_and_duplicates(tmp_path):
     c = load(tmp_path)
     assert c.ids == ["a", "b"]
     assert c["a"].encoding == "gbk"
-    assert c["a"].text == "政务公开工作\n一、主要做法\n高度重视。"
+    assert c["a"].title == "政务公开工作" and c["a"].raw_title == "政務公開(kāi)工作"  # the first line is the title
+    assert c["a"].text == "一、主要做法\n高度重视。" and c["a"].meta["body_offset"] == 12
+    assert c["b"].title == "b" and c["b"].text == "第二篇。"  # one line ending in 。 is the body, not a title
     assert [h.text for h in c["a"].structure.headings] == ["主要做法"]
     j = tmp_path / "d.jsonl"
     j.write_text('{"id": "a", "text": "重复"}\n', encoding="utf-8")

@@ -22,6 +22,8 @@ import pytest
 
 from gkcorpus.io import read_bundled_page
 
+pytestmark = pytest.mark.slow  # whole mine runs in subprocesses, killed at set moments
+
 
 def _corpus_folder(root: Path, copies: int) -> Path:
     """``copies`` perturbed copies of the fifteen summaries (numbers changed), as .txt files."""

@@ -19,6 +19,7 @@ from gkcorpus.io import (
     iter_txt,
     read_bundled_page,
     read_text_file,
+    text_file_document,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -200,3 +201,22 @@ def test_gwr_raw_reports_load_as_gbk(shared_corpora):
     d1954 = next(d for d in docs if d.id == "1954")
     assert "1954年政府工作报告" in d1954.raw
     assert "中华人民共和国第一届全国人民代表大会第一次会议" in d1954.raw
+
+
+@pytest.mark.parametrize("text, title, body", [
+    ("关于2019年政务公开工作的总结\n一、主要做法\n高度重视。", "关于2019年政务公开工作的总结", "一、主要做法\n高度重视。"),
+    ("\n  政务公开工作总结  \n正文。\n", "政务公开工作总结", "正文。\n"),
+    ("一、主要做法\n高度重视。", "", "一、主要做法\n高度重视。"),          # a numbered heading is not a title
+    ("（一）领导重视\n高度重视。", "", "（一）领导重视\n高度重视。"),
+    ("现将有关情况总结如下：\n一、主要做法", "", "现将有关情况总结如下：\n一、主要做法"),  # ends in punctuation
+    ("2019 annual report\n正文。", "", "2019 annual report\n正文。"),   # no Han character
+    ("只有一行标题", "", "只有一行标题"),                                  # nothing follows
+    ("这一行很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n正文。", "",
+     "这一行很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n正文。"),
+])
+def test_a_txt_file_takes_its_title_from_a_first_line_that_looks_like_one(tmp_path, text, title, body):
+    p = tmp_path / "doc.txt"
+    p.write_bytes(text.encode("utf-8"))
+    doc = text_file_document(p)
+    assert (doc.title, doc.raw) == (title or "doc", body)
+    assert doc.meta.get("body_offset", 0) == len(text) - len(body)

@@ -1,8 +1,8 @@
 """The saved notebooks match their sources, carry outputs without errors or absolute paths, and
-notebook 05 runs without ../shared/corpora, saying what it skips.
+notebook 05 ran on the reports (through ``gkcorpus.datasets``) and says once what to do without them.
 
-Running every notebook top to bottom is ``pytest --nbmake notebooks/``; these tests guard what nbmake
-does not: a notebook saved stale (its source edited, not rebuilt) and the clone-without-shared case.
+Every notebook also runs top to bottom (``slow``; notebook 05 needs the mirror in ../shared, ``shared``),
+and the fast tests guard a notebook saved stale (its source edited, not rebuilt) and the offline case.
 """
 
 from __future__ import annotations
@@ -54,15 +54,26 @@ def test_saved_notebook_matches_its_source_and_has_outputs(src, builder):
         assert absolute not in text
 
 
-def test_notebook_05_runs_without_shared_corpora(tmp_path, builder):
-    """From a folder with no ../../shared next to it, every cell runs and says what it skips."""
+def test_saved_notebook_05_ran_on_the_reports():
+    """The saved outputs of notebook 05 are those of a run that had the reports, not of the fallback."""
+    nb = json.loads((NOTEBOOKS / "05_further_texts.ipynb").read_text(encoding="utf-8"))
+    outputs = json.dumps([c["outputs"] for c in nb["cells"] if c["cell_type"] == "code"], ensure_ascii=False)
+    assert "skipped" not in outputs and "could not be fetched" not in outputs and "Warning" not in outputs
+    assert "national reports: 50 raw files" in outputs and "Corpus(50 documents, 999,483 characters)" in outputs
+
+
+def test_notebook_05_without_network_or_mirror_says_so_once(tmp_path, builder, monkeypatch):
+    """With an empty mirror (no files, no network), the first cell says what to do and the others print nothing."""
     import nbformat
     from nbclient import NotebookClient
 
+    empty = tmp_path / "mirror"
+    empty.mkdir()
+    monkeypatch.setenv("GKCORPUS_DATA_MIRROR", str(empty))
+    monkeypatch.setenv("GKCORPUS_DATA", str(tmp_path / "data"))
     where = tmp_path / "clone" / "notebooks"
     where.mkdir(parents=True)
     src = NOTEBOOKS / "src" / "05_further_texts.py"
-    shutil.copy(src, where / src.name)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = builder.parse_percent(src.read_text(encoding="utf-8"))
@@ -70,8 +81,27 @@ def test_notebook_05_runs_without_shared_corpora(tmp_path, builder):
     code = [c for c in nb.cells if c.cell_type == "code"]
     outputs = ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in code]
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert outputs[0].startswith("national reports not found in ../shared/corpora: the cells below skip their work")
-    for out in outputs[1:]:
-        assert out.startswith("skipped: "), out
-        assert "../shared/corpora" in out
-    assert not [o for c in code for o in c.outputs if o.output_type == "display_data"]
+    assert outputs[0].startswith("the national reports could not be fetched (")
+    assert "not in the mirror ($GKCORPUS_DATA_MIRROR)" in outputs[0]
+    assert "set GKCORPUS_DATA_MIRROR" in outputs[0]
+    assert outputs[1:] == [""] * (len(code) - 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("src", [pytest.param(s, marks=pytest.mark.shared) if s.stem.startswith("05") else s
+                                 for s in SOURCES], ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(src, builder, tmp_path, monkeypatch, request):
+    """Each notebook, rebuilt from its source, runs without an error (05 fetches the reports from the mirror)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    if src.stem.startswith("05"):
+        monkeypatch.setenv("GKCORPUS_DATA_MIRROR", str(request.getfixturevalue("shared_corpora")))
+        monkeypatch.setenv("GKCORPUS_DATA", str(tmp_path / "data"))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = builder.parse_percent(src.read_text(encoding="utf-8"))
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]

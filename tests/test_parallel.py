@@ -128,6 +128,7 @@ def test_executor_keeps_input_order_with_chunks_and_a_small_window():
         PerDocumentExecutor("threads")
 
 
+@pytest.mark.slow
 def test_dask_backend_gives_the_in_process_results(files, reference, dask_client, tmp_path):
     ex = PerDocumentExecutor(client=dask_client)
     assert ex.backend == "dask" and ex.n_workers == 2

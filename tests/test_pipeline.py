@@ -65,12 +65,14 @@ def test_report_has_every_section_and_evidence_links(mined):
         assert doc in html
 
 
+@pytest.mark.slow
 def test_mine_is_byte_identical_on_rerun(mined, tmp_path):
     again = tmp_path / "again"
     assert main(["mine", "-o", str(again)]) == 0
     assert _files(again) == _files(mined)
 
 
+@pytest.mark.slow
 def test_mine_does_not_depend_on_input_order(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
@@ -86,6 +88,7 @@ def test_mine_does_not_depend_on_input_order(tmp_path):
     assert [k for k in fa if fa[k] != fb[k]] == []
 
 
+@pytest.mark.slow
 def test_mine_with_a_relative_output_path(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["mine", "-o", "out", "--format", "json", "--no-plots"]) == 0
@@ -107,6 +110,7 @@ def six_files(tmp_path_factory):
     return sorted(str(p) for p in src.glob("*.txt"))
 
 
+@pytest.mark.slow
 def test_a_rerun_reads_every_segmentation_from_the_cache(six_files, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("GKCORPUS_CACHE", raising=False)
     out = tmp_path / "out"
@@ -124,6 +128,7 @@ def test_a_rerun_reads_every_segmentation_from_the_cache(six_files, tmp_path, ca
     assert _files(tmp_path / "plain") == exports
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
     if executor == "dask":
@@ -139,6 +144,7 @@ def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
     assert [k for k in a if a[k] != b[k]] == []
 
 
+@pytest.mark.slow
 def test_mine_with_rjieba(tmp_path, capsys):
     pytest.importorskip("rjieba", reason="the rjieba segmenter is the 'fast' extra")
     out = tmp_path / "out"

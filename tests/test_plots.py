@@ -62,6 +62,7 @@ def test_plots_are_pngs_and_reproducible(tmp_path, typer):
     assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
 
 
+@pytest.mark.slow
 def test_cli_writes_the_three_plots(tmp_path):
     from gkcorpus.cli import main
 

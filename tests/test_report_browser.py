@@ -14,6 +14,8 @@ import pytest
 
 from gkcorpus.cli import main
 
+pytestmark = pytest.mark.slow  # a whole mine run and a headless browser
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

@@ -159,12 +159,10 @@ def test_slot_constraint_accepts_what_the_slot_pattern_accepts(kind, allow_empty
     assert c[0] != "pattern" or c[3] == (kind == "DATE")  # only DATE looks past its value: (?!\d)
 
 
-def test_find_entities_skips_a_kind_whose_characters_are_absent():
-    from gkcorpus.slots import _FINDERS, _NEEDS
-
+def test_find_entities_finds_each_kind_alone_and_nothing_in_plain_text():
     samples = {"DOC_TITLE": "《条例》", "QUOTE": "“政务公开日”", "PERCENT": "百分之九十", "DATE": "第十二届",
                "PLACEHOLDER": "XX", "NUM": "五十余人"}
     for kind, value in samples.items():
-        assert _FINDERS[kind].search(value) and _NEEDS[kind].search(value)
+        assert find_entities(value) == [(0, len(value), kind)]
     assert find_entities("深入推进政务公开工作") == []
     assert find_entities("百分之九十的群众") == [(0, 5, "PERCENT")]

@@ -7,7 +7,7 @@ one byte per token and the tokens are rebuilt by slicing the text the caller alr
 Filtering (punctuation, stopwords) is applied after reading, so one cached segmentation serves
 every stage whatever its stoplist.
 
-The key is the SHA-256 of: the cache format, the gkcorpus version (and the source of
+Each file carries a BLAKE2b checksum of its token lengths, checked on reading. The key is the SHA-256 of: the cache format, the gkcorpus version (and the source of
 ``tokenize.py``, so that a development change invalidates it too), the segmentation parameters
 (backend, backend version, HMM, the *contents* of the user dictionaries) and the text. Files are
 written atomically (temporary sibling, then ``os.replace``), so concurrent writers of the same
@@ -57,8 +57,8 @@ __all__ = [
 
 CACHE_ENV = "GKCORPUS_CACHE"
 CACHE_DIRNAME = ".gkcorpus-cache"
-_FORMAT = "gktok1"
-_MAGIC = b"GKTOK1\n"
+_FORMAT = "gktok2"
+_MAGIC = b"GKTOK2\n"
 _OFF = {"0", "off", "false", "no", "none", ""}
 
 
@@ -75,14 +75,23 @@ def resolve_cache_dir(cache: bool | str | os.PathLike | None = True, output_dir:
     if cache is False or cache is None:
         return None
     if cache is not True:
-        return Path(cache)
+        return _usable(Path(cache))
     env = os.environ.get(CACHE_ENV)
     if env is not None:
-        return None if env.strip().lower() in _OFF else Path(env)
+        return None if env.strip().lower() in _OFF else _usable(Path(env))
     if output_dir is not None:
-        return Path(output_dir) / CACHE_DIRNAME
+        return _usable(Path(output_dir) / CACHE_DIRNAME)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "gkcorpus"
+
+
+def _usable(path: Path) -> Path:
+    """``path``, unless it exists and is not a directory (the cache would silently be off): ExportError."""
+    if path.exists() and not path.is_dir():
+        from .export import ExportError
+
+        raise ExportError(f"{path}: cache directory exists and is a file, not a directory")
+    return path
 
 
 # --------------------------------------------------------------------------- keys
@@ -301,8 +310,14 @@ class TokenCache:
 def _encode(key: str, n_chars: int, lengths: np.ndarray) -> bytes:
     arr = np.ascontiguousarray(lengths)
     dtype = arr.dtype.newbyteorder("<")
-    header = {"key": key, "chars": n_chars, "tokens": int(len(arr)), "dtype": dtype.str}
-    return _MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + arr.astype(dtype, copy=False).tobytes()
+    body = arr.astype(dtype, copy=False).tobytes()
+    header = {"key": key, "chars": n_chars, "tokens": int(len(arr)), "dtype": dtype.str, "sum": _checksum(body)}
+    return _MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + body
+
+
+def _checksum(body: bytes) -> str:
+    """BLAKE2b of the token lengths: an entry altered on disk (even keeping the sum) is a miss."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def _decode(data: bytes, key: str, n_chars: int) -> np.ndarray | None:
@@ -317,7 +332,7 @@ def _decode(data: bytes, key: str, n_chars: int) -> np.ndarray | None:
         if header["key"] != key or header["chars"] != n_chars:
             return None
         body = data[nl + 1 :]
-        if len(body) != header["tokens"] * dtype.itemsize:
+        if len(body) != header["tokens"] * dtype.itemsize or header.get("sum") != _checksum(body):
             return None
         lengths = np.frombuffer(body, dtype=dtype)
     except (ValueError, KeyError, TypeError):

@@ -408,17 +408,28 @@ class Corpus:
     @classmethod
     def load(cls, path: str | Path) -> "Corpus":
         """Read a corpus written by :meth:`save`."""
+        import zlib
+
         p = Path(path)
         try:
             with gzip.open(p, "rb") as fh:
                 payload = json.loads(fh.read().decode("utf-8"))
         except FileNotFoundError:
             raise LoadError(p, "no such file or directory") from None
-        except (OSError, ValueError) as e:
-            raise LoadError(p, f"not a saved gkcorpus corpus ({e})") from None
-        if payload.get("format") != "gkcorpus":
+        except (OSError, ValueError, EOFError, zlib.error) as e:
+            reason = "truncated" if isinstance(e, EOFError) else str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise LoadError(p, f"not a saved gkcorpus corpus ({reason})") from None
+        if not isinstance(payload, dict) or payload.get("format") != "gkcorpus":
             raise LoadError(p, "not a saved gkcorpus corpus")
-        return cls([Document.from_dict(d) for d in payload["documents"]], skipped=payload.get("skipped", []))
+        version = payload.get("version")
+        if version != FORMAT_VERSION:
+            raise LoadError(p, f"saved corpus format version {version!r}; this gkcorpus reads version {FORMAT_VERSION}")
+        try:
+            return cls([Document.from_dict(d) for d in payload["documents"]], skipped=list(payload.get("skipped", [])))
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+            what = f"missing field {e}" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
+            what = (what.splitlines() or [""])[0][:200]
+            raise LoadError(p, f"damaged saved corpus ({what})") from None
 
     # ---- display
     def __repr__(self) -> str:

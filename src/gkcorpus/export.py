@@ -27,6 +27,8 @@ __all__ = [
     "write_markdown_table",
     "write_xlsx",
     "ensure_dir",
+    "safe_cell",
+    "safe_file_stem",
 ]
 
 
@@ -62,6 +64,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, final)
+    except OSError as e:  # disk full, quota, I/O error: one line naming the file
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise ExportError(f"{final}: cannot write ({e.strerror or e})") from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -201,6 +207,29 @@ def write_json_items(path: str | Path, items: Iterable[Any]) -> Path:
     return Path(path)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v: Any) -> Any:
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ tab or CR gets a leading
+    single quote (OWASP's rule against CSV injection); other values are returned unchanged."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+
+
+def safe_file_stem(name: str, limit: int = 120) -> str:
+    """A file name stem for any text: path separators and odd characters become _, and a stem longer
+    than ``limit`` UTF-8 bytes is cut and given a hash suffix (file systems allow 255 bytes a name)."""
+    import hashlib
+    import re
+
+    stem = re.sub(r"[^\w.\-~]+", "_", name).strip("._") or "doc"
+    if len(stem.encode("utf-8")) <= limit:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    cut = stem.encode("utf-8")[: limit - 13].decode("utf-8", "ignore").rstrip("._")
+    return f"{cut}~{digest}"
+
+
 def _cell(v: Any) -> Any:
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, ensure_ascii=False, default=_default)
@@ -239,9 +268,9 @@ def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[st
     with _atomic_text(path) as fh:
         fh.write("\ufeff")
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(columns)
+        w.writerow([safe_cell(c) for c in columns])
         for part in itertools.chain([first], chunks):
-            w.writerows([_cell(r.get(c)) for c in columns] for r in part)
+            w.writerows([safe_cell(_cell(r.get(c))) for c in columns] for r in part)
     return Path(path)
 
 
@@ -274,8 +303,13 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-            df = df.map(lambda v: _cell(v) if isinstance(v, (list, tuple, dict)) else v)
+            df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
+            df.columns = [safe_cell(c) for c in df.columns]
             df.to_excel(xw, sheet_name=name[:31], index=False)
+            for row in xw.sheets[name[:31]].iter_rows():
+                for cell in row:  # text is text: openpyxl would store a string starting with = as a formula
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     return atomic_write_bytes(path, _reproducible_zip(buf.getvalue()))
 
 

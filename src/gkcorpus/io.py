@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,6 +29,8 @@ __all__ = [
     "iter_jsonl",
     "iter_csv",
     "iter_paths",
+    "list_text_files",
+    "is_output_folder",
     "read_bundled_page",
     "BUNDLED_PAGE",
 ]
@@ -46,6 +50,9 @@ class RawDocument:
     source: str = ""
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 class LoadError(Exception):
     """A file that cannot be read as text; ``str()`` is one line naming the file (and line)."""
 
@@ -54,7 +61,8 @@ class LoadError(Exception):
         self.line = line
         self.message = message
         where = f"{self.path}:{line}" if line is not None else self.path
-        super().__init__(f"{where}: {message}")
+        # One line, always: control characters of a path or a quoted field name are shown escaped.
+        super().__init__(_CONTROL.sub(lambda m: repr(m.group())[1:-1], f"{where}: {message}"))
 
 
 @dataclass
@@ -231,9 +239,39 @@ def _decode_legacy(data: bytes, path: str | Path, utf8_bad: int) -> tuple[str, s
     )
 
 
+def _check_path(p: Path) -> None:
+    """Raise :class:`LoadError` unless ``p`` is a regular file (a FIFO or device would block or never end)."""
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            raise LoadError(p, "broken symbolic link (its target does not exist)") from None
+        raise LoadError(p, "no such file or directory") from None
+    except OSError as e:
+        if e.errno == 40:  # ELOOP
+            raise LoadError(p, "symbolic link loop (too many levels of symbolic links)") from None
+        raise LoadError(p, f"cannot read: {e.strerror or e}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(p, "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode)
+                else "device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "special file")
+        raise LoadError(p, f"not a regular file ({kind}); only regular files are read")
+
+
+def path_error(p: Path) -> LoadError:
+    """The :class:`LoadError` for a path that is not a readable regular file (why: missing, link loop …)."""
+    try:
+        _check_path(p)
+    except LoadError as err:
+        return err
+    return LoadError(p, "cannot read")
+
+
 def read_text_file(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """Read one file as text with its detected encoding: ``(text, encoding)``."""
     p = Path(path)
+    _check_path(p)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -263,13 +301,42 @@ def _check_on_error(on_error: str) -> None:
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
+# A first line that reads as a title: short, with a Han character, no final punctuation, not a numbered heading.
+_TITLE_MAX = 40
+_TITLE_END = "。！？；：，、….!?;:,"
+_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十百\d]+[)）、.．]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def split_title_line(text: str) -> tuple[str, int]:
+    """``(title, body_start)`` when the first non-blank line of ``text`` looks like a title, else ``("", 0)``.
+
+    The title line is then not part of the body: ``text[body_start:]`` is what follows it.
+    """
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].strip()
+    nl = text.find("\n", len(text) - len(stripped))
+    if (nl < 0 or not text[nl:].strip() or len(line) > _TITLE_MAX or not _HAN.search(line)
+            or line.endswith(tuple(_TITLE_END)) or _NUMBERED.match(line)):
+        return "", 0
+    return line, nl + 1
+
+
 def text_file_document(path: str | Path, root: str | Path | None = None, encoding: str | None = None) -> RawDocument:
-    """One text file as a document: id = path relative to ``root`` without suffix (or the file stem)."""
+    """One text file as a document: id = path relative to ``root`` without suffix (or the file stem).
+
+    The title is the first line when it looks like one (:func:`split_title_line`; the body then starts
+    after it, at ``meta["body_offset"]`` in the file's text), otherwise the file stem.
+    """
     f = Path(path)
     text, enc = read_text_file(f, encoding)
     rel = f.relative_to(root).with_suffix("").as_posix() if root is not None else f.stem
-    return RawDocument(id=rel, raw=text, title=f.stem, meta={"path": rel if root is not None else f.name},
-                       encoding=enc, source=str(f))
+    check_id(rel, f)
+    meta: dict[str, Any] = {"path": rel if root is not None else f.name}
+    title, body = split_title_line(text)
+    if title:
+        meta["body_offset"] = body
+    return RawDocument(id=rel, raw=text[body:], title=title or f.stem, meta=meta, encoding=enc, source=str(f))
 
 
 def iter_txt(
@@ -285,8 +352,9 @@ def iter_txt(
     root = Path(folder)
     if not root.exists():
         raise LoadError(root, "no such file or directory")
-    files = sorted(root.rglob(glob) if recursive else root.glob(glob))
-    files = [f for f in files if f.is_file()]
+    files, problems = list_text_files(root, glob, recursive)
+    for err in problems:
+        _handle(err, on_error, log)
     if not files:
         raise LoadError(root, f"no files matching {glob!r} in this directory")
     for f in files:
@@ -298,6 +366,100 @@ def iter_txt(
         yield doc
 
 
+# Characters that must not occur in a document id: controls (a newline breaks tables and file
+# lists) and bidirectional overrides (U+202E shows an id reversed).
+_BAD_ID_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_id(doc_id: str, path: str | Path, line: int | None = None) -> str:
+    """``doc_id`` if it can name a document in every export; else :class:`LoadError` naming the character."""
+    m = _BAD_ID_CHARS.search(doc_id) or _SURROGATE.search(doc_id)
+    if m:
+        raise LoadError(path, f"document id {doc_id[:40]!r} contains U+{ord(m.group()):04X} at character {m.start()} "
+                              "(control, bidirectional or surrogate characters are not allowed in ids)", line)
+    return doc_id
+
+
+def clean_title(title: str) -> str:
+    """A title on one line: control and bidirectional-override characters become spaces."""
+    return _BAD_ID_CHARS.sub(" ", title) if _BAD_ID_CHARS.search(title) else title
+
+
+def _check_record_strings(rec: Any, path: Path, line: int, where: str = "") -> None:
+    """Refuse lone surrogates (they cannot be written as UTF-8) and NUL characters in any string of a record."""
+    if isinstance(rec, dict):
+        for k, v in rec.items():
+            _check_record_strings(k, path, line, where or "a field name")
+            _check_record_strings(v, path, line, f"field {k!r}")
+    elif isinstance(rec, list):
+        for v in rec:
+            _check_record_strings(v, path, line, where)
+    elif isinstance(rec, str):
+        m = _SURROGATE.search(rec)
+        if m:
+            raise LoadError(path, f"{where or 'a value'} has a lone surrogate U+{ord(m.group()):04X} at character "
+                                  f"{m.start()} (not valid Unicode)", line)
+        i = rec.find("\x00")
+        if i >= 0:
+            raise LoadError(path, f"{where or 'a value'} has a NUL character at character {i}", line)
+
+
+OUTPUT_MARKERS = ("manifest.json", "cleaning_report.json")
+CACHE_DIRNAME = ".gkcorpus-cache"
+
+
+def is_output_folder(folder: str | Path) -> bool:
+    """True for a folder gkcorpus wrote (a ``mine`` output with its ``manifest.json``, a ``clean`` output
+    with its ``cleaning_report.json``, the segmentation cache, a run's temporary folder): inputs never
+    come from there, so that a rerun does not read its own outputs."""
+    p = Path(folder)
+    if p.name == CACHE_DIRNAME or (p.name.startswith(".") and p.name.endswith((".gkrun", ".gkold"))):
+        return True
+    for marker in OUTPUT_MARKERS:
+        m = p / marker
+        try:
+            with open(m, "rb") as fh:
+                head = fh.read(200)
+        except OSError:
+            continue
+        if marker == "manifest.json" and b'"gkcorpus_mine"' in head:
+            return True
+        if marker == "cleaning_report.json" and head.lstrip().startswith(b"["):
+            return True
+    return False
+
+
+def list_text_files(root: Path, glob: str = "*.txt", recursive: bool = True) -> tuple[list[Path], list[LoadError]]:
+    """The regular files matching ``glob`` under ``root`` (sorted), and the subfolders that could not be read.
+
+    Folders that gkcorpus wrote below ``root`` (:func:`is_output_folder`) are left out; the files are
+    those :meth:`Path.rglob` finds, as before.
+    """
+    if not recursive:
+        files = sorted(f for f in root.glob(glob) if f.is_file())
+        return files, []
+    problems: list[LoadError] = []
+    skip: list[Path] = []
+
+    def unreadable(e: OSError) -> None:
+        problems.append(LoadError(e.filename or root, f"cannot read this folder: {e.strerror or e}"))
+
+    for dirpath, dirnames, _ in os.walk(root, onerror=unreadable):
+        for name in list(dirnames):
+            sub = Path(dirpath, name)
+            if is_output_folder(sub):
+                skip.append(sub)
+                dirnames.remove(name)
+    files = []
+    for f in sorted(root.rglob(glob)):
+        if skip and any(f.is_relative_to(s) for s in skip):
+            continue
+        if f.is_file():
+            files.append(f)
+    return files, problems
+
+
 def _record_to_doc(
     rec: dict, path: Path, line: int, enc: str, text_field: str, id_field: str | None, title_field: str | None,
     meta_fields: Sequence[str] | None, default_id: str,
@@ -307,8 +469,13 @@ def _record_to_doc(
     text = rec[text_field]
     if not isinstance(text, str):
         raise LoadError(path, f"field {text_field!r} is {type(text).__name__}, not text", line)
-    doc_id = str(rec[id_field]) if id_field and rec.get(id_field) not in (None, "") else default_id
-    title = str(rec.get(title_field, "") or "") if title_field else ""
+    _check_record_strings(rec, path, line)
+    raw_id = rec.get(id_field) if id_field else None
+    if raw_id is not None and raw_id != "" and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, float))):
+        raise LoadError(path, f"field {id_field!r} is {type(raw_id).__name__}, not text or a number", line)
+    doc_id = str(raw_id) if id_field and raw_id not in (None, "") else default_id
+    check_id(doc_id, path, line)
+    title = clean_title(str(rec.get(title_field, "") or "")) if title_field else ""
     skip = {text_field, id_field, title_field}
     keys = meta_fields if meta_fields is not None else [k for k in rec if k not in skip]
     meta = {k: rec.get(k) for k in keys}
@@ -421,7 +588,7 @@ def iter_paths(
             if p.is_dir():
                 yield from iter_txt(p, glob=glob, **kw)
             elif not p.exists():
-                raise LoadError(p, "no such file or directory")
+                _check_path(p)  # raises with the reason: missing, broken link or link loop
             elif p.suffix.lower() in (".jsonl", ".ndjson"):
                 yield from iter_jsonl(p, **fields, **kw)
             elif p.suffix.lower() in (".csv", ".tsv"):

@@ -35,7 +35,8 @@ import numpy as np
 
 from .clean import Cleaner
 from .corpus import Corpus, Document
-from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, text_file_document
+from .io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, list_text_files, text_file_document
+from .io import path_error as _path_error
 from .reuse import _fmix, _fmix32
 from .tokenize import Tokenizer
 
@@ -394,8 +395,11 @@ def load_items(
     for raw_path in paths:
         p = Path(raw_path)
         if p.is_dir():
-            files = sorted(p.rglob(glob))
-            files = [f for f in files if f.is_file()]
+            files, problems = list_text_files(p, glob)
+            for err in problems:
+                yield err
+                if on_error == "raise":
+                    return
             if not files:
                 yield LoadError(p, f"no files matching {glob!r} in this directory")
                 if on_error == "raise":
@@ -404,7 +408,7 @@ def load_items(
             for f in files:
                 yield FileItem(str(f), str(p))
         elif not p.exists():
-            yield LoadError(p, "no such file or directory")
+            yield _path_error(p)
             if on_error == "raise":
                 return
         elif p.suffix.lower() in (".jsonl", ".ndjson", ".csv", ".tsv"):

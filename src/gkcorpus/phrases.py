@@ -1299,6 +1299,8 @@ class PhraseMiner:
         good = (attraction >= self.min_attraction) & (cond >= 0.3)
         # pass 2: documents of the attracted pairs
         cand = uk[good]
+        if not len(cand):  # no pair is attracted enough: no gapped seeds
+            return []
         pair_docs = []
         for k in range(1, self.max_gap + 1):
             found = near_pairs(k)

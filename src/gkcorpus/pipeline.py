@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from .export import atomic_write_text, ensure_dir, write_json
+from .export import atomic_write_text, ensure_dir, safe_file_stem, write_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MineResult", "mine", "write_clean_texts", "build_report", "STAGES"]
 
 STAGES = ("clean", "clusters", "boilerplate", "templates", "report")
+# What a run writes at the top of its folder; everything else there (the cache, the user's files) is kept.
+OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "report.html", "manifest.json")
 
 
 @dataclass
@@ -49,8 +51,9 @@ class MineResult:
 
 
 def safe_name(doc_id: str) -> str:
-    """A file name for a document id (path separators and odd characters become _)."""
-    return re.sub(r"[^\w.\-~]+", "_", doc_id).strip("._") or "doc"
+    """A file name for a document id (path separators and odd characters become _; a long id is cut and
+    given a hash suffix); ``cleaning_report.json`` maps ids to file names."""
+    return safe_file_stem(doc_id)
 
 
 def write_clean_texts(corpus: "Corpus", out_dir: str | Path) -> list[Path]:
@@ -146,12 +149,31 @@ def mine(
                 executor.close()  # idle workers would hold their memory through the corpus-level stages
             release_memory()
             t = time.perf_counter() - t
-            res = _mine(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log, segmenter)
+            res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
+                                segmenter)
             res.timings = {"segment": round(t, 3), **res.timings}
             res.segmentation = {"segmenter": segmenter, "paragraphs": len(memo), "cache": stats}
     finally:
         if limits is not None:
             limits.restore_original_limits()
+    return res
+
+
+def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResult:
+    """:func:`_mine` into a fresh sibling folder swapped in at the end: ``out_dir`` is always one whole run."""
+    from .rundir import abandon_run, finish_run, start_run
+
+    run_dir = start_run(out_dir, OWNED)
+    try:
+        res = _mine(corpus, run_dir, *args)
+    except BaseException:
+        abandon_run(run_dir, out_dir)
+        raise
+    tmp = run_dir.resolve()
+    rel = [p.resolve().relative_to(tmp) for p in res.files]
+    finish_run(run_dir, out_dir, OWNED)
+    res.out_dir = Path(out_dir)
+    res.files = [res.out_dir.resolve() / r for r in rel]
     return res
 
 
@@ -223,8 +245,12 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += timed("clean", lambda: write_clean_texts(corpus, out / "clean"))
 
         def clusters() -> list[Path]:
-            run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
-                                 tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+            try:
+                run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
+                                     tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+            except ValueError as e:  # no words to cluster (punctuation, digits, stopwords only): the rest goes on
+                res.warnings.append(f"section types skipped: {e}")
+                return []
             res.clustering = run
             return run.write(out / "clusters", plots=plots)
 

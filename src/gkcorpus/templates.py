@@ -646,7 +646,7 @@ def _core_pairs(
         del edge
         o = np.argsort(e_h, kind="stable")  # positions run in core order: sorted by gram, then core
         e_h, e_c = e_h[o], e_c[o]
-        first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])]
+        first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])][: len(e_h)]  # none when no edges
         e_h, e_c = e_h[first], e_c[first]
         # postings: drop grams in too many cores (or documents)
         g_start = np.flatnonzero(np.r_[True, e_h[1:] != e_h[:-1]])
@@ -710,7 +710,7 @@ def _core_pairs(
             b_h, b_c = bh[ok], short[sc[ok]].astype(np.int64)
             o = np.lexsort((b_c, b_h))
             b_h, b_c = b_h[o], b_c[o]
-            first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])]
+            first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])][: len(b_h)]  # none when no bigram fits
             pa, pb = _posting_pairs(b_h[first], b_c[first], max_posting)
             ok = _allowed(single_doc, pa, pb)
             pk, pc = np.unique(_pair_keys(pa[ok], pb[ok], n), return_counts=True)

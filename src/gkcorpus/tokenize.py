@@ -149,6 +149,9 @@ class SegmentationMemo:
                 table.setdefault(text[start:pos], para_lengths)
                 para_lengths = array("H")
                 start = pos + 1
+            elif n > 0xFFFF and para_lengths.typecode == "H":  # a token longer than 65,535 characters
+                para_lengths = array("I", para_lengths)
+                para_lengths.append(n)
             else:
                 para_lengths.append(n)
             pos += n
@@ -163,8 +166,9 @@ class SegmentationMemo:
 
 
 def lengths_of(tokens: list[str]) -> array:
-    """Token lengths as a compact array (a token longer than 65,535 characters cannot occur in prose)."""
-    return array("H", (min(len(t), 65535) for t in tokens))
+    """Token lengths as a compact array (2 bytes a token; 4 when a token is longer than 65,535 characters)."""
+    n = [len(t) for t in tokens]
+    return array("H" if not n or max(n) <= 0xFFFF else "I", n)
 
 
 def slice_tokens(text: str, lengths: Any) -> list[str]:

@@ -16,22 +16,35 @@ from ..export import ExportError
 from ..io import LoadError
 
 # Command modules in the order they appear in --help.
-COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine")
+COMMANDS = ("info", "clean", "kwic", "cluster", "phrases", "reuse", "keyness", "templates", "mine", "datasets")
 
 
 class UsageError(Exception):
     """A command-line problem the user can fix; printed as one line."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def version_line() -> str:
+    """``gkcorpus X (jieba Y, scikit-learn Z, numpy W)``: the versions that decide the results."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from .. import __version__
 
+    deps = []
+    for dist in ("jieba", "scikit-learn", "numpy"):
+        try:
+            deps.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            deps.append(f"{dist} missing")
+    return f"gkcorpus {__version__} ({', '.join(deps)})"
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gkcorpus",
         description="Mine the formulaic layer of Chinese government writing. "
         "With no PATH, every command works on the bundled fifteen 政务公开活动总结.",
     )
-    parser.add_argument("--version", action="version", version=f"gkcorpus {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -60,9 +73,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        from ._common import check_output_not_input
+
+        check_output_not_input(args)
         return int(args.func(args) or 0)
     except (LoadError, ExportError, UsageError) as e:
         print(f"gkcorpus: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            return 0
+        # Anything the writers did not name themselves (a full disk in a third-party writer …): one line.
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"gkcorpus: error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as e:
         what = "terminated" if isinstance(e, Terminated) else "interrupted"

@@ -23,6 +23,16 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
                    help="keep documents with a repeated id as ID~2, ID~3 … instead of stopping")
 
 
+OUTPUT_ROOT = "gkcorpus-out"
+
+
+def add_output_arg(p: argparse.ArgumentParser, folder: str) -> None:
+    """``-o/--output DIR``, by default the folder that ``gkcorpus mine`` writes the same files to."""
+    default = f"{OUTPUT_ROOT}/{folder}" if folder else OUTPUT_ROOT
+    p.add_argument("-o", "--output", default=default, metavar="DIR",
+                   help=f"output folder, created if missing (default: {default})")
+
+
 def load_corpus(args: argparse.Namespace, progress: bool = True) -> Corpus:
     """The corpus the command works on; reports skipped inputs on stderr."""
     if not args.paths:
@@ -34,6 +44,21 @@ def load_corpus(args: argparse.Namespace, progress: bool = True) -> Corpus:
     )
     report_skipped(corpus)
     return corpus
+
+
+def check_output_not_input(args: argparse.Namespace) -> None:
+    """Refuse an output folder that is one of the input folders: a rerun would read its own outputs."""
+    from pathlib import Path
+
+    from . import UsageError
+
+    out = getattr(args, "output", None) or getattr(args, "out", None)
+    if not out or not getattr(args, "paths", None):
+        return
+    target = Path(out).resolve()
+    for p in args.paths:
+        if Path(p).resolve() == target:
+            raise UsageError(f"{out}: the output folder is the input folder; choose another output folder")
 
 
 def report_skipped(corpus: Corpus) -> None:

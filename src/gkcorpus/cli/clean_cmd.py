@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import re
 
-from ..export import atomic_write_text, ensure_dir, write_json
-from ._common import add_input_args, load_corpus
+from ..export import atomic_write_text, ensure_dir, safe_file_stem, write_json
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("clean", help="write DIR/<id>.txt: cleaned Simplified text, one paragraph per line")
     add_input_args(p)
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "clean")
     p.set_defaults(func=run)
 
 
 def safe_name(doc_id: str) -> str:
-    """A file name for a document id (path separators and odd characters become _)."""
-    return re.sub(r"[^\w.\-~]+", "_", doc_id).strip("._") or "doc"
+    """A file name for a document id (path separators and odd characters become _; a long id is cut and
+    given a hash suffix); ``cleaning_report.json`` maps ids to file names."""
+    return safe_file_stem(doc_id)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ import warnings
 
 from ..corpus import LEVELS
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def _k(value: str) -> int | str:
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "every document's outline and the common outline, and write tables and plots into DIR.",
     )
     add_input_args(p)
-    p.add_argument("-o", "--output", metavar="DIR", required=True, help="output folder (created if missing)")
+    add_output_arg(p, "clusters")
     p.add_argument("--level", choices=LEVELS, default="section",
                    help="units to cluster (default: section, i.e. section types)")
     p.add_argument("--k", type=_k, default="auto", metavar="auto|N",

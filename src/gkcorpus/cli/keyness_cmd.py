@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_args(p)
     p.add_argument("--reference", nargs="+", required=True, metavar="REF",
                    help="the reference corpus: folders, .jsonl/.csv or text files (same input options as the target)")
-    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "keyness")
     p.add_argument("--measure", choices=("g2", "chi2"), default="g2", help="sort by log-likelihood G² (default) or chi²")
     p.add_argument("--correction", choices=("default", "yates", "williams", "none"), default="default",
                    help="default: Yates for chi², Williams for G² (as quanteda); none: as AntConc")
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.ngrams < 1 or args.min_freq < 1:
         raise UsageError("--ngrams and --min-freq must be at least 1")
-    out = ensure_dir(args.out)
+    out = ensure_dir(args.output)
     target = load_corpus(args)
     reference = load(
         args.reference, glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,

@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_args(p)
     p.add_argument("-w", "--window", type=int, default=12, help="characters of context either side (default 12)")
     p.add_argument("--regex", action="store_true", help="PATTERN is a regular expression")
-    p.add_argument("--csv", metavar="FILE", help="also write the table (with raw offsets) to FILE")
+    p.add_argument("-o", "--output", "--csv", dest="csv", metavar="FILE",
+                   help="also write the table (with raw offsets) to FILE as CSV")
     p.set_defaults(func=run)
 
 

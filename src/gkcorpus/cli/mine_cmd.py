@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..parallel import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
-from ._common import add_input_args, load_corpus, report_skipped
+from ._common import add_input_args, add_output_arg, load_corpus, report_skipped
 
 FORMATS = ("json", "csv", "md", "xlsx")
 
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "templates, plots and report.html",
     )
     add_input_args(p)
-    p.add_argument("-o", "--output", default="gkcorpus-out", metavar="DIR", help="output folder (default: gkcorpus-out)")
+    add_output_arg(p, "")
     p.add_argument("--format", default="json,csv,md,xlsx", help="phrase bank formats (default: json,csv,md,xlsx)")
     p.add_argument("--top", type=int, default=1000, help="phrases to export (default: 1000; 0 = all)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")

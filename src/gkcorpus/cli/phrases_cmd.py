@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 FORMATS = ("json", "csv", "md", "xlsx")
 
@@ -14,7 +14,7 @@ FORMATS = ("json", "csv", "md", "xlsx")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("phrases", help="mine the phrase bank: recurring set phrases, gapped patterns, slogans")
     add_input_args(p)
-    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "phrases")
     p.add_argument("--format", default=",".join(FORMATS),
                    help="comma-separated formats among json,csv,md,xlsx (default: all); userdict.txt is always written")
     p.add_argument("--min-df", type=int, default=2, help="a phrase occurs in at least this many documents (default 2)")
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     if args.min_df < 1 or args.top < 0:
         raise UsageError("--min-df must be at least 1 and --top at least 0")
-    out = ensure_dir(args.out)
+    out = ensure_dir(args.output)
     corpus = load_corpus(args)
     progress = sys.stderr.isatty()
     miner = PhraseMiner(min_df=args.min_df, gapped=not args.no_gapped, progress=progress)

@@ -6,13 +6,13 @@ import argparse
 import sys
 
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reuse", help="find shared passages; write the reuse matrix and the 套话 (formulaicness) index")
     add_input_args(p)
-    p.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    add_output_arg(p, "reuse")
     p.add_argument("--min-chars", type=int, default=8, help="a passage holds at least this many Han characters (default 8)")
     p.add_argument("--near-threshold", type=float, default=0.5,
                    help="Jaccard similarity of character 3-grams for near-verbatim sentences (default 0.5)")
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.min_chars < 1 or not 0 < args.near_threshold <= 1:
         raise UsageError("--min-chars must be at least 1 and --near-threshold in (0, 1]")
-    out = ensure_dir(args.out)
+    out = ensure_dir(args.output)
     corpus = load_corpus(args)
     progress = sys.stderr.isatty()
     finder = ReuseFinder(min_chars=args.min_chars, near=not args.no_near, near_threshold=args.near_threshold,

@@ -1,9 +1,9 @@
-"""``gkcorpus templates``: mine sentence templates, match a saved library, fill a template or a skeleton.
+"""``gkcorpus templates``: mine sentence templates, match a saved library, fill a template, write a skeleton.
 
     gkcorpus templates mine [PATH…] -o DIR          DIR/templates.json, templates.md, instances.csv, extractions.csv
     gkcorpus templates match LIBRARY [PATH…] -o DIR DIR/extractions.csv (one row per slot value found)
-    gkcorpus templates fill --template TEXT SLOT=VALUE …   (or --id ID --library LIBRARY)
-    gkcorpus templates fill --skeleton --library LIBRARY [PATH…] [-o FILE]
+    gkcorpus templates fill --template TEXT SLOT=VALUE …   (or --id ID --library LIBRARY) [-o FILE]
+    gkcorpus templates skeleton --library LIBRARY [PATH…] [-o FILE]
     gkcorpus templates extract [PATH…] -o DIR [--library LIBRARY]
                                                     sentence frames: DIR/frames.json, frames.md, matches.csv, numeric.csv
 """
@@ -15,18 +15,18 @@ import sys
 
 from ..export import atomic_write_text, ensure_dir, write_csv
 from . import UsageError
-from ._common import add_input_args, load_corpus
+from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("templates", help="sentence templates with typed slots: mine, match, fill")
+    p = sub.add_parser("templates", help="sentence templates with typed slots: mine, match, fill, skeleton")
     tsub = p.add_subparsers(dest="templates_command", metavar="ACTION")
     tsub.required = True
 
     m = tsub.add_parser("mine", help="mine templates shared across documents; write DIR/templates.json, "
                                      "templates.md, instances.csv, extractions.csv")
     add_input_args(m)
-    m.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    add_output_arg(m, "templates")
     g = m.add_argument_group("mining")
     g.add_argument("--min-support", type=int, default=2, metavar="N", help="documents a template needs (default: 2)")
     g.add_argument("--min-coverage", type=float, default=0.5, metavar="F",
@@ -39,34 +39,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     x = tsub.add_parser("match", help="apply a saved template library to texts; write DIR/extractions.csv")
     x.add_argument("library", metavar="LIBRARY", help="templates.json written by 'gkcorpus templates mine'")
     add_input_args(x)
-    x.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    add_output_arg(x, "templates")
     x.add_argument("--best-only", action="store_true", help="keep only the best-matching template per sentence")
     x.set_defaults(func=run_match)
 
     e = tsub.add_parser("extract", help="mine sentence frames over clauses (or apply --library); write DIR/frames.json, "
                                         "frames.md, matches.csv (one row per match), numeric.csv (numeric slots by document)")
     add_input_args(e)
-    e.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    add_output_arg(e, "frames")
     e.add_argument("--library", metavar="LIBRARY", help="apply this frames.json instead of mining")
     e.add_argument("--min-docs", type=int, default=None, metavar="N",
                    help="documents a frame needs (default: 10%% of the documents, at least 2)")
     e.set_defaults(func=run_extract)
 
-    f = tsub.add_parser("fill", help="render a template with slot values, or a document skeleton as Markdown")
-    add_input_args(f)
-    for action in f._actions:
-        if action.dest == "paths":
-            action.metavar = "ITEM"
-            action.help = "SLOT=VALUE pairs; with --skeleton, the corpus paths (default: the bundled corpus)"
-    f.add_argument("--library", metavar="LIBRARY", help="templates.json (needed for --id and --skeleton)")
+    f = tsub.add_parser("fill", help="render a template with slot values")
+    f.add_argument("pairs", nargs="*", metavar="SLOT=VALUE", help="a value for each slot of the template")
+    f.add_argument("--library", metavar="LIBRARY", help="templates.json (needed for --id)")
     what = f.add_mutually_exclusive_group(required=True)
     what.add_argument("--id", help="id of a template in the library")
     what.add_argument("--template", help="a template text, e.g. '现将{TOPIC}总结如下'")
-    what.add_argument("--skeleton", action="store_true",
-                      help="the corpus's common outline with its best-supported templates (Markdown)")
     f.add_argument("--partial", action="store_true", help="leave slots without a value as {NAME} instead of failing")
     f.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     f.set_defaults(func=run_fill)
+
+    k = tsub.add_parser("skeleton", help="the corpus's common outline with its best-supported templates, as Markdown")
+    k.add_argument("--library", metavar="LIBRARY", required=True, help="templates.json written by 'gkcorpus templates mine'")
+    add_input_args(k)
+    k.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    k.set_defaults(func=run_skeleton)
 
 
 def _load_library(path: str):
@@ -146,35 +146,41 @@ def _pairs(items: list[str]) -> dict[str, str]:
     return values
 
 
-def run_fill(args: argparse.Namespace) -> int:
-    from ..templates import Template, skeleton
-
-    if args.skeleton:
-        if not args.library:
-            raise UsageError("--skeleton needs --library LIBRARY (templates.json from 'gkcorpus templates mine')")
-        lib = _load_library(args.library)
-        corpus = load_corpus(args)
-        text = skeleton(corpus, lib).to_markdown()
-    else:
-        if args.id:
-            if not args.library:
-                raise UsageError("--id needs --library LIBRARY")
-            lib = _load_library(args.library)
-            if args.id not in lib:
-                raise UsageError(f"no template with id {args.id!r} in {args.library}")
-            tpl = lib[args.id]
-        else:
-            try:
-                tpl = Template.from_text(args.template)
-            except ValueError as e:
-                raise UsageError(str(e)) from None
-        try:
-            text = tpl.fill(_pairs(args.paths), strict=not args.partial)
-        except KeyError as e:
-            raise UsageError(f"{e.args[0]} (template: {tpl.template})") from None
-    if args.output:
-        atomic_write_text(args.output, text if text.endswith("\n") else text + "\n")
-        print(f"wrote {args.output}")
+def _write_or_print(text: str, output: str | None) -> None:
+    if output:
+        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+        print(f"wrote {output}")
     else:
         print(text)
+
+
+def run_skeleton(args: argparse.Namespace) -> int:
+    from ..templates import skeleton
+
+    lib = _load_library(args.library)
+    corpus = load_corpus(args)
+    _write_or_print(skeleton(corpus, lib).to_markdown(), args.output)
+    return 0
+
+
+def run_fill(args: argparse.Namespace) -> int:
+    from ..templates import Template
+
+    if args.id:
+        if not args.library:
+            raise UsageError("--id needs --library LIBRARY")
+        lib = _load_library(args.library)
+        if args.id not in lib:
+            raise UsageError(f"no template with id {args.id!r} in {args.library}")
+        tpl = lib[args.id]
+    else:
+        try:
+            tpl = Template.from_text(args.template)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    try:
+        text = tpl.fill(_pairs(args.pairs), strict=not args.partial)
+    except KeyError as e:
+        raise UsageError(f"{e.args[0]} (template: {tpl.template})") from None
+    _write_or_print(text, args.output)
     return 0
