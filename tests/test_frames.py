@@ -109,6 +109,7 @@ def test_match_table_rows(frames, bundled):
     ("7%", "PERCENT"), ("4.5％", "PERCENT"), ("1.2万亿元", "MONEY"), ("2018年", "YEAR"), ("5月15日", "DATE"),
     ("1800余份", "NUM"), ("百余册", "NUM"), ("广东省", "PLACE"), ("北京", "PLACE"), ("财政部", "ORG"),
     ("乡村", "TEXT"), ("城乡", "TEXT"), ("小组", "TEXT"), ("扎实推进乡村", "TEXT"),
+    ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
 ])
 def test_value_types(value, kind):
     assert value_type(value) == kind
@@ -162,12 +163,32 @@ def test_national_frames_and_their_support(national):
     lib = miner.library_
     assert miner.min_docs_ == 5
     assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
-    assert _find(lib, "请予审议，并请全国政协{TEXT}委员提出意见").support == 20
+    assert _find(lib, "请予审议，并请全国政协{TEXT}委员{TEXT_2}提出意见").support == 22
     assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
     gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
     assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
     assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
     assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+
+
+def test_national_variants_merge_into_one_frame(national):
+    _, miner = national
+    lib = miner.library_
+    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{TEXT_2}周围")
+    assert closing.support == 11
+    assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
+    assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
+    banner = _find(lib, "{TEXT}高举{TEXT_2}伟大旗帜")
+    assert banner.support == 18
+    assert "邓小平理论" in banner.slots[1].values and "中国特色社会主义" in banner.slots[1].values
+
+
+def test_national_collocations_are_not_frames(national):
+    _, miner = national
+    texts = {t.template for t in miner.library_}
+    assert "加强{TEXT}精神文明{TEXT_2}建设" not in texts
+    assert not [t for t in texts if t.startswith("{TEXT}") and t.endswith("{TEXT_2}") and t.count("{") == 2
+                and "社会主义精神文明建设" in t]
 
 
 def test_national_wide_table_of_targets(national):
@@ -184,3 +205,6 @@ def test_national_wide_table_of_targets(national):
         2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
         2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
     }
+    jobs = wide["城镇新增就业{NUM}以上 [NUM]"]
+    # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
+    assert [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)] == ["900万人", "1000万人", "1100万人", "1100万人"]

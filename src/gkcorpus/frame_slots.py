@@ -8,7 +8,8 @@ it is ``TEXT``. Value types, most specific first:
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
 ``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
-``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万`` (a numeral
+            word such as ``一个``, ``两项`` is wording: TEXT)
 ``PERSON``  a Han name of two to four characters before ``同志``
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
             optionally followed by an administrative suffix (省, 市, 县, 区, 自治区 …)
@@ -44,6 +45,8 @@ PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
+# a numeral word: one small numeral and at most a classifier (一个, 两项, 三) — wording, not a quantity
+_NUMERAL_WORD = re.compile(r"[一两二三四五六七八九十几][个项批种些次条类大点方面]?")
 _EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
 _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
 _ORG_SUFFIX = re.compile(
@@ -111,7 +114,7 @@ def value_type(value: str, before: str = "", after: str = "") -> str:
         return "YEAR"
     if DATE_RE.fullmatch(v):
         return "DATE"
-    if NUM_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v):
+    if NUM_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
         return "NUM"
     if after.startswith("同志") and PERSON_RE.fullmatch(v):
         return "PERSON"
