@@ -205,6 +205,15 @@ def test_national_wide_table_of_targets(national):
         2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
         2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
     }
+    odd = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+           for d in (2011, 2013, 2015, 2017)}
+    assert odd == {  # read off the targets sentences by hand
+        2011: ["8%", "4%", "4.6%", "9000"],
+        2013: ["7.5%", "3.5%", None, "1.2万"],  # 2013: 城镇登记失业率低于4.6% (not 以内)
+        2015: ["7%", "3%", "4.5%", "1.62万"],
+        2017: ["6.5%", "3%", "4.5%", None],  # 2017: 财政赤字2.38万亿元
+    }
     jobs = wide["城镇新增就业{NUM}以上 [NUM]"]
     # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
-    assert [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)] == ["900万人", "1000万人", "1100万人", "1100万人"]
+    got_jobs = [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)]
+    assert got_jobs == ["900万人", "1000万人", "1100万人", "1100万人"]

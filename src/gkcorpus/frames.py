@@ -35,6 +35,13 @@ Mining (:class:`FrameMiner`)
        then matched by its regex in every sentence core of the corpus: its instances are all its
        matches and ``support`` the number of documents matched (a frame in 31 documents reports
        31), which may exceed the clauses that seeded it.
+    7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
+       differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
+       {TEXT_2}周围``); the merge is kept when it matches more documents than either. A frame whose
+       matches lie inside those of a frame with at least its support, half its fixed text and its
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
+    8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
+       context and verb–modifier–noun pairs are the phrase bank's.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -940,7 +947,8 @@ def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     closed = _n_closed(t)
     han = sum(_han(p) for p in content)
     anchors = anchors if any(_han(p) >= 5 and any(f == "v" for _, f in _word_tags(p)) for p in content) else 0
-    if kept and not closed and not optional and all(sum(1 for i in t.instances if i.slot_values.get(sl.name)) < 0.25 * n for sl in kept):
+    filled = [sum(1 for i in t.instances if i.slot_values.get(sl.name)) for sl in kept]
+    if kept and not closed and not optional and all(f < 0.25 * n for f in filled):
         return False  # slots mostly empty: a fixed string with optional words
     if len(content) + closed + anchors >= 2:
         if han < 8 and not closed and not _inner_slots_hold_phrases(t, kept):
