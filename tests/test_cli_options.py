@@ -25,7 +25,7 @@ COMMANDS = leaves(build_parser())
 READ_ONLY = {"info", "datasets list"}
 FOLDERS = {"clean": "gkcorpus-out/clean", "cluster": "gkcorpus-out/clusters", "phrases": "gkcorpus-out/phrases",
            "reuse": "gkcorpus-out/reuse", "keyness": "gkcorpus-out/keyness", "templates mine": "gkcorpus-out/templates",
-           "templates match": "gkcorpus-out/templates", "trends": "gkcorpus-out/trends", "mine": "gkcorpus-out"}
+           "templates match": "gkcorpus-out/templates", "templates extract": "gkcorpus-out/frames", "trends": "gkcorpus-out/trends", "mine": "gkcorpus-out"}
 
 
 def options(sub: argparse.ArgumentParser) -> dict[str, argparse.Action]:
@@ -34,8 +34,8 @@ def options(sub: argparse.ArgumentParser) -> dict[str, argparse.Action]:
 
 def test_the_commands():
     assert sorted(COMMANDS) == ["clean", "cluster", "datasets fetch", "datasets list", "info", "keyness", "kwic", "mine",
-                                "phrases", "reuse", "templates fill", "templates match", "templates mine",
-                                "templates skeleton", "trends"]
+                                "phrases", "reuse", "templates extract", "templates fill", "templates match",
+                                "templates mine", "templates skeleton", "trends"]
 
 
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) - READ_ONLY))

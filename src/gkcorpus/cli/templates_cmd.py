@@ -4,6 +4,8 @@
     gkcorpus templates match LIBRARY [PATH…] -o DIR DIR/extractions.csv (one row per slot value found)
     gkcorpus templates fill --template TEXT SLOT=VALUE …   (or --id ID --library LIBRARY) [-o FILE]
     gkcorpus templates skeleton --library LIBRARY [PATH…] [-o FILE]
+    gkcorpus templates extract [PATH…] -o DIR [--library LIBRARY]
+                                                    sentence frames: DIR/frames.json, frames.md, matches.csv, numeric.csv
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--best-only", action="store_true", help="keep only the best-matching template per sentence")
     x.set_defaults(func=run_match)
 
+    e = tsub.add_parser("extract", help="mine sentence frames over clauses (or apply --library); write DIR/frames.json, "
+                                        "frames.md, matches.csv (one row per match), numeric.csv (numeric slots by document)")
+    add_input_args(e)
+    add_output_arg(e, "frames")
+    e.add_argument("--library", metavar="LIBRARY", help="apply this frames.json instead of mining")
+    e.add_argument("--min-docs", type=int, default=None, metavar="N",
+                   help="documents a frame needs (default: 10%% of the documents, at least 2)")
+    e.set_defaults(func=run_extract)
+
     f = tsub.add_parser("fill", help="render a template with slot values")
     f.add_argument("pairs", nargs="*", metavar="SLOT=VALUE", help="a value for each slot of the template")
     f.add_argument("--library", metavar="LIBRARY", help="templates.json (needed for --id)")
@@ -59,9 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_library(path: str):
-    from ..templates import TemplateLibrary
+    from ..templates.frames import load_library
 
-    return TemplateLibrary.load(path)
+    return load_library(path)
 
 
 def run_mine(args: argparse.Namespace) -> int:
@@ -99,6 +110,30 @@ def run_match(args: argparse.Namespace) -> int:
     n_tpl = table["template_id"].nunique() if len(table) else 0
     print(f"{n_match} matches of {n_tpl} of {len(lib)} templates in {len(corpus)} documents; "
           f"wrote extractions.csv to {out}/")
+    return 0
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from ..templates.frames import FrameMiner, match_table, wide_table
+
+    corpus = load_corpus(args)
+    out = ensure_dir(args.output)
+    if args.library:
+        lib = _load_library(args.library)
+    else:
+        if args.min_docs is not None and args.min_docs < 1:
+            raise UsageError(f"--min-docs must be at least 1, got {args.min_docs}")
+        lib = FrameMiner(min_docs=args.min_docs).fit(corpus).library_
+        lib.save(out / "frames.json")
+        atomic_write_text(out / "frames.md", lib.to_markdown(title="Sentence frames"))
+    extracted = lib.extract(corpus)
+    matches = match_table(lib, corpus, extracted)
+    write_csv(out / "matches.csv", matches)
+    wide = wide_table(lib, corpus, extracted=extracted)
+    write_csv(out / "numeric.csv", wide)
+    written = ([] if args.library else ["frames.json", "frames.md"]) + ["matches.csv", "numeric.csv"]
+    print(f"{len(lib)} frames, {len(matches)} matches in {len(corpus)} documents, "
+          f"{wide.shape[1] - 1} numeric columns; wrote {', '.join(written)} to {out}/")
     return 0
 
 

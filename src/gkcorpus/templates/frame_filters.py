@@ -1,0 +1,246 @@
+"""Which mined frames are frames: variants merged into one frame, collocations and terms set aside,
+duplicates absorbed by the frames that contain them."""
+
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .slots import common_affix
+from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .library import TemplateLibrary
+from .model import Instance, Slot, Template, render, template_id
+from .units import _as_documents, document_units
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["is_frame"]
+
+
+from .frame_model import Frame, _balanced, _han
+
+# --------------------------------------------------------------------------- variants, collocations
+
+_GAP = "\x00"
+
+
+def _skeleton(t: Template) -> str:
+    pieces = t.pieces
+    return "".join(p + (_GAP if k < len(t.slots) else "") for k, p in enumerate(pieces))
+
+
+def _fixed_han(t: Template) -> int:
+    return _han("".join(t.pieces))
+
+
+def _n_closed(t: Template) -> int:
+    return sum(s.type in CLOSED_TYPES for s in t.slots)
+
+
+def _merge_skeletons(a: str, b: str) -> list[str] | None:
+    """The pieces two frame skeletons share in order (difflib alignment); what differs between them
+    (a slot, a name, an optional word) becomes a slot. Shared runs of one character between slots
+    (的, 和) are not anchors: they join the slot."""
+    from difflib import SequenceMatcher
+
+    out = [""]
+    ia = ib = 0
+    for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        if blk.a > ia or blk.b > ib:
+            if out[-1] != _GAP:
+                out.append(_GAP)
+        out.append(a[blk.a:blk.a + blk.size])
+        ia, ib = blk.a + blk.size, blk.b + blk.size
+    sk = "".join(out)
+    sk = re.sub(f"{_GAP}+", _GAP, sk)
+    pieces = sk.split(_GAP)
+    for k in range(1, len(pieces) - 1):
+        if len(pieces[k]) < 2:
+            pieces[k] = None  # type: ignore[call-overload]
+    merged = [pieces[0]]
+    for p in pieces[1:]:
+        if p is None:
+            continue
+        merged.append(p)
+    return merged if len(merged) > 1 else None
+
+
+def _generalisations(frames: Sequence[Frame], min_share: float = 0.4, min_han: int = 8,
+                     max_bucket: int = 40) -> list[tuple[Frame, int]]:
+    """``(frame, support to beat)``: for pairs of frames sharing a run of four Han characters, the
+    frame of what they share, the rest slots (``…团结在以{TEXT}同志为{TEXT_2}周围`` from the closing's
+    variants by leader). It keeps at least ``min_han`` fixed Han characters and ``min_share`` of the
+    parent's (two fewer in two segments of two or more: 高举{TEXT}伟大旗帜), no number slots, and must
+    later match more documents than either."""
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for k, t in enumerate(frames):
+        fixed = "\n".join(t.pieces)
+        grams = {fixed[i:i + 4] for i in range(len(fixed) - 3) if _han(fixed[i:i + 4]) == 4}
+        for g in grams:
+            buckets[g].append(k)
+    pairs = set()
+    for ks in buckets.values():
+        if 1 < len(ks) <= max_bucket:
+            pairs.update((x, y) for i, x in enumerate(ks) for y in ks[i + 1:])
+    out: dict[str, tuple[Frame, int]] = {}
+    for x, y in sorted(pairs):
+        a, b = frames[x], frames[y]
+        if _n_closed(a) or _n_closed(b):
+            continue  # numbers keep their own frames (a typed slot is not merged into free text)
+        pieces = _merge_skeletons(_skeleton(a), _skeleton(b))
+        if pieces is None or not _balanced(pieces):
+            continue
+        han = _han("".join(pieces))
+        two = sum(1 for p in pieces if _han(p) >= 2) >= 2
+        if han < (min_han - 2 if two else min_han) or han < min_share * max(_fixed_han(a), _fixed_han(b)):
+            continue
+        names = typed_names(["TEXT"] * (len(pieces) - 1))
+        text = render(pieces, names)
+        if text in (a.template, b.template):
+            continue
+        beat = max(a.support, b.support)
+        if text not in out or out[text][1] < beat:
+            out[text] = (Frame(template_id(text), text, [Slot(n, "TEXT", [], 1) for n in names], [], True, True), beat)
+    return [out[k] for k in sorted(out)]
+
+
+def _retype_open_slots(t: Template) -> None:
+    """Type a merged frame's free slots by their values (open types only: the slot's pattern stays)."""
+    types = []
+    for k, s in enumerate(t.slots):
+        kind = frame_slot_type([trim_value(v) for v in s.values], t.pieces[k], t.pieces[k + 1])
+        types.append(kind if kind not in CLOSED_TYPES else "TEXT")
+    names = typed_names(types)
+    renamed = {s.name: n for s, n in zip(t.slots, names)}
+    for s, ty, n in zip(t.slots, types, names):
+        s.type, s.name = ty, n
+    t.template = render(t.pieces, names)
+    t.id = template_id(t.template)
+    for i in t.instances:
+        i.slot_values = {renamed.get(k, k): v for k, v in i.slot_values.items()}
+
+
+def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
+    """Whether a frame is a frame rather than a collocation (the phrase bank's business).
+
+    An inner slot that mostly holds nothing or a particle (的, 和) is an optional word: the fixed
+    text around it counts as one segment (``{TEXT}社会主义{TEXT_2}民主{TEXT_3}法制建设`` is one term).
+    Fixed segments of one to three Han characters that the frame explains in fewer than
+    ``generic_share`` of their occurrences in ``text`` are generic glue (加强, 建设, 以, 进一步), not
+    content; glue opening the clause anchors a verb predicate of five or more (我们{TEXT}清醒地看到).
+    A frame without optional words whose slots are mostly empty is a fixed string in context.
+    A frame then needs two units (content segments, anchoring glue, number slots) with four content
+    Han characters (two beside a number; under eight, the slots between them hold phrases or a few
+    alternatives, not modifiers of many kinds), or one segment at a clause edge of eight Han characters
+    (six when it is a whole fixed clause before or after a free one: 我代表国务院，{TEXT}) holding a
+    verb or beside free text of four characters or more (a noun phrase ending a clause after a
+    verb, 建立{…}社会主义市场经济体制, is a term). A segment
+    with free text on both sides is a phrase in context, not a frame, unless it is a clause-opening
+    action followed by a second verb phrase of four characters or more, its purpose
+    (召开专题会议{研究活动方案}), or a
+    clause-closing verb predicate of eight characters (…活动给予了充分的重视)."""
+    n = max(1, len(t.instances))
+    raw = t.pieces
+    slots = list(t.slots)
+    pieces, kept, optional = [raw[0]], [], False
+    for k, sl in enumerate(slots):
+        vals = sorted(len(i.slot_values.get(sl.name, "")) for i in t.instances)
+        inner = raw[k] != "" and raw[k + 1] != ""
+        if inner and vals and vals[len(vals) // 2] <= 1 and sl.type not in CLOSED_TYPES:
+            words = [w for w in (i.slot_values.get(sl.name, "") for i in t.instances) if w]
+            common = max(sorted(set(words)), key=words.count) if 2 * len(words) > n else ""
+            pieces[-1] += common + raw[k + 1]  # an optional word (its usual form), not a slot
+            optional = True
+        else:
+            kept.append(sl)
+            pieces.append(raw[k + 1])
+    content, anchors = [], 0
+    for k, p in enumerate(pieces):
+        h = _han(p)
+        if not h:
+            continue
+        if h <= 3 and n < generic_share * max(1, text.count(p.strip("，；：、"))):
+            anchors += k == 0
+            continue
+        content.append(p)
+    closed = _n_closed(t)
+    han = sum(_han(p) for p in content)
+    anchors = anchors if any(_han(p) >= 5 and any(f == "v" for _, f in _word_tags(p)) for p in content) else 0
+    filled = [sum(1 for i in t.instances if i.slot_values.get(sl.name)) for sl in kept]
+    if kept and not closed and not optional and all(f < 0.25 * n for f in filled):
+        return False  # slots mostly empty: a fixed string with optional words
+    if len(content) + closed + anchors >= 2:
+        if han < 8 and not closed and not _inner_slots_hold_phrases(t, kept):
+            return False  # a verb and a noun around a modifier (严厉打击{各种}犯罪活动): a collocation
+        return han >= 4 or (closed >= 1 and han >= 2)
+    if not content or not kept:
+        return False
+    floating = pieces[0] == "" and pieces[-1] == "" and not closed
+    tags = _word_tags(content[0])
+    if not tags:
+        return False
+    if not floating:  # a predicate at a clause edge, or a subject before a clause; a term after a verb is not
+        whole_clause = bool(re.search(r"^[，；：]|[，；：]$", content[0]))
+        free = sorted(len(v) for sl in kept for v in (i.slot_values.get(sl.name, "") for i in t.instances) if v)
+        long_free = bool(free) and free[len(free) // 2] >= 4
+        return (han >= 8 or (whole_clause and han >= 6)) and (long_free or any(f == "v" for _, f in tags))
+    first, last = kept[0].name, kept[-1].name
+    opens = sum(1 for i in t.instances if not i.slot_values.get(first))
+    ends = sum(1 for i in t.instances if not i.slot_values.get(last))
+    purpose = sum(1 for i in t.instances if len(i.slot_values.get(last, "")) >= 4
+                  and _word_tags(i.slot_values[last])[:1] and _word_tags(i.slot_values[last])[0][1] in ("v", "vn"))
+    if opens >= 0.5 * n and purpose >= 0.5 * n and han >= 6 and tags[0][1] == "v":
+        return True  # an action opening its clause, then its purpose
+    return (ends >= 0.5 * n and han >= 8 and tags[-1][1] == "v" and tags[0][1] != "v"
+            and any(f == "v" for _, f in tags[:-1]))
+
+
+def _inner_slots_hold_phrases(t: Template, slots: Sequence[Slot]) -> bool:
+    """Whether the slots between fixed segments hold phrases (median value of three characters or
+    more: 高举{邓小平理论}伟大旗帜) or alternate between a few words (为{核心|总书记}), rather than
+    a modifier word of many kinds (严厉打击{各种|刑事|…}犯罪活动)."""
+    pieces = t.pieces
+    for k, sl in enumerate(t.slots):
+        if sl not in slots or not pieces[k] or not pieces[k + 1]:
+            continue
+        vals = [i.slot_values.get(sl.name, "") for i in t.instances]
+        lengths = sorted(len(v) for v in vals)
+        if lengths[len(lengths) // 2] < 3 and len(set(vals)) > 3:
+            return False
+    return True
+
+
+def _word_tags(text: str) -> tuple[tuple[str, str], ...]:
+    from .frame_slots import _tags
+
+    return _tags(re.sub(r"[^\u4e00-\u9fff]", "", text))
+
+
+def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
+    """Frames without those whose matches (``share`` of them) lie inside the matches of a frame with
+    at least their support, half their fixed Han characters and their number slots: variants of a
+    merged frame, and the shorter of near-duplicate multi-clause frames of the same support."""
+    order = sorted(frames, key=lambda t: (-t.support, -_fixed_han(t), -len(t.instances), t.template))
+    spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    kept: list[Frame] = []
+    for t in order:
+        hits: dict[int, int] = defaultdict(int)
+        for i in t.instances:
+            for k in {k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a <= i.start and b >= i.end}:
+                hits[k] += 1
+        n, h, c = len(t.instances), _fixed_han(t), _n_closed(t)
+        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c for k, v in hits.items()):
+            continue
+        for i in t.instances:
+            spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(kept)))
+        kept.append(t)
+    return kept
+
+

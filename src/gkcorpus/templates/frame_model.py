@@ -1,0 +1,231 @@
+"""Frames: fixed wording with typed slots matched inside clauses; the :class:`Frame` record, its
+clause helpers and the library loader."""
+
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .slots import common_affix
+from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .library import TemplateLibrary
+from .model import Instance, Slot, Template, render, template_id
+from .units import _as_documents, document_units
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Clause", "Frame", "clause_spans", "load_library", "frame_score"]
+
+
+_SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
+_CLAUSE_PUNCT = frozenset("，；：。！？,;:!?")
+_OPEN = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」", "‘": "’"}
+_CLOSE = frozenset(_OPEN.values())
+_SCAN = re.compile("[，；：。！？,;:!?“”《》（）()「」‘’]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = str.maketrans({ch: "\n" for ch in "0123456789０１２３４５６７８９，；：。！？,;:!?"})
+_AR = r"\d+(?:[.．]\d+)?"
+_CN = "零〇一二两三四五六七八九十百千万亿"
+# a number at the end of a clause (possibly a range, with qualifiers and a unit of at most two
+# characters), then nothing or a bound (左右, 以内 …)
+_NUM_TAIL = re.compile(
+    rf"((?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}(?:[%％](?:[-—～~至到]{_AR}[%％])?|(?:[-—～~至到]{_AR})?[万亿千百]*(?:多|余|来)?[^\W\d_]{{0,2}})"
+    rf"|[{_CN}]+(?:多|余)[^\W\d_]{{0,2}}|百分之[{_CN}\d.]+|{_AR}个百分点))((?:左右|以上|以内|以下|上下)?)$")
+_BOUND = ("左右", "以上", "以内", "以下", "上下")
+
+
+def _han(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of a sentence core: ``start``/``end`` are offsets in the core."""
+
+    unit: int
+    start: int
+    end: int
+    text: str
+
+
+def clause_spans(core: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the clauses of a sentence core: cut at ，；：。！？ outside quotation marks
+    and brackets; an enumerator at a clause's start (一是, （一）, 1.) and spaces are left out."""
+    out = []
+    depth: list[str] = []
+    s = 0
+    cuts = []
+    for m in _SCAN.finditer(core):
+        ch = m.group()
+        if ch in _OPEN and not (ch == "‘" and not depth):
+            depth.append(_OPEN[ch])
+        elif ch in _CLOSE:
+            if depth and depth[-1] == ch:
+                depth.pop()
+            elif ch in depth:
+                while depth and depth.pop() != ch:
+                    pass
+        elif ch in _CLAUSE_PUNCT and not depth:
+            cuts.append(m.start())
+    for e in cuts + [len(core)]:
+        a, b = s, e
+        while a < b and core[a].isspace():
+            a += 1
+        m = ENUMERATOR.match(core[a:b])
+        if m and a + m.end() < b:
+            a += m.end()
+        while b > a and core[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+        s = e + 1
+    return out
+
+
+def frame_score(t: Template) -> float:
+    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted), halved
+    for a frame with free slots at both ends and no number (a phrase in context, not a clause frame)."""
+    fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
+    return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, [s.type for s in t.slots])
+
+
+def _phrase_in_context(c: Any) -> bool:
+    """One fixed segment with free text on both sides that reaches a clause edge in fewer than half
+    of its instances: a phrase inside clauses (the phrase bank's business), not a clause frame."""
+    if len(c.pieces) != 3 or c.pieces[0] or c.pieces[2] or any(t in CLOSED_TYPES for t in c.types):
+        return False
+    at_edge = sum(1 for *_, vals in c.inst if not vals[0] or not vals[1])
+    return at_edge < 0.5 * len(c.inst)
+
+
+def _without_empty_slots(t: Template) -> "Frame":
+    """The frame with its never-filled slots and its slots of a single value (never empty) made fixed
+    text; the same instances."""
+    pieces = t.pieces
+    new_pieces, slots = [pieces[0]], []
+    for s, p in zip(t.slots, pieces[1:]):
+        if s.values and (len(s.values) > 1 or s.n_empty):
+            slots.append(s)
+            new_pieces.append(p)
+        else:
+            new_pieces[-1] += (s.values[0] if s.values else "") + p
+    names = typed_names([s.type for s in slots])
+    renamed = {s.name: n for s, n in zip(slots, names)}
+    for s, n in zip(slots, names):
+        s.name = n
+    text = render(new_pieces, names)
+    insts = [Instance(i.doc_id, i.unit_id, i.sentence, i.start, i.end, i.raw_start, i.raw_end,
+                      {renamed[k]: v for k, v in i.slot_values.items() if k in renamed}) for i in t.instances]
+    return Frame(template_id(text), text, slots, insts, True, True)
+
+
+def _without_front_matter(units: list[Any]) -> list[Any]:
+    """A document's sentence units without its front matter: the lines before its first sentence
+    with punctuation that hold none (title, subtitle, author: they are not the genre's sentences)."""
+    for k, u in enumerate(units):
+        if any(ch in u.sentence for ch in "，。；：！？"):
+            return [v for v in units[:k] if any(ch in v.sentence for ch in "，。；：！？")] + units[k:]
+    return units
+
+
+def _floating_factor(pieces: Sequence[str], types: Sequence[str]) -> float:
+    floating = bool(types) and pieces[0] == "" and pieces[-1] == "" and not any(t in CLOSED_TYPES for t in types)
+    return 0.5 if floating else 1.0
+
+
+# --------------------------------------------------------------------------- the frame
+
+
+_ITEM = "(?:[^，；：。！？“”《》]|“[^“”]*”|《[^《》]*》)"
+
+
+def _text_slot(allow_empty: bool, before_number: bool = False) -> str:
+    """A free slot: clause characters, quotations and titles whole; never starting with an
+    enumerator (一是) or starting or ending with 、."""
+    end = "(?<![、·\\d.．])" if before_number else "(?<![、·])"  # never cut a number in two
+    body = f"(?![、·]|[一二三四五六七八九十]是){_ITEM}+?{end}"
+    return f"((?:{body})??)" if allow_empty else f"({body})"
+
+
+class Frame(Template):
+    """A template whose slots stay inside a clause (a quotation or a title inside a slot may hold
+    commas), matched from and to clause boundaries anywhere in a sentence; closed-type slots
+    (NUM, PERCENT, MONEY, YEAR, DATE) by their patterns."""
+
+    def regex(self) -> re.Pattern:
+        if self._regex is None:
+            from .frame_slots import closed_pattern
+
+            pieces = self.pieces
+            parts = ["(?:^|(?<=[，；：。！？]))"]
+            for i, p in enumerate(pieces):
+                parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
+                if i < len(self.slots):
+                    s = self.slots[i]
+                    body = closed_pattern(s.type)
+                    if body is not None:
+                        parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
+                    else:
+                        before = "".join(pieces[: i + 1])
+                        if before.count("“") > before.count("”") or before.count("《") > before.count("》"):
+                            # inside a quotation or a title of the fixed text: anything but its brackets
+                            parts.append("([^“”《》]*?)" if s.n_empty else "([^“”《》]+?)")
+                            continue
+                        nxt = self.slots[i + 1].type if i + 1 < len(self.slots) and pieces[i + 1] == "" else ""
+                        parts.append(_text_slot(bool(s.n_empty), closed_pattern(nxt) is not None if nxt else False))
+            parts.append("(?=[，；：。！？]|$)")
+            self._regex = re.compile("".join(parts), re.S)
+        return self._regex
+
+    def _groups(self) -> list[tuple] | None:
+        return None  # always the regex (its slot patterns are not those of plain templates)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["frame"] = True
+        return d
+
+    @classmethod
+    def from_template(cls, t: Template) -> "Frame":
+        return cls(t.id, t.template, t.slots, t.instances, True, True)
+
+
+def load_library(path: Any) -> TemplateLibrary:
+    """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
+    :class:`Frame`, other templates as they were."""
+    import json
+
+    lib = TemplateLibrary.load(path)
+    try:
+        flags = [bool(d.get("frame")) for d in json.loads(open(path, encoding="utf-8").read())]
+    except (AttributeError, TypeError):
+        return lib
+    return TemplateLibrary(Frame.from_template(t) if f else t for t, f in zip(lib.templates, flags))
+
+
+def _balanced(pieces: Sequence[str]) -> bool:
+    """Quotation marks and title brackets of the fixed text open and close in order (a slot may lie
+    between them): a frame never holds half a quotation."""
+    for a, b in (("“", "”"), ("《", "》"), ("（", "）")):
+        depth = 0
+        for ch in "".join(pieces):
+            if ch == a:
+                depth += 1
+                if depth > 1:
+                    return False
+            elif ch == b:
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    return True
+
+

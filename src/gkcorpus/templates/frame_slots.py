@@ -1,0 +1,166 @@
+"""Slot types of sentence frames: what the values of one slot have in common.
+
+A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by default), else
+it is ``TEXT``. Value types, most specific first:
+
+=========  ==================================================================================
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``3个百分点``
+``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
+``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``
+``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万`` (a numeral
+            word such as ``一个``, ``两项`` is wording: TEXT)
+``PERSON``  a Han name of two to four characters before ``同志``
+``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
+            optionally followed by an administrative suffix (省, 市, 县, 区, 自治区 …)
+``ORG``     the last word an organisation by the segmenter's tag (``nt``), or an organisation
+            suffix (局, 委员会, 人民政府 …) after at least two characters of a proper name
+``TEXT``    anything else
+=========  ==================================================================================
+
+Place names come from jieba's part-of-speech dictionary (tag ``ns``), not from a gazetteer
+package: it covers provinces, cities and counties and needs no further dependency. Its known
+weakness is a few common nouns tagged ``ns`` (城镇); such values are rare in frame slots.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from .slots import DATE_RE, NUM_RE, PERCENT_RE, PERSON_RE
+
+__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR"]
+
+FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
+CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
+
+_AR = r"\d+(?:[.．]\d+)?"
+_CN = "零〇一二两三四五六七八九十百千万亿"
+MONEY_RE = re.compile(
+    rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|[{_CN}]+)(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
+YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇零一二三四五六七八九]{4})年(?:度)?")
+PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|{PERCENT_RE.pattern})")
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
+    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
+# a numeral word: one small numeral and at most a classifier (一个, 两项, 三) — wording, not a quantity
+_NUMERAL_WORD = re.compile(r"[一两二三四五六七八九十几][个项批种些次条类大点方面]?")
+_EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
+_ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
+_ORG_SUFFIX = re.compile(
+    r"(?:人民政府|委员会|办公厅|办公室|管理局|办事处|人民银行|银行|公司|集团|协会|大学|学院|医院|研究院|研究所"
+    r"|总局|政府|党委|党组|国务院|局|部|委|署|院|会)$")
+
+
+def trim_value(value: str) -> str:
+    """A slot value without enumerators (一是, （一）, 1.) or punctuation at either edge."""
+    v = value.strip(_EDGE_PUNCT)
+    while True:
+        m = ENUMERATOR.match(v)
+        if not m or m.end() == 0:
+            break
+        v = v[m.end():].strip(_EDGE_PUNCT)
+    return v
+
+
+@lru_cache(maxsize=65536)
+def _tags(value: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg as pseg
+
+    return tuple((w.word, w.flag) for w in pseg.cut(value))
+
+
+def _is_place(value: str) -> bool:
+    if len(value) < 2 or len(value) > 20:
+        return False
+    tags = _tags(value)
+    words = [t for t in tags if t[0] not in "、和及与"]
+    if not words:
+        return False
+    for w, f in words:
+        if f == "ns" or (w in _ADMIN):
+            continue
+        if f.startswith("ns") or any(w.endswith(a) and len(w) > len(a) and _tags(w[: -len(a)])
+                                      and all(x[1] == "ns" for x in _tags(w[: -len(a)])) for a in _ADMIN):
+            continue
+        return False
+    return True
+
+
+def _is_org(value: str) -> bool:
+    if len(value) < 2 or len(value) > 24:
+        return False
+    tags = _tags(value)
+    if tags and tags[-1][1] == "nt" and all(f[0] in "nj" for _, f in tags):
+        return True
+    m = _ORG_SUFFIX.search(value)
+    if not m or m.start() < 2:
+        return value in ("国务院",)
+    return all(f[0] in "nj" or f == "ns" for _, f in tags)
+
+
+def value_type(value: str, before: str = "", after: str = "") -> str:
+    """The most specific type of one value (``before``/``after``: the fixed text around it)."""
+    v = value.strip()
+    if not v:
+        return "TEXT"
+    if PERCENT_PLUS_RE.fullmatch(v):
+        return "PERCENT"
+    if MONEY_RE.fullmatch(v):
+        return "MONEY"
+    if YEAR_RE.fullmatch(v):
+        return "YEAR"
+    if DATE_RE.fullmatch(v):
+        return "DATE"
+    if NUM_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
+        return "NUM"
+    if after.startswith("同志") and PERSON_RE.fullmatch(v):
+        return "PERSON"
+    if _is_place(v):
+        return "PLACE"
+    if _is_org(v):
+        return "ORG"
+    return "TEXT"
+
+
+def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", share: float = 0.9) -> str:
+    """The type of (nearly) all non-empty ``values`` (at least ``share`` of them), else ``TEXT``.
+
+    A NUM slot whose values are all percents, money or years is that; a mixture of NUM with
+    PERCENT or MONEY is NUM."""
+    vals = sorted(v for v in values if v)
+    if not vals:
+        return "TEXT"
+    if len(vals) > 64:  # an even sample of 64 values (sorted, so the same values give the same type)
+        step = len(vals) / 64
+        vals = [vals[int(i * step)] for i in range(64)]
+    counts: dict[str, int] = {}
+    for v in vals:
+        t = value_type(v, before, after)
+        counts[t] = counts.get(t, 0) + 1
+    n = len(vals)
+    best = max(counts, key=lambda k: (counts[k], k))
+    if best != "TEXT" and counts[best] >= share * n:
+        return best
+    numeric = sum(counts.get(k, 0) for k in ("NUM", "PERCENT", "MONEY"))
+    if numeric >= share * n and numeric > 0:
+        return "NUM"
+    return "TEXT"
+
+
+def closed_pattern(kind: str) -> str | None:
+    """The regex body accepting values of a closed type (None for open types)."""
+    return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": YEAR_RE.pattern,
+            "DATE": DATE_RE.pattern, "NUM": NUM_RE.pattern}.get(kind)
+
+
+def typed_names(types: Sequence[str]) -> list[str]:
+    """Slot names from types: ``TEXT, NUM, TEXT_2`` (the first of a type bare, then numbered)."""
+    seen: dict[str, int] = {}
+    out = []
+    for t in types:
+        seen[t] = seen.get(t, 0) + 1
+        out.append(t if seen[t] == 1 else f"{t}_{seen[t]}")
+    return out

@@ -1,0 +1,668 @@
+"""Sentence frames: fixed wording with typed slots, mined over clauses, supported by matching.
+
+The genre repeats itself in clauses and runs of clauses inside sentences of every length
+(``国内生产总值增长{PERCENT}左右``, ``让我们{TEXT}团结在{TEXT_2}周围``, ``现在，我代表国务院，向大会{TEXT}，请予审议``).
+A frame is a :class:`~gkcorpus.templates.Template` that may start and end at clause boundaries
+inside a sentence, so a saved frame library is an ordinary template library: ``templates match``
+and ``templates fill`` apply it.
+
+Mining (:class:`FrameMiner`)
+    1. Units are clauses: sentence cores cut at ，；：。！？ outside quotation marks and brackets
+       (、 enumerations stay inside), enumerators (一是, （一）) removed from their start. A
+       document's front matter (title lines without punctuation) is left out.
+    2. Anchors are the maximal repeats of the clause texts (one suffix array over the corpus,
+       digits as breaks) with at least ``min_anchor_han`` Han characters, found in ``min_docs``
+       documents.
+    3. Around the occurrences of an anchor, the rest of each clause is context: a candidate keeps
+       the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
+       what all its occurrences share next to the anchor joins the fixed text. A clause ending in
+       a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
+       there, keyed by its clause opening (``发放{TEXT}{NUM}``). Fixed clauses found in
+       ``min_docs`` documents before or after a clause frame (or before a free clause) join it
+       into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``).
+    4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
+       such as 建设 or 我们, count half), or a verb opening before a number; it must explain
+       ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
+       words (rjieba) in most instances; quotation marks in its fixed text are balanced; one fixed
+       segment inside free text that rarely reaches a clause edge is a phrase, not a frame.
+    5. Candidates are ranked by support × fixed Han characters (at most 24 counted; halved for a
+       frame with free slots at both ends). A candidate gives way to a generalisation with more
+       support (its instances a superset, comparable support × fixed text, the same number
+       slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
+       candidate whose instances lie on clauses of a better frame with half its fixed text is a
+       variant and is dropped.
+    6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
+       then matched by its regex in every sentence core of the corpus: its instances are all its
+       matches and ``support`` the number of documents matched (a frame in 31 documents reports
+       31), which may exceed the clauses that seeded it.
+    7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
+       differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
+       {TEXT_2}周围``); the merge is kept when it matches more documents than either. A frame whose
+       matches lie inside those of a frame with at least its support, half its fixed text and its
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
+    8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
+       context and verb–modifier–noun pairs are the phrase bank's.
+
+A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
+one frame. Filling renders the frame's own wording.
+
+Tables (:func:`match_table`, :func:`wide_table`): one row per match (document, sentence, raw
+offsets, slot values), and for the numeric slots one row per document and one column per slot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .slots import common_affix
+from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .library import TemplateLibrary
+from .model import Instance, Slot, Template, render, template_id
+from .units import _as_documents, document_units
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "match_table", "wide_table", "frame_score"]
+
+
+from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
+from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
+                          _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
+                          _ITEM, _text_slot, _balanced)
+from .frame_filters import _absorb, _generalisations, _retype_open_slots, is_frame
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Cand:
+    """A candidate frame and its clause-level instances ``(doc, first clause, clauses, values)``."""
+
+    pieces: list[str]  # fixed text around slots (len = slots + 1)
+    types: list[str]  # slot types ("TEXT" or a closed type)
+    inst: list[tuple[int, int, int, tuple[str, ...]]]
+    ok: bool = True  # enough fixed content to stand as a frame
+    free: bool = False  # fixed clauses, then a free clause: exempt from the coverage rule
+
+    @property
+    def docs(self) -> int:
+        return len({i[0] for i in self.inst})
+
+    @property
+    def fixed(self) -> int:
+        return _han("".join(self.pieces)) + 2 * sum(t in CLOSED_TYPES for t in self.types)
+
+    def score(self) -> float:
+        return self.docs * min(self.fixed, _SCORE_CAP) * _floating_factor(self.pieces, self.types)
+
+    def coverage(self, clauses: Sequence[Clause]) -> float:
+        fixed = sum(len(p) for p in self.pieces)
+        closed = [k for k, t in enumerate(self.types) if t in CLOSED_TYPES]
+        tot = 0.0
+        for _, c, n, vals in self.inst:
+            span = sum(len(clauses[c + j].text) for j in range(n)) + n - 1
+            tot += min(1.0, (fixed + sum(len(vals[k]) for k in closed)) / max(1, span))
+        return tot / max(1, len(self.inst))
+
+
+
+
+def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
+    if not _balanced(pieces):
+        return False
+    # a fixed segment of one or two Han characters (建设, 我们, 改革) is glue: it counts half
+    han = sum(h if h >= 3 else h / 2 for h in (_han(p) for p in pieces))
+    segs = sum(1 for p in pieces if _han(p))
+    closed = sum(t in CLOSED_TYPES for t in types)
+    if han >= min_fixed:
+        return True
+    if closed and segs + closed >= 2 and _han(pieces[0]) >= 2 and _is_verb_phrase(pieces[0]):
+        return True  # an action and its quantity (发放{TEXT}{NUM}): an extraction frame
+    return han >= min_seg and segs + closed >= 2
+
+
+def _is_verb_phrase(text: str) -> bool:
+    """Whether ``text`` ends in a verb (jieba.posseg): 发放, 比上年增长 — not 其中, 今年, 全国."""
+    from .frame_slots import _tags
+
+    tags = _tags(text)
+    return bool(tags) and tags[-1][1].startswith("v")
+
+
+class FrameMiner(BaseEstimator):
+    """Mine sentence frames over clauses (see the module docstring).
+
+    Parameters
+    ----------
+    min_docs : int or None
+        Documents an anchor and a frame need; None: 10% of the documents, at least 2.
+    min_anchor_han : int
+        Han characters of an anchor (a maximal repeat).
+    min_fixed_han : int
+        Fixed Han characters a frame of one fixed segment needs.
+    min_segment_han : int
+        Fixed Han characters a frame of two fixed segments (or one and a closed slot) needs; a
+        clause opening of two Han characters before a number ending the clause is enough.
+    max_affix : int
+        Longest clause opening or ending (characters) tried as fixed text around an anchor.
+    overlap : float
+        Share of a frame's instances inside better frames' instances that makes it a variant.
+    max_frames : int
+        Keep the best ``max_frames`` frames.
+    max_chain : int
+        Most clauses a joined frame spans.
+    min_coverage : float
+        Share of its clauses a frame must explain on average (fixed text and closed-type values).
+    segmenter : str
+        Word segmenter checking that slots begin and end between words (``"rjieba"`` or ``"jieba"``).
+    """
+
+    def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 6,
+                 min_segment_han: int = 6, max_affix: int = 8, overlap: float = 0.5,
+                 max_frames: int = 1000, max_chain: int = 4, min_coverage: float = 0.4, segmenter: str = "rjieba"):
+        self.min_docs = min_docs
+        self.min_anchor_han = min_anchor_han
+        self.min_fixed_han = min_fixed_han
+        self.min_segment_han = min_segment_han
+        self.max_affix = max_affix
+        self.overlap = overlap
+        self.max_frames = max_frames
+        self.max_chain = max_chain
+        self.min_coverage = min_coverage
+        self.segmenter = segmenter
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any = None) -> "FrameMiner":
+
+        docs = _as_documents(X)
+        if self.min_docs is not None and int(self.min_docs) < 1:
+            raise ValueError(f"min_docs must be at least 1, got {self.min_docs}")
+        m = int(self.min_docs) if self.min_docs is not None else max(2, round(0.1 * len(docs)))
+        self.min_docs_ = m
+        units = []
+        for doc in docs:
+            us = document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences])
+            units.extend(_without_front_matter(us))
+        self.units_ = units
+        doc_index = {d.id: i for i, d in enumerate(docs)}
+        clauses: list[Clause] = []
+        c_doc: list[int] = []
+        for k, u in enumerate(units):
+            d = doc_index[u.doc_id]
+            for a, b in clause_spans(u.core):
+                clauses.append(Clause(k, a, b, u.core[a:b]))
+                c_doc.append(d)
+        self.clauses_ = clauses
+        cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
+        cands += self._numeric_candidates(clauses, c_doc, m)
+        cands = self._dedupe(cands)
+        cands += self._chains(cands, clauses, c_doc, m)
+        chosen = self._select(cands, clauses, m)
+        self.library_ = self._finish(chosen, clauses, units, docs, m)
+        return self
+
+    # ------------------------------------------------------------------ anchors and their contexts
+    def _anchor_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], n_docs: int, m: int) -> list[_Cand]:
+        from ..kernels.suffix import TextIndex
+
+        if not clauses:
+            return []
+        per_doc: dict[int, list[int]] = defaultdict(list)
+        for i, d in enumerate(c_doc):
+            per_doc[d].append(i)
+        texts = []
+        for d in range(n_docs):
+            texts.append("\n".join(clauses[i].text for i in per_doc.get(d, [])).translate(_DIGITS))
+        # global position -> clause and offset in it (the index joins the texts with one separator each)
+        owner = np.full(sum(len(t) + 1 for t in texts), -1, dtype=np.int64)
+        offset = np.zeros(len(owner), dtype=np.int64)
+        g = 0
+        for d in range(n_docs):
+            for i in per_doc.get(d, []):
+                n = len(clauses[i].text)
+                owner[g:g + n] = i
+                offset[g:g + n] = np.arange(n)
+                g += n + 1
+            if not per_doc.get(d):
+                g += 1
+        ix = TextIndex(texts)
+        c_doc_arr = np.asarray(c_doc, dtype=np.int64)
+        han = ix.han_cum
+        full = ix.string
+        out: list[_Cand] = []
+        mh = self.min_anchor_han
+        for length, pos in ix.maximal_repeats(max(2, mh), min_docs=max(2, m)):
+            p0 = int(pos[0])
+            if int(han[p0 + length] - han[p0]) < mh:
+                continue
+            anchor = full[p0:p0 + length]
+            if anchor[0] in "、的和及与" or anchor[-1] in "、和及与":
+                continue
+            cl = owner[pos]
+            occ = list(zip(np.asarray(c_doc_arr)[cl].tolist(), cl.tolist(), offset[pos].tolist()))
+            out.extend(self._contexts(anchor, occ, clauses, m))
+        return out
+
+    def _contexts(self, anchor: str, occ: Sequence[tuple[int, int, int]], clauses: Sequence[Clause],
+                  m: int) -> list[_Cand]:
+        """Frames around one anchor: the anchor with, on each side, a shared clause opening
+        (ending), the clause edge, or a slot."""
+        la = len(anchor)
+        heads: dict[str, set[int]] = defaultdict(set)
+        tails: dict[str, set[int]] = defaultdict(set)
+        lefts, rights = [], []
+        for d, c, off in occ:
+            text = clauses[c].text
+            left, right = text[:off], text[off + la:]
+            lefts.append(left)
+            rights.append(right)
+            for k in range(1, min(self.max_affix, len(left)) + 1):
+                heads[left[:k]].add(d)
+            for k in range(1, min(self.max_affix, len(right)) + 1):
+                tails[right[-k:]].add(d)
+
+        def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
+            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m and _han(a) >= 1
+                    and a[0 if prefix else -1] not in "、的和及与" and not any(ch.isdigit() for ch in a)]
+            if not opts:
+                return []
+            opts.sort(key=lambda x: (-(x[0] * (la + len(x[1]))), -len(x[1]), x[1]))
+            return [opts[0][1]]
+
+        out = []
+        for h in [None] + best(heads, True):
+            for t in [None] + best(tails, False):
+                sel = [i for i in range(len(occ))
+                       if (h is None or (lefts[i].startswith(h) and len(lefts[i]) > len(h) or lefts[i] == h))
+                       and (t is None or rights[i].endswith(t))]
+                if len({occ[i][0] for i in sel}) < m:
+                    continue
+                pieces, types = [""], []
+                lv = [lefts[i][len(h):] if h else lefts[i] for i in sel]
+                rv = [rights[i][: len(rights[i]) - len(t)] if t else rights[i] for i in sel]
+                # what every selected occurrence shares next to the anchor is fixed text too
+                pre = common_affix(lv, suffix=True) if all(lv) else ""
+                post = common_affix(rv, suffix=False) if all(rv) else ""
+                pre = pre.lstrip("0123456789.．，；：、")
+                post = post.rstrip("0123456789.．，；：、")
+                lv = [v[: len(v) - len(pre)] for v in lv]
+                rv = [v[len(post):] for v in rv]
+                if h:
+                    pieces[-1] += h
+                if any(lv):
+                    types.append("TEXT")
+                    pieces.append("")
+                pieces[-1] += pre + anchor + post
+                if any(rv):
+                    types.append("TEXT")
+                    pieces.append("")
+                if t:
+                    pieces[-1] += t
+                if not types:
+                    continue  # a fixed clause: the phrase bank's business
+                vals = []
+                for k, i in enumerate(sel):
+                    v = tuple(x for x, used in ((lv[k], any(lv)), (rv[k], any(rv))) if used)
+                    vals.append((occ[i][0], occ[i][1], 1, v))
+                ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
+                out.append(_Cand(pieces, types, vals, ok))
+        return out
+
+    def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
+        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …)."""
+        table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
+        for i, c in enumerate(clauses):
+            mt = _NUM_TAIL.search(c.text)
+            if not mt:
+                continue
+            head = c.text[: mt.start()]
+            after = mt.group(2)
+            for k in range(2, min(self.max_affix, len(head)) + 1):
+                if _HAN.match(head[k - 1]):
+                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
+        out = []
+        for (h, after), rows in table.items():
+            ds = {r[0] for r in rows}
+            if len(ds) < m or _han(h) < 2:
+                continue
+            longer = {h + r[2][:1] for r in rows if r[2]}
+            if any(len({r[0] for r in table.get((x, after), ())}) == len(ds) for x in longer):
+                continue  # a longer opening has the same documents
+            if any(r[2] for r in rows):
+                pieces, types = [h, "", after], ["TEXT", "NUM"]
+                inst = [(d, i, 1, (mid, num)) for d, i, mid, num in rows]
+            else:
+                pieces, types = [h, after], ["NUM"]
+                inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
+            out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
+        return out
+
+    @staticmethod
+    def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+        seen: dict[tuple, _Cand] = {}
+        for c in cands:
+            k = (tuple(c.pieces), tuple(c.types))
+            if k not in seen or len(seen[k].inst) < len(c.inst):
+                seen[k] = c
+        return list(seen.values())
+
+    # ------------------------------------------------------------------ runs of clauses
+    def _chains(self, cands: list[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Frames over two to ``max_chain`` consecutive clauses of a sentence: one clause frame with
+        fixed clauses (found in ``min_docs`` documents) before or after it, following each other in
+        ``min_docs`` documents."""
+        if self.max_chain < 2 or not clauses:
+            return []
+        labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
+        for k, c in enumerate(cands):
+            sc = c.score()
+            for d, ci, n, vals in c.inst:
+                labels[ci].append((sc, k, vals))
+        text_docs: dict[str, set[int]] = defaultdict(set)
+        for ci, c in enumerate(clauses):
+            text_docs[c.text].add(c_doc[ci])
+        fixed_id: dict[str, int] = {}
+        lab: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        for ci, c in enumerate(clauses):
+            opts = sorted(labels.get(ci, ()), key=lambda x: -x[0])[:3]
+            row = [(k, v) for _, k, v in opts]
+            if len(text_docs[c.text]) >= m and _han(c.text) >= 2:
+                row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
+            if row:
+                lab[ci] = row
+        fixed_text = {v: k for k, v in fixed_id.items()}
+        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
+        L = self.max_chain
+        FREE = len(cands)  # a whole clause of free text after fixed clauses (我们也清醒地看到，{TEXT})
+        for ci in range(len(clauses) - 1):
+            if clauses[ci + 1].unit != clauses[ci].unit or not any(k < 0 for k, _ in lab.get(ci, ())):
+                continue
+            run, j = [], ci
+            while len(run) < L - 1 and j >= 0 and clauses[j].unit == clauses[ci].unit and any(k < 0 for k, _ in lab.get(j, ())):
+                run.append(next(k for k, _ in lab[j] if k < 0))
+                j -= 1
+            for n in range(1, len(run) + 1):
+                seq = tuple(reversed(run[:n])) + (FREE,)
+                seqs[seq].append((c_doc[ci], ci - n + 1, n + 1, (clauses[ci + 1].text,)))
+        for ci in range(len(clauses)):
+            frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
+            if not frames:
+                continue
+            unit = clauses[ci].unit
+            left = []  # fixed clauses right before, nearest first
+            j = ci - 1
+            while len(left) < L - 1 and j >= 0 and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
+                left.append(next(k for k, _ in lab[j] if k < 0))
+                j -= 1
+            right = []
+            j = ci + 1
+            while len(right) < L - 1 and j < len(clauses) and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
+                right.append(next(k for k, _ in lab[j] if k < 0))
+                j += 1
+            for nl in range(len(left) + 1):
+                for nr in range(len(right) + 1):
+                    if nl + nr == 0 or nl + nr + 1 > L:
+                        continue
+                    for k, v in frames:
+                        seq = tuple(reversed(left[:nl])) + (k,) + tuple(right[:nr])
+                        seqs[seq].append((c_doc[ci], ci - nl, len(seq), v))
+        out = []
+        for seq, inst in seqs.items():
+            if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
+                continue  # a chain is fixed clauses around one clause frame (or one free clause)
+            pieces, types = [""], []
+            for j, k in enumerate(seq):
+                if j:
+                    pieces[-1] += "，"
+                if k < 0:
+                    pieces[-1] += fixed_text[-1 - k]
+                elif k == FREE:
+                    types.append("TEXT")
+                    pieces.append("")
+                else:
+                    c = cands[k]
+                    pieces[-1] += c.pieces[0]
+                    for ty, p in zip(c.types, c.pieces[1:]):
+                        types.append(ty)
+                        pieces.append(p)
+            if not types:
+                continue  # a run of fixed clauses: a passage or a formula, not a frame
+            free = seq[-1] == FREE
+            ok = _han(pieces[0]) >= self.min_fixed_han and _balanced(pieces) if free else _content_ok(
+                pieces, types, self.min_fixed_han, self.min_segment_han)
+            out.append(_Cand(pieces, types, inst, ok, free))
+        return out
+
+    # ------------------------------------------------------------------ selection
+    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
+        """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
+        clauses of better ones with at least half its fixed text and as many number slots is a variant
+        of them and is dropped (a much more specific frame, or one that types a number, stays). A candidate gives way to a more
+        general one (its instances a superset, in more documents, with at least half its fixed
+        text, three quarters of its support × fixed text and its numbers): the variants of one frame
+        merge into the frame with the most support."""
+        pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
+                and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
+        pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
+        by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
+        keys = []
+        for k, c in enumerate(pool):
+            ks = {(ci, n) for _, ci, n, _ in c.inst}
+            keys.append(ks)
+            for x in ks:
+                by_clause[x].append(k)
+        taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
+        used: set[int] = set()
+        out = []
+        for k, c in enumerate(pool):
+            if k in used:
+                continue
+            best, best_n = k, (c.docs, len(c.inst))
+            first = min(keys[k])
+            for j in by_clause[first]:
+                o = pool[j]
+                if (j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
+                        and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
+                        and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
+                        and keys[k] <= keys[j]):
+                    best, best_n = j, (o.docs, len(o.inst))
+            c = pool[best]
+            used.update((k, best))
+            claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
+            closed = sum(t in CLOSED_TYPES for t in c.types)
+            inside = sum(1 for _, ci, n, _ in c.inst
+                         if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
+                                for j in range(n - claim)))
+            if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
+                continue
+            out.append(c)
+            for _, ci, n, _ in c.inst:
+                for j in range(ci, ci + n - claim):
+                    taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
+            if len(out) >= self.max_frames:
+                break
+        return out
+
+    def _on_word_edges(self, c: _Cand, clauses: Sequence[Clause]) -> bool:
+        """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
+        in at least half of the candidate's instances: a slot does not cut 国内生产总值 in two."""
+        cuts = self.__dict__.setdefault("_cuts", {})
+        cut = self.__dict__.get("_cutter")
+        if cut is None:
+            from ..text.tokenize import Tokenizer
+
+            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        n_edges = 0
+        good: list[int] = []
+        for _, ci, n, vals in c.inst:
+            key = (ci, n)
+            bounds = cuts.get(key)
+            if bounds is None:
+                text = "，".join(clauses[ci + j].text for j in range(n))
+                pos, bounds = 0, {0, len(text)}
+                for tok in cut(text):
+                    pos += len(tok)
+                    bounds.add(pos)
+                cuts[key] = bounds
+            pos, k = 0, 0
+            for j, piece in enumerate(c.pieces):
+                pos += len(piece)
+                if j < len(c.types):
+                    if piece:
+                        good.append(k) if pos in bounds else None
+                        k += 1
+                    pos += len(vals[j]) if j < len(vals) else 0
+                    if c.pieces[j + 1]:
+                        good.append(k) if pos in bounds else None
+                        k += 1
+            n_edges = k
+        if not n_edges:
+            return True
+        counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
+        return bool((counts >= 0.5 * len(c.inst)).all())
+
+    # ------------------------------------------------------------------ typing and matching
+
+    @staticmethod
+    def _matched(frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[tuple[int, Frame]]:
+        """``(index, frame)``: every frame matched in every sentence core (its instances: all its matches), those in
+        ``m`` documents, with slots never filled or always holding one value made fixed text."""
+        lib = TemplateLibrary(frames)
+        pos = {id(t): k for k, t in enumerate(frames)}
+        core_units: dict[str, list[int]] = defaultdict(list)
+        for k, u in enumerate(units):
+            core_units[u.core].append(k)
+        cores = list(core_units)
+        found: dict[int, list[Instance]] = defaultdict(list)
+        by_doc = {d.id: d for d in docs}
+        for core, ms in zip(cores, lib.match_cores(cores)):
+            for mt in ms:
+                for u in core_units[core]:
+                    unit = units[u]
+                    a, b = unit.core_start + mt.start, unit.core_start + mt.end
+                    ra, rb = by_doc[unit.doc_id].raw_span(a, b)
+                    found[pos[id(mt.template)]].append(
+                        Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(mt.values)))
+        out = []
+        for k, t in enumerate(frames):
+            t.instances = sorted(found.get(k, []), key=lambda i: (i.doc_id, i.start))
+            if t.support < m:
+                continue
+            for s in t.slots:
+                vals = [i.slot_values.get(s.name, "") for i in t.instances]
+                s.n_empty = sum(1 for v in vals if not v)
+                s.values = sorted({v for v in vals if v})
+            if any(not s.values or (len(s.values) == 1 and not s.n_empty) for s in t.slots):
+                t = _without_empty_slots(t)  # a slot never filled, or always with one value, is fixed text
+                if not t.slots:
+                    continue  # a formula: the phrase bank's business
+            out.append((k, t))
+        return out
+
+    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
+                m: int) -> TemplateLibrary:
+        """Type each slot by its clause-level values, match every frame in every sentence core
+        (support by matching), keep those in ``min_docs`` documents, best first."""
+        frames = []
+        for c in chosen:
+            types = []
+            for j, ty in enumerate(c.types):
+                if ty in CLOSED_TYPES:
+                    vals = [trim_value(i[3][j]) for i in c.inst]
+                    kind = frame_slot_type(vals, c.pieces[j], c.pieces[j + 1])
+                    types.append(kind if kind in CLOSED_TYPES else ty)
+                else:
+                    types.append(frame_slot_type([trim_value(i[3][j]) for i in c.inst], c.pieces[j], c.pieces[j + 1]))
+            names = typed_names(types)
+            text = render(c.pieces, names)
+            empty = [any(not i[3][j] for i in c.inst) for j in range(len(types))]
+            frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
+                                [], True, True))
+        out = [t for _, t in self._matched(frames, units, docs, m)]
+        general = _generalisations(out)
+        have = {t.template for t in out}
+        for k, t in self._matched([g for g, _ in general], units, docs, m):
+            if t.support > general[k][1] and t.template not in have:
+                have.add(t.template)
+                _retype_open_slots(t)
+                out.append(t)  # a merge of variants that matches more documents than either
+        text = "\n".join(u.core for u in units)
+        out = [t for t in out if is_frame(t, text)]
+        out = _absorb(out)
+        out.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
+        seen: set[str] = set()
+        out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
+        return TemplateLibrary(out)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """One row per match of each frame in ``X``: ``frame_id, frame, doc_id, unit_id, start, end,
+    raw_start, raw_end, sentence`` and one column per slot name (``slot:NAME``) with its value."""
+    import pandas as pd
+
+    ex = library.extract(X) if extracted is None else extracted
+    if not len(ex):
+        return pd.DataFrame([], columns=["frame_id", "frame", "doc_id", "unit_id", "start", "end", "raw_start",
+                                         "raw_end", "sentence", "slot_values"])
+    keys = ["template_id", "template", "doc_id", "unit_id", "start", "end", "raw_start", "raw_end", "sentence"]
+    rows = []
+    for key, g in ex.groupby(keys, sort=False):
+        row = dict(zip(["frame_id", "frame", "doc_id", "unit_id", "start", "end", "raw_start", "raw_end",
+                        "sentence"], key))
+        row["slot_values"] = {s: v for s, v in zip(g["slot"], g["value"]) if s}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
+               extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Numeric slots side by side: one row per document, one column per (frame, numeric slot) found
+    in ``min_docs`` documents (as written).
+
+    When a frame matches a document more than once (a review figure, then the target), the value is
+    the match whose sentence holds the most other numeric frames (the targets sentence holds the
+    growth, jobs and price targets together); ties go to the match nearest the relative position in
+    the document where the frame's matches concentrate (their median over the corpus), then the first."""
+    import pandas as pd
+
+
+    docs = _as_documents(X)
+    ex = library.extract(docs) if extracted is None else extracted
+    numeric = {"NUM", "PERCENT", "MONEY", "YEAR", "DATE"}
+    ex = ex[ex["type"].isin(numeric)] if len(ex) else ex
+    table = pd.DataFrame({"doc_id": [d.id for d in docs]})
+    if not len(ex):
+        return table
+    ex = ex.sort_values(["doc_id", "start"], kind="stable").copy()
+    length = {d.id: max(1, len(d.text)) for d in docs}
+    ex["_rel"] = [s / length.get(d, 1) for d, s in zip(ex["doc_id"], ex["start"])]
+    groups = sorted(ex.groupby(["template_id", "slot"]), key=lambda x: x[0])
+    wide = {key for key, g in groups if g["doc_id"].nunique() >= min_docs}
+    ex = ex[[(t, s) in wide for t, s in zip(ex["template_id"], ex["slot"])]]
+    if not len(ex):
+        return table
+    frames_in_unit = ex.groupby(["doc_id", "unit_id"])["template_id"].nunique()
+    ex["_others"] = [int(frames_in_unit[(d, u)]) for d, u in zip(ex["doc_id"], ex["unit_id"])]
+    order = {t.id: k for k, t in enumerate(library)}
+    cols = []
+    for (tid, slot), g in sorted(ex.groupby(["template_id", "slot"]), key=lambda x: (order.get(x[0][0], 0), x[0][1])):
+        centre = float(g["_rel"].median())
+        g = g.assign(_far=(g["_rel"] - centre).abs())
+        best = g.sort_values(["doc_id", "_others", "_far", "start"], ascending=[True, False, True, True],
+                             kind="stable").drop_duplicates("doc_id")
+        name = f"{g['template'].iloc[0]} [{slot}]"
+        cols.append(pd.Series(dict(zip(best["doc_id"], best["value"])), name=name))
+    if cols:
+        table = table.join(pd.concat(cols, axis=1), on="doc_id")
+    return table

@@ -1,0 +1,219 @@
+"""Sentence frames over clauses: mining on the bundled summaries and the national reports, typed
+slots, the extraction tables, the library round trip and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
+from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, load_library, match_table, wide_table
+from gkcorpus.templates import Slot, render
+
+
+@pytest.fixture(scope="module")
+def frames(bundled):
+    return FrameMiner().fit(bundled)
+
+
+def _find(lib, text):
+    hits = [t for t in lib if t.template == text]
+    assert hits, f"no frame {text!r}"
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- clauses
+
+
+def test_clauses_cut_outside_quotations_and_drop_enumerators():
+    core = "一是以“解决群众‘办事难’，打造最优营商环境”为主题，二是发放宣传资料、折页等近20万份；请予审议"
+    assert [core[a:b] for a, b in clause_spans(core)] == [
+        "以“解决群众‘办事难’，打造最优营商环境”为主题", "发放宣传资料、折页等近20万份", "请予审议"]
+
+
+# --------------------------------------------------------------------------- the bundled summaries
+
+
+@pytest.mark.parametrize("text, docs", [
+    ("{TEXT}为此次活动的有序开展奠定了良好的基础", ["summary-02", "summary-10"]),
+    ("以“{TEXT}营商环境”为主题", ["summary-04", "summary-09"]),
+    ("发放{TEXT}{NUM}", ["summary-01", "summary-06", "summary-08", "summary-10", "summary-12"]),
+    ("{TEXT}召开专题会议{TEXT_2}", ["summary-09", "summary-11", "summary-12"]),
+    ("{TEXT}活动给予了充分的重视{TEXT_2}", ["summary-02", "summary-02", "summary-10"]),
+    ("此次活动共接访群众{NUM}余人", ["summary-02", "summary-10"]),
+])
+def test_bundled_frames_with_all_their_instances(frames, text, docs):
+    t = _find(frames.library_, text)
+    assert sorted(i.doc_id for i in t.instances) == docs
+    assert t.support == len(set(docs))
+
+
+def test_bundled_numbers_are_typed_and_whole(frames):
+    t = _find(frames.library_, "发放{TEXT}{NUM}")
+    assert [s.type for s in t.slots] == ["TEXT", "NUM"]
+    assert t.slots[1].values == ["1800余份", "55本", "800份", "百余册", "近20万份"]
+    assert _find(frames.library_, "此次活动共接访群众{NUM}余人").slots[0].values == ["100", "300"]
+
+
+def test_instances_fill_back_to_their_spans(frames, bundled):
+    for t in frames.library_:
+        assert t.support >= frames.min_docs_
+        for i in t.instances:
+            assert t.fill(i.slot_values) == bundled[i.doc_id].text[i.start:i.end]
+            assert i.sentence == bundled[i.doc_id].text[i.start - i.sentence.find(bundled[i.doc_id].text[i.start:i.end]):][:len(i.sentence)]
+
+
+def test_slot_values_never_start_or_end_with_punctuation_or_an_enumerator(frames):
+    for t in frames.library_:
+        for s in t.slots:
+            for v in s.values:
+                assert v[0] not in "，；：。、" and v[-1] not in "，；：。、", (t.template, v)
+                assert not v.startswith(("一是", "二是", "三是")), (t.template, v)
+
+
+def test_library_round_trip_and_cli(frames, bundled, tmp_path, capsys):
+    from gkcorpus.cli import main
+
+    path = tmp_path / "frames.json"
+    frames.library_.save(path)
+    lib = load_library(path)
+    assert all(isinstance(t, Frame) for t in lib)
+    assert [t.template for t in lib] == [t.template for t in frames.library_]
+    a = match_table(frames.library_, bundled)
+    b = match_table(lib, bundled)
+    assert a.equals(b)
+    assert main(["templates", "extract", "-o", str(tmp_path / "out")]) == 0
+    assert "frames" in capsys.readouterr().out
+    saved = json.loads((tmp_path / "out" / "frames.json").read_text(encoding="utf-8"))
+    assert [d["template"] for d in saved] == [t.template for t in frames.library_]
+    assert main(["templates", "match", str(tmp_path / "out" / "frames.json"), "-o", str(tmp_path / "m")]) == 0
+    assert main(["templates", "extract", "--min-docs", "0", "-o", str(tmp_path / "bad")]) == 1
+
+
+def test_match_table_rows(frames, bundled):
+    table = match_table(frames.library_, bundled)
+    rows = table[table["frame"] == "发放{TEXT}{NUM}"]
+    assert sorted(rows["doc_id"]) == ["summary-01", "summary-06", "summary-08", "summary-10", "summary-12"]
+    row = rows[rows["doc_id"] == "summary-10"].iloc[0]
+    assert row["slot_values"] == {"TEXT": "宣传单和宣传手册", "NUM": "1800余份"}
+    assert bundled["summary-10"].raw[row["raw_start"]:row["raw_end"]]  # raw offsets point into the raw text
+
+
+# --------------------------------------------------------------------------- slot types
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("7%", "PERCENT"), ("4.5％", "PERCENT"), ("1.2万亿元", "MONEY"), ("2018年", "YEAR"), ("5月15日", "DATE"),
+    ("1800余份", "NUM"), ("百余册", "NUM"), ("广东省", "PLACE"), ("北京", "PLACE"), ("财政部", "ORG"),
+    ("乡村", "TEXT"), ("城乡", "TEXT"), ("小组", "TEXT"), ("扎实推进乡村", "TEXT"),
+    ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
+])
+def test_value_types(value, kind):
+    assert value_type(value) == kind
+
+
+def test_slot_type_is_the_type_of_nearly_all_values():
+    assert frame_slot_type(["7%"] * 9 + ["增长"]) == "PERCENT"
+    assert frame_slot_type(["7%"] * 8 + ["增长", "提高"]) == "TEXT"
+    assert value_type("习近平", after="同志为核心") == "PERSON"
+    assert trim_value("一是加强领导，") == "加强领导"
+
+
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pieces=st.lists(st.text(alphabet=_HAN, min_size=1, max_size=5), min_size=2, max_size=4), data=st.data())
+def test_frame_match_then_fill_reproduces_the_clause(pieces, data):
+    kinds = data.draw(st.lists(st.sampled_from(["TEXT", "NUM", "PERCENT"]), min_size=len(pieces) - 1,
+                               max_size=len(pieces) - 1))
+    names = [f"{k}_{i}" for i, k in enumerate(kinds)]
+    t = Frame("f", render(pieces, names), [Slot(n, k) for n, k in zip(names, kinds)], [], True, True)
+    values = {}
+    for n, k in zip(names, kinds):
+        if k == "NUM":
+            values[n] = f"{data.draw(st.integers(0, 10**6))}余人"
+        elif k == "PERCENT":
+            values[n] = f"{data.draw(st.integers(0, 99))}%"
+        else:
+            values[n] = data.draw(st.text(alphabet=_HAN, min_size=1, max_size=6))
+    clause = t.fill(values)
+    sentence = "前文，" + clause + "，后文"
+    m = t.match(sentence)
+    assert m is not None and sentence[m.start:m.end] == clause
+    assert t.fill(m.values) == clause
+
+
+# --------------------------------------------------------------------------- the national reports
+
+
+@pytest.fixture(scope="module")
+def national(shared_corpora):
+    import gkcorpus
+
+    corpus = gkcorpus.load([str(shared_corpora / "gwr_national.jsonl")])
+    return corpus, FrameMiner().fit(corpus)
+
+
+def test_national_frames_and_their_support(national):
+    _, miner = national
+    lib = miner.library_
+    assert miner.min_docs_ == 5
+    assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
+    assert _find(lib, "请予审议，并请全国政协{TEXT}委员{TEXT_2}提出意见").support == 22
+    assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
+    gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
+    assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
+    assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
+    assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+
+
+def test_national_variants_merge_into_one_frame(national):
+    _, miner = national
+    lib = miner.library_
+    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{TEXT_2}周围")
+    assert closing.support == 11
+    assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
+    assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
+    banner = _find(lib, "{TEXT}高举{TEXT_2}伟大旗帜")
+    assert banner.support == 18
+    assert "邓小平理论" in banner.slots[1].values and "中国特色社会主义" in banner.slots[1].values
+
+
+def test_national_collocations_are_not_frames(national):
+    _, miner = national
+    texts = {t.template for t in miner.library_}
+    assert "加强{TEXT}精神文明{TEXT_2}建设" not in texts
+    assert not [t for t in texts if t.startswith("{TEXT}") and t.endswith("{TEXT_2}") and t.count("{") == 2
+                and "社会主义精神文明建设" in t]
+
+
+def test_national_wide_table_of_targets(national):
+    corpus, miner = national
+    wide = wide_table(miner.library_, corpus).set_index("doc_id")
+    cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
+            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{NUM}亿元 [NUM]"]
+    got = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+           for d in (2010, 2012, 2014, 2016, 2018)}
+    assert got == {  # read off the reports by hand
+        2010: ["8％", "3％", "4.6％", "10500"],
+        2012: [None, "4%", "4．6%", "8000"],  # the 2012 target is 国内生产总值增长7．5% (no 左右)
+        2014: ["7.5%", "3.5%", "4.6%", "13500"],
+        2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
+        2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
+    }
+    odd = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+           for d in (2011, 2013, 2015, 2017)}
+    assert odd == {  # read off the targets sentences by hand
+        2011: ["8%", "4%", "4.6%", "9000"],
+        2013: ["7.5%", "3.5%", None, "1.2万"],  # 2013: 城镇登记失业率低于4.6% (not 以内)
+        2015: ["7%", "3%", "4.5%", "1.62万"],
+        2017: ["6.5%", "3%", "4.5%", None],  # 2017: 财政赤字2.38万亿元
+    }
+    jobs = wide["城镇新增就业{NUM}以上 [NUM]"]
+    # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
+    got_jobs = [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)]
+    assert got_jobs == ["900万人", "1000万人", "1100万人", "1100万人"]
