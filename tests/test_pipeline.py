@@ -23,7 +23,8 @@ EXPECTED = {
     "reuse/reuse.json", "reuse/reuse_matrix.csv", "reuse/formulaicness.csv", "reuse/formulaicness_sentences.csv",
     "reuse/formulaicness.png",
     "templates/templates.json", "templates/templates.md", "templates/instances.csv", "templates/extractions.csv",
-    "templates/skeleton.md",
+    "templates/skeleton.md", "templates/frames.json", "templates/frames.md", "templates/matches.csv",
+    "templates/numeric.csv",
 }
 
 

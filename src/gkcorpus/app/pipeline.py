@@ -46,6 +46,8 @@ class MineResult:
     skeleton: Any = None
     timeline: Any = None
     eras: Any = None
+    frames: Any = None  # TemplateLibrary of clause-level frames
+    numeric: Any = None  # DataFrame: numeric frame slots side by side, one row per document
     warnings: list[str] = field(default_factory=list)
     segmentation: dict[str, Any] = field(default_factory=dict)
 
@@ -286,12 +288,21 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             else:
                 res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,
                                         common=run.common if run else None)
+            from ..templates.frames import FrameMiner, match_table, wide_table
+
+            frames = res.frames = FrameMiner().fit(corpus).library_
+            found = frames.extract(corpus)
+            res.numeric = wide_table(frames, corpus, extracted=found)
             return [
                 lib.save(d / "templates.json") or d / "templates.json",
                 atomic_write_text(d / "templates.md", lib.to_markdown()),
                 write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
                 write_csv(d / "extractions.csv", table),
                 atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
+                frames.save(d / "frames.json") or d / "frames.json",
+                atomic_write_text(d / "frames.md", frames.to_markdown(title="Sentence frames")),
+                write_csv(d / "matches.csv", match_table(frames, corpus, found)),
+                write_csv(d / "numeric.csv", res.numeric),
             ]
 
         res.files += timed("templates", templates)
@@ -478,10 +489,28 @@ def build_report(corpus: "Corpus", res: MineResult):
         rb.table(trow, html_columns=("id", "template", "instances"))
         ex = res.extractions
         if ex is not None and len(ex):
-            num = ex[ex["slot_type"] == "NUM"] if "slot_type" in ex.columns else ex
-            rb.paragraph(f"Extraction table: {len(ex):,} slot values; the numeric ones:")
-            cols = [c for c in ("template_id", "doc_id", "slot", "value", "number", "sentence") if c in num.columns]
+            kind = "type" if "type" in ex.columns else "slot_type"
+            num = ex[ex[kind].isin(("NUM", "PERCENT", "MONEY")) & (ex["value"].astype(str) != "")] \
+                if kind in ex.columns else ex.iloc[:0]
+            rb.paragraph(f"Extraction table (extractions.csv): {len(ex):,} slot values, {len(num):,} of them "
+                         f"numbers; the first numeric ones:")
+            cols = [c for c in ("template_id", "doc_id", "slot", "value", "number") if c in num.columns]
             rb.table(num[cols].head(40), max_rows=40)
+        if res.frames is not None and len(res.frames):
+            frames = list(res.frames.templates)
+            rb.paragraph(f"Sentence frames (frames.json): {len(frames)} frames mined over clauses, "
+                         "support counted by matching them everywhere; the best supported:")
+            frow = []
+            for t in sorted(frames, key=lambda t: (-t.support, t.id))[:30]:
+                html_t = re.sub(r"\{(\w+)\}", lambda m: f'<span class="slot">{{{m.group(1)}}}</span>', esc(t.template))
+                frow.append({"frame": html_t, "support": t.support,
+                             "instances": " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:4])})
+            rb.table(frow, html_columns=("frame", "instances"))
+        wide = res.numeric
+        if wide is not None and wide.shape[1] > 1:
+            rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "
+                         "of a frame found in at least two documents, its value as written; the first columns:")
+            rb.table(wide.iloc[:, : min(8, wide.shape[1])], max_rows=60)
         if res.skeleton is not None:
             rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"
                     + esc(res.skeleton.to_markdown()) + "</pre></details>")

@@ -665,4 +665,4 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
         cols.append(pd.Series(dict(zip(best["doc_id"], best["value"])), name=name))
     if cols:
         table = table.join(pd.concat(cols, axis=1), on="doc_id")
-    return table
+    return table.fillna("")  # a document without the frame has an empty cell, not "nan"
