@@ -177,3 +177,34 @@ def test_large_inputs_use_every_core_unless_told(tmp_path, monkeypatch):
     assert mine_cmd._auto_workers(ns(paths=[])) is None  # the bundled corpus
     monkeypatch.setattr(mine_cmd, "AUTO_WORKERS_BYTES", 301)
     assert mine_cmd._auto_workers(ns()) is None
+
+
+def test_counts_agree_between_report_outline_and_csvs(mined):
+    """Every count printed about the section types comes from one place: the report, outline.md,
+    clusters.csv, outline.csv and cluster_labels.json tell the same numbers."""
+    import csv
+
+    html = (mined / "report.html").read_text(encoding="utf-8")
+    md = (mined / "clusters" / "outline.md").read_text(encoding="utf-8")
+    with (mined / "clusters" / "clusters.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    labels = json.loads((mined / "clusters" / "cluster_labels.json").read_text(encoding="utf-8"))
+    sentence = re.search(r"(\d+) section types from (\d+) segments \((\d+) fitted", md)
+    n_types, n_segments, n_fitted = map(int, sentence.groups())
+    assert sentence.group(0) in html
+    assert n_segments == len(rows) == sum(c["size"] for c in labels["clusters"])
+    assert n_types == len(labels["clusters"]) == len({r["cluster"] for r in rows})
+    assert labels["metrics"]["n_units"] == n_fitted
+    # per type: segments and documents in outline.md's table, the CSV and the common outline's support
+    sizes = {r: 0 for r in {r["cluster"] for r in rows}}
+    docs: dict[str, set] = {k: set() for k in sizes}
+    for r in rows:
+        sizes[r["cluster"]] += 1
+        docs[r["cluster"]].add(r["doc_id"])
+    for c in labels["clusters"]:
+        k = str(c["cluster"])
+        assert (c["size"], c["n_docs"]) == (sizes[k], len(docs[k]))
+        assert f"| T{k} | " in md and re.search(rf"\| T{k} \| [^\n]*\| {sizes[k]} \| {len(docs[k])} \|", md)
+        support = re.search(rf"\| T{k} [^|\n]*\| (\d+)/15 \|", md)
+        if support:  # the common outline counts documents whose outline holds the type
+            assert int(support.group(1)) == len(docs[k])

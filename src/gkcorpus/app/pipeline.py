@@ -419,7 +419,7 @@ def build_report(corpus: "Corpus", res: MineResult):
                    "most typical headings and labelled by class-based TF-IDF terms; every document's outline is "
                    "the sequence of its section types.")
         m = run.typer.metrics_
-        rb.paragraph(f"{m.n_clusters} section types from {m.n_units} segments ({m.selection}).")
+        rb.paragraph(run.segments_sentence())
         rb.table([{"type": f"T{t.type_id}", "name": t.name, "terms": t.label, "segments": t.size, "documents": t.n_docs,
                    "headings": "; ".join(h for h, _ in t.headings[:6])} for t in run.typer.types_], max_rows=100)
         rb.paragraph("Common outline: " + " → ".join(f"{r['name']} [{r['support']}/{run.common.n_docs}]"

@@ -80,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"gkcorpus: warning: {w.message}", file=sys.stderr)
             break
 
-    m = run_.typer.metrics_
-    print(f"section types: {m.n_clusters} from {m.n_units} segments ({m.selection})")
+    print(run_.segments_sentence())
     print()
     print("\n".join(run_.outline_lines()))
     print()

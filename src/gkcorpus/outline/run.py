@@ -110,14 +110,24 @@ class ClusteringRun:
                 out.append(f"  {g} ({len(ids)}): {', '.join(ids)}")
         return out
 
+    def segments_sentence(self) -> str:
+        """``N section types from M segments …``: the one wording of these counts (report, outline.md, CLI)."""
+        t = self.typer
+        m = t.metrics_
+        rest = t.n_segments_ - t.n_fitted_
+        extra = (f"; {rest} paragraphs of documents without headings typed by their nearest type" if rest else "")
+        return (f"{m.n_clusters} section types from {t.n_segments_} segments ({t.n_fitted_} fitted{extra}); "
+                f"{m.selection}.")
+
     def outline_markdown(self) -> str:
         from ..base.export import markdown_table
 
         parts = ["# Section types and outlines", ""]
         m = self.typer.metrics_
-        parts += [f"Segments: {m.n_units}; types: {m.n_clusters}; {m.selection}.",
-                  f"Silhouette (cosine): {m.silhouette if m.silhouette is None else round(m.silhouette, 3)}; "
-                  f"Davies–Bouldin: {m.davies_bouldin if m.davies_bouldin is None else round(m.davies_bouldin, 3)}.", ""]
+        parts += [self.segments_sentence(),
+                  f"Quality of the fitted types (cosine, the {m.n_units} fitted segments): silhouette "
+                  f"{m.silhouette if m.silhouette is None else round(m.silhouette, 3)}; Davies–Bouldin "
+                  f"{m.davies_bouldin if m.davies_bouldin is None else round(m.davies_bouldin, 3)}.", ""]
         parts += ["## Section types", ""]
         rows = [{"type": f"T{t.type_id}", "name": t.name, "label (c-TF-IDF)": t.label, "segments": t.size,
                  "documents": t.n_docs, "mean position": t.mean_position,

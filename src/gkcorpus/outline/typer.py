@@ -204,6 +204,13 @@ class SectionTyper(BaseEstimator):
         if len(rest):
             types[rest] = self._nearest(X_all[rest])
         self.segments_ = self._frame(segs, types)
+        # every count a user reads comes from the typed segments: the fitted ones and those typed by
+        # their nearest type (paragraphs of documents without headings) alike
+        doc_ids = np.array([u.doc_id for u in units], dtype=object)
+        self.types_ = [replace(t, size=int((types == t.type_id).sum()),
+                               n_docs=len(set(doc_ids[types == t.type_id].tolist()))) for t in self.types_]
+        self.n_segments_ = len(units)
+        self.n_fitted_ = len(fit_rows)
         return self
 
     def _with_position(self, X: Any, units: Sequence[Unit]) -> Any:
