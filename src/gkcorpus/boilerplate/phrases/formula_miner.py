@@ -100,7 +100,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         callable ``str -> list[str]`` that keeps every character.
     max_examples : examples kept per entry.
     max_links : parents and children listed per entry (the closest first).
-    progress : show progress bars (accepted for symmetry with the other miners).
+    progress : show a progress bar while segmenting.
 
     Fitted attributes: ``formulae_`` (the bank, most formulaic first), ``doc_ids_``, ``n_docs_``.
     """
@@ -207,7 +207,12 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         n = len(ix.codes)
         wb = np.zeros(n + 1, dtype=bool)
         gs_parts, all_toks = [], []
-        for d, doc in enumerate(docs):
+        items: Any = docs
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            items = tqdm(list(docs), desc="phrases: tokenize", unit="doc", leave=False)
+        for d, doc in enumerate(items):
             text = doc.text
             toks = tokenizer(text)
             lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
