@@ -15,9 +15,11 @@ Kinds:
 ``term``
     a noun compound: every word nominal (nouns, names, abbreviations, nominal verbs, numerals,
     measure words, locatives), the first possibly an adjective, distinguishing word or
-    demonstrative (我国, 广大), the last possibly a verb heading two or more nominal words
-    (基础设施建设), and the phrase does not stand alone as a clause in most of its occurrences:
-    topical noun compounds such as 一般公共预算收入.
+    demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
+    inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
+    (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
+    中央和地方); no personal pronoun; and the phrase does not stand alone as a clause in most of
+    its occurrences: topical noun compounds such as 一般公共预算收入.
 ``collocation``
     a free combination of a verb with its modifier or object and nothing else: two words, an
     adverb or adjective before a verb (加快建设) or a verb before a nominal (推进政务公开), whose
@@ -27,7 +29,11 @@ Kinds:
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
     stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
-    按照…要求; 发挥…作用 is a collocation; two nominal anchors are not a frame and are dropped).
+    按照…要求; 发挥…作用 and an adverb before its verb, 积极稳妥…改革, are collocations; two nominal
+    anchors, or a pronoun and a noun, are not a frame and are dropped).
+
+A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
+fragment and is dropped, as is a preposition with its object but without the rest of its frame.
 
 Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
 occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
@@ -47,7 +53,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_clipped_clause", "position_category",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -81,23 +87,67 @@ def decide_kind(f: KindFeatures) -> str:
             return "collocation"
     if len(tags) == 3 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:]):
         return "collocation"
-    if _noun_compound(tags) and f.standalone < 0.5:
+    if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
     return "formula"
 
 
-def _noun_compound(tags: Sequence[str]) -> bool:
+#: personal pronouns: a phrase holding one speaks (我们要继续), it does not name a thing.
+_PERSONAL = frozenset("我 你 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己".split())
+#: words that join nominal chunks into one noun phrase: 的 and coordinating conjunctions (和, 及).
+_JOINERS = frozenset(("uj", "c"))
+
+
+def _noun_compound(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
     """Content words only, all nominal (nouns, names, abbreviations, nominal verbs, numerals,
     measure words, locatives) except that the first may be an adjective, a distinguishing word or
-    a demonstrative (我国, 广大)."""
+    a demonstrative (我国, 广大); demonstratives (全国各族人民) and, after a nominal first word, one
+    modifier (香港特别行政区, 外商直接投资) may also stand inside, never last; no personal pronoun."""
     if not tags or not (tags[0] in NOMINAL_TAGS or tags[0] in ("a", "b", "r")):
+        return False
+    if any(w in _PERSONAL for w in words):
         return False
     if len(tags) == 1:
         return tags[0] in NOMINAL_TAGS
     if all(t in NOMINAL_TAGS for t in tags[1:]):
         return True
+    if tags[-1] in NOMINAL_TAGS and len(tags) >= 3:
+        inner = tags[1:-1]
+        modifiers = sum(t in _MODIFIER for t in inner)  # two would make a clause (政务公开工作再上新台阶)
+        if modifiers <= 1 and all(t in NOMINAL_TAGS or t == "r" or (t in _MODIFIER and tags[0] in NOMINAL_TAGS)
+                                  for t in inner):
+            return True
     # a verb heading two or more nominal words is used as a noun (基础设施建设, 产业结构调整)
     return len(tags) >= 3 and tags[-1] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1])
+
+
+def _noun_phrase(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
+    """Noun compounds joined by 的 or a coordinating conjunction (科学技术的发展, 廉政建设和反腐败斗争,
+    中央和地方); a chunk before 的 may be a lone adjective (严重的自然灾害)."""
+    words = tuple(words) or ("",) * len(tags)
+    if not any(t in _JOINERS for t in tags):
+        return False
+    chunks: list[tuple[list[str], list[str], str]] = []
+    ts: list[str] = []
+    ws: list[str] = []
+    for w, t in zip(words, tags):
+        if t in _JOINERS:
+            if not ts:
+                return False
+            chunks.append((ts, ws, t))
+            ts, ws = [], []
+        else:
+            ts.append(t)
+            ws.append(w)
+    if not ts:
+        return False
+    chunks.append((ts, ws, ""))
+    for ts, ws, joiner in chunks:
+        if joiner == "uj" and len(ts) == 1 and ts[0] in ("a", "b"):
+            continue
+        if not _noun_compound(ts, ws):
+            return False
+    return True
 
 
 def decide_gapped_kind(tags: Sequence[str]) -> str:
@@ -110,6 +160,10 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
         return "collocation"
+    if tags[0] in ("d", "ad") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
+        return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
+    if tags[0] == "r" and tags[-1] not in _VERBAL:
+        return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
     if tags[0] in _FRAME_TAGS:
         return "formula"
     return ""
@@ -125,6 +179,13 @@ def is_fragment(tags: Sequence[str]) -> bool:
     if len(tags) < 2 or tags[0] != "p" or tags[-1] not in NOMINAL_TAGS or tags[-1] == "f":
         return False
     return not any(t == "p" or t in _VERBAL for t in tags[1:])
+
+
+def is_clipped_clause(text: str, min_han: int = 3) -> bool:
+    """A wording that runs over a comma into the stump of the next clause: its last comma-separated
+    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们). A short first piece
+    is an opener and stays (现在，我代表国务院)."""
+    return "，" in text and len(text.rsplit("，", 1)[1]) < min_han
 
 
 def _binom_sf(k: int, n: int, p: float) -> float:

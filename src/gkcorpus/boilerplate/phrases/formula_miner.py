@@ -68,7 +68,8 @@ from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
-from .formula_kinds import KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_fragment, position_categories
+from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
+                            position_categories)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
                               _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex)
@@ -500,7 +501,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 tags = tuple(self._tags.get(w, "x") for w in words)
             else:
                 words, tags = self._words_of(text, int(contiguous[head_of_entry[k]]["pos"]))  # the head's own wording
-                if is_fragment(tags):
+                if is_fragment(tags) or is_clipped_clause(text):
                     continue
             hc = len(_HAN_RE.findall(text))
             cat = category[k]
