@@ -161,7 +161,8 @@ def test_noun_phrases_are_terms_and_clauses_are_not():
     assert kind(["香港", "特别", "行政区"], ["ns", "d", "n"]) == "term"  # one modifier inside a name
     assert kind(["全国", "各族", "人民"], ["n", "r", "n"]) == "term"
     assert kind(["政务", "公开", "工作", "再上", "新台阶"], ["n", "ad", "vn", "d", "n"]) == "formula"  # a clause
-    assert kind(["我们", "要", "继续"], ["r", "v", "v"]) == "formula"
+    assert kind(["我们", "要", "继续"], ["r", "v", "v"]) == "collocation"  # a speaker and a verb
+    assert kind(["我们", "要", "继续", "坚持"], ["r", "v", "v", "v"]) == "formula"
     assert kind(["我们", "的", "人民"], ["r", "uj", "n"]) == "formula"  # a personal pronoun names nothing
     assert decide_gapped_kind(["r", "n"]) == "" and decide_gapped_kind(["r", "v"]) == "formula"
     assert decide_gapped_kind(["ad", "vn"]) == "collocation"

@@ -24,7 +24,8 @@ Kinds:
     a free combination of a verb with its modifier or object and nothing else: two words, an
     adverb or adjective before a verb (加快建设) or a verb before a nominal (推进政务公开), whose
     words combine freely (neither predicts the other in half of its uses); or three words, a
-    verb before a two-word nominal object (做好政务公开工作).
+    verb before a two-word nominal object (做好政务公开工作); or a personal pronoun before a verb or
+    modal and nothing else (我们必须, 我们将继续).
 ``formula``
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
@@ -87,6 +88,9 @@ def decide_kind(f: KindFeatures) -> str:
             return "collocation"
     if len(tags) == 3 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:]):
         return "collocation"
+    if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
+                                                                               for t in tags[1:]):
+        return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
     return "formula"
