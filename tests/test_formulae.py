@@ -311,3 +311,17 @@ def test_phrases_command_and_exports(tmp_path):
     legacy = tmp_path / "legacy"
     assert main(["phrases", "-o", str(legacy), "--bank", "legacy", "--format", "json"]) == 0
     assert "kind" in json.loads((legacy / "phrasebank.json").read_text(encoding="utf-8"))[0]
+
+
+def test_vectorised_span_merge_is_the_loop():
+    import numpy as np
+
+    from gkcorpus.kernels.repeats import merge_sorted_arrays, merge_span_arrays
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        s = rng.integers(0, 60, int(rng.integers(0, 25)))
+        e = s + rng.integers(1, 12, len(s))
+        want = merge_span_arrays(list(zip(s.tolist(), e.tolist())))
+        got = merge_sorted_arrays(s, e)
+        assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()

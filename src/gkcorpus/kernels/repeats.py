@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 __all__ = ["han_mask", "char_mask", "RangeMin", "interval_docs", "grouped_entropy", "segmented_max",
-           "merge_span_arrays", "spans_within", "inside_longer"]
+           "merge_span_arrays", "merge_sorted_arrays", "spans_within", "inside_longer"]
 
 
 def han_mask(codes: np.ndarray) -> np.ndarray:
@@ -93,6 +93,21 @@ def merge_span_arrays(spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.
             merged.append([a, b])
     arr = np.array(merged, dtype=np.int64).reshape(-1, 2)
     return arr[:, 0], arr[:, 1]
+
+
+def merge_sorted_arrays(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`merge_span_arrays` for spans given as two arrays (vectorised)."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((ends, starts))
+    s, e = starts[order].astype(np.int64), ends[order].astype(np.int64)
+    reach = np.maximum.accumulate(e)
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = s[1:] > reach[:-1]  # a span starting after everything before it ends opens a new group
+    group = np.cumsum(new) - 1
+    out_e = np.zeros(int(group[-1]) + 1, dtype=np.int64)
+    np.maximum.at(out_e, group, e)
+    return s[new], out_e
 
 
 def spans_within(g0: np.ndarray, g1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> np.ndarray:

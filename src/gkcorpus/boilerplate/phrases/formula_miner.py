@@ -62,7 +62,8 @@ from sklearn.base import BaseEstimator
 
 from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
-                                merge_span_arrays as _merge, segmented_max as _segmented_max, spans_within as _within)
+                                merge_span_arrays as _merge, merge_sorted_arrays as _merge_arrays,
+                                segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
 from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
@@ -592,16 +593,32 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         return tuple(words), tuple(tags)
 
     def _passage_spans(self, passages: Sequence[Passage]) -> tuple[np.ndarray, np.ndarray]:
-        """Merged global (start, end) spans of shared passages."""
+        """Merged global (start, end) spans of shared passages (from the occurrence arrays when the
+        passages hold them, record by record otherwise)."""
         pos = {d: i for i, d in enumerate(self.doc_ids_)}
         st = self._ix.doc_starts
-        spans = []
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        remap: dict[int, np.ndarray] = {}
         for p in passages:
-            for o in p.occurrences:
+            occ = p.occurrences
+            if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):
+                table = id(occ.doc_ids)
+                if table not in remap:  # the finder's document numbers -> this corpus' offsets
+                    remap[table] = np.array([st[pos[d]] if d in pos else -1 for d in occ.doc_ids], dtype=np.int64)
+                base = remap[table][np.asarray(occ.doc, dtype=np.int64)]
+                ok = base >= 0
+                starts.append(base[ok] + np.asarray(occ.start, dtype=np.int64)[ok])
+                ends.append(base[ok] + np.asarray(occ.end, dtype=np.int64)[ok])
+                continue
+            for o in occ:
                 i = pos.get(o.doc_id)
                 if i is not None:
-                    spans.append((int(st[i]) + o.start, int(st[i]) + o.end))
-        return _merge(spans)
+                    starts.append(np.array([int(st[i]) + o.start], dtype=np.int64))
+                    ends.append(np.array([int(st[i]) + o.end], dtype=np.int64))
+        if not starts:
+            return _merge([])
+        return _merge_arrays(np.concatenate(starts), np.concatenate(ends))
 
     def _heading_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global heading spans and the heading characters of each document."""
