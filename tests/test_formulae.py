@@ -109,7 +109,7 @@ def test_kinds_and_positions(bank):
     assert bank["高度重视"].kind == "formula"
     assert bank["再上新台阶"].category == "closing"
     assert bank["现将…总结如下"].category == "opening"
-    assert bank["主要做法"].category == "heading"
+    assert bank["主要做法"].category == "heading" and bank["组织领导"].category == "heading"
     assert bank["高度重视"].category == ""
 
 
