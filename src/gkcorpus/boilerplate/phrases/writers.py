@@ -17,7 +17,7 @@ from .records import CATEGORIES, Phrase, SpanList
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
 
-__all__ = ["Boilerplate", "mine_boilerplate", "BANKS"]
+__all__ = ["Boilerplate", "mine_boilerplate", "index_items", "BANKS"]
 
 #: phrase bank miners by name: the formula bank (default) and the legacy n-gram phrase miner.
 BANKS = ("formulae", "legacy")
@@ -70,11 +70,11 @@ def mine_boilerplate(
     if phrases is None:
         phrases = FormulaMiner(progress=progress) if bank == "formulae" else PhraseMiner(progress=progress)
     pm = phrases.fit(corpus, index=index, passages=rf.passages_, sentences=sentences)
-    fi = FormulaicnessIndex().fit(corpus, _index_items(pm), rf.passages_, sentences=sentences)
+    fi = FormulaicnessIndex().fit(corpus, index_items(pm), rf.passages_, sentences=sentences)
     return Boilerplate(rf, pm, fi)
 
 
-def _index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase]:
+def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase]:
     """The phrases the 套话 index counts: the contiguous entries of the bank (a gapped entry's matches
     would cover its fillers too)."""
     if not isinstance(pm, FormulaMiner):
