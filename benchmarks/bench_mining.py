@@ -11,7 +11,7 @@ Each size runs in a fresh process (its peak resident set size is its own). Stage
     structure  parse_structure of every document (sentences, paragraphs, headings)
     index      TextIndex: suffix array and LCP over all clean characters (pydivsufsort)
     reuse      ReuseFinder.fit: maximal repeats, MinHash LSH near-duplicates
-    phrases    PhraseMiner.fit: jieba tokens, token suffix array, gapped patterns
+    phrases    FormulaMiner.fit: jieba tokens, maximal repeats snapped to word boundaries, gapped formulae
     index套话  FormulaicnessIndex.fit
 
 and the last column is the mining total (index + reuse + phrases + 套话) in characters per second.
@@ -49,7 +49,8 @@ def run_one(factor: int) -> dict:
     from gkcorpus.corpus import Corpus
     from gkcorpus.base.io import RawDocument
     from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
-    from gkcorpus.boilerplate.phrases.miner import PhraseMiner
+    from gkcorpus.boilerplate.phrases.formula_miner import FormulaMiner
+    from gkcorpus.boilerplate.phrases.writers import index_items
     from gkcorpus.boilerplate.reuse import ReuseFinder
     from gkcorpus.kernels.suffix import TextIndex
 
@@ -67,8 +68,8 @@ def run_one(factor: int) -> dict:
     stage("structure", lambda: [d.structure for d in corpus])
     index = stage("index", lambda: TextIndex([d.text for d in corpus]))
     rf = stage("reuse", lambda: ReuseFinder().fit(corpus, index=index))
-    pm = stage("phrases", lambda: PhraseMiner().fit(corpus, index=index, passages=rf.passages_))
-    stage("index套话", lambda: FormulaicnessIndex().fit(corpus, pm.phrases_, rf.passages_))
+    pm = stage("phrases", lambda: FormulaMiner().fit(corpus, index=index, passages=rf.passages_))
+    stage("index套话", lambda: FormulaicnessIndex().fit(corpus, index_items(pm), rf.passages_))
     return {
         "factor": factor,
         "docs": len(corpus),

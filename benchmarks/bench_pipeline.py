@@ -263,10 +263,10 @@ def _reuse(corpus: Any) -> str:
 
 
 def _phrases(corpus: Any) -> str:
-    from gkcorpus.boilerplate.phrases.miner import PhraseMiner
+    from gkcorpus.boilerplate.phrases.formula_miner import FormulaMiner
 
-    pm = PhraseMiner().fit(corpus)
-    return f"{len(pm.phrases_):,} phrases"
+    pm = FormulaMiner().fit(corpus)
+    return f"{len(pm.phrases_):,} phrase bank entries"
 
 
 def _templates(corpus: Any) -> str:
@@ -297,7 +297,7 @@ CORPUS_STAGES: dict[str, tuple[str, Callable[..., str]]] = {
     "vectorize": ("gkcorpus.features.vectorize", _vectorize),
     "cluster": ("gkcorpus.features.cluster", _cluster),
     "reuse": ("gkcorpus.boilerplate.reuse", _reuse),
-    "phrases": ("gkcorpus.boilerplate.phrases.miner", _phrases),
+    "phrases": ("gkcorpus.boilerplate.phrases.formula_miner", _phrases),
     "templates": ("gkcorpus.templates.miner", _templates),
     "mine": ("gkcorpus.cli.mine_cmd", _mine),
     "mine_rjieba": ("gkcorpus.cli.mine_cmd", _mine_rjieba),

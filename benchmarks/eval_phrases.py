@@ -13,6 +13,10 @@ n-gram baseline:
   When a bank labels entries with the kinds formula/collocation/term, the precision of each kind is
   also printed: of the first 100 entries of that kind, the share judged to be that kind.
 
+A bank that folds variants (为人民出政绩、以实干出政绩 / 为人民出政绩，以实干出政绩) lists each wording
+with its own df under ``variants``; the row "folded wordings counted" gives the recall when those
+wordings count as held by the bank (the entry's own df is the union over its wordings).
+
 The baseline is every character n-gram (n = 4…30, no line break inside) in at least 3 documents,
 closed under containment (an n-gram is dropped when a longer one containing it has the same df),
 ranked by df, then length.
@@ -52,6 +56,7 @@ class Entry:
     phrase: str
     df: int
     kind: str = ""
+    variants: list[tuple[str, int]] = field(default_factory=list)  # folded wordings (text, df), when listed
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Column:
     entries: list[Entry]
     found: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
+    found_variants: list[str] = field(default_factory=list)
 
 
 def corpus_texts(name: str) -> dict[str, str]:
@@ -89,7 +95,13 @@ def read_bank(path: Path) -> list[Entry]:
     """Entries of a phrasebank.json (a list, or a dict with ``phrases``), in the file's order."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     items = data["phrases"] if isinstance(data, dict) else data
-    return [Entry(str(x["phrase"]), int(x["df"]), str(x.get("kind", ""))) for x in items]
+    return [Entry(str(x["phrase"]), int(x["df"]), str(x.get("kind", "")),
+                  [(str(v["text"]), int(v["df"])) for v in x.get("variants") or []]) for x in items]
+
+
+def with_variants(entries: list[Entry]) -> list[Entry]:
+    """The entries followed by each folded wording as an entry of its own (its own df)."""
+    return entries + [Entry(t, d, e.kind) for e in entries for t, d in e.variants if t != e.phrase]
 
 
 def run_miner(name: str, out: Path) -> Path:
@@ -192,6 +204,9 @@ def report(name: str, columns: list[Column], gold: list[Gold], judged: dict[str,
     rows: list[tuple[str, list[str]]] = []
     rows.append(("entries", [str(len(c.entries)) for c in columns]))
     rows.append((f"formula recall (of {n})", [f"{len(c.found)}/{n} = {len(c.found) / n:.2f}" for c in columns]))
+    if any(c.found_variants != c.found for c in columns):
+        rows.append(("  folded wordings counted", [f"{len(c.found_variants)}/{n} = {len(c.found_variants) / n:.2f}"
+                                                 for c in columns]))
     if n_gap:
         rows.append((f"  gapped (of {n_gap})",
                      [str(sum('…' in p for p in c.found)) for c in columns]))
@@ -213,7 +228,9 @@ def report(name: str, columns: list[Column], gold: list[Gold], judged: dict[str,
             print(f"missed by {c.label}: " + " | ".join(c.missed))
     if show_unjudged:
         for c in columns:
-            todo = [e.phrase for e in c.entries[:TOP] if e.phrase not in judged]
+            firsts = c.entries[:TOP] + [e for k in ("formula", "collocation", "term")
+                                         for e in [x for x in c.entries if x.kind == k][:TOP]]
+            todo = list(dict.fromkeys(e.phrase for e in firsts if e.phrase not in judged))
             if todo:
                 print(f"unjudged in the top {TOP} of {c.label}: " + " | ".join(todo))
 
@@ -238,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="a phrasebank.json to evaluate (repeatable; one column each)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the n-gram baseline column")
     ap.add_argument("--show-missed", action="store_true", help="list the gold formulae each column misses")
-    ap.add_argument("--show-unjudged", action="store_true", help="list top-100 entries not judged yet")
+    ap.add_argument("--show-unjudged", action="store_true", help="list entries not judged yet among the top 100 and the first 100 of each kind")
     args = ap.parse_args(argv)
     banks = parse_banks(args.bank)
     names = ["bundled", "national"] if args.corpus == "both" else [args.corpus]
@@ -255,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
                 columns.append(Column("ngram baseline", ngram_baseline(texts)))
             for c in columns:
                 c.found, c.missed = score_recall(gold, c.entries)
+                c.found_variants = score_recall(gold, with_variants(c.entries))[0]
             report(name, columns, gold, read_judgements(name), args.show_missed, args.show_unjudged)
     return 0
 

@@ -1,4 +1,6 @@
-"""Formulae: document frequencies checked against grep, categories, fragments, the 套话 index, exports."""
+"""The legacy n-gram phrase miner (``bank="legacy"``): document frequencies checked against grep, fragments,
+the 套话 index over its phrases, and its vectorised machinery. The default phrase bank, the formula
+miner, is tested in test_formulae.py."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ CLAUSE = r"[^，。；！？：,;!?:\n]"  # a gapped pattern's filler stays insi
 
 @pytest.fixture(scope="module")
 def result(bundled):
-    return mine_boilerplate(bundled)
+    return mine_boilerplate(bundled, bank="legacy")
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +55,6 @@ def test_known_frequencies(bank):
     assert bank["现将…总结如下"].docs == ["summary-02", "summary-03", "summary-05", "summary-08", "summary-12"]
 
 
-def test_categories_by_position_and_function(bank):
-    assert bank["再上新台阶"].category == "closing"
-    assert bank["在今后的工作中"].category == "closing"
-    assert bank["现将…总结如下"].category == "opening"
-    assert bank["主要做法"].category == "heading"
-    assert bank["组织领导"].category == "heading"
-    assert bank["高度重视"].category == "evaluative"
-    assert bank["一致好评"].category == "evaluative"
-    assert bank["5.15政务公开日"].category == "slogan"
-
-
 def test_gapped_patterns_keep_their_fillers(bank):
     p = bank["营造…氛围"]
     assert p.kind == "gapped" and p.parts == ("营造", "氛围")
@@ -79,12 +70,6 @@ def test_no_fragments_or_terms(bank):
     # cohesion and boundary entropy are reported for contiguous phrases
     p = bank["进一步加强"]
     assert p.cohesion > 1 and min(p.left_entropy, p.right_entropy) >= 0.7
-
-
-def test_copied_text_counts_as_one_source(bank):
-    # 9, 10 and 11 share their closing paragraph: the phrase they share only there counts once
-    p = bank["政务公开工作再上新台阶"]
-    assert p.docs == ["summary-09", "summary-10", "summary-11", "summary-15"] and p.sources == 2
 
 
 def test_examples_carry_sentences_and_raw_offsets(result, bundled):
@@ -117,35 +102,8 @@ def test_zones(bundled):
 
 
 def test_deterministic(bundled, result):
-    again = mine_boilerplate(bundled)
+    again = mine_boilerplate(bundled, bank="legacy")
     assert again.phrases.to_records() == result.phrases.to_records()
-
-
-def test_phrases_command_and_exports(tmp_path):
-    from gkcorpus import Tokenizer
-    from gkcorpus.cli import main
-
-    out = tmp_path / "bank"
-    assert main(["phrases", "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [
-        "phrasebank.csv", "phrasebank.json", "phrasebank.md", "phrasebank.xlsx", "userdict.txt"]
-    records = json.loads((out / "phrasebank.json").read_text(encoding="utf-8"))
-    need = {"id", "phrase", "category", "df", "tf", "score", "docs", "examples"}
-    assert all(need <= set(r) for r in records)
-    assert all({"doc_id", "sentence", "raw_start", "raw_end"} <= set(e) for r in records for e in r["examples"])
-    with open(out / "phrasebank.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    assert [r["phrase"] for r in rows] == [r["phrase"] for r in records]
-    import openpyxl
-
-    ws = openpyxl.load_workbook(out / "phrasebank.xlsx").active
-    assert ws.max_row == len(records) + 1 and ws.cell(1, 2).value == "phrase"
-    lines = (out / "userdict.txt").read_text(encoding="utf-8").splitlines()
-    assert all(len(line.split()) == 3 and line.split()[1].isdigit() for line in lines)
-    assert "营造…氛围" not in (out / "userdict.txt").read_text(encoding="utf-8")
-    tok = Tokenizer(user_dict=str(out / "userdict.txt"))
-    assert "在今后的工作中" in tok("在今后的工作中，我们将继续努力")
-    assert main(["phrases", "-o", str(out), "--format", "json,pdf"]) == 1
 
 
 @pytest.fixture(scope="module")

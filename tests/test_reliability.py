@@ -61,7 +61,7 @@ def test_tiny_corpus_without_attracted_pairs_gives_phrases_and_mine(capsys, tmp_
     code, _, err = cli(capsys, "phrases", t, "-o", tmp_path / "out")
     assert code == 0, err
     assert json.loads((tmp_path / "out" / "phrasebank.json").read_text(encoding="utf-8")) == []
-    assert "0 phrases from 2 documents" in (tmp_path / "out" / "phrasebank.md").read_text(encoding="utf-8")
+    assert "0 entries from 2 documents" in (tmp_path / "out" / "phrasebank.md").read_text(encoding="utf-8")
     code, out, err = cli(capsys, "mine", t, "-o", tmp_path / "m", "--no-plots")
     assert code == 0, err
     assert "mined 2 documents (44 characters)" in out

@@ -2,12 +2,12 @@
 # # 03 · Boilerplate and the phrase bank
 #
 # Government prose is made of reused parts: whole passages copied from one office's summary into another's,
-# set phrases (高度重视, 再上新台阶), frames with a free middle (营造…氛围, 现将…总结如下) and quoted slogans.
+# set formulae of any length (高度重视, 再上新台阶, 在今后的工作中) and frames with a free middle (按照…要求, 现将…总结如下).
 # This notebook runs `gkcorpus.boilerplate.phrases.mine_boilerplate`, which finds all three layers over one suffix array, and
 # reads its results:
 #
 # 1. **reuse**: passages two or more documents share, verbatim or near-verbatim, with what differs;
-# 2. **formulae**: the phrase bank, each phrase with its document frequency, category and evidence;
+# 2. **the phrase bank**: whole formulae, collocations and terms, each with its document frequency, position and evidence;
 # 3. the **套话 index**: how much of each document and sentence is boilerplate, and which items make it so;
 # 4. **keyness**: what distinguishes these summaries from the national government work reports (when
 #    `../shared/corpora` is present) and the work plans from the summaries;
@@ -21,13 +21,13 @@ import pandas as pd
 
 import gkcorpus
 from gkcorpus.features.keyness import Keyness
-from gkcorpus.boilerplate.phrases import CATEGORIES, mine_boilerplate
+from gkcorpus.boilerplate.phrases import mine_boilerplate
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.width", 200)
 corpus = gkcorpus.load_bundled()
 bp = mine_boilerplate(corpus)
-print(f"{len(bp.reuse.passages_)} shared passages, {len(bp.phrases.phrases_)} phrases, "
+print(f"{len(bp.reuse.passages_)} shared passages, {len(bp.phrases.phrases_)} phrase bank entries, "
       f"套话 index for {len(bp.formulaicness.documents_)} documents")
 
 # %% [markdown]
@@ -93,15 +93,19 @@ fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
 display(Image(data=buf.getvalue()))
 
 # %% [markdown]
-# ## 2. Formulae: the phrase bank
-# Three kinds: contiguous word n-grams that recur in at least two documents (kept when cohesive and free at both
-# edges, and when they contain a verb, adjective, adverb or idiom: 政务公开工作 is a term, not a formula), gapped
-# patterns (two words that attract each other across a varying filler) and quoted slogans. Ranked by score:
+# ## 2. The phrase bank
+# Every maximal repeat of the texts in at least three documents, at any length, snapped to word boundaries; a
+# shorter wording is listed only where it also occurs outside the longer ones that contain it (both are linked:
+# `parents`, `children`); punctuation and 的/地/之 variants are one entry; gapped formulae pair two words that
+# attract each other across a varying filler. Copying counts for a formula: `df` is the true number of documents,
+# and `in_shared_passage` says how many occurrences lie in shared passages. Each entry has a kind: `formula` (set
+# wording), `collocation` (a verb with its modifier or object) or `term` (a topical noun compound). Ranked by score
+# (dispersion, length, cohesion):
 
 # %%
 bank = bp.phrases.to_frame()
-print(len(bank), "phrases")
-bank[["phrase", "category", "kind", "df", "tf", "score"]].head(15)
+print(len(bank), "entries")
+bank[["phrase", "kind", "category", "df", "tf", "score"]].head(15)
 
 # %% [markdown]
 # The four formulae named in the project brief, with their document frequency and the evidence: where each
@@ -123,7 +127,7 @@ for w in wanted:
 pd.DataFrame(rows)
 
 # %% [markdown]
-# A gapped pattern also lists the fillers seen between its parts and the regular expression that counts it:
+# A gapped formula also lists the fillers seen between its parts and the regular expression that counts it:
 
 # %%
 p = by_phrase["营造…氛围"]
@@ -131,18 +135,20 @@ print("fillers:", " | ".join(f or "∅" for f in p.fillers))
 print("pattern:", p.pattern.replace("\\\n", "\\n"))  # an escaped line break, shown as \\n
 
 # %% [markdown]
-# ## 3. Categories
-# Each phrase is put in one category by where it sits and what it does: `heading` (in headings), `opening` (first
-# paragraph), `closing` (last paragraph), `slogan` (in quotation marks), `evaluative` (praise and emphasis) or
-# `formula`. Counts and the top three of each:
+# ## 3. Kinds and positions
+# A writer filters by kind. The position (`category`) comes from evidence only: `opening` or `closing` when most of
+# an entry's occurrences lie in the first or last tenth of their documents, significantly more than an even spread
+# would put there (one-sided binomial test), `heading` likewise for headings; an entry that is everywhere has none.
+# Counts, and the top five of each kind:
 
 # %%
-bank["category"].value_counts().reindex(list(CATEGORIES)).to_frame("phrases").T
+pd.crosstab(bank["kind"], bank["category"].replace("", "(none)"))
 
 # %%
-(bank.groupby("category", sort=False).head(3)
-     .assign(category=lambda d: pd.Categorical(d.category, CATEGORIES, ordered=True))
-     .sort_values(["category", "score"], ascending=[True, False])[["category", "phrase", "df", "tf", "score"]]
+kinds = ["formula", "collocation", "term"]
+(bank.groupby("kind", sort=False).head(5)
+     .assign(kind=lambda d: pd.Categorical(d.kind, kinds, ordered=True))
+     .sort_values(["kind", "score"], ascending=[True, False])[["kind", "phrase", "category", "df", "tf", "score"]]
      .reset_index(drop=True))
 
 # %% [markdown]
@@ -205,7 +211,7 @@ Keyness(tokenizer=no_numbers).fit(plans, summaries).top(8)[["term", "target_freq
 
 # %% [markdown]
 # ## 6. Export
-# The phrase bank in every format, plus `userdict.txt` (the contiguous phrases as a jieba user dictionary), and the
+# The phrase bank in every format, plus `userdict.txt` (the contiguous entries as a jieba user dictionary), and the
 # reuse tables; written atomically into a temporary folder here.
 
 # %%
@@ -222,7 +228,7 @@ print()
 print("userdict.txt:", " / ".join(userdict.splitlines()[:5]), "…")
 
 # %% [markdown]
-# The CSV has one row per phrase with its first example and where it is:
+# The CSV has one row per entry with its first example and where it is:
 
 # %%
-csv[["phrase", "category", "df", "tf", "example_doc", "example_raw_start", "example_raw_end", "example"]].head(5)
+csv[["phrase", "kind", "category", "df", "tf", "example_doc", "example_raw_start", "example_raw_end", "example"]].head(5)

@@ -188,38 +188,40 @@ if HAVE:
 
     bp = mine_boilerplate(national)
     bank = bp.phrases.to_frame()
-    print(f"{len(bp.reuse.passages_)} shared passages, {len(bank)} phrases")
-    display(bank[["phrase", "category", "kind", "df", "tf"]].head(12))
+    print(f"{len(bp.reuse.passages_)} shared passages, {len(bank)} phrase bank entries")
+    display(bank[["phrase", "kind", "category", "df", "tf"]].head(12))
 
 # %% [markdown]
-# The address and the closing call: `各位代表` (the address to the deputies) and `让我们…团结在…周围`, a gapped
-# pattern whose middle names the leadership of the day.
+# The address, the admission and the closing call: `各位代表` (the address to the deputies, in almost every report,
+# so it has no position of its own), `我们…看到`, a gapped formula whose middle is mostly 也清醒地, and the closing
+# call `团结在以…为核心的党中央周围`, one entry per leadership of the day (each whole wording is its own entry).
 
 # %%
 if HAVE:
     by_phrase = {p.phrase: p for p in bp.phrases.phrases_}
-    for w in ("各位代表", "让我们…团结在…周围"):
+    for w in ("各位代表", "我们…看到"):
         p = by_phrase[w]
-        print(f"{w}: {p.category}, {p.kind}, in {p.df} reports, {p.tf} times")
-    for o in by_phrase["让我们…团结在…周围"].examples[:3]:
-        print(f"   {o.doc_id[-4:]}  {o.text[:70]}")
+        print(f"{w}: {p.kind}, position {p.category or '(none)'}, in {p.df} reports, {p.tf} times")
+    for p in bp.phrases.phrases_:
+        if p.phrase.startswith("团结在以") and not p.pattern:
+            print(f"   {p.phrase}  {p.category or '(none)'}, in {p.df} reports: {' '.join(d[-4:] for d in p.docs)}")
     address = national.kwic("各位代表", window=24).drop_duplicates("doc_id")
     display(address[address.doc_id.str.endswith(("1954", "1978", "1998", "2018"))][["doc_id", "match", "right"]])
 
 # %%
 if HAVE:
-    p = by_phrase["让我们…团结在…周围"]
-    print("what stands between 团结在 and 周围:")
+    p = by_phrase["我们…看到"]
+    print("what stands between 我们 and 看到:")
     for f in p.fillers:
-        print("  ", f)
+        print("  ", f or "∅")
 
 # %% [markdown]
-# The top of each category:
+# The top of each kind:
 
 # %%
 if HAVE:
-    display(bank.groupby("category", sort=False).head(2)[["category", "phrase", "df", "tf"]]
-            .sort_values("category", kind="mergesort").reset_index(drop=True))
+    display(bank.groupby("kind", sort=False).head(4)[["kind", "phrase", "category", "df", "tf"]]
+            .sort_values("kind", kind="mergesort").reset_index(drop=True))
 
 # %% [markdown]
 # ## 5. The 套话 index across seven decades

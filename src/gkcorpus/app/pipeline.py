@@ -122,6 +122,7 @@ def mine(
     executor: "PerDocumentExecutor | None" = None,
     cache_dir: str | Path | None = None,
     threads: int | None = 1,
+    bank: str = "formulae",
 ) -> MineResult:
     """Run every stage on ``corpus`` and write the results under ``out_dir``.
 
@@ -134,7 +135,9 @@ def mine(
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
-    matrices of this analysis extra threads spin more than they compute.
+    matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
+    miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
+    (:class:`~gkcorpus.boilerplate.phrases.PhraseMiner`).
     """
     from threadpoolctl import threadpool_limits
 
@@ -156,7 +159,7 @@ def mine(
             release_memory()
             t = time.perf_counter() - t
             res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
-                                segmenter)
+                                segmenter, bank)
             res.timings = {"segment": round(t, 3), **res.timings}
             res.segmentation = {"segmenter": segmenter, "paragraphs": len(memo), "cache": stats}
     finally:
@@ -213,9 +216,9 @@ def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentE
 
 def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
           top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
-          segmenter: str) -> MineResult:
+          segmenter: str, bank: str = "formulae") -> MineResult:
     from ..outline.run import cluster_corpus
-    from ..boilerplate.phrases import PhraseMiner, mine_boilerplate
+    from ..boilerplate.phrases import FormulaMiner, PhraseMiner, mine_boilerplate
     from ..templates import TemplateMiner
     from .skeleton import skeleton
     from ..text.tokenize import Tokenizer
@@ -264,8 +267,9 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += timed("clusters", clusters)
 
         def boilerplate() -> list[Path]:
-            bp = mine_boilerplate(corpus, progress=progress,
-                                  phrases=PhraseMiner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
+            miner = FormulaMiner if bank == "formulae" else PhraseMiner
+            bp = mine_boilerplate(corpus, progress=progress, bank=bank,
+                                  phrases=miner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
             res.boilerplate = bp
             return bp.write_phrasebank(out / "phrases", formats, top=top_phrases) + bp.write_reuse(out / "reuse")
 
@@ -449,7 +453,8 @@ def build_report(corpus: "Corpus", res: MineResult):
         prow = []
         for p in bp.phrases.phrases_[:60]:
             ex = p.examples[0] if p.examples else None
-            prow.append({"phrase": esc(p.phrase), "category": esc(p.category), "df": p.df, "tf": p.tf,
+            prow.append({"phrase": esc(p.phrase), "kind": esc(getattr(p, "kind", "")), "category": esc(p.category),
+                         "df": p.df, "tf": p.tf,
                          "score": round(p.score, 2),
                          "example": (_snippet(corpus, ex.doc_id, ex.start, ex.end) + " " + cite(ex.unit_id, ex.unit_id))
                          if ex else ""})

@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=1000, help="phrases to export (default: 1000; 0 = all)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--bank", choices=("formulae", "legacy"), default="formulae",
+                   help="phrase bank miner: formulae (default: whole formulae at any length, by kind) or legacy "
+                        "(the earlier n-gram phrase miner)")
     add_parallel_args(p)
     p.set_defaults(func=run)
 
@@ -53,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                    random_state=args.seed, progress=progress,
                    log=None if progress else (lambda m: print(f"gkcorpus: {m}", file=sys.stderr)),
                    segmenter=args.segmenter, executor=None if ex.backend == "serial" else ex,
-                   cache_dir=cache_dir_from_args(args, args.output))
+                   cache_dir=cache_dir_from_args(args, args.output), bank=args.bank)
     for w in res.warnings:
         print(f"gkcorpus: warning: {w}", file=sys.stderr)
     print(f"mined {len(corpus)} documents ({corpus.n_chars:,} characters) in "

@@ -9,13 +9,18 @@ from typing import Any, Sequence, TYPE_CHECKING
 from ..reuse import ReuseFinder, document_sentences
 from ...kernels.suffix import TextIndex
 from .formulaicness import FormulaicnessIndex
+from .formula_export import write_formulabank
+from .formula_miner import FormulaMiner
 from .miner import PhraseMiner
-from .records import CATEGORIES
+from .records import CATEGORIES, Phrase, SpanList
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
 
-__all__ = ["Boilerplate", "mine_boilerplate"]
+__all__ = ["Boilerplate", "mine_boilerplate", "index_items", "BANKS"]
+
+#: phrase bank miners by name: the formula bank (default) and the legacy n-gram phrase miner.
+BANKS = ("formulae", "legacy")
 
 
 # --------------------------------------------------------------------------- pipeline and exports
@@ -26,12 +31,14 @@ class Boilerplate:
     """Reuse, phrase bank and 套话 index of one corpus, mined over one shared suffix array."""
 
     reuse: ReuseFinder
-    phrases: PhraseMiner
+    phrases: FormulaMiner | PhraseMiner
     formulaicness: FormulaicnessIndex
 
     def write_phrasebank(self, out_dir: str | Path, formats: Sequence[str] = ("json", "csv", "md", "xlsx"),
                          top: int | None = None) -> list[Path]:
         """``phrasebank.{json,csv,md,xlsx}`` and ``userdict.txt`` in ``out_dir`` (each written atomically)."""
+        if isinstance(self.phrases, FormulaMiner):
+            return write_formulabank(self.phrases, out_dir, formats, top)
         return write_phrasebank(self.phrases, out_dir, formats, top)
 
     def write_reuse(self, out_dir: str | Path) -> list[Path]:
@@ -42,19 +49,39 @@ class Boilerplate:
 def mine_boilerplate(
     corpus: "Corpus",
     reuse: ReuseFinder | None = None,
-    phrases: PhraseMiner | None = None,
+    phrases: FormulaMiner | PhraseMiner | None = None,
     progress: bool = False,
+    bank: str = "formulae",
 ) -> Boilerplate:
-    """Run reuse detection, phrase mining and the 套话 index on ``corpus`` (one suffix array and one
-    sentence split for all three)."""
+    """Run reuse detection, the phrase bank and the 套话 index on ``corpus`` (one suffix array and one
+    sentence split for all three).
+
+    ``bank``: "formulae" (:class:`FormulaMiner`: whole formulae at any length, typed by kind; the
+    default) or "legacy" (:class:`PhraseMiner`, the earlier n-gram miner, which counts documents that
+    hold a phrase only inside a shared passage as one source); ``phrases`` may be a configured miner
+    of either and then decides.
+    """
+    if bank not in BANKS:
+        raise ValueError(f"bank must be one of {', '.join(BANKS)}, got {bank!r}")
     docs = list(corpus)
     index = TextIndex([d.text for d in docs])
     sentences = [document_sentences(d, i) for i, d in enumerate(docs)]
     rf = (reuse or ReuseFinder(progress=progress)).fit(corpus, index=index, sentences=sentences)
-    pm = (phrases or PhraseMiner(progress=progress)).fit(corpus, index=index, passages=rf.passages_,
-                                                          sentences=sentences)
-    fi = FormulaicnessIndex().fit(corpus, pm.phrases_, rf.passages_, sentences=sentences)
+    if phrases is None:
+        phrases = FormulaMiner(progress=progress) if bank == "formulae" else PhraseMiner(progress=progress)
+    pm = phrases.fit(corpus, index=index, passages=rf.passages_, sentences=sentences)
+    fi = FormulaicnessIndex().fit(corpus, index_items(pm), rf.passages_, sentences=sentences)
     return Boilerplate(rf, pm, fi)
+
+
+def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase]:
+    """The phrases the 套话 index counts: the contiguous entries of the bank (a gapped entry's matches
+    would cover its fillers too)."""
+    if not isinstance(pm, FormulaMiner):
+        return pm.phrases_
+    ids = pm.doc_ids_
+    return [Phrase(f.id, f.phrase, "contiguous", (f.phrase,), f.category, f.df, f.tf, f.score, f.docs,
+                   SpanList(ids, *f.spans), []) for f in pm.formulae_ if not f.pattern]
 
 
 def _flat_row(p: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""The phrase stage with the legacy phrase miner and with the formula miner (the phrase bank), timed in one run, and the top of each bank.
+
+    python benchmarks/bench_formulae.py                      # the 50 national reports (../shared/corpora)
+    python benchmarks/bench_formulae.py --bundled --top 20   # the fifteen bundled summaries
+
+Both miners get what ``gkcorpus mine`` gives them: every document segmented once beforehand (the
+segmentation memo), one suffix array, the sentences and the shared passages. Each miner is timed
+``--rounds`` times, alternating, so that load from other processes falls on both; the table shows
+every round and the medians. Then the first ``--top`` entries of each kind of the formula bank.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent.parent / "shared" / "corpora" / "gwr_national.jsonl"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bundled", action="store_true", help="the bundled summaries instead of the national reports")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--top", type=int, default=20)
+    args = ap.parse_args()
+
+    import gkcorpus
+    from gkcorpus.app.pipeline import prime_segmentation
+    from gkcorpus.boilerplate.phrases import FormulaMiner, PhraseMiner
+    from gkcorpus.boilerplate.reuse import ReuseFinder, document_sentences
+    from gkcorpus.kernels.suffix import TextIndex
+    from gkcorpus.text.tokenize import Tokenizer, segmentation_memo
+
+    corpus = gkcorpus.load_bundled() if args.bundled else gkcorpus.load([str(SOURCE)])
+    corpus = gkcorpus.Corpus(sorted(corpus.documents, key=lambda d: d.id))
+    times: dict[str, list[float]] = {"legacy": [], "formulae": []}
+    with segmentation_memo() as memo:
+        prime_segmentation(corpus, "jieba", None, None, memo)
+        index = TextIndex([d.text for d in corpus])
+        sentences = [document_sentences(d, i) for i, d in enumerate(corpus)]
+        passages = ReuseFinder().fit(corpus, index=index, sentences=sentences).passages_
+        for r in range(args.rounds):
+            order = [("legacy", PhraseMiner), ("formulae", FormulaMiner)]
+            for name, cls in order if r % 2 == 0 else order[::-1]:
+                t = time.perf_counter()
+                miner = cls(tokenizer=Tokenizer()).fit(corpus, index=index, passages=passages, sentences=sentences)
+                times[name].append(time.perf_counter() - t)
+                if name == "formulae":
+                    bank = miner.formulae_
+                else:
+                    n_old = len(miner.phrases_)
+    print(f"{len(corpus)} documents, {corpus.n_chars:,} characters")
+    print("miner     entries  " + "  ".join(f"round {i + 1}" for i in range(args.rounds)) + "  median")
+    for name, n in (("legacy", n_old), ("formulae", len(bank))):
+        ts = times[name]
+        print(f"{name:9} {n:7}  " + "  ".join(f"{t:7.2f}" for t in ts) + f"  {statistics.median(ts):6.2f}")
+    for kind in ("formula", "collocation", "term"):
+        sub = [f for f in bank if f.kind == kind]
+        print(f"\n{kind} ({len(sub)}), top {args.top}:")
+        for f in sub[: args.top]:
+            print(f"  {f.phrase}\tdf={f.df} tf={f.tf}\t{f.category or '-'}\t{f.score:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Gapped formulae (现将…总结如下, 按照…要求): attracted word pairs in one clause with varying fillers,
+grown outwards by the words most matches share, counted exactly over the characters. A mixin of
+:class:`~gkcorpus.boilerplate.phrases.formula_miner.FormulaMiner`, which holds the fitted state it reads."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
+                                han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
+                                merge_span_arrays as _merge, segmented_max as _segmented_max, spans_within as _within)
+from .formula_records import _CLAUSE_BREAK, _FUNC_END, _HAN_RE, _PARTICLES, _gap_regex
+
+__all__: list[str] = []
+
+
+class _GappedFormulae:
+    """The gapped half of the formula miner (reads the miner's word ids, offsets and text index)."""
+
+    # ---- gapped candidates
+    def _gapped_candidates(self) -> list[dict[str, Any]]:
+        """Gapped formulae: attracted word pairs in one clause with varying fillers, grown outwards,
+        then counted exactly over the characters (see the module docstring)."""
+        words = self._tok_words
+        ids, gs = self._tok_ids, self._tok_gs
+        nw = len(words)
+        if len(ids) < 3 or nw < 2:
+            return []
+        wlen = np.array([len(w) for w in words], dtype=np.int64)
+        is_han = np.array([all(_HAN_RE.match(c) for c in w) if w else False for w in words], dtype=bool)
+        particle = np.array([w in _PARTICLES for w in words], dtype=bool)
+        breaker = np.array([any(ch in _CLAUSE_BREAK for ch in w) for w in words], dtype=bool)
+        anchor_word = is_han & (wlen >= 2) & ~particle
+        clause = np.cumsum(breaker[ids])
+        doc = self._ix.doc_of(gs).astype(np.int64)
+        apos = np.flatnonzero(anchor_word[ids])
+        if len(apos) < 2:
+            return []
+        aid, acl, adoc = ids[apos], clause[apos], doc[apos]
+        cnt = np.bincount(aid, minlength=nw)
+        keys, firsts, fills = [], [], []
+        for k in range(1, self.max_gap + 1):
+            if k >= len(apos):
+                break
+            dist = apos[k:] - apos[:-k]
+            ok = (dist <= self.max_gap + 1) & (acl[k:] == acl[:-k])
+            if not ok.any():
+                break
+            i = np.flatnonzero(ok)
+            keys.append(aid[i] * nw + aid[i + k])
+            firsts.append(i)
+            after = np.where(dist[i] > 1, ids[np.minimum(apos[i] + 1, len(ids) - 1)], -1)
+            fills.append(dist[i] * (nw + 1) + after + 1)  # a filler's identity: its length and first word
+        key = np.concatenate(keys)
+        first = np.concatenate(firsts)
+        fill = np.concatenate(fills)
+        del keys, firsts, fills
+        uk, inv, n_pair = np.unique(key, return_inverse=True, return_counts=True)
+        a_of, b_of = uk // nw, uk % nw
+        expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)
+        good = (n_pair / np.maximum(expected, 1e-9) >= self.min_attraction)
+        good &= np.maximum(n_pair / cnt[a_of], n_pair / cnt[b_of]) >= self.min_prediction
+        good &= n_pair >= self.min_df
+        sel = good[inv]
+        D = self.n_docs_ + 1
+        dk = np.unique(inv[sel] * D + adoc[first[sel]])
+        good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df
+        sel = good[inv]
+        fk, fc = np.unique(inv[sel].astype(np.int64) * (int(fill.max()) + 1) + fill[sel], return_counts=True)
+        top = np.zeros(len(uk), dtype=np.int64)
+        np.maximum.at(top, fk // (int(fill.max()) + 1), fc)
+        good &= top * 2 <= n_pair  # no filler (nor the empty one) in more than half of the matches
+        seeds = np.flatnonzero(good)
+        if not len(seeds):
+            return []
+        sel = np.flatnonzero(good[inv])
+        order = sel[np.argsort(inv[sel], kind="stable")]
+        bounds = np.searchsorted(inv[order], seeds, side="left")
+        ends = np.searchsorted(inv[order], seeds, side="right")
+        han_word = is_han & ~breaker
+        out: dict[tuple[str, str], None] = {}
+        for u, lo, hi in zip(seeds.tolist(), bounds.tolist(), ends.tolist()):
+            m = order[lo:hi]
+            ta = apos[first[m]]  # token index of the first anchor in each match
+            left = words[int(a_of[u])]
+            right = words[int(b_of[u])]
+            # the second anchor's token: the matched partner (nearest in the clause)
+            tb = self._partner(ta, int(b_of[u]))
+            for step in (1, 2):  # grow the first anchor leftwards while the matches agree
+                j = ta - step
+                if (j < 0).any():
+                    break
+                w, c = Counter(ids[j].tolist()).most_common(1)[0]
+                if c < 0.8 * len(ta) or not han_word[w] or particle[w] or clause[j[0]] != clause[ta[0]]:
+                    break
+                left = words[w] + left
+            j = tb + 1
+            if (j < len(ids)).all():
+                w, c = Counter(ids[j].tolist()).most_common(1)[0]
+                nxt = words[w]
+                if c >= 0.8 * len(tb) and han_word[w] and nxt[-1] not in _FUNC_END and not particle[w]:
+                    right = right + nxt
+            out.setdefault((left, right), None)
+        return [{"parts": p} for p in out]
+
+    def _partner(self, ta: np.ndarray, b: int) -> np.ndarray:
+        """Token index of the first word ``b`` after each token index ``ta`` (the pair's second anchor)."""
+        if not hasattr(self, "_by_word"):
+            order = np.argsort(self._tok_ids, kind="stable")
+            starts = np.searchsorted(self._tok_ids[order], np.arange(len(self._tok_words) + 1))
+            self._by_word = (order, starts)
+        order, starts = self._by_word
+        pos = order[starts[b]: starts[b + 1]]
+        k = np.minimum(np.searchsorted(pos, ta, side="right"), len(pos) - 1)
+        return pos[k]
+
+    def _count_gapped(self, patterns: Sequence[tuple[str, ...]]) -> list[dict[str, Any]]:
+        """Exact matches of the gapped patterns, as ``re.finditer`` of ``pattern`` finds them: the
+        first anchor, then the nearest second anchor at most ``max_gap_chars`` characters on, no
+        clause break between. Kept when the fillers vary (none in more than half of the matches) and
+        the matches are not mostly inside those of a pattern already kept (frequent patterns first)."""
+        ix = self._ix
+        s = ix.string
+        brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
+        np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
+        found: dict[str, np.ndarray] = {}
+
+        def find(t: str) -> np.ndarray:
+            if t not in found:
+                found[t] = ix.find_text(t).astype(np.int64)
+            return found[t]
+
+        def matches(a: str, b: str) -> tuple[list[int], list[int]]:
+            pa, pb = find(a), find(b)
+            if len(pa) < self.min_df or not len(pb):
+                return [], []
+            k = np.searchsorted(pb, pa + len(a))
+            has = k < len(pb)
+            pa, nb = pa[has], pb[k[has]]
+            ok = (nb - pa - len(a) <= self.max_gap_chars) & (brk[nb] == brk[pa + len(a)])
+            starts, stops, last = [], [], -1
+            for x, y in zip(pa[ok].tolist(), nb[ok].tolist()):
+                if x >= last:  # matches do not overlap
+                    starts.append(x)
+                    stops.append(y + len(b))
+                    last = y + len(b)
+            return starts, stops
+
+        counted = []
+        done: set[tuple[str, str]] = set()
+        for a, b in patterns:
+            starts, stops = matches(a, b)
+            if len(starts) < self.min_df:
+                continue
+            # grow the second anchor by the characters most matches share after it (up to a word end)
+            grown = ""
+            for size in range(1, 5):
+                c = Counter(s[y: y + size] for y in stops)
+                ext, k = c.most_common(1)[0]
+                if k < 0.8 * len(stops) or len(ext) < size or not _HAN_RE.fullmatch(ext[-1]):
+                    break
+                ends = np.array([y + size for y in stops if s[y: y + size] == ext], dtype=np.int64)
+                if ext[-1] not in _FUNC_END and self._wb[ends].mean() >= self.boundary_share:
+                    grown = ext
+            if grown:
+                b = b + grown
+                starts, stops = matches(a, b)
+                if len(starts) < self.min_df:
+                    continue
+            if (a, b) in done:
+                continue
+            done.add((a, b))
+            g0 = np.array(starts, dtype=np.int64)
+            g1 = np.array(stops, dtype=np.int64)
+            fillers = Counter(s[x + len(a): y - len(b)] for x, y in zip(starts, stops))
+            if len(fillers) < 2 or max(fillers.values()) * 2 > len(starts):
+                continue
+            # a list (教育、科技、卫生) is not a frame: most fillers hold an enumeration comma or a conjunction
+            listing = sum(c for f, c in fillers.items() if "、" in f or f in ("和", "与", "及", "和其他"))
+            if listing * 2 > len(starts):
+                continue
+            d = ix.doc_of(g0)
+            if len(np.unique(d)) < self.min_df:
+                continue
+            counted.append({"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
+                            "g1": g1, "fillers": [f for f, _ in sorted(fillers.items(), key=lambda x: (-x[1], x[0]))[:5]]})
+        counted.sort(key=lambda e: (-len(e["g0"]), -len(e["text"]), e["text"]))
+        covered = np.zeros(len(ix.codes) + 1, dtype=bool)
+        out = []
+        for e in counted:
+            inside = sum(bool(covered[x:y].any()) for x, y in zip(e["g0"].tolist(), e["g1"].tolist()))
+            if inside >= 0.8 * len(e["g0"]):
+                continue
+            out.append(e)
+            for x, y in zip(e["g0"].tolist(), e["g1"].tolist()):
+                covered[x:y] = True
+        return out

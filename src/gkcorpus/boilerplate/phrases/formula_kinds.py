@@ -1,0 +1,315 @@
+"""What a recurring phrase is: a formula, a collocation or a term, and where it sits.
+
+The decisions use features of the phrase, never a list of phrases:
+
+* **part-of-speech pattern** -- the jieba dictionary tags of its words (``n`` nominal, ``v``
+  verbal, ``d`` adverbial, ``a`` adjectival, ``i`` idiom …);
+* **standalone share** -- the share of its occurrences bounded by punctuation or a line edge on
+  both sides (an address such as 各位代表！ or a whole clause);
+* **association** -- for a two-word phrase, how much each word predicts the other:
+  ``max(tf(ab) / tf(a), tf(ab) / tf(b))`` over the corpus' word counts;
+* **position** -- where its occurrences lie in their documents (:func:`position_category`).
+
+Kinds:
+
+``term``
+    a noun compound: every word nominal (nouns, names, abbreviations, nominal verbs, numerals,
+    measure words, locatives), the first possibly an adjective, distinguishing word or
+    demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
+    inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
+    (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
+    中央和地方); no personal pronoun; and the phrase does not stand alone as a clause in most of
+    its occurrences: topical noun compounds such as 一般公共预算收入.
+``collocation``
+    a free combination of a verb with its modifier or object and nothing else: two words, an
+    adverb or adjective before a verb (加快建设) or a verb before a nominal (推进政务公开), whose
+    words combine freely (neither predicts the other in half of its uses); or three words, a
+    verb before a two-word nominal object (做好政务公开工作); or a personal pronoun before a verb or
+    modal and nothing else (我们必须, 我们将继续).
+``formula``
+    everything else: set wording that carries a verb, an idiom, a preposition frame or
+    function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
+    stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
+    按照…要求; 发挥…作用 and an adverb before its verb, 积极稳妥…改革, are collocations; two nominal
+    anchors, or a pronoun and a noun, are not a frame and are dropped).
+
+A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
+fragment and is dropped, as is a preposition with its object but without the rest of its frame.
+
+Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
+occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
+significantly more than the ``edge`` share that a phrase spread evenly would put there (one-sided
+binomial test, p < ``alpha``); ``closing`` likewise for the last ``edge`` fraction; ``heading``
+when ``min_share`` of its occurrences lie inside headings (tested against the headings' share of
+the characters). Anything else has no position category (``""``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_clipped_clause", "position_category",
+           "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
+
+KINDS = ("formula", "collocation", "term")
+POSITIONS = ("opening", "closing", "heading", "")
+
+#: jieba tags counted as nominal for the term decision.
+NOMINAL_TAGS = frozenset("n nr nrt nrfg ns nt nz ng vn an j m mq q f s t b".split())
+_VERBAL = frozenset("v vd vi vg vq".split())
+_MODIFIER = frozenset("d ad a ag dg z".split())
+_IDIOM = frozenset(["i"])
+
+
+@dataclass(frozen=True)
+class KindFeatures:
+    """The features a kind is decided from."""
+
+    words: tuple[str, ...]
+    tags: tuple[str, ...]
+    han_chars: int
+    standalone: float  # share of occurrences with punctuation or a line edge on both sides
+    association: float  # two-word phrases: how strongly one word predicts the other (0..1)
+    category: str
+
+
+def decide_kind(f: KindFeatures) -> str:
+    """``formula``, ``collocation`` or ``term`` (rules in the module docstring)."""
+    tags = f.tags
+    if len(tags) == 2 and f.association < 0.5:
+        a, b = tags
+        if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
+            return "collocation"
+    if len(tags) == 3 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:]):
+        return "collocation"
+    if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
+                                                                               for t in tags[1:]):
+        return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
+    if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
+        return "term"
+    return "formula"
+
+
+#: personal pronouns: a phrase holding one speaks (我们要继续), it does not name a thing.
+_PERSONAL = frozenset("我 你 他 她 它 我们 你们 他们 她们 它们 咱们 大家 自己".split())
+#: words that join nominal chunks into one noun phrase: 的 and coordinating conjunctions (和, 及).
+_JOINERS = frozenset(("uj", "c"))
+
+
+def _noun_compound(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
+    """Content words only, all nominal (nouns, names, abbreviations, nominal verbs, numerals,
+    measure words, locatives) except that the first may be an adjective, a distinguishing word or
+    a demonstrative (我国, 广大); demonstratives (全国各族人民) and, after a nominal first word, one
+    modifier (香港特别行政区, 外商直接投资) may also stand inside, never last; no personal pronoun."""
+    if not tags or not (tags[0] in NOMINAL_TAGS or tags[0] in ("a", "b", "r")):
+        return False
+    if any(w in _PERSONAL for w in words):
+        return False
+    if len(tags) == 1:
+        return tags[0] in NOMINAL_TAGS
+    if all(t in NOMINAL_TAGS for t in tags[1:]):
+        return True
+    if tags[-1] in NOMINAL_TAGS and len(tags) >= 3:
+        inner = tags[1:-1]
+        modifiers = sum(t in _MODIFIER for t in inner)  # two would make a clause (政务公开工作再上新台阶)
+        if modifiers <= 1 and all(t in NOMINAL_TAGS or t == "r" or (t in _MODIFIER and tags[0] in NOMINAL_TAGS)
+                                  for t in inner):
+            return True
+    # a verb heading two or more nominal words is used as a noun (基础设施建设, 产业结构调整)
+    return len(tags) >= 3 and tags[-1] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1])
+
+
+def _noun_phrase(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
+    """Noun compounds joined by 的 or a coordinating conjunction (科学技术的发展, 廉政建设和反腐败斗争,
+    中央和地方); a chunk before 的 may be a lone adjective (严重的自然灾害)."""
+    words = tuple(words) or ("",) * len(tags)
+    if not any(t in _JOINERS for t in tags):
+        return False
+    chunks: list[tuple[list[str], list[str], str]] = []
+    ts: list[str] = []
+    ws: list[str] = []
+    for w, t in zip(words, tags):
+        if t in _JOINERS:
+            if not ts:
+                return False
+            chunks.append((ts, ws, t))
+            ts, ws = [], []
+        else:
+            ts.append(t)
+            ws.append(w)
+    if not ts:
+        return False
+    chunks.append((ts, ws, ""))
+    for ts, ws, joiner in chunks:
+        if joiner == "uj" and len(ts) == 1 and ts[0] in ("a", "b"):
+            continue
+        if not _noun_compound(ts, ws):
+            return False
+    return True
+
+
+def decide_gapped_kind(tags: Sequence[str]) -> str:
+    """Kind of a gapped pattern from its anchors' tags (``x``: not in the dictionary):
+    ``collocation`` when the first anchor is a verb (a verb and its object around a filler:
+    发挥…作用, 取得…成效); ``formula`` when it is a frame word -- preposition, adverb,
+    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求,
+    我们…看到); ``""`` otherwise (two content words that co-occur, 中央财政…亿元: not a frame)."""
+    if not tags:
+        return ""
+    if tags[0] in _VERBAL or tags[0] == "vn":
+        return "collocation"
+    if tags[0] in ("d", "ad") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
+        return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
+    if tags[0] == "r" and tags[-1] not in _VERBAL:
+        return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
+    if tags[0] in _FRAME_TAGS:
+        return "formula"
+    return ""
+
+
+_FRAME_TAGS = frozenset("p d ad c r t x zg".split())
+
+
+def is_fragment(tags: Sequence[str]) -> bool:
+    """A preposition and its object without the rest of the frame (在政务公开, 把政务公开工作): the
+    first word is a preposition, the last nominal, and no other preposition, verb or locative
+    completes it (以经济建设为中心 and 在今后的工作中 are whole)."""
+    if len(tags) < 2 or tags[0] != "p" or tags[-1] not in NOMINAL_TAGS or tags[-1] == "f":
+        return False
+    return not any(t == "p" or t in _VERBAL for t in tags[1:])
+
+
+def is_clipped_clause(text: str, min_han: int = 3) -> bool:
+    """A wording that runs over a comma into the stump of the next clause: its last comma-separated
+    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们). A short first piece
+    is an opener and stays (现在，我代表国务院)."""
+    return "，" in text and len(text.rsplit("，", 1)[1]) < min_han
+
+
+def _binom_sf(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    from scipy.stats import binom
+
+    return float(binom.sf(k - 1, n, p))
+
+
+def position_category(rel_start: np.ndarray, rel_end: np.ndarray, in_heading: np.ndarray, heading_share: float,
+                      edge: float = 0.1, min_share: float = 0.5, alpha: float = 0.01) -> str:
+    """Position category of one phrase from its occurrences.
+
+    ``rel_start``/``rel_end``: where each occurrence starts/ends as a fraction of its document's
+    length; ``in_heading``: whether it lies inside a heading; ``heading_share``: the headings'
+    share of the characters of the documents holding it.
+    """
+    n = len(rel_start)
+    if n == 0:
+        return ""
+    tests: Sequence[tuple[str, int, float]] = (
+        ("heading", int(np.count_nonzero(in_heading)), max(heading_share, 1e-6)),
+        ("opening", int(np.count_nonzero(rel_start < edge)), edge),
+        ("closing", int(np.count_nonzero(rel_end > 1 - edge)), edge),
+    )
+    for name, k, p in tests:
+        if k >= min_share * n and k > p * n and _binom_sf(k, n, min(p, 1.0)) < alpha:
+            return name
+    return ""
+
+
+def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, rel_start: np.ndarray,
+                        rel_end: np.ndarray, in_heading: np.ndarray, heading_share: np.ndarray, edge: float = 0.1,
+                        min_share: float = 0.5, alpha: float = 0.01) -> list[str]:
+    """:func:`position_category` for many phrases at once (``group``: phrase number of each occurrence;
+    ``totals``: occurrences per phrase; ``heading_share``: per phrase)."""
+    from scipy.stats import binom
+
+    n = np.maximum(totals, 1)
+    out = [""] * n_groups
+    tests = (
+        ("closing", rel_end > 1 - edge, np.full(n_groups, edge)),
+        ("opening", rel_start < edge, np.full(n_groups, edge)),
+        ("heading", in_heading, np.clip(heading_share, 1e-6, 1.0)),
+    )
+    for name, hit, p in tests:  # the last test passed wins: heading, then opening, then closing
+        k = np.bincount(group, weights=hit.astype(np.float64), minlength=n_groups)
+        ok = (k >= min_share * n) & (k > p * n) & (totals > 0)
+        ok &= binom.sf(k - 1, n, p) < alpha
+        for i in np.flatnonzero(ok).tolist():
+            out[i] = name
+    return out
+
+
+# --------------------------------------------------------------------------- the dictionary's tags
+
+
+@lru_cache(maxsize=8)
+def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
+    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries ("word freq tag" lines).
+
+    Parsing the 350,000 lines takes about a second; the table is kept in a pickle in the temporary
+    directory (as jieba keeps its prefix dictionary), keyed by the files' paths, sizes and mtimes.
+    """
+    import hashlib
+    import pickle
+    import tempfile
+
+    import jieba
+
+    paths = [os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), *user_dicts]
+    stamp = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            stamp.append(f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            stamp.append(f"{path}:missing")
+    key = hashlib.sha1("|".join(stamp).encode("utf-8")).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"gkcorpus-postags-{key}.pickle"
+    try:
+        with cache.open("rb") as fh:
+            tags = pickle.load(fh)
+        if isinstance(tags, dict):
+            return tags
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    tags = {}
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) >= 3 and not parts[0].startswith("#"):
+                        tags[parts[0]] = parts[2]
+        except OSError:
+            continue
+    try:  # written whole, then renamed: a concurrent reader never sees half a table
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(tags, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return tags
+
+
+def _dict_split(word: str, tags: dict[str, str]) -> list[str]:
+    """``word`` split into dictionary words of two or more characters, longest first from the left;
+    the word itself when it is an idiom or does not split that way (the dictionary tags many
+    compositional entries such as 充分发挥 or 继续加强 as nouns)."""
+    if tags.get(word) == "i":
+        return [word]
+    out, i = [], 0
+    while i < len(word):
+        for j in range(len(word) if i else len(word) - 1, i + 1, -1):
+            if word[i:j] in tags:
+                out.append(word[i:j])
+                i = j
+                break
+        else:
+            return [word]
+    return out

@@ -1,0 +1,663 @@
+"""The formula bank: whole recurring wordings of a corpus at any length, closed, linked and typed.
+
+:class:`FormulaMiner` finds
+
+* **contiguous formulae** -- maximal repeats of the concatenated clean texts (suffix array and
+  LCP array, :class:`~gkcorpus.kernels.suffix.TextIndex`) over Han characters and the clause punctuation
+  ``，、“”‘’《》·``; every other character (sentence terminals, colons, digits, Latin letters,
+  line breaks, document ends) is a break no repeat crosses. There is no length cap: a repeat
+  may be a whole clause or sentence. Each repeat is **snapped** inward to word boundaries:
+  its start moves to the first offset where most of its occurrences (``boundary_share``) have a
+  jieba word start on a Han character or an opening quote (not a one-character function word
+  such as 的, 和, 也), its end to the last offset where most have a word end after a Han
+  character or a closing quote (not a trailing function word such as 的, 在, 将). The snapped
+  string is counted again over the whole text, so counts are character level, as
+  ``Corpus.kwic`` finds them (``tf`` occurrences in ``df`` documents). Strings with fewer than
+  ``min_han`` Han characters or unbalanced quotes are dropped.
+* **closure and links** -- a phrase contained in a longer one is listed only when it occurs
+  more often (its ``tf`` is larger than that of every longer phrase containing it: it also
+  occurs outside them). Each entry names the longer entries that contain it (``parents``) and
+  the entries inside it (``children``).
+* **variants** -- wordings that differ only in punctuation or an inserted
+  的/地/之 are one entry (the commonest wording), with ``variants`` and their counts; counts are
+  the union.
+* **gapped formulae** -- two words in one clause with a varying filler (现将…总结如下,
+  按照…要求): pairs of words (two or more Han characters each) a few words apart that attract
+  each other (they meet ``min_attraction`` times more often than their frequencies predict and
+  one predicts the other in ``min_prediction`` of its uses), in ``min_df`` documents, whose
+  fillers vary; each anchor is then grown by the neighbouring words that most of its matches
+  share. Counted with the regular expression ``pattern`` (fillers of up to ``max_gap_chars``
+  characters inside one clause).
+
+Copying counts for a formula, not against it: ``df`` is the true number of documents.
+``in_shared_passage`` is the number of its occurrences that lie inside a passage shared between
+documents (when passages are given), a column for the reader, never a filter.
+
+Each entry has a ``kind`` (``formula``, ``collocation``, ``term``) and a position ``category``
+(``opening``, ``closing``, ``heading`` or ``""``), decided as :mod:`gkcorpus.boilerplate.phrases.formula_kinds`
+describes. The ``score`` that orders the bank is how formulaic an entry is:
+
+    score = sqrt(df - 1) * log2(1 + min(han, 16)) * cohesion * (1 + freedom) / 2
+
+``df`` is dispersion over documents; ``han`` the length in Han characters (longer set wording is
+more formulaic, capped so that long copied sentences do not win on length alone); ``cohesion``
+the boundary entropy (the mean of the left and right neighbour entropies, each in bits with
+punctuation and line edges counted as fresh neighbours, divided by 1.5 and capped at 1: a fragment
+that is nearly always continued the same way scores low); ``freedom`` the share of its occurrences that
+lie outside longer entries, so a part that is mostly used inside one longer formula ranks below
+it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
+                                han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
+                                merge_span_arrays as _merge, merge_sorted_arrays as _merge_arrays,
+                                segmented_max as _segmented_max, spans_within as _within)
+from ...kernels.codes import stable_id
+from ...kernels.suffix import SuffixArray, TextIndex
+from ..records import Passage, SentenceRecord
+from ..reuse import document_sentences
+from .formula_gapped import _GappedFormulae
+from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
+                            position_categories)
+from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
+from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
+                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ...corpus import Corpus, Document
+
+__all__ = ["FormulaMiner"]
+
+
+class FormulaMiner(_GappedFormulae, BaseEstimator):
+    """Mine the formula bank of a corpus (see the module docstring for the method).
+
+    Parameters
+    ----------
+    min_df : an entry occurs in at least this many documents.
+    min_han : an entry has at least this many Han characters.
+    boundary_share : share of a repeat's occurrences that must agree on a word boundary for its
+        edge to be placed there.
+    fold_variants : fold punctuation, width and 的/地/之 variants into one entry.
+    gapped : also mine gapped formulae; ``max_gap`` is the longest filler in words while mining,
+        ``max_gap_chars`` in characters when counting; ``min_attraction`` and ``min_prediction``
+        how strongly the two words must attract each other.
+    position_edge, position_share, position_alpha : the position test (first/last ``position_edge``
+        of a document; ``position_share`` of the occurrences; binomial p-value below ``position_alpha``).
+    tokenizer : a :class:`~gkcorpus.tokenize.Tokenizer` (default: jieba with the domain dictionary) or a
+        callable ``str -> list[str]`` that keeps every character.
+    max_examples : examples kept per entry.
+    max_links : parents and children listed per entry (the closest first).
+    progress : show a progress bar while segmenting.
+
+    Fitted attributes: ``formulae_`` (the bank, most formulaic first), ``doc_ids_``, ``n_docs_``.
+    """
+
+    def __init__(
+        self,
+        min_df: int = 3,
+        min_han: int = 4,
+        boundary_share: float = 0.5,
+        fold_variants: bool = True,
+        gapped: bool = True,
+        max_gap: int = 10,
+        max_gap_chars: int = 60,
+        min_attraction: float = 4.0,
+        min_prediction: float = 0.3,
+        position_edge: float = 0.1,
+        position_share: float = 0.5,
+        position_alpha: float = 0.01,
+        tokenizer: Callable[[str], list[str]] | None = None,
+        max_examples: int = 3,
+        max_links: int = 10,
+        progress: bool = False,
+    ):
+        self.min_df = min_df
+        self.min_han = min_han
+        self.boundary_share = boundary_share
+        self.fold_variants = fold_variants
+        self.gapped = gapped
+        self.max_gap = max_gap
+        self.max_gap_chars = max_gap_chars
+        self.min_attraction = min_attraction
+        self.min_prediction = min_prediction
+        self.position_edge = position_edge
+        self.position_share = position_share
+        self.position_alpha = position_alpha
+        self.tokenizer = tokenizer
+        self.max_examples = max_examples
+        self.max_links = max_links
+        self.progress = progress
+
+    # ---- validation
+    def _validate(self) -> None:
+        ints = {"min_df": 1, "min_han": 2, "max_gap": 1, "max_gap_chars": 1, "max_examples": 0, "max_links": 0}
+        for name, low in ints.items():
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+        for name in ("boundary_share", "position_edge", "position_share", "position_alpha", "min_prediction"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not 0 < v <= 1:
+                raise ValueError(f"{name} must be a number in (0, 1], got {v!r}")
+        if not isinstance(self.min_attraction, (int, float)) or self.min_attraction <= 0:
+            raise ValueError(f"min_attraction must be a positive number, got {self.min_attraction!r}")
+        if self.tokenizer is not None and not callable(self.tokenizer) and not hasattr(self.tokenizer, "cut"):
+            raise ValueError("tokenizer must be a gkcorpus Tokenizer or a callable str -> list[str]")
+
+    def _tokenizer(self) -> tuple[Callable[[str], list[str]], tuple[str, ...]]:
+        tok = self.tokenizer
+        if tok is not None and hasattr(tok, "_dict_paths"):  # a gkcorpus Tokenizer: all tokens, punctuation kept
+            return tok.cut, tok._dict_paths()
+        if tok is not None:
+            return tok, ()
+        from ...text.tokenize import Tokenizer
+
+        t = Tokenizer()
+        return t.cut, t._dict_paths()
+
+    # ---- fitting
+    def fit(self, corpus: "Corpus", index: TextIndex | None = None, passages: Sequence[Passage] | None = None,
+            sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaMiner":
+        """Mine ``corpus``.
+
+        ``index``: a prebuilt :class:`~gkcorpus.reuse.TextIndex` of its texts (in corpus order);
+        ``passages``: shared passages (from :class:`~gkcorpus.reuse.ReuseFinder`) for the
+        ``in_shared_passage`` column; ``sentences``: its :func:`~gkcorpus.reuse.document_sentences`.
+        """
+        self._validate()
+        docs = list(corpus)
+        if not docs:
+            raise ValueError("the corpus has no documents")
+        self.doc_ids_ = [d.id for d in docs]
+        self.n_docs_ = len(docs)
+        self._docs = docs
+        ix = index if index is not None else TextIndex([d.text for d in docs])
+        self._ix = ix
+        self._sentences = list(sentences) if sentences is not None else \
+            [document_sentences(d, i) for i, d in enumerate(docs)]
+        tokenizer, user_dicts = self._tokenizer()
+        self._tags = _pos_tags(user_dicts)
+        self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._word_bounds(docs, tokenizer)
+        cands = self._contiguous()
+        if self.gapped:
+            cands += self._gapped_candidates()
+        self.formulae_ = self._finish(cands, passages or ())
+        for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
+                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq"):
+            self.__dict__.pop(name, None)
+        return self
+
+    def _word_bounds(self, docs: Sequence["Document"], tokenizer: Callable[[str], list[str]]) -> None:
+        """Global word-boundary mask, token start offsets and word ids, and word counts."""
+        ix = self._ix
+        n = len(ix.codes)
+        wb = np.zeros(n + 1, dtype=bool)
+        gs_parts, all_toks = [], []
+        items: Any = docs
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            items = tqdm(list(docs), desc="phrases: tokenize", unit="doc", leave=False)
+        for d, doc in enumerate(items):
+            text = doc.text
+            toks = tokenizer(text)
+            lens = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+            if "".join(toks) == text:
+                starts = np.cumsum(lens) - lens
+            else:  # a tokenizer that changed the text: find each token
+                out, pos = [], 0
+                for t in toks:
+                    k = text.find(t, pos)
+                    k = pos if k < 0 else k
+                    out.append(k)
+                    pos = k + len(t)
+                starts = np.array(out, dtype=np.int64)
+            base = int(ix.doc_starts[d])
+            wb[base + starts] = True
+            wb[base + starts + lens] = True
+            gs_parts.append(base + starts)
+            all_toks.extend(toks)
+        codes = ix.codes
+        han = _in_ranges(codes)
+        allowed = han | _isin_chars(codes, _INNER_PUNCT)
+        wb[:-1] |= ~allowed
+        wb[1:] |= ~allowed
+        wb[-1] = True
+        self._wb = wb
+        self._han = han
+        self._allowed = allowed
+        self._tok_gs = np.concatenate(gs_parts) if gs_parts else np.zeros(0, dtype=np.int64)
+        import pandas as pd
+
+        codes_, uniques = pd.factorize(pd.Series(all_toks, dtype=object), sort=False)
+        self._tok_ids = np.asarray(codes_, dtype=np.int64)
+        self._tok_words = list(uniques)
+
+    # ---- contiguous candidates
+    def _contiguous(self) -> list[dict[str, Any]]:
+        ix = self._ix
+        codes, sa = ix.codes, ix.sa
+        n = len(codes)
+        if n < 2:
+            return []
+        allowed = self._allowed
+        pos = np.arange(n, dtype=np.int64)
+        nb = np.where(~allowed, pos, n)
+        nb = np.minimum.accumulate(nb[::-1])[::-1] - pos  # characters before the next break
+        del pos
+        h = np.minimum(ix.lcp[: n - 1], nb[sa[: n - 1]])
+        h = np.minimum(h, nb[sa[1:]]).astype(ix.lcp.dtype)
+        shell = SuffixArray.__new__(SuffixArray)
+        shell.codes, shell.sa, shell._isa = codes, sa, None
+        shell.lcp = np.append(h, 0).astype(h.dtype)
+        L, LB, RB, _, _ = shell.interval_table(self.min_han)
+        pre_df = 2 if self.fold_variants else self.min_df
+        keep = (RB - LB + 1) >= pre_df
+        L, LB, RB = L[keep], LB[keep], RB[keep]
+        # left-maximal: the characters before the occurrences differ (a break counts as a fresh one)
+        prev_pos = sa.astype(np.int64) - 1
+        prev = np.where(prev_pos >= 0, codes[np.maximum(prev_pos, 0)].astype(np.int64), -1)
+        fresh = (prev_pos < 0) | ~allowed[np.maximum(prev_pos, 0)]
+        prev[fresh] = -2 - np.flatnonzero(fresh)
+        changes = np.zeros(n, dtype=np.int64)
+        np.cumsum(prev[1:] != prev[:-1], out=changes[1:])
+        labels = ix.doc_of(sa).astype(np.int64)
+        dchanges = np.zeros(n, dtype=np.int64)
+        np.cumsum(labels[1:] != labels[:-1], out=dchanges[1:])
+        keep = (changes[RB] > changes[LB]) & (dchanges[RB] > dchanges[LB])
+        L, LB, RB = L[keep].astype(np.int64), LB[keep].astype(np.int64), RB[keep].astype(np.int64)
+        # snap the edges to word boundaries the occurrences agree on
+        a, b = self._snap(L, LB, RB)
+        ok = b - a >= self.min_han
+        p0 = sa[LB[ok]].astype(np.int64) + a[ok]
+        m = (b - a)[ok]
+        hc = ix.han_cum
+        ok2 = (hc[p0 + m] - hc[p0]) >= self.min_han
+        p0, m = p0[ok2], m[ok2]
+        # count the snapped strings again: their rank ranges
+        rmq = _RangeMin(h)
+        self._rmq = rmq
+        lo, hi = rmq.expand(ix.isa[p0], m)
+        key = lo * (int(m.max()) + 1 if len(m) else 1) + m
+        _, first = np.unique(key, return_index=True)
+        p0, m, lo, hi = p0[first], m[first], lo[first], hi[first]
+        tf = hi - lo + 1
+        df = _interval_docs(labels, self.n_docs_, lo, hi)
+        keep = (df >= pre_df) & (tf >= pre_df)
+        p0, m, lo, hi, tf, df = p0[keep], m[keep], lo[keep], hi[keep], tf[keep], df[keep]
+        self._labels = labels
+        s = ix.string
+        out = []
+        for q, mm, l_, h_, t_, d_ in zip(p0.tolist(), m.tolist(), lo.tolist(), hi.tolist(), tf.tolist(), df.tolist()):
+            text = s[q : q + mm]
+            if text.count("“") != text.count("”") or text.count("《") != text.count("》"):
+                continue
+            if d_ < self.min_df and not _FOLD_PUNCT.search(text):  # too rare alone, and no variant can join it
+                continue
+            out.append({"text": text, "pos": q, "lo": l_, "hi": h_, "tf": t_, "df": d_})
+        return out
+
+    def _snap(self, L: np.ndarray, LB: np.ndarray, RB: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Inward offsets (start ``a``, end ``b``) of each repeat where most of its occurrences have word boundaries."""
+        ix = self._ix
+        codes, sa = ix.codes, ix.sa
+        n = len(codes)
+        wb = self._wb
+        han = self._han
+        g = np.arange(n, dtype=np.int64)
+        single = wb[:-1] & wb[1:]  # a one-character word starts at g
+        # a letter or digit glues to the word beside it (2018年, 5G): no edge next to one
+        alnum = ~self._allowed & (_isin_chars(codes, "0123456789０１２３４５６７８９%％")
+                                  | ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z")))
+        after_alnum = np.zeros(n, dtype=bool)
+        after_alnum[1:] = alnum[:-1]
+        before_alnum = np.zeros(n, dtype=bool)
+        before_alnum[:-1] = alnum[1:]
+        start_ok = wb[:-1] & (han | _isin_chars(codes, _OPEN)) & ~(single & _isin_chars(codes, _FUNC_START)) \
+            & ~after_alnum
+        end_char_ok = (han | _isin_chars(codes, _CLOSE)) & ~(single & _isin_chars(codes, _FUNC_END)) & ~before_alnum
+        end_ok = np.zeros(n + 1, dtype=bool)  # a formula may end before position g
+        end_ok[1:] = wb[1:] & end_char_ok
+        del g, single
+        start_ok = np.append(start_ok, False)
+        k = np.minimum(RB - LB + 1, _VOTERS)
+        voters = LB[:, None] + np.arange(_VOTERS)[None, :]
+        valid = np.arange(_VOTERS)[None, :] < k[:, None]
+        P = sa[np.minimum(voters, len(sa) - 1)].astype(np.int64)
+        need = self.boundary_share * k
+        a = np.full(len(L), -1, dtype=np.int64)
+        for j in range(_SNAP_REACH, -1, -1):
+            at = np.minimum(P + j, n)
+            votes = (start_ok[at] & valid).sum(axis=1)
+            hit = (votes >= need) & (j < L)
+            a[hit] = j
+        b = np.full(len(L), -1, dtype=np.int64)
+        for j in range(_SNAP_REACH, -1, -1):
+            e = L - j
+            at = np.minimum(P + e[:, None], n)
+            votes = (end_ok[at] & valid).sum(axis=1)
+            hit = (votes >= need) & (e > 0)
+            b[hit] = e[hit]
+        bad = (a < 0) | (b < 0)
+        a[bad], b[bad] = 0, 0
+        return a, b
+
+    # ---- finishing: closure, variants, features, kinds, ranking
+    def _finish(self, cands: list[dict[str, Any]], passages: Sequence[Passage]) -> list[Formula]:
+        ix = self._ix
+        contiguous = [c for c in cands if "parts" not in c]
+        gapped = self._count_gapped([c["parts"] for c in cands if "parts" in c])
+        # closure among contiguous candidates: substrings at the word boundaries of one occurrence
+        by_text = {c["text"]: i for i, c in enumerate(contiguous)}
+        wb = self._wb
+        children: list[list[int]] = [[] for _ in contiguous]
+        parents: list[list[int]] = [[] for _ in contiguous]
+        for i, c in enumerate(contiguous):
+            if c["df"] < self.min_df:  # only a variant-to-be: its sub-phrases occur in the documents anyway
+                continue
+            t, q = c["text"], c["pos"]
+            cut = [0, *(np.flatnonzero(wb[q + 1: q + len(t)]) + 1).tolist(), len(t)]
+            found = set()
+            for xi, x in enumerate(cut):
+                for y in cut[xi + 1:]:
+                    if y - x >= self.min_han and y - x < len(t):
+                        j = by_text.get(t[x:y])
+                        if j is not None:
+                            found.add(j)
+            children[i] = sorted(found)
+            for j in found:
+                parents[j].append(i)
+        closed = [all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j]) for j in range(len(contiguous))]
+        # variants: one key per wording family; an entry needs min_df documents after folding
+        groups: dict[str, list[int]] = defaultdict(list)
+        for j, c in enumerate(contiguous):
+            if closed[j]:
+                groups[_fold_key(c["text"]) if self.fold_variants else c["text"]].append(j)
+        heads: list[tuple[int, list[int]]] = []
+        for members in groups.values():
+            if len(members) > 1:
+                members.sort(key=lambda j: (-contiguous[j]["tf"], -contiguous[j]["df"], contiguous[j]["text"]))
+            if len(members) == 1 and contiguous[members[0]]["df"] < self.min_df:
+                continue
+            heads.append((members[0], members))
+        # flat occurrence arrays: entry number, global start and end
+        occ_e, occ_g0, occ_g1 = [], [], []
+        texts_of, variants_of, head_of_entry, fillers_of, pattern_of = [], [], [], [], []
+        for h_, members in heads:
+            k = len(texts_of)
+            for j in members:
+                c = contiguous[j]
+                g = ix.sa[c["lo"]: c["hi"] + 1].astype(np.int64)
+                occ_e.append(np.full(len(g), k, dtype=np.int64))
+                occ_g0.append(g)
+                occ_g1.append(g + len(c["text"]))
+            texts_of.append(contiguous[h_]["text"])
+            variants_of.append([FormulaVariant(contiguous[j]["text"], int(contiguous[j]["df"]), int(contiguous[j]["tf"]))
+                                for j in members] if len(members) > 1 else [])
+            head_of_entry.append(h_)
+            fillers_of.append([])
+            pattern_of.append("")
+        n_cont = len(texts_of)
+        for e in gapped:
+            k = len(texts_of)
+            occ_e.append(np.full(len(e["g0"]), k, dtype=np.int64))
+            occ_g0.append(e["g0"])
+            occ_g1.append(e["g1"])
+            texts_of.append(e["text"])
+            variants_of.append([])
+            head_of_entry.append(-1)
+            fillers_of.append(e["fillers"])
+            pattern_of.append(e["pattern"])
+        if not texts_of:
+            return []
+        E = np.concatenate(occ_e)
+        G0 = np.concatenate(occ_g0)
+        G1 = np.concatenate(occ_g1)
+        order = np.lexsort((-G1, G0, E))
+        E, G0, G1 = E[order], G0[order], G1[order]
+        # a folded wording can hold another (“政务公开日” holds 政务公开日): one occurrence per place
+        reach = np.zeros(len(E), dtype=np.int64)
+        if len(E):
+            new_entry = np.ones(len(E), dtype=bool)
+            new_entry[1:] = E[1:] != E[:-1]
+            # the furthest end of the entry's earlier occurrences, per occurrence
+            blocks = np.cumsum(new_entry) - 1
+            shifted = np.where(new_entry, -1, np.concatenate(([-1], G1[:-1])))
+            reach = _segmented_max(shifted, blocks)
+        keep_occ = G0 >= reach
+        E, G0, G1 = E[keep_occ], G0[keep_occ], G1[keep_occ]
+        n_e = len(texts_of)
+        dstarts = ix.doc_starts
+        D = ix.doc_of(G0).astype(np.int64)
+        tf = np.bincount(E, minlength=n_e)
+        ed = np.unique(E * (self.n_docs_ + 1) + D)
+        ed_e, ed_d = ed // (self.n_docs_ + 1), ed % (self.n_docs_ + 1)
+        df = np.bincount(ed_e, minlength=n_e)
+        keep_df = df >= self.min_df
+        # neighbours: a character before / after, punctuation and edges counted as fresh neighbours
+        codes = ix.codes
+        n = len(codes)
+        han = self._han
+        lpos, rpos = G0 - 1, G1
+        lfresh = (lpos < 0) | ~np.append(han, False)[np.maximum(lpos, 0)]
+        rfresh = (rpos >= n) | ~np.append(han, False)[np.minimum(rpos, n)]
+        idx = np.arange(len(E), dtype=np.int64)
+        lsym = np.where(lfresh, (1 << 22) + idx, codes[np.maximum(lpos, 0)].astype(np.int64))
+        rsym = np.where(rfresh, (1 << 22) + idx, codes[np.minimum(rpos, n - 1)].astype(np.int64))
+        cohesion = (np.minimum(1.0, _grouped_entropy(E, lsym, n_e, tf) / 1.5)
+                    + np.minimum(1.0, _grouped_entropy(E, rsym, n_e, tf) / 1.5)) / 2
+        standalone = np.bincount(E, weights=(lfresh & rfresh).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
+        cont = E < n_cont
+        free = np.ones(n_e, dtype=np.float64)
+        inside = _inside_longer(G0[cont], G1[cont], n)
+        free[:n_cont] = 1.0 - np.bincount(E[cont], weights=inside.astype(np.float64), minlength=n_e)[:n_cont] / \
+            np.maximum(tf[:n_cont], 1)
+        # position
+        doc_len = np.diff(dstarts).astype(np.float64) - 1
+        rel_s = (G0 - dstarts[D]) / np.maximum(doc_len[D], 1)
+        rel_e = (G1 - dstarts[D]) / np.maximum(doc_len[D], 1)
+        hs0, hs1, hchars = self._heading_spans()
+        in_head = _within(G0, G1, hs0, hs1)
+        hshare = np.bincount(ed_e, weights=hchars[ed_d], minlength=n_e) / \
+            np.maximum(np.bincount(ed_e, weights=doc_len[ed_d], minlength=n_e), 1)
+        category = position_categories(E, n_e, tf, rel_s, rel_e, in_head, hshare, self.position_edge,
+                                       self.position_share, self.position_alpha)
+        ps0, ps1 = self._passage_spans(passages)
+        in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
+        # records
+        e_start = np.searchsorted(E, np.arange(n_e + 1))
+        d_start = np.searchsorted(ed_e, np.arange(n_e + 1))
+        out: list[Formula] = []
+        tf_l, df_l, coh_l, free_l, sa_l, pass_l = (tf.tolist(), df.tolist(), cohesion.tolist(), free.tolist(),
+                                                   standalone.tolist(), in_pass.tolist())
+        e_start_l, d_start_l, g0_l, g1_l, d_l, ed_d_l = (e_start.tolist(), d_start.tolist(), G0.tolist(), G1.tolist(),
+                                                        D.tolist(), ed_d.tolist())
+        dstarts_l = dstarts.tolist()
+        evidence = _Evidence(self._docs, self._sentences)
+        two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
+        self._wb_list = np.flatnonzero(self._wb).tolist()
+        S_ = G0 - dstarts[D]
+        T_ = G1 - dstarts[D]
+        for k in np.flatnonzero(keep_df).tolist():
+            text = texts_of[k]
+            if pattern_of[k]:
+                words = tuple(text.split("…"))
+                tags = tuple(self._tags.get(w, "x") for w in words)
+            else:
+                words, tags = self._words_of(text, int(contiguous[head_of_entry[k]]["pos"]))  # the head's own wording
+                if is_fragment(tags) or is_clipped_clause(text):
+                    continue
+            hc = len(_HAN_RE.findall(text))
+            cat = category[k]
+            if pattern_of[k]:
+                kind = decide_gapped_kind(tags)
+                if not kind:
+                    continue
+            else:
+                kind = ""  # decided below, once the two-word entries' word counts are known
+                if len(words) == 2:
+                    q = int(contiguous[head_of_entry[k]]["pos"])
+                    two.append((len(out), q + text.find(words[0]), len(words[0]),
+                                q + text.find(words[1], text.find(words[0]) + len(words[0])), len(words[1])))
+            score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
+                * (0.5 + 0.5 * free_l[k])
+            udocs = ed_d_l[d_start_l[k]: d_start_l[k + 1]]
+            spans = []
+            r, last = e_start_l[k], e_start_l[k + 1]
+            for dd in udocs[: self.max_examples]:
+                while r < last and d_l[r] != dd:
+                    r += 1
+                a = g0_l[r] - dstarts_l[dd]
+                spans.append((dd, a, a + g1_l[r] - g0_l[r]))
+            examples = _Examples(evidence, spans)
+            out.append(Formula(
+                id=stable_id("f", text), phrase=text, kind=kind, category=cat, df=df_l[k], tf=tf_l[k],
+                score=score, docs=[self.doc_ids_[i] for i in udocs], examples=examples,
+                variants=variants_of[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
+                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k],
+                pattern=pattern_of[k], fillers=fillers_of[k],
+                spans=(D[e_start_l[k]: e_start_l[k + 1]], S_[e_start_l[k]: e_start_l[k + 1]],
+                       T_[e_start_l[k]: e_start_l[k + 1]])))
+            out[-1]._head = head_of_entry[k]  # type: ignore[attr-defined]
+        # kinds: a two-word entry's association needs both words' counts (as strings, all at once)
+        assoc = [1.0] * len(out)
+        if two:
+            arr = np.array(two, dtype=np.int64)
+            isa = ix.isa
+            pos = np.concatenate([arr[:, 1], arr[:, 3]])
+            length = np.concatenate([arr[:, 2], arr[:, 4]])
+            lo, hi = self._rmq.expand(isa[pos], length)
+            counts = (hi - lo + 1).reshape(2, -1)
+            for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
+                assoc[i] = max(out[i].tf / ca, out[i].tf / cb)
+        for i, f in enumerate(out):
+            if not f.kind:
+                f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category))
+        # links among the kept entries, nearest first
+        kept = {f._head: f.phrase for f in out if f._head >= 0}  # type: ignore[attr-defined]
+        for f in out:
+            h_ = f._head  # type: ignore[attr-defined]
+            del f._head  # type: ignore[attr-defined]
+            if h_ < 0:
+                continue
+            ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
+            cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
+            f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
+        out.sort(key=lambda f: (-f.score, -f.df, -f.tf, f.phrase))
+        return out
+
+    def _tag(self, w: str) -> str:
+        t = self._tags.get(w)
+        return t if t is not None else ("n" if len(w) > 1 else "x")
+
+    def _words_of(self, text: str, g: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Words of ``text`` as segmented at global position ``g`` and their tags; a word the dictionary
+        lacks or tags as a fixed expression (``l``) is split into the dictionary words it is made of."""
+        bounds = self._wb_list
+        lo = bisect.bisect_right(bounds, g)
+        hi = bisect.bisect_left(bounds, g + len(text), lo)
+        cut = [0, *[b - g for b in bounds[lo:hi]], len(text)]
+        words: list[str] = []
+        tags: list[str] = []
+        info = self._splits
+        for x, y in zip(cut[:-1], cut[1:]):
+            w = text[x:y]
+            got = info.get(w)
+            if got is None:
+                if not _HAN_RE.match(w):
+                    got = ((), ())
+                else:
+                    # long dictionary entries are often compositional (充分发挥 is tagged as a noun)
+                    parts = _dict_split(w, self._tags) if len(w) >= 4 or self._tags.get(w, "l") == "l" else [w]
+                    got = (tuple(parts), tuple(self._tag(p) for p in parts))
+                info[w] = got
+            words.extend(got[0])
+            tags.extend(got[1])
+        return tuple(words), tuple(tags)
+
+    def _passage_spans(self, passages: Sequence[Passage]) -> tuple[np.ndarray, np.ndarray]:
+        """Merged global (start, end) spans of shared passages (from the occurrence arrays when the
+        passages hold them, record by record otherwise)."""
+        pos = {d: i for i, d in enumerate(self.doc_ids_)}
+        st = self._ix.doc_starts
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        remap: dict[int, np.ndarray] = {}
+        for p in passages:
+            occ = p.occurrences
+            if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):
+                table = id(occ.doc_ids)
+                if table not in remap:  # the finder's document numbers -> this corpus' offsets
+                    remap[table] = np.array([st[pos[d]] if d in pos else -1 for d in occ.doc_ids], dtype=np.int64)
+                base = remap[table][np.asarray(occ.doc, dtype=np.int64)]
+                ok = base >= 0
+                starts.append(base[ok] + np.asarray(occ.start, dtype=np.int64)[ok])
+                ends.append(base[ok] + np.asarray(occ.end, dtype=np.int64)[ok])
+                continue
+            for o in occ:
+                i = pos.get(o.doc_id)
+                if i is not None:
+                    starts.append(np.array([int(st[i]) + o.start], dtype=np.int64))
+                    ends.append(np.array([int(st[i]) + o.end], dtype=np.int64))
+        if not starts:
+            return _merge([])
+        return _merge_arrays(np.concatenate(starts), np.concatenate(ends))
+
+    def _heading_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Global heading spans and the heading characters of each document."""
+        st = self._ix.doc_starts
+        spans, chars = [], np.zeros(self.n_docs_, dtype=np.float64)
+        for i, doc in enumerate(self._docs):
+            for h in doc.structure.headings:
+                spans.append((int(st[i]) + h.start, int(st[i]) + h.end))
+                chars[i] += h.end - h.start
+        s0, s1 = _merge(spans)
+        return s0, s1, chars
+
+    # ---- results
+    @property
+    def phrases_(self) -> list[Formula]:
+        """The bank under the name :class:`~gkcorpus.phrases.PhraseMiner` uses (reports read either)."""
+        self._check()
+        return self.formulae_
+
+    def _check(self) -> None:
+        if not hasattr(self, "formulae_"):
+            raise RuntimeError("call fit(corpus) first")
+
+    def to_records(self, top: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The bank as plain dicts, most formulaic first (``kind``: only entries of this kind)."""
+        self._check()
+        rows = [f for f in self.formulae_ if kind is None or f.kind == kind]
+        return [f.to_dict() for f in rows[:top]]
+
+    def to_frame(self, top: int | None = None, kind: str | None = None) -> "pd.DataFrame":
+        """One row per entry, most formulaic first."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_records(top, kind), columns=FORMULA_COLUMNS)
+
+    def userdict(self, freq: int = 1000) -> str:
+        """The contiguous entries as a jieba user dictionary ("word freq tag" per line)."""
+        self._check()
+        tag = {"term": "n", "collocation": "l", "formula": "l"}
+        lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in self.formulae_
+                 if not f.pattern and not any(c.isspace() for c in f.phrase)]
+        return "\n".join(lines) + ("\n" if lines else "")

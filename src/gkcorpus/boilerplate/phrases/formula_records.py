@@ -1,0 +1,174 @@
+"""Records of the formula bank: :class:`Formula` entries, their :class:`FormulaVariant` wordings and
+their examples (made into :class:`~gkcorpus.boilerplate.records.Occurrence` records when first read)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence as SequenceABC
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..records import Occurrence, SentenceRecord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...corpus import Document
+
+__all__ = ["Formula", "FormulaVariant", "FORMULA_COLUMNS"]
+
+_INNER_PUNCT = "，、“”‘’《》·"
+_OPEN = "“‘《"
+_CLOSE = "”’》"
+_FOLD_PUNCT = re.compile(r"[，、,“”‘’\"'《》·\s]")
+# one-character words that cannot start / end a formula
+_FUNC_START = "的了着过地得和与及或并且而也又还都就才等之其所是"
+_FUNC_END = _FUNC_START + "在于对把被由从向以为给将让使要能可会"
+_CLAUSE_BREAK = "，。；！？：,;!?:\n"
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SNAP_REACH = 6  # how far (characters) a repeat's edge may move inward to reach a word boundary
+_VOTERS = 9  # occurrences that vote on where a repeat's word boundaries are
+_PARTICLES = frozenset("的 了 着 过 地 得 和 与 及 或 等 之 也 都 就 又 还 所 而 并 是 在 于 对 把 被 将 以 为 其 个".split())
+
+FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score", "docs", "examples", "variants",
+                   "parents", "children", "in_shared_passage", "han_chars", "words", "tags", "cohesion",
+                   "freedom", "standalone", "pattern", "fillers"]
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class FormulaVariant:
+    """One wording of a folded entry and its counts."""
+
+    text: str
+    df: int
+    tf: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "df": self.df, "tf": self.tf}
+
+
+@dataclass
+class Formula:
+    """One entry of the formula bank with its counts, evidence, links and features."""
+
+    id: str
+    phrase: str
+    kind: str  # "formula" | "collocation" | "term"
+    category: str  # "opening" | "closing" | "heading" | ""
+    df: int
+    tf: int
+    score: float
+    docs: list[str]
+    examples: Sequence[Occurrence]
+    variants: list[FormulaVariant] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    in_shared_passage: int = 0
+    han_chars: int = 0
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    cohesion: float = 0.0
+    freedom: float = 1.0
+    standalone: float = 0.0
+    pattern: str = ""  # gapped formulae: the regular expression counted
+    fillers: list[str] = field(default_factory=list)
+    #: every occurrence as arrays (document index in the fitted corpus, clean start, clean end)
+    spans: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default=(), repr=False, compare=False)
+
+    @property
+    def gapped(self) -> bool:
+        return bool(self.pattern)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "phrase": self.phrase,
+            "kind": self.kind,
+            "category": self.category,
+            "df": self.df,
+            "tf": self.tf,
+            "score": round(float(self.score), 4),
+            "docs": list(self.docs),
+            "examples": [o.to_dict() for o in self.examples],
+            "variants": [v.to_dict() for v in self.variants],
+            "parents": list(self.parents),
+            "children": list(self.children),
+            "in_shared_passage": self.in_shared_passage,
+            "han_chars": self.han_chars,
+            "words": list(self.words),
+            "tags": list(self.tags),
+            "cohesion": round(float(self.cohesion), 4),
+            "freedom": round(float(self.freedom), 4),
+            "standalone": round(float(self.standalone), 4),
+            "pattern": self.pattern,
+            "fillers": list(self.fillers),
+        }
+
+
+class _Evidence:
+    """Makes :class:`~gkcorpus.reuse.Occurrence` records (sentence, raw offsets) for clean spans."""
+
+    def __init__(self, docs: Sequence["Document"], sentences: Sequence[Sequence[SentenceRecord]]):
+        self.docs = list(docs)
+        self.sentences = [list(ss) for ss in sentences]
+        self.starts = [[x.start for x in ss] for ss in self.sentences]
+
+    def occurrence(self, d: int, start: int, end: int) -> Occurrence:
+        doc = self.docs[d]
+        rs, re_ = doc.raw_span(start, end)
+        k = bisect.bisect_right(self.starts[d], start) - 1
+        sent = self.sentences[d][k] if k >= 0 else None
+        return Occurrence(doc.id, sent.index if sent else 0, start, end, rs, re_, doc.text[start:end],
+                          sent.text if sent else "")
+
+
+class _Examples(SequenceABC):
+    """An entry's examples, made into :class:`~gkcorpus.reuse.Occurrence` records when first read
+    (most entries of a large bank are never exported)."""
+
+    __slots__ = ("_evidence", "_spans", "_items")
+
+    def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]]):
+        self._evidence = evidence
+        self._spans = spans
+        self._items: list[Occurrence] | None = None
+
+    def _list(self) -> list[Occurrence]:
+        if self._items is None:
+            self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._spans]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._list()[i]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SequenceABC) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
+# --------------------------------------------------------------------------- text keys
+
+
+_FOLD_DROP = str.maketrans("", "", "，、,“”‘’\"'《》· \t\u3000")
+_FOLD_INSERTS = str.maketrans("", "", "的地之")
+
+
+def _fold_key(text: str) -> str:
+    """What variants share: the text without punctuation and spaces, 的/地/之 dropped (only when at
+    least six characters remain, so short phrases are never merged by it). Width variants need no
+    folding: the candidates' alphabet is Han characters and full-width clause punctuation."""
+    k = text.translate(_FOLD_DROP)
+    k2 = k.translate(_FOLD_INSERTS)
+    return k2 if len(k2) >= 6 else k
+
+
+def _gap_regex(parts: Sequence[str], max_gap: int) -> str:
+    gap = f"[^{re.escape(_CLAUSE_BREAK)}]{{0,{max_gap}}}?"
+    return gap.join(re.escape(p) for p in parts)

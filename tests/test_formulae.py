@@ -1,0 +1,327 @@
+"""The phrase bank (formula miner): counts checked against grep, closure and links, variants, kinds,
+positions, exports and the phrases command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+from sklearn.base import clone
+
+from gkcorpus.boilerplate.phrases.formula_export import write_formulabank
+from gkcorpus.boilerplate.phrases.formula_kinds import (KindFeatures, decide_gapped_kind, decide_kind, is_clipped_clause,
+                                                       is_fragment)
+from gkcorpus.boilerplate.phrases.formula_miner import FormulaMiner
+from gkcorpus.boilerplate.reuse import ReuseFinder
+
+
+@pytest.fixture(scope="module")
+def miner(bundled):
+    passages = ReuseFinder().fit(bundled).passages_
+    return FormulaMiner().fit(bundled, passages=passages)
+
+
+@pytest.fixture(scope="module")
+def bank(miner):
+    return {f.phrase: f for f in miner.formulae_}
+
+
+def grep(corpus, pattern):
+    """(documents, matches) of a regular expression over the cleaned texts."""
+    hits = [len(re.findall(pattern, d.text)) for d in corpus]
+    return sum(1 for h in hits if h), sum(hits)
+
+
+def test_every_count_is_what_grep_finds(bundled, miner):
+    # entries without folded variants: df and tf are the regular expression's (the text, or the gapped pattern)
+    checked = 0
+    for f in miner.formulae_:
+        if f.variants:
+            continue
+        assert (f.df, f.tf) == grep(bundled, f.pattern or re.escape(f.phrase)), f.phrase
+        checked += 1
+    assert checked >= 150
+
+
+@pytest.mark.parametrize("phrase,df,tf", [
+    ("高度重视", 6, 10),
+    ("再上新台阶", 5, 5),
+    ("在今后的工作中", 4, 4),
+    ("领导小组", 6, 8),
+    ("按照…要求", 9, 12),
+    ("营造…氛围", 11, 14),
+    ("现将…总结如下", 5, 5),
+])
+def test_known_frequencies(bank, phrase, df, tf):
+    # counted by reading the cleaned texts (按照…要求: fillers of up to 60 characters inside one clause)
+    assert (bank[phrase].df, bank[phrase].tf) == (df, tf)
+
+
+def test_gapped_formulae_keep_their_documents_and_fillers(bank):
+    f = bank["现将…总结如下"]
+    assert f.docs == ["summary-02", "summary-03", "summary-05", "summary-08", "summary-12"]
+    assert f.pattern.startswith("现将[^") and "此次活动开展情况" in f.fillers
+    assert bank["按照…要求"].kind == "formula" and bank["营造…氛围"].kind == "collocation"
+    assert bank["再上新台阶"].docs == ["summary-01", "summary-09", "summary-10", "summary-11", "summary-15"]
+
+
+def test_pairs_in_too_few_documents_are_not_formulae(bundled, bank):
+    # with fillers of up to 60 characters, 根据…部署 is in two summaries (a third has a 68-character
+    # document title in between) and 下一步…打算 in one: neither recurs in min_df=3 documents
+    assert grep(bundled, "根据[^，。；！？：\n]{0,60}?部署")[0] == 2
+    assert grep(bundled, "根据[^，。；！？：\n]*?部署")[0] == 3
+    assert grep(bundled, "下一步[^，。；！？：\n]*?打算")[0] == 1
+    assert not [p for p in bank if p.startswith("根据…") or p.startswith("下一步…")]
+    assert bank["下一步工作"].df == 3 and bank["下一步工作"].category == "heading"
+
+
+def test_closure_keeps_a_shorter_phrase_only_when_it_occurs_on_its_own(bank):
+    # 领导小组 (8 times) also occurs outside 政务公开工作领导小组 (4 times): both listed, linked
+    assert bank["领导小组"].parents == ["政务公开工作领导小组"]
+    assert "领导小组" in bank["政务公开工作领导小组"].children
+    for f in bank.values():
+        for p in f.parents:
+            if not f.variants and not bank[p].variants:  # folded entries count all their wordings
+                assert f.tf > bank[p].tf and f.phrase in p
+    # nothing is listed that only ever occurs inside a longer entry
+    texts = [f.phrase for f in bank.values() if not f.pattern]
+    for t in texts:
+        for u in texts:
+            if t != u and t in u and not bank[t].variants and not bank[u].variants:
+                assert bank[t].tf > bank[u].tf, (t, u)
+
+
+def test_variants_are_folded_with_their_counts(bundled, bank):
+    f = bank["我镇政务公开工作"]
+    assert [(v.text, v.df, v.tf) for v in f.variants] == [("我镇政务公开工作", 3, 5), ("我镇的政务公开工作", 3, 4)]
+    assert (f.df, f.tf) == (4, 9)
+    # a quoted wording holds the plain one: each place is counted once
+    g = bank["政务公开日"]
+    assert [v.text for v in g.variants] == ["政务公开日", "“政务公开日”"]
+    assert g.tf == grep(bundled, "政务公开日")[1] == 44
+
+
+def test_kinds_and_positions(bank):
+    assert bank["政府信息公开"].kind == "term"
+    assert bank["发挥…作用"].kind == "collocation"
+    assert bank["高度重视"].kind == "formula"
+    assert bank["再上新台阶"].category == "closing"
+    assert bank["现将…总结如下"].category == "opening"
+    assert bank["主要做法"].category == "heading" and bank["组织领导"].category == "heading"
+    assert bank["高度重视"].category == ""
+
+
+def test_copying_is_a_column_not_a_filter(bundled, bank):
+    # summaries 10 and 11 share whole paragraphs; the wording still counts in all three documents
+    f = bank["经济社会在新的更高起点上实现大发展快发展"]
+    assert f.df == grep(bundled, f.phrase)[0] == 3
+    assert f.in_shared_passage == 3
+
+
+def test_examples_point_at_the_source(bundled, bank):
+    f = bank["现将…总结如下"]
+    ex = f.examples[0]
+    doc = bundled[ex.doc_id]
+    assert ex.text == doc.text[ex.start:ex.end] and re.fullmatch(f.pattern, ex.text)
+    assert (ex.raw_start, ex.raw_end) == doc.raw_span(ex.start, ex.end)
+    assert ex.text in ex.sentence_text
+    assert [e.doc_id for e in f.examples] == f.docs[:3]
+
+
+def test_ranking_puts_whole_formulae_first(miner):
+    top = [f.phrase for f in miner.formulae_ if f.kind == "formula"][:10]
+    assert "按照…要求" in top and "现将…总结如下" in top
+    assert [f.score for f in miner.formulae_] == sorted((f.score for f in miner.formulae_), reverse=True)
+
+
+def test_kind_rules():
+    def kind(tags, standalone=0.0, assoc=0.1):
+        return decide_kind(KindFeatures(tuple("x" * len(tags)), tuple(tags), 4, standalone, assoc, ""))
+
+    assert kind(["d", "v"]) == "collocation"  # 加快/建设
+    assert kind(["d", "v"], assoc=0.9) == "formula"  # one word predicts the other
+    assert kind(["n", "n"]) == "term"
+    assert kind(["r", "n"], standalone=0.9) == "formula"  # 各位代表！
+    assert kind(["v", "n", "vn"]) == "collocation"
+    assert decide_gapped_kind(["p", "n"]) == "formula" and decide_gapped_kind(["v", "n"]) == "collocation"
+    assert decide_gapped_kind(["n", "n"]) == ""
+    assert is_fragment(["p", "n"]) and not is_fragment(["p", "n", "p", "n"]) and not is_fragment(["p", "n", "f"])
+
+
+def test_noun_phrases_are_terms_and_clauses_are_not():
+    def kind(words, tags, standalone=0.0):
+        return decide_kind(KindFeatures(tuple(words), tuple(tags), sum(map(len, words)), standalone, 1.0, ""))
+
+    assert kind(["科学", "技术", "的", "发展"], ["n", "n", "uj", "vn"]) == "term"
+    assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "n", "n"]) == "term"  # an adjective before 的
+    assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "d", "n"]) == "formula"  # jieba tags 自然 d
+    assert kind(["中央", "和", "地方"], ["n", "c", "n"]) == "term"
+    assert kind(["香港", "特别", "行政区"], ["ns", "d", "n"]) == "term"  # one modifier inside a name
+    assert kind(["全国", "各族", "人民"], ["n", "r", "n"]) == "term"
+    assert kind(["政务", "公开", "工作", "再上", "新台阶"], ["n", "ad", "vn", "d", "n"]) == "formula"  # a clause
+    assert kind(["我们", "要", "继续"], ["r", "v", "v"]) == "collocation"  # a speaker and a verb
+    assert kind(["我们", "要", "继续", "坚持"], ["r", "v", "v", "v"]) == "formula"
+    assert kind(["我们", "的", "人民"], ["r", "uj", "n"]) == "formula"  # a personal pronoun names nothing
+    assert decide_gapped_kind(["r", "n"]) == "" and decide_gapped_kind(["r", "v"]) == "formula"
+    assert decide_gapped_kind(["ad", "vn"]) == "collocation"
+    assert is_clipped_clause("发展，必须") and is_clipped_clause("在今后的工作中，我们")
+    assert not is_clipped_clause("现在，我代表国务院") and not is_clipped_clause("解放思想，实事求是")
+
+
+def test_estimator_contract(bundled):
+    m = FormulaMiner(min_df=4)
+    assert clone(m).get_params()["min_df"] == 4
+    with pytest.raises(ValueError, match="min_df"):
+        FormulaMiner(min_df=0).fit(bundled)
+    with pytest.raises(ValueError, match="boundary_share"):
+        FormulaMiner(boundary_share=1.5).fit(bundled)
+    with pytest.raises(RuntimeError):
+        FormulaMiner().to_records()
+
+
+def test_exports(miner, tmp_path):
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    paths = write_formulabank(miner, tmp_path, top=50)
+    assert sorted(p.name for p in paths) == ["phrasebank.csv", "phrasebank.json", "phrasebank.md",
+                                             "phrasebank.xlsx", "userdict.txt"]
+    records = json.loads((tmp_path / "phrasebank.json").read_text(encoding="utf-8"))
+    assert len(records) == 50
+    assert {"id", "phrase", "kind", "category", "df", "tf", "score", "docs", "examples", "variants", "parents",
+            "children", "in_shared_passage"} <= set(records[0])
+    rows = list(csv.DictReader((tmp_path / "phrasebank.csv").open(encoding="utf-8")))
+    assert rows[0]["phrase"] == records[0]["phrase"]
+    wb = openpyxl.load_workbook(tmp_path / "phrasebank.xlsx")
+    assert wb.sheetnames == ["formula", "collocation", "term"]
+    assert sum(ws.max_row - 1 for ws in wb.worksheets) == 50
+
+
+def test_same_input_same_bank(bundled, miner):
+    again = FormulaMiner().fit(bundled, passages=ReuseFinder().fit(bundled).passages_)
+    assert [f.to_dict() for f in again.formulae_] == [f.to_dict() for f in miner.formulae_]
+
+
+# ---------------------------------------------------------------- the national reports
+
+
+@pytest.fixture(scope="module")
+def national(shared_corpora):
+    import gkcorpus
+
+    return gkcorpus.load([str(shared_corpora / "gwr_national.jsonl")])
+
+
+@pytest.fixture(scope="module")
+def national_bank(national):
+    return {f.phrase: f for f in FormulaMiner().fit(national).formulae_}
+
+
+@pytest.mark.parametrize("phrase,df", [
+    ("各位代表", 49),
+    ("请予审议", 33),
+    ("以经济建设为中心", 13),
+    ("坚持稳中求进工作总基调", 5),
+    ("以邓小平理论和“三个代表”重要思想为指导", 6),
+    ("我们也清醒地看到", 6),
+])
+def test_national_formulae_whole_with_true_df(national, national_bank, phrase, df):
+    assert grep(national, re.escape(phrase))[0] == df
+    assert national_bank[phrase].df == df
+
+
+def test_national_long_formulae_and_variants(national_bank):
+    f = national_bank["现在，我代表国务院，向大会作政府工作报告，请予审议，并请全国政协各位委员提出意见"]
+    assert f.df == 13 and f.category == "opening" and f.kind == "formula"
+    g = national_bank["我代表国务院向大会作政府工作报告，请予审议"]
+    assert [(v.text, v.df) for v in g.variants] == [("我代表国务院向大会作政府工作报告，请予审议", 10),
+                                                   ("我代表国务院，向大会作政府工作报告，请予审议", 9)]
+    assert g.df == 19
+    assert "以经济建设为中心" in national_bank["坚持以经济建设为中心"].children
+
+
+def test_mine_boilerplate_with_the_formula_bank(bundled, tmp_path):
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
+
+    bp = mine_boilerplate(bundled)  # the formula bank is the default
+    assert isinstance(bp.phrases, FormulaMiner)
+    assert {f.phrase: f.df for f in bp.phrases.formulae_}["高度重视"] == 6
+    # the 套话 index counts the contiguous entries: summaries 10 and 11 stay the most formulaic
+    top = bp.formulaicness.documents_.head(2)
+    assert list(top["doc_id"]) == ["summary-10", "summary-11"] and list(top["index"].round(2)) == [0.70, 0.62]  # README
+    written = bp.write_phrasebank(tmp_path, formats=("json",))
+    assert [p.name for p in written] == ["phrasebank.json", "userdict.txt"]
+    with pytest.raises(ValueError, match="bank"):
+        mine_boilerplate(bundled, bank="ngrams")
+
+
+CLAUSE = r"[^，。；！？：,;!?:\n]"  # a gapped pattern's filler stays inside one clause (60 characters at most)
+
+
+@pytest.mark.parametrize("phrase,pattern", [
+    ("高度重视", "高度重视"),
+    ("再上新台阶", "再上新台阶"),
+    ("一致好评", "一致好评"),
+    ("在今后的工作中", "在今后的工作中"),
+    ("营造…氛围", f"营造{CLAUSE}{{0,60}}?氛围"),
+    ("现将…总结如下", f"现将{CLAUSE}{{0,60}}?总结如下"),
+    ("按照…要求", f"按照{CLAUSE}{{0,60}}?要求"),
+])
+def test_document_frequencies_match_grep(bundled, bank, phrase, pattern):
+    df, tf = grep(bundled, pattern)
+    f = bank[phrase]
+    assert (f.df, f.tf) == (df, tf)
+    assert f.docs == [d.id for d in bundled if re.search(pattern, d.text)]
+
+
+def test_phrases_command_and_exports(tmp_path):
+    import openpyxl
+
+    from gkcorpus import Tokenizer
+    from gkcorpus.cli import main
+
+    out = tmp_path / "bank"
+    assert main(["phrases", "-o", str(out), "--top", "0"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "phrasebank.csv", "phrasebank.json", "phrasebank.md", "phrasebank.xlsx", "userdict.txt"]
+    records = json.loads((out / "phrasebank.json").read_text(encoding="utf-8"))
+    need = {"id", "phrase", "kind", "category", "df", "tf", "score", "docs", "examples", "variants", "parents",
+            "children", "in_shared_passage"}
+    assert all(need <= set(r) for r in records)
+    assert all({"doc_id", "sentence", "raw_start", "raw_end"} <= set(e) for r in records for e in r["examples"])
+    by = {r["phrase"]: r for r in records}
+    assert (by["高度重视"]["df"], by["高度重视"]["tf"], by["高度重视"]["kind"]) == (6, 10, "formula")
+    with open(out / "phrasebank.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["phrase"] for r in rows] == [r["phrase"] for r in records]
+    wb = openpyxl.load_workbook(out / "phrasebank.xlsx")
+    assert wb.sheetnames == ["formula", "collocation", "term"]
+    assert [ws.max_row - 1 for ws in wb.worksheets] == [sum(r["kind"] == k for r in records)
+                                                       for k in ("formula", "collocation", "term")]
+    text = (out / "userdict.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert len(lines) == sum(not r["pattern"] for r in records)
+    assert all(len(line.split()) == 3 and line.split()[1].isdigit() for line in lines)
+    assert "营造…氛围" not in text and "按照…要求" not in text
+    tok = Tokenizer(user_dict=str(out / "userdict.txt"))
+    assert "在今后的工作中" in tok("在今后的工作中，我们将继续努力")
+    assert main(["phrases", "-o", str(out), "--format", "json,pdf"]) == 1
+    legacy = tmp_path / "legacy"
+    assert main(["phrases", "-o", str(legacy), "--bank", "legacy", "--format", "json"]) == 0
+    assert "kind" in json.loads((legacy / "phrasebank.json").read_text(encoding="utf-8"))[0]
+
+
+def test_vectorised_span_merge_is_the_loop():
+    import numpy as np
+
+    from gkcorpus.kernels.repeats import merge_sorted_arrays, merge_span_arrays
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        s = rng.integers(0, 60, int(rng.integers(0, 25)))
+        e = s + rng.integers(1, 12, len(s))
+        want = merge_span_arrays(list(zip(s.tolist(), e.tolist())))
+        got = merge_sorted_arrays(s, e)
+        assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
