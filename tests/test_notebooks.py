@@ -54,6 +54,17 @@ def test_saved_notebook_matches_its_source_and_has_outputs(src, builder):
         assert absolute not in text
 
 
+def test_saved_notebook_06_dates_the_formulae_on_the_reports():
+    """Notebook 06's saved outputs come from a run on the reports: the five spans and the succession."""
+    nb = json.loads((NOTEBOOKS / "06_formula_timelines.ipynb").read_text(encoding="utf-8"))
+    outputs = json.dumps([c["outputs"] for c in nb["cells"] if c["cell_type"] == "code"], ensure_ascii=False)
+    assert "could not be fetched" not in outputs and "Corpus(50 documents" in outputs
+    for line in ("以经济建设为中心: 1981–2016 in 13 reports", "全面建设小康社会: 2003–2011", "全面建成小康社会: 2011–2018",
+                 "坚持稳中求进工作总基调: 2014–2018", "与时俱进: 2002–2007"):
+        assert line in outputs, line
+    assert "全面建设小康社会" in outputs and "image/png" in outputs
+
+
 def test_saved_notebook_05_ran_on_the_reports():
     """The saved outputs of notebook 05 are those of a run that had the reports, not of the fallback."""
     nb = json.loads((NOTEBOOKS / "05_further_texts.ipynb").read_text(encoding="utf-8"))
@@ -88,14 +99,14 @@ def test_notebook_05_without_network_or_mirror_says_so_once(tmp_path, builder, m
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("src", [pytest.param(s, marks=pytest.mark.shared) if s.stem.startswith("05") else s
+@pytest.mark.parametrize("src", [pytest.param(s, marks=pytest.mark.shared) if s.stem.startswith(("05", "06")) else s
                                  for s in SOURCES], ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(src, builder, tmp_path, monkeypatch, request):
     """Each notebook, rebuilt from its source, runs without an error (05 fetches the reports from the mirror)."""
     import nbformat
     from nbclient import NotebookClient
 
-    if src.stem.startswith("05"):
+    if src.stem.startswith(("05", "06")):
         monkeypatch.setenv("GKCORPUS_DATA_MIRROR", str(request.getfixturevalue("shared_corpora")))
         monkeypatch.setenv("GKCORPUS_DATA", str(tmp_path / "data"))
     nb = nbformat.v4.new_notebook()

@@ -268,6 +268,9 @@ class FormulaTimeline(BaseEstimator):
     max_gap : … where the new one's first group lies within ``max_gap`` groups of the old one's
         last, and the old one began earlier and ends earlier (one wording handing over to the
         other, not two formulae living side by side).
+    max_overlap : … and at most this many groups hold both.
+    min_density : a formula takes part in a succession when it occurs in at least three groups and in
+        at least this share of the groups of its span (a wording in steady use, not a stray repeat).
     min_df : formulae held by fewer documents get no life span or succession (too little evidence).
 
     Fitted attributes: ``groups_`` (ordered group values), ``counts_`` (long DataFrame of
@@ -276,7 +279,8 @@ class FormulaTimeline(BaseEstimator):
     """
 
     def __init__(self, by: str = "year", min_docs: int = 3, recent: int = 5, trend_ratio: float = 1.5,
-                 max_edits: int = 2, max_edit_share: float = 0.2, max_gap: int = 2, min_df: int = 2):
+                 max_edits: int = 2, max_edit_share: float = 0.2, max_gap: int = 2, max_overlap: int = 1,
+                 min_density: float = 0.5, min_df: int = 2):
         self.by = by
         self.min_docs = min_docs
         self.recent = recent
@@ -284,6 +288,8 @@ class FormulaTimeline(BaseEstimator):
         self.max_edits = max_edits
         self.max_edit_share = max_edit_share
         self.max_gap = max_gap
+        self.max_overlap = max_overlap
+        self.min_density = min_density
         self.min_df = min_df
 
     _parameter_constraints: dict = {
@@ -294,6 +300,8 @@ class FormulaTimeline(BaseEstimator):
         "max_edits": [Interval(Integral, 1, None, closed="left")],
         "max_edit_share": [Interval(Real, 0, 1, closed="right")],
         "max_gap": [Interval(Integral, 0, None, closed="left")],
+        "max_overlap": [Interval(Integral, 0, None, closed="left")],
+        "min_density": [Interval(Real, 0, 1, closed="both")],
         "min_df": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -338,7 +346,10 @@ class FormulaTimeline(BaseEstimator):
 
     def _successions(self) -> list[Succession]:
         pos = {g: k for k, g in enumerate(self.groups_)}
-        spans = [s for s in self.lifespans_ if s.kind != "frame" and "…" not in s.formula]
+        # a succession is one set wording replacing another: frames, gapped patterns and collocations
+        # (发挥…作用, 我们的工业) change with their fillers, not as wordings
+        spans = [s for s in self.lifespans_ if s.kind not in ("frame", "collocation") and "…" not in s.formula
+                 and s.groups_present >= 3 and s.groups_present >= self.min_density * (pos[s.last] - pos[s.first] + 1)]
         by_len: dict[int, list[Lifespan]] = {}
         for s in spans:
             by_len.setdefault(len(s.formula), []).append(s)
@@ -361,6 +372,8 @@ class FormulaTimeline(BaseEstimator):
                     if _numerals_only(old.formula, new.formula):
                         continue  # 第一届 → 第二届: the same frame with another number, not a new formula
                     both = dfm[row[old.formula_id]] & dfm[row[new.formula_id]]
+                    if both.sum() > self.max_overlap:
+                        continue  # the two live side by side: no replacement
                     out.append(Succession(old.formula_id, old.formula, new.formula_id, new.formula,
                                           (old.first, old.last), (new.first, new.last), edits, int(both.sum())))
         out.sort(key=lambda s: (pos[s.new_span[0]], s.old, s.new))
