@@ -158,19 +158,37 @@ def count_by_group(corpus: "Corpus", formulae: Sequence[Formula], by: str = "yea
     counts = _match_counts(corpus, formulae)
     n_docs = np.bincount(gidx, minlength=len(groups))
     chars = np.bincount(gidx, weights=[len(d.text) for d in docs], minlength=len(groups)).astype(np.int64)
-    ids = np.array([d.id for d in docs], dtype=object)
-    rows = []
-    for i, f in enumerate(formulae):
-        c = counts[i]
-        tf = np.bincount(gidx, weights=c, minlength=len(groups)).astype(np.int64)
-        df = np.bincount(gidx, weights=(c > 0), minlength=len(groups)).astype(np.int64)
-        for g, key in enumerate(groups):
-            members = ids[(gidx == g) & (c > 0)]
-            rows.append((f.id, f.text, f.kind, key, int(n_docs[g]), int(chars[g]), int(df[g]), int(tf[g]),
-                         round(1e4 * tf[g] / chars[g], 4) if chars[g] else 0.0, " ".join(members),
-                         bool(n_docs[g] < min_docs)))
-    return pd.DataFrame(rows, columns=["formula_id", "formula", "kind", "group", "docs_in_group", "chars_in_group",
-                                       "df", "tf", "per_10k", "docs", "few_docs"])
+    ids = [d.id for d in docs]
+    n_f, n_g = len(formulae), len(groups)
+    member = np.zeros((len(docs), n_g))
+    member[np.arange(len(docs)), gidx] = 1.0
+    tf = (counts @ member).astype(np.int64)  # formulae × groups
+    df = ((counts > 0) @ member).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(chars > 0, np.round(1e4 * tf / np.maximum(chars, 1), 4), 0.0)
+    # the documents behind each non-empty cell, in corpus order
+    docs_col = np.full(n_f * n_g, "", dtype=object)
+    fi, di = np.nonzero(counts)
+    cell = fi * n_g + gidx[di]
+    order = np.lexsort((di, cell))
+    cell, di = cell[order], di[order]
+    bounds = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, dtype=np.int64)
+    for a, b in zip(bounds.tolist(), np.r_[bounds[1:], len(cell)].tolist()):
+        docs_col[cell[a]] = " ".join(ids[d] for d in di[a:b].tolist())
+    return pd.DataFrame({
+        "formula_id": np.repeat([f.id for f in formulae], n_g),
+        "formula": np.repeat([f.text for f in formulae], n_g),
+        "kind": np.repeat([f.kind for f in formulae], n_g),
+        "group": np.tile(np.array(groups, dtype=object), n_f),
+        "docs_in_group": np.tile(n_docs.astype(np.int64), n_f),
+        "chars_in_group": np.tile(chars, n_f),
+        "df": df.ravel(),
+        "tf": tf.ravel(),
+        "per_10k": rate.ravel(),
+        "docs": docs_col,
+        "few_docs": np.tile(n_docs < min_docs, n_f),
+    }, columns=["formula_id", "formula", "kind", "group", "docs_in_group", "chars_in_group",
+                "df", "tf", "per_10k", "docs", "few_docs"])
 
 
 @dataclass(frozen=True)
@@ -359,11 +377,17 @@ class FormulaTimeline(BaseEstimator):
         row = {f.id: i for i, f in enumerate(self.formulae_)}
         out = []
         for group in by_len.values():
+            starting: dict[int, list[Lifespan]] = {}  # candidates by the group where they begin
+            for s in group:
+                starting.setdefault(pos[s.first], []).append(s)
             for old in group:
-                for new in group:
-                    if old is new or old.formula == new.formula:
+                a0, a1 = pos[old.first], pos[old.last]
+                near = [s for k in range(max(a0 + 1, a1 - self.max_gap), a1 + self.max_gap + 1)
+                        for s in starting.get(k, ())]
+                for new in near:
+                    if old.formula == new.formula:
                         continue
-                    a0, a1, b0, b1 = pos[old.first], pos[old.last], pos[new.first], pos[new.last]
+                    b0, b1 = pos[new.first], pos[new.last]
                     if not (a0 < b0 and a1 - self.max_gap <= b0 <= a1 + self.max_gap and a1 < b1):
                         continue
                     edits = _edit_distance(old.formula, new.formula)
@@ -417,22 +441,29 @@ def top_formulae(timeline: FormulaTimeline, n: int = 40, max_coverage: float = 0
     return [s.formula_id for s in chosen]
 
 
-def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = None, top: int = 40) -> list[Path]:
-    """``trends.csv`` (long), ``trends.xlsx`` (wide: formulae × groups, one sheet per measure, plus
-    the life spans, successions and eras), ``lifespans.csv``, ``successions.csv``, ``eras.json``
-    and the plots ``timeline.png`` and ``eras.png``."""
+def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = None, top: int = 40,
+                 xlsx_rows: int = 1000) -> list[Path]:
+    """``trends.csv`` (long: every formula × group where it occurs), ``trends.xlsx`` (wide: the ``xlsx_rows`` most
+    widely held formulae × groups, one sheet for the rate and one for df, their life spans, the
+    successions and the eras), ``lifespans.csv``, ``successions.csv``, ``eras.json`` and the plots ``timeline.png`` and
+    ``eras.png``."""
     from ..base.export import ensure_dir, write_csv, write_json, write_xlsx
     from .plots import plot_era_strip, plot_formula_timeline
 
     out = ensure_dir(out_dir)
-    written = [write_csv(out / "trends.csv", timeline.counts_)]
+    counts = timeline.counts_
+    written = [write_csv(out / "trends.csv", counts[counts["tf"] > 0])]  # zero cells are implied
     life, succ = timeline.lifespan_frame(), timeline.succession_frame()
     written.append(write_csv(out / "lifespans.csv", life))
     written.append(write_csv(out / "successions.csv", succ))
     sheets: dict[str, Any] = {}
-    for value in ("per_10k", "df", "tf"):
-        sheets[value] = timeline.matrix(value).reset_index()
-    sheets["lifespans"], sheets["successions"] = life, succ
+    # a workbook a person reads: the most widely held formulae (all of them are in trends.csv)
+    keep = timeline.counts_.groupby("formula_id", sort=False)["df"].sum().sort_values(ascending=False, kind="stable")
+    keep = set(keep.index[:xlsx_rows])
+    for value in ("per_10k", "df"):  # tf per cell is in trends.csv
+        wide = timeline.matrix(value)
+        sheets[value] = wide[wide.index.isin(keep)].reset_index()
+    sheets["lifespans"], sheets["successions"] = life[life["formula_id"].isin(keep)], succ
     era_spans: list[tuple[Any, Any]] = []
     if eras is not None:
         sheets["eras"] = eras.frame()
