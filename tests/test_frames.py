@@ -196,7 +196,7 @@ def test_national_wide_table_of_targets(national):
     wide = wide_table(miner.library_, corpus).set_index("doc_id")
     cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
             "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{NUM}亿元 [NUM]"]
-    got = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+    got = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
            for d in (2010, 2012, 2014, 2016, 2018)}
     assert got == {  # read off the reports by hand
         2010: ["8％", "3％", "4.6％", "10500"],
@@ -205,7 +205,7 @@ def test_national_wide_table_of_targets(national):
         2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
         2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
     }
-    odd = {d: [None if isinstance(v, float) else v for v in wide.loc[f"gwr_national/{d}", cols]]
+    odd = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
            for d in (2011, 2013, 2015, 2017)}
     assert odd == {  # read off the targets sentences by hand
         2011: ["8%", "4%", "4.6%", "9000"],

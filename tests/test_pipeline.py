@@ -139,8 +139,9 @@ def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
     assert main(["mine", *six_files, "-o", str(serial), *common]) == 0
     assert main(["mine", *six_files, "-o", str(parallel), *common, "--executor", executor, "--workers", "2"]) == 0
     a, b = _files(serial), _files(parallel)
-    # clean 6+1, clusters 11 (plots and the part types included), phrases 3, reuse 5, templates 5, report, manifest
-    assert len(a) == 33
+    # clean 6+1, clusters 11 (plots and the part types included), phrases 3, reuse 5, templates 5 and frames 4,
+    # report, manifest
+    assert len(a) == 37
     assert set(a) == set(b)
     assert [k for k in a if a[k] != b[k]] == []
 
