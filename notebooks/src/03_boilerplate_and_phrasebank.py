@@ -108,7 +108,7 @@ print(len(bank), "entries")
 bank[["phrase", "kind", "category", "df", "tf", "score"]].head(15)
 
 # %% [markdown]
-# The four formulae named in the project brief, with their document frequency and the evidence: where each
+# Four formulae a reader of these summaries meets first, with their document frequency and the evidence: where each
 # occurs (document, sentence, raw offsets in the scraped page) and the sentence around it.
 
 # %%
