@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .parts import Part, find_parts
@@ -217,8 +219,20 @@ class PartTyper(BaseEstimator):
         return normalize(sp.hstack([b * np.sqrt(x) for b, x in zip(blocks, w)], format="csr"))
 
     # ---- fit
+    _parameter_constraints: dict = {
+        "weights": [tuple],
+        "body_chars": [Interval(Integral, 1, None, closed="left")],
+        "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "k_max": [Interval(Integral, 1, None, closed="left")],
+        "n_refs": [Interval(Integral, 1, None, closed="left")],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "tokenizer": [None, callable],
+        "random_state": ["random_state"],
+    }
+
     def fit(self, corpus: "Corpus", y: Any = None) -> "PartTyper":
         """Find every document's parts and learn the part types."""
+        self._validate_params()
         from sklearn.cluster import KMeans
         from sklearn.preprocessing import normalize
 
