@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from .text.clean.cleaner import Cleaner
 from .text.clean.report import CleaningReport
 from .base.edits import OffsetMap
-from .base.io import LoadError, LoadLog, RawDocument, iter_paths, read_bundled_page
+from .base.io import (LoadError, LoadLog, LoadOptions, RawDocument, iter_csv, iter_jsonl, iter_paths, list_text_files,
+                      path_error, read_bundled_page, text_file_document)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .text.structure import DocStructure
 
-__all__ = ["Document", "Unit", "Corpus", "LEVELS", "load", "load_bundled", "FORMAT_VERSION"]
+__all__ = ["Document", "Unit", "Corpus", "LEVELS", "load", "iter_load", "load_item", "load_items", "load_bundled",
+           "FORMAT_VERSION"]
 
 LEVELS = ("document", "section", "paragraph", "sentence")
 FORMAT_VERSION = 1
@@ -454,29 +456,35 @@ def load_bundled(cleaner: Cleaner | None = None) -> Corpus:
 
 def load(
     paths: str | Path | Sequence[str | Path],
-    glob: str = "*.txt",
-    text_field: str = "text",
-    id_field: str | None = "id",
-    title_field: str | None = "title",
-    encoding: str | None = None,
-    skip_bad: bool = False,
-    duplicate_ids: str = "error",
+    options: LoadOptions | None = None,
+    *,
     cleaner: Cleaner | None = None,
     progress: bool = False,
+    executor: Any = None,
+    structure: bool = True,
+    **fields: Any,
 ) -> Corpus:
     """Load folders of .txt files, JSONL or CSV files (or single text files) into a cleaned Corpus.
 
-    With ``skip_bad=True`` unreadable files and malformed records are skipped and listed in
-    ``Corpus.skipped``; otherwise the first one raises :class:`~gkcorpus.base.io.LoadError`.
+    ``options`` is a :class:`~gkcorpus.base.io.LoadOptions`; its fields may also be given as
+    keywords (``load("texts/", glob="*.md", skip_bad=True)``). With ``skip_bad`` unreadable files
+    and malformed records are skipped and listed in ``Corpus.skipped``; otherwise the first one
+    raises :class:`~gkcorpus.base.io.LoadError`. With an ``executor`` (a
+    :class:`~gkcorpus.runtime.executor.PerDocumentExecutor`), files are read, cleaned and their
+    ``structure`` parsed on its workers: the same corpus, document by document.
     """
+    opts = LoadOptions.of(options, **fields)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     log = LoadLog()
+    if executor is not None:
+        docs = list(iter_load(paths, executor, opts, cleaner=cleaner, structure=structure, log=log))
+        return require_documents(Corpus(docs, skipped=log.lines()), paths, log)
     raw = iter_paths(
-        paths, glob=glob, text_field=text_field, id_field=id_field, title_field=title_field,
-        encoding=encoding, on_error="skip" if skip_bad else "raise", log=log,
+        paths, glob=opts.glob, text_field=opts.text_field, id_field=opts.id_field, title_field=opts.title_field,
+        encoding=opts.encoding, on_error=opts.on_error, log=log,
     )
-    corpus = Corpus.from_raw(raw, cleaner=cleaner, duplicate_ids=duplicate_ids, progress=progress)
+    corpus = Corpus.from_raw(raw, cleaner=cleaner, duplicate_ids=opts.duplicate_ids, progress=progress)
     corpus.skipped = log.lines()
     return require_documents(corpus, paths, log)
 
@@ -500,3 +508,134 @@ def require_documents(corpus: Corpus, paths: Sequence[str | Path], log: LoadLog)
         detail = f" ({len(log)} skipped)" if len(log) else ""
         raise LoadError(where, f"no documents loaded{detail}")
     return corpus
+
+
+# ---- reading on workers: one item per file or record
+
+
+@dataclass(frozen=True)
+class FileItem:
+    """A text file to read as one document: inside a folder (``root``) or given on its own."""
+
+    path: str
+    root: str | None = None
+
+
+def _error(err: LoadError) -> tuple[str, tuple[str, str, int | None]]:
+    # LoadError does not survive pickling (its args are the formatted message): ship the fields.
+    return ("error", (err.path, err.message, err.line))
+
+
+def _file_raw(item: FileItem, encoding: str | None) -> RawDocument:
+    """The document :func:`gkcorpus.base.io.iter_txt` (or ``iter_paths`` for a single file) makes of this file."""
+    return text_file_document(item.path, item.root, encoding)
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    """An input that already failed while listing the work (a LoadError's fields: it does not pickle)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+def load_item(
+    item: FileItem | RawDocument | FailedItem,
+    cleaner: Cleaner | None = None,
+    encoding: str | None = None,
+    structure: bool = True,
+) -> tuple[str, Any]:
+    """Read (a file), clean and parse one document: ``("doc", Document)`` or ``("error", (path, message, line))``.
+
+    The structure is parsed here (``structure=True``) so that workers, not the driver, pay for it.
+    """
+    if isinstance(item, FailedItem):
+        return ("error", (item.path, item.message, item.line))
+    try:
+        raw = _file_raw(item, encoding) if isinstance(item, FileItem) else item
+    except LoadError as err:
+        return _error(err)
+    doc = Document.from_raw(raw, cleaner or Cleaner())
+    if structure:
+        doc.structure  # noqa: B018 -- parse now, on the worker
+    return ("doc", doc)
+
+
+def load_items(paths: Sequence[str | Path], options: LoadOptions | None = None
+               ) -> Iterator[FileItem | RawDocument | LoadError]:
+    """The work of :func:`gkcorpus.base.io.iter_paths` as items, in the same order.
+
+    Text files become :class:`FileItem` (read on a worker); JSONL/CSV records are read here (one
+    file, cheap to parse) and yielded as :class:`RawDocument`; problems are yielded as
+    :class:`LoadError` at the place where ``iter_paths`` would meet them (after the first one,
+    in ``"raise"`` mode, nothing more is yielded).
+    """
+    opts = options if options is not None else LoadOptions()
+    glob, encoding, on_error = opts.glob, opts.encoding, opts.on_error
+    for raw_path in paths:
+        p = Path(raw_path)
+        if p.is_dir():
+            files, problems = list_text_files(p, glob)
+            for err in problems:
+                yield err
+                if on_error == "raise":
+                    return
+            if not files:
+                yield LoadError(p, f"no files matching {glob!r} in this directory")
+                if on_error == "raise":
+                    return
+                continue
+            for f in files:
+                yield FileItem(str(f), str(p))
+        elif not p.exists():
+            yield path_error(p)
+            if on_error == "raise":
+                return
+        elif p.suffix.lower() in (".jsonl", ".ndjson", ".csv", ".tsv"):
+            log = LoadLog()
+            fields = dict(text_field=opts.text_field, id_field=opts.id_field, title_field=opts.title_field)
+            if p.suffix.lower() in (".jsonl", ".ndjson"):
+                records = iter_jsonl(p, **fields, encoding=encoding, on_error=on_error, log=log)
+            else:
+                delim = "\t" if p.suffix.lower() == ".tsv" else ","
+                records = iter_csv(p, **fields, encoding=encoding, delimiter=delim, on_error=on_error, log=log)
+            seen = 0
+            try:
+                for rd in records:
+                    yield from log.skipped[seen:]
+                    seen = len(log.skipped)
+                    yield rd
+            except LoadError as err:
+                yield err
+                return
+            yield from log.skipped[seen:]
+        else:
+            yield FileItem(str(p))
+
+def iter_load(paths: Sequence[str | Path], executor: Any, options: LoadOptions | None = None,
+              cleaner: Cleaner | None = None, structure: bool = True, log: LoadLog | None = None
+              ) -> Iterator[Document]:
+    """The documents of ``paths`` in input order, each read, cleaned and (``structure``) parsed by
+    :func:`load_item` on ``executor`` (anything with ``imap(fn, items, **kwargs)``, such as a
+    :class:`~gkcorpus.runtime.executor.PerDocumentExecutor`); skipped inputs go to ``log``.
+
+    Inputs are listed lazily and at most the executor's window of them is in flight, so memory
+    holds a few documents, not the corpus (a JSONL file is still read whole by its reader).
+    """
+    opts = options if options is not None else LoadOptions()
+    items = (FailedItem(it.path, it.message, it.line) if isinstance(it, LoadError) else it
+             for it in load_items(paths, opts))
+    seen: Counter[str] = Counter()
+    for kind, value in executor.imap(load_item, items, cleaner=cleaner or Cleaner(), encoding=opts.encoding,
+                                     structure=structure):
+        if kind == "error":
+            err = LoadError(*value)
+            if opts.on_error == "raise":
+                raise err
+            if log is not None:
+                log.add(err)
+            continue
+        doc: Document = value
+        doc.id = unique_document_id(seen, doc.id, doc.source, opts.duplicate_ids)
+        yield doc

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -36,6 +36,35 @@ __all__ = [
 ]
 
 BUNDLED_PAGE = "gov_openness_summaries_15.raw.txt"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How inputs are read: the options every loader shares, as one record.
+
+    ``glob``: the files of a folder; ``text_field``/``id_field``/``title_field``: the fields of
+    JSONL and CSV records; ``encoding``: None to detect it per file; ``skip_bad``: skip (and list)
+    unreadable files and malformed records instead of stopping; ``duplicate_ids``: ``"error"`` or
+    ``"suffix"`` (a repeated id becomes ``id~2``).
+    """
+
+    glob: str = "*.txt"
+    text_field: str = "text"
+    id_field: str | None = "id"
+    title_field: str | None = "title"
+    encoding: str | None = None
+    skip_bad: bool = False
+    duplicate_ids: str = "error"
+
+    @property
+    def on_error(self) -> str:
+        return "skip" if self.skip_bad else "raise"
+
+    @classmethod
+    def of(cls, options: "LoadOptions | None" = None, **fields: Any) -> "LoadOptions":
+        """``options`` (default: the defaults) with ``fields`` changed; an unknown field is a TypeError."""
+        base = options if options is not None else cls()
+        return replace(base, **fields) if fields else base
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..base.io import LoadOptions
 from ..corpus import Corpus, load, load_bundled
 
 
@@ -33,15 +34,18 @@ def add_output_arg(p: argparse.ArgumentParser, folder: str) -> None:
                    help=f"output folder, created if missing (default: {default})")
 
 
+def load_options(args: argparse.Namespace) -> LoadOptions:
+    """The input options of the command line as one record."""
+    return LoadOptions(glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,
+                       title_field=args.title_field or None, encoding=args.encoding, skip_bad=args.skip_bad,
+                       duplicate_ids="suffix" if args.rename_duplicates else "error")
+
+
 def load_corpus(args: argparse.Namespace, progress: bool = True) -> Corpus:
     """The corpus the command works on; reports skipped inputs on stderr."""
     if not args.paths:
         return load_bundled()
-    corpus = load(
-        args.paths, glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,
-        title_field=args.title_field or None, encoding=args.encoding, skip_bad=args.skip_bad,
-        duplicate_ids="suffix" if args.rename_duplicates else "error", progress=progress and sys.stderr.isatty(),
-    )
+    corpus = load(args.paths, load_options(args), progress=progress and sys.stderr.isatty())
     report_skipped(corpus)
     return corpus
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ._runtime import add_parallel_args, cache_dir_from_args, executor_from_args
 from . import UsageError
-from ._common import add_input_args, add_output_arg, load_corpus, report_skipped
+from ..corpus import load
+from ._common import add_input_args, add_output_arg, load_corpus, load_options, report_skipped
 
 FORMATS = ("json", "csv", "md", "xlsx")
 
@@ -85,13 +86,7 @@ def _load(args: argparse.Namespace, ex) -> "object":
     """The corpus; files are read, cleaned and parsed on the workers when there are any."""
     if not args.paths or ex.backend == "serial":
         return load_corpus(args)
-    from ..runtime.parallel import load_parallel
-
-    corpus = load_parallel(
-        args.paths, executor=ex, glob=args.glob, text_field=args.text_field, id_field=args.id_field or None,
-        title_field=args.title_field or None, encoding=args.encoding, skip_bad=args.skip_bad,
-        duplicate_ids="suffix" if args.rename_duplicates else "error",
-    )
+    corpus = load(args.paths, load_options(args), executor=ex)
     report_skipped(corpus)
     return corpus
 

@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 import numpy as np
 
 from ..text.clean.cleaner import Cleaner
-from ..corpus import Corpus, Document, require_documents, unique_document_id
-from ..base.io import LoadError, LoadLog, RawDocument, iter_csv, iter_jsonl, list_text_files, text_file_document
-from ..base.io import path_error as _path_error
+from ..corpus import Corpus, Document, iter_load, load, load_item, load_items
+from ..base.io import LoadLog, LoadOptions
 from ..kernels.hashing import FMIX64 as _FMIX64, fmix as _fmix
 from ..kernels.minhash import minhash_signatures
 from ..text.tokenize import Tokenizer, token_lengths, tokens_from_lengths
@@ -276,149 +275,20 @@ def sentence_signatures(
 # ---- load + clean + structure
 
 
-@dataclass(frozen=True)
-class FileItem:
-    """A text file to read as one document: inside a folder (``root``) or given on its own."""
-
-    path: str
-    root: str | None = None
-
-
-def _error(err: LoadError) -> tuple[str, tuple[str, str, int | None]]:
-    # LoadError does not survive pickling (its args are the formatted message): ship the fields.
-    return ("error", (err.path, err.message, err.line))
-
-
-def _file_raw(item: FileItem, encoding: str | None) -> RawDocument:
-    """The document :func:`gkcorpus.base.io.iter_txt` (or ``iter_paths`` for a single file) makes of this file."""
-    return text_file_document(item.path, item.root, encoding)
-
-
-@dataclass(frozen=True)
-class FailedItem:
-    """An input that already failed while listing the work (a LoadError's fields: it does not pickle)."""
-
-    path: str
-    message: str
-    line: int | None = None
-
-
-def load_item(
-    item: FileItem | RawDocument | FailedItem,
-    cleaner: Cleaner | None = None,
-    encoding: str | None = None,
-    structure: bool = True,
-) -> tuple[str, Any]:
-    """Read (a file), clean and parse one document: ``("doc", Document)`` or ``("error", (path, message, line))``.
-
-    The structure is parsed here (``structure=True``) so that workers, not the driver, pay for it.
-    """
-    if isinstance(item, FailedItem):
-        return ("error", (item.path, item.message, item.line))
-    try:
-        raw = _file_raw(item, encoding) if isinstance(item, FileItem) else item
-    except LoadError as err:
-        return _error(err)
-    doc = Document.from_raw(raw, cleaner or Cleaner())
-    if structure:
-        doc.structure  # noqa: B018 -- parse now, on the worker
-    return ("doc", doc)
-
-
-def load_items(
-    paths: Sequence[str | Path],
-    glob: str = "*.txt",
-    text_field: str = "text",
-    id_field: str | None = "id",
-    title_field: str | None = "title",
-    encoding: str | None = None,
-    on_error: str = "raise",
-) -> Iterator[FileItem | RawDocument | LoadError]:
-    """The work of :func:`gkcorpus.base.io.iter_paths` as items, in the same order.
-
-    Text files become :class:`FileItem` (read on a worker); JSONL/CSV records are read here (one
-    file, cheap to parse) and yielded as :class:`RawDocument`; problems are yielded as
-    :class:`LoadError` at the place where ``iter_paths`` would meet them (after the first one,
-    in ``"raise"`` mode, nothing more is yielded).
-    """
-    for raw_path in paths:
-        p = Path(raw_path)
-        if p.is_dir():
-            files, problems = list_text_files(p, glob)
-            for err in problems:
-                yield err
-                if on_error == "raise":
-                    return
-            if not files:
-                yield LoadError(p, f"no files matching {glob!r} in this directory")
-                if on_error == "raise":
-                    return
-                continue
-            for f in files:
-                yield FileItem(str(f), str(p))
-        elif not p.exists():
-            yield _path_error(p)
-            if on_error == "raise":
-                return
-        elif p.suffix.lower() in (".jsonl", ".ndjson", ".csv", ".tsv"):
-            log = LoadLog()
-            fields = dict(text_field=text_field, id_field=id_field, title_field=title_field)
-            if p.suffix.lower() in (".jsonl", ".ndjson"):
-                records = iter_jsonl(p, **fields, encoding=encoding, on_error=on_error, log=log)
-            else:
-                delim = "\t" if p.suffix.lower() == ".tsv" else ","
-                records = iter_csv(p, **fields, encoding=encoding, delimiter=delim, on_error=on_error, log=log)
-            seen = 0
-            try:
-                for rd in records:
-                    yield from log.skipped[seen:]
-                    seen = len(log.skipped)
-                    yield rd
-            except LoadError as err:
-                yield err
-                return
-            yield from log.skipped[seen:]
-        else:
-            yield FileItem(str(p))
-
-
 def iter_load_parallel(
     paths: str | Path | Sequence[str | Path],
     executor: "PerDocumentExecutor",
-    glob: str = "*.txt",
-    text_field: str = "text",
-    id_field: str | None = "id",
-    title_field: str | None = "title",
-    encoding: str | None = None,
-    skip_bad: bool = False,
-    duplicate_ids: str = "error",
+    options: LoadOptions | None = None,
     cleaner: Cleaner | None = None,
     structure: bool = True,
     log: LoadLog | None = None,
+    **fields: Any,
 ) -> Iterator[Document]:
-    """Stream the documents of :func:`load_parallel` in input order; skipped inputs go to ``log``.
-
-    Inputs are listed lazily and at most the executor's window of them is in flight, so memory
-    holds a few documents, not the corpus (a JSONL file is still read whole by its reader).
-    """
+    """Stream the documents of :func:`load_parallel` in input order; skipped inputs go to ``log``
+    (:func:`gkcorpus.corpus.iter_load` on ``executor``; ``fields`` change ``options``)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    on_error = "skip" if skip_bad else "raise"
-    items = (FailedItem(it.path, it.message, it.line) if isinstance(it, LoadError) else it
-             for it in load_items(paths, glob, text_field, id_field, title_field, encoding, on_error))
-    seen: Counter[str] = Counter()
-    for kind, value in executor.imap(load_item, items, cleaner=cleaner or Cleaner(), encoding=encoding,
-                                     structure=structure):
-        if kind == "error":
-            err = LoadError(*value)
-            if on_error == "raise":
-                raise err
-            if log is not None:
-                log.add(err)
-            continue
-        doc: Document = value
-        doc.id = unique_document_id(seen, doc.id, doc.source, duplicate_ids)
-        yield doc
+    return iter_load(paths, executor, LoadOptions.of(options, **fields), cleaner=cleaner, structure=structure, log=log)
 
 
 def load_parallel(
@@ -428,35 +298,26 @@ def load_parallel(
     scheduler: str | None = None,
     client: Any = None,
     executor: "PerDocumentExecutor | None" = None,
-    glob: str = "*.txt",
-    text_field: str = "text",
-    id_field: str | None = "id",
-    title_field: str | None = "title",
-    encoding: str | None = None,
-    skip_bad: bool = False,
-    duplicate_ids: str = "error",
+    options: LoadOptions | None = None,
     cleaner: Cleaner | None = None,
     structure: bool = True,
     progress: bool = False,
+    **fields: Any,
 ) -> Corpus:
     """:func:`gkcorpus.load` with reading, cleaning and structure parsing run per document on workers.
 
-    Same arguments and the same corpus (ids, texts, offsets, cleaning reports, skipped inputs,
-    errors) as ``load``; documents also come back with their structure parsed. Pass an
-    ``executor`` to reuse a running pool or cluster across stages.
+    Same options (a :class:`~gkcorpus.base.io.LoadOptions`, or its fields as keywords) and the same
+    corpus (ids, texts, offsets, cleaning reports, skipped inputs, errors) as ``load``; documents
+    also come back with their structure parsed. Pass an ``executor`` to reuse a running pool or
+    cluster across stages; otherwise one is started for ``backend`` and closed at the end.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
     own = executor is None
     ex = executor or PerDocumentExecutor(backend, workers=workers, scheduler=scheduler, client=client, progress=progress)
-    log = LoadLog()
     try:
-        docs = list(iter_load_parallel(paths, ex, glob, text_field, id_field, title_field, encoding, skip_bad,
-                                       duplicate_ids, cleaner, structure, log))
+        return load(paths, options, cleaner=cleaner, executor=ex, structure=structure, **fields)
     finally:
         if own:
             ex.close()
-    return require_documents(Corpus(docs, skipped=log.lines()), paths, log)
 
 
 # ---- everything per document in one task
