@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 2. Section types. fit() cuts every document into outline segments (preamble, sections,
     #    a detached closing paragraph; paragraphs when a document has no headings) and clusters them.
-    typer = SectionTyper(depth=args.depth, n_types=k).fit(corpus)
+    typer = SectionTyper(depth=args.depth, clusterer=SectionTyper.default_clusterer(n_types=k)).fit(corpus)
     print(f"\n{len(typer.types_)} section types ({typer.metrics_.selection}):")
     for t in typer.types_:
         heads = ", ".join(h for h, _ in t.headings[:4])

@@ -116,3 +116,16 @@ def test_reuse_finder_leaves_the_callers_index_as_it_came(bundled):
 def test_parameters_are_checked_before_the_input_is_read():
     with pytest.raises(ValueError, match="trend_ratio"):
         FormulaTimeline(trend_ratio=1.0).fit(None, [])
+
+
+def test_section_typer_is_made_of_a_vectorizer_and_a_clusterer(bundled):
+    vec = SectionTyper.default_vectorizer(tokenizer=Tokenizer(stopwords=True))
+    clu = Clusterer(n_clusters=5, random_state=3)
+    typer = SectionTyper(vectorizer=vec, clusterer=clu)
+    c = clone(typer)
+    assert c.clusterer is not clu and c.clusterer.get_params() == clu.get_params()
+    assert typer.get_params(deep=True)["clusterer__n_clusters"] == 5
+    typer.fit(bundled)
+    assert typer.clusterer_.n_clusters_ == 5 and len(typer.types_) == 5
+    assert not hasattr(clu, "labels_") and not hasattr(vec, "vocabulary_")  # the given ones stay unfitted
+    assert typer.tokenizer is vec.tokenizer

@@ -264,9 +264,11 @@ def cluster_corpus(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     section_level = level == "section"
-    typer = SectionTyper(depth=depth, n_types=n_clusters if section_level else "auto",
-                         method=method if section_level else "kmeans", analyzer=analyzer,
-                         tokenizer=tokenizer, random_state=random_state, progress=progress)
+    typer = SectionTyper(
+        depth=depth, random_state=random_state, progress=progress,
+        vectorizer=SectionTyper.default_vectorizer(analyzer, tokenizer, progress),
+        clusterer=SectionTyper.default_clusterer(n_clusters if section_level else "auto",
+                                                 method if section_level else "kmeans", random_state))
     outlines = typer.fit_outlines(corpus)
     common = common_outline(outlines, typer.types_)
     timings["section types"] = time.perf_counter() - t0

@@ -31,8 +31,8 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..corpus import Unit
@@ -70,18 +70,17 @@ class SectionTyper(BaseEstimator):
     ----------
     depth : deepest heading level that starts a segment (1: 一、; 2: also （一）…).
     split_tail : detach a closing last paragraph (see :func:`outline_segments`).
-    n_types : "auto" (silhouette over ``k_range``) or an int.
-    k_range : numbers of types tried by "auto".
-    method : "kmeans", "agglomerative" or "hdbscan" (see :class:`~gkcorpus.features.cluster.Clusterer`).
-    heading_weight : share of a section's vector given to its heading (0..1).
-    heading_ngram_range : character n-gram sizes of headings.
-    heading_max_df : heading n-grams in more than this share of the headings are ignored.
+    vectorizer : the :class:`~gkcorpus.features.vectorize.UnitVectorizer` that makes a segment's
+        vector (its body words and its heading); None for :meth:`default_vectorizer` (headings weigh
+        0.7, heading n-grams in more than a fifth of the headings ignored). Its ``level`` is "section".
+    clusterer : the :class:`~gkcorpus.features.cluster.Clusterer` that groups the vectors into types;
+        None for :meth:`default_clusterer` (k-means, k chosen by silhouette over 4…20). Both are
+        cloned at ``fit``, so the given ones stay unfitted.
     position_weight : share of the vector given to the segment's relative position in its document
         (encoded as a point on a quarter circle, so cosine similarity falls with distance): an opening
         and a closing paragraph may use the same words, but they are different parts.
-    analyzer, tokenizer : body features, as in :class:`~gkcorpus.features.vectorize.UnitVectorizer`.
     fallback_max_chars : in documents without headings, paragraphs longer than this are cut.
-    random_state : seed.
+    random_state : seed of the default clusterer (a given clusterer keeps its own).
 
     Attributes (after ``fit``)
     --------------------------
@@ -96,33 +95,43 @@ class SectionTyper(BaseEstimator):
         self,
         depth: int = 1,
         split_tail: bool = True,
-        n_types: int | str = "auto",
-        k_range: tuple[int, int] = (4, 20),
-        method: str = "kmeans",
-        heading_weight: float = 0.7,
-        heading_ngram_range: tuple[int, int] = (1, 2),
-        heading_max_df: float = 0.2,
+        vectorizer: "UnitVectorizer | None" = None,
+        clusterer: "Clusterer | None" = None,
         position_weight: float = 0.2,
-        analyzer: str | Callable[[str], list[str]] = "word",
-        tokenizer: Callable[[str], list[str]] | None = None,
         fallback_max_chars: int = 2000,
         random_state: int = 0,
         progress: bool = False,
     ):
         self.depth = depth
         self.split_tail = split_tail
-        self.n_types = n_types
-        self.k_range = k_range
-        self.method = method
-        self.heading_weight = heading_weight
-        self.heading_ngram_range = heading_ngram_range
-        self.heading_max_df = heading_max_df
+        self.vectorizer = vectorizer
+        self.clusterer = clusterer
         self.position_weight = position_weight
-        self.analyzer = analyzer
-        self.tokenizer = tokenizer
         self.fallback_max_chars = fallback_max_chars
         self.random_state = random_state
         self.progress = progress
+
+    @staticmethod
+    def default_vectorizer(analyzer: Any = "word", tokenizer: Any = None, progress: bool = False) -> "UnitVectorizer":
+        """The segment vectors used when none is given: body words plus the heading (weight 0.7,
+        character 1–2-grams, those in more than a fifth of the headings ignored)."""
+        from ..features.vectorize import UnitVectorizer
+
+        return UnitVectorizer(level="section", analyzer=analyzer, tokenizer=tokenizer, heading_weight=0.7,
+                              heading_levels=("section",), heading_ngram_range=(1, 2), heading_max_df=0.2,
+                              progress=progress)
+
+    @staticmethod
+    def default_clusterer(n_types: int | str = "auto", method: str = "kmeans", random_state: int = 0) -> "Clusterer":
+        """The clustering used when none is given: ``n_types`` ("auto": silhouette over 4…20) by ``method``."""
+        from ..features.cluster import Clusterer
+
+        return Clusterer(method=method, n_clusters=n_types, k_range=(4, 20), random_state=random_state)
+
+    @property
+    def tokenizer(self) -> Any:
+        """The word tokenizer of the segment vectors (None: the default)."""
+        return self.vectorizer.tokenizer if self.vectorizer is not None else None
 
     def _segments(self, corpus: "Corpus") -> list[tuple[Unit, str]]:
         return [s for d in corpus for s in outline_segments(d, self.depth, self.split_tail, self.fallback_max_chars)]
@@ -130,15 +139,9 @@ class SectionTyper(BaseEstimator):
     _parameter_constraints: dict = {
         "depth": [Interval(Integral, 1, None, closed="left")],
         "split_tail": ["boolean"],
-        "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "k_range": [tuple],
-        "method": [StrOptions({"kmeans", "agglomerative", "hdbscan"})],
-        "heading_weight": [Interval(Real, 0, 1, closed="left")],
-        "heading_ngram_range": [tuple],
-        "heading_max_df": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="both")],
+        "vectorizer": [None, HasMethods(["vectorize", "get_params"])],
+        "clusterer": [None, HasMethods(["fit", "get_params"])],
         "position_weight": [Interval(Real, 0, None, closed="left")],
-        "analyzer": [StrOptions({"word", "char"}), callable],
-        "tokenizer": [None, callable],
         "fallback_max_chars": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "progress": ["boolean"],
@@ -159,11 +162,8 @@ class SectionTyper(BaseEstimator):
             fit_rows = np.arange(len(segs))
         units = [u for u, _ in segs]
         fit_units = [units[i] for i in fit_rows]
-        self.vectorizer_ = UnitVectorizer(level="section", analyzer=self.analyzer, tokenizer=self.tokenizer,
-                                          heading_weight=self.heading_weight, heading_levels=("section",),
-                                          heading_ngram_range=self.heading_ngram_range,
-                                          heading_max_df=self.heading_max_df,
-                                          progress=self.progress)
+        self.vectorizer_ = (clone(self.vectorizer).set_params(level="section") if self.vectorizer is not None
+                            else self.default_vectorizer(progress=self.progress))
         # one analysis of every segment: the vocabulary and IDF cover the fallback paragraphs too,
         # but only the segments of documents with headings shape the types
         full = self.vectorizer_.vectorize(units, fit=True)
@@ -174,8 +174,8 @@ class SectionTyper(BaseEstimator):
         vec = replace(full, matrix=X_all[fit_rows], counts=full.counts[fit_rows],
                       units=full.units.iloc[fit_rows].reset_index(drop=True),
                       heading_counts=None if full.heading_counts is None else full.heading_counts[fit_rows])
-        self.clusterer_ = Clusterer(method=self.method, n_clusters=self.n_types, k_range=self.k_range,
-                                    random_state=self.random_state).fit(vec.matrix)
+        self.clusterer_ = (clone(self.clusterer) if self.clusterer is not None
+                           else self.default_clusterer(random_state=self.random_state)).fit(vec.matrix)
         raw = self.clusterer_.labels_
         # order types by their mean relative position in the documents
         pos = _relative_positions(fit_units)
