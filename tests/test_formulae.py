@@ -325,3 +325,14 @@ def test_vectorised_span_merge_is_the_loop():
         want = merge_span_arrays(list(zip(s.tolist(), e.tolist())))
         got = merge_sorted_arrays(s, e)
         assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
+def test_a_corpus_whose_words_never_share_a_clause_has_no_gapped_formulae():
+    """Found by the property test over random corpora: no pair of anchor words in one clause."""
+    from gkcorpus.base.io import RawDocument
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
+    from gkcorpus.corpus import Corpus
+
+    corpus = Corpus.from_raw([RawDocument("39648", "进99工全：\n加导85织\U000526e1\U0007f392\U0002d6bf")])
+    bp = mine_boilerplate(corpus)
+    assert [f for f in bp.phrases.formulae_ if "…" in f.phrase] == []

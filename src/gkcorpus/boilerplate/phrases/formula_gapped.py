@@ -57,6 +57,8 @@ class _GappedFormulae:
             firsts.append(i)
             after = np.where(dist[i] > 1, ids[np.minimum(apos[i] + 1, len(ids) - 1)], -1)
             fills.append(dist[i] * (nw + 1) + after + 1)  # a filler's identity: its length and first word
+        if not keys:  # no two anchor words share a clause: no gapped candidates
+            return []
         key = np.concatenate(keys)
         first = np.concatenate(firsts)
         fill = np.concatenate(fills)
