@@ -129,3 +129,12 @@ def test_section_typer_is_made_of_a_vectorizer_and_a_clusterer(bundled):
     assert typer.clusterer_.n_clusters_ == 5 and len(typer.types_) == 5
     assert not hasattr(clu, "labels_") and not hasattr(vec, "vocabulary_")  # the given ones stay unfitted
     assert typer.tokenizer is vec.tokenizer
+
+
+def test_a_cached_tokenizer_clones_with_its_estimator(tmp_path):
+    from gkcorpus.runtime.cache import CachedTokenizer
+
+    tok = CachedTokenizer(cache_dir=tmp_path, min_chars=5)
+    c = clone(TemplateMiner(tokenizer=tok))
+    assert c.tokenizer == tok and c.tokenizer is not tok and repr(c.tokenizer).startswith("CachedTokenizer(")
+    assert c.tokenizer.get_params()["min_chars"] == 5

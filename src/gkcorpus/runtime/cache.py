@@ -389,14 +389,12 @@ class CachedTokenizer(Tokenizer):
         store = self._store()
         return store.stats if store else None
 
-    def get_params(self) -> dict[str, Any]:
-        p = super().get_params()
+    _PARAMS = (*Tokenizer._PARAMS, "cache_dir", "min_chars")
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        p = super().get_params(deep)
         p.update(cache_dir=None if self.cache_dir is None else str(self.cache_dir), min_chars=self.min_chars)
         return p
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"CachedTokenizer({args})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CachedTokenizer) and self.get_params() == other.get_params()

@@ -302,7 +302,7 @@ class Tokenizer:
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"Tokenizer({args})"
+        return f"{type(self).__name__}({args})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Tokenizer) and self.get_params() == other.get_params()
