@@ -13,10 +13,10 @@ Two detectors, neither quadratic in the number of sentences:
   repeats at once.
 * **near** -- sentences whose character 3-gram sets have Jaccard similarity of at least
   ``near_threshold``. Identical sentences are handled once (a distinct text with its
-  occurrences); candidates among the distinct texts come from MinHash LSH banding (the
-  signatures are datasketch's ``affine32`` MinHash with its default SHA-1 shingle hash and the
-  bands those of ``datasketch.MinHashLSH``, computed with numpy: the same candidates), each
-  candidate pair is checked exactly, and the pairs are grouped (connected components). A group whose sentences differ is one passage: the most common wording is the
+  occurrences); the near-duplicate pairs among the distinct texts come from
+  :func:`gkcorpus.kernels.neardup.near_duplicate_pairs` (MinHash LSH candidates, each LSH bucket
+  windowed by ``bucket_window``, every candidate checked by exact Jaccard), and the pairs are
+  grouped (connected components). A group whose sentences differ is one passage: the most common wording is the
   passage text, the others are variants with what differs (difflib opcodes).
 
 Per-document work (encoding, sentences) is in pure functions over one document; the suffix
@@ -29,6 +29,7 @@ occurrences of verbatim passages as arrays whose :class:`Occurrence` records are
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from functools import lru_cache
 from collections import Counter, defaultdict
 from numbers import Integral, Real
@@ -56,16 +57,8 @@ from ..kernels.codes import (
 )
 from ..kernels.graph import component_labels
 from ..kernels.nesting import nest
-from ..kernels.minhash import (
-    _jaccard,
-    _jaccard_pairs,
-    _sha1_hash32,
-    band_pairs,
-    band_ranges,
-    lsh_params,
-    minhash_signatures,
-    shingle_sets,
-)
+from ..kernels.minhash import _jaccard
+from ..kernels.neardup import NearPairs, near_duplicate_pairs
 from .records import _OccurrenceTable, Occurrence, OccurrenceList, Passage, SentenceRecord, Variant
 from ..kernels.suffix import _runs, _spans_groups, TextIndex
 
@@ -99,6 +92,41 @@ def text_diff(a: str, b: str) -> tuple[tuple[str, str, str], ...]:
     """What differs between ``a`` and ``b``: the non-equal difflib opcodes as (op, a-part, b-part)."""
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return tuple((op, a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
+
+
+@dataclass(frozen=True)
+class _NearSentences:
+    """The sentences considered for near-verbatim passages: records, document index, clean start
+    and end, and the share of each covered by verbatim passages."""
+
+    recs: list[SentenceRecord]
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    share: np.ndarray
+
+
+def _distinct_texts(recs: Sequence[SentenceRecord], docs: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The distinct texts of ``recs`` (in order of first appearance), each record's text id, and
+    per text the one document holding it (-1 when it occurs in two or more)."""
+    tid_of: dict[str, int] = {}
+    tid = np.fromiter((tid_of.setdefault(r.text, len(tid_of)) for r in recs), dtype=np.int64, count=len(recs))
+    texts = list(tid_of)
+    lo = np.full(len(texts), np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(len(texts), -1, dtype=np.int64)
+    np.minimum.at(lo, tid, docs)
+    np.maximum.at(hi, tid, docs)
+    return texts, tid, np.where(lo == hi, lo, -1)
+
+
+def _most_common(texts: Sequence[str]) -> tuple[str, int]:
+    """The most frequent of ``texts`` (ties: the one appearing first) and where it first appears."""
+    counts = Counter(texts)
+    first: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        first.setdefault(t, i)
+    rep = max(counts, key=lambda t: (counts[t], -first[t]))
+    return rep, first[rep]
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -409,10 +437,21 @@ class ReuseFinder(BaseEstimator):
     def _near(self, covered: np.ndarray) -> list[Passage]:
         """Near-verbatim passages among the sentences with ``min_chars`` Han characters; ``covered``:
         characters covered by verbatim passages (cumulative per global position)."""
+        sents = self._near_sentences(covered)
+        if sents is None:
+            return []
+        texts, tid, single = _distinct_texts(sents.recs, sents.doc)
+        nid, near, text_label = self._near_components(texts, single)
+        groups = self._uncovered_groups(sents, text_label[tid])
+        return self._near_passages(sents, groups, tid, nid, near)
+
+    def _near_sentences(self, covered: np.ndarray) -> "_NearSentences | None":
+        """The sentences long enough to be near-verbatim passages (None when fewer than two), with
+        the share of each that verbatim passages already cover."""
         ix = self.index_
         sents = [s for ss in self.sentences_ for s in ss]
         if len(sents) < 2:
-            return []
+            return None
         sdoc = np.fromiter((s.doc for s in sents), dtype=np.int64, count=len(sents))
         sstart = np.fromiter((s.start for s in sents), dtype=np.int64, count=len(sents))
         send = np.fromiter((s.end for s in sents), dtype=np.int64, count=len(sents))
@@ -421,40 +460,31 @@ class ReuseFinder(BaseEstimator):
         hc = ix.han_cum
         keep = np.flatnonzero(hc[g1] - hc[g0] >= self.min_chars)
         if len(keep) < 2:
-            return []
-        recs = [sents[i] for i in keep.tolist()]
-        rdoc = sdoc[keep]
-        # share of each sentence covered by verbatim passages
+            return None
         share = (covered[g1[keep]] - covered[g0[keep]]) / (send - sstart)[keep]
-        # distinct texts, and the one document of a text found in only one
-        tid_of: dict[str, int] = {}
-        tid = np.fromiter((tid_of.setdefault(r.text, len(tid_of)) for r in recs), dtype=np.int64, count=len(recs))
-        texts = list(tid_of)
+        return _NearSentences([sents[i] for i in keep.tolist()], sdoc[keep], sstart[keep], send[keep], share)
+
+    def _near_components(self, texts: list[str], single: np.ndarray) -> tuple[np.ndarray, "NearPairs", np.ndarray]:
+        """Group the distinct sentence texts into near-duplicate components.
+
+        Returns the normalised-text id of each text, the near-duplicate pairs of the normalised
+        texts (:func:`near_duplicate_pairs`, buckets windowed by ``bucket_window``) and each text's
+        component label (-1: linked to nothing). Texts with the same normalised form are linked
+        too; a link between two texts found only in the same one document (``single``) is dropped,
+        since a passage needs two documents.
+        """
         n_texts = len(texts)
-        lo = np.full(n_texts, np.iinfo(np.int64).max, dtype=np.int64)
-        hi = np.full(n_texts, -1, dtype=np.int64)
-        np.minimum.at(lo, tid, rdoc)
-        np.maximum.at(hi, tid, rdoc)
-        single = np.where(lo == hi, lo, -1)
-        # distinct normalised texts: shingles, signatures, LSH candidates, exact similarity
         nid_of: dict[str, int] = {}
         nid = np.fromiter((nid_of.setdefault(_NON_WORD.sub("", t), len(nid_of)) for t in texts), dtype=np.int64,
                           count=n_texts)
-        indptr, ids, vocab = shingle_sets(list(nid_of), self.shingle)
-        sig = minhash_signatures(indptr, ids, _sha1_hash32(vocab), self.num_perm, self.random_state)
-        bands = band_ranges(*lsh_params(self.near_threshold, self.num_perm))
-        pairs = band_pairs(sig, bands, self.bucket_window)
-        del sig
-        if len(pairs):
-            sims = _jaccard_pairs(indptr, ids, pairs[:, 0], pairs[:, 1])
-            pairs = pairs[sims >= self.near_threshold]
-        # links between distinct texts (a pair of occurrences in two documents must exist)
+        near = near_duplicate_pairs(list(nid_of), self.near_threshold, shingle=self.shingle, num_perm=self.num_perm,
+                                    seed=self.random_state, window=self.bucket_window)
         by_norm: dict[int, list[int]] = defaultdict(list)
         for t, k in enumerate(nid.tolist()):
             by_norm[k].append(t)
         same = 1.0 >= self.near_threshold
         edges: list[tuple[int, int]] = []
-        for a, b in pairs.tolist():
+        for a, b in near.pairs.tolist():
             edges += [(u, v) for u in by_norm[a] for v in by_norm[b]]
         if same:
             for group in by_norm.values():
@@ -466,45 +496,50 @@ class ReuseFinder(BaseEstimator):
         if same:
             nodes |= single < 0
         labels = component_labels(n_texts, e[:, 0], e[:, 1])
-        # the occurrences (records) of each group
-        rec_label = np.where(nodes[tid], labels[tid], -1)
-        order = np.lexsort((np.arange(len(recs)), rec_label))
+        return nid, near, np.where(nodes, labels, -1)
+
+    def _uncovered_groups(self, sents: "_NearSentences", rec_label: np.ndarray) -> list[list[int]]:
+        """The sentences of each component (by label; -1 is none), in document order, leaving out
+        the components whose sentences verbatim passages already cover (90% or more of each)."""
+        order = np.lexsort((np.arange(len(rec_label)), rec_label))
         order = order[rec_label[order] >= 0]
         cuts = np.flatnonzero(np.diff(rec_label[order])) + 1
-        norm_sets: dict[int, set[int]] = {}
-
-        def norm_set(k: int) -> set[int]:
-            s = norm_sets.get(k)
-            if s is None:
-                s = norm_sets[k] = set(ids[indptr[k] : indptr[k + 1]].tolist())
-            return s
-
-        diffs: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
-        out = []
         groups: Iterable[np.ndarray] = np.split(order, cuts) if len(order) else []
         if self.progress:
             from tqdm.auto import tqdm
 
             groups = tqdm(groups, desc="reuse: near-duplicates", unit="group", leave=False)
+        recs = sents.recs
         kept: list[list[int]] = []
         for grp in groups:
-            if (share[grp] >= 0.9).all():
-                continue  # verbatim passages already cover these sentences
+            if (sents.share[grp] >= 0.9).all():
+                continue
             kept.append(sorted(grp.tolist(), key=lambda k: (recs[k].doc, recs[k].start)))
-        flat = [k for members in kept for k in members]
-        records = self._occurrence_list(rdoc[flat], sstart[keep][flat], send[keep][flat],
+        return kept
+
+    def _near_passages(self, sents: "_NearSentences", groups: list[list[int]], tid: np.ndarray, nid: np.ndarray,
+                       near: "NearPairs") -> list[Passage]:
+        """One near-verbatim passage per group of sentences: the most common wording is its text
+        (ties: the first), the other wordings are its variants, with their similarity and diff."""
+        recs = sents.recs
+        flat = [k for members in groups for k in members]
+        records = self._occurrence_list(sents.doc[flat], sents.start[flat], sents.end[flat],
                                         [recs[k].text for k in flat]) if flat else []
+        norm_sets: dict[int, set[int]] = {}
+
+        def norm_set(k: int) -> set[int]:
+            if k not in norm_sets:
+                norm_sets[k] = near.shingle_ids(k)
+            return norm_sets[k]
+
+        diffs: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
+        out = []
         at = 0
-        for members in kept:
+        for members in groups:
             occs = records[at : at + len(members)]
             at += len(members)
-            mtexts = [recs[k].text for k in members]
-            counts = Counter(mtexts)
-            first: dict[str, int] = {}
-            for i, t in enumerate(mtexts):
-                first.setdefault(t, i)
-            rep = max(counts, key=lambda t: (counts[t], -first[t]))
-            rep_norm = int(nid[tid[members[first[rep]]]])
+            rep, rep_at = _most_common([recs[k].text for k in members])
+            rep_norm = int(nid[tid[members[rep_at]]])
             variants = []
             for k in members:
                 r = recs[k]

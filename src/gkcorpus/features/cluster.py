@@ -10,9 +10,9 @@
   input gives the same ids.
 * :func:`class_tfidf` (c-TF-IDF as defined by BERTopic) and :func:`label_clusters`: each cluster's
   distinctive terms and its exemplars (the members closest to the centroid).
-* :func:`near_identical_groups`: MinHash LSH over character 3-grams (kernels.minhash), candidate pairs
-  checked by exact Jaccard, joined into groups; groups spanning at least two documents are
-  boilerplate candidates. Nothing here builds an n×n matrix.
+* :func:`near_identical_groups`: near-duplicate search over character 3-grams (kernels.neardup:
+  MinHash LSH candidates checked by exact Jaccard), pairs joined into groups; groups spanning at
+  least two documents are boilerplate candidates. Nothing here builds an n×n matrix.
 * :func:`cluster_units`: vectorize + cluster + label in one call, as the command line does.
 """
 
@@ -684,12 +684,13 @@ def near_identical_groups(
 ) -> list[NearIdenticalGroup]:
     """Groups of units whose character ``ngram`` sets have Jaccard ≥ ``threshold`` (after normalisation).
 
-    Identical normalised texts are merged first; MinHash LSH proposes candidate pairs among the
-    distinct texts, each pair is checked by exact Jaccard, and accepted pairs are joined
+    Identical normalised texts are merged first; among the distinct texts the near-duplicate pairs
+    come from :func:`gkcorpus.kernels.neardup.near_duplicate_pairs` (MinHash LSH candidates, every
+    bucket member paired, each candidate checked by exact Jaccard), and accepted pairs are joined
     transitively (``min_jaccard`` reports the weakest accepted link). Only groups spanning at least
     ``min_docs`` documents are returned, the widest first.
     """
-    from ..kernels.minhash import band_pairs, band_ranges, lsh_params
+    from ..kernels.neardup import near_duplicate_pairs
 
     norm = [normalize_for_matching(u.text, mask_digits) for u in units]
     by_text: dict[str, list[int]] = defaultdict(list)
@@ -697,33 +698,21 @@ def near_identical_groups(
         if len(t) >= min_chars:
             by_text[t].append(i)
     distinct = sorted(by_text)
-    # per document in the pipeline; here all distinct texts at once, in sorted order
-    sigs = minhash_units(distinct, ngram, num_perm, seed)
-    it: Any = band_pairs(sigs, band_ranges(*lsh_params(threshold, num_perm))).tolist()
+    near = near_duplicate_pairs(distinct, threshold, shingle=ngram, num_perm=num_perm, seed=seed)
+    edges = near.pairs.tolist()
+    link: dict[int, float] = {}  # per distinct text, its weakest accepted link
+    for (i, j), jac in zip(edges, near.similarity.tolist()):
+        for x in (i, j):
+            link[x] = min(link.get(x, 1.0), jac)
+    from ..kernels.graph import connected_groups
+
+    components: Any = connected_groups(len(distinct), edges)
     if progress:
         from tqdm.auto import tqdm
 
-        it = tqdm(it, desc="near-identical", unit="pair", leave=False)
-    edges: list[tuple[int, int]] = []
-    link: dict[int, float] = {}
-    shingle_cache: dict[int, set[str]] = {}
-
-    def sh(i: int) -> set[str]:
-        if i not in shingle_cache:
-            shingle_cache[i] = _shingles(distinct[i], ngram)
-        return shingle_cache[i]
-
-    for i, j in it:  # LSH candidates, checked exactly
-        a, b = sh(i), sh(j)
-        jac = len(a & b) / len(a | b)
-        if jac >= threshold:
-            edges.append((i, j))
-            for x in (i, j):
-                link[x] = min(link.get(x, 1.0), jac)
-    from ..kernels.graph import connected_groups
-
+        components = tqdm(components, desc="near-identical", unit="group", leave=False)
     groups: list[NearIdenticalGroup] = []
-    for texts in connected_groups(len(distinct), edges):
+    for texts in components:
         rows = sorted(r for t in texts for r in by_text[distinct[t]])
         docs = sorted({units[r].doc_id for r in rows})
         if len(docs) < min_docs:
