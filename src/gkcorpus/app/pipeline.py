@@ -214,114 +214,143 @@ def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentE
     return stats.to_dict() if cache_dir is not None else None
 
 
-def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
-          top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
-          segmenter: str, bank: str = "formulae") -> MineResult:
-    from ..outline.run import cluster_corpus
-    from ..boilerplate.phrases import FormulaMiner, PhraseMiner, mine_boilerplate
-    from ..templates import TemplateMiner
-    from .skeleton import skeleton
-    from ..text.tokenize import Tokenizer
+class _Stages:
+    """Runs the stages of a ``mine`` run: a progress bar and a log line per stage, its time, and the
+    warnings worth keeping (missing CJK font, user warnings) recorded in the result."""
 
-    # Documents in id order (sorted by the caller): the exports do not depend on the input order.
-    out = ensure_dir(out_dir)
-    res = MineResult(out)
-    if "xlsx" in formats:
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            formats = [f for f in formats if f != "xlsx"]
-            res.warnings.append("phrasebank.xlsx skipped: Excel export needs openpyxl (pip install 'gkcorpus[xlsx]')")
-    say = log or (lambda msg: None)
-    bar = _Progress(progress, len(STAGES))
+    def __init__(self, res: MineResult, progress: bool, log: Callable[[str], None] | None):
+        self.res = res
+        self.say = log or (lambda msg: None)
+        self.bar = _Progress(progress, len(STAGES))
 
-    def timed(name: str, fn: Callable[[], Any]) -> Any:
-        bar.stage(name)
-        say(f"{name} …")
+    def run(self, name: str, fn: Callable[[], Any]) -> Any:
+        self.bar.stage(name)
+        self.say(f"{name} …")
         t = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value = fn()
         for w in caught:
             msg = str(w.message)
-            if msg not in res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
-                res.warnings.append(msg)
+            if msg not in self.res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
+                self.res.warnings.append(msg)
         release_memory()
-        res.timings[name] = round(time.perf_counter() - t, 3)
-        bar.done()
+        self.res.timings[name] = round(time.perf_counter() - t, 3)
+        self.bar.done()
         return value
 
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
+          top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
+          segmenter: str, bank: str = "formulae") -> MineResult:
+    """Run every stage on ``corpus`` (documents in id order, sorted by the caller, so the exports do
+    not depend on the input order), write their files into ``out_dir`` and the manifest last."""
+    out = ensure_dir(out_dir)
+    res = MineResult(out)
+    formats = _available_formats(formats, res)
+    stages = _Stages(res, progress, log)
     try:
-        res.files += timed("clean", lambda: write_clean_texts(corpus, out / "clean"))
-
-        def clusters() -> list[Path]:
-            try:
-                run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
-                                     tokenizer=Tokenizer(backend=segmenter, stopwords=True))
-            except ValueError as e:  # no words to cluster (punctuation, digits, stopwords only): the rest goes on
-                res.warnings.append(f"section types skipped: {e}")
-                return []
-            res.clustering = run
-            return run.write(out / "clusters", plots=plots)
-
-        res.files += timed("clusters", clusters)
-
-        def boilerplate() -> list[Path]:
-            miner = FormulaMiner if bank == "formulae" else PhraseMiner
-            bp = mine_boilerplate(corpus, progress=progress, bank=bank,
-                                  phrases=miner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
-            res.boilerplate = bp
-            return bp.write_phrasebank(out / "phrases", formats, top=top_phrases) + bp.write_reuse(out / "reuse")
-
-        res.files += timed("boilerplate", boilerplate)
-
-        def templates() -> list[Path]:
-            from ..base.export import write_csv
-            from ..templates import INSTANCE_COLUMNS
-
-            miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
-            res.miner = miner
-            lib = miner.library_
-            d = ensure_dir(out / "templates")
-            table = lib.extract(corpus)
-            res.extractions = table
-            run = res.clustering  # the section types just fitted: the skeleton does not fit its own
-            if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2:
-                # one entry per real part of the genre -- when the part types tell the body parts apart
-                res.skeleton = skeleton(corpus, lib, typer=run.parts)
-            else:
-                res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,
-                                        common=run.common if run else None)
-            from ..templates.frames import FrameMiner, match_table, wide_table
-
-            frames = res.frames = FrameMiner().fit(corpus).library_
-            found = frames.extract(corpus)
-            res.numeric = wide_table(frames, corpus, extracted=found)
-            return [
-                lib.save(d / "templates.json") or d / "templates.json",
-                atomic_write_text(d / "templates.md", lib.to_markdown()),
-                write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
-                write_csv(d / "extractions.csv", table),
-                atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
-                frames.save(d / "frames.json") or d / "frames.json",
-                atomic_write_text(d / "frames.md", frames.to_markdown(title="Sentence frames")),
-                write_csv(d / "matches.csv", match_table(frames, corpus, found)),
-                write_csv(d / "numeric.csv", res.numeric),
-            ]
-
-        res.files += timed("templates", templates)
+        res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
+        res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
+                                                                   plots))
+        res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
+                                                                         formats, top_phrases))
+        res.files += stages.run("templates", lambda: _mine_templates(corpus, res, progress, segmenter))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
-            res.files += timed("trends", lambda: _timelines(corpus, res, out / "trends"))
+            res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
-            res.files.append(timed("report", lambda: build_report(corpus, res).write(out / "report.html")))
+            res.files.append(stages.run("report", lambda: build_report(corpus, res).write(out / "report.html")))
     finally:
-        bar.close()
+        stages.close()
     files = sorted({p.resolve() for p in res.files})
     res.files = [Path(p) for p in files]
     manifest = {"gkcorpus_mine": 1, "documents": len(corpus), "characters": corpus.n_chars,
                 "segmenter": segmenter, "files": res.relative_files()}
     res.files.append(write_json(out / "manifest.json", manifest))
     return res
+
+
+def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]:
+    """``formats`` without xlsx when openpyxl is missing (with a warning in ``res``)."""
+    if "xlsx" in formats:
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            formats = [f for f in formats if f != "xlsx"]
+            res.warnings.append("phrasebank.xlsx skipped: Excel export needs openpyxl (pip install 'gkcorpus[xlsx]')")
+    return formats
+
+
+def _mine_clusters(corpus: "Corpus", res: MineResult, random_state: int, progress: bool, segmenter: str,
+                   plots: bool) -> list[Path]:
+    """Section types, outlines and plots into ``clusters/``; skipped with a warning when there are
+    no words to cluster (punctuation, digits, stopwords only), and the rest goes on."""
+    from ..outline.run import cluster_corpus
+    from ..text.tokenize import Tokenizer
+
+    try:
+        run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
+                             tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+    except ValueError as e:
+        res.warnings.append(f"section types skipped: {e}")
+        return []
+    res.clustering = run
+    return run.write(res.out_dir / "clusters", plots=plots)
+
+
+def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str, bank: str,
+                      formats: Sequence[str], top_phrases: int | None) -> list[Path]:
+    """Shared passages, the phrase bank (``bank``: formulae or legacy) and the 套话 index into
+    ``phrases/`` and ``reuse/``."""
+    from ..boilerplate.phrases import FormulaMiner, PhraseMiner, mine_boilerplate
+    from ..text.tokenize import Tokenizer
+
+    miner = FormulaMiner if bank == "formulae" else PhraseMiner
+    bp = mine_boilerplate(corpus, progress=progress, bank=bank,
+                          phrases=miner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
+    res.boilerplate = bp
+    return bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
+
+
+def _mine_templates(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str) -> list[Path]:
+    """Sentence templates, their extraction table, the writer's skeleton and the clause frames
+    into ``templates/``."""
+    from ..base.export import write_csv
+    from ..templates import INSTANCE_COLUMNS, TemplateMiner
+    from ..templates.frames import FrameMiner, match_table, wide_table
+    from ..text.tokenize import Tokenizer
+    from .skeleton import skeleton
+
+    miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
+    res.miner = miner
+    lib = miner.library_
+    d = ensure_dir(res.out_dir / "templates")
+    table = lib.extract(corpus)
+    res.extractions = table
+    run = res.clustering  # the section types just fitted: the skeleton does not fit its own
+    if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2:
+        # one entry per real part of the genre -- when the part types tell the body parts apart
+        res.skeleton = skeleton(corpus, lib, typer=run.parts)
+    else:
+        res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,
+                                common=run.common if run else None)
+    frames = res.frames = FrameMiner().fit(corpus).library_
+    found = frames.extract(corpus)
+    res.numeric = wide_table(frames, corpus, extracted=found)
+    return [
+        lib.save(d / "templates.json") or d / "templates.json",
+        atomic_write_text(d / "templates.md", lib.to_markdown()),
+        write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
+        write_csv(d / "extractions.csv", table),
+        atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
+        frames.save(d / "frames.json") or d / "frames.json",
+        atomic_write_text(d / "frames.md", frames.to_markdown(title="Sentence frames")),
+        write_csv(d / "matches.csv", match_table(frames, corpus, found)),
+        write_csv(d / "numeric.csv", res.numeric),
+    ]
 
 
 def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
@@ -361,22 +390,47 @@ def _snippet(corpus: "Corpus", doc_id: str, start: int, end: int, width: int = 2
             + "</mark>" + esc(text[end:b]) + ("…" if b < len(text) and text[b] != "\n" else ""))
 
 
+class _Citations:
+    """The source sentences a report cites, in order of first citation; each citation is a link to
+    the sentence in the report's Evidence section."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, None] = {}
+
+    def __call__(self, unit_id: str, label: str) -> str:
+        self.ids.setdefault(unit_id)
+        return _link(unit_id, label)
+
+
 def build_report(corpus: "Corpus", res: MineResult):
-    """The :class:`~gkcorpus.app.report.ReportBuilder` for a ``mine`` run (call ``.write(path)``)."""
-    from .report import ReportBuilder, esc
+    """The :class:`~gkcorpus.app.report.ReportBuilder` for a ``mine`` run (call ``.write(path)``).
+
+    One section per stage that ran, each citing its source sentences; the cited sentences are
+    listed last, as the evidence."""
+    from .report import ReportBuilder
 
     rb = ReportBuilder(
         "gkcorpus report: the formulaic layer",
         f"{len(corpus)} documents, {corpus.n_chars:,} characters. Every table links to the source sentences "
         "(clean text with raw offsets) in the Evidence section at the end.",
     )
-    cited: dict[str, None] = {}
+    cite = _Citations()
+    _report_overview(rb, corpus, res.warnings)
+    _report_cleaning(rb, corpus)
+    if res.clustering is not None:
+        _report_outline(rb, res.clustering, res.out_dir / "clusters")
+    if res.boilerplate is not None:
+        _report_boilerplate(rb, corpus, res, cite)
+    if res.miner is not None:
+        _report_templates(rb, res, cite)
+    if res.timeline is not None:
+        _report_timelines(rb, res.timeline, res.eras, res.out_dir / "trends")
+    _report_evidence(rb, corpus, cite.ids)
+    return rb
 
-    def cite(unit_id: str, label: str) -> str:
-        cited.setdefault(unit_id)
-        return _link(unit_id, label)
 
-    # -- overview
+def _report_overview(rb: Any, corpus: "Corpus", warnings_: Sequence[str]) -> None:
+    """One row per document (title, size, encoding, headings, sentences), then the run's warnings."""
     rb.section("overview", "Corpus overview")
     rows = []
     for d in corpus:
@@ -384,11 +438,12 @@ def build_report(corpus: "Corpus", res: MineResult):
         rows.append({"id": d.id, "title": d.title, "characters": len(d.text), "encoding": d.encoding,
                      "headings": len(st.headings), "sentences": len(st.sentences)})
     rb.table(rows, max_rows=200)
-    if res.warnings:
-        for w in res.warnings:
-            rb.paragraph(f"Warning: {w}")
+    for w in warnings_:
+        rb.paragraph(f"Warning: {w}")
 
-    # -- cleaning
+
+def _report_cleaning(rb: Any, corpus: "Corpus") -> None:
+    """What each cleaning step changed, the repaired garbles with their raw form, what was lost."""
     rb.section("cleaning", "Cleaning report",
                "What each cleaning step changed per document (counts), the repaired garbles with their raw "
                "form, and what was truly lost (marked □ in the clean text, never invented).")
@@ -415,132 +470,148 @@ def build_report(corpus: "Corpus", res: MineResult):
     if lost:
         rb.table(lost)
 
-    # -- outline
-    run = res.clustering
-    if run is not None:
-        rb.section("outline", "Section types and the corpus outline",
-                   "Sections (heading and body) clustered with TF-IDF into section types, each named by its "
-                   "most typical headings and labelled by class-based TF-IDF terms; every document's outline is "
-                   "the sequence of its section types.")
-        m = run.typer.metrics_
-        rb.paragraph(run.segments_sentence())
-        rb.table([{"type": f"T{t.type_id}", "name": t.name, "terms": t.label, "segments": t.size, "documents": t.n_docs,
-                   "headings": "; ".join(h for h, _ in t.headings[:6])} for t in run.typer.types_], max_rows=100)
-        rb.paragraph("Common outline: " + " → ".join(f"{r['name']} [{r['support']}/{run.common.n_docs}]"
-                                                     for r in run.common.consensus))
-        rb.html("<details><summary>Every document's outline</summary><ul>" + "".join(
-            f"<li><b>{esc(o.doc_id)}</b> {esc(o.title)}: {esc(' → '.join(o.names(run.typer.types_)))}</li>"
-            for o in run.outlines) + "</ul></details>")
-        if run.genres:
-            rb.paragraph("Genres (by outline vocabulary and cues): " + "; ".join(
-                l.strip() for l in run.genre_lines()))
-        if run.kinds is not None:
-            rb.paragraph("Document kinds (clusters of words, outline and layout): " + "; ".join(
-                f"kind {k['kind']} ({', '.join(k['doc_ids'])}): {' · '.join(k['terms'][:4])}" for k in run.kinds.kinds))
-        for name, cap in (("outline_heatmap.png", "Documents × section types"),
-                          ("cluster_map.png", "Outline segments in two dimensions, coloured by section type"),
-                          ("cluster_sizes.png", "Sizes of the section types")):
-            p = res.out_dir / "clusters" / name
-            if p.exists():
-                rb.image(p, cap)
 
-    # -- boilerplate
+def _report_outline(rb: Any, run: Any, plots_dir: Path) -> None:
+    """The section types, the common outline, every document's outline, genres, kinds and plots."""
+    from .report import esc
+
+    rb.section("outline", "Section types and the corpus outline",
+               "Sections (heading and body) clustered with TF-IDF into section types, each named by its "
+               "most typical headings and labelled by class-based TF-IDF terms; every document's outline is "
+               "the sequence of its section types.")
+    rb.paragraph(run.segments_sentence())
+    rb.table([{"type": f"T{t.type_id}", "name": t.name, "terms": t.label, "segments": t.size, "documents": t.n_docs,
+               "headings": "; ".join(h for h, _ in t.headings[:6])} for t in run.typer.types_], max_rows=100)
+    rb.paragraph("Common outline: " + " → ".join(f"{r['name']} [{r['support']}/{run.common.n_docs}]"
+                                                 for r in run.common.consensus))
+    rb.html("<details><summary>Every document's outline</summary><ul>" + "".join(
+        f"<li><b>{esc(o.doc_id)}</b> {esc(o.title)}: {esc(' → '.join(o.names(run.typer.types_)))}</li>"
+        for o in run.outlines) + "</ul></details>")
+    if run.genres:
+        rb.paragraph("Genres (by outline vocabulary and cues): " + "; ".join(
+            l.strip() for l in run.genre_lines()))
+    if run.kinds is not None:
+        rb.paragraph("Document kinds (clusters of words, outline and layout): " + "; ".join(
+            f"kind {k['kind']} ({', '.join(k['doc_ids'])}): {' · '.join(k['terms'][:4])}" for k in run.kinds.kinds))
+    for name, cap in (("outline_heatmap.png", "Documents × section types"),
+                      ("cluster_map.png", "Outline segments in two dimensions, coloured by section type"),
+                      ("cluster_sizes.png", "Sizes of the section types")):
+        p = plots_dir / name
+        if p.exists():
+            rb.image(p, cap)
+
+
+def _report_boilerplate(rb: Any, corpus: "Corpus", res: MineResult, cite: _Citations) -> None:
+    """The phrase bank's first entries, the most shared passages and the 套话 index (with its plot)."""
+    from .report import esc
+
     bp = res.boilerplate
-    if bp is not None:
-        rb.section("boilerplate", "Boilerplate: the phrase bank",
-                   "Recurring phrases and gapped patterns with document frequency (df), total frequency (tf) and "
-                   "a score; categories by position and function. The example links to its source sentence.")
-        prow = []
-        for p in bp.phrases.phrases_[:60]:
-            ex = p.examples[0] if p.examples else None
-            prow.append({"phrase": esc(p.phrase), "kind": esc(getattr(p, "kind", "")), "category": esc(p.category),
-                         "df": p.df, "tf": p.tf,
-                         "score": round(p.score, 2),
-                         "example": (_snippet(corpus, ex.doc_id, ex.start, ex.end) + " " + cite(ex.unit_id, ex.unit_id))
-                         if ex else ""})
-        rb.table(prow, html_columns=("phrase", "category", "example"), max_rows=60)
-        rb.section("reuse", "Shared passages",
-                   "Passages shared verbatim or near-verbatim by two or more documents (suffix array and MinHash).")
-        rrow = []
-        for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
-            occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
-            rrow.append({"passage": esc(ps.text if len(ps.text) <= 120 else ps.text[:119] + "…"), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
-        rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
+    rb.section("boilerplate", "Boilerplate: the phrase bank",
+               "Recurring phrases and gapped patterns with document frequency (df), total frequency (tf) and "
+               "a score; categories by position and function. The example links to its source sentence.")
+    prow = []
+    for p in bp.phrases.phrases_[:60]:
+        ex = p.examples[0] if p.examples else None
+        prow.append({"phrase": esc(p.phrase), "kind": esc(getattr(p, "kind", "")), "category": esc(p.category),
+                     "df": p.df, "tf": p.tf,
+                     "score": round(p.score, 2),
+                     "example": (_snippet(corpus, ex.doc_id, ex.start, ex.end) + " " + cite(ex.unit_id, ex.unit_id))
+                     if ex else ""})
+    rb.table(prow, html_columns=("phrase", "category", "example"), max_rows=60)
+    rb.section("reuse", "Shared passages",
+               "Passages shared verbatim or near-verbatim by two or more documents (suffix array and MinHash).")
+    rrow = []
+    for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
+        occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
+        rrow.append({"passage": esc(ps.text if len(ps.text) <= 120 else ps.text[:119] + "…"), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
+    rb.table(rrow, html_columns=("passage", "kind", "occurrences"))
 
-        rb.section("formulaicness", "The 套话 index",
-                   "Mean share of each sentence's characters covered by corpus-level boilerplate (shared "
-                   "passages and formulae), most formulaic first, with a 95% interval from the spread of the "
-                   "sentences: documents whose intervals overlap are not told apart.")
-        df = bp.formulaicness.documents_
-        rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "sentences", "index", "index_low", "index_high")
-                     if c in df.columns]], max_rows=200)
-        png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
-        if png is not None:
-            res.files.append(png)
-            rb.image(png, "The 套话 index per document")
+    rb.section("formulaicness", "The 套话 index",
+               "Mean share of each sentence's characters covered by corpus-level boilerplate (shared "
+               "passages and formulae), most formulaic first, with a 95% interval from the spread of the "
+               "sentences: documents whose intervals overlap are not told apart.")
+    df = bp.formulaicness.documents_
+    rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "sentences", "index", "index_low", "index_high")
+                 if c in df.columns]], max_rows=200)
+    png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
+    if png is not None:
+        res.files.append(png)
+        rb.image(png, "The 套话 index per document")
 
-    # -- templates
-    miner = res.miner
-    if miner is not None:
-        lib = miner.library_
-        rb.section("templates", "Sentence templates",
-                   "Frames shared across documents with typed slots ({NUM}, {DATE}, {ORG}, …), each with its "
-                   "support (documents) and instances.")
-        trow = []
-        for t in sorted(lib.templates, key=lambda t: (-t.support, -len(t.instances), t.id))[:40]:
-            inst = " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:6])
-            html_t = re.sub(r"\{(\w+)\}", lambda m: f'<span class="slot">{{{m.group(1)}}}</span>', esc(t.template))
-            trow.append({"id": esc(t.id), "template": html_t, "support": t.support, "instances": inst})
-        rb.table(trow, html_columns=("id", "template", "instances"))
-        ex = res.extractions
-        if ex is not None and len(ex):
-            kind = "type" if "type" in ex.columns else "slot_type"
-            num = ex[ex[kind].isin(("NUM", "PERCENT", "MONEY")) & (ex["value"].astype(str) != "")] \
-                if kind in ex.columns else ex.iloc[:0]
-            rb.paragraph(f"Extraction table (extractions.csv): {len(ex):,} slot values, {len(num):,} of them "
-                         f"numbers; the first numeric ones:")
-            cols = [c for c in ("template_id", "doc_id", "slot", "value", "number") if c in num.columns]
-            rb.table(num[cols].head(40), max_rows=40)
-        if res.frames is not None and len(res.frames):
-            frames = list(res.frames.templates)
-            rb.paragraph(f"Sentence frames (frames.json): {len(frames)} frames mined over clauses, "
-                         "support counted by matching them everywhere; the best supported:")
-            frow = []
-            for t in sorted(frames, key=lambda t: (-t.support, t.id))[:30]:
-                html_t = re.sub(r"\{(\w+)\}", lambda m: f'<span class="slot">{{{m.group(1)}}}</span>', esc(t.template))
-                frow.append({"frame": html_t, "support": t.support,
-                             "instances": " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:4])})
-            rb.table(frow, html_columns=("frame", "instances"))
-        wide = res.numeric
-        if wide is not None and wide.shape[1] > 1:
-            rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "
-                         "of a frame found in at least two documents, its value as written; the first columns:")
-            rb.table(wide.iloc[:, : min(8, wide.shape[1])], max_rows=60)
-        if res.skeleton is not None:
-            rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"
-                    + esc(res.skeleton.to_markdown()) + "</pre></details>")
 
-    # -- formula timelines
-    tl = res.timeline
-    if tl is not None:
-        rb.section("timelines", "Formula timelines",
-                   f"Every formula and frame counted by {tl.by} ({tl.groups_[0]}–{tl.groups_[-1]}, "
-                   f"{len(tl.groups_)} groups): when it enters, peaks and leaves; eras of a stable vocabulary; "
-                   "wordings that replace one another. Rates are per 10,000 characters; groups of fewer than "
-                   f"{tl.min_docs} documents are flagged in trends.csv.")
-        for name, caption in (("timeline.png", "Formulae that live in a period: presence and rate by group"),
-                              ("eras.png", "Eras and their marker formulae")):
-            png = res.out_dir / "trends" / name
-            if png.exists():
-                rb.image(png, caption)
-        if res.eras is not None:
-            rb.table(res.eras.frame(), max_rows=20)
-        succ = tl.succession_frame()
-        if len(succ):
-            rb.paragraph("Successions (one wording replacing another):")
-            rb.table(succ[["old", "old_span", "new", "new_span", "edits"]], max_rows=30)
+def _slot_html(template: str) -> str:
+    """A template's text, escaped, with its ``{SLOT}`` names marked up."""
+    from .report import esc
 
-    # -- evidence
+    return re.sub(r"\{(\w+)\}", lambda m: f'<span class="slot">{{{m.group(1)}}}</span>', esc(template))
+
+
+def _report_templates(rb: Any, res: MineResult, cite: _Citations) -> None:
+    """The best-supported templates, the extraction table's numbers, the sentence frames, the numeric
+    slots by document and the writer's skeleton."""
+    from .report import esc
+
+    lib = res.miner.library_
+    rb.section("templates", "Sentence templates",
+               "Frames shared across documents with typed slots ({NUM}, {DATE}, {ORG}, …), each with its "
+               "support (documents) and instances.")
+    trow = []
+    for t in sorted(lib.templates, key=lambda t: (-t.support, -len(t.instances), t.id))[:40]:
+        inst = " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:6])
+        trow.append({"id": esc(t.id), "template": _slot_html(t.template), "support": t.support, "instances": inst})
+    rb.table(trow, html_columns=("id", "template", "instances"))
+    ex = res.extractions
+    if ex is not None and len(ex):
+        kind = "type" if "type" in ex.columns else "slot_type"
+        num = ex[ex[kind].isin(("NUM", "PERCENT", "MONEY")) & (ex["value"].astype(str) != "")] \
+            if kind in ex.columns else ex.iloc[:0]
+        rb.paragraph(f"Extraction table (extractions.csv): {len(ex):,} slot values, {len(num):,} of them "
+                     f"numbers; the first numeric ones:")
+        cols = [c for c in ("template_id", "doc_id", "slot", "value", "number") if c in num.columns]
+        rb.table(num[cols].head(40), max_rows=40)
+    if res.frames is not None and len(res.frames):
+        frames = list(res.frames.templates)
+        rb.paragraph(f"Sentence frames (frames.json): {len(frames)} frames mined over clauses, "
+                     "support counted by matching them everywhere; the best supported:")
+        frow = []
+        for t in sorted(frames, key=lambda t: (-t.support, t.id))[:30]:
+            frow.append({"frame": _slot_html(t.template), "support": t.support,
+                         "instances": " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:4])})
+        rb.table(frow, html_columns=("frame", "instances"))
+    wide = res.numeric
+    if wide is not None and wide.shape[1] > 1:
+        rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "
+                     "of a frame found in at least two documents, its value as written; the first columns:")
+        rb.table(wide.iloc[:, : min(8, wide.shape[1])], max_rows=60)
+    if res.skeleton is not None:
+        rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"
+                + esc(res.skeleton.to_markdown()) + "</pre></details>")
+
+
+def _report_timelines(rb: Any, tl: Any, eras: Any, plots_dir: Path) -> None:
+    """The formula timelines: plots, eras and successions."""
+    rb.section("timelines", "Formula timelines",
+               f"Every formula and frame counted by {tl.by} ({tl.groups_[0]}–{tl.groups_[-1]}, "
+               f"{len(tl.groups_)} groups): when it enters, peaks and leaves; eras of a stable vocabulary; "
+               "wordings that replace one another. Rates are per 10,000 characters; groups of fewer than "
+               f"{tl.min_docs} documents are flagged in trends.csv.")
+    for name, caption in (("timeline.png", "Formulae that live in a period: presence and rate by group"),
+                          ("eras.png", "Eras and their marker formulae")):
+        png = plots_dir / name
+        if png.exists():
+            rb.image(png, caption)
+    if eras is not None:
+        rb.table(eras.frame(), max_rows=20)
+    succ = tl.succession_frame()
+    if len(succ):
+        rb.paragraph("Successions (one wording replacing another):")
+        rb.table(succ[["old", "old_span", "new", "new_span", "edits"]], max_rows=30)
+
+
+def _report_evidence(rb: Any, corpus: "Corpus", cited: Iterable[str]) -> None:
+    """Every cited sentence, in corpus order, with its id, raw offsets, heading and clean text."""
+    from .report import esc
+
     rb.section("evidence", "Evidence: source sentences",
                "Each sentence cited above, with its document, clean text and raw offsets in the source.")
     units = {}
@@ -559,7 +630,6 @@ def build_report(corpus: "Corpus", res: MineResult):
         items.append(f'<li id="{_anchor(uid)}"><b>{esc(uid)}</b> <span class="muted">raw {u.raw_start}–{u.raw_end}'
                      f'{" · " + esc(u.heading) if u.heading else ""}</span><br>{esc(u.text)}</li>')
     rb.html("<ol>" + "".join(items) + "</ol>")
-    return rb
 
 
 def _formulaicness_plot(df: Any, path: Path) -> Path | None:

@@ -125,6 +125,93 @@ class _Group:
     fit: Any = None  # the fit of ``pieces`` to ``members`` when already known (a sentence repeated verbatim)
 
 
+class _CoreCodes:
+    """The distinct cores with what aligning them needs, each computed once on demand: the
+    digit-masked form (the blockers' and the char aligner's input), the aligner's encoding and the
+    clause openings."""
+
+    def __init__(self, cores: list[str], enc: _Encoder):
+        self.cores = cores
+        self.enc = enc
+        self.norms = [_norm(c) for c in cores]  # the same string objects as ``cores`` where there is no digit
+        self._codes: dict[int, tuple[str, list[int]]] = {}
+        self._marks: dict[int, list[int]] = {}
+
+    def code(self, i: int) -> tuple[str, list[int]]:
+        """What ``enc.encode(cores[i])`` gives (for the char aligner, the digit-masked core)."""
+        if self.enc.mode == "char":
+            return self.norms[i], _IDENTITY
+        c = self._codes.get(i)
+        if c is None:
+            c = self._codes[i] = self.enc.encode(self.cores[i])
+        return c
+
+    def mark(self, i: int) -> list[int]:
+        """Offsets of the clause openings of core ``i``."""
+        m = self._marks.get(i)
+        if m is None:
+            m = self._marks[i] = [x.start() for x in _FIRST_CLAUSE.finditer(self.cores[i])]
+        return m
+
+    def clear(self) -> None:
+        """Drop the encodings and clause openings (alignment is over)."""
+        self._codes.clear()
+        self._marks.clear()
+
+
+def _unit_ids(units: _UnitTable, dist: _Distinct, members: Iterable[int]) -> list[str]:
+    """The unit ids of every sentence of the given distinct cores, in unit order."""
+    return [r[1] for r in units.rows(sorted(k for m in members for k in dist.units_of(m).tolist()))]
+
+
+def _add_instances(units: _UnitTable, dist: _Distinct, templates: dict[str, Template], labels: list[str | None],
+                   found: dict[int, tuple[int, list[str]]], docs: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Append an :class:`Instance` to its template for every sentence of a labelled core.
+
+    Spans are computed as arrays over the sentences; each distinct sentence string and each core's
+    slot values are one shared object. Returns the core of each instance (in unit order) and each
+    core's template index (-1: none).
+    """
+    n_cores = len(dist.cores)
+    lead_of = np.zeros(n_cores, dtype=np.int64)
+    span_of = np.zeros(n_cores, dtype=np.int64)
+    tix_of = np.full(n_cores, -1, dtype=np.int64)
+    tix = {tid: k for k, tid in enumerate(templates)}
+    for m, (lead, values) in found.items():
+        lead_of[m] = lead
+        span_of[m] = templates[labels[m]].fixed_chars + sum(len(v) for v in values)
+        tix_of[m] = tix[labels[m]]
+    hits = np.flatnonzero(tix_of[dist.unit_core] >= 0)
+    hit_core = dist.unit_core[hits]
+    starts = units.core_start[hits] + lead_of[hit_core]
+    ends = starts + span_of[hit_core]
+    raw_starts, raw_ends = _raw_span_runs(units.name_of[hits], units.names, starts, ends, docs)
+    sentences: dict[str, str] = {}
+    shared: dict[int, _SlotValues] = {}
+    for m, (doc_id, unit_id, sent), st, en, rs, re_ in zip(hit_core.tolist(), units.rows(hits), starts.tolist(),
+                                                           ends.tolist(), raw_starts.tolist(), raw_ends.tolist()):
+        t = templates[labels[m]]
+        sv = shared.get(m)
+        if sv is None:
+            sv = shared[m] = _SlotValues({sl.name: v for sl, v in zip(t.slots, found[m][1])})
+        t.instances.append(Instance(doc_id, unit_id, sentences.setdefault(sent, sent), st, en, rs, re_, sv))
+    return hit_core, tix_of
+
+
+def _cores_by_template(hit_core: np.ndarray, tix_of: np.ndarray) -> dict[int, list[tuple[int, int]]]:
+    """Per template index, its cores in the order of their first instance with their numbers of instances."""
+    order = np.argsort(tix_of[hit_core], kind="stable")
+    by_t = tix_of[hit_core][order]
+    cuts = np.flatnonzero(np.r_[True, by_t[1:] != by_t[:-1], True]) if len(by_t) else np.zeros(1, dtype=np.int64)
+    out: dict[int, list[tuple[int, int]]] = {}
+    for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        seq = hit_core[order[lo:hi]]
+        uniq, first, count = np.unique(seq, return_index=True, return_counts=True)
+        o = np.argsort(first)
+        out[int(by_t[lo])] = list(zip(uniq[o].tolist(), count[o].tolist()))
+    return out
+
+
 class TemplateMiner(BaseEstimator):
     """Mine sentence templates shared across documents.
 
@@ -267,6 +354,12 @@ class TemplateMiner(BaseEstimator):
         return _Rules(self.min_fixed, self.min_fixed_context, self.min_fixed_embedded, self.min_coverage)
 
     def _fit_units(self, units: _UnitTable, docs: Mapping[str, Any]) -> "TemplateMiner":
+        """Mine templates from a unit table: align candidate pairs, merge them into groups, finalise
+        each group's template, label the cores, and make every sentence of a labelled core an instance.
+
+        Everything works on distinct cores: a sentence repeated in many documents is aligned,
+        fitted and matched once; its units follow it (fitting a frame to a core twice changes nothing).
+        """
         tokenize = self._tokenize()
         cache: dict[str, list[str]] = {}
 
@@ -276,40 +369,44 @@ class TemplateMiner(BaseEstimator):
                 t = cache[text] = list(tokenize(text))
             return t
 
-        enc = _Encoder(self.align, cut)
         rules = self._rules()
-        # Everything below works on distinct cores: a sentence repeated in many documents is aligned,
-        # fitted and matched once; its units follow it (fitting a frame to a core twice changes nothing).
         dist = _Distinct.of(units.cores(), units.name_of)
-        cores = dist.cores
-        weight = dist.n_units
-        norms = [_norm(c) for c in cores]  # the same string objects as ``cores`` where there is no digit
-        codes: dict[int, tuple[str, list[int]]] = {}
-
-        def code(i: int) -> tuple[str, list[int]]:
-            if enc.mode == "char":  # what enc.encode gives, already made
-                return norms[i], _IDENTITY
-            c = codes.get(i)
-            if c is None:
-                c = codes[i] = enc.encode(cores[i])
-            return c
-
-        marks: dict[int, list[int]] = {}
-
-        def mark(i: int) -> list[int]:
-            m = marks.get(i)
-            if m is None:
-                m = marks[i] = [x.start() for x in _FIRST_CLAUSE.finditer(cores[i])]
-            return m
-
-        _, p_i, p_j = _core_pairs(norms, dist.single_doc, lambda cs: dist.n_docs(cs.tolist()), self.min_anchor,
+        cc = _CoreCodes(dist.cores, _Encoder(self.align, cut))
+        _, p_i, p_j = _core_pairs(cc.norms, dist.single_doc, lambda cs: dist.n_docs(cs.tolist()), self.min_anchor,
                                   self.window, self.ngram, self.min_shared, self.max_df, self.max_posting,
                                   self.max_candidates)
         self.n_candidates_ = len(p_i)
+        scored = self._score_pairs(cc, dist, p_i, p_j, rules)
+        del p_i, p_j
+        groups = self._merge_groups(cc, dist.n_units, scored, rules)
+        # what only alignment and merging need goes before the next allocations (a smaller peak, and
+        # the long-lived objects made below reuse the freed heap instead of growing it)
+        del scored
+        cc.clear()
+        ordered = sorted(groups.values(), key=lambda g: min(g.members))
+        del groups
+        self.groups_ = [(_unit_ids(units, dist, g.members), list(g.pieces)) for g in ordered]
+        templates, located = self._build_templates(ordered, dist, rules, cut)
+        del ordered
+        cache.clear()  # the segmenter's tokens of the word windows
+        labels, found = self._label_cores(templates, located, dist.cores, rules)
+        hit_core, tix_of = _add_instances(units, dist, templates, labels, found, docs)
+        final = self._supported(templates, found, hit_core, tix_of)
+        keep = {t.id for t in final}
+        self.units_ = units
+        self.labels_ = [labels[m] if labels[m] in keep else None for m in dist.unit_core.tolist()]
+        self.templates_ = final
+        self.library_ = TemplateLibrary(final)
+        return self
 
-        # 1. align every candidate pair; keep valid frames, best (most fixed text) first. A core in
-        # several documents is a frame by itself (its copies align completely).
-        # (fixed, coverage, i, j, (pieces, open start, open end, the fit itself for a verbatim sentence))
+    def _score_pairs(self, cc: "_CoreCodes", dist: _Distinct, p_i: np.ndarray, p_j: np.ndarray,
+                     rules: _Rules) -> list[tuple[int, float, int, int, tuple]]:
+        """Align every candidate pair and keep its valid frame, best (most fixed text) first.
+
+        A core in several documents is a frame by itself (its copies align completely). Each entry:
+        ``(fixed, coverage, i, j, (pieces, open start, open end, the fit itself for a verbatim sentence))``.
+        """
+        cores = cc.cores
         scored: list[tuple[int, float, int, int, tuple]] = []
         for c in np.flatnonzero(dist.single_doc < 0).tolist():
             f = _fit([cores[c]], [cores[c]], rules)
@@ -321,42 +418,25 @@ class TemplateMiner(BaseEstimator):
 
             it = tqdm(it, total=len(p_i), desc="align", unit="pair", leave=False)
         for i, j in it:
-            ca, oa = code(i)
-            cb, ob = code(j)
+            ca, oa = cc.code(i)
+            cb, ob = cc.code(j)
             blocks = _blocks(ca, oa, cores[i], cb, ob, cores[j], self.min_block, self.aligner)
             pair = [cores[i], cores[j]]
             f = _best_frame(blocks, cores[i], len(cores[i]), len(cores[j]), self.min_piece,
-                            lambda pc: _fit(pc, pair, rules), min_fixed=self.min_fixed, marks=(mark(i), mark(j)))
+                            lambda pc: _fit(pc, pair, rules), min_fixed=self.min_fixed, marks=(cc.mark(i), cc.mark(j)))
             if f is not None:
                 scored.append((f.fixed, f.coverage, i, j, (f.pieces, f.open_start, f.open_end, None)))
-        del it, p_i, p_j
         scored.sort(key=lambda s: (-s[0], -s[1], s[2], s[3]))
+        return scored
 
-        # 2. greedy merging, best pairs first (a group's size counts its sentences)
+    def _merge_groups(self, cc: "_CoreCodes", weight: np.ndarray, scored: list[tuple[int, float, int, int, tuple]],
+                      rules: _Rules) -> dict[int, _Group]:
+        """Greedy merging, best pairs first: a pair starts a group, joins a core to one, or joins two
+        groups (the smaller into the larger; a group's size counts its sentences) when the re-aligned
+        frame stays valid (:meth:`_merged_frame`)."""
         group_of: dict[int, int] = {}
         groups: dict[int, _Group] = {}
         size: dict[int, int] = {}
-
-        def merged_frame(ga: _Group, other: _Group | None, member: int | None, members: list[int],
-                         peak: int) -> _Fit | None:
-            ta, oa, xa = enc.encode_pieces(ga.pieces, _SENT_A, ga.open_start, ga.open_end)
-            if member is not None:
-                tb, ob = code(member)
-                xb = cores[member]
-            else:
-                tb, ob, xb = enc.encode_pieces(other.pieces, _SENT_B, other.open_start, other.open_end)
-            blocks = _blocks(ta, oa, xa, tb, ob, xb, self.min_block, self.aligner)
-            mcores = [cores[m] for m in members]
-
-            def fit(pc: list[str]) -> _Fit | None:
-                f = _fit(pc, mcores, rules)
-                if f is None or (f.fixed < self.keep_ratio * peak and peak - f.fixed > self.max_loss):
-                    return None
-                return f
-
-            return _best_frame(blocks, xa, len(xa), len(xb), self.min_piece, fit, min_fixed=self.min_fixed,
-                               anchored_single=False)
-
         next_id = 0
         for fixed, _, i, j, (pieces, open_start, open_end, known) in scored:
             gi, gj = group_of.get(i), group_of.get(j)
@@ -375,14 +455,14 @@ class TemplateMiner(BaseEstimator):
                     gi, gj, ga, gb = gj, gi, gb, ga
                 members = ga.members + gb.members
                 peak = max(ga.peak, gb.peak)
-                f = merged_frame(ga, gb, None, members, peak)
+                f = self._merged_frame(cc, rules, ga, gb, None, members, peak)
             else:
                 if gi is None:
                     i, j, gi = j, i, gj
                 ga = groups[gi]
                 members = ga.members + [j]
                 peak = ga.peak
-                f = merged_frame(ga, None, j, members, peak)
+                f = self._merged_frame(cc, rules, ga, None, j, members, peak)
             if f is None:
                 continue
             ga.members = members
@@ -396,20 +476,37 @@ class TemplateMiner(BaseEstimator):
                 del groups[gj]
             else:
                 size[gi] += int(weight[j])
+        return groups
 
-        # what only alignment and merging need goes before the next allocations (a smaller peak, and
-        # the long-lived objects made below reuse the freed heap instead of growing it)
-        del scored, merged_frame
-        codes.clear()
-        marks.clear()
+    def _merged_frame(self, cc: "_CoreCodes", rules: _Rules, ga: _Group, other: _Group | None, member: int | None,
+                      members: list[int], peak: int) -> _Fit | None:
+        """The frame of group ``ga`` re-aligned with group ``other`` or core ``member``, fitted to
+        all ``members``; None when it is invalid or loses most of the fixed text (``peak``)."""
+        enc, cores = cc.enc, cc.cores
+        ta, oa, xa = enc.encode_pieces(ga.pieces, _SENT_A, ga.open_start, ga.open_end)
+        if member is not None:
+            tb, ob = cc.code(member)
+            xb = cores[member]
+        else:
+            tb, ob, xb = enc.encode_pieces(other.pieces, _SENT_B, other.open_start, other.open_end)
+        blocks = _blocks(ta, oa, xa, tb, ob, xb, self.min_block, self.aligner)
+        mcores = [cores[m] for m in members]
 
-        def unit_ids(members: Iterable[int]) -> list[str]:
-            return [r[1] for r in units.rows(sorted(k for m in members for k in dist.units_of(m).tolist()))]
+        def fit(pc: list[str]) -> _Fit | None:
+            f = _fit(pc, mcores, rules)
+            if f is None or (f.fixed < self.keep_ratio * peak and peak - f.fixed > self.max_loss):
+                return None
+            return f
 
-        ordered = sorted(groups.values(), key=lambda g: min(g.members))
-        self.groups_ = [(unit_ids(g.members), list(g.pieces)) for g in ordered]
+        return _best_frame(blocks, xa, len(xa), len(xb), self.min_piece, fit, min_fixed=self.min_fixed,
+                           anchored_single=False)
 
-        # 3. finalise: refine slots, type and name them, build templates
+    def _build_templates(self, ordered: list[_Group], dist: _Distinct, rules: _Rules, cut: Callable[[str], list[str]]
+                         ) -> tuple[dict[str, "Template"], dict[int, tuple[str, int, list[str]]]]:
+        """Finalise the groups with enough support: refine their slots (snapped to word edges when
+        ``snap_words``), type and name them. Returns the templates by id (two groups that end with
+        the same template share it) and, per member core, ``(template id, context length, values)``."""
+        cores = dist.cores
         prepared = []
         for g in ordered:
             members = sorted(g.members)
@@ -427,25 +524,28 @@ class TemplateMiner(BaseEstimator):
             inside = _inside_words({m: p for m, p in requests.items() if p}, cores, cut)
             del requests
         templates: dict[str, Template] = {}
-        located: dict[int, tuple[str, int, list[str]]] = {}  # core -> (template id, context length, values)
+        located: dict[int, tuple[str, int, list[str]]] = {}
         for members, prep in prepared:
             done = self._finalise(prep, members, cores, inside, rules)
             if done is None:
                 continue
             t, where = done
-            t = templates.setdefault(t.id, t)  # two groups may end with the same template: one template
+            t = templates.setdefault(t.id, t)
             for m, (lead, values) in zip(members, where):
                 located.setdefault(m, (t.id, lead, values))
-        del prepared, ordered, groups, group_of, size, inside
-        cache.clear()  # the segmenter's tokens of the word windows
+        return templates, located
 
-        # 4. members keep the template where its refined frame fits them; others may join by fitting
+    def _label_cores(self, templates: dict[str, "Template"], located: dict[int, tuple[str, int, list[str]]],
+                     cores: Sequence[str], rules: _Rules) -> tuple[list[str | None], dict[int, tuple[int, list[str]]]]:
+        """Each core's template (None: none) and ``(context length, slot values)`` where it has one.
+
+        Members keep the template where its refined frame fits them; with ``rematch`` the other
+        cores may join a template by fitting it (templates with the most fixed text tried first)."""
         labels: list[str | None] = [None] * len(cores)
         found: dict[int, tuple[int, list[str]]] = {}
         for m, (tid, lead, values) in sorted(located.items()):
             labels[m] = tid
             found[m] = (lead, values)
-        del located
         if self.rematch and templates:
             lib_all = TemplateLibrary(templates.values())
             order = {t.id: k for k, t in enumerate(sorted(templates.values(), key=lambda t: (-t.fixed_chars, t.id)))}
@@ -459,49 +559,20 @@ class TemplateMiner(BaseEstimator):
                         labels[m] = t.id
                         found[m] = hit
                         break
-        # instances: every sentence of a labelled core (arrays over the sentences, objects at the end)
-        n_cores = len(cores)
-        lead_of = np.zeros(n_cores, dtype=np.int64)
-        span_of = np.zeros(n_cores, dtype=np.int64)
-        tix_of = np.full(n_cores, -1, dtype=np.int64)  # index of the core's template
-        tix = {tid: k for k, tid in enumerate(templates)}
-        for m, (lead, values) in found.items():
-            lead_of[m] = lead
-            span_of[m] = templates[labels[m]].fixed_chars + sum(len(v) for v in values)
-            tix_of[m] = tix[labels[m]]
-        hits = np.flatnonzero(tix_of[dist.unit_core] >= 0)
-        hit_core = dist.unit_core[hits]
-        starts = units.core_start[hits] + lead_of[hit_core]
-        ends = starts + span_of[hit_core]
-        raw_starts, raw_ends = _raw_span_runs(units.name_of[hits], units.names, starts, ends, docs)
-        sentences: dict[str, str] = {}  # one string for each distinct sentence
-        shared: dict[int, _SlotValues] = {}  # one read-only dict of slot values per core
-        for m, (doc_id, unit_id, sent), st, en, rs, re_ in zip(hit_core.tolist(), units.rows(hits), starts.tolist(),
-                                                               ends.tolist(), raw_starts.tolist(), raw_ends.tolist()):
-            t = templates[labels[m]]
-            sv = shared.get(m)
-            if sv is None:
-                sv = shared[m] = _SlotValues({sl.name: v for sl, v in zip(t.slots, found[m][1])})
-            t.instances.append(Instance(doc_id, unit_id, sentences.setdefault(sent, sent), st, en, rs, re_, sv))
-        del sentences, shared
-        # each template's cores in the order of their first instance, with their numbers of instances
-        order = np.argsort(tix_of[hit_core], kind="stable")
-        by_t = tix_of[hit_core][order]
-        cuts = np.flatnonzero(np.r_[True, by_t[1:] != by_t[:-1], True]) if len(by_t) else np.zeros(1, dtype=np.int64)
-        core_counts: dict[int, list[tuple[int, int]]] = {}
-        for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-            seq = hit_core[order[lo:hi]]
-            uniq, first, count = np.unique(seq, return_index=True, return_counts=True)
-            o = np.argsort(first)
-            core_counts[int(by_t[lo])] = list(zip(uniq[o].tolist(), count[o].tolist()))
-        unit_labels = [labels[m] for m in dist.unit_core.tolist()]
+        return labels, found
+
+    def _supported(self, templates: dict[str, "Template"], found: dict[int, tuple[int, list[str]]],
+                   hit_core: np.ndarray, tix_of: np.ndarray) -> list["Template"]:
+        """The templates found in ``min_support`` documents, with their slots' distinct values and
+        empty counts, most widely supported first (then most instances, most fixed text, text)."""
+        core_counts = _cores_by_template(hit_core, tix_of)
         final = []
         rank: dict[str, tuple] = {}
-        for t in templates.values():
+        for k, t in enumerate(templates.values()):
             support = len({inst.doc_id for inst in t.instances})
             if support < self.min_support:
                 continue
-            cc = core_counts.get(tix[t.id], [])
+            cc = core_counts.get(k, [])
             for j, sl in enumerate(t.slots):
                 sl.values = list(dict.fromkeys(found[m][1][j] for m, _ in cc if found[m][1][j]))
                 sl.n_empty = sum(c for m, c in cc if not found[m][1][j])
@@ -509,12 +580,7 @@ class TemplateMiner(BaseEstimator):
             final.append(t)
             rank[t.id] = (-support, -len(t.instances), -t.fixed_chars, t.template)
         final.sort(key=lambda t: rank[t.id])
-        keep = {t.id for t in final}
-        self.units_ = units
-        self.labels_ = [tid if tid in keep else None for tid in unit_labels]
-        self.templates_ = final
-        self.library_ = TemplateLibrary(final)
-        return self
+        return final
 
     @staticmethod
     def _rematch(t: Template, core: str, rules: _Rules) -> tuple[int, list[str]] | None:
