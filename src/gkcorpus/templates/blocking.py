@@ -186,6 +186,40 @@ def _posting_pairs(keys: np.ndarray, items: np.ndarray, max_size: int) -> tuple[
     return np.concatenate(out_a).astype(np.int64), np.concatenate(out_b).astype(np.int64)
 
 
+@dataclass
+class _CoreChars:
+    """The distinct cores as one code array, with each core's clause marks (，；：…)."""
+
+    codes: np.ndarray  # the characters of every core, concatenated
+    starts: np.ndarray  # core i is codes[starts[i]:starts[i+1]]
+    lengths: np.ndarray
+    core_of: np.ndarray  # core of each character
+    mark_pos: np.ndarray  # positions (in codes) of every clause mark
+    mark_core: np.ndarray  # the core of each mark
+    has_mark: np.ndarray
+    first_mark: np.ndarray  # per core, the position of its first mark (-1: none)
+    last_mark: np.ndarray  # per core, the position of its last mark (-1: none)
+
+    @classmethod
+    def of(cls, norms: Sequence[str]) -> "_CoreChars":
+        n = len(norms)
+        codes, starts = _codes(norms)
+        lengths = np.diff(starts)
+        core_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        is_mark = codes == _CLAUSE_CODES[0]
+        for c in _CLAUSE_CODES[1:]:
+            is_mark |= codes == c
+        mark_pos = np.flatnonzero(is_mark)
+        mark_core = core_of[mark_pos]
+        has_mark = np.zeros(n, dtype=bool)
+        has_mark[mark_core] = True
+        first_mark = np.full(n, -1, dtype=np.int64)
+        last_mark = np.full(n, -1, dtype=np.int64)
+        first_mark[mark_core[::-1]] = mark_pos[::-1]  # the last write wins: the first mark
+        last_mark[mark_core] = mark_pos
+        return cls(codes, starts, lengths, core_of, mark_pos, mark_core, has_mark, first_mark, last_mark)
+
+
 def _core_pairs(
     norms: Sequence[str],
     single_doc: np.ndarray,
@@ -201,33 +235,37 @@ def _core_pairs(
     short_len: int = 12,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs of distinct (digit-masked) cores: ``(evidence, i, j)`` arrays, ``i < j``, best
-    first. See :func:`candidate_pairs`; ``doc_count(cores)`` counts the documents of a posting."""
+    first. See :func:`candidate_pairs`; ``doc_count(cores)`` counts the documents of a posting.
+
+    Three blockers each give pair keys with their evidence (shared characters): clause openings and
+    endings, rare n-grams of a first or last clause, and bigrams of short cores."""
     n = len(norms)
     empty = np.zeros(0, dtype=np.int64)
     if n < 2:
         return empty, empty, empty
-    keys_all: list[np.ndarray] = []
-    ev_all: list[np.ndarray] = []
+    cc = _CoreChars.of(norms)
+    found = _clause_edge_pairs(cc, single_doc, min_anchor, window, key_chars)
+    found += _rare_gram_pairs(cc, single_doc, doc_count, ngram, min_shared, max_df, max_posting)
+    found += _short_core_pairs(norms, cc.lengths, single_doc, max_posting, short_len)
+    if not found:
+        return empty, empty, empty
+    keys = np.concatenate([k for k, _ in found])
+    evs = np.concatenate([e for _, e in found])
+    if not len(keys):
+        return empty, empty, empty
+    return _best_pairs(keys, evs, n, max_candidates)
 
-    codes, starts = _codes(norms)
-    lengths = np.diff(starts)
-    core_of = np.repeat(np.arange(n, dtype=np.int32), lengths)  # core of each character
-    # clause marks: each core's first and last
-    is_mark = codes == _CLAUSE_CODES[0]
-    for c in _CLAUSE_CODES[1:]:
-        is_mark |= codes == c
-    mark_pos = np.flatnonzero(is_mark)
-    mark_core = core_of[mark_pos]
-    has_mark = np.zeros(n, dtype=bool)
-    has_mark[mark_core] = True
-    first_mark = np.full(n, -1, dtype=np.int64)
-    last_mark = np.full(n, -1, dtype=np.int64)
-    first_mark[mark_core[::-1]] = mark_pos[::-1]  # the last write wins: the first mark
-    last_mark[mark_core] = mark_pos
+
+def _clause_edge_pairs(cc: _CoreChars, single_doc: np.ndarray, min_anchor: int, window: int,
+                       key_chars: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of cores sharing at least ``min_anchor`` characters at a clause opening or before a
+    clause ending: a sorted neighbourhood (``window`` rows) over fixed-width keys read forwards from
+    every opening and backwards from every ending. ``(pair keys, shared length)`` per step."""
+    n = len(cc.starts) - 1
+    starts, lengths, mark_pos, mark_core = cc.starts, cc.lengths, cc.mark_pos, cc.mark_core
     local_mark = mark_pos - starts[mark_core]
-    ranks = _char_ranks(codes)
-
-    # -- clause openings and endings: sorted neighbourhood over fixed-width keys
+    ranks = _char_ranks(cc.codes)
+    out = []
     for reverse in (False, True):
         if reverse:  # ends of clauses (a mark not at position 0) and of the core, read backwards
             keep = local_mark > 0
@@ -257,109 +295,132 @@ def _core_pairs(
             sel = ok_a[:-d] & (lcp >= min_anchor) & (e_core[:-d] != e_core[d:])
             ia, ib = e_core[:-d][sel], e_core[d:][sel]
             ok = _allowed(single_doc, ia, ib)
-            keys_all.append(_pair_keys(ia[ok], ib[ok], n))
-            ev_all.append(lcp[sel][ok].astype(np.int64))
+            out.append((_pair_keys(ia[ok], ib[ok], n), lcp[sel][ok].astype(np.int64)))
+    return out
 
-    # -- rare n-grams of each core's first and last clause, looked up from all its n-grams
-    h = _gram_hashes(codes, ngram)
-    if len(h):
-        core = core_of[:len(h)]
-        local = np.arange(len(h), dtype=np.int32) - starts[:-1].astype(np.int32)[core]
-        valid = local <= (lengths - ngram).astype(np.int32)[core]
-        head = np.where(has_mark, first_mark - starts[:-1], lengths).astype(np.int32)
-        tail = np.where(has_mark, last_mark - starts[:-1] + 1, 0).astype(np.int32)
-        edge = valid & ((local <= (head - ngram)[core]) | (local >= tail[core]))
-        del local
-        # distinct (gram, core) entries: of the edges (the postings) and of every gram
-        e_h, e_c = h[edge], core[edge]
-        del edge
-        o = np.argsort(e_h, kind="stable")  # positions run in core order: sorted by gram, then core
-        e_h, e_c = e_h[o], e_c[o]
-        first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])][: len(e_h)]  # none when no edges
-        e_h, e_c = e_h[first], e_c[first]
-        # postings: drop grams in too many cores (or documents)
-        g_start = np.flatnonzero(np.r_[True, e_h[1:] != e_h[:-1]])
-        g_size = np.diff(np.r_[g_start, len(e_h)])
-        drop = g_size > max_posting
-        for g in np.flatnonzero((g_size > max_df) & ~drop):
-            drop[g] = doc_count(e_c[g_start[g]:g_start[g] + g_size[g]]) > max_df
-        live = ~np.repeat(drop, g_size)
-        e_h, e_c = e_h[live], e_c[live]
-        a_h, a_c = h[valid], core[valid]
-        del h, core, valid
-        o = np.argsort(a_h, kind="stable")  # sorted queries make the searches below cache-friendly
-        a_h, a_c = a_h[o], a_c[o]
-        del o
-        first = np.r_[True, (a_h[1:] != a_h[:-1]) | (a_c[1:] != a_c[:-1])] if len(a_h) else np.zeros(0, bool)
-        a_h, a_c = a_h[first], a_c[first]
-        lo = np.searchsorted(e_h, a_h, side="left")
-        cnt = np.searchsorted(e_h, a_h, side="right") - lo
-        hit = cnt > 0
-        lo, cnt, a_c = lo[hit], cnt[hit], a_c[hit]
-        del a_h
-        e_c32 = e_c.astype(np.int32)
-        # (posting core, looking-up core) for every hit, in chunks: shared grams counted per pair
-        parts_k, parts_c = [], []
-        ends = np.cumsum(cnt)
-        a = 0
-        while a < len(cnt):
-            base = ends[a - 1] if a else 0
-            b = max(a + 1, int(np.searchsorted(ends, base + _CHUNK, side="right")))
-            c_cnt = cnt[a:b]
-            total = int(c_cnt.sum())
-            jj = np.repeat(a_c[a:b].astype(np.int32), c_cnt)
-            idx = np.repeat(lo[a:b] - (np.cumsum(c_cnt) - c_cnt), c_cnt) + np.arange(total, dtype=np.int64)
-            ii = e_c32[idx]
-            del idx
-            ok = (ii != jj) & _allowed(single_doc, ii, jj)
-            pk, pc = np.unique(_pair_keys(ii[ok], jj[ok], n), return_counts=True)
-            parts_k.append(pk)
-            parts_c.append(pc)
-            a = b
-        if parts_k:
-            pk = np.concatenate(parts_k)
-            pc = np.concatenate(parts_c)
-            if len(parts_k) > 1:
-                pk, inv = np.unique(pk, return_inverse=True)
-                pc = np.bincount(inv, weights=pc, minlength=len(pk)).astype(np.int64)
-            strong = pc >= min_shared
-            keys_all.append(pk[strong])
-            ev_all.append(pc[strong].astype(np.int64) + ngram - 1)
 
-    # -- short cores (headings) share too little for the blockers above: pair them on two bigrams
+def _rare_gram_pairs(cc: _CoreChars, single_doc: np.ndarray, doc_count: Callable[[np.ndarray], int], ngram: int,
+                     min_shared: int, max_df: int, max_posting: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of cores sharing at least ``min_shared`` rare ``ngram``-grams, one side's grams taken
+    from its first or last clause (the postings), the other's from anywhere (the look-ups).
+
+    A gram in more than ``max_posting`` cores, or in more than ``max_df`` cores of more than
+    ``max_df`` documents, is not rare. Evidence: shared grams + ``ngram`` - 1."""
+    n = len(cc.starts) - 1
+    starts, lengths, core_of = cc.starts, cc.lengths, cc.core_of
+    h = _gram_hashes(cc.codes, ngram)
+    if not len(h):
+        return []
+    core = core_of[:len(h)]
+    local = np.arange(len(h), dtype=np.int32) - starts[:-1].astype(np.int32)[core]
+    valid = local <= (lengths - ngram).astype(np.int32)[core]
+    head = np.where(cc.has_mark, cc.first_mark - starts[:-1], lengths).astype(np.int32)
+    tail = np.where(cc.has_mark, cc.last_mark - starts[:-1] + 1, 0).astype(np.int32)
+    edge = valid & ((local <= (head - ngram)[core]) | (local >= tail[core]))
+    del local
+    # distinct (gram, core) entries: of the edges (the postings) and of every gram
+    e_h, e_c = h[edge], core[edge]
+    del edge
+    o = np.argsort(e_h, kind="stable")  # positions run in core order: sorted by gram, then core
+    e_h, e_c = e_h[o], e_c[o]
+    first = np.r_[True, (e_h[1:] != e_h[:-1]) | (e_c[1:] != e_c[:-1])][: len(e_h)]  # none when no edges
+    e_h, e_c = e_h[first], e_c[first]
+    # postings: drop grams in too many cores (or documents)
+    g_start = np.flatnonzero(np.r_[True, e_h[1:] != e_h[:-1]])
+    g_size = np.diff(np.r_[g_start, len(e_h)])
+    drop = g_size > max_posting
+    for g in np.flatnonzero((g_size > max_df) & ~drop):
+        drop[g] = doc_count(e_c[g_start[g]:g_start[g] + g_size[g]]) > max_df
+    live = ~np.repeat(drop, g_size)
+    e_h, e_c = e_h[live], e_c[live]
+    a_h, a_c = h[valid], core[valid]
+    del h, core, valid
+    o = np.argsort(a_h, kind="stable")  # sorted queries make the searches below cache-friendly
+    a_h, a_c = a_h[o], a_c[o]
+    del o
+    first = np.r_[True, (a_h[1:] != a_h[:-1]) | (a_c[1:] != a_c[:-1])] if len(a_h) else np.zeros(0, bool)
+    a_h, a_c = a_h[first], a_c[first]
+    lo = np.searchsorted(e_h, a_h, side="left")
+    cnt = np.searchsorted(e_h, a_h, side="right") - lo
+    hit = cnt > 0
+    lo, cnt, a_c = lo[hit], cnt[hit], a_c[hit]
+    del a_h
+    counted = _shared_gram_counts(e_c.astype(np.int32), lo, cnt, a_c, single_doc, n)
+    if counted is None:
+        return []
+    pk, pc = counted
+    strong = pc >= min_shared
+    return [(pk[strong], pc[strong].astype(np.int64) + ngram - 1)]
+
+
+def _shared_gram_counts(e_c32: np.ndarray, lo: np.ndarray, cnt: np.ndarray, a_c: np.ndarray, single_doc: np.ndarray,
+                        n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Shared grams per pair of cores: look-up ``k`` (core ``a_c[k]``) hits the postings
+    ``e_c32[lo[k]:lo[k]+cnt[k]]``; each (posting core, looking-up core) hit is expanded and counted,
+    ``_CHUNK`` hits at a time to bound memory. ``(pair keys, counts)``, or None without hits."""
+    parts_k, parts_c = [], []
+    ends = np.cumsum(cnt)
+    a = 0
+    while a < len(cnt):
+        base = ends[a - 1] if a else 0
+        b = max(a + 1, int(np.searchsorted(ends, base + _CHUNK, side="right")))
+        c_cnt = cnt[a:b]
+        total = int(c_cnt.sum())
+        jj = np.repeat(a_c[a:b].astype(np.int32), c_cnt)
+        idx = np.repeat(lo[a:b] - (np.cumsum(c_cnt) - c_cnt), c_cnt) + np.arange(total, dtype=np.int64)
+        ii = e_c32[idx]
+        del idx
+        ok = (ii != jj) & _allowed(single_doc, ii, jj)
+        pk, pc = np.unique(_pair_keys(ii[ok], jj[ok], n), return_counts=True)
+        parts_k.append(pk)
+        parts_c.append(pc)
+        a = b
+    if not parts_k:
+        return None
+    pk = np.concatenate(parts_k)
+    pc = np.concatenate(parts_c)
+    if len(parts_k) > 1:
+        pk, inv = np.unique(pk, return_inverse=True)
+        pc = np.bincount(inv, weights=pc, minlength=len(pk)).astype(np.int64)
+    return pk, pc
+
+
+def _short_core_pairs(norms: Sequence[str], lengths: np.ndarray, single_doc: np.ndarray, max_posting: int,
+                      short_len: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Short cores (headings) share too little for the other blockers: pair those of at most
+    ``short_len`` characters that share two bigrams (evidence: shared bigrams + 1)."""
+    n = len(norms)
     short = np.flatnonzero(lengths <= short_len)
-    if len(short) >= 2:
-        sub = [norms[i] for i in short]
-        s_codes, s_starts = _codes(sub)
-        bh = _gram_hashes(s_codes, 2)
-        if len(bh):
-            p = np.arange(len(bh), dtype=np.int64)
-            sc = np.searchsorted(s_starts, p, side="right") - 1
-            ok = p - s_starts[sc] <= np.diff(s_starts)[sc] - 2
-            b_h, b_c = bh[ok], short[sc[ok]].astype(np.int64)
-            o = np.lexsort((b_c, b_h))
-            b_h, b_c = b_h[o], b_c[o]
-            first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])][: len(b_h)]  # none when no bigram fits
-            pa, pb = _posting_pairs(b_h[first], b_c[first], max_posting)
-            ok = _allowed(single_doc, pa, pb)
-            pk, pc = np.unique(_pair_keys(pa[ok], pb[ok], n), return_counts=True)
-            strong = pc >= 2
-            keys_all.append(pk[strong])
-            ev_all.append(pc[strong].astype(np.int64) + 1)
+    if len(short) < 2:
+        return []
+    sub = [norms[i] for i in short]
+    s_codes, s_starts = _codes(sub)
+    bh = _gram_hashes(s_codes, 2)
+    if not len(bh):
+        return []
+    p = np.arange(len(bh), dtype=np.int64)
+    sc = np.searchsorted(s_starts, p, side="right") - 1
+    ok = p - s_starts[sc] <= np.diff(s_starts)[sc] - 2
+    b_h, b_c = bh[ok], short[sc[ok]].astype(np.int64)
+    o = np.lexsort((b_c, b_h))
+    b_h, b_c = b_h[o], b_c[o]
+    first = np.r_[True, (b_h[1:] != b_h[:-1]) | (b_c[1:] != b_c[:-1])][: len(b_h)]  # none when no bigram fits
+    pa, pb = _posting_pairs(b_h[first], b_c[first], max_posting)
+    ok = _allowed(single_doc, pa, pb)
+    pk, pc = np.unique(_pair_keys(pa[ok], pb[ok], n), return_counts=True)
+    strong = pc >= 2
+    return [(pk[strong], pc[strong].astype(np.int64) + 1)]
 
-    if not keys_all:
-        return empty, empty, empty
-    keys = np.concatenate(keys_all)
-    evs = np.concatenate(ev_all)
-    if not len(keys):
-        return empty, empty, empty
-    # best evidence per pair
+
+def _best_pairs(keys: np.ndarray, evs: np.ndarray, n: int, max_candidates: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair once with its best evidence; each core keeps its ``max_candidates`` best pairs
+    (evidence, then the pair's order). ``(evidence, i, j)``, best first."""
     o = np.lexsort((-evs, keys))
     keys, evs = keys[o], evs[o]
     first = np.r_[True, keys[1:] != keys[:-1]]
     keys, evs = keys[first], evs[first]
     pi, pj = keys // n, keys % n
-    # each core keeps its max_candidates best pairs (evidence, then the pair's order)
     node = np.concatenate([pi, pj])
     idx = np.concatenate([np.arange(len(keys))] * 2)
     o = np.lexsort((pj[idx], pi[idx], -evs[idx], node))
