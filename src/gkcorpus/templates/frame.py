@@ -97,34 +97,7 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
         values.append(v)
     n = len(cores)
     lead, trail = [""] * n, [""] * n
-    if len(pieces) > 1 and pieces[0] == "":
-        if pieces[1][:1] in _CLAUSE_SET and not all(_typed(v[0]) for v in values):  # "{A}，现将…": A is context
-            for i, v in enumerate(values):
-                lead[i], v[0] = v[0] + pieces[1][0], ""
-            pieces[1] = pieces[1][1:]
-        else:
-            for i, v in enumerate(values):
-                m = _LAST_CLAUSE.search(v[0])
-                if m is not None:
-                    lead[i], v[0] = v[0][: m.start() + 1], v[0][m.start() + 1:]
-        if all(v[0] == "" for v in values):
-            pieces = pieces[1:]
-            for v in values:
-                v.pop(0)
-    if len(pieces) > 1 and pieces[-1] == "":
-        if pieces[-2][-1:] in _CLAUSE_SET and not all(_typed(v[-1]) for v in values):  # "…当天，{B}": B is context
-            for i, v in enumerate(values):
-                trail[i], v[-1] = pieces[-2][-1] + v[-1], ""
-            pieces[-2] = pieces[-2][:-1]
-        else:
-            for i, v in enumerate(values):
-                m = _FIRST_CLAUSE.search(v[-1])
-                if m is not None:
-                    trail[i], v[-1] = v[-1][m.start():], v[-1][:m.start()]
-        if all(v[-1] == "" for v in values):
-            pieces = pieces[:-1]
-            for v in values:
-                v.pop()
+    pieces = _cut_trail(_cut_lead(pieces, values, lead), values, trail)
     joined = "".join(pieces)
     if not joined:
         return None
@@ -139,7 +112,7 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
     if fixed < need:
         # typed values and role-named slots count towards the threshold (在{DATE}的活动当天,
         # 现将{TOPIC}总结如下), in every member
-        named = [_named(pieces[k][-2:], pieces[k + 1][:8]) for k in range(len(pieces) - 1)]
+        named = _named_slots(pieces)
         credit = min(sum(len(x) for k, x in enumerate(v) if x and (named[k] or _typed(x))) for v in values)
         if fixed < rules.min_fixed or fixed + credit < need:
             return None
@@ -150,34 +123,93 @@ def _fit(pieces: Sequence[str], cores: Sequence[str], rules: _Rules, open_start:
     inside = max(_entity_chars(pieces, v) for v in values) if _BRACKET.search(joined) else 0
     if inside and (fixed - inside < need or inside > 0.6 * fixed):
         return None  # the shared text is mostly inside titles or quotations: entities, not a frame
-    if context:
-        # a slot filled in every member: interior, or at an edge when its values are typed
-        ok = False
-        for k in range(len(pieces) - 1):
-            col = [v[k] for v in values]
-            if all(col):
-                interior = pieces[k] != "" and pieces[k + 1] != ""
-                if interior or all(_typed(x) for x in col):
-                    ok = True
-                    break
-        if not ok:
-            return None
-    # slots named by their context (现将{TOPIC}总结如下) hold expected content, like typed ones
+    if context and not _slot_filled_everywhere(pieces, values):
+        return None
+    worst = _worst_coverage(pieces, values, cores, lead, trail, fixed, named, rules.min_coverage)
+    if worst is None:
+        return None
+    return _Fit(pieces, values, lead, trail, fixed, worst)
+
+
+def _cut_lead(pieces: list[str], values: list[list[str]], lead: list[str]) -> list[str]:
+    """Split the context off a leading slot (into ``lead``, per member; ``values`` edited in place):
+    the whole slot after "{A}，" unless every value is typed, else up to its last clause mark. The
+    slot goes when it is empty in every member. Returns the pieces."""
+    if not (len(pieces) > 1 and pieces[0] == ""):
+        return pieces
+    if pieces[1][:1] in _CLAUSE_SET and not all(_typed(v[0]) for v in values):  # "{A}，现将…": A is context
+        for i, v in enumerate(values):
+            lead[i], v[0] = v[0] + pieces[1][0], ""
+        pieces[1] = pieces[1][1:]
+    else:
+        for i, v in enumerate(values):
+            m = _LAST_CLAUSE.search(v[0])
+            if m is not None:
+                lead[i], v[0] = v[0][: m.start() + 1], v[0][m.start() + 1:]
+    if all(v[0] == "" for v in values):
+        pieces = pieces[1:]
+        for v in values:
+            v.pop(0)
+    return pieces
+
+
+def _cut_trail(pieces: list[str], values: list[list[str]], trail: list[str]) -> list[str]:
+    """:func:`_cut_lead` at the other end: the context after a trailing slot goes into ``trail``."""
+    if not (len(pieces) > 1 and pieces[-1] == ""):
+        return pieces
+    if pieces[-2][-1:] in _CLAUSE_SET and not all(_typed(v[-1]) for v in values):  # "…当天，{B}": B is context
+        for i, v in enumerate(values):
+            trail[i], v[-1] = pieces[-2][-1] + v[-1], ""
+        pieces[-2] = pieces[-2][:-1]
+    else:
+        for i, v in enumerate(values):
+            m = _FIRST_CLAUSE.search(v[-1])
+            if m is not None:
+                trail[i], v[-1] = v[-1][m.start():], v[-1][:m.start()]
+    if all(v[-1] == "" for v in values):
+        pieces = pieces[:-1]
+        for v in values:
+            v.pop()
+    return pieces
+
+
+def _named_slots(pieces: Sequence[str]) -> list[bool]:
+    """Per slot, whether the fixed text around it names its role (现将{TOPIC}总结如下)."""
+    return [_named(pieces[k][-2:], pieces[k + 1][:8]) for k in range(len(pieces) - 1)]
+
+
+def _slot_filled_everywhere(pieces: Sequence[str], values: Sequence[Sequence[str]]) -> bool:
+    """A slot filled in every member: interior, or at an edge when its values are typed."""
+    for k in range(len(pieces) - 1):
+        col = [v[k] for v in values]
+        if all(col):
+            interior = pieces[k] != "" and pieces[k + 1] != ""
+            if interior or all(_typed(x) for x in col):
+                return True
+    return False
+
+
+def _worst_coverage(pieces: Sequence[str], values: Sequence[Sequence[str]], cores: Sequence[str],
+                    lead: Sequence[str], trail: Sequence[str], fixed: int, named: list[bool] | None,
+                    min_coverage: float) -> float | None:
+    """The smallest share of a member's frame span that the fixed text explains, with its typed
+    and role-named slot values (slots named by their context hold expected content, like typed
+    ones) when the fixed text alone falls short; None as soon as one falls below ``min_coverage``."""
     worst = 1.0
     for i, c in enumerate(cores):
         span = len(c) - len(lead[i]) - len(trail[i])
         if span <= 0:
             return None
         cov = fixed / span
-        if cov < rules.min_coverage:
+        if cov < min_coverage:
             if named is None:
-                named = [_named(pieces[k][-2:], pieces[k + 1][:8]) for k in range(len(pieces) - 1)]
+                named = _named_slots(pieces)
             explained = fixed + sum(len(x) for k, x in enumerate(values[i]) if x and (named[k] or _typed(x)))
             cov = explained / span
         worst = min(worst, cov)
-        if worst < rules.min_coverage:
+        if worst < min_coverage:
             return None
-    return _Fit(pieces, values, lead, trail, fixed, worst)
+    return worst
 
 
 def _clause_span(marks: Sequence[int], length: int, start: int, end: int) -> int:
