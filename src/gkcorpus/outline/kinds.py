@@ -115,20 +115,8 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     wb, wt, wl, wr, wg = (float(w) for w in (*weights, 0.0, 0.0)[:5])
     total = wb + wt + wl + wr + wg
     ids = [d.id for d in corpus]
-    fitted = typer.segments_
-    same = list(dict.fromkeys(fitted.doc_id)) == ids
-    seg, seg_counts = typer.segment_counts(None if same else corpus)
-    # a document's word counts are the sum of its segments' (the segments tile its body)
-    row = {d: i for i, d in enumerate(ids)}
-    rows = np.array([row[d] for d in seg.doc_id])
-    ind = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(ids), len(rows)))
-    word_counts = (ind @ seg_counts).tocsr()
+    word_counts, counts = _document_counts(corpus, typer, ids)
     W = TfidfTransformer(sublinear_tf=True).fit_transform(word_counts)
-    terms_vocab = typer.vectorizer_.terms_
-    counts = np.zeros((len(ids), len(typer.types_)))
-    for d, t in zip(seg.doc_id, seg.type):
-        if t >= 0:
-            counts[row[d], t] += 1
     T = normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
     L_raw = np.array([[layout_profile(d, typer.depth)[f] for f in LAYOUT_FEATURES] for d in corpus])
     L = normalize(StandardScaler().fit_transform(L_raw)) if len(ids) > 1 else np.zeros_like(L_raw)
@@ -137,16 +125,7 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     categories: list[str] = []
     profiles: list[dict[str, float]] = []
     if wr > 0:
-        from ..features.genre import function_words, load_register_markers, register_matrix, register_profile
-        from ..text.tokenize import Tokenizer, load_stopwords
-
-        if tokenizer is None:
-            base = typer.tokenizer if isinstance(typer.tokenizer, Tokenizer) else Tokenizer()
-            tokenizer = Tokenizer(**{**base.get_params(), "stopwords": False, "keep_punct": False})
-        fw = function_words(load_stopwords())
-        profiles = [register_profile(tokenizer(d.text), words=fw) for d in corpus]
-        categories = list(load_register_markers())
-        R, reg_names = register_matrix(profiles, n_function_words, categories)
+        R, reg_names, categories, profiles = _register_block(corpus, typer, tokenizer, n_function_words)
         blocks.append(sp.csr_matrix(R) * np.sqrt(wr / total))
     genres: list[str] = []
     if wg > 0:
@@ -160,6 +139,7 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
                     random_state=random_state).fit(X)
     terms = class_tfidf(word_counts, est.labels_)
     names = {t.type_id: t.display for t in typer.types_}
+    terms_vocab = typer.vectorizer_.terms_
     kinds = []
     for k in range(est.n_clusters_):
         members = np.flatnonzero(est.labels_ == k)
@@ -179,3 +159,39 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
                          {"words": wb / total, "outline": wt / total, "layout": wl / total, "register": wr / total,
                           "genre": wg / total},
                          reg_names)
+
+
+def _document_counts(corpus: "Corpus", typer: SectionTyper, ids: list[str]) -> tuple[Any, np.ndarray]:
+    """Per document, its word counts (the sum of its segments' counts: the segments tile its body)
+    and how many of its segments have each section type."""
+    import scipy.sparse as sp
+
+    fitted = typer.segments_
+    same = list(dict.fromkeys(fitted.doc_id)) == ids
+    seg, seg_counts = typer.segment_counts(None if same else corpus)
+    row = {d: i for i, d in enumerate(ids)}
+    rows = np.array([row[d] for d in seg.doc_id])
+    ind = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(ids), len(rows)))
+    word_counts = (ind @ seg_counts).tocsr()
+    counts = np.zeros((len(ids), len(typer.types_)))
+    for d, t in zip(seg.doc_id, seg.type):
+        if t >= 0:
+            counts[row[d], t] += 1
+    return word_counts, counts
+
+
+def _register_block(corpus: "Corpus", typer: SectionTyper, tokenizer: Callable[[str], list[str]] | None,
+                    n_function_words: int) -> tuple[np.ndarray, list[str], list[str], list[dict[str, float]]]:
+    """The register block: its matrix and column names, the marker categories and each document's
+    register profile. ``tokenizer`` None: the typer's Tokenizer (or the default) with stopwords kept."""
+    from ..features.genre import function_words, load_register_markers, register_matrix, register_profile
+    from ..text.tokenize import Tokenizer, load_stopwords
+
+    if tokenizer is None:
+        base = typer.tokenizer if isinstance(typer.tokenizer, Tokenizer) else Tokenizer()
+        tokenizer = Tokenizer(**{**base.get_params(), "stopwords": False, "keep_punct": False})
+    fw = function_words(load_stopwords())
+    profiles = [register_profile(tokenizer(d.text), words=fw) for d in corpus]
+    categories = list(load_register_markers())
+    R, reg_names = register_matrix(profiles, n_function_words, categories)
+    return R, reg_names, categories, profiles

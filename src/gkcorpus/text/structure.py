@@ -503,9 +503,35 @@ def parse_structure(text: str) -> DocStructure:
             heads[k] = h
     closing_idx = set(_closing_indices(text, spans, set(heads)))
     body_idx = [k for k in range(len(spans)) if k not in closing_idx]
-    body_end = spans[body_idx[-1]][1] if body_idx else 0
+    sections, para_section = _section_tree(spans, heads, body_idx)
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for k, (s, e) in enumerate(spans):
+        if k in closing_idx:
+            kind, sec = "closing", ""
+        else:
+            h = heads.get(k)
+            kind = "heading" if h is not None and not h.run_in else "body"
+            sec = para_section[k]
+        paragraphs.append(Paragraph(k, s, e, kind, sec))
+        for a, b in sents[k]:
+            sentences.append(Sentence(len(sentences), a, b, k, sec))
+    return DocStructure(
+        headings=[heads[k] for k in sorted(heads) if k not in closing_idx],
+        sections=sections,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        list_items=_list_items(text, spans, heads, body_idx),
+        closing=[paragraphs[k] for k in sorted(closing_idx)],
+    )
 
-    # ---- sections
+
+def _section_tree(spans: list[tuple[int, int]], heads: dict[int, Heading], body_idx: list[int]
+                  ) -> tuple[list[Section], dict[int, str]]:
+    """The section tree of the body paragraphs (a heading opens a section that runs to the next
+    heading of its level or above; text before the first heading is section ""), and the section
+    id of each body paragraph."""
+    body_end = spans[body_idx[-1]][1] if body_idx else 0
     sections: list[Section] = []
     para_section: dict[int, str] = {}
     stack: list[Section] = []
@@ -529,22 +555,15 @@ def parse_structure(text: str) -> DocStructure:
         last_body_end = spans[k][1]
     while stack:
         stack.pop().end = body_end
+    return sections, para_section
 
-    # ---- paragraphs, sentences
-    paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
-    for k, (s, e) in enumerate(spans):
-        if k in closing_idx:
-            kind, sec = "closing", ""
-        else:
-            h = heads.get(k)
-            kind = "heading" if h is not None and not h.run_in else "body"
-            sec = para_section[k]
-        paragraphs.append(Paragraph(k, s, e, kind, sec))
-        for a, b in sents[k]:
-            sentences.append(Sentence(len(sentences), a, b, k, sec))
 
-    # ---- list items
+def _list_items(text: str, spans: list[tuple[int, int]], heads: dict[int, Heading], body_idx: list[int]
+                ) -> list[ListItem]:
+    """The enumerated items (一是…二是…, 第一阶段…) of the body paragraphs and run-in headings.
+
+    A candidate marker is accepted when it continues its family's count, starts a paragraph, or is
+    a 1 followed by a 2 of its family; an item runs to the next accepted marker of its paragraph."""
     cands = []
     for k in body_idx:
         s, e = spans[k]
@@ -576,12 +595,4 @@ def parse_structure(text: str) -> DocStructure:
             while e > p and text[e - 1].isspace():
                 e -= 1
         list_items.append(ListItem(marker, p, e, k))
-
-    return DocStructure(
-        headings=[heads[k] for k in sorted(heads) if k not in closing_idx],
-        sections=sections,
-        paragraphs=paragraphs,
-        sentences=sentences,
-        list_items=list_items,
-        closing=[paragraphs[k] for k in sorted(closing_idx)],
-    )
+    return list_items
