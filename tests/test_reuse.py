@@ -293,3 +293,24 @@ def test_write_reuse_switches_to_pairs_above_the_matrix_limit(finder, bundled, t
     assert list(pairs.columns) == ["doc_id", "other_doc_id", "share", "reused"]
     assert pairs.groupby("doc_id").size().max() == 3
     assert pairs.equals(finder.pairs(top=3).round({"share": 4, "reused": 4}))
+
+
+def test_pickled_finder_holds_results_index_and_offsets_only(finder, bundled):
+    import pickle
+
+    ix = finder.index_
+    assert len(ix.string) == len(ix.codes) and ix.breaks.any()  # fill the index's caches
+    blob = pickle.dumps(finder, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"Document" not in blob  # the corpus is not carried along
+    parts = sum(len(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL)) for x in (
+        (finder.passages_, finder.sub_passages_, finder.sentences_, finder._sent_starts), ix, finder._offsets))
+    assert len(blob) <= 1.01 * parts  # the results, the index without its caches, the raw offset maps
+    back = pickle.loads(blob)
+    assert back.index_._str is None and back.index_._breaks is None and back.index_._isa is None
+    assert back.index_.string == ix.string
+    assert back.to_records() == finder.to_records()
+    assert back.matrix().equals(finder.matrix())
+    at = ix.find_text("政务公开")
+    assert [(o.doc_id, o.start, o.raw_start, o.raw_end, o.text) for o in back.occurrences_at(at, 4)] == \
+        [(o.doc_id, o.start, o.raw_start, o.raw_end, o.text) for o in finder.occurrences_at(at, 4)]
+    assert len(at) == sum(d.text.count("政务公开") for d in bundled)

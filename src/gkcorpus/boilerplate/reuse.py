@@ -150,7 +150,9 @@ class ReuseFinder(BaseEstimator):
 
     Fitted attributes: ``passages_`` (list of :class:`Passage`, most widely shared first),
     ``index_`` (the :class:`TextIndex`), ``doc_ids_``, ``sentences_`` (per document, its
-    :class:`SentenceRecord` list).
+    :class:`SentenceRecord` list). The documents themselves are not kept: their texts are in
+    ``index_`` and their raw offset maps beside it, so a pickled finder holds its results, the
+    index and the offsets (the index's caches are rebuilt on use).
     """
 
     def __init__(
@@ -192,7 +194,7 @@ class ReuseFinder(BaseEstimator):
         self._validate_params()
         docs = list(corpus)
         self.doc_ids_ = [d.id for d in docs]
-        self._docs = docs
+        self._offsets = [d.offsets for d in docs]  # raw offsets of the occurrences (the texts are in index_)
         self.sentences_ = list(sentences) if sentences is not None else \
             [document_sentences(d, i) for i, d in enumerate(docs)]
         self._sent_starts = [np.array([s.start for s in ss], dtype=np.int64) for ss in self.sentences_]
@@ -235,7 +237,7 @@ class ReuseFinder(BaseEstimator):
                 continue
             d = int(sorted_docs[lo])
             idx = order[lo:hi]
-            om = self._docs[d].offsets
+            om = self._offsets[d]
             raw_s[idx] = om.starts[starts[idx]]
             raw_e[idx] = om.ends[ends[idx] - 1]
             if len(self._sent_starts[d]):
@@ -251,8 +253,8 @@ class ReuseFinder(BaseEstimator):
         sentences = self.sentences_
         recs = [sentences[d][k] if k >= 0 else None for d, k in zip(doc_l, sent.tolist())]
         if texts is None:
-            doc_objs = self._docs
-            texts = [doc_objs[d].text[a:b] for d, a, b in zip(doc_l, start_l, end_l)]
+            doc_texts = self.index_.texts
+            texts = [doc_texts[d][a:b] for d, a, b in zip(doc_l, start_l, end_l)]
         ids = self.doc_ids_
         return list(map(Occurrence, [ids[d] for d in doc_l], [r.index if r else 0 for r in recs], start_l, end_l,
                         raw_s.tolist(), raw_e.tolist(), texts, [r.text if r else "" for r in recs]))
@@ -609,7 +611,7 @@ class ReuseFinder(BaseEstimator):
             lo, hi = bounds[i], bounds[i + 1]
             if lo == hi:
                 continue
-            cum = _content_prefix(self._docs[i].text)
+            cum = _content_prefix(self.index_.texts[i])
             denom = int(cum[-1])
             if not denom:
                 continue

@@ -315,6 +315,14 @@ class TextIndex(SuffixArray):
         self.sa, self.lcp = _text_suffix_array(self.codes) if len(self.codes) else _build_sa(self.codes)
         self._isa = None
 
+    def __getstate__(self) -> dict:
+        """Pickled without the caches (the joined string, the break mask, the Han prefix sums and the
+        inverse suffix array), which are rebuilt on use."""
+        state = self.__dict__.copy()
+        for name in ("_str", "_han_cum", "_breaks", "_isa"):
+            state[name] = None
+        return state
+
     def doc_of(self, positions: np.ndarray | int) -> np.ndarray:
         """Index of the text holding each global position."""
         return np.searchsorted(self.doc_starts, positions, side="right") - 1
