@@ -52,9 +52,25 @@ class _ContiguousPhrases:
         L, LB, RB = sa.intervals(1, self.max_tokens)  # in the bottom-up order of an LCP-interval walk
         if not len(L):
             return []
+        idx = self._plausible_intervals(sa, toks, L, LB, RB)
+        # boundary entropy over words (exact values, vectorised)
+        h_right = self._right_entropy_exact(sa, toks, L, LB, RB, idx)
+        h_left = self._left_entropy(sa, toks, LB, RB, idx, exact=True)
+        good = np.minimum(h_left, h_right) >= self.min_entropy
+        idx, h_left, h_right = idx[good], h_left[good], h_right[good]
+        survivors, cohesion_of = self._cohesive(sa, toks, L, LB, RB, idx)
+        if not survivors:
+            return []
+        return self._contiguous_phrases(sa, toks, L, LB, idx[survivors], h_left[survivors], h_right[survivors],
+                                        cohesion_of)
+
+    def _plausible_intervals(self, sa: SuffixArray, toks: _Tokens, L: np.ndarray, LB: np.ndarray,
+                             RB: np.ndarray) -> np.ndarray:
+        """The intervals that pass the cheap tests, all at once: frequency, characters, one clause
+        of one document, a content word first, left-maximal, in two documents (``min_df``), and no
+        function word or stray single character at either edge."""
         n_tok = len(toks.ids)
         words = toks.words
-        n_words = len(words)
         tf = RB - LB + 1
         first = sa.sa[LB]
         last_tok = np.minimum(first + L - 1, n_tok - 1)
@@ -64,21 +80,25 @@ class _ContiguousPhrases:
         keep &= toks.clause[last_tok] == toks.clause[first]  # no separator inside
         idx = np.flatnonzero(keep)
         idx = idx[sa.left_diverse(LB[idx], RB[idx]) & _spans_groups(toks.doc[sa.sa], LB[idx], RB[idx])]
-        # edges: no function word, no stray single character
         bad_start = np.array([w in _BAD_START or (len(w) < 2 and w not in _ONE_CHAR_START) for w in words], dtype=bool)
         bad_end = np.array([w in _BAD_END or (len(w) < 2 and w not in _ONE_CHAR_END) for w in words], dtype=bool)
         idx = idx[~bad_start[toks.ids[first[idx]]] & ~bad_end[toks.ids[last_tok[idx]]]]
         if self.min_df > 2:
             idx = np.array([k for k in idx.tolist()
                             if len(np.unique(toks.doc[sa.sa[LB[k] : RB[k] + 1]])) >= self.min_df], dtype=np.int64)
-        # boundary entropy over words (exact values, vectorised), then a cohesion screen with a margin
+        return idx
+
+    def _cohesive(self, sa: SuffixArray, toks: _Tokens, L: np.ndarray, LB: np.ndarray, RB: np.ndarray,
+                  idx: np.ndarray) -> tuple[list[int], dict[int, float]]:
+        """The rows of ``idx`` whose cohesion (the smallest PMI of a split into two parts) reaches
+        ``min_cohesion``, and the cohesion of each multi-word one (by interval).
+
+        A numpy screen with a small margin first; the exact floats of the one-by-one formula only
+        for the rows that pass it."""
         margin = 1e-9
-        h_right = self._right_entropy_exact(sa, toks, L, LB, RB, idx)
-        h_left = self._left_entropy(sa, toks, LB, RB, idx, exact=True)
-        good = np.minimum(h_left, h_right) >= self.min_entropy
-        idx, h_left, h_right = idx[good], h_left[good], h_right[good]
+        tf = RB - LB + 1
         n_tokens = int(toks.content.sum())
-        unigram = np.bincount(toks.ids[toks.content], minlength=n_words)
+        unigram = np.bincount(toks.ids[toks.content], minlength=len(toks.words))
         counts = self._split_counts(sa, toks, unigram, L, LB, idx)  # (row, split) -> counts of the two parts
         coh_fast = np.full(len(idx), np.inf)
         for j, (a_cnt, b_cnt) in counts.items():
@@ -86,15 +106,10 @@ class _ContiguousPhrases:
             with np.errstate(divide="ignore"):
                 pmi = np.log2(tf[idx] * float(n_tokens) / (a_cnt * b_cnt))
             coh_fast = np.where(live, np.minimum(coh_fast, pmi), coh_fast)
-        good = (L[idx] == 1) | (coh_fast >= self.min_cohesion - margin)
-        idx, keep_pos = idx[good], np.flatnonzero(good)
-        h_left, h_right = h_left[good], h_right[good]
-        counts = {j: (a[keep_pos], b[keep_pos]) for j, (a, b) in counts.items()}
-        if not len(idx):
-            return []
-        # exact cohesion (the same floats as before) for the survivors
+        passed = np.flatnonzero((L[idx] == 1) | (coh_fast >= self.min_cohesion - margin))
         survivors, cohesion_of = [], {}
-        for r, k in enumerate(idx.tolist()):
+        for r in passed.tolist():
+            k = int(idx[r])
             length = int(L[k])
             if length > 1:
                 f = int(tf[k])
@@ -104,11 +119,13 @@ class _ContiguousPhrases:
                     continue
                 cohesion_of[k] = cohesion
             survivors.append(r)
-        if not survivors:
-            return []
-        sel = idx[survivors]
-        h_left, h_right = h_left[survivors], h_right[survivors]
-        # character level: every occurrence of the phrase's text, and its boundary entropy
+        return survivors, cohesion_of
+
+    def _contiguous_phrases(self, sa: SuffixArray, toks: _Tokens, L: np.ndarray, LB: np.ndarray, sel: np.ndarray,
+                            h_left: np.ndarray, h_right: np.ndarray, cohesion_of: dict[int, float]) -> list[Phrase]:
+        """The phrases of intervals ``sel``: every occurrence of each one's text at the character
+        level, whose boundary entropy must hold too (公开工 inside 公开工作 fails), in one batch."""
+        words = toks.words
         p0 = sa.sa[LB[sel]]
         texts = ["".join(words[i] for i in toks.ids[p : p + int(n)].tolist())
                  for p, n in zip(p0.tolist(), L[sel].tolist())]
