@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -27,6 +28,60 @@ from .records import (
     _Tokens,
     Phrase,
 )
+
+@dataclass
+class _SeedWalk:
+    """Two-word seeds prepared for walking: each distinct word's sorted occurrences (``pos``), each
+    seed's word ids and lengths, which word is walked (the rarer: ``forward`` when it is the first),
+    and the walked occurrences of all seeds in one array (``at``, seed ``seed_rows``; seed ``i``'s
+    run starts at ``first_row[i]``)."""
+
+    pos: list[np.ndarray]
+    a_id: np.ndarray
+    b_id: np.ndarray
+    la: np.ndarray
+    lb: np.ndarray
+    forward: np.ndarray
+    seed_rows: np.ndarray
+    at: np.ndarray
+    first_row: np.ndarray
+
+    @classmethod
+    def of(cls, seeds: Sequence[tuple[str, str]], find: Callable[[str], np.ndarray]) -> "_SeedWalk":
+        anchors: dict[str, int] = {}
+        for a, b in seeds:
+            anchors.setdefault(a, len(anchors))
+            anchors.setdefault(b, len(anchors))
+        pos = [find(w) for w in anchors]
+        sizes = np.array([len(p) for p in pos], dtype=np.int64)
+        a_id = np.array([anchors[a] for a, _ in seeds], dtype=np.int64)
+        b_id = np.array([anchors[b] for _, b in seeds], dtype=np.int64)
+        la = np.array([len(a) for a, _ in seeds], dtype=np.int64)
+        lb = np.array([len(b) for _, b in seeds], dtype=np.int64)
+        forward = sizes[a_id] <= sizes[b_id]  # walk the rarer word of each seed
+        walked = np.where(forward, a_id, b_id)
+        seed_rows = np.repeat(np.arange(len(seeds), dtype=np.int64), sizes[walked])
+        at = np.concatenate([pos[w] for w in walked.tolist()]) if len(seeds) else np.zeros(0, dtype=np.int64)
+        first_row = np.zeros(len(seeds) + 1, dtype=np.int64)
+        np.cumsum(sizes[walked], out=first_row[1:])
+        return cls(pos, a_id, b_id, la, lb, forward, seed_rows, at, first_row)
+
+
+def _next_occurrence(pos: list[np.ndarray], anchor: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First occurrence of word ``anchor[i]`` (sorted positions ``pos[anchor[i]]``) at or after
+    ``value[i]``: (found, position); one search per word."""
+    found = np.zeros(len(value), dtype=bool)
+    out = np.zeros(len(value), dtype=np.int64)
+    order = np.argsort(anchor, kind="stable")
+    cut = np.flatnonzero(np.diff(anchor[order])) + 1
+    for grp in np.split(order, cut) if len(order) else []:
+        p = pos[int(anchor[grp[0]])]
+        k = np.searchsorted(p, value[grp].astype(p.dtype))
+        ok = k < len(p)
+        found[grp] = ok
+        out[grp[ok]] = p[k[ok]]
+    return found, out
+
 
 class _GappedPatterns:
     """The gapped patterns of :class:`PhraseMiner`: word pairs that attract each other within a clause,
@@ -115,66 +170,52 @@ class _GappedPatterns:
         word before it that would pick it. Matches are also cached. Returns (seed, doc, start, end)."""
         if not seeds:
             return _Occ.of(*(np.zeros(0, dtype=np.int64) for _ in range(4)), 0, self._index.doc_starts)
-        ix = self._index
-        anchors: dict[str, int] = {}
-        for a, b in seeds:
-            anchors.setdefault(a, len(anchors))
-            anchors.setdefault(b, len(anchors))
-        pos = [self._find(w) for w in anchors]
-        sizes = np.array([len(p) for p in pos], dtype=np.int64)
-        a_id = np.array([anchors[a] for a, _ in seeds], dtype=np.int64)
-        b_id = np.array([anchors[b] for _, b in seeds], dtype=np.int64)
-        la = np.array([len(a) for a, _ in seeds], dtype=np.int64)
-        lb = np.array([len(b) for _, b in seeds], dtype=np.int64)
-        gap = self.max_gap_chars
-        brk = self._breaks
-        forward = sizes[a_id] <= sizes[b_id]  # walk the rarer word of each seed
-        walked = np.where(forward, a_id, b_id)
-        seed_rows = np.repeat(np.arange(len(seeds), dtype=np.int64), sizes[walked])
-        at = np.concatenate([pos[w] for w in walked.tolist()]) if len(seeds) else np.zeros(0, dtype=np.int64)
-        first_row = np.zeros(len(seeds) + 1, dtype=np.int64)
-        np.cumsum(sizes[walked], out=first_row[1:])
-
-        def next_of(anchor: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """First occurrence of ``anchor`` at or after ``value``: (found, position); one search per anchor."""
-            found = np.zeros(len(value), dtype=bool)
-            out = np.zeros(len(value), dtype=np.int64)
-            order = np.argsort(anchor, kind="stable")
-            cut = np.flatnonzero(np.diff(anchor[order])) + 1
-            for grp in np.split(order, cut) if len(order) else []:
-                p = pos[int(anchor[grp[0]])]
-                k = np.searchsorted(p, value[grp].astype(p.dtype))
-                ok = k < len(p)
-                found[grp] = ok
-                out[grp[ok]] = p[k[ok]]
-            return found, out
-
-        # forward: every occurrence of the first word and the nearest second word after it
-        fw = forward[seed_rows]
-        seed_f, st = seed_rows[fw], at[fw]
-        en0 = st + la[seed_f]
-        ok, q = next_of(b_id[seed_f], en0)
-        ok &= (q - en0 <= gap) & (brk[np.minimum(q, len(brk) - 1)] == brk[en0])
-        seed_f, st, q = seed_f[ok], st[ok], q[ok]
-        first = _first_of_runs(seed_f * (len(ix.codes) + 1) + q)  # one candidate per second word: the earliest
-        seed_f, st, q = seed_f[first], st[first], q[first]
-        # backward: every occurrence of the second word and the earliest first word that picks it
-        row_idx = np.flatnonzero(~fw)
-        seed_b, qb = seed_rows[row_idx], at[row_idx]
-        prev_b = np.where(row_idx > first_row[seed_b], at[np.maximum(row_idx - 1, 0)], -1)
-        n_brk = brk[qb]
-        last_brk = np.where(n_brk > 0, self._break_pos[np.maximum(n_brk - 1, 0)], -1)
-        lo = np.maximum(np.maximum(prev_b + 1, qb - gap), last_brk + 1)  # the first word must end here or later
-        ok, sa_ = next_of(a_id[seed_b], np.maximum(lo - la[seed_b], 0))
-        ok &= (sa_ + la[seed_b] >= lo) & (sa_ + la[seed_b] <= qb)
-        seed_b, sa_, qb = seed_b[ok], sa_[ok], qb[ok]
+        w = _SeedWalk.of(seeds, self._find)
+        seed_f, st, q = self._walk_forward(w)
+        seed_b, sa_, qb = self._walk_backward(w)
         seed = np.concatenate([seed_f, seed_b])
         start = np.concatenate([st, sa_])
         second = np.concatenate([q, qb])
         order = np.lexsort((start, seed))
         seed, start, second = seed[order], start[order], second[order]
-        end = second + lb[seed]
-        # a candidate inside the previous one (anchors sharing characters): walk that seed exactly
+        return self._seed_occurrences(seeds, w, seed, start, second)
+
+    def _walk_forward(self, w: "_SeedWalk") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """From every occurrence of a seed's first word (when it is the rarer), the nearest second
+        word after it within ``max_gap_chars`` in the same clause; one candidate per second word
+        (the earliest first word). ``(seed, start, second word's position)``."""
+        brk = self._breaks
+        fw = w.forward[w.seed_rows]
+        seed_f, st = w.seed_rows[fw], w.at[fw]
+        en0 = st + w.la[seed_f]
+        ok, q = _next_occurrence(w.pos, w.b_id[seed_f], en0)
+        ok &= (q - en0 <= self.max_gap_chars) & (brk[np.minimum(q, len(brk) - 1)] == brk[en0])
+        seed_f, st, q = seed_f[ok], st[ok], q[ok]
+        first = _first_of_runs(seed_f * (len(self._index.codes) + 1) + q)  # one candidate per second word
+        return seed_f[first], st[first], q[first]
+
+    def _walk_backward(self, w: "_SeedWalk") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """From every occurrence of a seed's second word (when it is the rarer), the earliest first
+        word before it that would pick it: after the previous second word and the clause start,
+        within ``max_gap_chars``. ``(seed, start, second word's position)``."""
+        brk = self._breaks
+        row_idx = np.flatnonzero(~w.forward[w.seed_rows])
+        seed_b, qb = w.seed_rows[row_idx], w.at[row_idx]
+        prev_b = np.where(row_idx > w.first_row[seed_b], w.at[np.maximum(row_idx - 1, 0)], -1)
+        n_brk = brk[qb]
+        last_brk = np.where(n_brk > 0, self._break_pos[np.maximum(n_brk - 1, 0)], -1)
+        lo = np.maximum(np.maximum(prev_b + 1, qb - self.max_gap_chars), last_brk + 1)  # the first word ends here or later
+        la = w.la[seed_b]
+        ok, sa_ = _next_occurrence(w.pos, w.a_id[seed_b], np.maximum(lo - la, 0))
+        ok &= (sa_ + la >= lo) & (sa_ + la <= qb)
+        return seed_b[ok], sa_[ok], qb[ok]
+
+    def _seed_occurrences(self, seeds: Sequence[tuple[str, str]], w: "_SeedWalk", seed: np.ndarray,
+                          start: np.ndarray, second: np.ndarray) -> "_Occ":
+        """The walked candidates (sorted by seed, then start) as each seed's matches, cached; a seed
+        with a candidate inside the previous one (anchors sharing characters) is matched exactly."""
+        ix = self._index
+        end = second + w.lb[seed]
         clash = np.zeros(len(seed), dtype=bool)
         clash[1:] = (seed[1:] == seed[:-1]) & (start[1:] < end[:-1])
         exact = np.zeros(len(seeds), dtype=bool)
@@ -191,7 +232,7 @@ class _GappedPatterns:
                 r0, r1 = bounds[i], bounds[i + 1]
                 b0 = base[r0:r1]
                 m = _Matches(doc[r0:r1], np.stack([start[r0:r1], second[r0:r1]], axis=1) - b0[:, None],
-                             np.stack([start[r0:r1] + la[i], end[r0:r1]], axis=1) - b0[:, None], b0)
+                             np.stack([start[r0:r1] + w.la[i], end[r0:r1]], axis=1) - b0[:, None], b0)
                 self._match_cache.setdefault(key, m)
             items.append(np.full(len(m), i, dtype=np.int64))
             docs.append(m.doc)
