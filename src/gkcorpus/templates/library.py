@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence, TYPE_CHECKING
 
@@ -151,6 +152,71 @@ class _KeyIndex:
         return out
 
 
+@dataclass
+class _SentenceMatches:
+    """Row patterns (one per slot of a match, offsets relative to the core) and, per matched
+    sentence, its document, unit id, core start, text and the run of row patterns it takes."""
+
+    pat: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in (
+        "template_id", "template", "slot", "type", "value", "number", "start", "end", "value_start", "value_end")})
+    doc_ids: list[str] = field(default_factory=list)
+    u_doc: list[int] = field(default_factory=list)
+    u_uid: list[str] = field(default_factory=list)
+    u_core_start: list[int] = field(default_factory=list)
+    u_sentence: list[str] = field(default_factory=list)
+    u_first: list[int] = field(default_factory=list)
+    u_count: list[int] = field(default_factory=list)
+
+
+def _extraction_frame(found: _SentenceMatches, docs: Sequence[Any]) -> "pd.DataFrame":
+    """The extraction table: each sentence's row patterns shifted to its core's offset, raw
+    offsets looked up one document at a time, object columns gathered by index."""
+    import pandas as pd
+
+    pat = found.pat
+    count = np.array(found.u_count, dtype=np.int64)
+    unit = np.repeat(np.arange(len(count)), count)  # the unit of each row
+    offset = np.arange(len(unit)) - np.repeat(np.cumsum(count) - count, count)
+    row = np.repeat(np.array(found.u_first, dtype=np.int64), count) + offset  # its row pattern
+    base = np.array(found.u_core_start, dtype=np.int64)[unit]
+
+    def take(name: str) -> np.ndarray:
+        return np.array(pat[name], dtype=np.int64)[row] + base
+
+    def objects(values: list[Any], index: np.ndarray) -> np.ndarray:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr[index]
+
+    start, end, v_start, v_end = take("start"), take("end"), take("value_start"), take("value_end")
+    raw_start, raw_end = np.empty_like(start), np.empty_like(start)
+    v_raw_start, v_raw_end = np.empty_like(start), np.empty_like(start)
+    row_doc = np.array(found.u_doc, dtype=np.int64)[unit]
+    cuts = np.flatnonzero(np.r_[True, row_doc[1:] != row_doc[:-1], True])
+    for lo, hi in zip(cuts[:-1], cuts[1:]):  # raw offsets, one document at a time
+        doc = docs[int(row_doc[lo])]
+        sl = slice(int(lo), int(hi))
+        raw_start[sl], raw_end[sl] = _raw_span_arrays(doc, start[sl], end[sl])
+        v_raw_start[sl], v_raw_end[sl] = _raw_span_arrays(doc, v_start[sl], v_end[sl])
+    no_slot = objects(pat["slot"], row) == ""
+    v_raw_start[no_slot] = raw_start[no_slot]  # a template without slots: an empty value at its start
+    v_raw_end[no_slot] = raw_start[no_slot]
+    cols = {
+        "doc_id": objects(found.doc_ids, row_doc),
+        "unit_id": objects(found.u_uid, unit),
+        "template_id": objects(pat["template_id"], row),
+        "template": objects(pat["template"], row),
+        "slot": objects(pat["slot"], row),
+        "type": objects(pat["type"], row),
+        "value": objects(pat["value"], row),
+        "number": objects(pat["number"], row),
+        "value_start": v_start, "value_end": v_end, "value_raw_start": v_raw_start, "value_raw_end": v_raw_end,
+        "start": start, "end": end, "raw_start": raw_start, "raw_end": raw_end,
+        "sentence": objects(found.u_sentence, unit),
+    }
+    return pd.DataFrame(cols, columns=EXTRACT_COLUMNS)
+
+
 class TemplateLibrary:
     """A set of templates: match them in texts, extract their slot values, save and load them."""
 
@@ -266,25 +332,29 @@ class TemplateLibrary:
             return self._extract(X, best_only)
 
     def _extract(self, X: Any, best_only: bool) -> "pd.DataFrame":
+        """The extraction table of ``X`` (see :meth:`extract`): every distinct core is matched once
+        (:meth:`_match_sentences`) and its rows are laid out for each of its sentences by array
+        indexing (:func:`_extraction_frame`)."""
         import pandas as pd
 
-        # Every distinct core is matched once; its rows (template, slot, value, offsets in the core)
-        # are stored once and laid out for each of its sentences by array indexing.
+        docs = _as_documents(X)
+        found = self._match_sentences(docs, best_only)
+        if not found.u_count:
+            df = pd.DataFrame([], columns=EXTRACT_COLUMNS)
+            df["number"] = df["number"].astype(object)
+            return df
+        return _extraction_frame(found, docs)
+
+    def _match_sentences(self, docs: Sequence[Any], best_only: bool) -> "_SentenceMatches":
+        """Match each document's new distinct cores at once; store each core's rows (template,
+        slot, value, offsets in the core) once, and per matched sentence where its rows are."""
+        found = _SentenceMatches()
+        pat = found.pat
         seen: dict[str, tuple[int, int]] = {}  # core -> (first row pattern, number of rows)
-        pat: dict[str, list[Any]] = {c: [] for c in ("template_id", "template", "slot", "type", "value", "number",
-                                                     "start", "end", "value_start", "value_end")}
         numbers: dict[str, float | None] = {}
         sentences: dict[str, str] = {}
-        doc_ids: list[str] = []
-        u_doc: list[int] = []
-        u_uid: list[str] = []
-        u_core_start: list[int] = []
-        u_sentence: list[str] = []
-        u_first: list[int] = []
-        u_count: list[int] = []
-        docs = _as_documents(X)
         for d, doc in enumerate(docs):
-            doc_ids.append(doc.id)
+            found.doc_ids.append(doc.id)
             text = doc.text
             sents = list(_core_spans(text, ((x.start, x.end) for x in doc.structure.sentences)))
             new = list(dict.fromkeys(x[5] for x in sents if x[5] not in seen))
@@ -297,58 +367,14 @@ class TemplateLibrary:
                 ent = seen[core]
                 if not ent[1]:
                     continue
-                u_doc.append(d)
-                u_uid.append(f"{doc.id}#t{k}")
-                u_core_start.append(cs)
+                found.u_doc.append(d)
+                found.u_uid.append(f"{doc.id}#t{k}")
+                found.u_core_start.append(cs)
                 sent = text[s:e]
-                u_sentence.append(sentences.setdefault(sent, sent))  # one string for each distinct sentence
-                u_first.append(ent[0])
-                u_count.append(ent[1])
-        if not u_count:
-            df = pd.DataFrame([], columns=EXTRACT_COLUMNS)
-            df["number"] = df["number"].astype(object)
-            return df
-        count = np.array(u_count, dtype=np.int64)
-        unit = np.repeat(np.arange(len(count)), count)  # the unit of each row
-        offset = np.arange(len(unit)) - np.repeat(np.cumsum(count) - count, count)
-        row = np.repeat(np.array(u_first, dtype=np.int64), count) + offset  # its row pattern
-        base = np.array(u_core_start, dtype=np.int64)[unit]
-
-        def take(name: str) -> np.ndarray:
-            return np.array(pat[name], dtype=np.int64)[row] + base
-
-        def objects(values: list[Any], index: np.ndarray) -> np.ndarray:
-            arr = np.empty(len(values), dtype=object)
-            arr[:] = values
-            return arr[index]
-
-        start, end, v_start, v_end = take("start"), take("end"), take("value_start"), take("value_end")
-        raw_start, raw_end = np.empty_like(start), np.empty_like(start)
-        v_raw_start, v_raw_end = np.empty_like(start), np.empty_like(start)
-        row_doc = np.array(u_doc, dtype=np.int64)[unit]
-        cuts = np.flatnonzero(np.r_[True, row_doc[1:] != row_doc[:-1], True])
-        for lo, hi in zip(cuts[:-1], cuts[1:]):  # raw offsets, one document at a time
-            doc = docs[int(row_doc[lo])]
-            sl = slice(int(lo), int(hi))
-            raw_start[sl], raw_end[sl] = _raw_span_arrays(doc, start[sl], end[sl])
-            v_raw_start[sl], v_raw_end[sl] = _raw_span_arrays(doc, v_start[sl], v_end[sl])
-        no_slot = objects(pat["slot"], row) == ""
-        v_raw_start[no_slot] = raw_start[no_slot]  # a template without slots: an empty value at its start
-        v_raw_end[no_slot] = raw_start[no_slot]
-        cols = {
-            "doc_id": objects(doc_ids, row_doc),
-            "unit_id": objects(u_uid, unit),
-            "template_id": objects(pat["template_id"], row),
-            "template": objects(pat["template"], row),
-            "slot": objects(pat["slot"], row),
-            "type": objects(pat["type"], row),
-            "value": objects(pat["value"], row),
-            "number": objects(pat["number"], row),
-            "value_start": v_start, "value_end": v_end, "value_raw_start": v_raw_start, "value_raw_end": v_raw_end,
-            "start": start, "end": end, "raw_start": raw_start, "raw_end": raw_end,
-            "sentence": objects(u_sentence, unit),
-        }
-        return pd.DataFrame(cols, columns=EXTRACT_COLUMNS)
+                found.u_sentence.append(sentences.setdefault(sent, sent))  # one string for each distinct sentence
+                found.u_first.append(ent[0])
+                found.u_count.append(ent[1])
+        return found
 
     @staticmethod
     def _row_patterns(m: TemplateMatch, pat: dict[str, list[Any]], numbers: dict[str, float | None]) -> None:

@@ -156,19 +156,45 @@ def _solve(pieces: Sequence[str], groups: Sequence[tuple], text: str, open_start
 
     The regex searches start positions left to right and returns, at the first start where the
     template fits, the first placement in its backtracking order. Here every placement at that start
-    is enumerated (fixed pieces found with ``str.find``, each value tested against its slot's
-    pattern or excluded characters); when there is exactly one, it is the regex's answer, whatever
-    the order; when there are several, or the search grows long, the answer is ``_UNSURE``."""
+    is enumerated (:class:`_Placements`); when there is exactly one, it is the regex's answer,
+    whatever the order; when there are several, or the search grows long, the answer is ``_UNSURE``."""
     n = len(text)
-    k = len(groups)
-    steps = [0]
+    search = _Placements(pieces, groups, text, open_end)
+    p0 = pieces[0]
+    starts = range(n + 1) if open_start else (0,)
+    for st in starts:
+        if open_start and st > 0 and text[st - 1] not in _CLAUSE_SET:
+            continue
+        if not text.startswith(p0, st):
+            continue
+        found: list = []
+        search.place(0, st + len(p0), [], found)
+        if not found:
+            continue
+        if len(found) > 1 or found[0] is _UNSURE:
+            return _UNSURE
+        spans = found[0]
+        end = spans[-1][1] + len(pieces[-1])
+        return st, end, spans
+    return None
 
-    def ends_of(i: int, pos: int) -> Iterator[int]:
+
+class _Placements:
+    """The placements of a template's slots in ``text`` after a start: fixed pieces found with
+    ``str.find``, each value tested against its slot's pattern or excluded characters. Counts the
+    values tested over all starts (beyond ``_SOLVE_STEPS`` the search gives up)."""
+
+    def __init__(self, pieces: Sequence[str], groups: Sequence[tuple], text: str, open_end: bool):
+        self.pieces, self.groups, self.text, self.open_end = pieces, groups, text, open_end
+        self.steps = 0
+
+    def ends_of(self, i: int, pos: int) -> Iterator[int]:
         """Candidate ends of slot ``i`` starting at ``pos`` (where the next piece can follow)."""
-        lit = pieces[i + 1]
-        last = i == k - 1
+        text, n = self.text, len(self.text)
+        lit = self.pieces[i + 1]
+        last = i == len(self.groups) - 1
         if lit:
-            if last and not open_end:
+            if last and not self.open_end:
                 e = n - len(lit)
                 if e >= pos and text.endswith(lit):
                     yield e
@@ -178,64 +204,49 @@ def _solve(pieces: Sequence[str], groups: Sequence[tuple], text: str, open_start
                 if not last or e + len(lit) == n or text[e + len(lit)] in _CLAUSE_SET:
                     yield e
                 e = text.find(lit, e + 1)
-        elif not open_end:
+        elif not self.open_end:
             yield n
         else:
             for e in range(pos, n + 1):
                 if e == n or text[e] in _CLAUSE_SET:
                     yield e
 
-    def value_ok(g: tuple, a: int, b: int) -> bool | None:
-        steps[0] += 1
+    def value_ok(self, g: tuple, a: int, b: int) -> bool | None:
+        """Whether ``text[a:b]`` is a value of slot group ``g``; None when only the regex can tell."""
+        self.steps += 1
+        text = self.text
         if g[0] == "class":
             if a == b:
                 return g[2]
             return not g[1] or not any(ch in g[1] for ch in text[a:b])
         if a == b and g[2]:
             return True
-        if g[3] and b < n and text[b].isdecimal():
+        if g[3] and b < len(text) and text[b].isdecimal():
             return None  # a lookahead at the value's end would see this digit: unsure
         return g[1].fullmatch(text, a, b) is not None
 
-    def place(i: int, pos: int, spans: list[tuple[int, int]], found: list) -> bool:
-        """Placements of slots i.. from ``pos``; False to stop (unsure, or a second placement)."""
-        if i == k:
+    def place(self, i: int, pos: int, spans: list[tuple[int, int]], found: list) -> bool:
+        """Placements of slots i.. from ``pos`` appended to ``found``; False to stop (unsure, or a
+        second placement)."""
+        if i == len(self.groups):
             found.append(list(spans))
             return len(found) < 2
-        g = groups[i]
-        for e in ends_of(i, pos):
-            if steps[0] > _SOLVE_STEPS:
+        g = self.groups[i]
+        for e in self.ends_of(i, pos):
+            if self.steps > _SOLVE_STEPS:
                 found.append(_UNSURE)
                 return False
-            ok = value_ok(g, pos, e)
+            ok = self.value_ok(g, pos, e)
             if ok is None:
                 found.append(_UNSURE)
                 return False
             if ok:
                 spans.append((pos, e))
-                go = place(i + 1, e + len(pieces[i + 1]), spans, found)
+                go = self.place(i + 1, e + len(self.pieces[i + 1]), spans, found)
                 spans.pop()
                 if not go:
                     return False
         return True
-
-    p0 = pieces[0]
-    starts = range(n + 1) if open_start else (0,)
-    for st in starts:
-        if open_start and st > 0 and text[st - 1] not in _CLAUSE_SET:
-            continue
-        if not text.startswith(p0, st):
-            continue
-        found: list = []
-        place(0, st + len(p0), [], found)
-        if not found:
-            continue
-        if len(found) > 1 or found[0] is _UNSURE:
-            return _UNSURE
-        spans = found[0]
-        end = spans[-1][1] + len(pieces[-1])
-        return st, end, spans
-    return None
 
 
 def template_id(text: str) -> str:
