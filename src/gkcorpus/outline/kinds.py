@@ -138,27 +138,33 @@ def document_kinds(corpus: "Corpus", typer: SectionTyper,
     est = Clusterer(method=method, n_clusters=n_kinds, k_range=k_range, min_mean_size=2,
                     random_state=random_state).fit(X)
     terms = class_tfidf(word_counts, est.labels_)
-    names = {t.type_id: t.display for t in typer.types_}
-    terms_vocab = typer.vectorizer_.terms_
-    kinds = []
-    for k in range(est.n_clusters_):
-        members = np.flatnonzero(est.labels_ == k)
-        r = terms[k].tocoo()
-        top = [str(terms_vocab[c]) for c, _ in sorted(zip(r.col, r.data), key=lambda t: (-t[1], terms_vocab[t[0]]))[:8]]
-        share = (counts[members] > 0).mean(axis=0)
-        typical = [names.get(int(t), f"T{t}") for t in np.argsort(-share, kind="stable") if share[t] >= 0.5]
-        layout = {f: round(float(v), 3) for f, v in zip(LAYOUT_FEATURES, L_raw[members].mean(axis=0))}
-        kind = {"kind": k, "size": int(len(members)), "doc_ids": [ids[i] for i in members],
-                "terms": top, "typical_types": typical, "layout": layout}
-        if categories:
-            kind["register"] = {f: round(float(np.mean([profiles[i][f] for i in members])), 2) for f in categories}
-        if genres:
-            kind["genres"] = dict(sorted(Counter(genres[i] for i in members).items()))
-        kinds.append(kind)
+    kinds = [_describe_kind(k, np.flatnonzero(est.labels_ == k), ids, terms[k], typer, counts, L_raw, categories,
+                            profiles, genres) for k in range(est.n_clusters_)]
     return DocumentKinds(ids, [int(x) for x in est.labels_], kinds, est.selection_, est.metrics_.silhouette,
                          {"words": wb / total, "outline": wt / total, "layout": wl / total, "register": wr / total,
                           "genre": wg / total},
                          reg_names)
+
+
+def _describe_kind(k: int, members: np.ndarray, ids: list[str], terms: Any, typer: SectionTyper,
+                   counts: np.ndarray, L_raw: np.ndarray, categories: list[str], profiles: list[dict[str, float]],
+                   genres: list[str]) -> dict[str, Any]:
+    """One kind: its documents, its eight most distinctive terms (``terms``: its c-TF-IDF row), the
+    section types at least half of them have, their mean layout, register and genres."""
+    names = {t.type_id: t.display for t in typer.types_}
+    terms_vocab = typer.vectorizer_.terms_
+    r = terms.tocoo()
+    top = [str(terms_vocab[c]) for c, _ in sorted(zip(r.col, r.data), key=lambda t: (-t[1], terms_vocab[t[0]]))[:8]]
+    share = (counts[members] > 0).mean(axis=0)
+    typical = [names.get(int(t), f"T{t}") for t in np.argsort(-share, kind="stable") if share[t] >= 0.5]
+    layout = {f: round(float(v), 3) for f, v in zip(LAYOUT_FEATURES, L_raw[members].mean(axis=0))}
+    kind = {"kind": k, "size": int(len(members)), "doc_ids": [ids[i] for i in members],
+            "terms": top, "typical_types": typical, "layout": layout}
+    if categories:
+        kind["register"] = {f: round(float(np.mean([profiles[i][f] for i in members])), 2) for f in categories}
+    if genres:
+        kind["genres"] = dict(sorted(Counter(genres[i] for i in members).items()))
+    return kind
 
 
 def _document_counts(corpus: "Corpus", typer: SectionTyper, ids: list[str]) -> tuple[Any, np.ndarray]:
