@@ -217,6 +217,20 @@ def test_fit_on_one_corpus_transform_another(typer):
     assert [o.types for o in typer.outlines(new)] == [seg.type.tolist()]
 
 
+def test_pickled_typer_stores_its_centroids_once(typer, bundled):
+    import pickle
+
+    blob = pickle.dumps(typer, protocol=pickle.HIGHEST_PROTOCOL)
+    centers = len(pickle.dumps(typer.centers_, protocol=pickle.HIGHEST_PROTOCOL))
+    both = len(pickle.dumps(dict(vars(typer)), protocol=pickle.HIGHEST_PROTOCOL))  # centroids stored twice
+    assert centers > 0.2 * both  # the largest single part of a fitted typer
+    assert len(blob) < both - 0.9 * centers
+    back = pickle.loads(blob)
+    assert np.array_equal(back.centers_, typer.centers_) and back.centers_.shape == (len(typer.types_), typer.matrix_.shape[1])
+    assert back.transform(bundled).equals(typer.transform(bundled))
+    assert typer.centers_ is not None  # pickling leaves the fitted typer as it was
+
+
 def test_document_kinds_put_the_work_plans_together(bundled, typer):
     # words, outline and layout only (a 3-tuple leaves out the register block, see test_genre.py)
     kinds = document_kinds(bundled, typer, weights=(0.4, 0.2, 0.4), n_kinds=4)

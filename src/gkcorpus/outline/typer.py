@@ -147,6 +147,22 @@ class SectionTyper(BaseEstimator):
         "progress": ["boolean"],
     }
 
+    def __getstate__(self) -> dict:
+        """Pickled without ``centers_`` when it is the clusterer's centroids in type order (rebuilt
+        on unpickling): the centroids are the largest part of a fitted typer and are stored once."""
+        state = self.__dict__.copy()
+        order = state.get("_center_order")
+        source = getattr(state.get("clusterer_"), "cluster_centers_", None)
+        centers = state.get("centers_")
+        if order is not None and source is not None and centers is not None and np.array_equal(source[order], centers):
+            state["centers_"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if state.get("centers_", True) is None and state.get("_center_order") is not None:
+            self.centers_ = self.clusterer_.cluster_centers_[self._center_order]
+
     def fit(self, corpus: "Corpus", y: Any = None) -> "SectionTyper":
         """Learn the section types of ``corpus`` and type all its segments."""
         self._validate_params()
@@ -183,7 +199,8 @@ class SectionTyper(BaseEstimator):
         mean_pos = [float(np.mean(pos[raw == c])) if (raw == c).any() else 1.0 for c in range(k)]
         order = sorted(range(k), key=lambda c: (round(mean_pos[c], 6), c))
         remap = {old: new for new, old in enumerate(order)}
-        self.centers_ = self.clusterer_.cluster_centers_[order]
+        self._center_order = np.array(order, dtype=np.int64)
+        self.centers_ = self.clusterer_.cluster_centers_[self._center_order]
         fit_types = np.array([remap[c] if c >= 0 else -1 for c in raw], dtype=int)
         labels = label_clusters(vec, fit_types, self.centers_)
         fit_roles = roles[fit_rows]
