@@ -273,7 +273,7 @@ class Lifespan:
     trend: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}  # asdict's deep copy: slow, no use here
 
 
 @dataclass(frozen=True)
@@ -401,10 +401,17 @@ class FormulaTimeline(BaseEstimator):
 
     def matrix(self, value: str = "per_10k") -> "pd.DataFrame":
         """Wide table: formulae × groups of ``value`` (``df``, ``tf`` or ``per_10k``)."""
+        import pandas as pd
+
         check_is_fitted(self, "counts_")
-        wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
         order = [f.id for f in self.formulae_]
-        wide = wide.reindex(index=order, columns=self.groups_)
+        if len(set(order)) == len(order):  # the long table is formula-major, groups in order: reshape it
+            cells = self.counts_[value].to_numpy().reshape(len(order), len(self.groups_))
+            wide = pd.DataFrame(cells, index=pd.Index(order, name="formula_id"),
+                                columns=pd.Index(self.groups_, name="group"))
+        else:  # pivot names the repeated ids
+            wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
+            wide = wide.reindex(index=order, columns=self.groups_)
         wide.insert(0, "formula", [f.text for f in self.formulae_])
         return wide
 
