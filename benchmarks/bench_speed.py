@@ -10,7 +10,9 @@ For each corpus, in one run (the machine is shared: compare within a row, not ac
   project's user dictionary, no cache), after the corpus is loaded (loading is not timed);
 * **mine**: ``gkcorpus mine PATH -o DIR --no-cache`` as a user runs it (reading, cleaning,
   segmenting and every stage), wall time of the command, and its stage timings;
-* **ratio** = mine / segment, and the peak resident memory of each process (children included).
+* **ratio** = mine / segment, and the peak resident memory of each process (children included);
+* **stages**: each stage of ``mine`` as ``seconds/peak MB`` (resident memory of the main process
+  sampled every 20 ms while the stage runs; ``load`` is reading and cleaning).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,18 +48,48 @@ print(json.dumps({"seconds": dt, "tokens": n, "chars": corpus.n_chars, "docs": l
 """
 
 CHILD_MINE = r"""
-import json, resource, sys, time, contextlib, io
+import contextlib, io, json, os, re, resource, sys, threading, time
+import gkcorpus.app.pipeline as pipeline
 from gkcorpus.cli import main
 path, out, segmenter = sys.argv[1], sys.argv[2], sys.argv[3]
 args = ["mine"] + ([] if path == "-" else [path]) + ["-o", out, "--no-cache", "--segmenter", segmenter]
+# peak resident memory per stage: /proc/self/statm sampled every 20 ms, stages told apart by the
+# command's progress lines ("gkcorpus: clusters …") and by the start of segmentation
+page_kb = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+stage, peaks, done = ["load"], {}, threading.Event()
+def sample():
+    while True:
+        try:
+            with open("/proc/self/statm") as fh:
+                kb = int(fh.read().split()[1]) * page_kb
+        except OSError:
+            return
+        peaks[stage[0]] = max(peaks.get(stage[0], 0), kb)
+        if done.wait(0.02):
+            return
+class Marks(io.TextIOBase):
+    def write(self, s):
+        m = re.match(r"gkcorpus: (\w+) …", s)
+        if m:
+            stage[0] = m.group(1)
+        return len(s)
+prime = pipeline.prime_segmentation
+def marked_prime(*a, **k):
+    stage[0] = "segment"
+    return prime(*a, **k)
+pipeline.prime_segmentation = marked_prime
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
 buf = io.StringIO()
 t = time.perf_counter()
-with contextlib.redirect_stdout(buf):
+with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(Marks()):
     rc = main(args)
 dt = time.perf_counter() - t
+done.set()
+sampler.join()
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 line = next((l for l in buf.getvalue().splitlines() if l.startswith("mined ")), "")
-print(json.dumps({"rc": rc, "seconds": dt, "rss_kb": rss, "line": line}))
+print(json.dumps({"rc": rc, "seconds": dt, "rss_kb": rss, "line": line, "stage_rss_kb": peaks}))
 """
 
 
@@ -66,6 +99,17 @@ def quarter(path: Path, out: Path) -> Path:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     out.write_text("".join(lines[::4]), encoding="utf-8")
     return out
+
+
+def _stages(line: str, peaks: dict[str, int]) -> str:
+    """``stage seconds/peak MB, …`` from the command's last line ("mined … in T s (segment 1.2 s, …)")
+    and the sampled peaks (``load``: reading and cleaning, before the first stage)."""
+    times = dict(re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])) if " (" in line else {}
+    parts = [f"load -/{peaks['load'] / 1024:.0f}"] if "load" in peaks else []
+    for name, sec in times.items():
+        mb = f"{peaks[name] / 1024:.0f}" if name in peaks else "-"
+        parts.append(f"{name} {float(sec):.1f}/{mb}")
+    return ", ".join(parts)
 
 
 def run_child(code: str, *args: str) -> dict:
@@ -80,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--segmenter", default="jieba", choices=("jieba", "rjieba"))
     ap.add_argument("--with-10m", action="store_true", help="also the 10 M scale-up (built by scale_corpus.py)")
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--only", nargs="+", choices=("bundled", "national/4", "national", "10M"),
+                    help="measure only these corpora")
+    ap.add_argument("--json", type=Path, help="also write the measurements here")
     args = ap.parse_args(argv)
     corpora: list[tuple[str, str]] = [("bundled", "-")]
     if REPORTS.exists():
@@ -87,22 +134,24 @@ def main(argv: list[str] | None = None) -> int:
         corpora.append(("national", str(REPORTS)))
     else:
         print(f"(no {REPORTS}: the national reports are skipped)")
-    if args.with_10m:
+    if args.with_10m or (args.only and "10M" in args.only):
         big = args.data / "gwr_scale_10M.jsonl"
         if not big.exists():
             subprocess.run([sys.executable, str(HERE / "scale_corpus.py"), "--chars", "10M", "--out", str(args.data)],
                            check=True)
         corpora.append(("10M", str(big)))
+    if args.only:
+        corpora = [c for c in corpora if c[0] in args.only]
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; "
           f"segmenter {args.segmenter}; {time.strftime('%Y-%m-%d %H:%M')}")
-    header = f"{'corpus':<11} {'chars':>11} {'segment s':>10} {'mine s':>8} {'ratio':>6} {'seg MB':>7} {'mine MB':>8}  stages"
+    header = f"{'corpus':<11} {'chars':>11} {'segment s':>10} {'mine s':>8} {'ratio':>6} {'seg MB':>7} {'mine MB':>8}  stages (s/peak MB)"
     print(header)
     rows = []
     for name, path in corpora:
         seg = run_child(CHILD_SEGMENT, path, args.segmenter)
         with tempfile.TemporaryDirectory() as tmp:
             mine = run_child(CHILD_MINE, path, str(Path(tmp) / "out"), args.segmenter)
-        stages = mine["line"].split(" (", 1)[1].rstrip(")") if " (" in mine["line"] else ""
+        stages = _stages(mine["line"], mine.get("stage_rss_kb", {}))
         ratio = mine["seconds"] / seg["seconds"] if seg["seconds"] else float("nan")
         rows.append({"corpus": name, **{f"segment_{k}": v for k, v in seg.items()},
                      **{f"mine_{k}": v for k, v in mine.items()}, "ratio": ratio})
@@ -114,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"growth national/4 → national: {b['segment_chars'] / a['segment_chars']:.2f}× the text, "
               f"{b['mine_seconds'] / a['mine_seconds']:.2f}× the mine time")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0
 
 

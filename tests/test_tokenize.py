@@ -113,3 +113,23 @@ def test_memo_is_seeded_from_known_lengths_and_keeps_configurations_apart(bundle
         assert memo.misses == 0
         other = no_dict.cut(bundled[0].text)  # another dictionary: its own table, segmented afresh
     assert memo.misses > 0 and other == no_dict.cut(bundled[0].text)
+
+
+def test_jieba_default_tokenizer_gets_the_plain_dictionary_loaded_once():
+    """Building the segmenter hands jieba's process-wide tokenizer (used by jieba.posseg) the same
+    word frequencies it would load itself: without the domain words, and without a second load."""
+    import subprocess
+    import sys
+
+    code = (
+        "import jieba, logging\n"
+        "jieba.setLogLevel(logging.WARNING)\n"
+        "from gkcorpus import Tokenizer\n"
+        "assert not jieba.dt.initialized\n"
+        "print(Tokenizer().cut('推进政务公开'))\n"
+        "assert jieba.dt.initialized\n"
+        "fresh = jieba.Tokenizer(); fresh.initialize()\n"
+        "print(jieba.dt.FREQ == fresh.FREQ, jieba.dt.total == fresh.total, '政务公开' in jieba.dt.FREQ)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["['推进', '政务公开']", "True True False"]

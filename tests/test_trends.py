@@ -39,6 +39,33 @@ def test_counts_by_group_are_exact():
     assert c.loc[("a", 2001), "per_10k"] == round(3e4 / chars, 4)
 
 
+def test_literal_prefix_of_patterns():
+    from gkcorpus.timeline.counts import literal_prefix
+
+    assert literal_prefix(gap_pattern("现在…请予审议")) == "现在"
+    assert literal_prefix(re.escape("1+1 (a)") + "x") == "1+1 (a)x"
+    assert literal_prefix("ab*c") == "a"  # b is optional: not in every match
+    assert literal_prefix("a\\d") == "a"  # a class, not a literal
+    assert literal_prefix("[^。]{0,3}?现在") == ""
+    assert literal_prefix("(?i)ab") == ""
+
+
+def test_patterns_count_as_a_scan_of_every_text_does():
+    """Tried only where their literal prefix occurs, patterns find the same non-overlapping matches."""
+    from gkcorpus.timeline.counts import _match_counts
+
+    texts = ["甲甲甲甲乙。甲甲乙乙", "推进改革。推进经济改革，推进政治体制改革。\n推进。改革", "无关的文字。"]
+    corpus = Corpus.from_raw([RawDocument(f"d{i}", t) for i, t in enumerate(texts)])
+    patterns = ["甲甲", "甲甲甲?", "甲[^。]{0,3}?乙", gap_pattern("推进…改革"), "[^。]{1,2}改革", "改革(?<=体制改革)",
+                re.escape("改革。") + "\n?推进"]
+    f = [Formula(str(i), p, pattern=p) for i, p in enumerate(patterns)]
+    got = _match_counts(corpus, f)
+    clean = [d.text for d in corpus]
+    want = [[len(re.findall(p, t)) for t in clean] for p in patterns]
+    assert got.tolist() == want
+    assert want[0] == [3, 0, 0] and want[3] == [0, 3, 0]
+
+
 def test_gaps_stay_inside_a_sentence():
     rx = re.compile(gap_pattern("现将…总结如下"))
     assert rx.search("现将今年活动总结如下")

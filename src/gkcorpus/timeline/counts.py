@@ -119,24 +119,87 @@ def _sortable(values: Sequence[Any]) -> list[Any]:
         return sorted(distinct, key=str)
 
 
+_META = frozenset(".^$*+?{}[]|()")
+_QUANT = frozenset("*+?{")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The text every match of ``pattern`` starts with (its leading literal characters, as
+    :func:`re.escape` writes them), or "" when the pattern starts with anything else."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= len(pattern) or pattern[i + 1].isalnum():
+                break  # a class or an anchor (\d, \b, \1 …), not a literal
+            c, step = pattern[i + 1], 2
+        elif c in _META:
+            break
+        else:
+            step = 1
+        if i + step < len(pattern) and pattern[i + step] in _QUANT:
+            break  # the character is optional or repeated: not part of every match
+        out.append(c)
+        i += step
+    return "".join(out)
+
+
+def _count_anchored(rx: "re.Pattern[str]", text: str, starts: Sequence[int]) -> int:
+    """``len(rx.findall(text))`` when every match starts at one of ``starts`` (sorted): the
+    same non-overlapping, leftmost matches, tried only where a match can begin."""
+    n, end = 0, 0
+    for p in starts:
+        if p < end:
+            continue
+        m = rx.match(text, p)
+        if m is not None:
+            n += 1
+            end = m.end()
+    return n
+
+
 def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
-    """Occurrences of every formula in every document: an (n_formulae, n_docs) int array."""
+    """Occurrences of every formula in every document: an (n_formulae, n_docs) int array.
+
+    One suffix array serves all formulae: an exact formula is looked up in it; a pattern's literal
+    prefix is looked up in it, and the pattern is tried only at those places (a pattern without
+    one, or with a look-behind, is scanned over every text).
+    """
     from ..kernels.suffix import TextIndex
 
     docs = list(corpus)
+    texts = [d.text for d in docs]
     out = np.zeros((len(formulae), len(docs)), dtype=np.int64)
-    exact = [i for i, f in enumerate(formulae) if f.pattern is None]
-    if exact:
-        index = TextIndex([d.text for d in docs])
-        for i in exact:
-            pos = index.find_text(formulae[i].text)
+    if not formulae or not docs:
+        return out
+    index = TextIndex(texts)
+    for i, f in enumerate(formulae):
+        if f.pattern is None:
+            pos = index.find_text(f.text)
             if len(pos):
                 out[i] = np.bincount(index.doc_of(pos), minlength=len(docs))
-    texts = [d.text for d in docs]
-    for i, f in enumerate(formulae):
-        if f.pattern is not None:
-            rx = re.compile(f.pattern)
+            continue
+        rx = re.compile(f.pattern)
+        prefix = literal_prefix(f.pattern)
+        if not prefix or "\n" in prefix or "(?<" in f.pattern:
             out[i] = [sum(1 for _ in rx.finditer(t)) for t in texts]
+            continue
+        pos = index.find_text(prefix)
+        if not len(pos):
+            continue
+        doc = index.doc_of(pos)
+        local = pos - index.doc_starts[doc]
+        bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True])
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            d = int(doc[a])
+            out[i, d] = _count_anchored(rx, texts[d], local[a:b].tolist())
+    return out
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
@@ -176,9 +239,10 @@ def count_by_group(corpus: "Corpus", formulae: Sequence[Formula], by: str = "yea
     for a, b in zip(bounds.tolist(), np.r_[bounds[1:], len(cell)].tolist()):
         docs_col[cell[a]] = " ".join(ids[d] for d in di[a:b].tolist())
     return pd.DataFrame({
-        "formula_id": np.repeat([f.id for f in formulae], n_g),
-        "formula": np.repeat([f.text for f in formulae], n_g),
-        "kind": np.repeat([f.kind for f in formulae], n_g),
+        # object arrays: a list of str would become a fixed-width unicode array as wide as the longest
+        "formula_id": np.repeat(_objects([f.id for f in formulae]), n_g),
+        "formula": np.repeat(_objects([f.text for f in formulae]), n_g),
+        "kind": np.repeat(_objects([f.kind for f in formulae]), n_g),
         "group": np.tile(np.array(groups, dtype=object), n_f),
         "docs_in_group": np.tile(n_docs.astype(np.int64), n_f),
         "chars_in_group": np.tile(chars, n_f),
@@ -209,7 +273,7 @@ class Lifespan:
     trend: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}  # asdict's deep copy: slow, no use here
 
 
 @dataclass(frozen=True)
@@ -337,10 +401,17 @@ class FormulaTimeline(BaseEstimator):
 
     def matrix(self, value: str = "per_10k") -> "pd.DataFrame":
         """Wide table: formulae × groups of ``value`` (``df``, ``tf`` or ``per_10k``)."""
+        import pandas as pd
+
         check_is_fitted(self, "counts_")
-        wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
         order = [f.id for f in self.formulae_]
-        wide = wide.reindex(index=order, columns=self.groups_)
+        if len(set(order)) == len(order):  # the long table is formula-major, groups in order: reshape it
+            cells = self.counts_[value].to_numpy().reshape(len(order), len(self.groups_))
+            wide = pd.DataFrame(cells, index=pd.Index(order, name="formula_id"),
+                                columns=pd.Index(self.groups_, name="group"))
+        else:  # pivot names the repeated ids
+            wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
+            wide = wide.reindex(index=order, columns=self.groups_)
         wide.insert(0, "formula", [f.text for f in self.formulae_])
         return wide
 

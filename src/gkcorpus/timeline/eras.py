@@ -45,6 +45,14 @@ class Era:
                 "markers": list(self.markers)}
 
 
+def _row_space(X: np.ndarray) -> np.ndarray:
+    """``X`` in an orthonormal basis of its row space: the same distances between rows, at most
+    ``len(X)`` columns (``Xᵀ = Q R`` gives ``X = Rᵀ Qᵀ``, and ``Rᵀ`` has the coordinates)."""
+    if X.shape[1] <= X.shape[0]:
+        return X
+    return np.linalg.qr(X.T, mode="r").T
+
+
 class EraSegmenter(BaseEstimator):
     """Cut the ordered groups of a fitted :class:`~gkcorpus.timeline.FormulaTimeline` into eras.
 
@@ -91,7 +99,10 @@ class EraSegmenter(BaseEstimator):
         self.costs_: dict[int, float] = {}
         bkps = [n]
         if n >= 2 * self.min_size and X.shape[1]:
-            algo = rpt.Dynp(model="l2", min_size=self.min_size, jump=1).fit(X)
+            # the least-squares cost of a segment is a sum of squared distances between its rows, which
+            # live in the row space of X (rank <= n): in the coordinates of that space (n columns,
+            # not d) every cost is the same, and each of the O(n²) segment costs is cheap
+            algo = rpt.Dynp(model="l2", min_size=self.min_size, jump=1).fit(_row_space(X))
             sigma2 = float((np.diff(X, axis=0) ** 2).sum(axis=1).mean() / 2) if n > 1 else 0.0
             self.sigma2_ = sigma2
             pen = (sigma2 * np.log(n) * (X.shape[1] + 1) / X.shape[1] if self.penalty == "bic"
