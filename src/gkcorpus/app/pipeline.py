@@ -156,7 +156,9 @@ def mine(
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
             if executor is not None:
                 executor.close()  # idle workers would hold their memory through the corpus-level stages
-            release_memory()
+            large = sum(len(d.text) for d in corpus) >= RELEASE_MIN_CHARS
+            if large:
+                release_memory()
             t = time.perf_counter() - t
             res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
                                 segmenter, bank)
@@ -186,10 +188,16 @@ def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResu
     return res
 
 
+RELEASE_MIN_CHARS = 5_000_000
+"""Corpus size (clean characters) from which ``mine`` releases memory between stages. A full collection
+walks every live object (a second or more per stage on a million characters), and below this size the
+peak stays far under a gigabyte, so the collection costs time and saves nothing that matters."""
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap pages back to the system (glibc ``malloc_trim``; elsewhere
-    only the collection). Between stages of ``mine``: each stage frees its temporaries, but the C heap
-    keeps their pages, and the next stage's peak is added on top of them."""
+    only the collection). Between stages of ``mine`` on large corpora: each stage frees its temporaries,
+    but the C heap keeps their pages, and the next stage's peak is added on top of them."""
     import ctypes
     import ctypes.util
     import gc
@@ -218,8 +226,10 @@ class _Stages:
     """Runs the stages of a ``mine`` run: a progress bar and a log line per stage, its time, and the
     warnings worth keeping (missing CJK font, user warnings) recorded in the result."""
 
-    def __init__(self, res: MineResult, progress: bool, log: Callable[[str], None] | None):
+    def __init__(self, res: MineResult, progress: bool, log: Callable[[str], None] | None,
+                 release: bool = False):
         self.res = res
+        self.release = release
         self.say = log or (lambda msg: None)
         self.bar = _Progress(progress, len(STAGES))
 
@@ -234,7 +244,8 @@ class _Stages:
             msg = str(w.message)
             if msg not in self.res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
                 self.res.warnings.append(msg)
-        release_memory()
+        if self.release:
+            release_memory()
         self.res.timings[name] = round(time.perf_counter() - t, 3)
         self.bar.done()
         return value
@@ -251,7 +262,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
     out = ensure_dir(out_dir)
     res = MineResult(out)
     formats = _available_formats(formats, res)
-    stages = _Stages(res, progress, log)
+    stages = _Stages(res, progress, log, release=sum(len(d.text) for d in corpus) >= RELEASE_MIN_CHARS)
     try:
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
