@@ -54,7 +54,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_clipped_clause", "position_category",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -77,12 +77,22 @@ class KindFeatures:
     standalone: float  # share of occurrences with punctuation or a line edge on both sides
     association: float  # two-word phrases: how strongly one word predicts the other (0..1)
     category: str
+    right_closed: float = 0.0  # share of occurrences followed by punctuation or a line edge
+    #: a one-word idiom that splits into two dictionary words: their tags (进一步提高 -> d, v)
+    split_tags: tuple[str, ...] = ()
 
 
 def decide_kind(f: KindFeatures) -> str:
     """``formula``, ``collocation`` or ``term`` (rules in the module docstring)."""
     tags = f.tags
+    if f.words and len(f.words[-1]) == 1 and f.words[-1] in LEAD_IN_WORDS:
+        return "formula"  # a lead-in to the rest of the sentence (各级政府要, 城镇登记失业率控制在)
+    if len(tags) == 1 and len(f.split_tags) == 2 and f.association < 0.5:
+        tags = f.split_tags  # a dictionary idiom made of two free words (进一步提高, 深入开展): judged as the pair
     if len(tags) == 2 and f.association < 0.5:
+        a, b = tags
+        if a in ("d", "ad") and b not in NOMINAL_TAGS:
+            return "collocation"  # an adverb and what it modifies (坚决反对, 认真落实)
         a, b = tags
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
@@ -93,7 +103,33 @@ def decide_kind(f: KindFeatures) -> str:
         return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
+    if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE:
+        return "term"  # a noun and a verb used as one noun (环境保护, 财政收入): often ends a clause
     return "formula"
+
+
+#: one-character words that lead into the rest of the sentence when they end a phrase.
+LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
+#: share of occurrences ending a clause above which a noun + verb pair is used as a noun.
+CLOSED_SHARE = 0.2
+_CONTENT = NOMINAL_TAGS | _VERBAL | _MODIFIER | _IDIOM | frozenset("l vn nrt".split())
+
+
+def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """Two words: a noun (not a pronoun, numeral or locative) and a two-character verb."""
+    return (len(tags) == 2 and len(words) == 2 and tags[0] in NOMINAL_TAGS and tags[0] not in ("m", "mq", "q", "f", "t")
+            and tags[1] in _VERBAL and len(words[1]) == 2)
+
+
+def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float) -> bool:
+    """Wordings that are not a unit: no content word at all (以及其他, 另一方面); a last word that is
+    an adverb waiting for its verb (要进一步); a noun and a two-character verb that never end a
+    clause, a subject with a verb waiting for its object (方面取得, 资金用于)."""
+    if not any(t in _CONTENT for t in tags):
+        return True
+    if tags and tags[-1] == "d" and len(tags) >= 2:
+        return True
+    return _subject_predicate_noun(tags, words) and right_closed < CLOSED_SHARE / 2
 
 
 #: personal pronouns: a phrase holding one speaks (我们要继续), it does not name a thing.
@@ -297,11 +333,11 @@ def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
     return tags
 
 
-def _dict_split(word: str, tags: dict[str, str]) -> list[str]:
+def _dict_split(word: str, tags: dict[str, str], idioms: bool = False) -> list[str]:
     """``word`` split into dictionary words of two or more characters, longest first from the left;
-    the word itself when it is an idiom or does not split that way (the dictionary tags many
-    compositional entries such as 充分发挥 or 继续加强 as nouns)."""
-    if tags.get(word) == "i":
+    the word itself when it does not split that way, or when it is an idiom and ``idioms`` is false
+    (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
+    if tags.get(word) == "i" and not idioms:
         return [word]
     out, i = [], 0
     while i < len(word):
