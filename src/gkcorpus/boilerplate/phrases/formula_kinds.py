@@ -85,8 +85,6 @@ class KindFeatures:
 def decide_kind(f: KindFeatures) -> str:
     """``formula``, ``collocation`` or ``term`` (rules in the module docstring)."""
     tags = f.tags
-    if f.words and len(f.words[-1]) == 1 and f.words[-1] in LEAD_IN_WORDS:
-        return "formula"  # a lead-in to the rest of the sentence (各级政府要, 城镇登记失业率控制在)
     if len(tags) == 1 and len(f.split_tags) == 2 and f.association < 0.5:
         tags = f.split_tags  # a dictionary idiom made of two free words (进一步提高, 深入开展): judged as the pair
     if len(tags) == 2 and f.association < 0.5:
@@ -96,23 +94,57 @@ def decide_kind(f: KindFeatures) -> str:
         a, b = tags
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
-    if len(tags) == 3 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:]):
-        return "collocation"
+    if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
+            and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
+        return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
         return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
+    if len(tags) >= 2 and all(t in ("d", "ad") for t in tags[:-1]) and f.words[-1] in _MODALS:
+        return "collocation"  # adverbs before a modal (就一定能够): a free combination
+    if f.words and len(f.words[-1]) == 1 and f.words[-1] in LEAD_IN_WORDS:
+        return "formula"  # a lead-in to the rest of the sentence (各级政府要, 城镇登记失业率控制在)
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
+    if _nominal_shape(tags, f.words) and f.standalone < 0.5:
+        return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
     if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE:
         return "term"  # a noun and a verb used as one noun (环境保护, 财政收入): often ends a clause
     return "formula"
 
 
+_MODALS = frozenset("要 能 能够 应 应当 应该 必须 将 会 可以 一定要".split())
 #: one-character words that lead into the rest of the sentence when they end a phrase.
 LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
 #: share of occurrences ending a clause above which a noun + verb pair is used as a noun.
 CLOSED_SHARE = 0.2
 _CONTENT = NOMINAL_TAGS | _VERBAL | _MODIFIER | _IDIOM | frozenset("l vn nrt".split())
+
+
+#: words that make a clause of what they stand in: copula, modals, aspect particles, disposal markers.
+_PREDICATE_WORDS = frozenset("是 要 能 应 应当 应该 必须 将 会 可以 把 被 了 着 过".split())
+_NP_FIRST = NOMINAL_TAGS | frozenset("a b vn nz l".split())
+_NP_INSIDE = NOMINAL_TAGS | _VERBAL | frozenset("a b vn nz l i uj c".split())
+
+
+def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """A noun phrase by its shape, not by every word's tag (jieba tags 收入 and 增长 as verbs, 团结 as
+    an adjective): two or more words; the first nominal, adjectival, a nominal verb or an idiom
+    before 的 (独立自主的和平外交政策) -- never a verb, preposition, pronoun or adverb, so it is not a
+    predicate or a frame; inside only content words, 的 and conjunctions, an adverb only before a
+    noun (严重的自然灾害: 自然 is tagged as an adverb); no copula, modal, aspect particle or
+    disposal marker; no comma (two clauses)."""
+    if len(words) < 2 or len(tags) != len(words) or "，" in "".join(words):
+        return False
+    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and tags[1] == "uj")
+    if not first_ok or any(w in _PREDICATE_WORDS or w in _PERSONAL for w in words):
+        return False
+    for i, t in enumerate(tags[1:], 1):
+        if t == "d" and i + 1 < len(tags) and tags[i + 1] in NOMINAL_TAGS:
+            continue
+        if t not in _NP_INSIDE:
+            return False
+    return tags[-1] not in _JOINERS
 
 
 def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
@@ -127,6 +159,10 @@ def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float
     clause, a subject with a verb waiting for its object (方面取得, 资金用于)."""
     if not any(t in _CONTENT for t in tags):
         return True
+    if words and words[0] in ("是", "了", "着", "过"):
+        return True  # begins inside a predicate (是社会主义)
+    if 2 <= len(words) <= 3 and words[0] in _MODALS and tags[-1] in _VERBAL:
+        return True  # a modal and a verb without its object (要充分发挥)
     if tags and tags[-1] == "d" and len(tags) >= 2:
         return True
     return _subject_predicate_noun(tags, words) and right_closed < CLOSED_SHARE / 2
