@@ -80,6 +80,7 @@ class KindFeatures:
     right_closed: float = 0.0  # share of occurrences followed by punctuation or a line edge
     #: a one-word idiom that splits into two dictionary words: their tags (进一步提高 -> d, v)
     split_tags: tuple[str, ...] = ()
+    text: str = ""  # the wording itself, punctuation included
 
 
 def decide_kind(f: KindFeatures) -> str:
@@ -89,11 +90,17 @@ def decide_kind(f: KindFeatures) -> str:
         tags = f.split_tags  # a dictionary idiom made of two free words (进一步提高, 深入开展): judged as the pair
     if len(tags) == 2 and f.association < 0.5:
         a, b = tags
-        if a in ("d", "ad") and b not in NOMINAL_TAGS:
-            return "collocation"  # an adverb and what it modifies (坚决反对, 认真落实)
+        if a == "ad" or (a == "d" and b not in NOMINAL_TAGS):
+            return "collocation"  # an adverb and what it modifies (坚决反对, 认真落实, 充分利用)
+        if a in _VERBAL and b == "a":
+            return "collocation"  # two verbs (建立健全: 健全 is tagged as an adjective)
         a, b = tags
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
+    if len(tags) == 3 and tags[0] in _VERBAL and f.words[1] in _COORD and tags[2] in _VERBAL | {"vn"}:
+        return "collocation"  # two coordinated verbs (巩固和发展, 建立和完善)
+    if len(tags) == 3 and f.words[1] == "地" and tags[2] in _VERBAL | _IDIOM:
+        return "collocation"  # an adverbial with 地 before its verb (更好地发挥)
     if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
             and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
         return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
@@ -104,6 +111,8 @@ def decide_kind(f: KindFeatures) -> str:
         return "collocation"  # adverbs before a modal (就一定能够): a free combination
     if f.words and len(f.words[-1]) == 1 and f.words[-1] in LEAD_IN_WORDS:
         return "formula"  # a lead-in to the rest of the sentence (各级政府要, 城镇登记失业率控制在)
+    if "，" in f.text:
+        return "formula"  # two clauses are not a name of a thing
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
     if _nominal_shape(tags, f.words) and f.standalone < 0.5:
@@ -113,6 +122,7 @@ def decide_kind(f: KindFeatures) -> str:
     return "formula"
 
 
+_COORD = frozenset("和 与 及 并".split())
 _MODALS = frozenset("要 能 能够 应 应当 应该 必须 将 会 可以 一定要".split())
 #: one-character words that lead into the rest of the sentence when they end a phrase.
 LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
@@ -136,7 +146,7 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
     disposal marker; no comma (two clauses)."""
     if len(words) < 2 or len(tags) != len(words) or "，" in "".join(words):
         return False
-    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and tags[1] == "uj")
+    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and (tags[1] == "uj" or all(t in NOMINAL_TAGS for t in tags[1:])))
     if not first_ok or any(w in _PREDICATE_WORDS or w in _PERSONAL for w in words):
         return False
     for i, t in enumerate(tags[1:], 1):
@@ -161,8 +171,10 @@ def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float
         return True
     if words and words[0] in ("是", "了", "着", "过"):
         return True  # begins inside a predicate (是社会主义)
-    if 2 <= len(words) <= 3 and words[0] in _MODALS and tags[-1] in _VERBAL:
-        return True  # a modal and a verb without its object (要充分发挥)
+    if words and words[0][:1] in ("的", "地", "得", "之"):
+        return True  # begins with a particle that belongs to the word before (地为…服务)
+    if len(words) == 3 and tags[0] in _VERBAL and words[1] == "的":
+        return True  # a bare verb and 的 (解决的问题): a relative clause without its subject
     if tags and tags[-1] == "d" and len(tags) >= 2:
         return True
     return _subject_predicate_noun(tags, words) and right_closed < CLOSED_SHARE / 2
@@ -236,7 +248,7 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
         return "collocation"
-    if tags[0] in ("d", "ad") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
+    if tags[0] in ("d", "ad", "a") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame

@@ -545,8 +545,13 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         rsym = np.where(rfresh, (1 << 22) + idx, codes[np.minimum(rpos, n - 1)].astype(np.int64))
         cohesion = (np.minimum(1.0, _grouped_entropy(E, lsym, n_e, tf) / 1.5)
                     + np.minimum(1.0, _grouped_entropy(E, rsym, n_e, tf) / 1.5)) / 2
-        standalone = np.bincount(E, weights=(lfresh & rfresh).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
-        right_closed = np.bincount(E, weights=rfresh.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        # standalone / clause-final: punctuation or an edge beside it (a number or letter is no boundary)
+        word_char = np.append(self._han | _isin_chars(codes, _DIGITS) | ((codes | 0x20) >= ord("a"))
+                              & ((codes | 0x20) <= ord("z")), False)
+        lbound = (lpos < 0) | ~word_char[np.maximum(lpos, 0)]
+        rbound = (rpos >= n) | ~word_char[np.minimum(rpos, n)]
+        standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
@@ -591,7 +596,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             text, pattern = ent.texts[k], ent.patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
-                tags = tuple(self._tags.get(w, "x") for w in words)
+                tags = tuple(self._anchor_tag(w) for w in words)
                 kind = decide_gapped_kind(tags)
                 if not kind:
                     continue
@@ -651,7 +656,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             del f._kind_extra  # type: ignore[attr-defined]
             if not f.kind:
                 f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category,
-                                                  right_closed, split))
+                                                  right_closed, split, f.phrase))
 
     def _link(self, out: list[Formula], parents: list[list[int]], children: list[list[int]]) -> None:
         """Parents and children among the kept entries, nearest first."""
@@ -664,6 +669,16 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
             cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
+
+    def _anchor_tag(self, w: str) -> str:
+        """Tag of a gapped anchor: its dictionary tag; for a word the dictionary lacks that splits into
+        dictionary words beginning with a modifier (积极稳妥), the modifier's (an adverbial); ``x`` otherwise."""
+        t = self._tags.get(w)
+        if t is not None:
+            return t
+        parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
+        first = self._tags.get(parts[0], "x") if len(parts) > 1 else "x"
+        return first if first in ("a", "ad", "d") else "x"
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)
