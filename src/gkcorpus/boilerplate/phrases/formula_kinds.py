@@ -134,7 +134,7 @@ _CONTENT = NOMINAL_TAGS | _VERBAL | _MODIFIER | _IDIOM | frozenset("l vn nrt".sp
 #: words that make a clause of what they stand in: copula, modals, aspect particles, disposal markers.
 _PREDICATE_WORDS = frozenset("是 要 能 应 应当 应该 必须 将 会 可以 把 被 了 着 过".split())
 _NP_FIRST = NOMINAL_TAGS | frozenset("a b vn nz l".split())
-_NP_INSIDE = NOMINAL_TAGS | _VERBAL | frozenset("a b vn nz l i uj c".split())
+_NP_INSIDE = NOMINAL_TAGS | _VERBAL | frozenset("a b vn nz l i uj c r".split())  # r: 各国, never a personal pronoun
 
 
 def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
@@ -146,7 +146,8 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
     disposal marker; no comma (two clauses)."""
     if len(words) < 2 or len(tags) != len(words) or "，" in "".join(words):
         return False
-    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and (tags[1] == "uj" or all(t in NOMINAL_TAGS for t in tags[1:])))
+    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and (tags[1] == "uj" or all(t in NOMINAL_TAGS for t in tags[1:]))) \
+        or (tags[0] == "d" and tags[1] in NOMINAL_TAGS)  # an "adverb" before a noun is a mis-tagged modifier
     if not first_ok or any(w in _PREDICATE_WORDS or w in _PERSONAL for w in words):
         return False
     for i, t in enumerate(tags[1:], 1):
@@ -169,8 +170,10 @@ def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float
     clause, a subject with a verb waiting for its object (方面取得, 资金用于)."""
     if not any(t in _CONTENT for t in tags):
         return True
-    if words and words[0] in ("是", "了", "着", "过"):
-        return True  # begins inside a predicate (是社会主义)
+    if words and (words[0] in ("是", "了", "着", "过") or (len(words[0]) == 2 and words[0][-1] == "是")):
+        return True  # begins inside a predicate (是社会主义, 这是我们)
+    if len(tags) >= 2 and words[-1] in LEAD_IN_WORDS and tags[-2] == "d":
+        return True  # an adverb and a lead-in word (企业特别是): a discourse marker, not an edge
     if words and words[0][:1] in ("的", "地", "得", "之"):
         return True  # begins with a particle that belongs to the word before (地为…服务)
     if len(words) == 3 and tags[0] in _VERBAL and words[1] == "的":

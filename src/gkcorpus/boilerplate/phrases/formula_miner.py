@@ -598,7 +598,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
                 kind = decide_gapped_kind(tags)
-                if not kind:
+                if not kind or is_incomplete(tags, words, 1.0):
                     continue
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
