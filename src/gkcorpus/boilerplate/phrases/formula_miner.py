@@ -552,6 +552,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         rbound = (rpos >= n) | ~word_char[np.minimum(rpos, n)]
         standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        edges = (np.bincount(E, weights=lbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1) + right_closed) / 2
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
@@ -571,7 +572,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         ps0, ps1 = self._passage_spans(passages)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
         return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
-                "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed}
+                "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
+                "edges": edges}
 
     def _records(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
                  ) -> tuple[list[Formula], list[tuple[int, int, int, int, int]]]:
@@ -588,7 +590,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         evidence = _Evidence(self._docs, self._sentences)
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
-        rc_l = ft["right_closed"].tolist()
+        rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         self._wb_list = np.flatnonzero(self._wb).tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         out: list[Formula] = []
@@ -617,7 +619,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                                 len(words[1])))
             hc = len(_HAN_RE.findall(text))
             score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
-                * (0.5 + 0.5 * free_l[k])
+                * (0.5 + 0.5 * free_l[k]) * (0.5 + edge_l[k])
             udocs = ed_d_l[d_start[k]: d_start[k + 1]]
             spans = []
             r, last = e_start[k], e_start[k + 1]
