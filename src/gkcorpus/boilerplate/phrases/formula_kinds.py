@@ -54,7 +54,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "starts_with_particle", "is_clipped_clause", "position_category",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -164,6 +164,11 @@ def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
             and tags[1] in _VERBAL and len(words[1]) == 2)
 
 
+def starts_with_particle(words: Sequence[str]) -> bool:
+    """The first word begins with a particle that belongs to the word before (地为…服务)."""
+    return bool(words) and words[0][:1] in ("的", "地", "得", "之")
+
+
 def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float) -> bool:
     """Wordings that are not a unit: no content word at all (以及其他, 另一方面); a last word that is
     an adverb waiting for its verb (要进一步); a noun and a two-character verb that never end a
@@ -174,8 +179,8 @@ def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float
         return True  # begins inside a predicate (是社会主义, 这是我们)
     if len(tags) >= 2 and words[-1] in LEAD_IN_WORDS and tags[-2] == "d":
         return True  # an adverb and a lead-in word (企业特别是): a discourse marker, not an edge
-    if words and words[0][:1] in ("的", "地", "得", "之"):
-        return True  # begins with a particle that belongs to the word before (地为…服务)
+    if starts_with_particle(words):
+        return True
     if len(words) == 3 and tags[0] in _VERBAL and words[1] == "的":
         return True  # a bare verb and 的 (解决的问题): a relative clause without its subject
     if tags and tags[-1] == "d" and len(tags) >= 2:

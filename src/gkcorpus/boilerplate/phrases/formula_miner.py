@@ -70,7 +70,7 @@ from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
 from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
-                            is_incomplete,
+                            is_incomplete, starts_with_particle,
                             position_categories)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
@@ -600,7 +600,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
                 kind = decide_gapped_kind(tags)
-                if not kind or is_incomplete(tags, words, 1.0):
+                if not kind or starts_with_particle(words):
                     continue
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
