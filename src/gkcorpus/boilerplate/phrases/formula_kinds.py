@@ -117,8 +117,9 @@ def decide_kind(f: KindFeatures) -> str:
         return "term"
     if _nominal_shape(tags, f.words) and f.standalone < 0.5:
         return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
-    if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE:
-        return "term"  # a noun and a verb used as one noun (环境保护, 财政收入): often ends a clause
+    if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE \
+            and f.association < 0.5:
+        return "term"  # a noun and a verb used as one noun (环境保护, 财政收入): often ends a clause, free words
     return "formula"
 
 
@@ -155,6 +156,8 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
             continue
         if t not in _NP_INSIDE:
             return False
+    if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
+        return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
     return tags[-1] not in _JOINERS
 
 
