@@ -485,7 +485,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             if closed[j]:
                 groups[_fold_key(c["text"]) if self.fold_variants else c["text"]].append(j)
         ent = _Entries()
-        occ_e, occ_g0, occ_g1 = [], [], []
+        m_entry, m_lo, m_hi, m_len = [], [], [], []  # every member wording: its entry and rank range
         for members in groups.values():
             if len(members) > 1:
                 members.sort(key=lambda j: (-contiguous[j]["tf"], -contiguous[j]["df"], contiguous[j]["text"]))
@@ -494,15 +494,25 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             k = len(ent.texts)
             for j in members:
                 c = contiguous[j]
-                g = self._ix.sa[c["lo"]: c["hi"] + 1].astype(np.int64)
-                occ_e.append(np.full(len(g), k, dtype=np.int64))
-                occ_g0.append(g)
-                occ_g1.append(g + len(c["text"]))
+                m_entry.append(k)
+                m_lo.append(c["lo"])
+                m_hi.append(c["hi"])
+                m_len.append(len(c["text"]))
             head = contiguous[members[0]]
             ent.add(head["text"], members[0], int(head["df"]), int(head["tf"]),
                     [FormulaVariant(contiguous[j]["text"], int(contiguous[j]["df"]), int(contiguous[j]["tf"]))
                      for j in members] if len(members) > 1 else [])
         ent.n_cont = len(ent.texts)
+        occ_e, occ_g0, occ_g1 = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        if m_entry:  # the suffix-array ranks of all members at once
+            lo, hi = np.array(m_lo, dtype=np.int64), np.array(m_hi, dtype=np.int64)
+            size = hi - lo + 1
+            member = np.repeat(np.arange(len(lo)), size)
+            ranks = np.arange(int(size.sum()), dtype=np.int64) - np.repeat(np.cumsum(size) - size, size) + lo[member]
+            g = self._ix.sa[ranks].astype(np.int64)
+            occ_e.append(np.array(m_entry, dtype=np.int64)[member])
+            occ_g0.append(g)
+            occ_g1.append(g + np.array(m_len, dtype=np.int64)[member])
         for e in gapped:
             occ_e.append(np.full(len(e["g0"]), len(ent.texts), dtype=np.int64))
             occ_g0.append(e["g0"])
