@@ -403,14 +403,14 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         trail = np.zeros(n + 1, dtype=bool)
         trail[1:] = single & _isin_chars(codes, _TRAIL_KEEP) & ~before_alnum
         trail[1:] &= end_ok[:-1]
-        a, b = self._snap_with(L, LB, RB, start_ok, end_ok)
-        a2, b2 = self._snap_with(L, LB, RB, start_ok | lead, end_ok | trail)
+        a, b, a2, b2 = self._snap_with(L, LB, RB, (start_ok, start_ok | lead), (end_ok, end_ok | trail))
         differ = ((a2 != a) | (b2 != b)) & (b2 > a2)
         return np.concatenate([a, a2[differ]]), np.concatenate([b, b2[differ]]), np.flatnonzero(differ)
 
-    def _snap_with(self, L: np.ndarray, LB: np.ndarray, RB: np.ndarray, start_ok: np.ndarray,
-                   end_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Snap with the given start/end masks: the outermost offsets where most voters agree."""
+    def _snap_with(self, L: np.ndarray, LB: np.ndarray, RB: np.ndarray, start_oks: tuple[np.ndarray, np.ndarray],
+                   end_oks: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+        """Snap with two pairs of start/end masks at once: for each, the outermost offsets where most
+        voters agree (``a``, ``b`` of the first pair, then of the second)."""
         sa = self._ix.sa
         n = len(self._ix.codes)
         k = np.minimum(RB - LB + 1, _VOTERS)
@@ -418,22 +418,22 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         valid = np.arange(_VOTERS)[None, :] < k[:, None]
         P = sa[np.minimum(voters, len(sa) - 1)].astype(np.int64)
         need = self.boundary_share * k
-        a = np.full(len(L), -1, dtype=np.int64)
-        for j in range(_SNAP_REACH, -1, -1):
-            at = np.minimum(P + j, n)
-            votes = (start_ok[at] & valid).sum(axis=1)
-            hit = (votes >= need) & (j < L)
-            a[hit] = j
-        b = np.full(len(L), -1, dtype=np.int64)
-        for j in range(_SNAP_REACH, -1, -1):
-            e = L - j
-            at = np.minimum(P + e[:, None], n)
-            votes = (end_ok[at] & valid).sum(axis=1)
-            hit = (votes >= need) & (e > 0)
-            b[hit] = e[hit]
-        bad = (a < 0) | (b < 0)
-        a[bad], b[bad] = 0, 0
-        return a, b
+        out = []
+        for masks, inward in ((start_oks, False), (end_oks, True)):
+            got = [np.full(len(L), -1, dtype=np.int64) for _ in masks]
+            for j in range(_SNAP_REACH, -1, -1):
+                e = L - j if inward else np.full(len(L), j, dtype=np.int64)
+                at = np.minimum(P + e[:, None], n)
+                inside = (e > 0) if inward else (j < L)
+                for g, mask in zip(got, masks):
+                    hit = ((mask[at] & valid).sum(axis=1) >= need) & inside
+                    g[hit] = e[hit]
+            out.append(got)
+        (a, a2), (b, b2) = out
+        for x, y in ((a, b), (a2, b2)):
+            bad = (x < 0) | (y < 0)
+            x[bad], y[bad] = 0, 0
+        return a, b, a2, b2
 
     # ---- finishing: closure, variants, features, kinds, ranking
     def _finish(self, cands: list[dict[str, Any]], passages: Sequence[Passage]) -> list[Formula]:

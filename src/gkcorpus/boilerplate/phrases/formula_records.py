@@ -169,12 +169,15 @@ class _Examples(SequenceABC):
 
 _FOLD_DROP = str.maketrans("", "", "，、,“”‘’\"'《》· \t\u3000")
 _FOLD_INSERTS = str.maketrans("", "", "的地之")
+_FOLDABLE = re.compile("[，、,“”‘’\"'《》· \t\u3000的地之]")
 
 
 def _fold_key(text: str) -> str:
     """What variants share: the text without punctuation and spaces, 的/地/之 dropped (only when at
     least six characters remain, so short phrases are never merged by it). Width variants need no
     folding: the candidates' alphabet is Han characters and full-width clause punctuation."""
+    if not _FOLDABLE.search(text):
+        return text
     k = text.translate(_FOLD_DROP)
     k2 = k.translate(_FOLD_INSERTS)
     return k2 if len(k2) >= 6 else k
