@@ -8,33 +8,61 @@ The decisions use features of the phrase, never a list of phrases:
   both sides (an address such as 各位代表！ or a whole clause);
 * **association** -- for a two-word phrase, how much each word predicts the other:
   ``max(tf(ab) / tf(a), tf(ab) / tf(b))`` over the corpus' word counts;
-* **position** -- where its occurrences lie in their documents (:func:`position_category`).
+* **position** -- where its occurrences lie in their documents (:func:`position_category`);
+* **edges** -- the share of occurrences followed by punctuation or a line edge (``right_closed``);
+* **two-word idioms** -- a dictionary idiom that splits into two dictionary words (进一步提高 -> 进一步 +
+  提高) is judged as that pair when the pair's words combine freely (association below 0.5).
 
-Kinds:
+jieba's tags are context-free and often wrong for this genre (收入 and 增长 verbs, 团结 an adjective,
+自然 and 高度 adverbs or nouns), so several rules look at the shape of the phrase rather than at every
+word's tag.
 
+Kinds, in the order they are tested:
+
+``collocation``
+    a free combination of a verb with its modifier or object and nothing else: two words whose words
+    combine freely (neither predicts the other in half of its uses): an adverb before anything but a
+    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
+    verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
+    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or two verbs
+    joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
+    personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
+    modal (就一定能够).
+``formula`` (lead-in)
+    a wording whose last word is a one-character preposition, copula or modal that leads into the
+    rest of the sentence (各级政府要, 城镇登记失业率控制在); and any wording with a comma (two clauses
+    name nothing).
 ``term``
     a noun compound: every word nominal (nouns, names, abbreviations, nominal verbs, numerals,
     measure words, locatives), the first possibly an adjective, distinguishing word or
     demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
     inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
     (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
-    中央和地方); no personal pronoun; and the phrase does not stand alone as a clause in most of
-    its occurrences: topical noun compounds such as 一般公共预算收入.
-``collocation``
-    a free combination of a verb with its modifier or object and nothing else: two words, an
-    adverb or adjective before a verb (加快建设) or a verb before a nominal (推进政务公开), whose
-    words combine freely (neither predicts the other in half of its uses); or three words, a
-    verb before a two-word nominal object (做好政务公开工作); or a personal pronoun before a verb or
-    modal and nothing else (我们必须, 我们将继续).
+    中央和地方); or a phrase *shaped* as a noun phrase: two or more words, the first nominal,
+    adjectival, a nominal verb, an adverb-tagged word before a noun (严重的自然灾害) or an idiom before
+    的 or nouns (独立自主的和平外交政策, 精神文明建设), inside only content words, 的, conjunctions and
+    non-personal demonstratives, an adverb only before a noun, no copula, modal, aspect particle or
+    disposal marker (是, 要, 了, 把 …), ending in a noun, or in a verb after two nominal words; or a
+    noun and a two-character verb whose words combine freely and that ends a clause in at least
+    ``CLOSED_SHARE`` of its occurrences (环境保护, 财政收入). No personal pronoun, and the phrase does not
+    stand alone as a clause in most of its occurrences.
 ``formula``
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
     stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
-    按照…要求; 发挥…作用 and an adverb before its verb, 积极稳妥…改革, are collocations; two nominal
-    anchors, or a pronoun and a noun, are not a frame and are dropped).
+    按照…要求; 发挥…作用 and an adverb or adjective before its verb, 积极稳妥…改革, are collocations; two
+    nominal anchors, or a pronoun and a noun, are not a frame and are dropped).
+
+Dropped as not a unit (:func:`is_incomplete`, :func:`is_fragment`, :func:`is_clipped_clause`): a
+wording with no content word (以及其他); one ending in an adverb (要进一步); one opening with a
+particle that belongs to the word before (地为…服务), inside a predicate (是社会主义, 这是我们) or with
+a bare verb and 的 (解决的问题); an adverb and a lead-in word at its end (企业特别是); a noun and a
+two-character verb that almost never end a clause (方面取得: a subject and a verb waiting for its
+object); a preposition with its object but without the rest of its frame, unless it stands between
+punctuation in most of its occurrences (向全国各族人民，…).
 
 A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
-fragment and is dropped, as is a preposition with its object but without the rest of its frame.
+fragment and is dropped.
 
 Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
 occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
@@ -94,7 +122,6 @@ def decide_kind(f: KindFeatures) -> str:
             return "collocation"  # an adverb and what it modifies (坚决反对, 认真落实, 充分利用)
         if a in _VERBAL and b == "a":
             return "collocation"  # two verbs (建立健全: 健全 is tagged as an adjective)
-        a, b = tags
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
     if len(tags) == 3 and tags[0] in _VERBAL and f.words[1] in _COORD and tags[2] in _VERBAL | {"vn"}:

@@ -3,24 +3,31 @@
 :class:`FormulaMiner` finds
 
 * **contiguous formulae** -- maximal repeats of the concatenated clean texts (suffix array and
-  LCP array, :class:`~gkcorpus.kernels.suffix.TextIndex`) over Han characters and the clause punctuation
-  ``，、“”‘’《》·``; every other character (sentence terminals, colons, digits, Latin letters,
-  line breaks, document ends) is a break no repeat crosses. There is no length cap: a repeat
-  may be a whole clause or sentence. Each repeat is **snapped** inward to word boundaries:
-  its start moves to the first offset where most of its occurrences (``boundary_share``) have a
-  jieba word start on a Han character or an opening quote (not a one-character function word
-  such as 的, 和, 也), its end to the last offset where most have a word end after a Han
-  character or a closing quote (not a trailing function word such as 的, 在, 将). The snapped
-  string is counted again over the whole text, so counts are character level, as
-  ``Corpus.kwic`` finds them (``tf`` occurrences in ``df`` documents). Strings with fewer than
-  ``min_han`` Han characters or unbalanced quotes are dropped.
+  LCP array, :class:`~gkcorpus.kernels.suffix.TextIndex`) over Han characters, ASCII digits and the
+  clause punctuation ``，、“”‘’《》·``; every other character (sentence terminals, colons, Latin
+  letters, line breaks, document ends) is a break no repeat crosses. Digits inside a repeat keep a
+  wording with a number whole where the number recurs (城镇新增就业900万人以上); no edge is placed next to
+  a digit or letter. There is no length cap: a repeat may be a whole clause or sentence. Each repeat
+  is **snapped** inward to word boundaries twice: its start moves to the first offset where most of
+  its occurrences (``boundary_share``) have a jieba word start on a Han character or an opening quote
+  (not a one-character function word such as 的, 和, 也), its end to the last offset where most have
+  a word end after a Han character or a closing quote (not a trailing function word such as 的, 在,
+  将); and a second time keeping a one-character conjunction that opens a clause (而, 并) or a
+  preposition, copula or modal that leads into the rest of the sentence (在, 是, 要 …) when the
+  occurrences share it and a content word stands on its other side (更加紧密地团结在, 今年工作的总体要求是,
+  而努力奋斗). Both snapped strings are candidates. The whole clauses (between commas) of a repeat
+  that crosses a comma are candidates too. Every candidate is counted again over the whole text, so
+  counts are character level, as ``Corpus.kwic`` finds them (``tf`` occurrences in ``df``
+  documents). Strings with fewer than ``min_han`` Han characters or unbalanced quotes are dropped.
 * **closure and links** -- a phrase contained in a longer one is listed only when it occurs
   more often (its ``tf`` is larger than that of every longer phrase containing it: it also
-  occurs outside them). Each entry names the longer entries that contain it (``parents``) and
-  the entries inside it (``children``).
-* **variants** -- wordings that differ only in punctuation or an inserted
-  的/地/之 are one entry (the commonest wording), with ``variants`` and their counts; counts are
-  the union.
+  occurs outside them), or when it is a whole clause of a longer copied sentence (向大会报告政府工作 in
+  现在，我代表国务院，向大会报告政府工作: a reader wants the formula part, not only the sentence). Each entry
+  names the longer entries that contain it (``parents``) and the entries inside it (``children``).
+* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之 are one entry
+  shown in its commonest wording, with ``variants`` and their own counts. ``df`` and ``tf`` are those
+  of the wording shown (what a user who searches that string finds); ``df_folded`` and ``tf_folded``
+  count all its wordings (each place once). ``min_df`` applies to the folded count.
 * **gapped formulae** -- two words in one clause with a varying filler (现将…总结如下,
   按照…要求): pairs of words (two or more Han characters each) a few words apart that attract
   each other (they meet ``min_attraction`` times more often than their frequencies predict and
@@ -37,15 +44,17 @@ Each entry has a ``kind`` (``formula``, ``collocation``, ``term``) and a positio
 (``opening``, ``closing``, ``heading`` or ``""``), decided as :mod:`gkcorpus.boilerplate.phrases.formula_kinds`
 describes. The ``score`` that orders the bank is how formulaic an entry is:
 
-    score = sqrt(df - 1) * log2(1 + min(han, 16)) * cohesion * (1 + freedom) / 2
+    score = sqrt(df_folded - 1) * log2(1 + min(han, 16)) * cohesion * (1 + freedom) / 2 * (0.5 + edges)
 
-``df`` is dispersion over documents; ``han`` the length in Han characters (longer set wording is
+``df_folded`` is dispersion over documents; ``han`` the length in Han characters (longer set wording is
 more formulaic, capped so that long copied sentences do not win on length alone); ``cohesion``
 the boundary entropy (the mean of the left and right neighbour entropies, each in bits with
 punctuation and line edges counted as fresh neighbours, divided by 1.5 and capped at 1: a fragment
 that is nearly always continued the same way scores low); ``freedom`` the share of its occurrences that
 lie outside longer entries, so a part that is mostly used inside one longer formula ranks below
-it.
+it; ``edges`` the share of its occurrences' two edges that are punctuation or a line edge (0 to 1):
+set wording is a unit of the clause structure -- an address, a clause, a lead-in -- while topical
+compounds and verb-object pairs sit inside clauses.
 """
 
 from __future__ import annotations
