@@ -54,7 +54,8 @@ that is nearly always continued the same way scores low); ``freedom`` the share 
 lie outside longer entries, so a part that is mostly used inside one longer formula ranks below
 it; ``edges`` the share of its occurrences' two edges that are punctuation or a line edge (0 to 1):
 set wording is a unit of the clause structure -- an address, a clause, a lead-in -- while topical
-compounds and verb-object pairs sit inside clauses.
+compounds and verb-object pairs sit inside clauses. Edges are evidence of set wording, not of a
+name, so a ``term`` scores with ``edges = 0`` (its order among terms is that of the other factors).
 """
 
 from __future__ import annotations
@@ -664,7 +665,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 df_folded=df_l[k], tf_folded=tf_l[k],
                 spans=(D[e_start[k]: e_start[k + 1]], S_[e_start[k]: e_start[k + 1]], T_[e_start[k]: e_start[k + 1]])))
             out[-1]._head = ent.heads[k]  # type: ignore[attr-defined]
-            out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()))  # type: ignore[attr-defined]
+            out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
 
     def _decide_kinds(self, out: list[Formula], two: list[tuple[int, int, int, int, int]]) -> None:
@@ -680,11 +681,13 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
                 assoc[i] = max(out[i].tf_folded / ca, out[i].tf_folded / cb)
         for i, f in enumerate(out):
-            right_closed, split = f._kind_extra  # type: ignore[attr-defined]
+            right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
             if not f.kind:
                 f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category,
                                                   right_closed, split, f.phrase))
+            if f.kind == "term":  # edges are evidence of set wording, not of a name: a term scores as if it had none
+                f.score *= 0.5 / (0.5 + edges)
 
     def _link(self, out: list[Formula], parents: list[list[int]], children: list[list[int]]) -> None:
         """Parents and children among the kept entries, nearest first."""
