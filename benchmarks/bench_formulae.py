@@ -6,7 +6,12 @@
 Both miners get what ``gkcorpus mine`` gives them: every document segmented once beforehand (the
 segmentation memo), one suffix array, the sentences and the shared passages. Each miner is timed
 ``--rounds`` times, alternating, so that load from other processes falls on both; the table shows
-every round and the medians. Then the first ``--top`` entries of each kind of the formula bank.
+every round and the medians (wall clock; the CPU time's median beside it, steadier on a shared
+machine). Then the first ``--top`` entries of each kind of the formula bank.
+
+To compare with an earlier version of the package, run this script alternately under each tree
+(``PYTHONPATH=OTHER/src python OTHER/benchmarks/bench_formulae.py``, then this one, twice): the legacy
+miner is the same code in both and shows how loaded the machine was.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ def main() -> None:
     corpus = gkcorpus.load_bundled() if args.bundled else gkcorpus.load([str(SOURCE)])
     corpus = gkcorpus.Corpus(sorted(corpus.documents, key=lambda d: d.id))
     times: dict[str, list[float]] = {"legacy": [], "formulae": []}
+    cpu: dict[str, list[float]] = {"legacy": [], "formulae": []}
     with segmentation_memo() as memo:
         prime_segmentation(corpus, "jieba", None, None, memo)
         index = TextIndex([d.text for d in corpus])
@@ -45,9 +51,10 @@ def main() -> None:
         for r in range(args.rounds):
             order = [("legacy", PhraseMiner), ("formulae", FormulaMiner)]
             for name, cls in order if r % 2 == 0 else order[::-1]:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 miner = cls(tokenizer=Tokenizer()).fit(corpus, index=index, passages=passages, sentences=sentences)
                 times[name].append(time.perf_counter() - t)
+                cpu[name].append(time.process_time() - c)
                 if name == "formulae":
                     bank = miner.formulae_
                 else:
@@ -56,7 +63,8 @@ def main() -> None:
     print("miner     entries  " + "  ".join(f"round {i + 1}" for i in range(args.rounds)) + "  median")
     for name, n in (("legacy", n_old), ("formulae", len(bank))):
         ts = times[name]
-        print(f"{name:9} {n:7}  " + "  ".join(f"{t:7.2f}" for t in ts) + f"  {statistics.median(ts):6.2f}")
+        print(f"{name:9} {n:7}  " + "  ".join(f"{t:7.2f}" for t in ts) + f"  {statistics.median(ts):6.2f}"
+              f"  (CPU median {statistics.median(cpu[name]):.2f})")
     for kind in ("formula", "collocation", "term"):
         sub = [f for f in bank if f.kind == kind]
         print(f"\n{kind} ({len(sub)}), top {args.top}:")

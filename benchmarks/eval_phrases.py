@@ -15,14 +15,16 @@ n-gram baseline:
 
 A bank that folds variants (为人民出政绩、以实干出政绩 / 为人民出政绩，以实干出政绩) lists each wording
 with its own df under ``variants``; the row "folded wordings counted" gives the recall when those
-wordings count as held by the bank (the entry's own df is the union over its wordings).
+wordings count as held by the bank. An entry's ``df`` is that of the wording it shows (what
+``Corpus.kwic`` finds for that string); ``df_folded``, the union over its wordings, is not used here.
 
 The baseline is every character n-gram (n = 4…30, no line break inside) in at least 3 documents,
 closed under containment (an n-gram is dropped when a longer one containing it has the same df),
 ranked by df, then length.
 
-Without ``--bank`` the current miner is run (``gkcorpus phrases CORPUS --top 0``) into a temporary
-folder. Example::
+Without ``--bank`` the legacy n-gram miner (``--bank legacy``, the bank before the formula miner) and
+the current formula miner are run (``gkcorpus phrases CORPUS --top 0``) into a temporary folder, so
+the table shows the before, n-gram baseline and now columns. With ``--bank``, the given files instead. Example::
 
     python benchmarks/eval_phrases.py \\
         --bank national=/tmp/base_national/phrases/phrasebank.json:before \\
@@ -104,10 +106,10 @@ def with_variants(entries: list[Entry]) -> list[Entry]:
     return entries + [Entry(t, d, e.kind) for e in entries for t, d in e.variants if t != e.phrase]
 
 
-def run_miner(name: str, out: Path) -> Path:
-    """The current phrase miner over the corpus, every phrase exported (``--top 0``)."""
+def run_miner(name: str, out: Path, bank: str = "formulae") -> Path:
+    """A phrase miner of this tree (``bank``: formulae or legacy) over the corpus, every phrase exported (``--top 0``)."""
     cmd = [sys.executable, "-m", "gkcorpus", "phrases", *corpus_path(name), "-o", str(out),
-           "--format", "json", "--top", "0"]
+           "--format", "json", "--top", "0", "--bank", bank]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return out / "phrasebank.json"
 
@@ -266,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             texts = corpus_texts(name)
             gold = read_gold(name)
-            specs = banks.get(name) or [("current", run_miner(name, Path(tmp) / name))]
+            specs = banks.get(name) or [("before (legacy)", run_miner(name, Path(tmp) / f"{name}-legacy", "legacy")),
+                                        ("now", run_miner(name, Path(tmp) / name))]
             columns = [Column(label, read_bank(path)) for label, path in specs]
             if not args.no_baseline:
                 columns.append(Column("ngram baseline", ngram_baseline(texts)))

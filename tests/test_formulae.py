@@ -12,7 +12,7 @@ from sklearn.base import clone
 
 from gkcorpus.boilerplate.phrases.formula_export import write_formulabank
 from gkcorpus.boilerplate.phrases.formula_kinds import (KindFeatures, decide_gapped_kind, decide_kind, is_clipped_clause,
-                                                       is_fragment)
+                                                       is_fragment, is_incomplete)
 from gkcorpus.boilerplate.phrases.formula_miner import FormulaMiner
 from gkcorpus.boilerplate.reuse import ReuseFinder
 
@@ -35,14 +35,12 @@ def grep(corpus, pattern):
 
 
 def test_every_count_is_what_grep_finds(bundled, miner):
-    # entries without folded variants: df and tf are the regular expression's (the text, or the gapped pattern)
-    checked = 0
+    # df and tf are the regular expression's (the wording shown, or the gapped pattern), folded or not
     for f in miner.formulae_:
-        if f.variants:
-            continue
         assert (f.df, f.tf) == grep(bundled, f.pattern or re.escape(f.phrase)), f.phrase
-        checked += 1
-    assert checked >= 150
+        if not f.variants:
+            assert (f.df_folded, f.tf_folded) == (f.df, f.tf)
+    assert len(miner.formulae_) >= 150
 
 
 @pytest.mark.parametrize("phrase,df,tf", [
@@ -81,22 +79,30 @@ def test_closure_keeps_a_shorter_phrase_only_when_it_occurs_on_its_own(bank):
     # 领导小组 (8 times) also occurs outside 政务公开工作领导小组 (4 times): both listed, linked
     assert bank["领导小组"].parents == ["政务公开工作领导小组"]
     assert "领导小组" in bank["政务公开工作领导小组"].children
+    def whole_clause(t, u):  # t is a comma-delimited clause of u
+        return t in u.split("，") and "，" in u
+
     for f in bank.values():
         for p in f.parents:
             if not f.variants and not bank[p].variants:  # folded entries count all their wordings
-                assert f.tf > bank[p].tf and f.phrase in p
-    # nothing is listed that only ever occurs inside a longer entry
+                assert f.phrase in p and (f.tf > bank[p].tf or whole_clause(f.phrase, p))
+    # nothing is listed that only ever occurs inside a longer entry, unless it is a whole clause of it
     texts = [f.phrase for f in bank.values() if not f.pattern]
     for t in texts:
         for u in texts:
-            if t != u and t in u and not bank[t].variants and not bank[u].variants:
+            if t != u and t in u and not bank[t].variants and not bank[u].variants and not whole_clause(t, u):
                 assert bank[t].tf > bank[u].tf, (t, u)
+    # 政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动 (3) holds its two whole clauses (3 each)
+    long = "政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动"
+    assert bank[long].tf == bank["不断提高政务公开工作质量"].tf == 3
+    assert "不断提高政务公开工作质量" in bank[long].children
 
 
 def test_variants_are_folded_with_their_counts(bundled, bank):
     f = bank["我镇政务公开工作"]
     assert [(v.text, v.df, v.tf) for v in f.variants] == [("我镇政务公开工作", 3, 5), ("我镇的政务公开工作", 3, 4)]
-    assert (f.df, f.tf) == (4, 9)
+    assert (f.df, f.tf) == (3, 5)  # the wording shown
+    assert (f.df_folded, f.tf_folded) == (4, 9)  # all its wordings
     # a quoted wording holds the plain one: each place is counted once
     g = bank["政务公开日"]
     assert [v.text for v in g.variants] == ["政务公开日", "“政务公开日”"]
@@ -145,9 +151,15 @@ def test_kind_rules():
     assert kind(["n", "n"]) == "term"
     assert kind(["r", "n"], standalone=0.9) == "formula"  # 各位代表！
     assert kind(["v", "n", "vn"]) == "collocation"
+    assert kind(["ad", "n"]) == "collocation"  # 充分/利用: jieba tags 利用 n, but an adverb modifies a verb
+    assert kind(["v", "a"]) == "collocation"  # 建立/健全
     assert decide_gapped_kind(["p", "n"]) == "formula" and decide_gapped_kind(["v", "n"]) == "collocation"
     assert decide_gapped_kind(["n", "n"]) == ""
     assert is_fragment(["p", "n"]) and not is_fragment(["p", "n", "p", "n"]) and not is_fragment(["p", "n", "f"])
+    assert is_incomplete(["c", "r"], ["以及", "其他"], 0.0)  # no content word
+    assert is_incomplete(["v", "d"], ["要", "进一步"], 0.0)  # an adverb waiting for its verb
+    assert is_incomplete(["n", "r"], ["这是", "我们"], 0.0) and is_incomplete(["x", "vn"], ["地为", "服务"], 0.0)
+    assert is_incomplete(["n", "v"], ["方面", "取得"], 0.0) and not is_incomplete(["n", "v"], ["环境", "保护"], 0.3)
 
 
 def test_noun_phrases_are_terms_and_clauses_are_not():
@@ -156,7 +168,14 @@ def test_noun_phrases_are_terms_and_clauses_are_not():
 
     assert kind(["科学", "技术", "的", "发展"], ["n", "n", "uj", "vn"]) == "term"
     assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "n", "n"]) == "term"  # an adjective before 的
-    assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "d", "n"]) == "formula"  # jieba tags 自然 d
+    assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "d", "n"]) == "term"  # jieba tags 自然 d: an adverb before a noun is a mis-tag
+    assert kind(["社会主义", "精神文明", "建设"], ["n", "i", "vn"]) == "term"  # shaped as a noun phrase
+    assert kind(["各级", "政府", "要"], ["r", "n", "v"]) == "formula"  # a lead-in to the sentence
+    assert kind(["巩固", "和", "发展"], ["v", "c", "vn"]) == "collocation"  # coordinated verbs
+    assert kind(["更好", "地", "发挥"], ["d", "uv", "v"]) == "collocation"
+    assert kind(["解放思想", "实事求是"], ["i", "n"]) == "term"
+    assert decide_kind(KindFeatures(("解放思想", "实事求是"), ("i", "n"), 8, 0.2, 1.0, "", text="解放思想，实事求是")) \
+        == "formula"  # two clauses name nothing
     assert kind(["中央", "和", "地方"], ["n", "c", "n"]) == "term"
     assert kind(["香港", "特别", "行政区"], ["ns", "d", "n"]) == "term"  # one modifier inside a name
     assert kind(["全国", "各族", "人民"], ["n", "r", "n"]) == "term"
@@ -232,14 +251,35 @@ def test_national_formulae_whole_with_true_df(national, national_bank, phrase, d
     assert national_bank[phrase].df == df
 
 
-def test_national_long_formulae_and_variants(national_bank):
+def test_national_long_formulae_and_variants(national, national_bank):
     f = national_bank["现在，我代表国务院，向大会作政府工作报告，请予审议，并请全国政协各位委员提出意见"]
-    assert f.df == 13 and f.category == "opening" and f.kind == "formula"
+    assert f.df == grep(national, re.escape(f.phrase))[0] == 7  # this wording; 13 with its comma variants
+    assert f.df_folded == 13 and f.category == "opening" and f.kind == "formula"
     g = national_bank["我代表国务院向大会作政府工作报告，请予审议"]
     assert [(v.text, v.df) for v in g.variants] == [("我代表国务院向大会作政府工作报告，请予审议", 10),
                                                    ("我代表国务院，向大会作政府工作报告，请予审议", 9)]
-    assert g.df == 19
+    assert (g.df, g.df_folded) == (10, 19)
     assert "以经济建设为中心" in national_bank["坚持以经济建设为中心"].children
+
+
+@pytest.mark.parametrize("phrase,df", [
+    ("更加紧密地团结在", 10),  # a trailing preposition every occurrence shares is kept
+    ("今年工作的总体要求是", 4),
+    ("而努力奋斗", 8),  # a leading conjunction likewise
+    ("城镇新增就业900万人以上", 4),  # digits inside a repeat
+    ("向大会报告政府工作", 4),  # a whole clause of 现在，我代表国务院，向大会报告政府工作
+    ("向各民主党派、各人民团体和各界人士", 10),  # a clause of the thanks sentence, never outside it
+    ("在中国共产党领导下", 23),  # exact; 26 with 在中国共产党的领导下
+])
+def test_national_edges_digits_clauses_exact_df(national, national_bank, phrase, df):
+    assert grep(national, re.escape(phrase))[0] == df
+    assert national_bank[phrase].df == df
+
+
+def test_national_folded_df_is_separate(national_bank):
+    f = national_bank["在中国共产党领导下"]
+    assert f.df_folded == 26 and "在中国共产党的领导下" in [v.text for v in f.variants]
+    assert "更加紧密地团结在" in national_bank["让我们更加紧密地团结在"].children
 
 
 def test_mine_boilerplate_with_the_formula_bank(bundled, tmp_path):

@@ -22,31 +22,72 @@ def char_mask(codes: np.ndarray, chars: str) -> np.ndarray:
 
 
 class RangeMin:
-    """Sparse table of range minima over an LCP array: the rank range of every prefix, vectorised."""
+    """Rank range of every prefix over an LCP array, in linear memory: minima of blocks of ``block``
+    entries with a sparse table over the blocks (``n / block * log n`` entries), and steps inside the
+    first and last block. ``expand`` gives what a sparse table over every entry gives."""
 
-    def __init__(self, h: np.ndarray):
-        self.levels = [h]
+    def __init__(self, h: np.ndarray, block: int = 64):
+        self.h = h
+        self.block = block
+        nb = -(-len(h) // block)
+        pad = np.full(nb * block, np.iinfo(h.dtype).max if h.dtype.kind in "iu" else np.inf, dtype=h.dtype)
+        pad[: len(h)] = h
+        self.levels = [pad.reshape(nb, block).min(axis=1) if nb else pad[:0]]
         k = 1
-        while (1 << k) <= len(h):
+        while (1 << k) <= nb:
             prev, half = self.levels[-1], 1 << (k - 1)
             self.levels.append(np.minimum(prev[:-half], prev[half:]))
             k += 1
 
     def expand(self, r: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First and last rank of the suffixes sharing their first ``m`` symbols with the suffix at rank ``r``."""
+        h, B = self.h, self.block
+        n = len(h)
+        m = m.astype(h.dtype)
         lo = r.astype(np.int64)
         hi = lo.copy()
-        m = m.astype(self.levels[0].dtype)
+        # inside the first block
+        self._step(lo, m, -1, stop_at_block=True)
+        self._step(hi, m, 1, stop_at_block=True)
+        # whole blocks
+        at = np.flatnonzero((lo % B == 0) & (lo > 0))
+        at = at[h[lo[at] - 1] >= m[at]]
+        b = lo[at] // B
         for k in range(len(self.levels) - 1, -1, -1):
-            lev, step = self.levels[k], 1 << k
-            cand = lo - step
-            ok = cand >= 0
-            ok[ok] = lev[cand[ok]] >= m[ok]
-            lo[ok] = cand[ok]
-            ok = hi < len(lev)
-            ok[ok] = lev[hi[ok]] >= m[ok]
-            hi[ok] += step
+            c = b - (1 << k)
+            ok = c >= 0
+            ok[ok] = self.levels[k][c[ok]] >= m[at][ok]
+            b[ok] = c[ok]
+        lo[at] = b * B
+        at = np.flatnonzero((hi % B == 0) & (hi < n))
+        at = at[h[hi[at]] >= m[at]]
+        b = hi[at] // B
+        for k in range(len(self.levels) - 1, -1, -1):
+            lev = self.levels[k]
+            ok = b < len(lev)
+            ok[ok] = lev[b[ok]] >= m[at][ok]
+            b[ok] += 1 << k
+        hi[at] = np.minimum(b * B, n)
+        # inside the last block
+        self._step(lo, m, -1, stop_at_block=False)
+        self._step(hi, m, 1, stop_at_block=False)
         return lo, hi
+
+    def _step(self, pos: np.ndarray, m: np.ndarray, d: int, stop_at_block: bool) -> None:
+        """Move ``pos`` one entry at a time in direction ``d`` while the LCP there is at least ``m``
+        (and, with ``stop_at_block``, until a block boundary); in place."""
+        h, B = self.h, self.block
+        n = len(h)
+        act = np.arange(len(pos))
+        while len(act):
+            p = pos[act]
+            nxt = p - 1 if d < 0 else p
+            ok = (nxt >= 0) & (nxt < n)
+            ok[ok] = h[nxt[ok]] >= m[act][ok]
+            act = act[ok]
+            pos[act] += d
+            if stop_at_block:
+                act = act[pos[act] % B != 0]
 
 
 def interval_docs(labels: np.ndarray, n_docs: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -28,12 +28,13 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
         "han_chars": r["han_chars"],
         "pattern": r["pattern"],
         "fillers": " | ".join(r["fillers"]),
+        "df_folded": r["df_folded"],
     }
 
 
 FLAT_FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score", "docs", "example", "example_doc",
                         "example_sentence", "example_raw_start", "example_raw_end", "variants", "parents",
-                        "children", "in_shared_passage", "han_chars", "pattern", "fillers"]
+                        "children", "in_shared_passage", "han_chars", "pattern", "fillers", "df_folded"]
 
 
 def write_formulabank(miner: FormulaMiner, out_dir: str | Path, formats: Sequence[str] = ("json", "csv", "md", "xlsx"),

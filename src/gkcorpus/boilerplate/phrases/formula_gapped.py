@@ -38,11 +38,21 @@ class _GappedFormulae:
         breaker = np.array([any(ch in _CLAUSE_BREAK for ch in w) for w in words], dtype=bool)
         anchor_word = is_han & (wlen >= 2) & ~particle
         clause = np.cumsum(breaker[ids])
-        doc = self._ix.doc_of(gs).astype(np.int64)
         apos = np.flatnonzero(anchor_word[ids])
         if len(apos) < 2:
             return []
-        aid, acl, adoc = ids[apos], clause[apos], doc[apos]
+        seeds = self._pair_seeds(apos, clause)
+        if seeds is None:
+            return []
+        return self._grow_seeds(seeds, apos, clause, is_han & ~breaker, particle)
+
+    def _pair_seeds(self, apos: np.ndarray, clause: np.ndarray) -> tuple[np.ndarray, ...] | None:
+        """Attracted anchor pairs within ``max_gap`` anchors of one clause, in ``min_df`` documents,
+        whose fillers vary: (pair ids, first word, second word, matches grouped by pair, group starts,
+        group ends, first-anchor index of each match); ``None`` when there is none."""
+        ids, nw = self._tok_ids, len(self._tok_words)
+        aid, acl = ids[apos], clause[apos]
+        adoc = self._ix.doc_of(self._tok_gs[apos]).astype(np.int64)
         cnt = np.bincount(aid, minlength=nw)
         keys, firsts, fills = [], [], []
         for k in range(1, self.max_gap + 1):
@@ -58,11 +68,8 @@ class _GappedFormulae:
             after = np.where(dist[i] > 1, ids[np.minimum(apos[i] + 1, len(ids) - 1)], -1)
             fills.append(dist[i] * (nw + 1) + after + 1)  # a filler's identity: its length and first word
         if not keys:  # no two anchor words share a clause: no gapped candidates
-            return []
-        key = np.concatenate(keys)
-        first = np.concatenate(firsts)
-        fill = np.concatenate(fills)
-        del keys, firsts, fills
+            return None
+        key, first, fill = np.concatenate(keys), np.concatenate(firsts), np.concatenate(fills)
         uk, inv, n_pair = np.unique(key, return_inverse=True, return_counts=True)
         a_of, b_of = uk // nw, uk % nw
         expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)
@@ -74,18 +81,26 @@ class _GappedFormulae:
         dk = np.unique(inv[sel] * D + adoc[first[sel]])
         good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df
         sel = good[inv]
-        fk, fc = np.unique(inv[sel].astype(np.int64) * (int(fill.max()) + 1) + fill[sel], return_counts=True)
+        width = int(fill.max()) + 1
+        fk, fc = np.unique(inv[sel].astype(np.int64) * width + fill[sel], return_counts=True)
         top = np.zeros(len(uk), dtype=np.int64)
-        np.maximum.at(top, fk // (int(fill.max()) + 1), fc)
+        np.maximum.at(top, fk // width, fc)
         good &= top * 2 <= n_pair  # no filler (nor the empty one) in more than half of the matches
         seeds = np.flatnonzero(good)
         if not len(seeds):
-            return []
+            return None
         sel = np.flatnonzero(good[inv])
         order = sel[np.argsort(inv[sel], kind="stable")]
         bounds = np.searchsorted(inv[order], seeds, side="left")
         ends = np.searchsorted(inv[order], seeds, side="right")
-        han_word = is_han & ~breaker
+        return seeds, a_of, b_of, order, bounds, ends, first
+
+    def _grow_seeds(self, seed_info: tuple[np.ndarray, ...], apos: np.ndarray, clause: np.ndarray,
+                    han_word: np.ndarray, particle: np.ndarray) -> list[dict[str, Any]]:
+        """Each seed pair grown by up to two words before its first anchor and one after its second
+        that at least 80% of its matches share (Han words, no particles, same clause)."""
+        seeds, a_of, b_of, order, bounds, ends, first = seed_info
+        words, ids = self._tok_words, self._tok_ids
         out: dict[tuple[str, str], None] = {}
         for u, lo, hi in zip(seeds.tolist(), bounds.tolist(), ends.tolist()):
             m = order[lo:hi]
@@ -131,69 +146,84 @@ class _GappedFormulae:
         s = ix.string
         brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
         np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
-        found: dict[str, np.ndarray] = {}
-
-        def find(t: str) -> np.ndarray:
-            if t not in found:
-                found[t] = ix.find_text(t).astype(np.int64)
-            return found[t]
-
-        def matches(a: str, b: str) -> tuple[list[int], list[int]]:
-            pa, pb = find(a), find(b)
-            if len(pa) < self.min_df or not len(pb):
-                return [], []
-            k = np.searchsorted(pb, pa + len(a))
-            has = k < len(pb)
-            pa, nb = pa[has], pb[k[has]]
-            ok = (nb - pa - len(a) <= self.max_gap_chars) & (brk[nb] == brk[pa + len(a)])
-            starts, stops, last = [], [], -1
-            for x, y in zip(pa[ok].tolist(), nb[ok].tolist()):
-                if x >= last:  # matches do not overlap
-                    starts.append(x)
-                    stops.append(y + len(b))
-                    last = y + len(b)
-            return starts, stops
-
+        self._found: dict[str, np.ndarray] = {}
         counted = []
         done: set[tuple[str, str]] = set()
         for a, b in patterns:
-            starts, stops = matches(a, b)
+            starts, stops = self._gap_matches(a, b, brk)
             if len(starts) < self.min_df:
                 continue
-            # grow the second anchor by the characters most matches share after it (up to a word end)
-            grown = ""
-            for size in range(1, 5):
-                c = Counter(s[y: y + size] for y in stops)
-                ext, k = c.most_common(1)[0]
-                if k < 0.8 * len(stops) or len(ext) < size or not _HAN_RE.fullmatch(ext[-1]):
-                    break
-                ends = np.array([y + size for y in stops if s[y: y + size] == ext], dtype=np.int64)
-                if ext[-1] not in _FUNC_END and self._wb[ends].mean() >= self.boundary_share:
-                    grown = ext
+            grown = self._grown_anchor(s, stops)
             if grown:
                 b = b + grown
-                starts, stops = matches(a, b)
+                starts, stops = self._gap_matches(a, b, brk)
                 if len(starts) < self.min_df:
                     continue
             if (a, b) in done:
                 continue
             done.add((a, b))
-            g0 = np.array(starts, dtype=np.int64)
-            g1 = np.array(stops, dtype=np.int64)
-            fillers = Counter(s[x + len(a): y - len(b)] for x, y in zip(starts, stops))
-            if len(fillers) < 2 or max(fillers.values()) * 2 > len(starts):
-                continue
-            # a list (教育、科技、卫生) is not a frame: most fillers hold an enumeration comma or a conjunction
-            listing = sum(c for f, c in fillers.items() if "、" in f or f in ("和", "与", "及", "和其他"))
-            if listing * 2 > len(starts):
-                continue
-            d = ix.doc_of(g0)
-            if len(np.unique(d)) < self.min_df:
-                continue
-            counted.append({"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
-                            "g1": g1, "fillers": [f for f, _ in sorted(fillers.items(), key=lambda x: (-x[1], x[0]))[:5]]})
+            entry = self._gapped_entry(a, b, starts, stops)
+            if entry is not None:
+                counted.append(entry)
+        del self._found
+        return self._drop_covered(counted)
+
+    def _gap_matches(self, a: str, b: str, brk: np.ndarray) -> tuple[list[int], list[int]]:
+        """Non-overlapping matches (global start, end) of ``a``, filler, ``b`` (``brk``: clause numbers)."""
+        found = self._found
+        for t in (a, b):
+            if t not in found:
+                found[t] = self._ix.find_text(t).astype(np.int64)
+        pa, pb = found[a], found[b]
+        if len(pa) < self.min_df or not len(pb):
+            return [], []
+        k = np.searchsorted(pb, pa + len(a))
+        has = k < len(pb)
+        pa, nb = pa[has], pb[k[has]]
+        ok = (nb - pa - len(a) <= self.max_gap_chars) & (brk[nb] == brk[pa + len(a)])
+        starts, stops, last = [], [], -1
+        for x, y in zip(pa[ok].tolist(), nb[ok].tolist()):
+            if x >= last:  # matches do not overlap
+                starts.append(x)
+                stops.append(y + len(b))
+                last = y + len(b)
+        return starts, stops
+
+    def _grown_anchor(self, s: str, stops: list[int]) -> str:
+        """The characters most matches (80%) share after the second anchor, up to a word end and not
+        ending in a function word; ``""`` when none."""
+        grown = ""
+        for size in range(1, 5):
+            c = Counter(s[y: y + size] for y in stops)
+            ext, k = c.most_common(1)[0]
+            if k < 0.8 * len(stops) or len(ext) < size or not _HAN_RE.fullmatch(ext[-1]):
+                break
+            ends = np.array([y + size for y in stops if s[y: y + size] == ext], dtype=np.int64)
+            if ext[-1] not in _FUNC_END and self._wb[ends].mean() >= self.boundary_share:
+                grown = ext
+        return grown
+
+    def _gapped_entry(self, a: str, b: str, starts: list[int], stops: list[int]) -> dict[str, Any] | None:
+        """The pattern as an entry when its fillers vary, are not mostly lists, and it is in ``min_df`` documents."""
+        s = self._ix.string
+        fillers = Counter(s[x + len(a): y - len(b)] for x, y in zip(starts, stops))
+        if len(fillers) < 2 or max(fillers.values()) * 2 > len(starts):
+            return None
+        # a list (教育、科技、卫生) is not a frame: most fillers hold an enumeration comma or a conjunction
+        listing = sum(c for f, c in fillers.items() if "、" in f or f in ("和", "与", "及", "和其他"))
+        if listing * 2 > len(starts):
+            return None
+        g0 = np.array(starts, dtype=np.int64)
+        if len(np.unique(self._ix.doc_of(g0))) < self.min_df:
+            return None
+        return {"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
+                "g1": np.array(stops, dtype=np.int64),
+                "fillers": [f for f, _ in sorted(fillers.items(), key=lambda x: (-x[1], x[0]))[:5]]}
+
+    def _drop_covered(self, counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Frequent patterns first; a pattern whose matches lie mostly (80%) inside kept ones is dropped."""
         counted.sort(key=lambda e: (-len(e["g0"]), -len(e["text"]), e["text"]))
-        covered = np.zeros(len(ix.codes) + 1, dtype=bool)
+        covered = np.zeros(len(self._ix.codes) + 1, dtype=bool)
         out = []
         for e in counted:
             inside = sum(bool(covered[x:y].any()) for x, y in zip(e["g0"].tolist(), e["g1"].tolist()))

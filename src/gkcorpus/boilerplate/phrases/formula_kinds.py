@@ -8,33 +8,61 @@ The decisions use features of the phrase, never a list of phrases:
   both sides (an address such as 各位代表！ or a whole clause);
 * **association** -- for a two-word phrase, how much each word predicts the other:
   ``max(tf(ab) / tf(a), tf(ab) / tf(b))`` over the corpus' word counts;
-* **position** -- where its occurrences lie in their documents (:func:`position_category`).
+* **position** -- where its occurrences lie in their documents (:func:`position_category`);
+* **edges** -- the share of occurrences followed by punctuation or a line edge (``right_closed``);
+* **two-word idioms** -- a dictionary idiom that splits into two dictionary words (进一步提高 -> 进一步 +
+  提高) is judged as that pair when the pair's words combine freely (association below 0.5).
 
-Kinds:
+jieba's tags are context-free and often wrong for this genre (收入 and 增长 verbs, 团结 an adjective,
+自然 and 高度 adverbs or nouns), so several rules look at the shape of the phrase rather than at every
+word's tag.
 
+Kinds, in the order they are tested:
+
+``collocation``
+    a free combination of a verb with its modifier or object and nothing else: two words whose words
+    combine freely (neither predicts the other in half of its uses): an adverb before anything but a
+    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
+    verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
+    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or two verbs
+    joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
+    personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
+    modal (就一定能够).
+``formula`` (lead-in)
+    a wording whose last word is a one-character preposition, copula or modal that leads into the
+    rest of the sentence (各级政府要, 城镇登记失业率控制在); and any wording with a comma (two clauses
+    name nothing).
 ``term``
     a noun compound: every word nominal (nouns, names, abbreviations, nominal verbs, numerals,
     measure words, locatives), the first possibly an adjective, distinguishing word or
     demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
     inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
     (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
-    中央和地方); no personal pronoun; and the phrase does not stand alone as a clause in most of
-    its occurrences: topical noun compounds such as 一般公共预算收入.
-``collocation``
-    a free combination of a verb with its modifier or object and nothing else: two words, an
-    adverb or adjective before a verb (加快建设) or a verb before a nominal (推进政务公开), whose
-    words combine freely (neither predicts the other in half of its uses); or three words, a
-    verb before a two-word nominal object (做好政务公开工作); or a personal pronoun before a verb or
-    modal and nothing else (我们必须, 我们将继续).
+    中央和地方); or a phrase *shaped* as a noun phrase: two or more words, the first nominal,
+    adjectival, a nominal verb, an adverb-tagged word before a noun (严重的自然灾害) or an idiom before
+    的 or nouns (独立自主的和平外交政策, 精神文明建设), inside only content words, 的, conjunctions and
+    non-personal demonstratives, an adverb only before a noun, no copula, modal, aspect particle or
+    disposal marker (是, 要, 了, 把 …), ending in a noun, or in a verb after two nominal words; or a
+    noun and a two-character verb whose words combine freely and that ends a clause in at least
+    ``CLOSED_SHARE`` of its occurrences (环境保护, 财政收入). No personal pronoun, and the phrase does not
+    stand alone as a clause in most of its occurrences.
 ``formula``
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
     stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
-    按照…要求; 发挥…作用 and an adverb before its verb, 积极稳妥…改革, are collocations; two nominal
-    anchors, or a pronoun and a noun, are not a frame and are dropped).
+    按照…要求; 发挥…作用 and an adverb or adjective before its verb, 积极稳妥…改革, are collocations; two
+    nominal anchors, or a pronoun and a noun, are not a frame and are dropped).
+
+Dropped as not a unit (:func:`is_incomplete`, :func:`is_fragment`, :func:`is_clipped_clause`): a
+wording with no content word (以及其他); one ending in an adverb (要进一步); one opening with a
+particle that belongs to the word before (地为…服务), inside a predicate (是社会主义, 这是我们) or with
+a bare verb and 的 (解决的问题); an adverb and a lead-in word at its end (企业特别是); a noun and a
+two-character verb that almost never end a clause (方面取得: a subject and a verb waiting for its
+object); a preposition with its object but without the rest of its frame, unless it stands between
+punctuation in most of its occurrences (向全国各族人民，…).
 
 A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
-fragment and is dropped, as is a preposition with its object but without the rest of its frame.
+fragment and is dropped.
 
 Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
 occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
@@ -54,7 +82,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "starts_with_particle", "is_clipped_clause", "position_category",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -77,23 +105,117 @@ class KindFeatures:
     standalone: float  # share of occurrences with punctuation or a line edge on both sides
     association: float  # two-word phrases: how strongly one word predicts the other (0..1)
     category: str
+    right_closed: float = 0.0  # share of occurrences followed by punctuation or a line edge
+    #: a one-word idiom that splits into two dictionary words: their tags (进一步提高 -> d, v)
+    split_tags: tuple[str, ...] = ()
+    text: str = ""  # the wording itself, punctuation included
 
 
 def decide_kind(f: KindFeatures) -> str:
     """``formula``, ``collocation`` or ``term`` (rules in the module docstring)."""
     tags = f.tags
+    if len(tags) == 1 and len(f.split_tags) == 2 and f.association < 0.5:
+        tags = f.split_tags  # a dictionary idiom made of two free words (进一步提高, 深入开展): judged as the pair
     if len(tags) == 2 and f.association < 0.5:
         a, b = tags
+        if a == "ad" or (a == "d" and b not in NOMINAL_TAGS):
+            return "collocation"  # an adverb and what it modifies (坚决反对, 认真落实, 充分利用)
+        if a in _VERBAL and b == "a":
+            return "collocation"  # two verbs (建立健全: 健全 is tagged as an adjective)
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
-    if len(tags) == 3 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:]):
-        return "collocation"
+    if len(tags) == 3 and tags[0] in _VERBAL and f.words[1] in _COORD and tags[2] in _VERBAL | {"vn"}:
+        return "collocation"  # two coordinated verbs (巩固和发展, 建立和完善)
+    if len(tags) == 3 and f.words[1] == "地" and tags[2] in _VERBAL | _IDIOM:
+        return "collocation"  # an adverbial with 地 before its verb (更好地发挥)
+    if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
+            and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
+        return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
         return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
+    if len(tags) >= 2 and all(t in ("d", "ad") for t in tags[:-1]) and f.words[-1] in _MODALS:
+        return "collocation"  # adverbs before a modal (就一定能够): a free combination
+    if f.words and len(f.words[-1]) == 1 and f.words[-1] in LEAD_IN_WORDS:
+        return "formula"  # a lead-in to the rest of the sentence (各级政府要, 城镇登记失业率控制在)
+    if "，" in f.text:
+        return "formula"  # two clauses are not a name of a thing
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
+    if _nominal_shape(tags, f.words) and f.standalone < 0.5:
+        return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
+    if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE \
+            and f.association < 0.5:
+        return "term"  # a noun and a verb used as one noun (环境保护, 财政收入): often ends a clause, free words
     return "formula"
+
+
+_COORD = frozenset("和 与 及 并".split())
+_MODALS = frozenset("要 能 能够 应 应当 应该 必须 将 会 可以 一定要".split())
+#: one-character words that lead into the rest of the sentence when they end a phrase.
+LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
+#: share of occurrences ending a clause above which a noun + verb pair is used as a noun.
+CLOSED_SHARE = 0.2
+_CONTENT = NOMINAL_TAGS | _VERBAL | _MODIFIER | _IDIOM | frozenset("l vn nrt".split())
+
+
+#: words that make a clause of what they stand in: copula, modals, aspect particles, disposal markers.
+_PREDICATE_WORDS = frozenset("是 要 能 应 应当 应该 必须 将 会 可以 把 被 了 着 过".split())
+_NP_FIRST = NOMINAL_TAGS | frozenset("a b vn nz l".split())
+_NP_INSIDE = NOMINAL_TAGS | _VERBAL | frozenset("a b vn nz l i uj c r".split())  # r: 各国, never a personal pronoun
+
+
+def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """A noun phrase by its shape, not by every word's tag (jieba tags 收入 and 增长 as verbs, 团结 as
+    an adjective): two or more words; the first nominal, adjectival, a nominal verb or an idiom
+    before 的 (独立自主的和平外交政策) -- never a verb, preposition, pronoun or adverb, so it is not a
+    predicate or a frame; inside only content words, 的 and conjunctions, an adverb only before a
+    noun (严重的自然灾害: 自然 is tagged as an adverb); no copula, modal, aspect particle or
+    disposal marker; no comma (two clauses)."""
+    if len(words) < 2 or len(tags) != len(words) or "，" in "".join(words):
+        return False
+    first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and (tags[1] == "uj" or all(t in NOMINAL_TAGS for t in tags[1:]))) \
+        or (tags[0] == "d" and tags[1] in NOMINAL_TAGS)  # an "adverb" before a noun is a mis-tagged modifier
+    if not first_ok or any(w in _PREDICATE_WORDS or w in _PERSONAL for w in words):
+        return False
+    for i, t in enumerate(tags[1:], 1):
+        if t == "d" and i + 1 < len(tags) and tags[i + 1] in NOMINAL_TAGS:
+            continue
+        if t not in _NP_INSIDE:
+            return False
+    if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
+        return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
+    return tags[-1] not in _JOINERS
+
+
+def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """Two words: a noun (not a pronoun, numeral or locative) and a two-character verb."""
+    return (len(tags) == 2 and len(words) == 2 and tags[0] in NOMINAL_TAGS and tags[0] not in ("m", "mq", "q", "f", "t")
+            and tags[1] in _VERBAL and len(words[1]) == 2)
+
+
+def starts_with_particle(words: Sequence[str]) -> bool:
+    """The first word begins with a particle that belongs to the word before (地为…服务)."""
+    return bool(words) and words[0][:1] in ("的", "地", "得", "之")
+
+
+def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float) -> bool:
+    """Wordings that are not a unit: no content word at all (以及其他, 另一方面); a last word that is
+    an adverb waiting for its verb (要进一步); a noun and a two-character verb that never end a
+    clause, a subject with a verb waiting for its object (方面取得, 资金用于)."""
+    if not any(t in _CONTENT for t in tags):
+        return True
+    if words and (words[0] in ("是", "了", "着", "过") or (len(words[0]) == 2 and words[0][-1] == "是")):
+        return True  # begins inside a predicate (是社会主义, 这是我们)
+    if len(tags) >= 2 and words[-1] in LEAD_IN_WORDS and tags[-2] == "d":
+        return True  # an adverb and a lead-in word (企业特别是): a discourse marker, not an edge
+    if starts_with_particle(words):
+        return True
+    if len(words) == 3 and tags[0] in _VERBAL and words[1] == "的":
+        return True  # a bare verb and 的 (解决的问题): a relative clause without its subject
+    if tags and tags[-1] == "d" and len(tags) >= 2:
+        return True
+    return _subject_predicate_noun(tags, words) and right_closed < CLOSED_SHARE / 2
 
 
 #: personal pronouns: a phrase holding one speaks (我们要继续), it does not name a thing.
@@ -164,7 +286,7 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
         return "collocation"
-    if tags[0] in ("d", "ad") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
+    if tags[0] in ("d", "ad", "a") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
@@ -297,11 +419,11 @@ def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
     return tags
 
 
-def _dict_split(word: str, tags: dict[str, str]) -> list[str]:
+def _dict_split(word: str, tags: dict[str, str], idioms: bool = False) -> list[str]:
     """``word`` split into dictionary words of two or more characters, longest first from the left;
-    the word itself when it is an idiom or does not split that way (the dictionary tags many
-    compositional entries such as 充分发挥 or 继续加强 as nouns)."""
-    if tags.get(word) == "i":
+    the word itself when it does not split that way, or when it is an idiom and ``idioms`` is false
+    (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
+    if tags.get(word) == "i" and not idioms:
         return [word]
     out, i = [], 0
     while i < len(word):

@@ -3,24 +3,31 @@
 :class:`FormulaMiner` finds
 
 * **contiguous formulae** -- maximal repeats of the concatenated clean texts (suffix array and
-  LCP array, :class:`~gkcorpus.kernels.suffix.TextIndex`) over Han characters and the clause punctuation
-  ``，、“”‘’《》·``; every other character (sentence terminals, colons, digits, Latin letters,
-  line breaks, document ends) is a break no repeat crosses. There is no length cap: a repeat
-  may be a whole clause or sentence. Each repeat is **snapped** inward to word boundaries:
-  its start moves to the first offset where most of its occurrences (``boundary_share``) have a
-  jieba word start on a Han character or an opening quote (not a one-character function word
-  such as 的, 和, 也), its end to the last offset where most have a word end after a Han
-  character or a closing quote (not a trailing function word such as 的, 在, 将). The snapped
-  string is counted again over the whole text, so counts are character level, as
-  ``Corpus.kwic`` finds them (``tf`` occurrences in ``df`` documents). Strings with fewer than
-  ``min_han`` Han characters or unbalanced quotes are dropped.
+  LCP array, :class:`~gkcorpus.kernels.suffix.TextIndex`) over Han characters, ASCII digits and the
+  clause punctuation ``，、“”‘’《》·``; every other character (sentence terminals, colons, Latin
+  letters, line breaks, document ends) is a break no repeat crosses. Digits inside a repeat keep a
+  wording with a number whole where the number recurs (城镇新增就业900万人以上); no edge is placed next to
+  a digit or letter. There is no length cap: a repeat may be a whole clause or sentence. Each repeat
+  is **snapped** inward to word boundaries twice: its start moves to the first offset where most of
+  its occurrences (``boundary_share``) have a jieba word start on a Han character or an opening quote
+  (not a one-character function word such as 的, 和, 也), its end to the last offset where most have
+  a word end after a Han character or a closing quote (not a trailing function word such as 的, 在,
+  将); and a second time keeping a one-character conjunction that opens a clause (而, 并) or a
+  preposition, copula or modal that leads into the rest of the sentence (在, 是, 要 …) when the
+  occurrences share it and a content word stands on its other side (更加紧密地团结在, 今年工作的总体要求是,
+  而努力奋斗). Both snapped strings are candidates. The whole clauses (between commas) of a repeat
+  that crosses a comma are candidates too. Every candidate is counted again over the whole text, so
+  counts are character level, as ``Corpus.kwic`` finds them (``tf`` occurrences in ``df``
+  documents). Strings with fewer than ``min_han`` Han characters or unbalanced quotes are dropped.
 * **closure and links** -- a phrase contained in a longer one is listed only when it occurs
   more often (its ``tf`` is larger than that of every longer phrase containing it: it also
-  occurs outside them). Each entry names the longer entries that contain it (``parents``) and
-  the entries inside it (``children``).
-* **variants** -- wordings that differ only in punctuation or an inserted
-  的/地/之 are one entry (the commonest wording), with ``variants`` and their counts; counts are
-  the union.
+  occurs outside them), or when it is a whole clause of a longer copied sentence (向大会报告政府工作 in
+  现在，我代表国务院，向大会报告政府工作: a reader wants the formula part, not only the sentence). Each entry
+  names the longer entries that contain it (``parents``) and the entries inside it (``children``).
+* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之 are one entry
+  shown in its commonest wording, with ``variants`` and their own counts. ``df`` and ``tf`` are those
+  of the wording shown (what a user who searches that string finds); ``df_folded`` and ``tf_folded``
+  count all its wordings (each place once). ``min_df`` applies to the folded count.
 * **gapped formulae** -- two words in one clause with a varying filler (现将…总结如下,
   按照…要求): pairs of words (two or more Han characters each) a few words apart that attract
   each other (they meet ``min_attraction`` times more often than their frequencies predict and
@@ -37,20 +44,24 @@ Each entry has a ``kind`` (``formula``, ``collocation``, ``term``) and a positio
 (``opening``, ``closing``, ``heading`` or ``""``), decided as :mod:`gkcorpus.boilerplate.phrases.formula_kinds`
 describes. The ``score`` that orders the bank is how formulaic an entry is:
 
-    score = sqrt(df - 1) * log2(1 + min(han, 16)) * cohesion * (1 + freedom) / 2
+    score = sqrt(df_folded - 1) * log2(1 + min(han, 16)) * cohesion * (1 + freedom) / 2 * (0.5 + edges)
 
-``df`` is dispersion over documents; ``han`` the length in Han characters (longer set wording is
+``df_folded`` is dispersion over documents; ``han`` the length in Han characters (longer set wording is
 more formulaic, capped so that long copied sentences do not win on length alone); ``cohesion``
 the boundary entropy (the mean of the left and right neighbour entropies, each in bits with
 punctuation and line edges counted as fresh neighbours, divided by 1.5 and capped at 1: a fragment
 that is nearly always continued the same way scores low); ``freedom`` the share of its occurrences that
 lie outside longer entries, so a part that is mostly used inside one longer formula ranks below
-it.
+it; ``edges`` the share of its occurrences' two edges that are punctuation or a line edge (0 to 1):
+set wording is a unit of the clause structure -- an address, a clause, a lead-in -- while topical
+compounds and verb-object pairs sit inside clauses. Edges are evidence of set wording, not of a
+name, so a ``term`` scores with ``edges = 0`` (its order among terms is that of the other factors).
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 import os
 import re
@@ -70,10 +81,12 @@ from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
 from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
+                            is_incomplete, starts_with_particle,
                             position_categories)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
-                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex)
+                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex,
+                              _DIGITS, _LEAD_KEEP, _TRAIL_KEEP)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -81,6 +94,33 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
 
 __all__ = ["FormulaMiner"]
+
+
+class _Entries:
+    """The bank's entries before they become records: text, head candidate, exact counts of the head
+    wording (-1 for gapped entries), variants, fillers and pattern per entry, and every occurrence as
+    flat arrays (entry number ``E``, global start ``G0`` and end ``G1``, sorted by entry and start)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.heads: list[int] = []
+        self.dfs: list[int] = []
+        self.tfs: list[int] = []
+        self.variants: list[list[FormulaVariant]] = []
+        self.fillers: list[list[str]] = []
+        self.patterns: list[str] = []
+        self.n_cont = 0
+        self.E = self.G0 = self.G1 = np.zeros(0, dtype=np.int64)
+
+    def add(self, text: str, head: int, df: int, tf: int, variants: list[FormulaVariant],
+            fillers: list[str] | None = None, pattern: str = "") -> None:
+        self.texts.append(text)
+        self.heads.append(head)
+        self.dfs.append(df)
+        self.tfs.append(tf)
+        self.variants.append(variants)
+        self.fillers.append(fillers or [])
+        self.patterns.append(pattern)
 
 
 class FormulaMiner(_GappedFormulae, BaseEstimator):
@@ -197,7 +237,13 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         cands = self._contiguous()
         if self.gapped:
             cands += self._gapped_candidates()
-        self.formulae_ = self._finish(cands, passages or ())
+        gc_was_on = gc.isenabled()
+        gc.disable()  # the records hold no cycles; collecting while tens of thousands are made costs a tenth of the stage
+        try:
+            self.formulae_ = self._finish(cands, passages or ())
+        finally:
+            if gc_was_on:
+                gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
                      "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq"):
             self.__dict__.pop(name, None)
@@ -235,7 +281,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             all_toks.extend(toks)
         codes = ix.codes
         han = _in_ranges(codes)
-        allowed = han | _isin_chars(codes, _INNER_PUNCT)
+        allowed = han | _isin_chars(codes, _INNER_PUNCT + _DIGITS)
         wb[:-1] |= ~allowed
         wb[1:] |= ~allowed
         wb[-1] = True
@@ -283,48 +329,80 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         keep = (changes[RB] > changes[LB]) & (dchanges[RB] > dchanges[LB])
         L, LB, RB = L[keep].astype(np.int64), LB[keep].astype(np.int64), RB[keep].astype(np.int64)
         # snap the edges to word boundaries the occurrences agree on
-        a, b = self._snap(L, LB, RB)
+        a, b, again = self._snap(L, LB, RB)
+        LB = np.concatenate([LB, LB[again]])
         ok = b - a >= self.min_han
         p0 = sa[LB[ok]].astype(np.int64) + a[ok]
         m = (b - a)[ok]
+        p0, m, piece = self._with_clauses(p0, m)
         hc = ix.han_cum
         ok2 = (hc[p0 + m] - hc[p0]) >= self.min_han
-        p0, m = p0[ok2], m[ok2]
+        p0, m, piece = p0[ok2], m[ok2], piece[ok2]
         # count the snapped strings again: their rank ranges
         rmq = _RangeMin(h)
         self._rmq = rmq
         lo, hi = rmq.expand(ix.isa[p0], m)
         key = lo * (int(m.max()) + 1 if len(m) else 1) + m
-        _, first = np.unique(key, return_index=True)
+        ukey, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        clause = np.zeros(len(ukey), dtype=bool)
+        clause[inv[piece]] = True
         p0, m, lo, hi = p0[first], m[first], lo[first], hi[first]
         tf = hi - lo + 1
         df = _interval_docs(labels, self.n_docs_, lo, hi)
         keep = (df >= pre_df) & (tf >= pre_df)
-        p0, m, lo, hi, tf, df = p0[keep], m[keep], lo[keep], hi[keep], tf[keep], df[keep]
+        p0, m, lo, hi, tf, df, clause = p0[keep], m[keep], lo[keep], hi[keep], tf[keep], df[keep], clause[keep]
         self._labels = labels
         s = ix.string
         out = []
-        for q, mm, l_, h_, t_, d_ in zip(p0.tolist(), m.tolist(), lo.tolist(), hi.tolist(), tf.tolist(), df.tolist()):
+        for q, mm, l_, h_, t_, d_, c_ in zip(p0.tolist(), m.tolist(), lo.tolist(), hi.tolist(), tf.tolist(), df.tolist(),
+                                             clause.tolist()):
             text = s[q : q + mm]
             if text.count("“") != text.count("”") or text.count("《") != text.count("》"):
                 continue
             if d_ < self.min_df and not _FOLD_PUNCT.search(text):  # too rare alone, and no variant can join it
                 continue
-            out.append({"text": text, "pos": q, "lo": l_, "hi": h_, "tf": t_, "df": d_})
+            out.append({"text": text, "pos": q, "lo": l_, "hi": h_, "tf": t_, "df": d_, "clause": c_})
         return out
 
+    def _with_clauses(self, p0: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidates followed by the whole clauses inside those that cross a comma (现在，我代表国务院，
+        向大会报告政府工作 gives 我代表国务院 and 向大会报告政府工作), and a mask of those clauses: a
+        clause of a longer copied sentence is a formula in its own right even where it never occurs
+        outside that sentence, so closure keeps it."""
+        codes = self._ix.codes
+        comma = np.flatnonzero(codes == ord("，"))
+        lo = np.searchsorted(comma, p0)
+        hi = np.searchsorted(comma, p0 + m)
+        multi = np.flatnonzero(hi > lo)
+        if not len(multi):
+            return p0, m, np.zeros(len(p0), dtype=bool)
+        good = self._han | _isin_chars(codes, _OPEN + _CLOSE)
+        qs, ms = [], []
+        for i, a, z in zip(multi.tolist(), lo[multi].tolist(), hi[multi].tolist()):
+            cuts = [int(p0[i]) - 1, *comma[a:z].tolist(), int(p0[i] + m[i])]
+            for x, y in zip(cuts[:-1], cuts[1:]):
+                if y - x - 1 >= self.min_han and good[x + 1] and good[y - 1]:
+                    qs.append(x + 1)
+                    ms.append(y - x - 1)
+        piece = np.zeros(len(p0) + len(qs), dtype=bool)
+        piece[len(p0):] = True
+        return (np.concatenate([p0, np.array(qs, dtype=np.int64)]), np.concatenate([m, np.array(ms, dtype=np.int64)]),
+                piece)
+
     def _snap(self, L: np.ndarray, LB: np.ndarray, RB: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Inward offsets (start ``a``, end ``b``) of each repeat where most of its occurrences have word boundaries."""
+        """Inward offsets (start ``a``, end ``b``) of each repeat where most of its occurrences have word
+        boundaries: twice, once with no one-character function word at an edge and once keeping a
+        leading conjunction or trailing preposition/copula/modal next to a content word (the rows
+        of the second half); repeats whose two snaps agree appear once, in the first half."""
         ix = self._ix
-        codes, sa = ix.codes, ix.sa
+        codes = ix.codes
         n = len(codes)
         wb = self._wb
         han = self._han
-        g = np.arange(n, dtype=np.int64)
         single = wb[:-1] & wb[1:]  # a one-character word starts at g
         # a letter or digit glues to the word beside it (2018年, 5G): no edge next to one
-        alnum = ~self._allowed & (_isin_chars(codes, "0123456789０１２３４５６７８９%％")
-                                  | ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z")))
+        alnum = _isin_chars(codes, _DIGITS + "０１２３４５６７８９%％") \
+            | ~self._allowed & ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z"))
         after_alnum = np.zeros(n, dtype=bool)
         after_alnum[1:] = alnum[:-1]
         before_alnum = np.zeros(n, dtype=bool)
@@ -334,36 +412,65 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         end_char_ok = (han | _isin_chars(codes, _CLOSE)) & ~(single & _isin_chars(codes, _FUNC_END)) & ~before_alnum
         end_ok = np.zeros(n + 1, dtype=bool)  # a formula may end before position g
         end_ok[1:] = wb[1:] & end_char_ok
-        del g, single
         start_ok = np.append(start_ok, False)
+        # kept function words: one of them, with a content-word edge on its other side
+        lead = np.zeros(n + 1, dtype=bool)
+        lead[:-1] = single & _isin_chars(codes, _LEAD_KEEP) & ~after_alnum
+        lead[:-1] &= start_ok[1:]
+        trail = np.zeros(n + 1, dtype=bool)
+        trail[1:] = single & _isin_chars(codes, _TRAIL_KEEP) & ~before_alnum
+        trail[1:] &= end_ok[:-1]
+        a, b, a2, b2 = self._snap_with(L, LB, RB, (start_ok, start_ok | lead), (end_ok, end_ok | trail))
+        differ = ((a2 != a) | (b2 != b)) & (b2 > a2)
+        return np.concatenate([a, a2[differ]]), np.concatenate([b, b2[differ]]), np.flatnonzero(differ)
+
+    def _snap_with(self, L: np.ndarray, LB: np.ndarray, RB: np.ndarray, start_oks: tuple[np.ndarray, np.ndarray],
+                   end_oks: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+        """Snap with two pairs of start/end masks at once: for each, the outermost offsets where most
+        voters agree (``a``, ``b`` of the first pair, then of the second)."""
+        sa = self._ix.sa
+        n = len(self._ix.codes)
         k = np.minimum(RB - LB + 1, _VOTERS)
         voters = LB[:, None] + np.arange(_VOTERS)[None, :]
         valid = np.arange(_VOTERS)[None, :] < k[:, None]
         P = sa[np.minimum(voters, len(sa) - 1)].astype(np.int64)
         need = self.boundary_share * k
-        a = np.full(len(L), -1, dtype=np.int64)
-        for j in range(_SNAP_REACH, -1, -1):
-            at = np.minimum(P + j, n)
-            votes = (start_ok[at] & valid).sum(axis=1)
-            hit = (votes >= need) & (j < L)
-            a[hit] = j
-        b = np.full(len(L), -1, dtype=np.int64)
-        for j in range(_SNAP_REACH, -1, -1):
-            e = L - j
-            at = np.minimum(P + e[:, None], n)
-            votes = (end_ok[at] & valid).sum(axis=1)
-            hit = (votes >= need) & (e > 0)
-            b[hit] = e[hit]
-        bad = (a < 0) | (b < 0)
-        a[bad], b[bad] = 0, 0
-        return a, b
+        out = []
+        for masks, inward in ((start_oks, False), (end_oks, True)):
+            got = [np.full(len(L), -1, dtype=np.int64) for _ in masks]
+            for j in range(_SNAP_REACH, -1, -1):
+                e = L - j if inward else np.full(len(L), j, dtype=np.int64)
+                at = np.minimum(P + e[:, None], n)
+                inside = (e > 0) if inward else (j < L)
+                for g, mask in zip(got, masks):
+                    hit = ((mask[at] & valid).sum(axis=1) >= need) & inside
+                    g[hit] = e[hit]
+            out.append(got)
+        (a, a2), (b, b2) = out
+        for x, y in ((a, b), (a2, b2)):
+            bad = (x < 0) | (y < 0)
+            x[bad], y[bad] = 0, 0
+        return a, b, a2, b2
 
     # ---- finishing: closure, variants, features, kinds, ranking
     def _finish(self, cands: list[dict[str, Any]], passages: Sequence[Passage]) -> list[Formula]:
-        ix = self._ix
         contiguous = [c for c in cands if "parts" not in c]
         gapped = self._count_gapped([c["parts"] for c in cands if "parts" in c])
-        # closure among contiguous candidates: substrings at the word boundaries of one occurrence
+        parents, children, closed = self._closure(contiguous)
+        entries = self._entries(contiguous, closed, gapped)
+        if not entries.texts:
+            return []
+        feats = self._features(entries, passages)
+        out, two = self._records(entries, feats, contiguous)
+        self._decide_kinds(out, two)
+        self._link(out, parents, children)
+        out.sort(key=lambda f: (-f.score, -f.df_folded, -f.tf, f.phrase))
+        return out
+
+    def _closure(self, contiguous: list[dict[str, Any]]) -> tuple[list[list[int]], list[list[int]], list[bool]]:
+        """Parents and children of each contiguous candidate (substrings at the word boundaries of one
+        occurrence), and whether it is kept: it occurs outside every longer candidate containing it
+        (its tf is larger), or it is a whole clause of a longer copied sentence."""
         by_text = {c["text"]: i for i, c in enumerate(contiguous)}
         wb = self._wb
         children: list[list[int]] = [[] for _ in contiguous]
@@ -383,86 +490,96 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             children[i] = sorted(found)
             for j in found:
                 parents[j].append(i)
-        closed = [all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j]) for j in range(len(contiguous))]
-        # variants: one key per wording family; an entry needs min_df documents after folding
+        closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
+                  for j in range(len(contiguous))]
+        return parents, children, closed
+
+    def _entries(self, contiguous: list[dict[str, Any]], closed: list[bool], gapped: list[dict[str, Any]]) -> "_Entries":
+        """Fold the kept contiguous candidates into wording families (one entry each, the commonest
+        wording first) and add the gapped formulae; every occurrence once, as flat arrays."""
         groups: dict[str, list[int]] = defaultdict(list)
         for j, c in enumerate(contiguous):
             if closed[j]:
                 groups[_fold_key(c["text"]) if self.fold_variants else c["text"]].append(j)
-        heads: list[tuple[int, list[int]]] = []
+        ent = _Entries()
+        m_entry, m_lo, m_hi, m_len = [], [], [], []  # every member wording: its entry and rank range
         for members in groups.values():
             if len(members) > 1:
                 members.sort(key=lambda j: (-contiguous[j]["tf"], -contiguous[j]["df"], contiguous[j]["text"]))
             if len(members) == 1 and contiguous[members[0]]["df"] < self.min_df:
                 continue
-            heads.append((members[0], members))
-        # flat occurrence arrays: entry number, global start and end
-        occ_e, occ_g0, occ_g1 = [], [], []
-        texts_of, variants_of, head_of_entry, fillers_of, pattern_of = [], [], [], [], []
-        for h_, members in heads:
-            k = len(texts_of)
+            k = len(ent.texts)
             for j in members:
                 c = contiguous[j]
-                g = ix.sa[c["lo"]: c["hi"] + 1].astype(np.int64)
-                occ_e.append(np.full(len(g), k, dtype=np.int64))
-                occ_g0.append(g)
-                occ_g1.append(g + len(c["text"]))
-            texts_of.append(contiguous[h_]["text"])
-            variants_of.append([FormulaVariant(contiguous[j]["text"], int(contiguous[j]["df"]), int(contiguous[j]["tf"]))
-                                for j in members] if len(members) > 1 else [])
-            head_of_entry.append(h_)
-            fillers_of.append([])
-            pattern_of.append("")
-        n_cont = len(texts_of)
+                m_entry.append(k)
+                m_lo.append(c["lo"])
+                m_hi.append(c["hi"])
+                m_len.append(len(c["text"]))
+            head = contiguous[members[0]]
+            ent.add(head["text"], members[0], int(head["df"]), int(head["tf"]),
+                    [FormulaVariant(contiguous[j]["text"], int(contiguous[j]["df"]), int(contiguous[j]["tf"]))
+                     for j in members] if len(members) > 1 else [])
+        ent.n_cont = len(ent.texts)
+        occ_e, occ_g0, occ_g1 = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        if m_entry:  # the suffix-array ranks of all members at once
+            lo, hi = np.array(m_lo, dtype=np.int64), np.array(m_hi, dtype=np.int64)
+            size = hi - lo + 1
+            member = np.repeat(np.arange(len(lo)), size)
+            ranks = np.arange(int(size.sum()), dtype=np.int64) - np.repeat(np.cumsum(size) - size, size) + lo[member]
+            g = self._ix.sa[ranks].astype(np.int64)
+            occ_e.append(np.array(m_entry, dtype=np.int64)[member])
+            occ_g0.append(g)
+            occ_g1.append(g + np.array(m_len, dtype=np.int64)[member])
         for e in gapped:
-            k = len(texts_of)
-            occ_e.append(np.full(len(e["g0"]), k, dtype=np.int64))
+            occ_e.append(np.full(len(e["g0"]), len(ent.texts), dtype=np.int64))
             occ_g0.append(e["g0"])
             occ_g1.append(e["g1"])
-            texts_of.append(e["text"])
-            variants_of.append([])
-            head_of_entry.append(-1)
-            fillers_of.append(e["fillers"])
-            pattern_of.append(e["pattern"])
-        if not texts_of:
-            return []
-        E = np.concatenate(occ_e)
-        G0 = np.concatenate(occ_g0)
-        G1 = np.concatenate(occ_g1)
+            ent.add(e["text"], -1, -1, -1, [], e["fillers"], e["pattern"])
+        if not ent.texts:
+            return ent
+        E, G0, G1 = np.concatenate(occ_e), np.concatenate(occ_g0), np.concatenate(occ_g1)
         order = np.lexsort((-G1, G0, E))
         E, G0, G1 = E[order], G0[order], G1[order]
         # a folded wording can hold another (“政务公开日” holds 政务公开日): one occurrence per place
-        reach = np.zeros(len(E), dtype=np.int64)
-        if len(E):
-            new_entry = np.ones(len(E), dtype=bool)
-            new_entry[1:] = E[1:] != E[:-1]
-            # the furthest end of the entry's earlier occurrences, per occurrence
-            blocks = np.cumsum(new_entry) - 1
-            shifted = np.where(new_entry, -1, np.concatenate(([-1], G1[:-1])))
-            reach = _segmented_max(shifted, blocks)
-        keep_occ = G0 >= reach
-        E, G0, G1 = E[keep_occ], G0[keep_occ], G1[keep_occ]
-        n_e = len(texts_of)
+        new_entry = np.ones(len(E), dtype=bool)
+        new_entry[1:] = E[1:] != E[:-1]
+        blocks = np.cumsum(new_entry) - 1  # the furthest end of the entry's earlier occurrences, per occurrence
+        shifted = np.where(new_entry, -1, np.concatenate(([-1], G1[:-1])))
+        keep_occ = G0 >= _segmented_max(shifted, blocks)
+        ent.E, ent.G0, ent.G1 = E[keep_occ], G0[keep_occ], G1[keep_occ]
+        return ent
+
+    def _features(self, ent: "_Entries", passages: Sequence[Passage]) -> dict[str, Any]:
+        """Per entry: folded counts, documents, cohesion, standalone share, freedom, position, passages."""
+        ix = self._ix
+        E, G0, G1 = ent.E, ent.G0, ent.G1
+        n_e, n_cont = len(ent.texts), ent.n_cont
         dstarts = ix.doc_starts
         D = ix.doc_of(G0).astype(np.int64)
         tf = np.bincount(E, minlength=n_e)
         ed = np.unique(E * (self.n_docs_ + 1) + D)
         ed_e, ed_d = ed // (self.n_docs_ + 1), ed % (self.n_docs_ + 1)
         df = np.bincount(ed_e, minlength=n_e)
-        keep_df = df >= self.min_df
         # neighbours: a character before / after, punctuation and edges counted as fresh neighbours
         codes = ix.codes
         n = len(codes)
-        han = self._han
+        han = np.append(self._han, False)
         lpos, rpos = G0 - 1, G1
-        lfresh = (lpos < 0) | ~np.append(han, False)[np.maximum(lpos, 0)]
-        rfresh = (rpos >= n) | ~np.append(han, False)[np.minimum(rpos, n)]
+        lfresh = (lpos < 0) | ~han[np.maximum(lpos, 0)]
+        rfresh = (rpos >= n) | ~han[np.minimum(rpos, n)]
         idx = np.arange(len(E), dtype=np.int64)
         lsym = np.where(lfresh, (1 << 22) + idx, codes[np.maximum(lpos, 0)].astype(np.int64))
         rsym = np.where(rfresh, (1 << 22) + idx, codes[np.minimum(rpos, n - 1)].astype(np.int64))
         cohesion = (np.minimum(1.0, _grouped_entropy(E, lsym, n_e, tf) / 1.5)
                     + np.minimum(1.0, _grouped_entropy(E, rsym, n_e, tf) / 1.5)) / 2
-        standalone = np.bincount(E, weights=(lfresh & rfresh).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        # standalone / clause-final: punctuation or an edge beside it (a number or letter is no boundary)
+        word_char = np.append(self._han | _isin_chars(codes, _DIGITS) | ((codes | 0x20) >= ord("a"))
+                              & ((codes | 0x20) <= ord("z")), False)
+        lbound = (lpos < 0) | ~word_char[np.maximum(lpos, 0)]
+        rbound = (rpos >= n) | ~word_char[np.minimum(rpos, n)]
+        standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
+        edges = (np.bincount(E, weights=lbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1) + right_closed) / 2
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
@@ -481,76 +598,99 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                                        self.position_share, self.position_alpha)
         ps0, ps1 = self._passage_spans(passages)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
-        # records
-        e_start = np.searchsorted(E, np.arange(n_e + 1))
-        d_start = np.searchsorted(ed_e, np.arange(n_e + 1))
-        out: list[Formula] = []
-        tf_l, df_l, coh_l, free_l, sa_l, pass_l = (tf.tolist(), df.tolist(), cohesion.tolist(), free.tolist(),
-                                                   standalone.tolist(), in_pass.tolist())
-        e_start_l, d_start_l, g0_l, g1_l, d_l, ed_d_l = (e_start.tolist(), d_start.tolist(), G0.tolist(), G1.tolist(),
-                                                        D.tolist(), ed_d.tolist())
-        dstarts_l = dstarts.tolist()
+        return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
+                "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
+                "edges": edges}
+
+    def _records(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
+                 ) -> tuple[list[Formula], list[tuple[int, int, int, int, int]]]:
+        """The entries with ``min_df`` documents after folding as :class:`Formula` records (fragments
+        dropped), and the two-word ones' word positions for the association test."""
+        dstarts = self._ix.doc_starts
+        E, G0, G1, D = ent.E, ent.G0, ent.G1, ft["D"]
+        n_e = len(ent.texts)
+        e_start = np.searchsorted(E, np.arange(n_e + 1)).tolist()
+        d_start = np.searchsorted(ft["ed_e"], np.arange(n_e + 1)).tolist()
+        tf_l, df_l, coh_l, free_l, sa_l, pass_l = (ft["tf"].tolist(), ft["df"].tolist(), ft["cohesion"].tolist(),
+                                                   ft["free"].tolist(), ft["standalone"].tolist(), ft["in_pass"].tolist())
+        g0_l, g1_l, d_l, ed_d_l, dstarts_l = G0.tolist(), G1.tolist(), D.tolist(), ft["ed_d"].tolist(), dstarts.tolist()
         evidence = _Evidence(self._docs, self._sentences)
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
+        split_tags: dict[int, tuple[str, ...]] = {}
+        rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         self._wb_list = np.flatnonzero(self._wb).tolist()
-        S_ = G0 - dstarts[D]
-        T_ = G1 - dstarts[D]
-        for k in np.flatnonzero(keep_df).tolist():
-            text = texts_of[k]
-            if pattern_of[k]:
+        S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
+        out: list[Formula] = []
+        for k in np.flatnonzero(ft["df"] >= self.min_df).tolist():
+            text, pattern = ent.texts[k], ent.patterns[k]
+            if pattern:
                 words = tuple(text.split("…"))
-                tags = tuple(self._tags.get(w, "x") for w in words)
-            else:
-                words, tags = self._words_of(text, int(contiguous[head_of_entry[k]]["pos"]))  # the head's own wording
-                if is_fragment(tags) or is_clipped_clause(text):
-                    continue
-            hc = len(_HAN_RE.findall(text))
-            cat = category[k]
-            if pattern_of[k]:
+                tags = tuple(self._anchor_tag(w) for w in words)
                 kind = decide_gapped_kind(tags)
-                if not kind:
+                if not kind or starts_with_particle(words):
                     continue
             else:
-                kind = ""  # decided below, once the two-word entries' word counts are known
+                q = int(contiguous[ent.heads[k]]["pos"])
+                words, tags = self._words_of(text, q)  # the head's own wording
+                if (is_fragment(tags) and sa_l[k] < 0.5) or is_clipped_clause(text) \
+                        or is_incomplete(tags, words, rc_l[k]):
+                    continue
+                kind = ""  # decided later, once the two-word entries' word counts are known
+                split = _dict_split(words[0], self._tags, idioms=True) if len(words) == 1 else []
+                if len(split) == 2:  # an idiom of two free words: their association decides its kind
+                    two.append((len(out), q, len(split[0]), q + len(split[0]), len(split[1])))
+                    split_tags[len(out)] = tuple(self._tag(p) for p in split)
                 if len(words) == 2:
-                    q = int(contiguous[head_of_entry[k]]["pos"])
-                    two.append((len(out), q + text.find(words[0]), len(words[0]),
-                                q + text.find(words[1], text.find(words[0]) + len(words[0])), len(words[1])))
+                    w1 = text.find(words[0])
+                    two.append((len(out), q + w1, len(words[0]), q + text.find(words[1], w1 + len(words[0])),
+                                len(words[1])))
+            hc = len(_HAN_RE.findall(text))
             score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
-                * (0.5 + 0.5 * free_l[k])
-            udocs = ed_d_l[d_start_l[k]: d_start_l[k + 1]]
+                * (0.5 + 0.5 * free_l[k]) * (0.5 + edge_l[k])
+            udocs = ed_d_l[d_start[k]: d_start[k + 1]]
             spans = []
-            r, last = e_start_l[k], e_start_l[k + 1]
+            r, last = e_start[k], e_start[k + 1]
             for dd in udocs[: self.max_examples]:
                 while r < last and d_l[r] != dd:
                     r += 1
                 a = g0_l[r] - dstarts_l[dd]
                 spans.append((dd, a, a + g1_l[r] - g0_l[r]))
-            examples = _Examples(evidence, spans)
+            exact = ent.dfs[k] >= 0
             out.append(Formula(
-                id=stable_id("f", text), phrase=text, kind=kind, category=cat, df=df_l[k], tf=tf_l[k],
-                score=score, docs=[self.doc_ids_[i] for i in udocs], examples=examples,
-                variants=variants_of[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
-                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k],
-                pattern=pattern_of[k], fillers=fillers_of[k],
-                spans=(D[e_start_l[k]: e_start_l[k + 1]], S_[e_start_l[k]: e_start_l[k + 1]],
-                       T_[e_start_l[k]: e_start_l[k + 1]])))
-            out[-1]._head = head_of_entry[k]  # type: ignore[attr-defined]
-        # kinds: a two-word entry's association needs both words' counts (as strings, all at once)
+                id=stable_id("f", text), phrase=text, kind=kind, category=ft["category"][k],
+                df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
+                score=score, docs=[self.doc_ids_[i] for i in udocs], examples=_Examples(evidence, spans),
+                variants=ent.variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
+                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=ent.fillers[k],
+                df_folded=df_l[k], tf_folded=tf_l[k],
+                spans=(D[e_start[k]: e_start[k + 1]], S_[e_start[k]: e_start[k + 1]], T_[e_start[k]: e_start[k + 1]])))
+            out[-1]._head = ent.heads[k]  # type: ignore[attr-defined]
+            out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
+        return out, two
+
+    def _decide_kinds(self, out: list[Formula], two: list[tuple[int, int, int, int, int]]) -> None:
+        """Kinds of the contiguous entries; a two-word entry's association needs both words' counts
+        (counted as strings, all at once)."""
         assoc = [1.0] * len(out)
         if two:
             arr = np.array(two, dtype=np.int64)
-            isa = ix.isa
             pos = np.concatenate([arr[:, 1], arr[:, 3]])
             length = np.concatenate([arr[:, 2], arr[:, 4]])
-            lo, hi = self._rmq.expand(isa[pos], length)
+            lo, hi = self._rmq.expand(self._ix.isa[pos], length)
             counts = (hi - lo + 1).reshape(2, -1)
             for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
-                assoc[i] = max(out[i].tf / ca, out[i].tf / cb)
+                assoc[i] = max(out[i].tf_folded / ca, out[i].tf_folded / cb)
         for i, f in enumerate(out):
+            right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
+            del f._kind_extra  # type: ignore[attr-defined]
             if not f.kind:
-                f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category))
-        # links among the kept entries, nearest first
+                f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category,
+                                                  right_closed, split, f.phrase))
+            if f.kind == "term":  # edges are evidence of set wording, not of a name: a term scores as if it had none
+                f.score *= 0.5 / (0.5 + edges)
+
+    def _link(self, out: list[Formula], parents: list[list[int]], children: list[list[int]]) -> None:
+        """Parents and children among the kept entries, nearest first."""
         kept = {f._head: f.phrase for f in out if f._head >= 0}  # type: ignore[attr-defined]
         for f in out:
             h_ = f._head  # type: ignore[attr-defined]
@@ -560,8 +700,16 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
             cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
-        out.sort(key=lambda f: (-f.score, -f.df, -f.tf, f.phrase))
-        return out
+
+    def _anchor_tag(self, w: str) -> str:
+        """Tag of a gapped anchor: its dictionary tag; for a word the dictionary lacks that splits into
+        dictionary words beginning with a modifier (积极稳妥), the modifier's (an adverbial); ``x`` otherwise."""
+        t = self._tags.get(w)
+        if t is not None:
+            return t
+        parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
+        first = self._tags.get(parts[0], "x") if len(parts) > 1 else "x"
+        return first if first in ("a", "ad", "d") else "x"
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)

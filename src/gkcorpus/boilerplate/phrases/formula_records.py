@@ -24,6 +24,12 @@ _FOLD_PUNCT = re.compile(r"[，、,“”‘’\"'《》·\s]")
 _FUNC_START = "的了着过地得和与及或并且而也又还都就才等之其所是"
 _FUNC_END = _FUNC_START + "在于对把被由从向以为给将让使要能可会"
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
+# a one-character word kept at an edge when every occurrence has it there and a content word beside it:
+# a conjunction that opens a clause (而努力奋斗) or a preposition, copula or modal that leads into
+# the rest of the sentence (更加紧密地团结在, 今年工作的总体要求是, 各级政府要)
+_LEAD_KEEP = "而并"
+_TRAIL_KEEP = "在于对把被由从向以为给将让使要能可会是"
+_DIGITS = "0123456789"
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SNAP_REACH = 6  # how far (characters) a repeat's edge may move inward to reach a word boundary
 _VOTERS = 9  # occurrences that vote on where a repeat's word boundaries are
@@ -31,7 +37,7 @@ _PARTICLES = frozenset("的 了 着 过 地 得 和 与 及 或 等 之 也 都 
 
 FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score", "docs", "examples", "variants",
                    "parents", "children", "in_shared_passage", "han_chars", "words", "tags", "cohesion",
-                   "freedom", "standalone", "pattern", "fillers"]
+                   "freedom", "standalone", "pattern", "fillers", "df_folded", "tf_folded"]
 
 
 # --------------------------------------------------------------------------- records
@@ -74,6 +80,9 @@ class Formula:
     standalone: float = 0.0
     pattern: str = ""  # gapped formulae: the regular expression counted
     fillers: list[str] = field(default_factory=list)
+    #: counts over all folded wordings (``df``/``tf`` are those of the wording ``phrase`` itself)
+    df_folded: int = 0
+    tf_folded: int = 0
     #: every occurrence as arrays (document index in the fitted corpus, clean start, clean end)
     spans: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default=(), repr=False, compare=False)
 
@@ -104,6 +113,8 @@ class Formula:
             "standalone": round(float(self.standalone), 4),
             "pattern": self.pattern,
             "fillers": list(self.fillers),
+            "df_folded": self.df_folded,
+            "tf_folded": self.tf_folded,
         }
 
 
@@ -158,12 +169,15 @@ class _Examples(SequenceABC):
 
 _FOLD_DROP = str.maketrans("", "", "，、,“”‘’\"'《》· \t\u3000")
 _FOLD_INSERTS = str.maketrans("", "", "的地之")
+_FOLDABLE = re.compile("[，、,“”‘’\"'《》· \t\u3000的地之]")
 
 
 def _fold_key(text: str) -> str:
     """What variants share: the text without punctuation and spaces, 的/地/之 dropped (only when at
     least six characters remain, so short phrases are never merged by it). Width variants need no
     folding: the candidates' alphabet is Han characters and full-width clause punctuation."""
+    if not _FOLDABLE.search(text):
+        return text
     k = text.translate(_FOLD_DROP)
     k2 = k.translate(_FOLD_INSERTS)
     return k2 if len(k2) >= 6 else k
