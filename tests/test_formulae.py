@@ -376,3 +376,14 @@ def test_a_corpus_whose_words_never_share_a_clause_has_no_gapped_formulae():
     corpus = Corpus.from_raw([RawDocument("39648", "进99工全：\n加导85织\U000526e1\U0007f392\U0002d6bf")])
     bp = mine_boilerplate(corpus)
     assert [f for f in bp.phrases.formulae_ if "…" in f.phrase] == []
+
+
+def test_fitted_bank_pickles_to_its_results(miner):
+    """Fit-time tables (the part-of-speech dictionary, suffix and word arrays) are dropped after fit."""
+    import pickle
+
+    whole = len(pickle.dumps(miner))
+    results = len(pickle.dumps(miner.formulae_))
+    assert whole <= 1.1 * results
+    again = pickle.loads(pickle.dumps(miner))
+    assert [f.phrase for f in again.formulae_] == [f.phrase for f in miner.formulae_]
