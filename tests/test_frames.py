@@ -163,7 +163,11 @@ def test_national_frames_and_their_support(national):
     lib = miner.library_
     assert miner.min_docs_ == 5
     assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
-    assert _find(lib, "请予审议，并请全国政协{TEXT}委员{TEXT_2}提出意见").support == 22
+    # a free clause before fixed clauses: the request for review in all its wordings is one frame
+    review = _find(lib, "{TEXT}，并请全国政协{TEXT_2}委员提出意见")
+    assert review.support == 25
+    assert {"请予审议", "请各位代表审议"} <= set(review.slots[0].values)
+    assert _find(lib, "{TEXT}，表示诚挚{TEXT_2}感谢").support == 16
     assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
     gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
     assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
@@ -178,6 +182,10 @@ def test_national_variants_merge_into_one_frame(national):
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
     assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
+    # variants differing in one short word (诚挚/衷心/深切, with or without 的) are one frame
+    thanks = _find(lib, "{TEXT}表示{TEXT_2}感谢")
+    assert thanks.support == 31
+    assert {"诚挚的", "衷心的", "诚挚"} <= set(thanks.slots[1].values)
     banner = _find(lib, "{TEXT}高举{TEXT_2}伟大旗帜")
     assert banner.support == 18
     assert "邓小平理论" in banner.slots[1].values and "中国特色社会主义" in banner.slots[1].values

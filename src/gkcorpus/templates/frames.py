@@ -76,7 +76,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
-from .frame_filters import _absorb, _generalisations, _retype_open_slots, is_frame
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_choice, is_frame
 
 # --------------------------------------------------------------------------- candidates
 
@@ -89,7 +89,7 @@ class _Cand:
     types: list[str]  # slot types ("TEXT" or a closed type)
     inst: list[tuple[int, int, int, tuple[str, ...]]]
     ok: bool = True  # enough fixed content to stand as a frame
-    free: bool = False  # fixed clauses, then a free clause: exempt from the coverage rule
+    free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
 
     @property
     def docs(self) -> int:
@@ -357,10 +357,28 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ runs of clauses
     def _chains(self, cands: list[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
         """Frames over two to ``max_chain`` consecutive clauses of a sentence: one clause frame with
-        fixed clauses (found in ``min_docs`` documents) before or after it, following each other in
-        ``min_docs`` documents."""
+        fixed clauses (found in ``min_docs`` documents) before or after it, or a run of fixed clauses
+        with one free clause after it (我们也清醒地看到，{TEXT}) or before it ({TEXT}，表示诚挚的感谢),
+        following each other in ``min_docs`` documents."""
         if self.max_chain < 2 or not clauses:
             return []
+        lab, fixed_text = self._clause_labels(cands, clauses, c_doc, m)
+        free = len(cands)  # the label of a whole clause of free text
+        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
+        self._free_runs(seqs, lab, clauses, c_doc, free)
+        self._frame_runs(seqs, lab, clauses, c_doc)
+        out = []
+        for seq, inst in seqs.items():
+            c = self._chain_candidate(seq, inst, cands, fixed_text, free, m)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def _clause_labels(self, cands: Sequence[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int],
+                       m: int) -> tuple[dict[int, list[tuple[int, tuple[str, ...]]]], dict[int, str]]:
+        """Per clause, the labels it can take: the three best clause frames whose instances lie on it
+        (``(candidate index, values)``) and, when its whole text recurs in ``m`` documents, that fixed
+        clause (a negative label); and the text of each fixed-clause label."""
         labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
         for k, c in enumerate(cands):
             sc = c.score()
@@ -378,68 +396,77 @@ class FrameMiner(BaseEstimator):
                 row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
             if row:
                 lab[ci] = row
-        fixed_text = {v: k for k, v in fixed_id.items()}
-        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
-        L = self.max_chain
-        FREE = len(cands)  # a whole clause of free text after fixed clauses (我们也清醒地看到，{TEXT})
-        for ci in range(len(clauses) - 1):
-            if clauses[ci + 1].unit != clauses[ci].unit or not any(k < 0 for k, _ in lab.get(ci, ())):
-                continue
-            run, j = [], ci
-            while len(run) < L - 1 and j >= 0 and clauses[j].unit == clauses[ci].unit and any(k < 0 for k, _ in lab.get(j, ())):
-                run.append(next(k for k, _ in lab[j] if k < 0))
-                j -= 1
-            for n in range(1, len(run) + 1):
-                seq = tuple(reversed(run[:n])) + (FREE,)
-                seqs[seq].append((c_doc[ci], ci - n + 1, n + 1, (clauses[ci + 1].text,)))
+        return lab, {-1 - v: k for k, v in fixed_id.items()}
+
+    def _fixed_run(self, lab: dict[int, list[tuple[int, tuple[str, ...]]]], clauses: Sequence[Clause],
+                   ci: int, step: int) -> list[int]:
+        """The fixed-clause labels of the clauses next to ``ci`` in its sentence (``step`` -1: before,
+        nearest first; +1: after), at most ``max_chain - 1``."""
+        run, j, unit = [], ci + step, clauses[ci].unit
+        while len(run) < self.max_chain - 1 and 0 <= j < len(clauses) and clauses[j].unit == unit:
+            k = next((k for k, _ in lab.get(j, ()) if k < 0), None)
+            if k is None:
+                break
+            run.append(k)
+            j += step
+        return run
+
+    def _free_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int], free: int) -> None:
+        """Runs of fixed clauses with one free clause after them, or before them."""
+        for ci in range(len(clauses)):
+            left = self._fixed_run(lab, clauses, ci, -1)  # fixed clauses before the free clause ci
+            for n in range(1, len(left) + 1):
+                seqs[tuple(reversed(left[:n])) + (free,)].append((c_doc[ci], ci - n, n + 1, (clauses[ci].text,)))
+            right = self._fixed_run(lab, clauses, ci, +1)  # fixed clauses after it
+            for n in range(1, len(right) + 1):
+                seqs[(free,) + tuple(right[:n])].append((c_doc[ci], ci, n + 1, (clauses[ci].text,)))
+
+    def _frame_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int]) -> None:
+        """One clause frame with fixed clauses before and after it."""
         for ci in range(len(clauses)):
             frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
             if not frames:
                 continue
-            unit = clauses[ci].unit
-            left = []  # fixed clauses right before, nearest first
-            j = ci - 1
-            while len(left) < L - 1 and j >= 0 and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
-                left.append(next(k for k, _ in lab[j] if k < 0))
-                j -= 1
-            right = []
-            j = ci + 1
-            while len(right) < L - 1 and j < len(clauses) and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
-                right.append(next(k for k, _ in lab[j] if k < 0))
-                j += 1
+            left = self._fixed_run(lab, clauses, ci, -1)
+            right = self._fixed_run(lab, clauses, ci, +1)
             for nl in range(len(left) + 1):
                 for nr in range(len(right) + 1):
-                    if nl + nr == 0 or nl + nr + 1 > L:
+                    if nl + nr == 0 or nl + nr + 1 > self.max_chain:
                         continue
                     for k, v in frames:
                         seq = tuple(reversed(left[:nl])) + (k,) + tuple(right[:nr])
                         seqs[seq].append((c_doc[ci], ci - nl, len(seq), v))
-        out = []
-        for seq, inst in seqs.items():
-            if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
-                continue  # a chain is fixed clauses around one clause frame (or one free clause)
-            pieces, types = [""], []
-            for j, k in enumerate(seq):
-                if j:
-                    pieces[-1] += "，"
-                if k < 0:
-                    pieces[-1] += fixed_text[-1 - k]
-                elif k == FREE:
-                    types.append("TEXT")
-                    pieces.append("")
-                else:
-                    c = cands[k]
-                    pieces[-1] += c.pieces[0]
-                    for ty, p in zip(c.types, c.pieces[1:]):
-                        types.append(ty)
-                        pieces.append(p)
-            if not types:
-                continue  # a run of fixed clauses: a passage or a formula, not a frame
-            free = seq[-1] == FREE
-            ok = _han(pieces[0]) >= self.min_fixed_han and _balanced(pieces) if free else _content_ok(
-                pieces, types, self.min_fixed_han, self.min_segment_han)
-            out.append(_Cand(pieces, types, inst, ok, free))
-        return out
+
+    def _chain_candidate(self, seq: tuple[int, ...], inst: list, cands: Sequence[_Cand], fixed_text: dict[int, str],
+                         free: int, m: int) -> _Cand | None:
+        """The candidate of one run of clause labels, or None (too few documents; not exactly one
+        clause frame or free clause; no slot)."""
+        if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
+            return None
+        pieces, types = [""], []
+        for j, k in enumerate(seq):
+            if j:
+                pieces[-1] += "，"
+            if k < 0:
+                pieces[-1] += fixed_text[k]
+            elif k == free:
+                types.append("TEXT")
+                pieces.append("")
+            else:
+                c = cands[k]
+                pieces[-1] += c.pieces[0]
+                for ty, p in zip(c.types, c.pieces[1:]):
+                    types.append(ty)
+                    pieces.append(p)
+        if not types:
+            return None  # a run of fixed clauses: a passage or a formula, not a frame
+        side = "after" if seq[-1] == free else "before" if seq[0] == free else ""
+        if side:
+            fixed = pieces[0] if side == "after" else pieces[-1]
+            ok = _han(fixed) >= self.min_fixed_han and _balanced(pieces)
+        else:
+            ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
+        return _Cand(pieces, types, inst, ok, side)
 
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
@@ -476,16 +503,17 @@ class FrameMiner(BaseEstimator):
                     best, best_n = j, (o.docs, len(o.inst))
             c = pool[best]
             used.update((k, best))
-            claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
+            # the free clause of a chain is not explained by it: left to other frames
+            lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
             closed = sum(t in CLOSED_TYPES for t in c.types)
             inside = sum(1 for _, ci, n, _ in c.inst
                          if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
-                                for j in range(n - claim)))
+                                for j in range(lo, n - hi)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
-                for j in range(ci, ci + n - claim):
+                for j in range(ci + lo, ci + n - hi):
                     taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
             if len(out) >= self.max_frames:
                 break
@@ -587,13 +615,16 @@ class FrameMiner(BaseEstimator):
             frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
                                 [], True, True))
         out = [t for _, t in self._matched(frames, units, docs, m)]
-        general = _generalisations(out)
         have = {t.template for t in out}
-        for k, t in self._matched([g for g, _ in general], units, docs, m):
-            if t.support > general[k][1] and t.template not in have:
-                have.add(t.template)
-                _retype_open_slots(t)
-                out.append(t)  # a merge of variants that matches more documents than either
+        for merge in (_generalisations, _near_variants, _near_variants):
+            general = merge(out)
+            for k, t in self._matched([g for g, _ in general], units, docs, m):
+                # a word that differs between near variants is a choice of wording, not a free slot
+                choice = merge is _generalisations or any(is_choice(s.values) for s in t.slots)
+                if t.support > general[k][1] and t.template not in have and choice:
+                    have.add(t.template)
+                    _retype_open_slots(t)
+                    out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = _absorb(out)
