@@ -34,6 +34,17 @@ def test_clauses_cut_outside_quotations_and_drop_enumerators():
         "以“解决群众‘办事难’，打造最优营商环境”为主题", "发放宣传资料、折页等近20万份", "请予审议"]
 
 
+def test_near_variants_differ_in_one_short_word():
+    from gkcorpus.templates.frame_filters import _GAP as g, _one_substitution, is_choice
+
+    assert _one_substitution(f"{g}表示诚挚的感谢", f"{g}表示衷心的感谢", 3) == ["", "表示", "的感谢"]
+    assert _one_substitution(f"{g}表示{g}的感谢", f"{g}表示诚挚{g}感谢", 3) == ["", "表示", "感谢"]
+    assert _one_substitution(f"{g}严厉打击刑事犯罪", f"{g}依法打击经济犯罪", 3) is None  # more than one word
+    assert is_choice(["诚挚的", "衷心的", "", "诚挚", "深切的"])
+    assert not is_choice(["各种", "刑事", "严重", "经济", "走私"])  # a modifier of many kinds
+    assert not is_choice(["邓小平理论", "“三个代表”重要思想"])  # phrases, not words
+
+
 # --------------------------------------------------------------------------- the bundled summaries
 
 

@@ -18,8 +18,9 @@ Mining (:class:`FrameMiner`)
        what all its occurrences share next to the anchor joins the fixed text. A clause ending in
        a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
        there, keyed by its clause opening (``发放{TEXT}{NUM}``). Fixed clauses found in
-       ``min_docs`` documents before or after a clause frame (or before a free clause) join it
-       into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``).
+       ``min_docs`` documents before or after a clause frame, or before or after a free clause,
+       join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
+       ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -37,7 +38,11 @@ Mining (:class:`FrameMiner`)
        31), which may exceed the clauses that seeded it.
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
        differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
-       {TEXT_2}周围``); the merge is kept when it matches more documents than either. A frame whose
+       {TEXT_2}周围``); the merge is kept when it matches more documents than either. Then, twice,
+       frames whose fixed text differs in one place by a short word (at most three Han characters;
+       clause punctuation next to a slot ignored) merge with that word as a slot, kept when it matches
+       more documents and the slot holds a choice of a few short words (the thanks, ``{TEXT}表示
+       {TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
        number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
