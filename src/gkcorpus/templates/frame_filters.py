@@ -114,7 +114,7 @@ def _generalisations(frames: Sequence[Frame], min_share: float = 0.4, min_han: i
 def _one_substitution(a: str, b: str, max_chars: int) -> list[str] | None:
     """The pieces of two skeletons equal but for one region of at most ``max_chars`` Han characters
     on each side (a word substituted, inserted or dropped: 诚挚/衷心, 清醒/清醒地), that region a
-    slot; None when they differ more or elsewhere."""
+    slot with fixed text on both sides; None when they differ more or elsewhere."""
     n = min(len(a), len(b))
     p = 0
     while p < n and a[p] == b[p]:
@@ -122,6 +122,8 @@ def _one_substitution(a: str, b: str, max_chars: int) -> list[str] | None:
     q = 0
     while q < n - p and a[-1 - q] == b[-1 - q]:
         q += 1
+    if not p or not q or a[p - 1] == _GAP or a[len(a) - q] == _GAP:
+        return None  # the word is not inside fixed text (a slot boundary moved: the absorb step's business)
     da, db = a[p:len(a) - q], b[p:len(b) - q]
     words = da.replace(_GAP, "") + db.replace(_GAP, "")
     if not words or len(da.replace(_GAP, "")) > max_chars or len(db.replace(_GAP, "")) > max_chars \

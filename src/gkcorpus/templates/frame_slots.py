@@ -137,10 +137,12 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
         step = len(vals) / 64
         vals = [vals[int(i * step)] for i in range(64)]
     counts: dict[str, int] = {}
+    n = len(vals)
     for v in vals:
         t = value_type(v, before, after)
         counts[t] = counts.get(t, 0) + 1
-    n = len(vals)
+        if counts.get("TEXT", 0) > n - share * n:
+            return "TEXT"  # too many free values for any type (the rest need not be looked at)
     best = max(counts, key=lambda k: (counts[k], k))
     if best != "TEXT" and counts[best] >= share * n:
         return best

@@ -621,8 +621,10 @@ class FrameMiner(BaseEstimator):
                                 [], True, True))
         out = [t for _, t in self._matched(frames, units, docs, m)]
         have = {t.template for t in out}
+        tried: set[str] = set()
         for merge in (_generalisations, _near_variants, _near_variants):
-            general = merge(out)
+            general = [g for g in merge(out) if g[0].template not in tried]  # the second round: new pairs only
+            tried.update(g.template for g, _ in general)
             for k, t in self._matched([g for g, _ in general], units, docs, m):
                 # a word that differs between near variants is a choice of wording, not a free slot
                 choice = merge is _generalisations or any(is_choice(s.values) for s in t.slots)
