@@ -40,9 +40,11 @@ def test_near_variants_differ_in_one_short_word():
     assert _one_substitution(f"{g}表示诚挚的感谢", f"{g}表示衷心的感谢", 3) == ["", "表示", "的感谢"]
     assert _one_substitution(f"{g}表示{g}的感谢", f"{g}表示诚挚{g}感谢", 3) == ["", "表示", "感谢"]
     assert _one_substitution(f"{g}严厉打击刑事犯罪", f"{g}依法打击经济犯罪", 3) is None  # more than one word
-    assert is_choice(["诚挚的", "衷心的", "", "诚挚", "深切的"])
-    assert not is_choice(["各种", "刑事", "严重", "经济", "走私"])  # a modifier of many kinds
-    assert not is_choice(["邓小平理论", "“三个代表”重要思想"])  # phrases, not words
+    docs = ["a", "b", "c", "d", "e", "f"]
+    assert is_choice(["诚挚的", "衷心的", "", "诚挚的", "衷心的", "深切的"], docs[:5] + ["c"])
+    assert not is_choice(["诚挚的", "衷心的", "", "诚挚的", "衷心的", "深切的"], docs)  # 深切的 in one document
+    assert not is_choice(["各种", "刑事", "严重", "经济", "走私", "刑事"], docs)  # a modifier of many kinds
+    assert not is_choice(["邓小平理论", "邓小平理论", "“三个代表”重要思想"], docs[:3])  # phrases, not words
 
 
 # --------------------------------------------------------------------------- the bundled summaries

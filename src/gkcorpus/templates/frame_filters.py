@@ -163,11 +163,21 @@ def _near_variants(frames: Sequence[Frame], max_chars: int = 3) -> list[tuple[Fr
     return [out[k] for k in sorted(out)]
 
 
-def is_choice(values: Sequence[str], most: int = 4) -> bool:
-    """Whether a slot's values are a choice among a few short words (诚挚的/衷心的, 核心/总书记, or
-    nothing) rather than free text: at most ``most`` distinct words of at most three characters."""
-    words = {v for v in values if v}
-    return bool(words) and len(words) <= most and max(map(len, words)) <= 3
+def is_choice(values: Sequence[str], docs: Sequence[str], min_docs: int = 2, max_han: int = 3) -> bool:
+    """Whether a slot's values (one per instance, ``docs`` the instances' documents) are a choice
+    among short words (诚挚的/衷心的, 核心/总书记, or nothing) rather than free text: every word has
+    at most ``max_han`` Han characters and recurs in ``min_docs`` documents, however many words
+    there are (a modifier of many kinds, 各种/刑事/走私, has words found once)."""
+    where: dict[str, set[str]] = defaultdict(set)
+    for v, d in zip(values, docs):
+        if v:
+            where[v].add(d)
+    return bool(where) and all(_han(w) == len(w) <= max_han and len(ds) >= min_docs for w, ds in where.items())
+
+
+def slot_choice(t: Template, name: str) -> bool:
+    """:func:`is_choice` over the values of slot ``name`` in ``t``'s instances."""
+    return is_choice([i.slot_values.get(name, "") for i in t.instances], [i.doc_id for i in t.instances])
 
 
 def _retype_open_slots(t: Template) -> None:
@@ -200,7 +210,7 @@ def _choice_clause(t: Template) -> bool:
     a clause, a modifier between a verb and its object (取得{重大|新}进展) stays a collocation."""
     pieces, slots = t.pieces, t.slots
     k = len(slots) - 1
-    while k >= 0 and pieces[k + 1] and is_choice([i.slot_values.get(slots[k].name, "") for i in t.instances]):
+    while k >= 0 and pieces[k + 1] and slot_choice(t, slots[k].name):
         k -= 1
     if k == len(slots) - 1 or not pieces[-1]:
         return False  # no choice slot in the final fixed stretch
@@ -237,7 +247,7 @@ def _is_frame(t: Template, text: str, generic_share: float = 0.3, choices: bool 
         vals = sorted(len(i.slot_values.get(sl.name, "")) for i in t.instances)
         inner = raw[k] != "" and raw[k + 1] != ""
         words = [w for w in (i.slot_values.get(sl.name, "") for i in t.instances) if w]
-        choice = choices and sl.type not in CLOSED_TYPES and is_choice(words)
+        choice = choices and sl.type not in CLOSED_TYPES and slot_choice(t, sl.name)
         if inner and vals and (vals[len(vals) // 2] <= 1 or choice) and sl.type not in CLOSED_TYPES:
             common = max(sorted(set(words)), key=words.count) if 2 * len(words) > n or choice else ""
             pieces[-1] += common + raw[k + 1]  # an optional word (its usual form), not a slot

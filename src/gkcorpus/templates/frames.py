@@ -81,7 +81,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_choice, is_frame
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
@@ -627,7 +627,7 @@ class FrameMiner(BaseEstimator):
             tried.update(g.template for g, _ in general)
             for k, t in self._matched([g for g, _ in general], units, docs, m):
                 # a word that differs between near variants is a choice of wording, not a free slot
-                choice = merge is _generalisations or any(is_choice(s.values) for s in t.slots)
+                choice = merge is _generalisations or any(slot_choice(t, s.name) for s in t.slots)
                 if t.support > general[k][1] and t.template not in have and choice:
                     have.add(t.template)
                     _retype_open_slots(t)
