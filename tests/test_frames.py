@@ -42,7 +42,8 @@ def test_near_variants_differ_in_one_short_word():
     assert _one_substitution(f"{g}严厉打击刑事犯罪", f"{g}依法打击经济犯罪", 3) is None  # more than one word
     docs = ["a", "b", "c", "d", "e", "f"]
     assert is_choice(["诚挚的", "衷心的", "深切的", "诚挚的", "", "衷心的", "深切的"], docs + ["a"])
-    assert not is_choice(["诚挚的", "衷心的", "", "诚挚的", "衷心的", "深切的"], docs)  # 深切的 in one document
+    assert not is_choice(["诚挚的", "衷心的", "", "诚挚的", "衷心的", "深切的"], docs)  # 深切的: a fifth, once
+    assert is_choice(["诚挚的"] * 5 + ["衷心的"] * 5 + ["深切的"], list("abcdeabcdea"))  # once in eleven
     assert not is_choice(["各种", "刑事", "严重", "经济", "走私", "刑事"], docs)  # a modifier of many kinds
     assert not is_choice(["邓小平理论", "邓小平理论", "“三个代表”重要思想"], docs[:3])  # phrases, not words
 

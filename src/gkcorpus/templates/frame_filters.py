@@ -163,16 +163,23 @@ def _near_variants(frames: Sequence[Frame], max_chars: int = 3) -> list[tuple[Fr
     return [out[k] for k in sorted(out)]
 
 
-def is_choice(values: Sequence[str], docs: Sequence[str], min_docs: int = 2, max_han: int = 3) -> bool:
+def is_choice(values: Sequence[str], docs: Sequence[str], min_docs: int = 2, max_han: int = 3,
+              share: float = 0.9) -> bool:
     """Whether a slot's values (one per instance, ``docs`` the instances' documents) are a choice
     among short words (诚挚的/衷心的, 核心/总书记, or nothing) rather than free text: every word has
-    at most ``max_han`` Han characters and recurs in ``min_docs`` documents, however many words
-    there are (a modifier of many kinds, 各种/刑事/走私, has words found once)."""
+    at most ``max_han`` Han characters, and (nearly) all values (``share``, as for a slot's type)
+    are words that recur in ``min_docs`` documents, however many words there are. A modifier of
+    many kinds (各种/刑事/走私) has words found once."""
     where: dict[str, set[str]] = defaultdict(set)
+    n = 0
     for v, d in zip(values, docs):
         if v:
             where[v].add(d)
-    return bool(where) and all(_han(w) == len(w) <= max_han and len(ds) >= min_docs for w, ds in where.items())
+            n += 1
+    if not where or not all(_han(w) == len(w) <= max_han for w in where):
+        return False
+    recurring = sum(1 for v in values if v and len(where[v]) >= min_docs)
+    return recurring >= share * n
 
 
 def slot_choice(t: Template, name: str) -> bool:

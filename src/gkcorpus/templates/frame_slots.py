@@ -4,11 +4,11 @@ A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by 
 it is ``TEXT``. Value types, most specific first:
 
 =========  ==================================================================================
-``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``3个百分点``
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
 ``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
-``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万`` (a numeral
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``四十五点二`` (a numeral
             word such as ``一个``, ``两项`` is wording: TEXT)
 ``PERSON``  a Han name of two to four characters before ``同志``
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
@@ -41,7 +41,9 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 MONEY_RE = re.compile(
     rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|[{_CN}]+)(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
 YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇零一二三四五六七八九]{4})年(?:度)?")
-PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|{PERCENT_RE.pattern})")
+PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern})")
+# a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
+NUM_PLUS_RE = re.compile(rf"(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
@@ -114,7 +116,7 @@ def value_type(value: str, before: str = "", after: str = "") -> str:
         return "YEAR"
     if DATE_RE.fullmatch(v):
         return "DATE"
-    if NUM_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
+    if NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
         return "NUM"
     if after.startswith("同志") and PERSON_RE.fullmatch(v):
         return "PERSON"
@@ -155,7 +157,7 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
 def closed_pattern(kind: str) -> str | None:
     """The regex body accepting values of a closed type (None for open types)."""
     return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": YEAR_RE.pattern,
-            "DATE": DATE_RE.pattern, "NUM": NUM_RE.pattern}.get(kind)
+            "DATE": DATE_RE.pattern, "NUM": NUM_PLUS_RE.pattern}.get(kind)
 
 
 def typed_names(types: Sequence[str]) -> list[str]:
