@@ -13,9 +13,12 @@ one column per template library given (``--templates national=PATH:before``) and
   benchmarks/judgements/frames_<corpus>.csv (template, judgement in useful / collocation / broken),
   written by reading the lists; entries not judged yet are counted as ``unjudged``;
 * **slot-type accuracy** on tests/data/slot_types_sample.csv: a sample value is covered when some
-  template slot holds exactly that value in an instance of the same document; the predicted type is
-  that slot's type (the most common one when several slots hold it). Printed as correct/covered and
-  covered/sample.
+  template slot holds exactly that value in an instance of the same document, or, for a quantity
+  (NUM, PERCENT, MONEY, YEAR), the same number with a unit written apart (the sample's ``859`` and a
+  slot's ``859万人``: number 859, unit 万人, as a table of figures keeps them; both must be one
+  number and a unit, ``frame_slots.split_quantity``); the predicted type is that slot's type (the
+  most common one when several slots hold it). Printed as correct/covered, covered/sample, and
+  correct/sample (an uncovered value is not a correct one).
 
 drain3 is run over clause units (the text split at ，；：。！？ and line breaks), jieba-segmented and
 joined with spaces, for a small sweep of ``sim_th`` and ``depth``; the column shows the setting with
@@ -47,6 +50,7 @@ TOP = 50
 COVER = 0.8
 JUDGED = ("useful", "collocation", "broken")
 CLAUSE = re.compile(r"[^，；：。！？\n]+")
+QUANTITIES = ("NUM", "PERCENT", "MONEY", "YEAR")
 SWEEP = [(s, d) for s in (0.3, 0.4, 0.5, 0.6) for d in (4, 6)]
 
 
@@ -173,15 +177,25 @@ def slot_accuracy(name: str, templates: list[Template]) -> tuple[int, int, int]:
     """(correct, covered, sample size) on the corpus's rows of the slot-type sample."""
     with open(DATA / "slot_types_sample.csv", encoding="utf-8", newline="") as f:
         sample = [r for r in csv.DictReader(f) if r["corpus"] == name]
+    from gkcorpus.templates.frame_slots import split_quantity
+
     held: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    numbers: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for t in templates:
         for inst in t.instances:
             for slot, value in inst.slots.items():
                 if value:
-                    held[(inst.doc_id, value.strip())][t.slot_types.get(slot, "TEXT")] += 1
+                    kind = t.slot_types.get(slot, "TEXT")
+                    held[(inst.doc_id, value.strip())][kind] += 1
+                    q = split_quantity(value)
+                    if q:
+                        numbers[(inst.doc_id, q[0])][kind] += 1
     correct = covered = 0
     for r in sample:
         types = held.get((r["doc_id"], r["value"]))
+        q = split_quantity(r["value"]) if r["true_type"] in QUANTITIES else None
+        if not types and q:
+            types = numbers.get((r["doc_id"], q[0]))
         if types:
             covered += 1
             correct += types.most_common(1)[0][0] == r["true_type"]
@@ -254,6 +268,7 @@ def report(name: str, results: list[Result], frames: list[Frame], judged: dict[s
     accs = [slot_accuracy(name, r.templates) for r in results]
     rows.append(("slot-type accuracy", [f"{c}/{v}" + (f" = {c / v:.2f}" if v else "") for c, v, _ in accs]))
     rows.append(("  sample values covered", [f"{v}/{s}" for _, v, s in accs]))
+    rows.append(("  correct over the whole sample", [f"{c}/{s}" + (f" = {c / s:.2f}" if s else "") for c, _, s in accs]))
     width = max(len(r[0]) for r in rows) + 2
     colw = max(16, *(len(r.label) + 2 for r in results), *(len(v) + 2 for row in rows for v in row[1]))
     print(f"\n== {name} ({n} gold frames) ==")

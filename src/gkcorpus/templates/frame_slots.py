@@ -31,7 +31,8 @@ from typing import Iterable, Sequence
 
 from .slots import DATE_RE, NUM_RE, PERCENT_RE, PERSON_RE
 
-__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR"]
+__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR",
+           "split_quantity"]
 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
 CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
@@ -54,6 +55,21 @@ _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市"
 _ORG_SUFFIX = re.compile(
     r"(?:人民政府|委员会|办公厅|办公室|管理局|办事处|人民银行|银行|公司|集团|协会|大学|学院|医院|研究院|研究所"
     r"|总局|政府|党委|党组|国务院|局|部|委|署|院|会)$")
+
+
+_QUANTITY = re.compile(rf"(?:近|约|共|共计|计|逾|达|超过)?(百分之)?({_AR}|[{_CN}]+(?:点[{_CN}]+)?)(\D*)")
+
+
+def split_quantity(value: str) -> tuple[str, str] | None:
+    """A quantity as its number and its unit, as a table of figures keeps them (``859万人`` →
+    ``("859", "万人")``, ``7.5%`` → ``("7.5", "%")``, ``百分之十二点五`` → ``("十二点五", "%")``,
+    ``1998年`` → ``("1998", "年")``); qualifiers (约, 近 …) are dropped. None when ``value`` is not
+    one number followed by a unit."""
+    m = _QUANTITY.fullmatch(value.strip())
+    if not m:
+        return None
+    unit = ("%" if m.group(1) else "") + m.group(3).replace("％", "%")
+    return m.group(2).replace("．", "."), unit
 
 
 def trim_value(value: str) -> str:
