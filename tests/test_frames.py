@@ -217,7 +217,7 @@ def test_national_wide_table_of_targets(national):
     corpus, miner = national
     wide = wide_table(miner.library_, corpus).set_index("doc_id")
     cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
-            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{NUM}亿元 [NUM]"]
+            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"]
     got = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
            for d in (2010, 2012, 2014, 2016, 2018)}
     assert got == {  # read off the reports by hand

@@ -206,8 +206,23 @@ def _retype_open_slots(t: Template) -> None:
 def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     """Whether a frame is a frame rather than a collocation (see :func:`_is_frame`); an inner slot
     holding a choice among a few short words (:func:`is_choice`: 表示{诚挚的|衷心的}感谢) is tried
-    as fixed wording too (its most common word)."""
+    as fixed wording too (its most common word). A comparison of two quantities is a frame however
+    short its wording (:func:`_comparison`)."""
+    if _comparison(t):
+        return True
     return _is_frame(t, text, generic_share) or (_choice_clause(t) and _is_frame(t, text, generic_share, choices=True))
+
+
+def _comparison(t: Template) -> bool:
+    """Whether ``t`` states a quantity against a base (``{TEXT}比{YEAR}增长{PERCENT}``): a free
+    subject, then a predicate (:func:`~gkcorpus.templates.frame_slots.is_predicate`) around two
+    number slots or more, ending with the last one (and a bound such as 左右)."""
+    from .frame_slots import is_predicate
+
+    types = [s.type for s in t.slots]
+    if len(types) < 3 or types[0] != "TEXT" or t.pieces[0] or any(ty not in CLOSED_TYPES for ty in types[1:]):
+        return False
+    return is_predicate("".join(t.pieces[1:-1])) and _han(t.pieces[-1]) <= 2
 
 
 def _choice_clause(t: Template) -> bool:

@@ -169,7 +169,7 @@ class Frame(Template):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
-                    body = closed_pattern(s.type)
+                    body = closed_pattern(s.type, pieces[i + 1])
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
                     else:

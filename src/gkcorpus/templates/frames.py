@@ -66,7 +66,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .slots import common_affix
-from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .frame_slots import is_predicate as _is_predicate
 from .library import TemplateLibrary
 from .model import Instance, Slot, Template, render, template_id
 from .units import _as_documents, document_units
@@ -84,6 +85,8 @@ from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN,
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
+
+_YEAR_MARK = "\x01"  # a base year inside a predicate before a number
 
 
 @dataclass
@@ -322,8 +325,12 @@ class FrameMiner(BaseEstimator):
 
     def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
         """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
-        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …)."""
+        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …), and
+        ``{TEXT}predicate{NUM}bound`` keyed by the words right before the number when they are a
+        predicate (:func:`_is_predicate`) after other words in most of its clauses
+        (``{TEXT}比上年增长{PERCENT}``: the measure varies, the comparison is the frame)."""
         table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
+        before: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         for i, c in enumerate(clauses):
             mt = _NUM_TAIL.search(c.text)
             if not mt:
@@ -333,6 +340,17 @@ class FrameMiner(BaseEstimator):
             for k in range(2, min(self.max_affix, len(head)) + 1):
                 if _HAN.match(head[k - 1]):
                     table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
+            # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
+            marked = _BASE_YEAR.sub(_YEAR_MARK, head)
+            years = _BASE_YEAR.findall(head)
+            for k in range(4, min(self.max_affix, len(marked) - 1) + 1):
+                if not (_HAN.match(marked[-k]) or marked[-k] == _YEAR_MARK):
+                    break
+                key = marked[-k:]
+                n_years = key.count(_YEAR_MARK)
+                own = years[len(years) - n_years:] if n_years else []
+                size = len(key) - n_years + sum(map(len, own))
+                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
         out = []
         for (h, after), rows in table.items():
             ds = {r[0] for r in rows}
@@ -348,6 +366,21 @@ class FrameMiner(BaseEstimator):
                 pieces, types = [h, after], ["NUM"]
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
+        for (t, after), rows in before.items():
+            ds = {r[0] for r in rows}
+            if len(ds) < m:
+                continue
+            longer = {r[2][-1:] + t for r in rows if r[2]}
+            if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
+                continue  # a longer predicate has the same documents
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not _is_predicate(t.replace(_YEAR_MARK, "")):
+                continue  # mostly a whole clause (the opening table has it), or not a predicate
+            if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
+                continue
+            fixed = t.split(_YEAR_MARK)
+            inst = [(d, i, 1, (lead, *rest)) for d, i, lead, rest in rows]
+            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + ["NUM"]
+            out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
         return out
 
     @staticmethod
