@@ -17,7 +17,9 @@ Mining (:class:`FrameMiner`)
        the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
        what all its occurrences share next to the anchor joins the fixed text. A clause ending in
        a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
-       there, keyed by its clause opening (``发放{TEXT}{NUM}``). Fixed clauses found in
+       there, keyed by its clause opening (``发放{TEXT}{NUM}``), or by the predicate right before the
+       number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
+       一九五二年 or 上年, is a slot). Fixed clauses found in
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
        join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
@@ -41,12 +43,16 @@ Mining (:class:`FrameMiner`)
        {TEXT_2}周围``); the merge is kept when it matches more documents than either. Then, twice,
        frames whose fixed text differs in one place by a short word (at most three Han characters;
        clause punctuation next to a slot ignored) merge with that word as a slot, kept when it matches
-       more documents and the slot holds a choice of a few short words (the thanks, ``{TEXT}表示
-       {TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
+       more documents and the slot holds a choice of short words (each of at most three Han
+       characters, nearly all of its values words found in two documents or more, however many;
+       the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
        number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
-       context and verb–modifier–noun pairs are the phrase bank's.
+       context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
+       (a subject, a predicate around number slots) stays however short its wording.
+    9. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
+       halved for a phrase floating between free slots.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
