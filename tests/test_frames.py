@@ -239,3 +239,11 @@ def test_national_wide_table_of_targets(national):
     # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
     got_jobs = [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)]
     assert got_jobs == ["900万人", "1000万人", "1100万人", "1100万人"]
+    # the number and its unit apart, as a table of figures keeps them
+    split = wide_table(miner.library_, corpus, split_units=True).set_index("doc_id")
+    col = "城镇新增就业{NUM}以上 [NUM]"
+    assert [(split.loc[f"gwr_national/{y}", col], split.loc[f"gwr_national/{y}", col + " unit"])
+            for y in (2010, 2014, 2018)] == [("900", "万人"), ("1000", "万人"), ("1100", "万人")]
+    assert [split.loc[f"gwr_national/{y}", "国内生产总值增长{PERCENT}左右 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
+    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"] == "2.18"
+    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY] unit"] == "万"

@@ -73,7 +73,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_predicate as _is_predicate
+from .frame_slots import is_predicate as _is_predicate, split_quantity
 from .library import TemplateLibrary
 from .model import Instance, Slot, Template, render, template_id
 from .units import _as_documents, document_units
@@ -703,9 +703,11 @@ def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | Non
 
 
 def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
-               extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+               extracted: "pd.DataFrame | None" = None, split_units: bool = False) -> "pd.DataFrame":
     """Numeric slots side by side: one row per document, one column per (frame, numeric slot) found
-    in ``min_docs`` documents (as written).
+    in ``min_docs`` documents (as written; with ``split_units``, the number alone, and its unit in a
+    column ``… unit`` next to it when a value of the column has one: ``859万人`` → 859, 万人, as a table
+    of figures keeps them; a value that is not one number and a unit stays whole, its unit empty).
 
     When a frame matches a document more than once (a review figure, then the target), the value is
     the match whose sentence holds the most other numeric frames (the targets sentence holds the
@@ -739,7 +741,14 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
         best = g.sort_values(["doc_id", "_others", "_far", "start"], ascending=[True, False, True, True],
                              kind="stable").drop_duplicates("doc_id")
         name = f"{g['template'].iloc[0]} [{slot}]"
-        cols.append(pd.Series(dict(zip(best["doc_id"], best["value"])), name=name))
+        values = dict(zip(best["doc_id"], best["value"]))
+        if split_units:
+            parts = {d: split_quantity(v) or (v, "") for d, v in values.items()}
+            cols.append(pd.Series({d: p[0] for d, p in parts.items()}, name=name))
+            if any(p[1] for p in parts.values()):
+                cols.append(pd.Series({d: p[1] for d, p in parts.items()}, name=f"{name} unit"))
+        else:
+            cols.append(pd.Series(values, name=name))
     if cols:
         table = table.join(pd.concat(cols, axis=1), on="doc_id")
     return table.fillna("")  # a document without the frame has an empty cell, not "nan"
