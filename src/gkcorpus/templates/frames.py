@@ -272,19 +272,25 @@ class FrameMiner(BaseEstimator):
         heads: dict[str, set[int]] = defaultdict(set)
         tails: dict[str, set[int]] = defaultdict(set)
         lefts, rights = [], []
+        most = self.max_affix
         for d, c, off in occ:
             text = clauses[c].text
             left, right = text[:off], text[off + la:]
             lefts.append(left)
             rights.append(right)
-            for k in range(1, min(self.max_affix, len(left)) + 1):
+            # openings and endings holding a digit are never fixed text: stop at the first digit
+            for k in range(1, min(most, len(left)) + 1):
+                if left[k - 1].isdigit():
+                    break
                 heads[left[:k]].add(d)
-            for k in range(1, min(self.max_affix, len(right)) + 1):
+            for k in range(1, min(most, len(right)) + 1):
+                if right[-k].isdigit():
+                    break
                 tails[right[-k:]].add(d)
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
-            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m and _han(a) >= 1
-                    and a[0 if prefix else -1] not in "、的和及与" and not any(ch.isdigit() for ch in a)]
+            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m
+                    and a[0 if prefix else -1] not in "、的和及与" and _HAN.search(a)]
             if not opts:
                 return []
             opts.sort(key=lambda x: (-(x[0] * (la + len(x[1]))), -len(x[1]), x[1]))
