@@ -7,17 +7,22 @@ one column per template library given (``--templates national=PATH:before``) and
   ``doc.text``) is recovered when ONE mined template covers it in at least 80% of the documents the
   regex matches. A template covers a match when one of its instances (clean offsets) overlaps at
   least half of the match's fixed characters (the match minus its named slot groups);
-* **useful in the top 50** by support (ties: more instances, more fixed characters): judgements in
+* **useful in the top 50** in the library's own order (the order of its file: a frame library is
+  ordered by support × fixed content; ``--rank support`` ranks by support instead, ties: more
+  instances, more fixed characters): judgements in
   benchmarks/judgements/frames_<corpus>.csv (template, judgement in useful / collocation / broken),
   written by reading the lists; entries not judged yet are counted as ``unjudged``;
 * **slot-type accuracy** on tests/data/slot_types_sample.csv: a sample value is covered when some
-  template slot holds exactly that value in an instance of the same document; the predicted type is
-  that slot's type (the most common one when several slots hold it). Printed as correct/covered and
-  covered/sample.
+  template slot holds exactly that value in an instance of the same document, or, for a quantity
+  (NUM, PERCENT, MONEY, YEAR), the same number with a unit written apart (the sample's ``859`` and a
+  slot's ``859万人``: number 859, unit 万人, as a table of figures keeps them; both must be one
+  number and a unit, ``frame_slots.split_quantity``); the predicted type is that slot's type (the
+  most common one when several slots hold it). Printed as correct/covered, covered/sample, and
+  correct/sample (an uncovered value is not a correct one).
 
 drain3 is run over clause units (the text split at ，；：。！？ and line breaks), jieba-segmented and
 joined with spaces, for a small sweep of ``sim_th`` and ``depth``; the column shows the setting with
-the best recall (then the most documents covered); ``--drain 0.4/4`` runs chosen settings only (the
+the best recall (then the most documents covered), its clusters ranked by support; ``--drain 0.4/4`` runs chosen settings only (the
 full sweep over the national reports took 10.6 CPU minutes, 35 minutes on a loaded machine). drain3 has no slot types: its
 slots count as TEXT.
 
@@ -45,6 +50,7 @@ TOP = 50
 COVER = 0.8
 JUDGED = ("useful", "collocation", "broken")
 CLAUSE = re.compile(r"[^，；：。！？\n]+")
+QUANTITIES = ("NUM", "PERCENT", "MONEY", "YEAR")
 SWEEP = [(s, d) for s in (0.3, 0.4, 0.5, 0.6) for d in (4, 6)]
 
 
@@ -148,7 +154,10 @@ def frame_coverage(frames: list[Frame], templates: list[Template]) -> dict[str, 
     return best
 
 
-def ranked(templates: list[Template]) -> list[Template]:
+def ranked(templates: list[Template], by: str = "library") -> list[Template]:
+    """The templates in the library's own order (``library``: as listed in its file) or by support."""
+    if by == "library":
+        return list(templates)
     return sorted(templates, key=lambda t: (-t.support, -t.n_instances, -t.fixed_chars, t.text))
 
 
@@ -168,15 +177,25 @@ def slot_accuracy(name: str, templates: list[Template]) -> tuple[int, int, int]:
     """(correct, covered, sample size) on the corpus's rows of the slot-type sample."""
     with open(DATA / "slot_types_sample.csv", encoding="utf-8", newline="") as f:
         sample = [r for r in csv.DictReader(f) if r["corpus"] == name]
+    from gkcorpus.templates.frame_slots import split_quantity
+
     held: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    numbers: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for t in templates:
         for inst in t.instances:
             for slot, value in inst.slots.items():
                 if value:
-                    held[(inst.doc_id, value.strip())][t.slot_types.get(slot, "TEXT")] += 1
+                    kind = t.slot_types.get(slot, "TEXT")
+                    held[(inst.doc_id, value.strip())][kind] += 1
+                    q = split_quantity(value)
+                    if q:
+                        numbers[(inst.doc_id, q[0])][kind] += 1
     correct = covered = 0
     for r in sample:
         types = held.get((r["doc_id"], r["value"]))
+        q = split_quantity(r["value"]) if r["true_type"] in QUANTITIES else None
+        if not types and q:
+            types = numbers.get((r["doc_id"], q[0]))
         if types:
             covered += 1
             correct += types.most_common(1)[0][0] == r["true_type"]
@@ -218,7 +237,7 @@ def drain_templates(units, tokens: list[list[str]], sim_th: float, depth: int) -
         fixed = sum(len(p) for p in tpl if p != "<*>")
         out.append(Template(text, len({x.doc_id for x in insts}), len(insts), fixed,
                             {f"TEXT_{k}": "TEXT" for k in range(len(tpl))}, insts))
-    return out
+    return ranked(out, "support")  # drain3's clusters have no order of their own
 
 
 def segment(units) -> list[list[str]]:
@@ -237,17 +256,19 @@ def recall(res: Result) -> int:
 
 
 def report(name: str, results: list[Result], frames: list[Frame], judged: dict[str, str],
-           show_frames: bool, show_unjudged: bool) -> None:
+           show_frames: bool, show_unjudged: bool, rank: str = "library") -> None:
     n = len(frames)
     rows: list[tuple[str, list[str]]] = [("templates", [str(len(r.templates)) for r in results])]
     rows.append((f"frame recall (>= {COVER:.0%} of docs)", [f"{recall(r)}/{n} = {recall(r) / n:.2f}" for r in results]))
     rows.append(("mean best coverage", [f"{sum(s for s, _ in r.coverage.values()) / n:.2f}" for r in results]))
-    tops = [ranked(r.templates)[:TOP] for r in results]
+    tops = [ranked(r.templates, rank)[:TOP] for r in results]
+    order = "library order" if rank == "library" else "by support"
     for k in (*JUDGED, "unjudged"):
-        rows.append((f"top-{TOP} {k}", [str(sum(judged.get(t.text, 'unjudged') == k for t in top)) for top in tops]))
+        rows.append((f"top-{TOP} {k} ({order})", [str(sum(judged.get(t.text, 'unjudged') == k for t in top)) for top in tops]))
     accs = [slot_accuracy(name, r.templates) for r in results]
     rows.append(("slot-type accuracy", [f"{c}/{v}" + (f" = {c / v:.2f}" if v else "") for c, v, _ in accs]))
     rows.append(("  sample values covered", [f"{v}/{s}" for _, v, s in accs]))
+    rows.append(("  correct over the whole sample", [f"{c}/{s}" + (f" = {c / s:.2f}" if s else "") for c, _, s in accs]))
     width = max(len(r[0]) for r in rows) + 2
     colw = max(16, *(len(r.label) + 2 for r in results), *(len(v) + 2 for row in rows for v in row[1]))
     print(f"\n== {name} ({n} gold frames) ==")
@@ -299,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-drain", action="store_true", help="skip the drain3 baseline")
     ap.add_argument("--drain", action="append", default=[], metavar="SIM_TH/DEPTH",
                     help="drain3 settings to try instead of the default sweep (repeatable), e.g. 0.4/4")
+    ap.add_argument("--rank", choices=("library", "support"), default="library",
+                    help="order of the top 50: the library's own (default) or by support")
     ap.add_argument("--show-frames", action="store_true", help="best coverage of each gold frame")
     ap.add_argument("--show-unjudged", action="store_true", help="list top-50 templates not judged yet")
     args = ap.parse_args(argv)
@@ -326,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"[{name}] drain3 sim_th={sim_th} depth={depth}: recall {recall(r)}/{len(frames)}, "
                           f"{len(r.templates)} templates", file=sys.stderr)
                 results.append(max(sweep, key=lambda r: (recall(r), sum(s for s, _ in r.coverage.values()))))
-            report(name, results, frames, read_judgements(name), args.show_frames, args.show_unjudged)
+            report(name, results, frames, read_judgements(name), args.show_frames, args.show_unjudged, args.rank)
     return 0
 
 

@@ -34,6 +34,20 @@ def test_clauses_cut_outside_quotations_and_drop_enumerators():
         "以“解决群众‘办事难’，打造最优营商环境”为主题", "发放宣传资料、折页等近20万份", "请予审议"]
 
 
+def test_near_variants_differ_in_one_short_word():
+    from gkcorpus.templates.frame_filters import _GAP as g, _one_substitution, is_choice
+
+    assert _one_substitution(f"{g}表示诚挚的感谢", f"{g}表示衷心的感谢", 3) == ["", "表示", "的感谢"]
+    assert _one_substitution(f"{g}表示{g}的感谢", f"{g}表示诚挚{g}感谢", 3) == ["", "表示", "感谢"]
+    assert _one_substitution(f"{g}严厉打击刑事犯罪", f"{g}依法打击经济犯罪", 3) is None  # more than one word
+    docs = ["a", "b", "c", "d", "e", "f"]
+    assert is_choice(["诚挚的", "衷心的", "深切的", "诚挚的", "", "衷心的", "深切的"], docs + ["a"])
+    assert not is_choice(["诚挚的", "衷心的", "", "诚挚的", "衷心的", "深切的"], docs)  # 深切的: a fifth, once
+    assert is_choice(["诚挚的"] * 5 + ["衷心的"] * 5 + ["深切的"], list("abcdeabcdea"))  # once in eleven
+    assert not is_choice(["各种", "刑事", "严重", "经济", "走私", "刑事"], docs)  # a modifier of many kinds
+    assert not is_choice(["邓小平理论", "邓小平理论", "“三个代表”重要思想"], docs[:3])  # phrases, not words
+
+
 # --------------------------------------------------------------------------- the bundled summaries
 
 
@@ -163,7 +177,11 @@ def test_national_frames_and_their_support(national):
     lib = miner.library_
     assert miner.min_docs_ == 5
     assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
-    assert _find(lib, "请予审议，并请全国政协{TEXT}委员{TEXT_2}提出意见").support == 22
+    # a free clause before fixed clauses: the request for review in all its wordings is one frame
+    review = _find(lib, "{TEXT}，并请全国政协{TEXT_2}委员提出意见")
+    assert review.support == 25
+    assert {"请予审议", "请各位代表审议"} <= set(review.slots[0].values)
+    assert _find(lib, "{TEXT}，表示诚挚{TEXT_2}感谢").support == 16
     assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
     gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
     assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
@@ -178,6 +196,10 @@ def test_national_variants_merge_into_one_frame(national):
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
     assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
+    # variants differing in one short word (诚挚/衷心/深切, with or without 的) are one frame
+    thanks = _find(lib, "{TEXT}表示{TEXT_2}感谢")
+    assert thanks.support == 31
+    assert {"诚挚的", "衷心的", "诚挚"} <= set(thanks.slots[1].values)
     banner = _find(lib, "{TEXT}高举{TEXT_2}伟大旗帜")
     assert banner.support == 18
     assert "邓小平理论" in banner.slots[1].values and "中国特色社会主义" in banner.slots[1].values
@@ -195,7 +217,7 @@ def test_national_wide_table_of_targets(national):
     corpus, miner = national
     wide = wide_table(miner.library_, corpus).set_index("doc_id")
     cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
-            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{NUM}亿元 [NUM]"]
+            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"]
     got = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
            for d in (2010, 2012, 2014, 2016, 2018)}
     assert got == {  # read off the reports by hand
@@ -217,3 +239,11 @@ def test_national_wide_table_of_targets(national):
     # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
     got_jobs = [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)]
     assert got_jobs == ["900万人", "1000万人", "1100万人", "1100万人"]
+    # the number and its unit apart, as a table of figures keeps them
+    split = wide_table(miner.library_, corpus, split_units=True).set_index("doc_id")
+    col = "城镇新增就业{NUM}以上 [NUM]"
+    assert [(split.loc[f"gwr_national/{y}", col], split.loc[f"gwr_national/{y}", col + " unit"])
+            for y in (2010, 2014, 2018)] == [("900", "万人"), ("1000", "万人"), ("1100", "万人")]
+    assert [split.loc[f"gwr_national/{y}", "国内生产总值增长{PERCENT}左右 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
+    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"] == "2.18"
+    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY] unit"] == "万"

@@ -111,6 +111,82 @@ def _generalisations(frames: Sequence[Frame], min_share: float = 0.4, min_han: i
     return [out[k] for k in sorted(out)]
 
 
+def _one_substitution(a: str, b: str, max_chars: int) -> list[str] | None:
+    """The pieces of two skeletons equal but for one region of at most ``max_chars`` Han characters
+    on each side (a word substituted, inserted or dropped: 诚挚/衷心, 清醒/清醒地), that region a
+    slot with fixed text on both sides; None when they differ more or elsewhere."""
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < n - p and a[-1 - q] == b[-1 - q]:
+        q += 1
+    if not p or not q or a[p - 1] == _GAP or a[len(a) - q] == _GAP:
+        return None  # the word is not inside fixed text (a slot boundary moved: the absorb step's business)
+    da, db = a[p:len(a) - q], b[p:len(b) - q]
+    words = da.replace(_GAP, "") + db.replace(_GAP, "")
+    if not words or len(da.replace(_GAP, "")) > max_chars or len(db.replace(_GAP, "")) > max_chars \
+            or not re.fullmatch(r"[\u4e00-\u9fff]+", words):
+        return None
+    return re.sub(f"{_GAP}+", _GAP, a[:p] + _GAP + a[len(a) - q:]).split(_GAP)
+
+
+def _near_variants(frames: Sequence[Frame], max_chars: int = 3) -> list[tuple[Frame, int]]:
+    """``(frame, support to beat)``: for pairs of frames whose fixed text differs in one short word
+    (at most ``max_chars`` Han characters, in one place), the frame with that word as a slot that may
+    stay empty. Pairs are compared when they share their first or last three skeleton characters
+    (one of the two holds when they differ in one place) and differ in length by ``max_chars`` at most."""
+    # clause punctuation next to a slot is part of the slot's reach: {TEXT}，表示… and {TEXT}表示… compare equal
+    sks = [re.sub(f"[，；：]?{_GAP}[，；：]?", _GAP, _skeleton(t)) for t in frames]
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, (t, sk) in enumerate(zip(frames, sks)):
+        if not _n_closed(t):  # numbers keep their own frames
+            buckets[("<", sk[:3])].append(k)
+            buckets[(">", sk[-3:])].append(k)
+    pairs = set()
+    for ks in buckets.values():
+        pairs.update((x, y) for i, x in enumerate(ks) for y in ks[i + 1:] if abs(len(sks[x]) - len(sks[y])) <= max_chars)
+    out: dict[str, tuple[Frame, int]] = {}
+    for x, y in sorted(pairs):
+        a, b = frames[x], frames[y]
+        pieces = _one_substitution(sks[x], sks[y], max_chars)
+        if pieces is None or not _balanced(pieces):
+            continue
+        names = typed_names(["TEXT"] * (len(pieces) - 1))
+        text = render(pieces, names)
+        if text in (a.template, b.template):
+            continue
+        beat = max(a.support, b.support)
+        if text not in out or out[text][1] < beat:
+            out[text] = (Frame(template_id(text), text, [Slot(n, "TEXT", [], 1) for n in names], [], True, True), beat)
+    return [out[k] for k in sorted(out)]
+
+
+def is_choice(values: Sequence[str], docs: Sequence[str], min_docs: int = 2, max_han: int = 3,
+              share: float = 0.9) -> bool:
+    """Whether a slot's values (one per instance, ``docs`` the instances' documents) are a choice
+    among short words (诚挚的/衷心的, 核心/总书记, or nothing) rather than free text: every word has
+    at most ``max_han`` Han characters, and (nearly) all values (``share``, as for a slot's type)
+    are words that recur in ``min_docs`` documents, however many words there are. A modifier of
+    many kinds (各种/刑事/走私) has words found once."""
+    where: dict[str, set[str]] = defaultdict(set)
+    n = 0
+    for v, d in zip(values, docs):
+        if v:
+            where[v].add(d)
+            n += 1
+    if not where or not all(_han(w) == len(w) <= max_han for w in where):
+        return False
+    recurring = sum(1 for v in values if v and len(where[v]) >= min_docs)
+    return recurring >= share * n
+
+
+def slot_choice(t: Template, name: str) -> bool:
+    """:func:`is_choice` over the values of slot ``name`` in ``t``'s instances."""
+    return is_choice([i.slot_values.get(name, "") for i in t.instances], [i.doc_id for i in t.instances])
+
+
 def _retype_open_slots(t: Template) -> None:
     """Type a merged frame's free slots by their values (open types only: the slot's pattern stays)."""
     types = []
@@ -128,6 +204,45 @@ def _retype_open_slots(t: Template) -> None:
 
 
 def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
+    """Whether a frame is a frame rather than a collocation (see :func:`_is_frame`); an inner slot
+    holding a choice among a few short words (:func:`is_choice`: 表示{诚挚的|衷心的}感谢) is tried
+    as fixed wording too (its most common word). A comparison of two quantities is a frame however
+    short its wording (:func:`_comparison`)."""
+    if _comparison(t):
+        return True
+    return _is_frame(t, text, generic_share) or (_choice_clause(t) and _is_frame(t, text, generic_share, choices=True))
+
+
+def _comparison(t: Template) -> bool:
+    """Whether ``t`` states a quantity against a base (``{TEXT}比{YEAR}增长{PERCENT}``): a free
+    subject, then a predicate (:func:`~gkcorpus.templates.frame_slots.is_predicate`) around two
+    number slots or more, ending with the last one (and a bound such as 左右)."""
+    from .frame_slots import is_predicate
+
+    types = [s.type for s in t.slots]
+    if len(types) < 3 or types[0] != "TEXT" or t.pieces[0] or any(ty not in CLOSED_TYPES for ty in types[1:]):
+        return False
+    return is_predicate("".join(t.pieces[1:-1])) and _han(t.pieces[-1]) <= 2
+
+
+def _choice_clause(t: Template) -> bool:
+    """Whether a choice slot (:func:`is_choice`) lies inside fixed wording that makes a whole clause
+    at the frame's end: the fixed text from the slot before it to the end is a clause of its own (it
+    starts after clause punctuation, or that slot is empty) in at least half of the instances. Inside
+    a clause, a modifier between a verb and its object (取得{重大|新}进展) stays a collocation."""
+    pieces, slots = t.pieces, t.slots
+    k = len(slots) - 1
+    while k >= 0 and pieces[k + 1] and slot_choice(t, slots[k].name):
+        k -= 1
+    if k == len(slots) - 1 or not pieces[-1]:
+        return False  # no choice slot in the final fixed stretch
+    if k < 0 or re.match("[，；：]", pieces[k + 1]):
+        return True
+    empty = sum(1 for i in t.instances if not i.slot_values.get(slots[k].name))
+    return 2 * empty >= len(t.instances)
+
+
+def _is_frame(t: Template, text: str, generic_share: float = 0.3, choices: bool = False) -> bool:
     """Whether a frame is a frame rather than a collocation (the phrase bank's business).
 
     An inner slot that mostly holds nothing or a particle (的, 和) is an optional word: the fixed
@@ -153,9 +268,10 @@ def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     for k, sl in enumerate(slots):
         vals = sorted(len(i.slot_values.get(sl.name, "")) for i in t.instances)
         inner = raw[k] != "" and raw[k + 1] != ""
-        if inner and vals and vals[len(vals) // 2] <= 1 and sl.type not in CLOSED_TYPES:
-            words = [w for w in (i.slot_values.get(sl.name, "") for i in t.instances) if w]
-            common = max(sorted(set(words)), key=words.count) if 2 * len(words) > n else ""
+        words = [w for w in (i.slot_values.get(sl.name, "") for i in t.instances) if w]
+        choice = choices and sl.type not in CLOSED_TYPES and slot_choice(t, sl.name)
+        if inner and vals and (vals[len(vals) // 2] <= 1 or choice) and sl.type not in CLOSED_TYPES:
+            common = max(sorted(set(words)), key=words.count) if 2 * len(words) > n or choice else ""
             pieces[-1] += common + raw[k + 1]  # an optional word (its usual form), not a slot
             optional = True
         else:

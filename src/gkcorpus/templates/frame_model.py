@@ -37,7 +37,7 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 # characters), then nothing or a bound (左右, 以内 …)
 _NUM_TAIL = re.compile(
     rf"((?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}(?:[%％](?:[-—～~至到]{_AR}[%％])?|(?:[-—～~至到]{_AR})?[万亿千百]*(?:多|余|来)?[^\W\d_]{{0,2}})"
-    rf"|[{_CN}]+(?:多|余)[^\W\d_]{{0,2}}|百分之[{_CN}\d.]+|{_AR}个百分点))((?:左右|以上|以内|以下|上下)?)$")
+    rf"|[{_CN}]+(?:多|余)[^\W\d_]{{0,2}}|[{_CN}]+点[{_CN}]+|百分之[{_CN}\d.点]+|{_AR}个百分点))((?:左右|以上|以内|以下|上下)?)$")
 _BOUND = ("左右", "以上", "以内", "以下", "上下")
 
 
@@ -169,7 +169,7 @@ class Frame(Template):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
-                    body = closed_pattern(s.type)
+                    body = closed_pattern(s.type, pieces[i + 1])
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
                     else:

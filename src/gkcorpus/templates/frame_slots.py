@@ -4,11 +4,12 @@ A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by 
 it is ``TEXT``. Value types, most specific first:
 
 =========  ==================================================================================
-``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``3个百分点``
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
-``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``
+``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``; as a base of comparison (比{YEAR}增长)
+            also a year relative to the report's: ``上年``, ``去年``
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
-``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万`` (a numeral
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``四十五点二`` (a numeral
             word such as ``一个``, ``两项`` is wording: TEXT)
 ``PERSON``  a Han name of two to four characters before ``同志``
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
@@ -31,7 +32,8 @@ from typing import Iterable, Sequence
 
 from .slots import DATE_RE, NUM_RE, PERCENT_RE, PERSON_RE
 
-__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR"]
+__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR",
+           "split_quantity"]
 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
 CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
@@ -40,18 +42,38 @@ _AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 MONEY_RE = re.compile(
     rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|[{_CN}]+)(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
-YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇零一二三四五六七八九]{4})年(?:度)?")
-PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|{PERCENT_RE.pattern})")
+YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇○零一二三四五六七八九]{4})年(?:度)?")
+# a year as a point of comparison: a date (一九五二年, 1978年) or one relative to the report's (上年, 去年)
+BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|当年)(?:同期)?")
+PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern})")
+# a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
+NUM_PLUS_RE = re.compile(rf"(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
 # a numeral word: one small numeral and at most a classifier (一个, 两项, 三) — wording, not a quantity
 _NUMERAL_WORD = re.compile(r"[一两二三四五六七八九十几][个项批种些次条类大点方面]?")
+_CURRENCY = ("亿元", "万元", "元", "美元", "亿美元", "万美元")
 _EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
 _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
 _ORG_SUFFIX = re.compile(
     r"(?:人民政府|委员会|办公厅|办公室|管理局|办事处|人民银行|银行|公司|集团|协会|大学|学院|医院|研究院|研究所"
     r"|总局|政府|党委|党组|国务院|局|部|委|署|院|会)$")
+
+
+_QUANTITY = re.compile(rf"(?:近|约|共|共计|计|逾|达|超过)?(百分之)?({_AR}|[{_CN}]+(?:点[{_CN}]+)?)(\D*)")
+
+
+def split_quantity(value: str) -> tuple[str, str] | None:
+    """A quantity as its number and its unit, as a table of figures keeps them (``859万人`` →
+    ``("859", "万人")``, ``7.5%`` → ``("7.5", "%")``, ``百分之十二点五`` → ``("十二点五", "%")``,
+    ``1998年`` → ``("1998", "年")``); qualifiers (约, 近 …) are dropped. None when ``value`` is not
+    one number followed by a unit."""
+    m = _QUANTITY.fullmatch(value.strip())
+    if not m:
+        return None
+    unit = ("%" if m.group(1) else "") + m.group(3).replace("％", "%")
+    return m.group(2).replace("．", "."), unit
 
 
 def trim_value(value: str) -> str:
@@ -70,6 +92,13 @@ def _tags(value: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg as pseg
 
     return tuple((w.word, w.flag) for w in pseg.cut(value))
+
+
+def is_predicate(text: str) -> bool:
+    """Whether ``text`` is a predicate of whole words: it opens with a preposition or a verb and ends
+    in a verb (比上年增长, 提高到) — not the tail of a noun phrase (上年增长, 外商直接投资)."""
+    tags = _tags(text)
+    return bool(tags) and tags[0][1][:1] in ("p", "v") and tags[-1][1].startswith("v")
 
 
 def _is_place(value: str) -> bool:
@@ -110,12 +139,12 @@ def value_type(value: str, before: str = "", after: str = "") -> str:
         return "PERCENT"
     if MONEY_RE.fullmatch(v):
         return "MONEY"
-    if YEAR_RE.fullmatch(v):
+    if YEAR_RE.fullmatch(v) or (before.endswith(("比", "较")) and BASE_YEAR_RE.fullmatch(v)):
         return "YEAR"
     if DATE_RE.fullmatch(v):
         return "DATE"
-    if NUM_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
-        return "NUM"
+    if NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
+        return "MONEY" if after.startswith(_CURRENCY) else "NUM"  # the unit may be the frame's wording
     if after.startswith("同志") and PERSON_RE.fullmatch(v):
         return "PERSON"
     if _is_place(v):
@@ -137,10 +166,12 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
         step = len(vals) / 64
         vals = [vals[int(i * step)] for i in range(64)]
     counts: dict[str, int] = {}
+    n = len(vals)
     for v in vals:
         t = value_type(v, before, after)
         counts[t] = counts.get(t, 0) + 1
-    n = len(vals)
+        if counts.get("TEXT", 0) > n - share * n:
+            return "TEXT"  # too many free values for any type (the rest need not be looked at)
     best = max(counts, key=lambda k: (counts[k], k))
     if best != "TEXT" and counts[best] >= share * n:
         return best
@@ -150,10 +181,13 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
     return "TEXT"
 
 
-def closed_pattern(kind: str) -> str | None:
-    """The regex body accepting values of a closed type (None for open types)."""
-    return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": YEAR_RE.pattern,
-            "DATE": DATE_RE.pattern, "NUM": NUM_RE.pattern}.get(kind)
+def closed_pattern(kind: str, after: str = "") -> str | None:
+    """The regex body accepting values of a closed type (None for open types); ``after``: the fixed
+    text after the slot (a MONEY slot before 亿元 holds the number only)."""
+    if kind == "MONEY" and after.startswith(_CURRENCY):
+        return NUM_PLUS_RE.pattern
+    return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": BASE_YEAR_RE.pattern,
+            "DATE": DATE_RE.pattern, "NUM": NUM_PLUS_RE.pattern}.get(kind)
 
 
 def typed_names(types: Sequence[str]) -> list[str]:

@@ -17,9 +17,12 @@ Mining (:class:`FrameMiner`)
        the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
        what all its occurrences share next to the anchor joins the fixed text. A clause ending in
        a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
-       there, keyed by its clause opening (``发放{TEXT}{NUM}``). Fixed clauses found in
-       ``min_docs`` documents before or after a clause frame (or before a free clause) join it
-       into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``).
+       there, keyed by its clause opening (``发放{TEXT}{NUM}``), or by the predicate right before the
+       number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
+       一九五二年 or 上年, is a slot). Fixed clauses found in
+       ``min_docs`` documents before or after a clause frame, or before or after a free clause,
+       join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
+       ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -37,11 +40,19 @@ Mining (:class:`FrameMiner`)
        31), which may exceed the clauses that seeded it.
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
        differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
-       {TEXT_2}周围``); the merge is kept when it matches more documents than either. A frame whose
+       {TEXT_2}周围``); the merge is kept when it matches more documents than either. Then, twice,
+       frames whose fixed text differs in one place by a short word (at most three Han characters;
+       clause punctuation next to a slot ignored) merge with that word as a slot, kept when it matches
+       more documents and the slot holds a choice of short words (each of at most three Han
+       characters, nearly all of its values words found in two documents or more, however many;
+       the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
        number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
-       context and verb–modifier–noun pairs are the phrase bank's.
+       context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
+       (a subject, a predicate around number slots) stays however short its wording.
+    9. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
+       halved for a phrase floating between free slots.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -61,7 +72,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .slots import common_affix
-from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
+from .frame_slots import is_predicate as _is_predicate, split_quantity
 from .library import TemplateLibrary
 from .model import Instance, Slot, Template, render, template_id
 from .units import _as_documents, document_units
@@ -76,9 +88,11 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
-from .frame_filters import _absorb, _generalisations, _retype_open_slots, is_frame
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
+
+_YEAR_MARK = "\x01"  # a base year inside a predicate before a number
 
 
 @dataclass
@@ -89,7 +103,7 @@ class _Cand:
     types: list[str]  # slot types ("TEXT" or a closed type)
     inst: list[tuple[int, int, int, tuple[str, ...]]]
     ok: bool = True  # enough fixed content to stand as a frame
-    free: bool = False  # fixed clauses, then a free clause: exempt from the coverage rule
+    free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
 
     @property
     def docs(self) -> int:
@@ -258,19 +272,25 @@ class FrameMiner(BaseEstimator):
         heads: dict[str, set[int]] = defaultdict(set)
         tails: dict[str, set[int]] = defaultdict(set)
         lefts, rights = [], []
+        most = self.max_affix
         for d, c, off in occ:
             text = clauses[c].text
             left, right = text[:off], text[off + la:]
             lefts.append(left)
             rights.append(right)
-            for k in range(1, min(self.max_affix, len(left)) + 1):
+            # openings and endings holding a digit are never fixed text: stop at the first digit
+            for k in range(1, min(most, len(left)) + 1):
+                if left[k - 1].isdigit():
+                    break
                 heads[left[:k]].add(d)
-            for k in range(1, min(self.max_affix, len(right)) + 1):
+            for k in range(1, min(most, len(right)) + 1):
+                if right[-k].isdigit():
+                    break
                 tails[right[-k:]].add(d)
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
-            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m and _han(a) >= 1
-                    and a[0 if prefix else -1] not in "、的和及与" and not any(ch.isdigit() for ch in a)]
+            opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m
+                    and a[0 if prefix else -1] not in "、的和及与" and _HAN.search(a)]
             if not opts:
                 return []
             opts.sort(key=lambda x: (-(x[0] * (la + len(x[1]))), -len(x[1]), x[1]))
@@ -317,8 +337,12 @@ class FrameMiner(BaseEstimator):
 
     def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
         """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
-        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …)."""
+        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …), and
+        ``{TEXT}predicate{NUM}bound`` keyed by the words right before the number when they are a
+        predicate (:func:`_is_predicate`) after other words in most of its clauses
+        (``{TEXT}比上年增长{PERCENT}``: the measure varies, the comparison is the frame)."""
         table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
+        before: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         for i, c in enumerate(clauses):
             mt = _NUM_TAIL.search(c.text)
             if not mt:
@@ -328,6 +352,17 @@ class FrameMiner(BaseEstimator):
             for k in range(2, min(self.max_affix, len(head)) + 1):
                 if _HAN.match(head[k - 1]):
                     table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
+            # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
+            marked = _BASE_YEAR.sub(_YEAR_MARK, head)
+            years = _BASE_YEAR.findall(head)
+            for k in range(4, min(self.max_affix, len(marked) - 1) + 1):
+                if not (_HAN.match(marked[-k]) or marked[-k] == _YEAR_MARK):
+                    break
+                key = marked[-k:]
+                n_years = key.count(_YEAR_MARK)
+                own = years[len(years) - n_years:] if n_years else []
+                size = len(key) - n_years + sum(map(len, own))
+                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
         out = []
         for (h, after), rows in table.items():
             ds = {r[0] for r in rows}
@@ -343,6 +378,21 @@ class FrameMiner(BaseEstimator):
                 pieces, types = [h, after], ["NUM"]
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
+        for (t, after), rows in before.items():
+            ds = {r[0] for r in rows}
+            if len(ds) < m:
+                continue
+            longer = {r[2][-1:] + t for r in rows if r[2]}
+            if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
+                continue  # a longer predicate has the same documents
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not _is_predicate(t.replace(_YEAR_MARK, "")):
+                continue  # mostly a whole clause (the opening table has it), or not a predicate
+            if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
+                continue
+            fixed = t.split(_YEAR_MARK)
+            inst = [(d, i, 1, (lead, *rest)) for d, i, lead, rest in rows]
+            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + ["NUM"]
+            out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
         return out
 
     @staticmethod
@@ -357,10 +407,28 @@ class FrameMiner(BaseEstimator):
     # ------------------------------------------------------------------ runs of clauses
     def _chains(self, cands: list[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
         """Frames over two to ``max_chain`` consecutive clauses of a sentence: one clause frame with
-        fixed clauses (found in ``min_docs`` documents) before or after it, following each other in
-        ``min_docs`` documents."""
+        fixed clauses (found in ``min_docs`` documents) before or after it, or a run of fixed clauses
+        with one free clause after it (我们也清醒地看到，{TEXT}) or before it ({TEXT}，表示诚挚的感谢),
+        following each other in ``min_docs`` documents."""
         if self.max_chain < 2 or not clauses:
             return []
+        lab, fixed_text = self._clause_labels(cands, clauses, c_doc, m)
+        free = len(cands)  # the label of a whole clause of free text
+        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
+        self._free_runs(seqs, lab, clauses, c_doc, free)
+        self._frame_runs(seqs, lab, clauses, c_doc)
+        out = []
+        for seq, inst in seqs.items():
+            c = self._chain_candidate(seq, inst, cands, fixed_text, free, m)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def _clause_labels(self, cands: Sequence[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int],
+                       m: int) -> tuple[dict[int, list[tuple[int, tuple[str, ...]]]], dict[int, str]]:
+        """Per clause, the labels it can take: the three best clause frames whose instances lie on it
+        (``(candidate index, values)``) and, when its whole text recurs in ``m`` documents, that fixed
+        clause (a negative label); and the text of each fixed-clause label."""
         labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
         for k, c in enumerate(cands):
             sc = c.score()
@@ -378,68 +446,77 @@ class FrameMiner(BaseEstimator):
                 row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
             if row:
                 lab[ci] = row
-        fixed_text = {v: k for k, v in fixed_id.items()}
-        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
-        L = self.max_chain
-        FREE = len(cands)  # a whole clause of free text after fixed clauses (我们也清醒地看到，{TEXT})
-        for ci in range(len(clauses) - 1):
-            if clauses[ci + 1].unit != clauses[ci].unit or not any(k < 0 for k, _ in lab.get(ci, ())):
-                continue
-            run, j = [], ci
-            while len(run) < L - 1 and j >= 0 and clauses[j].unit == clauses[ci].unit and any(k < 0 for k, _ in lab.get(j, ())):
-                run.append(next(k for k, _ in lab[j] if k < 0))
-                j -= 1
-            for n in range(1, len(run) + 1):
-                seq = tuple(reversed(run[:n])) + (FREE,)
-                seqs[seq].append((c_doc[ci], ci - n + 1, n + 1, (clauses[ci + 1].text,)))
+        return lab, {-1 - v: k for k, v in fixed_id.items()}
+
+    def _fixed_run(self, lab: dict[int, list[tuple[int, tuple[str, ...]]]], clauses: Sequence[Clause],
+                   ci: int, step: int) -> list[int]:
+        """The fixed-clause labels of the clauses next to ``ci`` in its sentence (``step`` -1: before,
+        nearest first; +1: after), at most ``max_chain - 1``."""
+        run, j, unit = [], ci + step, clauses[ci].unit
+        while len(run) < self.max_chain - 1 and 0 <= j < len(clauses) and clauses[j].unit == unit:
+            k = next((k for k, _ in lab.get(j, ()) if k < 0), None)
+            if k is None:
+                break
+            run.append(k)
+            j += step
+        return run
+
+    def _free_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int], free: int) -> None:
+        """Runs of fixed clauses with one free clause after them, or before them."""
+        for ci in range(len(clauses)):
+            left = self._fixed_run(lab, clauses, ci, -1)  # fixed clauses before the free clause ci
+            for n in range(1, len(left) + 1):
+                seqs[tuple(reversed(left[:n])) + (free,)].append((c_doc[ci], ci - n, n + 1, (clauses[ci].text,)))
+            right = self._fixed_run(lab, clauses, ci, +1)  # fixed clauses after it
+            for n in range(1, len(right) + 1):
+                seqs[(free,) + tuple(right[:n])].append((c_doc[ci], ci, n + 1, (clauses[ci].text,)))
+
+    def _frame_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int]) -> None:
+        """One clause frame with fixed clauses before and after it."""
         for ci in range(len(clauses)):
             frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
             if not frames:
                 continue
-            unit = clauses[ci].unit
-            left = []  # fixed clauses right before, nearest first
-            j = ci - 1
-            while len(left) < L - 1 and j >= 0 and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
-                left.append(next(k for k, _ in lab[j] if k < 0))
-                j -= 1
-            right = []
-            j = ci + 1
-            while len(right) < L - 1 and j < len(clauses) and clauses[j].unit == unit and any(k < 0 for k, _ in lab.get(j, ())):
-                right.append(next(k for k, _ in lab[j] if k < 0))
-                j += 1
+            left = self._fixed_run(lab, clauses, ci, -1)
+            right = self._fixed_run(lab, clauses, ci, +1)
             for nl in range(len(left) + 1):
                 for nr in range(len(right) + 1):
-                    if nl + nr == 0 or nl + nr + 1 > L:
+                    if nl + nr == 0 or nl + nr + 1 > self.max_chain:
                         continue
                     for k, v in frames:
                         seq = tuple(reversed(left[:nl])) + (k,) + tuple(right[:nr])
                         seqs[seq].append((c_doc[ci], ci - nl, len(seq), v))
-        out = []
-        for seq, inst in seqs.items():
-            if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
-                continue  # a chain is fixed clauses around one clause frame (or one free clause)
-            pieces, types = [""], []
-            for j, k in enumerate(seq):
-                if j:
-                    pieces[-1] += "，"
-                if k < 0:
-                    pieces[-1] += fixed_text[-1 - k]
-                elif k == FREE:
-                    types.append("TEXT")
-                    pieces.append("")
-                else:
-                    c = cands[k]
-                    pieces[-1] += c.pieces[0]
-                    for ty, p in zip(c.types, c.pieces[1:]):
-                        types.append(ty)
-                        pieces.append(p)
-            if not types:
-                continue  # a run of fixed clauses: a passage or a formula, not a frame
-            free = seq[-1] == FREE
-            ok = _han(pieces[0]) >= self.min_fixed_han and _balanced(pieces) if free else _content_ok(
-                pieces, types, self.min_fixed_han, self.min_segment_han)
-            out.append(_Cand(pieces, types, inst, ok, free))
-        return out
+
+    def _chain_candidate(self, seq: tuple[int, ...], inst: list, cands: Sequence[_Cand], fixed_text: dict[int, str],
+                         free: int, m: int) -> _Cand | None:
+        """The candidate of one run of clause labels, or None (too few documents; not exactly one
+        clause frame or free clause; no slot)."""
+        if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
+            return None
+        pieces, types = [""], []
+        for j, k in enumerate(seq):
+            if j:
+                pieces[-1] += "，"
+            if k < 0:
+                pieces[-1] += fixed_text[k]
+            elif k == free:
+                types.append("TEXT")
+                pieces.append("")
+            else:
+                c = cands[k]
+                pieces[-1] += c.pieces[0]
+                for ty, p in zip(c.types, c.pieces[1:]):
+                    types.append(ty)
+                    pieces.append(p)
+        if not types:
+            return None  # a run of fixed clauses: a passage or a formula, not a frame
+        side = "after" if seq[-1] == free else "before" if seq[0] == free else ""
+        if side:
+            fixed = pieces[0] if side == "after" else pieces[-1]
+            ok = _han(fixed) >= self.min_fixed_han and _balanced(pieces)
+        else:
+            ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
+        return _Cand(pieces, types, inst, ok, side)
 
     # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
@@ -476,16 +553,17 @@ class FrameMiner(BaseEstimator):
                     best, best_n = j, (o.docs, len(o.inst))
             c = pool[best]
             used.update((k, best))
-            claim = 1 if c.free else 0  # the free clause of a chain is not explained by it: left to other frames
+            # the free clause of a chain is not explained by it: left to other frames
+            lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
             closed = sum(t in CLOSED_TYPES for t in c.types)
             inside = sum(1 for _, ci, n, _ in c.inst
                          if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
-                                for j in range(n - claim)))
+                                for j in range(lo, n - hi)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
             for _, ci, n, _ in c.inst:
-                for j in range(ci, ci + n - claim):
+                for j in range(ci + lo, ci + n - hi):
                     taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
             if len(out) >= self.max_frames:
                 break
@@ -587,13 +665,18 @@ class FrameMiner(BaseEstimator):
             frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
                                 [], True, True))
         out = [t for _, t in self._matched(frames, units, docs, m)]
-        general = _generalisations(out)
         have = {t.template for t in out}
-        for k, t in self._matched([g for g, _ in general], units, docs, m):
-            if t.support > general[k][1] and t.template not in have:
-                have.add(t.template)
-                _retype_open_slots(t)
-                out.append(t)  # a merge of variants that matches more documents than either
+        tried: set[str] = set()
+        for merge in (_generalisations, _near_variants, _near_variants):
+            general = [g for g in merge(out) if g[0].template not in tried]  # the second round: new pairs only
+            tried.update(g.template for g, _ in general)
+            for k, t in self._matched([g for g, _ in general], units, docs, m):
+                # a word that differs between near variants is a choice of wording, not a free slot
+                choice = merge is _generalisations or any(slot_choice(t, s.name) for s in t.slots)
+                if t.support > general[k][1] and t.template not in have and choice:
+                    have.add(t.template)
+                    _retype_open_slots(t)
+                    out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = _absorb(out)
@@ -626,9 +709,11 @@ def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | Non
 
 
 def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
-               extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+               extracted: "pd.DataFrame | None" = None, split_units: bool = False) -> "pd.DataFrame":
     """Numeric slots side by side: one row per document, one column per (frame, numeric slot) found
-    in ``min_docs`` documents (as written).
+    in ``min_docs`` documents (as written; with ``split_units``, the number alone, and its unit in a
+    column ``… unit`` next to it when a value of the column has one: ``859万人`` → 859, 万人, as a table
+    of figures keeps them; a value that is not one number and a unit stays whole, its unit empty).
 
     When a frame matches a document more than once (a review figure, then the target), the value is
     the match whose sentence holds the most other numeric frames (the targets sentence holds the
@@ -662,7 +747,14 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
         best = g.sort_values(["doc_id", "_others", "_far", "start"], ascending=[True, False, True, True],
                              kind="stable").drop_duplicates("doc_id")
         name = f"{g['template'].iloc[0]} [{slot}]"
-        cols.append(pd.Series(dict(zip(best["doc_id"], best["value"])), name=name))
+        values = dict(zip(best["doc_id"], best["value"]))
+        if split_units:
+            parts = {d: split_quantity(v) or (v, "") for d, v in values.items()}
+            cols.append(pd.Series({d: p[0] for d, p in parts.items()}, name=name))
+            if any(p[1] for p in parts.values()):
+                cols.append(pd.Series({d: p[1] for d, p in parts.items()}, name=f"{name} unit"))
+        else:
+            cols.append(pd.Series(values, name=name))
     if cols:
         table = table.join(pd.concat(cols, axis=1), on="doc_id")
     return table.fillna("")  # a document without the frame has an empty cell, not "nan"
