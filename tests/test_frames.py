@@ -247,3 +247,12 @@ def test_national_wide_table_of_targets(national):
     assert [split.loc[f"gwr_national/{y}", "国内生产总值增长{PERCENT}左右 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
     assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"] == "2.18"
     assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY] unit"] == "万"
+
+
+def test_fitted_miner_keeps_its_library_not_the_text(frames):
+    """The units, clauses and word-edge caches of fit are not kept: the pickle is about the library."""
+    import pickle
+
+    assert frames.n_units_ > 0 and frames.n_clauses_ >= frames.n_units_
+    assert not hasattr(frames, "units_") and not hasattr(frames, "_cuts")
+    assert len(pickle.dumps(frames)) <= 1.2 * len(pickle.dumps(frames.library_))

@@ -176,6 +176,16 @@ class FrameMiner(BaseEstimator):
         Share of its clauses a frame must explain on average (fixed text and closed-type values).
     segmenter : str
         Word segmenter checking that slots begin and end between words (``"rjieba"`` or ``"jieba"``).
+
+    Attributes
+    ----------
+    library_ : TemplateLibrary
+        The frames, best first, each with its matches.
+    min_docs_ : int
+        The document threshold used.
+    n_units_, n_clauses_ : int
+        Sentences and clauses mined (the units themselves are not kept: a fitted miner holds its
+        library, not a copy of the corpus).
     """
 
     def __init__(self, min_docs: int | None = None, min_anchor_han: int = 3, min_fixed_han: int = 6,
@@ -204,7 +214,7 @@ class FrameMiner(BaseEstimator):
         for doc in docs:
             us = document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences])
             units.extend(_without_front_matter(us))
-        self.units_ = units
+        self.n_units_ = len(units)
         doc_index = {d.id: i for i, d in enumerate(docs)}
         clauses: list[Clause] = []
         c_doc: list[int] = []
@@ -213,13 +223,15 @@ class FrameMiner(BaseEstimator):
             for a, b in clause_spans(u.core):
                 clauses.append(Clause(k, a, b, u.core[a:b]))
                 c_doc.append(d)
-        self.clauses_ = clauses
+        self.n_clauses_ = len(clauses)
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m)
+        for name in ("_cuts", "_cutter"):  # fit-time caches: the fitted miner keeps its library, not the text
+            self.__dict__.pop(name, None)
         return self
 
     # ------------------------------------------------------------------ anchors and their contexts
