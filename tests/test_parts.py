@@ -10,7 +10,7 @@ import pytest
 
 from gkcorpus import Corpus
 from gkcorpus.base.io import RawDocument
-from gkcorpus.outline.part_types import PartTyper, gap_statistic, normalise_heading
+from gkcorpus.outline.part_types import PartTyper, _cooccurrence_cut, normalise_heading
 from gkcorpus.outline.parts import find_parts
 
 
@@ -65,28 +65,41 @@ def test_normalise_heading_masks_years_plans_and_enumerators():
     assert normalise_heading("一九八九年的回顾") == "Y的回顾"
 
 
-def test_gap_statistic_finds_three_blobs_and_one_when_there_are_none():
+def test_the_tree_is_cut_only_where_both_halves_share_documents():
+    from scipy.cluster.hierarchy import linkage
+
     rng = np.random.default_rng(0)
-    centres = np.array([[0, 0], [10, 0], [0, 10]], dtype=float)
-    X = np.vstack([c + rng.normal(size=(30, 2)) for c in centres])
-    k, stats = gap_statistic(X, 6, random_state=0)
-    assert k == 3 and sorted(stats) == [1, 2, 3, 4, 5, 6]
-    k1, _ = gap_statistic(rng.uniform(size=(90, 2)), 6, random_state=0)
-    assert k1 == 1
+    # A in documents 0-9 and its variant A2 in documents 10-19 (far apart: an older and a newer wording);
+    # B in every document (another part of the same documents)
+    a = rng.normal(scale=0.1, size=(10, 2)) + [0, 0]
+    a2 = rng.normal(scale=0.1, size=(10, 2)) + [4, 0]
+    b = rng.normal(scale=0.1, size=(20, 2)) + [2, 6]
+    X = np.vstack([a, a2, b])
+    docs = np.array([f"d{i}" for i in range(20)] + [f"d{i}" for i in range(20)])
+    labels = _cooccurrence_cut(linkage(X, "ward"), docs, 0.5, 2)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[20]
+    # a half found in fewer documents than min_docs is not split off
+    assert len(set(_cooccurrence_cut(linkage(X, "ward"), docs, 0.5, 21))) == 1
 
 
 def test_bundled_part_types(bundled):
     pt = PartTyper().fit(bundled)
-    # 48 numbered parts of fifteen short texts: the gap statistic finds no structure beyond noise, so
-    # the body parts are one type beside the opening and the closing (the skeleton keeps the section types)
-    assert pt.selection_.startswith("k=1 by the gap statistic")
-    assert pt.n_body_types_ == 1
-    assert [t.hows for t in pt.types_] == [{"preamble": 12}, {"numbered": 48}, {"closing": 5}]
-    assert pt.types_[0].name.startswith("(opening)") and pt.types_[2].name.startswith("(closing)")
+    assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
+    assert pt.n_body_types_ == 4
+    assert [(t.name, t.hows) for t in pt.types_][:3] == [
+        ("(opening) 主题 开展 通知", {"preamble": 12}), ("基本情况", {"numbered": 4}), ("主要做法", {"numbered": 4})]
+    assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
     assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
+    # the headings 基本情况 / 活动基本情况 and 主要做法 / 活动主要做法 are one type each
+    by_head = dict(zip(seg.heading, seg.type))
+    assert by_head["基本情况"] == by_head["活动基本情况"] != by_head["主要做法"] == by_head["活动主要做法"]
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
+    # transform gives form-found parts their form's type and the others the nearest type
+    moved = pt.transform(bundled)
+    assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
+    assert (moved.type == seg.type).sum() == 63
 
 
 # --------------------------------------------------------------------------- national reports since 1978
@@ -137,18 +150,20 @@ def test_national_reports_are_one_genre(national):
 def test_national_part_types(since_1978):
     pt = PartTyper().fit(since_1978)
     seg = pt.segments_
-    assert pt.selection_.startswith("k=8 by the gap statistic")
-    assert "1 variant type(s) merged" in pt.selection_
-    assert len(pt.types_) == 10 and len(seg) == 268
-    # the merged variants are the reviews: the older ones (伟大的历史性转变, Y国内工作的回顾 …) and the
-    # newer Y工作回顾 share no report and are each other's nearest type
-    merged = [t for t in pt.types_ if t.merged_from]
-    assert len(merged) == 1 and merged[0].name == "Y工作回顾" and merged[0].n_docs == 40
-    # every form-found part is one type; the ten reviews headed Y工作回顾 are one type
-    for how in ("preamble", "closing", "appendix"):
+    assert pt.selection_.startswith("k=9: the Ward tree cut where both halves are found together")
+    assert len(pt.types_) == 12 and len(seg) == 268
+    # every form-found part is one type, and so are the unheaded codas
+    for how in ("preamble", "closing", "appendix", "unheaded_coda"):
         assert seg[seg.how == how].type.nunique() == 1
-    review = seg[seg.heading.map(normalise_heading) == "Y工作回顾"]
-    assert len(review) == 10 and review.type.nunique() == 1
-    # the unheaded codas share a type, and types are numbered by mean position
-    assert seg[seg.how == "unheaded_coda"].type.nunique() == 1
+    norm = seg.heading.map(normalise_heading)
+    # one review type across eras: all 26 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …)
+    # and the unheaded review of 2002
+    review = seg[seg.heading.str.contains("回顾") | (seg.how == "unheaded")]
+    assert len(review) == 27 and review.type.nunique() == 1
+    # the overall requirements are their own type, right after the review
+    plan = seg[norm == "Y工作总体部署"]
+    assert len(plan) == 4 and plan.type.nunique() == 1 and plan.type.iloc[0] == review.type.iloc[0] + 2
+    # every 外交工作 section and the unheaded 各位代表 block after the tasks are one type
+    foreign = seg[norm.str.contains("外交工作")]
+    assert len(foreign) == 13 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type)
     assert [t.mean_position for t in pt.types_] == sorted(t.mean_position for t in pt.types_)
