@@ -114,6 +114,8 @@ def test_bundled_part_types(bundled):
     assert by_head["基本情况"] == by_head["活动基本情况"] != by_head["主要做法"] == by_head["活动主要做法"]
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
+    given = PartTyper(n_types=3).fit(bundled)  # a given number: a plain Ward cut
+    assert given.selection_.startswith("k=3 given") and given.n_body_types_ == 3 and len(given.types_) == 5
     # transform gives form-found parts their form's type and the others the nearest type
     moved = pt.transform(bundled)
     assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
