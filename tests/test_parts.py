@@ -158,8 +158,10 @@ def test_national_parts_however_marked(since_1978):
     d2014 = since_1978["gwr_national/2014"]
     assert [(p.how, p.start, p.end) for p in find_parts(d2014)] == [
         ("preamble", 0, 149), ("numbered", 149, 4439), ("numbered", 4439, 6418), ("numbered", 6418, 15903),
-        ("unheaded_coda", 15904, 16558), ("closing", 16559, 17386)]
+        ("unheaded_coda", 15904, 16884), ("closing", 16885, 17386)]
     assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15903] == " "
+    # 1985: the closing reaches back over the bare 各位代表！ line before it, not over the address before that
+    assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1985"])][-1] == ("closing", 14183)
     # 2010: the coda after the last task, the closing, the notes
     assert [h for h in heads(2010)][3:] == [("unheaded_coda", ""), ("closing", ""), ("appendix", "注释")]
 

@@ -339,6 +339,6 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
     for k in range(j - 1, max(0, j - 3), -1):
         if paras[main[k]].start in heading_starts or paras[main[k]].kind == "heading":
             break
-        if _BARE_ADDRESS.match(lines[k]) or (k == first - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
+        if _BARE_ADDRESS.match(lines[k]) or (k == j - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
             first = k
     return first
