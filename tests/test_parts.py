@@ -10,7 +10,7 @@ import pytest
 
 from gkcorpus import Corpus
 from gkcorpus.base.io import RawDocument
-from gkcorpus.outline.part_types import PartTyper, _cooccurrence_cut, normalise_heading
+from gkcorpus.outline.part_types import PartTyper, _cooccurrence_cut, normalise_heading, order_concordance
 from gkcorpus.outline.parts import find_parts
 
 
@@ -98,6 +98,27 @@ def test_the_tree_is_cut_only_where_both_halves_share_documents():
     assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[20]
     # a half found in fewer documents than min_docs is not split off
     assert len(set(_cooccurrence_cut(linkage(X, "ward"), docs, 0.5, 21))) == 1
+
+
+def test_order_concordance_scores_a_typing_by_the_order_it_predicts():
+    docs = ["d1"] * 3 + ["d2"] * 3 + ["d3"] * 3
+    # d1 and d2 a→b→c, d3 a→c→b: from d2 and d3, b and c tie for d1 (0); d3's c→b goes against the others
+    assert order_concordance(docs, list("abc" "abc" "acb")) == pytest.approx(5 / 9)
+    assert order_concordance(docs, list("abc" * 3)) == 1.0
+    assert order_concordance(docs, ["x"] * 9) == 0.0  # one type for everything predicts no order
+    assert order_concordance(docs, list("abcdefghi")) == 0.0  # types of one document predict nothing
+    # d1 reversed: the others rank a<b<c against all three of its pairs; for d2 and d3 every type ties
+    assert order_concordance(docs, list("cba" "abc" "abc")) == pytest.approx(-3 / 9)
+
+
+def test_part_types_against_section_types_on_the_bundled_summaries(bundled):
+    # the pipeline writes the skeleton from the part types only when they predict the section order better
+    from gkcorpus.outline.run import cluster_corpus
+
+    run = cluster_corpus(bundled)
+    parts, sections = run.parts.segments_, run.typer.segments_
+    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.603
+    assert round(order_concordance(sections.doc_id, sections.type), 3) == 0.921
 
 
 def test_bundled_part_types(bundled):
