@@ -183,6 +183,10 @@ def test_national_parts_however_marked(since_1978):
     assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15903] == " "
     # 1985: the closing reaches back over the bare 各位代表！ line before it, not over the address before that
     assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1985"])][-1] == ("closing", 14183)
+    # a peroration opened by 回顾过去 five paragraphs before its 让我们… formula is one closing
+    closing_1978 = find_parts(since_1978["gwr_national/1978"])[-1]
+    assert (closing_1978.how, closing_1978.start) == ("closing", 30510)
+    assert since_1978["gwr_national/1978"].text[30510:].startswith("回顾过去，展望未来")
     # 2010: the coda after the last task, the closing, the notes
     assert [h for h in heads(2010)][3:] == [("unheaded_coda", ""), ("closing", ""), ("appendix", "注释")]
 

@@ -24,8 +24,9 @@ records how each was found:
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
     ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
-    paragraph ending in ``！``), reaching back over an address or opener right before them and to a
-    bare ``各位代表！`` line at most two paragraphs before; trailing ``…万岁！`` lines belong to it;
+    paragraph ending in ``！``), reaching back over an address or opener right before them, to a
+    bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
+    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it;
 ``appendix``
     from a ``注释``/``名词解释``/``附件`` line to the end.
 
@@ -55,6 +56,7 @@ HOW = ("preamble", "numbered", "unnumbered_heading", "unheaded", "unheaded_coda"
 MAX_UNNUMBERED_HEADING = 30  # an unnumbered heading line is at most this long
 MIN_UNHEADED = 1500
 MAX_CLOSING_CHARS = 600  # a last paragraph ending in ！ is a closing when at most this long
+PERORATION_REACH = 6  # a closing opened by a peroration opener starts at most this many paragraphs before the last
 RUN_ON_CHARS = 3000  # a paragraph longer than this is searched for inline top-level headings
 
 _TERMINAL_END = "。！？；：!?;:，,、…"
@@ -341,4 +343,14 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
             break
         if _BARE_ADDRESS.match(lines[k]) or (k == j - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
             first = k
+    # a peroration opened by 回顾过去/总之… runs over several paragraphs to the formula: unless an address
+    # already opens the closing, reach back to the opener within the last few paragraphs (no heading or
+    # address between), and to a bare address right before it
+    for k in range(first - 1, max(0, j - PERORATION_REACH) - 1, -1):
+        if (_is_address(lines[first]) or _is_address(lines[k]) or paras[main[k]].start in heading_starts
+                or paras[main[k]].kind == "heading"):
+            break
+        if _PERORATION.match(lines[k]):
+            first = k - 1 if k > 0 and _BARE_ADDRESS.match(lines[k - 1]) else k
+            break
     return first
