@@ -47,7 +47,7 @@ def pairs(counter: Counter) -> int:
 
 
 def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int, quiet: bool = False) -> dict:
-    from gkcorpus.outline.part_types import PartTyper
+    from gkcorpus.outline.part_types import PartTyper, order_concordance
 
     pt = PartTyper(random_state=seed).fit(corpus)
     units: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -70,7 +70,8 @@ def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int, qui
     print(f"== {name}: {len(corpus)} documents; {pt.selection_}")
     print(f"top-level sections found {len(found)} / labelled {len(gold)} (parts found: {len(pt.parts_)})")
     print(f"pairwise precision {p:.3f}  recall {r:.3f}")
-    print(f"types: {len(pt.types_)} vs {len(real)} real parts ({', '.join(real)})")
+    print(f"types: {len(pt.types_)} vs {len(real)} real parts ({', '.join(real)}); order concordance "
+          f"{order_concordance(pt.segments_.doc_id, pt.segments_.type):.3f}")
     table: dict[str, Counter] = defaultdict(Counter)
     for g, t in found:
         table[g["part"]][t] += 1
