@@ -175,12 +175,16 @@ def test_national_parts_however_marked(since_1978):
                            ("unnumbered_heading", "今后五年的主要任务"), ("unheaded_coda", "")]
     # 2002: the review has no heading; it follows the address, announced by one sentence
     assert heads(2002)[1] == ("unheaded", "首先报告2001年的工作")
-    # 2014 is one run-on paragraph: its inline 一、二、三、 and 各位代表！ start parts at their own offsets
+    # 2014 is one run-on paragraph: its inline 一、二、三、 and 各位代表！ start parts at their own offsets; the
+    # coda is the first 各位代表！ after the run-in heading 三、 (whose line holds its body), and the closing,
+    # opened by its own 各位代表！, does not reach back over the address paragraph before it
     d2014 = since_1978["gwr_national/2014"]
     assert [(p.how, p.start, p.end) for p in find_parts(d2014)] == [
-        ("preamble", 0, 149), ("numbered", 149, 4439), ("numbered", 4439, 6418), ("numbered", 6418, 15903),
-        ("unheaded_coda", 15904, 16884), ("closing", 16885, 17386)]
-    assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15903] == " "
+        ("preamble", 0, 149), ("numbered", 149, 4439), ("numbered", 4439, 6418), ("numbered", 6418, 15325),
+        ("unheaded_coda", 15326, 17259), ("closing", 17260, 17386)]
+    assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15325] == " "
+    assert d2014.text[15326:].startswith("各位代表！ 做好政府工作，必须加强自身改革建设")
+    assert d2014.text[17260:].startswith("各位代表！ 人民赋予重托")
     # 1985: the closing reaches back over the bare 各位代表！ line before it, not over the address before that
     assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1985"])][-1] == ("closing", 14183)
     # a peroration opened by 回顾过去 five paragraphs before its 让我们… formula is one closing

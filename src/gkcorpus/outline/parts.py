@@ -269,7 +269,10 @@ def _find_parts(doc: Any) -> list[Part]:
         last_start = starts[-1][0]
         nested = [pos[c.para] for c in cands if c.para in pos and pos[c.para] > last_start]
         after = max(nested, default=last_start)
-        lo = max(after + 1, last_start + 2)
+        # the coda follows at least one body paragraph of the last part (a heading that runs into its body
+        # is one)
+        run_in = len(lines[last_start]) > MAX_UNNUMBERED_HEADING
+        lo = max(after + 1, last_start + (1 if run_in else 2))
         hi = close if close is not None else len(main)
         coda = next((j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))),
                     None)
@@ -336,9 +339,9 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
             or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
         return None
     # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
-    # or with a bare 各位代表！ line at most two paragraphs before
+    # or with a bare 各位代表！ line at most two paragraphs before -- unless it opens with an address itself
     first = j
-    for k in range(j - 1, max(0, j - 3), -1):
+    for k in range(j - 1, max(0, j - 3) if not _ADDRESS.match(lines[j]) else j - 1, -1):
         if paras[main[k]].start in heading_starts or paras[main[k]].kind == "heading":
             break
         if _BARE_ADDRESS.match(lines[k]) or (k == j - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
