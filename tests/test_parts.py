@@ -81,6 +81,9 @@ def test_normalise_heading_masks_years_plans_and_enumerators():
     assert normalise_heading("二、关于1 9 9 8 年政府工作的建议") == "Y政府工作的建议"
     assert normalise_heading("（三）第六个五年计划的基本任务") == "P的基本任务"
     assert normalise_heading("一九八九年的回顾") == "Y的回顾"
+    # counts are masked, the 一 of a word is not
+    assert normalise_heading("二、打好四个现代化的第一个战役") == "打好N个现代化的第N个战役"
+    assert normalise_heading("六、积极推进祖国和平统一大业") == "积极推进祖国和平统一大业"
 
 
 def test_the_tree_is_cut_only_where_both_halves_share_documents():
