@@ -8,9 +8,11 @@ run -- and compares the parts it finds with the gold sections:
   section opening with a bare salutation line of at most 6 characters, 各位代表！, also by a part
   starting on the next line);
 * pairwise precision and recall of the part types over all pairs of found gold sections;
-* the number of types against the number of gold parts, and the gold part × type table.
+* the number of types against the number of gold parts, and the gold part × type table;
+* with ``--stability``, the same scores when five reports are left out at either end of the national
+  corpus or the five reports before ``--since`` are added (does the number of types hold?).
 
-    PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both]
+    PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both] [--stability]
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def pairs(counter: Counter) -> int:
     return sum(c * (c - 1) // 2 for c in counter.values())
 
 
-def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int) -> dict:
-    from gkcorpus.outline.part_types import PartTyper
+def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int, quiet: bool = False) -> dict:
+    from gkcorpus.outline.part_types import PartTyper, order_concordance
 
     pt = PartTyper(random_state=seed).fit(corpus)
     units: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -62,10 +64,14 @@ def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int) -> 
     p = both / pairs(tp) if pairs(tp) else 1.0
     r = both / pairs(gp) if pairs(gp) else 1.0
     real = sorted({g["part"] for g in gold})
+    if quiet:
+        return {"found": len(found), "labelled": len(gold), "precision": p, "recall": r, "types": len(pt.types_),
+                "parts": len(real)}
     print(f"== {name}: {len(corpus)} documents; {pt.selection_}")
     print(f"top-level sections found {len(found)} / labelled {len(gold)} (parts found: {len(pt.parts_)})")
     print(f"pairwise precision {p:.3f}  recall {r:.3f}")
-    print(f"types: {len(pt.types_)} vs {len(real)} real parts ({', '.join(real)})")
+    print(f"types: {len(pt.types_)} vs {len(real)} real parts ({', '.join(real)}); order concordance "
+          f"{order_concordance(pt.segments_.doc_id, pt.segments_.type):.3f}")
     table: dict[str, Counter] = defaultdict(Counter)
     for g, t in found:
         table[g["part"]][t] += 1
@@ -89,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--since", type=int, default=1978)
     ap.add_argument("--tolerance", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
     args = ap.parse_args(argv)
     import gkcorpus
 
@@ -108,7 +115,26 @@ def main(argv: list[str] | None = None) -> int:
         gold = [g for g in read_gold(args.gold_dir / path) if g["doc_id"] in corpus]
         evaluate(f"{name}" + (f" since {args.since}" if name == "national" else ""), corpus, gold,
                  args.tolerance, args.seed)
+        if name == "national" and args.stability:
+            stability(gkcorpus.load(str(args.national)), gold, args)
     return 0
+
+
+def stability(everything, gold: list[dict], args) -> None:
+    """Scores of the typer refitted on the national corpus with five reports left out or added."""
+    years = sorted(int(d.meta.get("year", 0)) for d in everything)
+    since = [y for y in years if y >= args.since]
+    before = [y for y in years if y < args.since][-5:]
+    variants = (("all", set(since)), ("without the last five", set(since[:-5])),
+                ("without the first five", set(since[5:])), (f"with {before[0]}–{before[-1]}" if before else "with none",
+                                                            set(since) | set(before)))
+    print("== stability: the national typer refitted on other sets of reports")
+    print(f"{'reports':<28} {'n':>3} {'types':>5} {'precision':>9} {'recall':>6}")
+    for label, keep in variants:
+        corpus = everything.subset(lambda d: int(d.meta.get("year", 0)) in keep)
+        g = [x for x in gold if x["doc_id"] in corpus]
+        res = evaluate(label, corpus, g, args.tolerance, args.seed, quiet=True)
+        print(f"{label:<28} {len(corpus):>3} {res['types']:>5} {res['precision']:>9.3f} {res['recall']:>6.3f}")
 
 
 if __name__ == "__main__":

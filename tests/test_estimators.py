@@ -68,7 +68,7 @@ ESTIMATORS = {
     "TemplateMiner": (TemplateMiner, {"min_support": -1}),
     "FormulaTimeline": (FormulaTimeline, {"min_docs": 0}),
     "EraSegmenter": (EraSegmenter, {"penalty": "aic"}),
-    "PartTyper": (PartTyper, {"k_max": 0}),
+    "PartTyper": (PartTyper, {"cooccurrence": 1.5}),
     "FormulaMiner": (FormulaMiner, {"min_df": 0}),
     "FrameMiner": (FrameMiner, {"min_docs": 0}),
 }

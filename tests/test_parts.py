@@ -10,7 +10,7 @@ import pytest
 
 from gkcorpus import Corpus
 from gkcorpus.base.io import RawDocument
-from gkcorpus.outline.part_types import PartTyper, gap_statistic, normalise_heading
+from gkcorpus.outline.part_types import PartTyper, _cooccurrence_cut, normalise_heading, order_concordance
 from gkcorpus.outline.parts import find_parts
 
 
@@ -57,36 +57,93 @@ def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
     assert doc.text[parts[3].start:parts[3].end].startswith("各位代表！新征程")
 
 
+def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():
+    filler = "全市经济稳定增长，民生持续改善，各项事业取得新进展。" * 60
+    text = ("政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、过去一年工作回顾" + filler
+            + "二、今年主要任务 今年要着力扩大内需，推动高质量发展。" + filler
+            + "各位代表！让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert len(doc.structure.paragraphs) == 2
+    parts = find_parts(doc)
+    assert [(p.how, p.heading[:8]) for p in parts] == [
+        ("preamble", ""), ("numbered", "过去一年工作回顾"), ("numbered", "今年主要任务 今"), ("closing", "")]
+    assert [doc.text[p.start:p.start + 3] for p in parts] == ["政府工", "一、过", "二、今", "各位代"]
+    assert all(a.end == b.start for a, b in zip(parts[1:], parts[2:]))  # inline: no line break between them
+    assert all(doc.raw_span(p.start, p.end) == (p.raw_start, p.raw_end) for p in parts)
+    # a lone inline 一、 is not a series
+    lone = Corpus.from_raw([RawDocument("s", "标题\n" + filler + "一、这是一个例子。" + filler)])["s"]
+    assert [p.how for p in find_parts(lone)] == ["preamble"]
+
+
 def test_normalise_heading_masks_years_plans_and_enumerators():
     assert normalise_heading("一、2025年工作回顾") == normalise_heading("一、过去一年工作回顾") == "Y工作回顾"
     assert normalise_heading("“十四五”时期和2025年工作回顾") == "P时期和Y工作回顾"
     assert normalise_heading("二、关于1 9 9 8 年政府工作的建议") == "Y政府工作的建议"
     assert normalise_heading("（三）第六个五年计划的基本任务") == "P的基本任务"
     assert normalise_heading("一九八九年的回顾") == "Y的回顾"
+    # counts are masked, the 一 of a word is not
+    assert normalise_heading("二、打好四个现代化的第一个战役") == "打好N个现代化的第N个战役"
+    assert normalise_heading("六、积极推进祖国和平统一大业") == "积极推进祖国和平统一大业"
 
 
-def test_gap_statistic_finds_three_blobs_and_one_when_there_are_none():
+def test_the_tree_is_cut_only_where_both_halves_share_documents():
+    from scipy.cluster.hierarchy import linkage
+
     rng = np.random.default_rng(0)
-    centres = np.array([[0, 0], [10, 0], [0, 10]], dtype=float)
-    X = np.vstack([c + rng.normal(size=(30, 2)) for c in centres])
-    k, stats = gap_statistic(X, 6, random_state=0)
-    assert k == 3 and sorted(stats) == [1, 2, 3, 4, 5, 6]
-    k1, _ = gap_statistic(rng.uniform(size=(90, 2)), 6, random_state=0)
-    assert k1 == 1
+    # A in documents 0-9 and its variant A2 in documents 10-19 (far apart: an older and a newer wording);
+    # B in every document (another part of the same documents)
+    a = rng.normal(scale=0.1, size=(10, 2)) + [0, 0]
+    a2 = rng.normal(scale=0.1, size=(10, 2)) + [4, 0]
+    b = rng.normal(scale=0.1, size=(20, 2)) + [2, 6]
+    X = np.vstack([a, a2, b])
+    docs = np.array([f"d{i}" for i in range(20)] + [f"d{i}" for i in range(20)])
+    labels = _cooccurrence_cut(linkage(X, "ward"), docs, 0.5, 2)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[20]
+    # a half found in fewer documents than min_docs is not split off
+    assert len(set(_cooccurrence_cut(linkage(X, "ward"), docs, 0.5, 21))) == 1
+
+
+def test_order_concordance_scores_a_typing_by_the_order_it_predicts():
+    docs = ["d1"] * 3 + ["d2"] * 3 + ["d3"] * 3
+    # d1 and d2 a→b→c, d3 a→c→b: from d2 and d3, b and c tie for d1 (0); d3's c→b goes against the others
+    assert order_concordance(docs, list("abc" "abc" "acb")) == pytest.approx(5 / 9)
+    assert order_concordance(docs, list("abc" * 3)) == 1.0
+    assert order_concordance(docs, ["x"] * 9) == 0.0  # one type for everything predicts no order
+    assert order_concordance(docs, list("abcdefghi")) == 0.0  # types of one document predict nothing
+    # d1 reversed: the others rank a<b<c against all three of its pairs; for d2 and d3 every type ties
+    assert order_concordance(docs, list("cba" "abc" "abc")) == pytest.approx(-3 / 9)
+
+
+def test_part_types_against_section_types_on_the_bundled_summaries(bundled):
+    # the pipeline writes the skeleton from the part types only when they predict the section order better
+    from gkcorpus.outline.run import cluster_corpus
+
+    run = cluster_corpus(bundled)
+    parts, sections = run.parts.segments_, run.typer.segments_
+    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.603
+    assert round(order_concordance(sections.doc_id, sections.type), 3) == 0.921
 
 
 def test_bundled_part_types(bundled):
     pt = PartTyper().fit(bundled)
-    # 48 numbered parts of fifteen short texts: the gap statistic finds no structure beyond noise, so
-    # the body parts are one type beside the opening and the closing (the skeleton keeps the section types)
-    assert pt.selection_.startswith("k=1 by the gap statistic")
-    assert pt.n_body_types_ == 1
-    assert [t.hows for t in pt.types_] == [{"preamble": 12}, {"numbered": 48}, {"closing": 5}]
-    assert pt.types_[0].name.startswith("(opening)") and pt.types_[2].name.startswith("(closing)")
+    assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
+    assert pt.n_body_types_ == 4
+    assert [(t.name, t.hows) for t in pt.types_][:3] == [
+        ("(opening) 主题 开展 通知", {"preamble": 12}), ("基本情况", {"numbered": 4}), ("主要做法", {"numbered": 4})]
+    assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
     assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
+    # the headings 基本情况 / 活动基本情况 and 主要做法 / 活动主要做法 are one type each
+    by_head = dict(zip(seg.heading, seg.type))
+    assert by_head["基本情况"] == by_head["活动基本情况"] != by_head["主要做法"] == by_head["活动主要做法"]
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
+    given = PartTyper(n_types=3).fit(bundled)  # a given number: a plain Ward cut
+    assert given.selection_.startswith("k=3 given") and given.n_body_types_ == 3 and len(given.types_) == 5
+    # transform gives form-found parts their form's type and the others the nearest type
+    moved = pt.transform(bundled)
+    assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
+    assert (moved.type == seg.type).sum() == 63
 
 
 # --------------------------------------------------------------------------- national reports since 1978
@@ -107,7 +164,7 @@ def since_1978(national):
 def test_national_parts_however_marked(since_1978):
     assert len(since_1978) == 41
     assert Counter(p.how for d in since_1978 for p in find_parts(d)) == {
-        "numbered": 160, "preamble": 41, "closing": 34, "unnumbered_heading": 16, "unheaded_coda": 14,
+        "numbered": 163, "preamble": 41, "closing": 35, "unnumbered_heading": 16, "unheaded_coda": 15,
         "appendix": 2, "unheaded": 1}
     heads = lambda y: [(p.how, p.heading) for p in find_parts(since_1978[f"gwr_national/{y}"])]  # noqa: E731
     # 1986: the 一、…五、 series nested under 二、 and 三、 are not top-level parts
@@ -121,6 +178,22 @@ def test_national_parts_however_marked(since_1978):
                            ("unnumbered_heading", "今后五年的主要任务"), ("unheaded_coda", "")]
     # 2002: the review has no heading; it follows the address, announced by one sentence
     assert heads(2002)[1] == ("unheaded", "首先报告2001年的工作")
+    # 2014 is one run-on paragraph: its inline 一、二、三、 and 各位代表！ start parts at their own offsets; the
+    # coda is the first 各位代表！ after the run-in heading 三、 (whose line holds its body), and the closing,
+    # opened by its own 各位代表！, does not reach back over the address paragraph before it
+    d2014 = since_1978["gwr_national/2014"]
+    assert [(p.how, p.start, p.end) for p in find_parts(d2014)] == [
+        ("preamble", 0, 149), ("numbered", 149, 4439), ("numbered", 4439, 6418), ("numbered", 6418, 15325),
+        ("unheaded_coda", 15326, 17259), ("closing", 17260, 17386)]
+    assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15325] == " "
+    assert d2014.text[15326:].startswith("各位代表！ 做好政府工作，必须加强自身改革建设")
+    assert d2014.text[17260:].startswith("各位代表！ 人民赋予重托")
+    # 1985: the closing reaches back over the bare 各位代表！ line before it, not over the address before that
+    assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1985"])][-1] == ("closing", 14183)
+    # a peroration opened by 回顾过去 five paragraphs before its 让我们… formula is one closing
+    closing_1978 = find_parts(since_1978["gwr_national/1978"])[-1]
+    assert (closing_1978.how, closing_1978.start) == ("closing", 30510)
+    assert since_1978["gwr_national/1978"].text[30510:].startswith("回顾过去，展望未来")
     # 2010: the coda after the last task, the closing, the notes
     assert [h for h in heads(2010)][3:] == [("unheaded_coda", ""), ("closing", ""), ("appendix", "注释")]
 
@@ -137,18 +210,20 @@ def test_national_reports_are_one_genre(national):
 def test_national_part_types(since_1978):
     pt = PartTyper().fit(since_1978)
     seg = pt.segments_
-    assert pt.selection_.startswith("k=8 by the gap statistic")
-    assert "1 variant type(s) merged" in pt.selection_
-    assert len(pt.types_) == 10 and len(seg) == 268
-    # the merged variants are the reviews: the older ones (伟大的历史性转变, Y国内工作的回顾 …) and the
-    # newer Y工作回顾 share no report and are each other's nearest type
-    merged = [t for t in pt.types_ if t.merged_from]
-    assert len(merged) == 1 and merged[0].name == "Y工作回顾" and merged[0].n_docs == 40
-    # every form-found part is one type; the ten reviews headed Y工作回顾 are one type
-    for how in ("preamble", "closing", "appendix"):
+    assert pt.selection_.startswith("k=7: the Ward tree cut where both halves are found together")
+    assert len(pt.types_) == 10 and len(seg) == 273
+    # every form-found part is one type, and so are the unheaded codas
+    for how in ("preamble", "closing", "appendix", "unheaded_coda"):
         assert seg[seg.how == how].type.nunique() == 1
-    review = seg[seg.heading.map(normalise_heading) == "Y工作回顾"]
-    assert len(review) == 10 and review.type.nunique() == 1
-    # the unheaded codas share a type, and types are numbered by mean position
-    assert seg[seg.how == "unheaded_coda"].type.nunique() == 1
+    norm = seg.heading.map(normalise_heading)
+    # one review type across eras: all 26 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …)
+    # and the unheaded review of 2002
+    review = seg[seg.heading.str.contains("回顾") | (seg.how == "unheaded")]
+    assert len(review) == 28 and review.type.nunique() == 1
+    # the overall requirements are their own type, right after the review
+    plan = seg[norm == "Y工作总体部署"]
+    assert len(plan) == 4 and plan.type.nunique() == 1 and plan.type.iloc[0] == review.type.iloc[0] + 2
+    # every 外交工作 and 祖国和平统一 section and the unheaded 各位代表 block after the tasks are one type
+    foreign = seg[norm.str.contains("外交工作") | norm.str.contains("祖国和平统")]
+    assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type)
     assert [t.mean_position for t in pt.types_] == sorted(t.mean_position for t in pt.types_)

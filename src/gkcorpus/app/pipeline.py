@@ -330,6 +330,7 @@ def _mine_templates(corpus: "Corpus", res: MineResult, progress: bool, segmenter
     """Sentence templates, their extraction table, the writer's skeleton and the clause frames
     into ``templates/``."""
     from ..base.export import write_csv
+    from ..outline.part_types import order_concordance
     from ..templates import INSTANCE_COLUMNS, TemplateMiner
     from ..templates.frames import FrameMiner, match_table, wide_table
     from ..text.tokenize import Tokenizer
@@ -342,8 +343,11 @@ def _mine_templates(corpus: "Corpus", res: MineResult, progress: bool, segmenter
     table = lib.extract(corpus)
     res.extractions = table
     run = res.clustering  # the section types just fitted: the skeleton does not fit its own
-    if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2:
-        # one entry per real part of the genre -- when the part types tell the body parts apart
+    if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2 and (
+            order_concordance(run.parts.segments_.doc_id, run.parts.segments_.type)
+            > order_concordance(run.typer.segments_.doc_id, run.typer.segments_.type)):
+        # one entry per real part of the genre -- when the part types tell the body parts apart and
+        # predict the order of each document's sections better than the section types do
         res.skeleton = skeleton(corpus, lib, typer=run.parts)
     else:
         res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,

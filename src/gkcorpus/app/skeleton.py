@@ -103,7 +103,8 @@ def _segments_by_types(corpus: Any, typer: Any = None,
                        common: Any = None) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str]] | None:
     """Segments typed by :class:`gkcorpus.outline.SectionTyper`, and the consensus order (None if unavailable).
 
-    ``typer``: a SectionTyper already fitted on ``corpus`` (used as is); else one is fitted here.
+    ``typer``: a SectionTyper, or a PartTyper (whose headings are listed masked: ``Y工作回顾`` for every
+    year's review), already fitted on ``corpus`` (used as is); else a SectionTyper is fitted here.
     ``common``: its common outline (:func:`gkcorpus.outline.common_outline`), when already computed.
     """
     try:
@@ -120,7 +121,11 @@ def _segments_by_types(corpus: Any, typer: Any = None,
     names = {t.type_id: t.name for t in typer.types_}
     segs: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     df = typer.segments_
-    heads = df["heading"].tolist() if "heading" in df.columns else [""] * len(df)
+    heads = df["heading"].fillna("").tolist() if "heading" in df.columns else [""] * len(df)
+    if hasattr(typer, "parts_"):  # part types: headings with their years, plan numbers and counts masked
+        from ..outline.part_types import normalise_heading as mask
+
+        heads = [mask(h) for h in heads]
     for doc_id, s, e, kind, head in zip(df["doc_id"].tolist(), df["start"].tolist(), df["end"].tolist(),
                                         df["type"].tolist(), heads):
         segs[str(doc_id)].append((int(s), int(e), names.get(int(kind), f"T{int(kind)}"), str(head or "")))

@@ -3,30 +3,32 @@
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
 numbered or not, headed or not) by what they say and where they stand, not by their wording alone:
 
+* body: word TF-IDF of the part's text;
 * heading: character n-grams of the heading with its wording variables masked
   (:func:`normalise_heading`: years, plan numbers ``“十四五”``, counts, ordinals and enumerators), so
   ``2025年工作回顾`` and ``“十四五”时期和2025年工作回顾`` share their features;
-* body: word TF-IDF of the part's opening (``body_chars`` characters after the heading): a part
-  announces its function in its first paragraphs (``过去一年…`` / ``今年…总体要求是`` / ``各位代表！…``);
-* register: the part's rates of aspect and modal markers (:func:`gkcorpus.genre.register_profile`):
-  a review is written in the perfective, tasks in the prospective and necessity;
-* position: where the part starts and ends in its document (parts come in order);
-* how: how the part was found (preamble, closing, appendix, unheaded coda, heading).
+* position: where the middle of the part lies in its document (parts come in order).
 
-The number of types is chosen by the gap statistic (Tibshirani, Walther & Hastie 2001) with its
-one-standard-error rule -- the smallest k whose gap is within one standard error of the next k's --
-which prefers the fewest types that explain the corpus better than uniform noise would; silhouette
-alone keeps splitting a part by its wording. Two types that never share a document and are each
-other's nearest type are then merged (variants of one part: the five-year and the one-year review, an
-older and a newer wording); types that share documents are different parts of them.
+Each block is centred within its document (half the document's mean part is subtracted): a part is
+described by how it differs from the other parts of its document, which removes what the whole
+document shares -- the vocabulary of its decade, its subject -- and keeps what tells a review from a
+task list or a foreign-policy section in any era.
+
+The parts are clustered by Ward's method in a 20-dimension LSA space, and the number of types comes
+from a constraint of the genre rather than from a cluster-quality index (silhouette keeps splitting a
+part by its wording): the tree is cut top-down only where its two halves are found together in the
+same documents (at least half of the smaller half's documents). Two parts of one document are
+different parts of the genre; two halves that live in different documents are the same part written
+in different words (the five-year and the one-year review, an older and a newer wording) and stay
+one type. Two types that never share a document and are each other's nearest type are then merged.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
-from numbers import Integral
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -41,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..corpus import Corpus
 
-__all__ = ["normalise_heading", "PartType", "PartTyper", "gap_statistic", "FORM_TYPES"]
+__all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "FORM_TYPES"]
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 
@@ -50,7 +52,8 @@ _MASKS = (
     (re.compile(r"[“\"‘]?(?:第[" + _CN_NUM + r"]+个|[" + _CN_NUM + r"]{1,3})五(?:年计划|计划|规划)?[”\"’]?"), "P"),  # 十四五, 第六个五年计划
     (re.compile(r"(?:\d\s*){4}\s*年|[" + _CN_NUM + r"]{4}年|[0-9xX]{2,4}年"), "Y"),  # 2025年, 一九八九年, 20xx年
     (re.compile(r"今年|去年|明年|过去一年|一年来|过去的一年"), "Y"),
-    (re.compile(r"\d+(?:\.\d+)?|[" + _CN_NUM + r"]+(?=[年个项条点大])"), "N"),
+    # counts (三年, 四个, 两大); not the 一 of a word (统一大业, 同一个, 唯一)
+    (re.compile(r"\d+(?:\.\d+)?|(?<![统唯同万])[" + _CN_NUM + r"]+(?=[年个项条点大])"), "N"),
     (re.compile(r"^(?:[（(]?[" + _CN_NUM + r"\d]+[）)]?[、．.]?\s*)"), ""),  # a leading enumerator
     (re.compile(r"^关于(?:我国的?)?|^对"), ""),
 )
@@ -81,7 +84,7 @@ class PartType:
     hows: dict[str, int]
     headings: list[tuple[str, int]]
     terms: list[str]
-    merged_from: list[int] = field(default_factory=list)  # the k-means clusters merged into it, if several
+    merged_from: list[int] = field(default_factory=list)  # the Ward clusters merged into it, if several
 
     @property
     def display(self) -> str:
@@ -93,69 +96,52 @@ class PartType:
         return d
 
 
-def gap_statistic(X: np.ndarray, k_max: int, n_refs: int = 10, random_state: int = 0
-                  ) -> tuple[int, dict[int, tuple[float, float]]]:
-    """The number of clusters by the gap statistic and its one-standard-error rule.
-
-    ``X`` (dense, rows = items) is centred and rotated to its principal axes; the reference data are
-    ``n_refs`` uniform samples over the box the data span along those axes. Returns the chosen k and,
-    for every k tried, (gap, standard error). The smallest k with gap(k) ≥ gap(k+1) − s(k+1) wins.
-    """
-    from sklearn.cluster import KMeans
-
-    n = X.shape[0]
-    k_max = max(1, min(k_max, n - 1))
-    Xc = X - X.mean(axis=0)
-    _, _, vt = np.linalg.svd(Xc, full_matrices=False)
-    Z = Xc @ vt.T
-    lo, hi = Z.min(axis=0), Z.max(axis=0)
-    rng = np.random.default_rng(random_state)
-    refs = [rng.uniform(lo, hi, size=Z.shape) for _ in range(n_refs)]
-
-    def log_w(data: np.ndarray, k: int) -> float:
-        if k == 1:
-            return float(np.log(((data - data.mean(axis=0)) ** 2).sum() + 1e-12))
-        km = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(data)
-        return float(np.log(km.inertia_ + 1e-12))
-
-    stats: dict[int, tuple[float, float]] = {}
-    for k in range(1, k_max + 1):
-        ref = np.array([log_w(r, k) for r in refs])
-        gap = float(ref.mean() - log_w(Z, k))
-        stats[k] = (gap, float(ref.std() * np.sqrt(1 + 1 / n_refs)))
-    for k in range(1, k_max):
-        if stats[k][0] >= stats[k + 1][0] - stats[k + 1][1]:
-            return k, stats
-    return k_max, stats
-
-
 class PartTyper(BaseEstimator):
     """Type the top-level parts of a corpus into the genre's real parts.
 
+    Each part not typed by its form (opening, closing, appendix) is described by three blocks: the
+    word TF-IDF of its text, the character n-grams of its masked heading and its relative position.
+    Every block is centred within the document by ``doc_centring`` times the mean of that document's
+    parts: a part is described by how it differs from its siblings, which removes most of what the
+    whole document shares -- the vocabulary of its decade, its topic -- and keeps what tells a review
+    from a task list or a foreign-policy section in any era. The blocks are weighted, joined, reduced
+    to ``n_components`` LSA dimensions and clustered by Ward's agglomerative method (deterministic;
+    a document added to the corpus moves the tree a little, not the initialisation).
+
+    The number of types: the Ward tree is cut top-down, a cluster split into its two halves only when
+    at least ``cooccurrence`` of the smaller half's documents also hold the other half and the
+    smaller half is found in at least ``min_docs`` of the documents (and two). Halves found in
+    different documents are one part in two wordings; this prefers the fewest types and does not
+    move when a few documents are added unless they join two halves. Two types that never share a
+    document and are each other's nearest type are then merged (variants of one part).
+
     Parameters
     ----------
-    weights : shares of the heading, body, register, position and how blocks.
-    body_chars : characters of a part's opening used as its body features.
-    n_types : "auto" (gap statistic, then merging of near-synonymous variants) or an int.
-    k_max : largest number of types "auto" tries.
-    n_components : dimensions of the LSA space in which the parts are clustered and k is chosen.
+    weights : squared shares of the body, heading and position blocks.
+    doc_centring : share of the document mean subtracted from each part's blocks (0: none, 1: full).
+    body_chars : characters of a part's text used as its body features (None: all of it).
+    n_types : "auto" (the co-occurrence cut, then merging of variants) or an int (a plain Ward cut).
+    cooccurrence : share of the smaller half's documents that must hold both halves for a split.
+    min_docs : share of the documents a half must be found in for a split.
+    n_components : dimensions of the LSA space in which the parts are clustered.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
     (DataFrame, one row per part, with ``type``), ``types_`` (:class:`PartType`, numbered by mean
-    position), ``gap_`` (k → (gap, se)), ``selection_`` (how the number was chosen, in words),
-    ``n_body_types_`` (types of the parts not typed by their form alone).
+    position), ``selection_`` (how the number was
+    chosen, in words), ``n_body_types_`` (types of the parts not typed by their form alone).
     """
 
-    def __init__(self, weights: tuple[float, float, float, float, float] = (0.3, 0.3, 0.1, 0.2, 0.1),
-                 body_chars: int = 3000, n_types: int | str = "auto", k_max: int = 14, n_refs: int = 10,
-                 n_components: int = 20, tokenizer: Callable[[str], list[str]] | None = None,
-                 random_state: int = 0):
+    def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
+                 body_chars: int | None = None, n_types: int | str = "auto", cooccurrence: float = 0.5,
+                 min_docs: float = 0.1, n_components: int = 20,
+                 tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
+        self.doc_centring = doc_centring
         self.body_chars = body_chars
         self.n_types = n_types
-        self.k_max = k_max
-        self.n_refs = n_refs
+        self.cooccurrence = cooccurrence
+        self.min_docs = min_docs
         self.n_components = n_components
         self.tokenizer = tokenizer
         self.random_state = random_state
@@ -171,60 +157,48 @@ class PartTyper(BaseEstimator):
             else:
                 body = text
             heads.append(normalise_heading(p.heading))
-            bodies.append(body[: self.body_chars])
+            bodies.append(body if self.body_chars is None else body[: self.body_chars])
         return heads, bodies
 
-    def _blocks(self, corpus: "Corpus", parts: Sequence[Part], fit: bool) -> list[Any]:
-        import scipy.sparse as sp
+    def _blocks(self, corpus: "Corpus", parts: Sequence[Part], fit: bool) -> np.ndarray:
+        """The joined, document-centred feature rows of ``parts`` (dense)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.preprocessing import normalize
 
-        from ..features.genre import register_profile
         from ..text.tokenize import Tokenizer
 
         heads, bodies = self._texts(corpus, parts)
         if fit:
             tok = self.tokenizer or Tokenizer(stopwords=True)
-            self._reg_tok = Tokenizer(stopwords=False)
             n = len(parts)
             self.heading_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
                                                        min_df=2 if n > 20 else 1)
             self.body_vectorizer_ = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None,
-                                                    sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.95)
+                                                    sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
             H = self.heading_vectorizer_.fit_transform([h or " " for h in heads])
             B = self.body_vectorizer_.fit_transform(bodies)
         else:
             H = self.heading_vectorizer_.transform([h or " " for h in heads])
             B = self.body_vectorizer_.transform(bodies)
-        profiles = [register_profile(self._reg_tok(b)) for b in bodies]
-        R = np.array([[p[c] for c in sorted(profiles[0])] for p in profiles]) if profiles else np.zeros((0, 0))
-        if fit:
-            self._reg_mean, self._reg_sd = R.mean(axis=0), R.std(axis=0)
-        R = np.divide(R - self._reg_mean, self._reg_sd, out=np.zeros_like(R), where=self._reg_sd > 0)
         lengths = {d: max(len(corpus[d].text), 1) for d in {p.doc_id for p in parts}}
-        s = np.array([p.start / lengths[p.doc_id] for p in parts]) * np.pi / 2
-        e = np.array([p.end / lengths[p.doc_id] for p in parts]) * np.pi / 2
-        P = np.column_stack([np.cos(s), np.sin(s), np.cos(e), np.sin(e)])
-        hows = ("preamble", "closing", "appendix", "unheaded", "headed")
-        W = np.array([[float(_how_group(p.how) == h) for h in hows] for p in parts])
-        return [normalize(H), normalize(B), sp.csr_matrix(normalize(R)), sp.csr_matrix(normalize(P)),
-                sp.csr_matrix(W)]
-
-    def _matrix(self, blocks: Sequence[Any]) -> Any:
-        import scipy.sparse as sp
-        from sklearn.preprocessing import normalize
-
-        w = np.array(self.weights, dtype=float)
-        w = w / w.sum()
-        return normalize(sp.hstack([b * np.sqrt(x) for b, x in zip(blocks, w)], format="csr"))
+        mid = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts]) * np.pi / 2
+        P = np.column_stack([np.cos(mid), np.sin(mid)])
+        docs = np.array([p.doc_id for p in parts])
+        w = np.sqrt(np.asarray(self.weights, dtype=float) / np.sum(self.weights))
+        out = []
+        for j, (block, x) in enumerate(zip((normalize(B).toarray(), normalize(H).toarray(), P), w)):
+            block = _centre(block, docs, self.doc_centring)
+            out.append(x * (normalize(block) if j < 2 else block))
+        return normalize(np.hstack(out))
 
     # ---- fit
     _parameter_constraints: dict = {
         "weights": [tuple],
-        "body_chars": [Interval(Integral, 1, None, closed="left")],
+        "doc_centring": [Interval(Real, 0, 1, closed="both")],
+        "body_chars": [None, Interval(Integral, 1, None, closed="left")],
         "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "k_max": [Interval(Integral, 1, None, closed="left")],
-        "n_refs": [Interval(Integral, 1, None, closed="left")],
+        "cooccurrence": [Interval(Real, 0, 1, closed="both")],
+        "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
@@ -233,7 +207,7 @@ class PartTyper(BaseEstimator):
     def fit(self, corpus: "Corpus", y: Any = None) -> "PartTyper":
         """Find every document's parts and learn the part types."""
         self._validate_params()
-        from sklearn.cluster import KMeans
+        from scipy.cluster.hierarchy import fcluster, linkage
         from sklearn.preprocessing import normalize
 
         parts = [p for d in corpus for p in find_parts(d)]
@@ -241,37 +215,39 @@ class PartTyper(BaseEstimator):
             raise ValueError("the corpus has fewer than two parts to type")
         self.parts_ = parts
         self.doc_ids_ = [d.id for d in corpus]
-        blocks = self._blocks(corpus, parts, fit=True)
-        X = self._matrix(blocks)
-        Xd = X.toarray()
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
         form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts])
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
         merged: dict[int, list[int]] = {}
-        k = 0
         how = "no headed or unheaded body parts"
-        if len(rows) >= 2:
-            Xr = _lsa(Xd[rows], self.n_components, self.random_state)
+        Xr = np.zeros((len(parts), 1))
+        if len(rows) >= 3:
+            body = [parts[i] for i in rows]
+            X = self._blocks(corpus, body, fit=True)
+            self._fit_space(X)
+            Xr = self._project(X)
+            Z = linkage(Xr, "ward")
+            docs = np.array([p.doc_id for p in body])
             if self.n_types == "auto":
-                k, self.gap_ = gap_statistic(Xr, self.k_max, self.n_refs, self.random_state)
-                how = f"k={k} by the gap statistic (one-standard-error rule, {self.n_refs} uniform references)"
+                min_docs = max(2.0, self.min_docs * len(set(docs)))
+                sub = _cooccurrence_cut(Z, docs, self.cooccurrence, min_docs)
+                k = len(set(sub.tolist()))
+                how = (f"k={k}: the Ward tree cut where both halves are found together in at least "
+                       f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents)")
             else:
-                k, self.gap_ = min(int(self.n_types), len(rows)), {}
+                k = min(int(self.n_types), len(rows))
                 how = f"k={k} given"
-            km = KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit(Xr)
-            sub = km.labels_.copy()
-            merged = {c: [c] for c in range(k)}
+                sub = fcluster(Z, k, "maxclust") - 1
+            merged = {int(c): [int(c)] for c in np.unique(sub)}
             if self.n_types == "auto":
-                sub, merged = _merge_variants(sub, Xr, [parts[i].doc_id for i in rows])
+                sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
             labels[rows] = sub
-        elif len(rows) == 1:
+        elif len(rows):
             labels[rows] = 0
             merged = {0: [0]}
-            k = 1
-        self.gap_ = getattr(self, "gap_", {})
         nxt = max(merged, default=-1) + 1
         for f in FORM_TYPES:
             if (form == f).any():
@@ -286,13 +262,26 @@ class PartTyper(BaseEstimator):
         order = sorted(live, key=lambda c: (round(float(pos[labels == c].mean()), 6), c))
         remap = {old: new for new, old in enumerate(order)}
         self.labels_ = np.array([remap[c] for c in labels])
-        self.centers_ = normalize(np.vstack([Xd[self.labels_ == t].mean(axis=0) for t in range(len(order))]))
+        self.form_types_ = {f: remap[labels[form == f][0]] for f in FORM_TYPES if (form == f).any()}
+        self.centers_ = {remap[c]: normalize(Xr[labels[rows] == c].mean(axis=0, keepdims=True))[0]
+                         for c in set(labels[rows].tolist())} if len(rows) >= 3 else {}
         self.selection_ = how
         self.n_body_types_ = len({int(x) for x in labels[rows]}) if len(rows) else 0
         self.types_ = self._describe(corpus, pos, {remap[c]: sorted(v) for c, v in merged.items()
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
+
+    def _fit_space(self, X: np.ndarray) -> None:
+        from sklearn.decomposition import TruncatedSVD
+
+        n = min(self.n_components, X.shape[0] - 1, X.shape[1] - 1)
+        self.svd_ = TruncatedSVD(n_components=n, random_state=self.random_state).fit(X) if n >= 2 else None
+
+    def _project(self, X: np.ndarray) -> np.ndarray:
+        from sklearn.preprocessing import normalize
+
+        return X if self.svd_ is None else normalize(self.svd_.transform(X))
 
     def _describe(self, corpus: "Corpus", pos: np.ndarray, merged: dict[int, list[int]]) -> list[PartType]:
         heads, _ = self._texts(corpus, self.parts_)
@@ -329,13 +318,25 @@ class PartTyper(BaseEstimator):
 
     # ---- use
     def transform(self, corpus: "Corpus") -> "pd.DataFrame":
-        """The parts of another corpus, each given the nearest fitted type."""
+        """The parts of another corpus: form-found parts get their form's type, the others the nearest
+        fitted body type (cosine to the type's centroid in the fitted LSA space)."""
         check_is_fitted(self, "types_")
         parts = [p for d in corpus for p in find_parts(d)]
-        if not parts:
-            return self._frame(corpus, [], np.array([], dtype=int))
-        X = self._matrix(self._blocks(corpus, parts, fit=False)).toarray()
-        return self._frame(corpus, parts, (X @ self.centers_.T).argmax(axis=1))
+        labels = np.full(len(parts), -1)
+        rows = []
+        for i, p in enumerate(parts):
+            if p.how in FORM_TYPES and p.how in self.form_types_:
+                labels[i] = self.form_types_[p.how]
+            else:
+                rows.append(i)
+        if rows and self.centers_:
+            ids = sorted(self.centers_)
+            C = np.vstack([self.centers_[t] for t in ids])
+            X = self._project(self._blocks(corpus, [parts[i] for i in rows], fit=False))
+            labels[rows] = np.array(ids)[(X @ C.T).argmax(axis=1)]
+        elif rows:
+            labels[rows] = next(t.type_id for t in self.types_ if t.type_id not in self.form_types_.values())
+        return self._frame(corpus, parts, labels)
 
     def outlines(self, corpus: "Corpus | None" = None) -> list[Any]:
         """Every document's sequence of part types (consecutive repeats merged), as outline records."""
@@ -386,25 +387,88 @@ class PartTyper(BaseEstimator):
         return out
 
 
-def _lsa(X: np.ndarray, n_components: int, random_state: int) -> np.ndarray:
-    """Rows projected on their ``n_components`` first singular directions (latent semantic analysis),
-    L2-normalised: the clustering and its gap statistic work where the signal is, not in thousands of
-    sparse n-gram dimensions that a uniform reference fills as easily as the data."""
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.preprocessing import normalize
+def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
+    """How well a typing's common order, learned from the other documents, predicts the order of each
+    document's sections: Kendall's tau-a between section order and type rank, pooled over documents.
 
-    n = min(n_components, X.shape[0] - 1, X.shape[1] - 1)
-    if n < 2:
+    ``doc_ids`` and ``types`` give every section of the corpus in document order. A type's rank in a
+    document is its mean relative position in the *other* documents. Every pair of sections of a
+    document counts: +1 when the earlier section's type ranks before the later one's, -1 when after,
+    0 when both are of one type or a type is found in no other document. The score is in [-1, 1]; a
+    skeleton is worth writing from a typing when it is high. It is the same question for any typing of
+    sections (part types, section types), so two typings of a corpus can be compared: lumping
+    different parts into one type scores 0 on their pairs, a type mixing early and late sections
+    scores -1 on some, and a type of one document scores nothing (it predicts no other document)."""
+    seqs: dict[Any, list[Any]] = {}
+    for d, t in zip(doc_ids, types):
+        seqs.setdefault(d, []).append(t)
+    own: dict[Any, tuple[Counter, Counter]] = {}
+    tot_pos: Counter = Counter()
+    tot_n: Counter = Counter()
+    for d, seq in seqs.items():
+        pos: Counter = Counter()
+        n: Counter = Counter()
+        for i, t in enumerate(seq):
+            pos[t] += (i + 0.5) / len(seq)
+            n[t] += 1
+        own[d] = pos, n
+        tot_pos.update(pos)
+        tot_n.update(n)
+    score = pairs = 0
+    for d, seq in seqs.items():
+        pos, n = own[d]
+        rank = {t: (tot_pos[t] - pos[t]) / (tot_n[t] - n[t]) for t in n if tot_n[t] > n[t]}
+        for i, a in enumerate(seq):
+            for b in seq[i + 1:]:
+                pairs += 1
+                if a != b and a in rank and b in rank:
+                    score += (rank[a] < rank[b]) - (rank[a] > rank[b])
+    return score / pairs if pairs else 0.0
+
+
+def _centre(X: np.ndarray, docs: np.ndarray, share: float) -> np.ndarray:
+    """Rows of ``X`` minus ``share`` times the mean row of their document."""
+    if share == 0:
         return X
-    return normalize(TruncatedSVD(n_components=n, random_state=random_state).fit_transform(X))
+    out = X.copy()
+    for d in np.unique(docs):
+        idx = docs == d
+        out[idx] -= share * X[idx].mean(axis=0)
+    return out
 
 
-def _how_group(how: str) -> str:
-    if how in ("numbered", "unnumbered_heading"):
-        return "headed"
-    if how in ("unheaded", "unheaded_coda"):
-        return "unheaded"
-    return how
+def _cooccurrence_cut(Z: np.ndarray, docs: np.ndarray, share: float, min_docs: float) -> np.ndarray:
+    """Cut a Ward tree top-down where its halves are different parts of the same documents.
+
+    A cluster is split into its two children (highest merge first) only when the smaller child is found
+    in at least ``min_docs`` documents and at least ``share`` of the smaller child's documents also
+    hold the other child. Halves that live in different documents are variants of one part (the
+    wording of an era, a five-year instead of a one-year review) and stay one type. Returns labels."""
+    import heapq
+
+    from scipy.cluster.hierarchy import to_tree
+
+    root = to_tree(Z)
+    heap: list[tuple[float, int, Any]] = [(-root.dist, 0, root)]
+    leaves, count = [], 1
+    while heap:
+        _, _, node = heapq.heappop(heap)
+        if node.is_leaf():
+            leaves.append(node)
+            continue
+        a, b = node.get_left(), node.get_right()
+        da, db = set(docs[a.pre_order()]), set(docs[b.pre_order()])
+        small = min(len(da), len(db))
+        if small >= min_docs and len(da & db) >= share * small:
+            for child in (a, b):
+                heapq.heappush(heap, (-child.dist, count, child))
+                count += 1
+        else:
+            leaves.append(node)
+    labels = np.zeros(len(docs), dtype=int)
+    for t, node in enumerate(sorted(leaves, key=lambda nd: min(nd.pre_order()))):
+        labels[node.pre_order()] = t
+    return labels
 
 
 def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str]) -> tuple[np.ndarray, dict[int, list[int]]]:

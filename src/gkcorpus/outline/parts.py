@@ -24,10 +24,15 @@ records how each was found:
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
     ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
-    paragraph ending in ``！``), reaching back over an address or opener right before them and to a
-    bare ``各位代表！`` line at most two paragraphs before; trailing ``…万岁！`` lines belong to it;
+    paragraph ending in ``！``), reaching back over an address or opener right before them, to a
+    bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
+    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it;
 ``appendix``
     from a ``注释``/``名词解释``/``附件`` line to the end.
+
+A document whose text runs on without line breaks (a scraped page flattened to one paragraph) is read
+as if each inline ``一、``, ``二、``, … of a series (after a sentence end) and each inline ``各位代表！``
+began a line; offsets are those of the document's own text.
 
 The parts tile the document's body (signature and date lines, which belong to no section, excepted) in
 order; each keeps its clean and raw offsets. Pure rules over :class:`~gkcorpus.structure.DocStructure`,
@@ -40,7 +45,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..text.structure import chinese_numeral
+from ..text.structure import chinese_numeral, parse_structure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Document
@@ -50,7 +55,9 @@ __all__ = ["Part", "find_parts", "HOW", "MAX_UNNUMBERED_HEADING"]
 HOW = ("preamble", "numbered", "unnumbered_heading", "unheaded", "unheaded_coda", "closing", "appendix")
 MAX_UNNUMBERED_HEADING = 30  # an unnumbered heading line is at most this long
 MIN_UNHEADED = 1500
-MAX_CLOSING_CHARS = 600  # a last paragraph ending in ！ is a closing when at most this long  # a preamble body longer than this (after the address) is a part of its own
+MAX_CLOSING_CHARS = 600  # a last paragraph ending in ！ is a closing when at most this long
+PERORATION_REACH = 6  # a closing opened by a peroration opener starts at most this many paragraphs before the last
+RUN_ON_CHARS = 3000  # a paragraph longer than this is searched for inline top-level headings
 
 _TERMINAL_END = "。！？；：!?;:，,、…"
 _ADDRESS = re.compile(r"^各位代表[！!：:，,]")
@@ -66,6 +73,8 @@ _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]
 _TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
 _L1 = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+_INLINE_L1 = re.compile(r"(?<=[。！？”])\s*(?=([一二三四五六七八九十]{1,3})、)")
+_INLINE_ADDRESS = re.compile(r"(?<=[。！？”])\s*(?=各位代表[！!])")
 
 
 @dataclass(frozen=True)
@@ -165,8 +174,71 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
     return out
 
 
+@dataclass
+class _Relined:
+    """A stand-in for a document whose run-on text got line breaks: ``breaks`` are the offsets, in the
+    re-lined text, of the inserted ``\\n``; an offset maps back by subtracting the breaks before it."""
+
+    id: str
+    text: str
+    structure: Any
+    breaks: list[int]
+    doc: Any
+
+    def back(self, i: int) -> int:
+        import bisect
+
+        return i - bisect.bisect_left(self.breaks, i)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.doc.raw_span(self.back(start), self.back(end))
+
+
+def _relined(doc: "Document") -> _Relined | None:
+    """The document with a line break before every inline top-level heading of a 一、二、… series and
+    every inline 各位代表！ in its run-on paragraphs (None when it has none)."""
+    text = doc.text
+    cuts: list[int] = []
+    for p in doc.structure.paragraphs:
+        if p.end - p.start <= RUN_ON_CHARS:
+            continue
+        chunk = text[p.start:p.end]
+        series, expect = [], 1
+        for m in _INLINE_L1.finditer(chunk):
+            if chinese_numeral(m.group(1)) == expect:
+                series.append(p.start + m.end())
+                expect += 1
+        if len(series) < 2:  # not a series: a lone 一、 is an enumeration inside a sentence
+            continue
+        cuts += series + [p.start + m.end() for m in _INLINE_ADDRESS.finditer(chunk)]
+    if not cuts:
+        return None
+    cuts = sorted(set(cuts))
+    pieces, last = [], 0
+    for c in cuts:
+        pieces.append(text[last:c])
+        last = c
+    pieces.append(text[last:])
+    new = "\n".join(pieces)
+    return _Relined(doc.id, new, parse_structure(new), [c + j for j, c in enumerate(cuts)], doc)
+
+
 def find_parts(doc: "Document") -> list[Part]:
     """The document's top-level parts in order (see the module docstring for the kinds)."""
+    rel = _relined(doc)
+    if rel is not None:
+        out = []
+        for p in _find_parts(rel):
+            s, e = rel.back(p.start), rel.back(p.end)
+            while e > s and doc.text[e - 1].isspace():  # the space the break followed
+                e -= 1
+            rs, re_ = doc.raw_span(s, e)
+            out.append(Part(p.doc_id, p.index, s, e, rs, re_, p.heading, p.marker, p.how, p.n_paragraphs))
+        return out
+    return _find_parts(doc)
+
+
+def _find_parts(doc: Any) -> list[Part]:
     st = doc.structure
     text = doc.text
     paras = st.paragraphs
@@ -197,7 +269,10 @@ def find_parts(doc: "Document") -> list[Part]:
         last_start = starts[-1][0]
         nested = [pos[c.para] for c in cands if c.para in pos and pos[c.para] > last_start]
         after = max(nested, default=last_start)
-        lo = max(after + 1, last_start + 2)
+        # the coda follows at least one body paragraph of the last part (a heading that runs into its body
+        # is one)
+        run_in = len(lines[last_start]) > MAX_UNNUMBERED_HEADING
+        lo = max(after + 1, last_start + (1 if run_in else 2))
         hi = close if close is not None else len(main)
         coda = next((j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))),
                     None)
@@ -264,11 +339,21 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
             or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
         return None
     # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
-    # or with a bare 各位代表！ line at most two paragraphs before
+    # or with a bare 各位代表！ line at most two paragraphs before -- unless it opens with an address itself
     first = j
-    for k in range(j - 1, max(0, j - 3), -1):
+    for k in range(j - 1, max(0, j - 3) if not _ADDRESS.match(lines[j]) else j - 1, -1):
         if paras[main[k]].start in heading_starts or paras[main[k]].kind == "heading":
             break
-        if _BARE_ADDRESS.match(lines[k]) or (k == first - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
+        if _BARE_ADDRESS.match(lines[k]) or (k == j - 1 and (_ADDRESS.match(lines[k]) or _PERORATION.match(lines[k]))):
             first = k
+    # a peroration opened by 回顾过去/总之… runs over several paragraphs to the formula: unless an address
+    # already opens the closing, reach back to the opener within the last few paragraphs (no heading or
+    # address between), and to a bare address right before it
+    for k in range(first - 1, max(0, j - PERORATION_REACH) - 1, -1):
+        if (_is_address(lines[first]) or _is_address(lines[k]) or paras[main[k]].start in heading_starts
+                or paras[main[k]].kind == "heading"):
+            break
+        if _PERORATION.match(lines[k]):
+            first = k - 1 if k > 0 and _BARE_ADDRESS.match(lines[k - 1]) else k
+            break
     return first
