@@ -285,8 +285,9 @@ class PartTyper(BaseEstimator):
 
     def _describe(self, corpus: "Corpus", pos: np.ndarray, merged: dict[int, list[int]]) -> list[PartType]:
         heads, _ = self._texts(corpus, self.parts_)
-        B = self.body_vectorizer_.transform(self._texts(corpus, self.parts_)[1])
-        vocab = np.array(self.body_vectorizer_.get_feature_names_out())
+        vec = getattr(self, "body_vectorizer_", None)  # none when fewer than three parts were clustered
+        B = vec.transform(self._texts(corpus, self.parts_)[1]) if vec is not None else None
+        vocab = np.array(vec.get_feature_names_out()) if vec is not None else np.array([])
         n_docs = len(self.doc_ids_)
         out = []
         for t in range(int(self.labels_.max()) + 1):
@@ -294,8 +295,10 @@ class PartTyper(BaseEstimator):
             members = [self.parts_[i] for i in idx]
             hows = Counter(p.how for p in members)
             hc = Counter(p.heading for p in members if p.heading and p.how != "appendix")
-            centroid = np.asarray(B[idx].mean(axis=0)).ravel() - np.asarray(B.mean(axis=0)).ravel()
-            terms = [str(vocab[j]) for j in np.argsort(-centroid, kind="stable")[:8] if centroid[j] > 0]
+            terms: list[str] = []
+            if B is not None:
+                centroid = np.asarray(B[idx].mean(axis=0)).ravel() - np.asarray(B.mean(axis=0)).ravel()
+                terms = [str(vocab[j]) for j in np.argsort(-centroid, kind="stable")[:8] if centroid[j] > 0]
             docs = {p.doc_id for p in members}
             name = _part_name(hows, hc, [heads[i] for i in idx], terms)
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
