@@ -78,3 +78,27 @@ def test_no_module_is_part_of_an_import_cycle():
 def test_cycle_finder_finds_a_cycle():
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
     assert _cycles(edges) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 850
+MAX_FUNCTION_LINES = 80
+
+
+def test_modules_and_functions_stay_small():
+    """No module over about 800 lines; no function over 80 lines unless its docstring says why it is
+    kept whole ("Kept whole because ...")."""
+    import ast
+
+    big_modules, long_functions = [], []
+    for path in sorted((ROOT / "src" / "gkcorpus").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = str(path.relative_to(ROOT))
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            big_modules.append(rel)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > MAX_FUNCTION_LINES and "Kept whole" not in (ast.get_docstring(node) or ""):
+                    long_functions.append(f"{rel}:{node.name} ({n} lines)")
+    assert big_modules == []
+    assert long_functions == []
