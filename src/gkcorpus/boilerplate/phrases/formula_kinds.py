@@ -82,7 +82,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "starts_with_particle", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_category",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -280,8 +280,9 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
     """Kind of a gapped pattern from its anchors' tags (``x``: not in the dictionary):
     ``collocation`` when the first anchor is a verb (a verb and its object around a filler:
     发挥…作用, 取得…成效); ``formula`` when it is a frame word -- preposition, adverb,
-    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求,
-    我们…看到); ``""`` otherwise (two content words that co-occur, 中央财政…亿元: not a frame)."""
+    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求);
+    ``""`` otherwise: two content words that co-occur (中央财政…亿元), or a pronoun or time word and
+    a single verb (我们…贯彻, 今年…安排: a subject and its predicate match any sentence)."""
     if not tags:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
@@ -290,6 +291,8 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
+    if len(tags) == 2 and tags[0] in ("r", "t") and tags[1] in _VERBAL:
+        return ""  # a subject or time word and one verb (我们…贯彻, 今年…安排): a clause's parts, not a frame
     if tags[0] in _FRAME_TAGS:
         return "formula"
     return ""
@@ -305,6 +308,19 @@ def is_fragment(tags: Sequence[str]) -> bool:
     if len(tags) < 2 or tags[0] != "p" or tags[-1] not in NOMINAL_TAGS or tags[-1] == "f":
         return False
     return not any(t == "p" or t in _VERBAL for t in tags[1:])
+
+
+#: one-character prepositions and coverbs that open a frame (在…中, 把…作为, 使…得到).
+_COVERBS = frozenset("在 对 把 被 由 从 向 以 为 给 将 让 使".split())
+
+
+def is_open_frame(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """A one-character preposition or coverb and what follows it with nothing that completes the frame:
+    no verb, preposition, locative or lead-in word after it (在政务公开, 将政务公开, 使政务公开工作: the
+    object without its predicate). Whole frames hold one (以经济建设为中心, 在中国共产党领导下)."""
+    if len(words) < 2 or len(tags) != len(words) or words[0] not in _COVERBS:
+        return False
+    return not any(t in _VERBAL or t in ("p", "f") or w in LEAD_IN_WORDS for w, t in zip(words[1:], tags[1:]))
 
 
 def is_clipped_clause(text: str, min_han: int = 3) -> bool:

@@ -80,7 +80,7 @@ from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
-from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
+from .formula_kinds import (LEAD_IN_WORDS, NOMINAL_TAGS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_particle,
                             position_categories)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
@@ -94,6 +94,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
 
 __all__ = ["FormulaMiner"]
+
+#: share of occurrences followed by one same noun at or above which a wording not ending in a verb is a
+#: modifier cut before its head (对政务公开 + 工作, 维护世界 + 和平) and is dropped.
+HEAD_SHARE = 0.5
+_VERBAL_TAGS = frozenset("v vd vi vg".split())
 
 
 class _Entries:
@@ -580,6 +585,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         edges = (np.bincount(E, weights=lbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1) + right_closed) / 2
+        right_head = self._head_share(E, G1, n_e, tf)
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
@@ -600,7 +606,34 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
         return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
-                "edges": edges}
+                "edges": edges, "right_head": right_head}
+
+    def _head_share(self, E: np.ndarray, G1: np.ndarray, n_e: int, tf: np.ndarray) -> np.ndarray:
+        """Per entry: the share of its occurrences followed by its commonest next word, counting only
+        content words (a Han word that is not a particle or preposition, at a word start right after
+        the occurrence). A wording mostly continued by one word (对政务公开 + 工作) is a modifier cut
+        before its head."""
+        gs, ids, words = self._tok_gs, self._tok_ids, self._tok_words
+        if not len(gs) or not len(E):
+            return np.zeros(n_e)
+        content = np.fromiter((bool(_HAN_RE.match(w)) and w not in _PARTICLES for w in words), dtype=bool,
+                              count=len(words))
+        k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
+        nxt = ids[k]
+        ok = (gs[k] == G1) & content[nxt]
+        if not ok.any():
+            return np.zeros(n_e)
+        keys, counts = np.unique(E[ok] * (len(words) + 1) + nxt[ok], return_counts=True)
+        ke, kw = keys // (len(words) + 1), keys % (len(words) + 1)
+        order = np.lexsort((-counts, ke))  # per entry, its commonest next word first
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ke[order][1:] != ke[order][:-1]
+        top = order[first]
+        share = np.zeros(n_e)
+        share[ke[top]] = counts[top] / np.maximum(tf[ke[top]], 1)
+        nominal = np.zeros(n_e, dtype=bool)
+        nominal[ke[top]] = [self._tag(words[w]) in NOMINAL_TAGS for w in kw[top].tolist()]
+        return np.where(nominal, share, 0.0)
 
     def _records(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
                  ) -> tuple[list[Formula], list[tuple[int, int, int, int, int]]]:
@@ -618,6 +651,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
+        rh_l = ft["right_head"].tolist()
         self._wb_list = np.flatnonzero(self._wb).tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         out: list[Formula] = []
@@ -632,9 +666,11 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
                 words, tags = self._words_of(text, q)  # the head's own wording
-                if (is_fragment(tags) and sa_l[k] < 0.5) or is_clipped_clause(text) \
+                if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
+                if rh_l[k] >= HEAD_SHARE and tags[-1] not in _VERBAL_TAGS and text[-1] not in LEAD_IN_WORDS:
+                    continue  # a modifier cut before the noun that follows it in most occurrences (对政务公开 + 工作)
                 kind = ""  # decided later, once the two-word entries' word counts are known
                 split = _dict_split(words[0], self._tags, idioms=True) if len(words) == 1 else []
                 if len(split) == 2:  # an idiom of two free words: their association decides its kind
