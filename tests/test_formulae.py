@@ -7,12 +7,14 @@ import csv
 import json
 import re
 
+import numpy as np
 import pytest
 from sklearn.base import clone
 
 from gkcorpus.boilerplate.phrases.formula_export import write_formulabank
 from gkcorpus.boilerplate.phrases.formula_kinds import (KindFeatures, decide_gapped_kind, decide_kind, is_clipped_clause,
-                                                       is_fragment, is_incomplete)
+                                                       is_fragment, is_incomplete, is_open_frame, position_categories,
+                                                       position_zones)
 from gkcorpus.boilerplate.phrases.formula_miner import FormulaMiner
 from gkcorpus.boilerplate.reuse import ReuseFinder
 
@@ -117,6 +119,33 @@ def test_kinds_and_positions(bank):
     assert bank["现将…总结如下"].category == "opening"
     assert bank["主要做法"].category == "heading" and bank["组织领导"].category == "heading"
     assert bank["高度重视"].category == ""
+
+
+def test_cut_modifiers_and_open_frames_are_dropped(bundled, bank):
+    # 对政务公开 is followed by 工作 in 8 of its 14 occurrences, and the other 6 lie in fewer than 3 documents
+    assert grep(bundled, "对政务公开")[1] == 14 and grep(bundled, "对政务公开工作")[1] == 8
+    for cut in ("对政务公开", "为政务公开", "创新政务公开", "我镇政务公开", "在政务公开", "将政务公开"):
+        assert cut not in bank, cut
+    assert bank["加强对政务公开工作"].df == 3 and bank["政务公开"].df == 15  # the longer wording and the term stay
+    assert is_open_frame(["p", "n", "ad"], ["在", "政务", "公开"]) and is_open_frame(["d", "n"], ["将", "政务"])
+    assert not is_open_frame(["p", "n", "p", "n"], ["以", "经济建设", "为", "中心"])
+    assert not is_open_frame(["p", "nt", "n", "f"], ["在", "中国共产党", "领导", "下"])
+    assert not is_open_frame(["vn"], ["对外开放"])
+
+
+def test_opening_and_closing_parts_are_first_and_last_sentences():
+    # ten sentences: one at each end; seventy: six (the cap); none: empty zones
+    ten = [(i * 10, i * 10 + 9) for i in range(10)]
+    seventy = [(i * 10, i * 10 + 9) for i in range(70)]
+    open_end, close_start = position_zones([ten, seventy, []])
+    assert open_end.tolist()[:2] == [9, 59] and close_start.tolist()[:2] == [90, 640]
+    assert close_start[2] > 10 ** 12
+    # phrase 0: 4 of 5 occurrences in closing parts that hold 2% of the text; phrase 1: throughout
+    group = [0] * 5 + [1] * 10
+    close = [True] * 4 + [False] + [True] * 2 + [False] * 8
+    cats = position_categories(np.array(group), 2, np.array([5, 10]), np.zeros(15, bool), np.array(close),
+                               np.zeros(15, bool), np.full(2, 0.02), np.full(2, 0.02), np.full(2, 0.01))
+    assert cats == ["closing", ""]
 
 
 def test_copying_is_a_column_not_a_filter(bundled, bank):
@@ -275,6 +304,20 @@ def test_national_long_formulae_and_variants(national, national_bank):
 def test_national_edges_digits_clauses_exact_df(national, national_bank, phrase, df):
     assert grep(national, re.escape(phrase))[0] == df
     assert national_bank[phrase].df == df
+
+
+def test_national_gapped_anchor_keeps_a_shared_negation_and_no_subject_verb_pairs(national, national_bank):
+    gapped = [p for p in national_bank if "…" in p]
+    assert "坚持…动摇" not in national_bank and "我们…看到" not in national_bank
+    assert not [p for p in gapped if p.split("…")[0] in ("我们", "今年") and p.endswith(("贯彻", "安排", "看到"))]
+    f = national_bank["朝着…方向发展"]  # 方向 ends the filler in most matches: it belongs to the second anchor
+    assert f.df == grep(national, f.pattern)[0] == 21
+
+
+def test_national_cut_modifier_dropped_but_formula_used_alone_kept(national, national_bank):
+    # 维护世界 + 和平 in 99% of its occurrences; 以江泽民同志为核心的党中央 + 领导 in half, alone in other reports
+    assert "维护世界" not in national_bank and national_bank["维护世界和平"].df == 26
+    assert national_bank["以江泽民同志为核心的党中央"].df == grep(national, "以江泽民同志为核心的党中央")[0] == 10
 
 
 def test_national_folded_df_is_separate(national_bank):

@@ -64,16 +64,21 @@ punctuation in most of its occurrences (向全国各族人民，…).
 A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
 fragment and is dropped.
 
-Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
-occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
-significantly more than the ``edge`` share that a phrase spread evenly would put there (one-sided
-binomial test, p < ``alpha``); ``closing`` likewise for the last ``edge`` fraction; ``heading``
-when ``min_share`` of its occurrences lie inside headings (tested against the headings' share of
-the characters). Anything else has no position category (``""``).
+Categories (position, from evidence): a document's opening part is its first ``ceil(edge * n)`` of ``n``
+sentences and its closing part its last as many, at least one and at most six (a report's salutation
+and lead-in, its final exhortation; a short summary's first and last sentence) -- not a share of its
+characters, which in a long report holds whole topical sections (foreign affairs, defence) whose
+wording is not a closing formula. A phrase is ``opening`` when at least ``min_share`` of its
+occurrences lie in the opening part *and* that count is significantly more than the part's share of
+the characters predicts (one-sided binomial test, p < ``alpha``); ``closing`` likewise; ``heading``
+when ``min_share`` of its occurrences lie inside headings (tested against the headings' share of the
+characters). A phrase used throughout its documents (各位代表 before each part) has no position
+category (``""``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,7 +87,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -330,47 +335,41 @@ def is_clipped_clause(text: str, min_han: int = 3) -> bool:
     return "，" in text and len(text.rsplit("，", 1)[1]) < min_han
 
 
-def _binom_sf(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    from scipy.stats import binom
-
-    return float(binom.sf(k - 1, n, p))
-
-
-def position_category(rel_start: np.ndarray, rel_end: np.ndarray, in_heading: np.ndarray, heading_share: float,
-                      edge: float = 0.1, min_share: float = 0.5, alpha: float = 0.01) -> str:
-    """Position category of one phrase from its occurrences.
-
-    ``rel_start``/``rel_end``: where each occurrence starts/ends as a fraction of its document's
-    length; ``in_heading``: whether it lies inside a heading; ``heading_share``: the headings'
-    share of the characters of the documents holding it.
-    """
-    n = len(rel_start)
-    if n == 0:
-        return ""
-    tests: Sequence[tuple[str, int, float]] = (
-        ("heading", int(np.count_nonzero(in_heading)), max(heading_share, 1e-6)),
-        ("opening", int(np.count_nonzero(rel_start < edge)), edge),
-        ("closing", int(np.count_nonzero(rel_end > 1 - edge)), edge),
-    )
-    for name, k, p in tests:
-        if k >= min_share * n and k > p * n and _binom_sf(k, n, min(p, 1.0)) < alpha:
-            return name
-    return ""
+def position_zones(sentence_bounds: Sequence[Sequence[tuple[int, int]]], edge: float = 0.1, cap: int = 6
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Per document, where its opening part ends and its closing part starts (offsets in its text):
+    the first and last ``ceil(edge * n)`` of its ``n`` sentences, at least one and at most ``cap``
+    (a report's salutation and lead-in, its final exhortation; a short summary's first and last
+    sentence). ``sentence_bounds``: (start, end) of each sentence, per document. A document without
+    sentences has empty zones."""
+    open_end = np.zeros(len(sentence_bounds), dtype=np.int64)
+    close_start = np.zeros(len(sentence_bounds), dtype=np.int64)
+    for d, sb in enumerate(sentence_bounds):
+        if not len(sb):
+            close_start[d] = np.iinfo(np.int64).max
+            continue
+        z = max(1, min(cap, math.ceil(edge * len(sb))))
+        open_end[d], close_start[d] = sb[z - 1][1], sb[-z][0]
+    return open_end, close_start
 
 
-def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, rel_start: np.ndarray,
-                        rel_end: np.ndarray, in_heading: np.ndarray, heading_share: np.ndarray, edge: float = 0.1,
-                        min_share: float = 0.5, alpha: float = 0.01) -> list[str]:
-    """:func:`position_category` for many phrases at once (``group``: phrase number of each occurrence;
-    ``totals``: occurrences per phrase; ``heading_share``: per phrase)."""
+def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, in_open: np.ndarray,
+                        in_close: np.ndarray, in_heading: np.ndarray, open_share: np.ndarray, close_share: np.ndarray,
+                        heading_share: np.ndarray, min_share: float = 0.5, alpha: float = 0.01) -> list[str]:
+    """Position category of many phrases at once from their occurrences (``group``: phrase number of
+    each occurrence; ``totals``: occurrences per phrase; ``in_open``/``in_close``/``in_heading``: whether
+    an occurrence lies in its document's opening part, closing part (:func:`position_zones`) or a
+    heading; ``*_share``: per phrase, the mean share of the characters of its occurrences' documents
+    that the zone holds). A phrase gets a zone's name when at least ``min_share`` of its occurrences
+    lie there and that count is significantly more than the zone's share of the text predicts
+    (one-sided binomial test, p < ``alpha``); a phrase used throughout its documents has none."""
     from scipy.stats import binom
 
     n = np.maximum(totals, 1)
     out = [""] * n_groups
     tests = (
-        ("closing", rel_end > 1 - edge, np.full(n_groups, edge)),
-        ("opening", rel_start < edge, np.full(n_groups, edge)),
+        ("closing", in_close, np.clip(close_share, 1e-6, 1.0)),
+        ("opening", in_open, np.clip(open_share, 1e-6, 1.0)),
         ("heading", in_heading, np.clip(heading_share, 1e-6, 1.0)),
     )
     for name, hit, p in tests:  # the last test passed wins: heading, then opening, then closing
