@@ -196,6 +196,11 @@ def test_noun_phrases_are_terms_and_clauses_are_not():
         return decide_kind(KindFeatures(tuple(words), tuple(tags), sum(map(len, words)), standalone, 1.0, ""))
 
     assert kind(["科学", "技术", "的", "发展"], ["n", "n", "uj", "vn"]) == "term"
+    # a verb and a topical compound object is routine task wording; modifiers and idioms make set wording
+    assert kind(["加强", "社会", "治安", "综合", "治理"], ["v", "n", "ns", "vn", "v"], 1.0) == "collocation"
+    assert kind(["发展", "海洋", "经济"], ["vn", "ns", "n"], 1.0) == "collocation"
+    assert kind(["坚持", "稳中求进", "工作", "总", "基调"], ["v", "l", "vn", "b", "n"], 0.9) == "formula"
+    assert kind(["加强", "政府", "自身", "建设"], ["v", "n", "r", "vn"], 0.6) == "formula"
     assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "n", "n"]) == "term"  # an adjective before 的
     assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "d", "n"]) == "term"  # jieba tags 自然 d: an adverb before a noun is a mis-tag
     assert kind(["社会主义", "精神文明", "建设"], ["n", "i", "vn"]) == "term"  # shaped as a noun phrase

@@ -24,7 +24,9 @@ Kinds, in the order they are tested:
     combine freely (neither predicts the other in half of its uses): an adverb before anything but a
     noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
     verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
-    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or two verbs
+    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or a verb or
+    nominal verb before a compound object of two to five nominal words and verbs inside it, the first
+    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing); or two verbs
     joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
     personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
     modal (就一定能够).
@@ -136,6 +138,8 @@ def decide_kind(f: KindFeatures) -> str:
     if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
             and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
         return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
+    if _verb_object(tags):
+        return "collocation"  # a verb and a topical compound object (发展海洋经济, 加强社会治安综合治理)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
         return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
@@ -191,6 +195,16 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
     if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
         return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
     return tags[-1] not in _JOINERS
+
+
+def _verb_object(tags: Sequence[str]) -> bool:
+    """One verb (or a verb used as a noun) and a compound object of two to five words: the first
+    nominal, the others nominal or verbs inside the compound (财政支出结构, 社会治安综合治理), the last
+    nominal or verbal. No adverb, adjective, idiom, preposition, pronoun, 的 or conjunction: those make
+    set wording (坚持稳中求进工作总基调, 加强政府自身建设, 坚持和完善…)."""
+    if not 3 <= len(tags) <= 6 or tags[0] not in _VERBAL | {"vn"} or tags[1] not in NOMINAL_TAGS:
+        return False
+    return all(t in NOMINAL_TAGS or t in _VERBAL for t in tags[2:])
 
 
 def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
