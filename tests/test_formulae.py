@@ -199,6 +199,8 @@ def test_noun_phrases_are_terms_and_clauses_are_not():
     # a verb and a topical compound object is routine task wording; modifiers and idioms make set wording
     assert kind(["加强", "社会", "治安", "综合", "治理"], ["v", "n", "ns", "vn", "v"], 1.0) == "collocation"
     assert kind(["发展", "海洋", "经济"], ["vn", "ns", "n"], 1.0) == "collocation"
+    assert kind(["国务院", "总理"], ["nt", "n"], 1.0) == "term"  # a title line names an office
+    assert kind(["各位", "代表"], ["r", "n"], 1.0) == "formula"  # an address
     assert kind(["坚持", "稳中求进", "工作", "总", "基调"], ["v", "l", "vn", "b", "n"], 0.9) == "formula"
     assert kind(["加强", "政府", "自身", "建设"], ["v", "n", "r", "vn"], 0.6) == "formula"
     assert kind(["严重", "的", "自然", "灾害"], ["a", "uj", "n", "n"]) == "term"  # an adjective before 的

@@ -39,7 +39,8 @@ Kinds, in the order they are tested:
     measure words, locatives), the first possibly an adjective, distinguishing word or
     demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
     inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
-    (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
+    (基础设施建设), also when it stands alone (a title line: 国务院总理) unless it opens with a
+    demonstrative (各位代表 is an address); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
     中央和地方); or a phrase *shaped* as a noun phrase: two or more words, the first nominal,
     adjectival, a nominal verb, an adverb-tagged word before a noun (严重的自然灾害) or an idiom before
     的 or nouns (独立自主的和平外交政策, 精神文明建设), inside only content words, 的, conjunctions and
@@ -151,6 +152,8 @@ def decide_kind(f: KindFeatures) -> str:
         return "formula"  # two clauses are not a name of a thing
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
+    if _noun_compound(tags, f.words) and tags[0] in NOMINAL_TAGS and "，" not in f.text and "、" not in f.text:
+        return "term"  # a name or title on a line of its own (国务院总理, 政府工作报告); 各位代表 opens with 各位
     if _nominal_shape(tags, f.words) and f.standalone < 0.5:
         return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
     if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE \
