@@ -327,6 +327,15 @@ def test_national_cut_modifier_dropped_but_formula_used_alone_kept(national, nat
     assert national_bank["以江泽民同志为核心的党中央"].df == grep(national, "以江泽民同志为核心的党中央")[0] == 10
 
 
+def test_national_small_insertions_fold_into_one_entry(national, national_bank):
+    f = national_bank["并请全国政协各位委员提出意见"]
+    assert [(v.text, v.df) for v in f.variants] == [("并请全国政协各位委员提出意见", 20), ("并请全国政协委员提出意见", 5)]
+    assert f.df == grep(national, "并请全国政协各位委员提出意见")[0] == 20
+    # short wordings are never joined by an insertion: a modifier makes another thing
+    assert national_bank["提高劳动生产率"].variants == [] and "提高农业劳动生产率" not in {
+        v.text for f in national_bank.values() for v in f.variants if f.phrase == "提高劳动生产率"}
+
+
 def test_national_folded_df_is_separate(national_bank):
     f = national_bank["在中国共产党领导下"]
     assert f.df_folded == 26 and "在中国共产党的领导下" in [v.text for v in f.variants]

@@ -24,7 +24,9 @@
   occurs outside them), or when it is a whole clause of a longer copied sentence (向大会报告政府工作 in
   现在，我代表国务院，向大会报告政府工作: a reader wants the formula part, not only the sentence). Each entry
   names the longer entries that contain it (``parents``) and the entries inside it (``children``).
-* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之 are one entry
+* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之, and long wordings
+  (twelve or more characters) that differ by one or two Han characters inserted inside them
+  (并请全国政协(各位)委员提出意见, 中国现代化建设(事业)的各国政府), are one entry
   shown in its commonest wording, with ``variants`` and their own counts. ``df`` and ``tf`` are those
   of the wording shown (what a user who searches that string finds); ``df_folded`` and ``tf_folded``
   count all its wordings (each place once). ``min_df`` applies to the folded count.
@@ -85,7 +87,7 @@ from .formula_kinds import (LEAD_IN_WORDS, NOMINAL_TAGS, KindFeatures, _dict_spl
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
-                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex,
+                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex, _insertion_roots,
                               _DIGITS, _LEAD_KEEP, _TRAIL_KEEP)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -507,6 +509,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         for j, c in enumerate(contiguous):
             if closed[j]:
                 groups[_fold_key(c["text"]) if self.fold_variants else c["text"]].append(j)
+        if self.fold_variants:  # small insertions inside a wording: one family
+            for key, into in _insertion_roots(list(groups)).items():
+                groups[into].extend(groups.pop(key))
         ent = _Entries()
         m_entry, m_lo, m_hi, m_len = [], [], [], []  # every member wording: its entry and rank range
         for members in groups.values():
