@@ -39,8 +39,8 @@ Kinds, in the order they are tested:
     measure words, locatives), the first possibly an adjective, distinguishing word or
     demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
     inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
-    (基础设施建设), also when it stands alone (a title line: 国务院总理) unless it opens with a
-    demonstrative (各位代表 is an address); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
+    (基础设施建设); two or more nouns proper also when they stand alone (a title line: 国务院总理;
+    各位代表 opens with a demonstrative and is an address); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
     中央和地方); or a phrase *shaped* as a noun phrase: two or more words, the first nominal,
     adjectival, a nominal verb, an adverb-tagged word before a noun (严重的自然灾害) or an idiom before
     的 or nouns (独立自主的和平外交政策, 精神文明建设), inside only content words, 的, conjunctions and
@@ -152,7 +152,7 @@ def decide_kind(f: KindFeatures) -> str:
         return "formula"  # two clauses are not a name of a thing
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
-    if _noun_compound(tags, f.words) and tags[0] in NOMINAL_TAGS and "，" not in f.text and "、" not in f.text:
+    if all(t in _NOUNS for t in tags) and len(tags) >= 2 and "，" not in f.text and "、" not in f.text:
         return "term"  # a name or title on a line of its own (国务院总理, 政府工作报告); 各位代表 opens with 各位
     if _nominal_shape(tags, f.words) and f.standalone < 0.5:
         return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
@@ -163,6 +163,8 @@ def decide_kind(f: KindFeatures) -> str:
 
 
 _COORD = frozenset("和 与 及 并".split())
+#: nouns and names proper: no nominal verbs or abbreviations (深化 is tagged j), numerals or locatives.
+_NOUNS = frozenset("n nr nrt nrfg ns nt nz".split())
 _MODALS = frozenset("要 能 能够 应 应当 应该 必须 将 会 可以 一定要".split())
 #: one-character words that lead into the rest of the sentence when they end a phrase.
 LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
