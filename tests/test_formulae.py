@@ -94,10 +94,10 @@ def test_closure_keeps_a_shorter_phrase_only_when_it_occurs_on_its_own(bank):
         for u in texts:
             if t != u and t in u and not bank[t].variants and not bank[u].variants and not whole_clause(t, u):
                 assert bank[t].tf > bank[u].tf, (t, u)
-    # 政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动 (3) holds its two whole clauses (3 each)
-    long = "政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动"
-    assert bank[long].tf == bank["不断提高政务公开工作质量"].tf == 3
-    assert "不断提高政务公开工作质量" in bank[long].children
+    # 政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动 (3) ends in a verb cut from its object:
+    # not listed; its two whole clauses (3 each) are
+    assert "政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动" not in bank
+    assert bank["政务公开工作进一步推向深入"].tf == bank["不断提高政务公开工作质量"].tf == 3
 
 
 def test_variants_are_folded_with_their_counts(bundled, bank):
@@ -189,6 +189,12 @@ def test_kind_rules():
     assert is_incomplete(["v", "d"], ["要", "进一步"], 0.0)  # an adverb waiting for its verb
     assert is_incomplete(["n", "r"], ["这是", "我们"], 0.0) and is_incomplete(["x", "vn"], ["地为", "服务"], 0.0)
     assert is_incomplete(["n", "v"], ["方面", "取得"], 0.0) and not is_incomplete(["n", "v"], ["环境", "保护"], 0.3)
+
+
+def test_a_last_clause_cut_before_its_object_is_clipped():
+    text = "政务公开工作进一步推向深入，不断提高政务公开工作质量，全力推动"
+    assert is_clipped_clause(text, right_closed=0.0) and not is_clipped_clause(text, right_closed=1.0)
+    assert not is_clipped_clause("现在，我代表国务院", right_closed=0.0) and is_clipped_clause("发展，必须")
 
 
 def test_noun_phrases_are_terms_and_clauses_are_not():

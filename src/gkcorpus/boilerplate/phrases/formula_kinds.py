@@ -347,11 +347,15 @@ def is_open_frame(tags: Sequence[str], words: Sequence[str]) -> bool:
     return not any(t in _VERBAL or t in ("p", "f") or w in LEAD_IN_WORDS for w, t in zip(words[1:], tags[1:]))
 
 
-def is_clipped_clause(text: str, min_han: int = 3) -> bool:
+def is_clipped_clause(text: str, min_han: int = 3, right_closed: float = 1.0) -> bool:
     """A wording that runs over a comma into the stump of the next clause: its last comma-separated
-    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们). A short first piece
-    is an opener and stays (现在，我代表国务院)."""
-    return "，" in text and len(text.rsplit("，", 1)[1]) < min_han
+    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们), or at most four while
+    most occurrences run on without punctuation (``right_closed`` below 0.5: …不断提高政务公开工作质量，
+    全力推动 + its object). A short first piece is an opener and stays (现在，我代表国务院)."""
+    if "，" not in text:
+        return False
+    last = len(text.rsplit("，", 1)[1])
+    return last < min_han or (last <= 4 and right_closed < 0.5)
 
 
 def position_zones(sentence_bounds: Sequence[Sequence[tuple[int, int]]], edge: float = 0.1, cap: int = 6

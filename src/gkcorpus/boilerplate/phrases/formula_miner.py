@@ -685,7 +685,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
                 words, tags = self._words_of(text, q)  # the head's own wording
-                if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text) \
+                if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
                 if rh_l[k] >= HEAD_SHARE and own_l[k] < self.min_df and tags[-1] not in _VERBAL_TAGS \
