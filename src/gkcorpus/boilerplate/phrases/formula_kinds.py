@@ -61,11 +61,20 @@ wording with no content word (以及其他); one ending in an adverb (要进一�
 particle that belongs to the word before (地为…服务), inside a predicate (是社会主义, 这是我们) or with
 a bare verb and 的 (解决的问题); an adverb and a lead-in word at its end (企业特别是); a noun and a
 two-character verb that almost never end a clause (方面取得: a subject and a verb waiting for its
-object); a preposition with its object but without the rest of its frame, unless it stands between
-punctuation in most of its occurrences (向全国各族人民，…).
+object); a preposition with its object but without the rest of its frame (:func:`is_open_frame`:
+a one-character preposition or coverb and no verb, preposition, locative or lead-in word after it:
+在政务公开, 将政务公开), unless it stands between punctuation in most of its occurrences
+(向全国各族人民，…).
 
-A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
-fragment and is dropped.
+A contiguous wording that runs over a comma into the stump of the next clause (发展，必须; a last
+clause of four characters or fewer that runs on without punctuation, …，全力推动) is a fragment and is
+dropped. So is a modifier cut before its head: a wording not ending in a verb or lead-in word that
+is followed by one same noun in at least half of its occurrences (at least ``min_df`` of them), its
+other occurrences lying in fewer than ``min_df`` documents (对政务公开 + 工作, 维护世界 + 和平; but
+以江泽民同志为核心的党中央, followed by 领导 in half of its uses, stands alone in ten reports).
+
+Gapped patterns (:func:`decide_gapped_kind`) are dropped when their anchors are a pronoun or time
+word and one verb (我们…贯彻, 今年…安排): a subject and its predicate, which match any sentence.
 
 Categories (position, from evidence): a document's opening part is its first ``ceil(edge * n)`` of ``n``
 sentences and its closing part its last as many, at least one and at most six (a report's salutation

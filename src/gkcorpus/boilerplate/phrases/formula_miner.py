@@ -98,7 +98,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FormulaMiner"]
 
 #: share of occurrences followed by one same noun at or above which a wording not ending in a verb is a
-#: modifier cut before its head (对政务公开 + 工作, 维护世界 + 和平) and is dropped.
+#: modifier cut before its head (对政务公开 + 工作, 维护世界 + 和平) and is dropped, when the continued
+#: wording occurs at least ``min_df`` times and the other occurrences lie in fewer than ``min_df`` documents.
 HEAD_SHARE = 0.5
 _VERBAL_TAGS = frozenset("v vd vi vg".split())
 
@@ -688,8 +689,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
-                if rh_l[k] >= HEAD_SHARE and own_l[k] < self.min_df and tags[-1] not in _VERBAL_TAGS \
-                        and text[-1] not in LEAD_IN_WORDS:
+                if rh_l[k] >= HEAD_SHARE and round(rh_l[k] * tf_l[k]) >= self.min_df and own_l[k] < self.min_df \
+                        and tags[-1] not in _VERBAL_TAGS and text[-1] not in LEAD_IN_WORDS:
                     continue  # a modifier cut before the noun that follows it in most occurrences (对政务公开 + 工作)
                 kind = ""  # decided later, once the two-word entries' word counts are known
                 split = _dict_split(words[0], self._tags, idioms=True) if len(words) == 1 else []
