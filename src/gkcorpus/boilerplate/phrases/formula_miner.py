@@ -626,7 +626,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                     ) -> tuple[np.ndarray, np.ndarray]:
         """Per entry: the share of its occurrences followed by its commonest next word when that word is
         a noun (a Han word at a word start right after the occurrence; not a particle or preposition),
-        else 0; and the number of documents holding an occurrence not followed by it. A wording mostly
+        else 0; and, for entries with a share of at least ``HEAD_SHARE``, the number of documents
+        holding an occurrence not followed by it (0 for the others). A wording mostly
         continued by one noun (对政务公开 + 工作) is a modifier cut before its head."""
         gs, ids, words = self._tok_gs, self._tok_ids, self._tok_words
         share, own_docs = np.zeros(n_e), np.zeros(n_e, dtype=np.int64)
@@ -636,11 +637,10 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                               count=len(words))
         k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
         nw = len(words) + 1
-        nxt = np.where((gs[k] == G1) & content[ids[k]], ids[k], len(words))
-        keys, counts = np.unique(E * nw + nxt, return_counts=True)
+        ok = (gs[k] == G1) & content[ids[k]]
+        nxt = np.where(ok, ids[k], len(words))
+        keys, counts = np.unique(E[ok] * nw + nxt[ok], return_counts=True)
         ke, kw = keys // nw, keys % nw
-        real = kw < len(words)
-        ke, kw, counts = ke[real], kw[real], counts[real]
         order = np.lexsort((-counts, ke))  # per entry, its commonest next word first
         first = np.ones(len(order), dtype=bool)
         first[1:] = ke[order][1:] != ke[order][:-1]
@@ -650,7 +650,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         share[ke[top]] = counts[top] / np.maximum(tf[ke[top]], 1)
         top_word = np.full(n_e, -1, dtype=np.int64)
         top_word[ke[top]] = kw[top]
-        other = nxt != top_word[E]
+        other = (share[E] >= HEAD_SHARE) & (nxt != top_word[E])  # only the entries the rule looks at
         ed = np.unique(E[other] * (self.n_docs_ + 1) + D[other])
         own_docs[:] = np.bincount(ed // (self.n_docs_ + 1), minlength=n_e)
         return share, own_docs
