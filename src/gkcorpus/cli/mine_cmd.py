@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_args(p)
     add_output_arg(p, "")
     p.add_argument("--format", default="json,csv,md,xlsx", help="phrase bank formats (default: json,csv,md,xlsx)")
-    p.add_argument("--top", type=int, default=1000, help="phrases to export (default: 1000; 0 = all)")
+    p.add_argument("--top", type=int, default=1000, help="phrases to export, per kind for the formula bank (default: 1000; 0 = all)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--bank", choices=("formulae", "legacy"), default="formulae",

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="comma-separated formats among json,csv,md,xlsx (default: all); userdict.txt is always written")
     p.add_argument("--min-df", type=int, default=None,
                    help="a phrase occurs in at least this many documents (default 3; 2 with --bank legacy)")
-    p.add_argument("--top", type=int, default=1000, help="export at most this many phrases, best first (0 = all; default 1000)")
+    p.add_argument("--top", type=int, default=1000, help="export at most this many phrases, best first; per kind for the formula bank (0 = all; default 1000)")
     p.add_argument("--no-gapped", action="store_true", help="skip gapped formulae (按照…要求)")
     p.add_argument("--bank", choices=("formulae", "legacy"), default="formulae",
                    help="miner: formulae (default: whole formulae at any length, by kind) or legacy "

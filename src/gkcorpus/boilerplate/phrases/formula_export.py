@@ -37,16 +37,32 @@ FLAT_FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score",
                         "children", "in_shared_passage", "han_chars", "pattern", "fillers", "df_folded"]
 
 
+def _first_of_each_kind(records: list[dict[str, Any]], top: int | None) -> list[dict[str, Any]]:
+    """The first ``top`` records of each kind, in their order (all when ``top`` is None)."""
+    if top is None:
+        return records
+    taken: dict[str, int] = {}
+    out = []
+    for r in records:
+        if taken.get(r["kind"], 0) < top:
+            taken[r["kind"]] = taken.get(r["kind"], 0) + 1
+            out.append(r)
+    return out
+
+
 def write_formulabank(miner: FormulaMiner, out_dir: str | Path, formats: Sequence[str] = ("json", "csv", "md", "xlsx"),
                       top: int | None = None) -> list[Path]:
-    """Write the bank as ``phrasebank.{json,csv,md,xlsx}`` (Excel: one sheet per kind) and ``userdict.txt``."""
+    """Write the bank as ``phrasebank.{json,csv,md,xlsx}`` (Excel: one sheet per kind) and ``userdict.txt``.
+
+    ``top``: the first ``top`` entries *of each kind*, in the bank's order, so that terms, which rank
+    below set wording, are not cut from the export by it."""
     from ...base.export import ExportError, atomic_write_text, ensure_dir, markdown_table, write_csv, write_json, write_xlsx
 
     unknown = set(formats) - {"json", "csv", "md", "xlsx"}
     if unknown:
         raise ExportError(f"unknown phrase bank format(s): {', '.join(sorted(unknown))} (choose json, csv, md, xlsx)")
     d = ensure_dir(out_dir)
-    records = miner.to_records(top)
+    records = _first_of_each_kind(miner.to_records(), top)
     rows = [_flat(r) for r in records]
     written = []
     if "json" in formats:

@@ -24,7 +24,9 @@ Kinds, in the order they are tested:
     combine freely (neither predicts the other in half of its uses): an adverb before anything but a
     noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
     verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
-    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or two verbs
+    or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or a verb or
+    nominal verb before a compound object of two to five nominal words and verbs inside it, the first
+    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing); or two verbs
     joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
     personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
     modal (就一定能够).
@@ -37,7 +39,8 @@ Kinds, in the order they are tested:
     measure words, locatives), the first possibly an adjective, distinguishing word or
     demonstrative (我国, 广大), demonstratives and (after a nominal first word) one modifier also
     inside (全国各族人民, 香港特别行政区), the last possibly a verb heading two or more nominal words
-    (基础设施建设); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
+    (基础设施建设); two or more nouns proper also when they stand alone (a title line: 国务院总理;
+    各位代表 opens with a demonstrative and is an address); or such compounds joined by 的 or a coordinating conjunction (科学技术的发展,
     中央和地方); or a phrase *shaped* as a noun phrase: two or more words, the first nominal,
     adjectival, a nominal verb, an adverb-tagged word before a noun (严重的自然灾害) or an idiom before
     的 or nouns (独立自主的和平外交政策, 精神文明建设), inside only content words, 的, conjunctions and
@@ -58,22 +61,36 @@ wording with no content word (以及其他); one ending in an adverb (要进一�
 particle that belongs to the word before (地为…服务), inside a predicate (是社会主义, 这是我们) or with
 a bare verb and 的 (解决的问题); an adverb and a lead-in word at its end (企业特别是); a noun and a
 two-character verb that almost never end a clause (方面取得: a subject and a verb waiting for its
-object); a preposition with its object but without the rest of its frame, unless it stands between
-punctuation in most of its occurrences (向全国各族人民，…).
+object); a preposition with its object but without the rest of its frame (:func:`is_open_frame`:
+a one-character preposition or coverb and no verb, preposition, locative or lead-in word after it:
+在政务公开, 将政务公开), unless it stands between punctuation in most of its occurrences
+(向全国各族人民，…).
 
-A contiguous wording that runs over a comma into the stump of the next clause (发展，必须) is a
-fragment and is dropped.
+A contiguous wording that runs over a comma into the stump of the next clause (发展，必须; a last
+clause of four characters or fewer that runs on without punctuation, …，全力推动) is a fragment and is
+dropped. So is a modifier cut before its head: a wording not ending in a verb or lead-in word that
+is followed by one same noun in at least half of its occurrences (at least ``min_df`` of them), its
+other occurrences lying in fewer than ``min_df`` documents (对政务公开 + 工作, 维护世界 + 和平; but
+以江泽民同志为核心的党中央, followed by 领导 in half of its uses, stands alone in ten reports).
 
-Categories (position, from evidence): a phrase is ``opening`` when at least ``min_share`` of its
-occurrences lie in the first ``edge`` fraction of their documents' characters *and* that count is
-significantly more than the ``edge`` share that a phrase spread evenly would put there (one-sided
-binomial test, p < ``alpha``); ``closing`` likewise for the last ``edge`` fraction; ``heading``
-when ``min_share`` of its occurrences lie inside headings (tested against the headings' share of
-the characters). Anything else has no position category (``""``).
+Gapped patterns (:func:`decide_gapped_kind`) are dropped when their anchors are a pronoun or time
+word and one verb (我们…贯彻, 今年…安排): a subject and its predicate, which match any sentence.
+
+Categories (position, from evidence): a document's opening part is its first ``ceil(edge * n)`` of ``n``
+sentences and its closing part its last as many, at least one and at most six (a report's salutation
+and lead-in, its final exhortation; a short summary's first and last sentence) -- not a share of its
+characters, which in a long report holds whole topical sections (foreign affairs, defence) whose
+wording is not a closing formula. A phrase is ``opening`` when at least ``min_share`` of its
+occurrences lie in the opening part *and* that count is significantly more than the part's share of
+the characters predicts (one-sided binomial test, p < ``alpha``); ``closing`` likewise; ``heading``
+when ``min_share`` of its occurrences lie inside headings (tested against the headings' share of the
+characters). A phrase used throughout its documents (各位代表 before each part) has no position
+category (``""``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,7 +99,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "starts_with_particle", "is_clipped_clause", "position_category",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -131,6 +148,8 @@ def decide_kind(f: KindFeatures) -> str:
     if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
             and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
         return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
+    if _verb_object(tags):
+        return "collocation"  # a verb and a topical compound object (发展海洋经济, 加强社会治安综合治理)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
         return "collocation"  # a speaker and a verb or modal (我们必须, 我们将继续): a free combination
@@ -142,6 +161,8 @@ def decide_kind(f: KindFeatures) -> str:
         return "formula"  # two clauses are not a name of a thing
     if (_noun_compound(tags, f.words) or _noun_phrase(tags, f.words)) and f.standalone < 0.5:
         return "term"
+    if all(t in _NOUNS for t in tags) and len(tags) >= 2 and "，" not in f.text and "、" not in f.text:
+        return "term"  # a name or title on a line of its own (国务院总理, 政府工作报告); 各位代表 opens with 各位
     if _nominal_shape(tags, f.words) and f.standalone < 0.5:
         return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
     if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE \
@@ -151,6 +172,8 @@ def decide_kind(f: KindFeatures) -> str:
 
 
 _COORD = frozenset("和 与 及 并".split())
+#: nouns and names proper: no nominal verbs or abbreviations (深化 is tagged j), numerals or locatives.
+_NOUNS = frozenset("n nr nrt nrfg ns nt nz".split())
 _MODALS = frozenset("要 能 能够 应 应当 应该 必须 将 会 可以 一定要".split())
 #: one-character words that lead into the rest of the sentence when they end a phrase.
 LEAD_IN_WORDS = frozenset("在于对把被由从向以为给将让使要能可会是")
@@ -186,6 +209,16 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
     if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
         return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
     return tags[-1] not in _JOINERS
+
+
+def _verb_object(tags: Sequence[str]) -> bool:
+    """One verb (or a verb used as a noun) and a compound object of two to five words: the first
+    nominal, the others nominal or verbs inside the compound (财政支出结构, 社会治安综合治理), the last
+    nominal or verbal. No adverb, adjective, idiom, preposition, pronoun, 的 or conjunction: those make
+    set wording (坚持稳中求进工作总基调, 加强政府自身建设, 坚持和完善…)."""
+    if not 3 <= len(tags) <= 6 or tags[0] not in _VERBAL | {"vn"} or tags[1] not in NOMINAL_TAGS:
+        return False
+    return all(t in NOMINAL_TAGS or t in _VERBAL for t in tags[2:])
 
 
 def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
@@ -280,8 +313,9 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
     """Kind of a gapped pattern from its anchors' tags (``x``: not in the dictionary):
     ``collocation`` when the first anchor is a verb (a verb and its object around a filler:
     发挥…作用, 取得…成效); ``formula`` when it is a frame word -- preposition, adverb,
-    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求,
-    我们…看到); ``""`` otherwise (two content words that co-occur, 中央财政…亿元: not a frame)."""
+    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求);
+    ``""`` otherwise: two content words that co-occur (中央财政…亿元), or a pronoun or time word and
+    a single verb (我们…贯彻, 今年…安排: a subject and its predicate match any sentence)."""
     if not tags:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
@@ -290,6 +324,8 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
+    if len(tags) == 2 and tags[0] in ("r", "t") and tags[1] in _VERBAL:
+        return ""  # a subject or time word and one verb (我们…贯彻, 今年…安排): a clause's parts, not a frame
     if tags[0] in _FRAME_TAGS:
         return "formula"
     return ""
@@ -307,54 +343,65 @@ def is_fragment(tags: Sequence[str]) -> bool:
     return not any(t == "p" or t in _VERBAL for t in tags[1:])
 
 
-def is_clipped_clause(text: str, min_han: int = 3) -> bool:
+#: one-character prepositions and coverbs that open a frame (在…中, 把…作为, 使…得到).
+_COVERBS = frozenset("在 对 把 被 由 从 向 以 为 给 将 让 使".split())
+
+
+def is_open_frame(tags: Sequence[str], words: Sequence[str]) -> bool:
+    """A one-character preposition or coverb and what follows it with nothing that completes the frame:
+    no verb, preposition, locative or lead-in word after it (在政务公开, 将政务公开, 使政务公开工作: the
+    object without its predicate). Whole frames hold one (以经济建设为中心, 在中国共产党领导下)."""
+    if len(words) < 2 or len(tags) != len(words) or words[0] not in _COVERBS:
+        return False
+    return not any(t in _VERBAL or t in ("p", "f") or w in LEAD_IN_WORDS for w, t in zip(words[1:], tags[1:]))
+
+
+def is_clipped_clause(text: str, min_han: int = 3, right_closed: float = 1.0) -> bool:
     """A wording that runs over a comma into the stump of the next clause: its last comma-separated
-    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们). A short first piece
-    is an opener and stays (现在，我代表国务院)."""
-    return "，" in text and len(text.rsplit("，", 1)[1]) < min_han
+    piece has fewer than ``min_han`` characters (发展，必须; 在今后的工作中，我们), or at most four while
+    most occurrences run on without punctuation (``right_closed`` below 0.5: …不断提高政务公开工作质量，
+    全力推动 + its object). A short first piece is an opener and stays (现在，我代表国务院)."""
+    if "，" not in text:
+        return False
+    last = len(text.rsplit("，", 1)[1])
+    return last < min_han or (last <= 4 and right_closed < 0.5)
 
 
-def _binom_sf(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    from scipy.stats import binom
-
-    return float(binom.sf(k - 1, n, p))
-
-
-def position_category(rel_start: np.ndarray, rel_end: np.ndarray, in_heading: np.ndarray, heading_share: float,
-                      edge: float = 0.1, min_share: float = 0.5, alpha: float = 0.01) -> str:
-    """Position category of one phrase from its occurrences.
-
-    ``rel_start``/``rel_end``: where each occurrence starts/ends as a fraction of its document's
-    length; ``in_heading``: whether it lies inside a heading; ``heading_share``: the headings'
-    share of the characters of the documents holding it.
-    """
-    n = len(rel_start)
-    if n == 0:
-        return ""
-    tests: Sequence[tuple[str, int, float]] = (
-        ("heading", int(np.count_nonzero(in_heading)), max(heading_share, 1e-6)),
-        ("opening", int(np.count_nonzero(rel_start < edge)), edge),
-        ("closing", int(np.count_nonzero(rel_end > 1 - edge)), edge),
-    )
-    for name, k, p in tests:
-        if k >= min_share * n and k > p * n and _binom_sf(k, n, min(p, 1.0)) < alpha:
-            return name
-    return ""
+def position_zones(sentence_bounds: Sequence[Sequence[tuple[int, int]]], edge: float = 0.1, cap: int = 6
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Per document, where its opening part ends and its closing part starts (offsets in its text):
+    the first and last ``ceil(edge * n)`` of its ``n`` sentences, at least one and at most ``cap``
+    (a report's salutation and lead-in, its final exhortation; a short summary's first and last
+    sentence). ``sentence_bounds``: (start, end) of each sentence, per document. A document without
+    sentences has empty zones."""
+    open_end = np.zeros(len(sentence_bounds), dtype=np.int64)
+    close_start = np.zeros(len(sentence_bounds), dtype=np.int64)
+    for d, sb in enumerate(sentence_bounds):
+        if not len(sb):
+            close_start[d] = np.iinfo(np.int64).max
+            continue
+        z = max(1, min(cap, math.ceil(edge * len(sb))))
+        open_end[d], close_start[d] = sb[z - 1][1], sb[-z][0]
+    return open_end, close_start
 
 
-def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, rel_start: np.ndarray,
-                        rel_end: np.ndarray, in_heading: np.ndarray, heading_share: np.ndarray, edge: float = 0.1,
-                        min_share: float = 0.5, alpha: float = 0.01) -> list[str]:
-    """:func:`position_category` for many phrases at once (``group``: phrase number of each occurrence;
-    ``totals``: occurrences per phrase; ``heading_share``: per phrase)."""
+def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, in_open: np.ndarray,
+                        in_close: np.ndarray, in_heading: np.ndarray, open_share: np.ndarray, close_share: np.ndarray,
+                        heading_share: np.ndarray, min_share: float = 0.5, alpha: float = 0.01) -> list[str]:
+    """Position category of many phrases at once from their occurrences (``group``: phrase number of
+    each occurrence; ``totals``: occurrences per phrase; ``in_open``/``in_close``/``in_heading``: whether
+    an occurrence lies in its document's opening part, closing part (:func:`position_zones`) or a
+    heading; ``*_share``: per phrase, the mean share of the characters of its occurrences' documents
+    that the zone holds). A phrase gets a zone's name when at least ``min_share`` of its occurrences
+    lie there and that count is significantly more than the zone's share of the text predicts
+    (one-sided binomial test, p < ``alpha``); a phrase used throughout its documents has none."""
     from scipy.stats import binom
 
     n = np.maximum(totals, 1)
     out = [""] * n_groups
     tests = (
-        ("closing", rel_end > 1 - edge, np.full(n_groups, edge)),
-        ("opening", rel_start < edge, np.full(n_groups, edge)),
+        ("closing", in_close, np.clip(close_share, 1e-6, 1.0)),
+        ("opening", in_open, np.clip(open_share, 1e-6, 1.0)),
         ("heading", in_heading, np.clip(heading_share, 1e-6, 1.0)),
     )
     for name, hit, p in tests:  # the last test passed wins: heading, then opening, then closing

@@ -24,7 +24,9 @@
   occurs outside them), or when it is a whole clause of a longer copied sentence (向大会报告政府工作 in
   现在，我代表国务院，向大会报告政府工作: a reader wants the formula part, not only the sentence). Each entry
   names the longer entries that contain it (``parents``) and the entries inside it (``children``).
-* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之 are one entry
+* **variants** -- wordings that differ only in punctuation or an inserted 的/地/之, and long wordings
+  (twelve or more characters) that differ by one or two Han characters inserted inside them
+  (并请全国政协(各位)委员提出意见, 中国现代化建设(事业)的各国政府), are one entry
   shown in its commonest wording, with ``variants`` and their own counts. ``df`` and ``tf`` are those
   of the wording shown (what a user who searches that string finds); ``df_folded`` and ``tf_folded``
   count all its wordings (each place once). ``min_df`` applies to the folded count.
@@ -80,12 +82,12 @@ from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
-from .formula_kinds import (KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment,
+from .formula_kinds import (LEAD_IN_WORDS, NOMINAL_TAGS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_particle,
-                            position_categories)
+                            position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
-                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex,
+                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex, _insertion_roots,
                               _DIGITS, _LEAD_KEEP, _TRAIL_KEEP)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,6 +96,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
 
 __all__ = ["FormulaMiner"]
+
+#: share of occurrences followed by one same noun at or above which a wording not ending in a verb is a
+#: modifier cut before its head (对政务公开 + 工作, 维护世界 + 和平) and is dropped, when the continued
+#: wording occurs at least ``min_df`` times and the other occurrences lie in fewer than ``min_df`` documents.
+HEAD_SHARE = 0.5
+_VERBAL_TAGS = frozenset("v vd vi vg".split())
 
 
 class _Entries:
@@ -136,8 +144,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
     gapped : also mine gapped formulae; ``max_gap`` is the longest filler in words while mining,
         ``max_gap_chars`` in characters when counting; ``min_attraction`` and ``min_prediction``
         how strongly the two words must attract each other.
-    position_edge, position_share, position_alpha : the position test (first/last ``position_edge``
-        of a document; ``position_share`` of the occurrences; binomial p-value below ``position_alpha``).
+    position_edge, position_share, position_alpha : the position test (opening and closing parts: the
+        first/last ``position_edge`` of a document's sentences, one to six; ``position_share`` of the
+        occurrences; binomial p-value below ``position_alpha``).
     tokenizer : a :class:`~gkcorpus.tokenize.Tokenizer` (default: jieba with the domain dictionary) or a
         callable ``str -> list[str]`` that keeps every character.
     max_examples : examples kept per entry.
@@ -501,6 +510,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         for j, c in enumerate(contiguous):
             if closed[j]:
                 groups[_fold_key(c["text"]) if self.fold_variants else c["text"]].append(j)
+        if self.fold_variants:  # small insertions inside a wording: one family
+            for key, into in _insertion_roots(list(groups)).items():
+                groups[into].extend(groups.pop(key))
         ent = _Entries()
         m_entry, m_lo, m_hi, m_len = [], [], [], []  # every member wording: its entry and rank range
         for members in groups.values():
@@ -580,27 +592,68 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         edges = (np.bincount(E, weights=lbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1) + right_closed) / 2
+        right_head, own_docs = self._head_share(E, G1, D, n_e, tf)
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
         inside = _inside_longer(G0[cont], G1[cont], n)
         free[:n_cont] = 1.0 - np.bincount(E[cont], weights=inside.astype(np.float64), minlength=n_e)[:n_cont] / \
             np.maximum(tf[:n_cont], 1)
-        # position
+        # position: the opening and closing parts (first and last sentences) and headings
         doc_len = np.diff(dstarts).astype(np.float64) - 1
-        rel_s = (G0 - dstarts[D]) / np.maximum(doc_len[D], 1)
-        rel_e = (G1 - dstarts[D]) / np.maximum(doc_len[D], 1)
+        open_end, close_start = position_zones([[(r.start, r.end) for r in ss] for ss in self._sentences],
+                                               self.position_edge)
+        zone_open = np.minimum(open_end, doc_len) / np.maximum(doc_len, 1)
+        zone_close = np.clip(doc_len - close_start, 0, None) / np.maximum(doc_len, 1)
+        in_open = G0 - dstarts[D] < open_end[D]
+        in_close = G1 - dstarts[D] > close_start[D]
         hs0, hs1, hchars = self._heading_spans()
         in_head = _within(G0, G1, hs0, hs1)
         hshare = np.bincount(ed_e, weights=hchars[ed_d], minlength=n_e) / \
             np.maximum(np.bincount(ed_e, weights=doc_len[ed_d], minlength=n_e), 1)
-        category = position_categories(E, n_e, tf, rel_s, rel_e, in_head, hshare, self.position_edge,
+        tf1 = np.maximum(tf, 1)
+        category = position_categories(E, n_e, tf, in_open, in_close, in_head,
+                                       np.bincount(E, weights=zone_open[D], minlength=n_e) / tf1,
+                                       np.bincount(E, weights=zone_close[D], minlength=n_e) / tf1, hshare,
                                        self.position_share, self.position_alpha)
         ps0, ps1 = self._passage_spans(passages)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
         return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
-                "edges": edges}
+                "edges": edges, "right_head": right_head, "own_docs": own_docs}
+
+    def _head_share(self, E: np.ndarray, G1: np.ndarray, D: np.ndarray, n_e: int, tf: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: the share of its occurrences followed by its commonest next word when that word is
+        a noun (a Han word at a word start right after the occurrence; not a particle or preposition),
+        else 0; and, for entries with a share of at least ``HEAD_SHARE``, the number of documents
+        holding an occurrence not followed by it (0 for the others). A wording mostly
+        continued by one noun (对政务公开 + 工作) is a modifier cut before its head."""
+        gs, ids, words = self._tok_gs, self._tok_ids, self._tok_words
+        share, own_docs = np.zeros(n_e), np.zeros(n_e, dtype=np.int64)
+        if not len(gs) or not len(E):
+            return share, own_docs
+        content = np.fromiter((bool(_HAN_RE.match(w)) and w not in _PARTICLES for w in words), dtype=bool,
+                              count=len(words))
+        k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
+        nw = len(words) + 1
+        ok = (gs[k] == G1) & content[ids[k]]
+        nxt = np.where(ok, ids[k], len(words))
+        keys, counts = np.unique(E[ok] * nw + nxt[ok], return_counts=True)
+        ke, kw = keys // nw, keys % nw
+        order = np.lexsort((-counts, ke))  # per entry, its commonest next word first
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ke[order][1:] != ke[order][:-1]
+        top = order[first]
+        nominal = np.array([self._tag(words[w]) in NOMINAL_TAGS for w in kw[top].tolist()], dtype=bool)
+        top = top[nominal]
+        share[ke[top]] = counts[top] / np.maximum(tf[ke[top]], 1)
+        top_word = np.full(n_e, -1, dtype=np.int64)
+        top_word[ke[top]] = kw[top]
+        other = (share[E] >= HEAD_SHARE) & (nxt != top_word[E])  # only the entries the rule looks at
+        ed = np.unique(E[other] * (self.n_docs_ + 1) + D[other])
+        own_docs[:] = np.bincount(ed // (self.n_docs_ + 1), minlength=n_e)
+        return share, own_docs
 
     def _records(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
                  ) -> tuple[list[Formula], list[tuple[int, int, int, int, int]]]:
@@ -618,6 +671,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
+        rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         self._wb_list = np.flatnonzero(self._wb).tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         out: list[Formula] = []
@@ -632,9 +686,12 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
                 words, tags = self._words_of(text, q)  # the head's own wording
-                if (is_fragment(tags) and sa_l[k] < 0.5) or is_clipped_clause(text) \
+                if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
+                if rh_l[k] >= HEAD_SHARE and round(rh_l[k] * tf_l[k]) >= self.min_df and own_l[k] < self.min_df \
+                        and tags[-1] not in _VERBAL_TAGS and text[-1] not in LEAD_IN_WORDS:
+                    continue  # a modifier cut before the noun that follows it in most occurrences (对政务公开 + 工作)
                 kind = ""  # decided later, once the two-word entries' word counts are known
                 split = _dict_split(words[0], self._tags, idioms=True) if len(words) == 1 else []
                 if len(split) == 2:  # an idiom of two free words: their association decides its kind

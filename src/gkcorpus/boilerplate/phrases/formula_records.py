@@ -183,6 +183,30 @@ def _fold_key(text: str) -> str:
     return k2 if len(k2) >= 6 else k
 
 
+def _insertion_roots(keys: Sequence[str], max_insert: int = 2, min_len: int = 12) -> dict[str, str]:
+    """Keys of long wordings (clauses and sentences: ``min_len`` characters or more without the
+    insertion) that hold one or two more Han characters inside (not at either end, which makes a
+    longer phrase) than a shorter key: 请予审议并请全国政协各位委员提出意见 / …全国政协委员提出意见,
+    中国现代化建设事业的各国政府 / 中国现代化建设的各国政府. Returns longer key -> shorter key. No chains:
+    a wording that is itself a variant of a shorter one takes no variants (采取切实有效的措施 does
+    not join 采取有效措施 through 采取切实措施), and short wordings are never joined (提高劳动生产率 /
+    提高农业劳动生产率 name different things)."""
+    present = set(keys)
+    into: dict[str, str] = {}
+    for k in sorted(present, key=lambda x: (len(x), x)):
+        found = ""
+        for size in range(1, max_insert + 1):
+            if len(k) - size < min_len:
+                break
+            for i in range(1, len(k) - size):
+                short = k[:i] + k[i + size:]
+                if short in present and short not in into and all(_HAN_RE.match(c) for c in k[i: i + size]):
+                    found = min(found, short, key=lambda x: (-len(x), x)) if found else short
+        if found:
+            into[k] = found
+    return into
+
+
 def _gap_regex(parts: Sequence[str], max_gap: int) -> str:
     gap = f"[^{re.escape(_CLAUSE_BREAK)}]{{0,{max_gap}}}?"
     return gap.join(re.escape(p) for p in parts)
