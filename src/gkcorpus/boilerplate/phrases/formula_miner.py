@@ -65,9 +65,7 @@ from __future__ import annotations
 import bisect
 import gc
 import math
-import os
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
@@ -75,19 +73,19 @@ from sklearn.base import BaseEstimator
 
 from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
-                                merge_span_arrays as _merge, merge_sorted_arrays as _merge_arrays,
                                 segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
 from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
+from .formula_spans import heading_spans, passage_spans
 from .formula_kinds import (LEAD_IN_WORDS, NOMINAL_TAGS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
-from .formula_records import (_CLOSE, _CLAUSE_BREAK, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
-                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _gap_regex, _insertion_roots,
+from .formula_records import (_CLOSE, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
+                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _insertion_roots,
                               _DIGITS, _LEAD_KEEP, _TRAIL_KEEP)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -607,7 +605,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         zone_close = np.clip(doc_len - close_start, 0, None) / np.maximum(doc_len, 1)
         in_open = G0 - dstarts[D] < open_end[D]
         in_close = G1 - dstarts[D] > close_start[D]
-        hs0, hs1, hchars = self._heading_spans()
+        hs0, hs1, hchars = heading_spans(self._docs, self._ix.doc_starts)
         in_head = _within(G0, G1, hs0, hs1)
         hshare = np.bincount(ed_e, weights=hchars[ed_d], minlength=n_e) / \
             np.maximum(np.bincount(ed_e, weights=doc_len[ed_d], minlength=n_e), 1)
@@ -616,7 +614,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                                        np.bincount(E, weights=zone_open[D], minlength=n_e) / tf1,
                                        np.bincount(E, weights=zone_close[D], minlength=n_e) / tf1, hshare,
                                        self.position_share, self.position_alpha)
-        ps0, ps1 = self._passage_spans(passages)
+        ps0, ps1 = passage_spans(passages, self.doc_ids_, self._ix.doc_starts)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
         return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
@@ -796,45 +794,6 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             words.extend(got[0])
             tags.extend(got[1])
         return tuple(words), tuple(tags)
-
-    def _passage_spans(self, passages: Sequence[Passage]) -> tuple[np.ndarray, np.ndarray]:
-        """Merged global (start, end) spans of shared passages (from the occurrence arrays when the
-        passages hold them, record by record otherwise)."""
-        pos = {d: i for i, d in enumerate(self.doc_ids_)}
-        st = self._ix.doc_starts
-        starts: list[np.ndarray] = []
-        ends: list[np.ndarray] = []
-        remap: dict[int, np.ndarray] = {}
-        for p in passages:
-            occ = p.occurrences
-            if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):
-                table = id(occ.doc_ids)
-                if table not in remap:  # the finder's document numbers -> this corpus' offsets
-                    remap[table] = np.array([st[pos[d]] if d in pos else -1 for d in occ.doc_ids], dtype=np.int64)
-                base = remap[table][np.asarray(occ.doc, dtype=np.int64)]
-                ok = base >= 0
-                starts.append(base[ok] + np.asarray(occ.start, dtype=np.int64)[ok])
-                ends.append(base[ok] + np.asarray(occ.end, dtype=np.int64)[ok])
-                continue
-            for o in occ:
-                i = pos.get(o.doc_id)
-                if i is not None:
-                    starts.append(np.array([int(st[i]) + o.start], dtype=np.int64))
-                    ends.append(np.array([int(st[i]) + o.end], dtype=np.int64))
-        if not starts:
-            return _merge([])
-        return _merge_arrays(np.concatenate(starts), np.concatenate(ends))
-
-    def _heading_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Global heading spans and the heading characters of each document."""
-        st = self._ix.doc_starts
-        spans, chars = [], np.zeros(self.n_docs_, dtype=np.float64)
-        for i, doc in enumerate(self._docs):
-            for h in doc.structure.headings:
-                spans.append((int(st[i]) + h.start, int(st[i]) + h.end))
-                chars[i] += h.end - h.start
-        s0, s1 = _merge(spans)
-        return s0, s1, chars
 
     # ---- results
     @property
