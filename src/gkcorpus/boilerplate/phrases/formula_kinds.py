@@ -126,6 +126,8 @@ class KindFeatures:
     #: a one-word idiom that splits into two dictionary words: their tags (进一步提高 -> d, v)
     split_tags: tuple[str, ...] = ()
     text: str = ""  # the wording itself, punctuation included
+    #: share of the corpus occurrences of the first word that a verb follows (an adverb's are most)
+    first_before_verb: float = 0.0
 
 
 def decide_kind(f: KindFeatures) -> str:
@@ -163,7 +165,7 @@ def decide_kind(f: KindFeatures) -> str:
         return "term"
     if all(t in _NOUNS for t in tags) and len(tags) >= 2 and "，" not in f.text and "、" not in f.text:
         return "term"  # a name or title on a line of its own (国务院总理, 政府工作报告); 各位代表 opens with 各位
-    if _nominal_shape(tags, f.words) and f.standalone < 0.5:
+    if _nominal_shape(tags, f.words, f.first_before_verb) and f.standalone < 0.5:
         return "term"  # shaped as a noun phrase, whatever jieba's context-free tags say of its words
     if _subject_predicate_noun(tags, f.words) and f.standalone < 0.5 and f.right_closed >= CLOSED_SHARE \
             and f.association < 0.5:
@@ -188,21 +190,24 @@ _NP_FIRST = NOMINAL_TAGS | frozenset("a b vn nz l".split())
 _NP_INSIDE = NOMINAL_TAGS | _VERBAL | frozenset("a b vn nz l i uj c r".split())  # r: 各国, never a personal pronoun
 
 
-def _nominal_shape(tags: Sequence[str], words: Sequence[str]) -> bool:
+def _nominal_shape(tags: Sequence[str], words: Sequence[str], first_before_verb: float = 0.0) -> bool:
     """A noun phrase by its shape, not by every word's tag (jieba tags 收入 and 增长 as verbs, 团结 as
     an adjective): two or more words; the first nominal, adjectival, a nominal verb or an idiom
     before 的 (独立自主的和平外交政策) -- never a verb, preposition, pronoun or adverb, so it is not a
-    predicate or a frame; inside only content words, 的 and conjunctions, an adverb only before a
-    noun (严重的自然灾害: 自然 is tagged as an adverb); no copula, modal, aspect particle or
+    predicate or a frame; inside only content words, 的 and conjunctions, a two-character adverb only
+    before a noun (严重的自然灾害: 自然 is tagged as an adverb; a one-character adverb such as 再 or 更 is
+    one, so 再上新台阶 is not a noun phrase); no copula, modal, aspect particle or
     disposal marker; no comma (two clauses)."""
     if len(words) < 2 or len(tags) != len(words) or "，" in "".join(words):
         return False
     first_ok = tags[0] in _NP_FIRST or (tags[0] == "i" and (tags[1] == "uj" or all(t in NOMINAL_TAGS for t in tags[1:]))) \
-        or (tags[0] == "d" and tags[1] in NOMINAL_TAGS)  # an "adverb" before a noun is a mis-tagged modifier
+        or (tags[0] == "d" and tags[1] in NOMINAL_TAGS and first_before_verb < 0.5)  # an "adverb" the corpus
+    # mostly puts before nouns is a mis-tagged modifier (自然, 高速, 共同); one it mostly puts before verbs is an
+    # adverb (进一步, 已经, 再上), and the wording is no noun phrase
     if not first_ok or any(w in _PREDICATE_WORDS or w in _PERSONAL for w in words):
         return False
     for i, t in enumerate(tags[1:], 1):
-        if t == "d" and i + 1 < len(tags) and tags[i + 1] in NOMINAL_TAGS:
+        if t == "d" and len(words[i]) >= 2 and i + 1 < len(tags) and tags[i + 1] in NOMINAL_TAGS:
             continue
         if t not in _NP_INSIDE:
             return False

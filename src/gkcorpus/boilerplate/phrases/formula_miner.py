@@ -252,7 +252,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             if gc_was_on:
                 gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags", "_verb_next"):
             self.__dict__.pop(name, None)
         return self
 
@@ -740,7 +740,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             del f._kind_extra  # type: ignore[attr-defined]
             if not f.kind:
                 f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category,
-                                                  right_closed, split, f.phrase))
+                                                  right_closed, split, f.phrase,
+                                                  self._before_verb(f.words[0]) if f.words else 0.0))
             if f.kind == "term":  # edges are evidence of set wording, not of a name: a term scores as if it had none
                 f.score *= 0.5 / (0.5 + edges)
 
@@ -765,6 +766,18 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
         first = self._tags.get(parts[0], "x") if len(parts) > 1 else "x"
         return first if first in ("a", "ad", "d") else "x"
+
+    def _before_verb(self, w: str) -> float:
+        """Share of the corpus occurrences of word ``w`` that a verb follows: how the corpus uses it."""
+        table = self.__dict__.get("_verb_next")
+        if table is None:
+            ids, words = self._tok_ids, self._tok_words
+            verbal = np.fromiter((self._tag(x) in _VERBAL_TAGS for x in words), dtype=bool, count=len(words))
+            nxt_verbal = np.append(verbal[ids[1:]], False).astype(np.float64)
+            n = np.bincount(ids, minlength=len(words))
+            v = np.bincount(ids, weights=nxt_verbal, minlength=len(words))
+            table = self.__dict__["_verb_next"] = {x: v[i] / max(n[i], 1) for i, x in enumerate(words) if n[i]}
+        return float(table.get(w, 0.0))
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)
