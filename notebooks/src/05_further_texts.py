@@ -193,13 +193,15 @@ if HAVE:
 
 # %% [markdown]
 # The address, the admission and the closing call: `各位代表` (the address to the deputies, in almost every report,
-# so it has no position of its own), `我们…看到`, a gapped formula whose middle is mostly 也清醒地, and the closing
-# call `团结在以…为核心的党中央周围`, one entry per leadership of the day (each whole wording is its own entry).
+# so it has no position of its own), the admission `我们也清醒地看到` with its sister wordings (a pronoun and one
+# verb around a gap, `我们…看到`, would match unrelated sentences, so the bank keeps the wordings themselves), and
+# the closing call `团结在以…为核心的党中央周围`, one entry per leadership of the day (each whole wording is its own
+# entry).
 
 # %%
 if HAVE:
     by_phrase = {p.phrase: p for p in bp.phrases.phrases_}
-    for w in ("各位代表", "我们…看到"):
+    for w in ("各位代表", "我们也清醒地看到"):
         p = by_phrase[w]
         print(f"{w}: {p.kind}, position {p.category or '(none)'}, in {p.df} reports, {p.tf} times")
     for p in bp.phrases.phrases_:
@@ -210,10 +212,10 @@ if HAVE:
 
 # %%
 if HAVE:
-    p = by_phrase["我们…看到"]
-    print("what stands between 我们 and 看到:")
-    for f in p.fillers:
-        print("  ", f or "∅")
+    print("the admission's wordings in the bank:")
+    for p in bp.phrases.phrases_:
+        if "清醒地" in p.phrase:
+            print(f"   {p.phrase}  {p.kind}, in {p.df} reports")
 
 # %% [markdown]
 # The top of each kind:
