@@ -207,8 +207,9 @@ def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     """Whether a frame is a frame rather than a collocation (see :func:`_is_frame`); an inner slot
     holding a choice among a few short words (:func:`is_choice`: 表示{诚挚的|衷心的}感谢) is tried
     as fixed wording too (its most common word). A comparison of two quantities is a frame however
-    short its wording (:func:`_comparison`)."""
-    if _comparison(t):
+    short its wording (:func:`_comparison`), and so is a construction of the genre
+    (:func:`_is_construction`)."""
+    if _comparison(t) or _is_construction(t, text):
         return True
     return _is_frame(t, text, generic_share) or (_choice_clause(t) and _is_frame(t, text, generic_share, choices=True))
 
@@ -223,6 +224,39 @@ def _comparison(t: Template) -> bool:
     if len(types) < 3 or types[0] != "TEXT" or t.pieces[0] or any(ty not in CLOSED_TYPES for ty in types[1:]):
         return False
     return is_predicate("".join(t.pieces[1:-1])) and _han(t.pieces[-1]) <= 2
+
+
+def edge_cohesion(together: int, opening: int, ending: int) -> float:
+    """How much a clause opening and a clause ending belong together: the clauses that have both
+    over the clauses that have the rarer of the two (以…为指导: most clauses ending in 为指导 open
+    with 以; 加强…建设: few clauses ending in 建设 open with 加强, few opening with 加强 end in 建设)."""
+    return together / max(1, min(opening, ending))
+
+
+def _is_construction(t: Template, text: str, cohesion: float = 0.5) -> bool:
+    """A frame fixed at both edges of one clause, ``opening{TEXT}ending`` with four fixed Han
+    characters or more, whose opening and ending are cohesive in the clauses of ``text``
+    (:func:`edge_cohesion`) and whose slot holds phrases of many kinds (以{邓小平理论}为指导): a
+    construction of the genre, however short its fixed text."""
+    pieces = t.pieces
+    if len(t.slots) != 1 or not pieces[0] or not pieces[1] or t.slots[0].type in CLOSED_TYPES:
+        return False
+    h, tl = pieces
+    if _han(h + tl) < 4 or re.search("[，；：]", h + tl):
+        return False
+    vals = [i.slot_values.get(t.slots[0].name, "") for i in t.instances]
+    lengths = sorted(len(v) for v in vals)
+    if len(set(vals)) < 3 or lengths[len(lengths) // 2] < 2:
+        return False
+    key = (h, tl, len(text))
+    if key not in _COHESION:
+        opening = len(re.findall(f"(?:^|(?<=[，；：。！？]))(?={re.escape(h)})", text, re.M))
+        ending = len(re.findall(f"{re.escape(tl)}(?=[，；：。！？]|$)", text, re.M))
+        _COHESION[key] = (opening, ending)
+    return edge_cohesion(len(t.instances), *_COHESION[key]) >= cohesion
+
+
+_COHESION: dict[tuple[str, str, int], tuple[int, int]] = {}
 
 
 def _choice_clause(t: Template) -> bool:

@@ -84,11 +84,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "match_table", "wide_table", "frame_score"]
 
 
-from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
+from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction, load_library
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
@@ -104,6 +104,7 @@ class _Cand:
     inst: list[tuple[int, int, int, tuple[str, ...]]]
     ok: bool = True  # enough fixed content to stand as a frame
     free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
+    edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
 
     @property
     def docs(self) -> int:
@@ -226,6 +227,7 @@ class FrameMiner(BaseEstimator):
         self.n_clauses_ = len(clauses)
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
+        cands += self._edge_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
@@ -407,6 +409,43 @@ class FrameMiner(BaseEstimator):
             out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
         return out
 
+    def _edge_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Constructions fixed at both edges of a clause: ``opening{TEXT}ending`` (以{TEXT}为指导,
+        经过{TEXT}的努力), an opening of one to three Han characters and an ending of two to four, found
+        together in ``min_docs`` documents and cohesive (:func:`edge_cohesion`: most clauses with the
+        rarer of the two have the other). The longest opening and ending with the same documents."""
+        table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        heads: dict[str, int] = defaultdict(int)
+        tails: dict[str, int] = defaultdict(int)
+        for i, c in enumerate(clauses):
+            t = c.text
+            for a in range(1, min(3, len(t) - 3) + 1):
+                if not _HAN.match(t[a - 1]):
+                    break
+                heads[t[:a]] += 1
+                for b in range(2, min(4, len(t) - a - 1) + 1):
+                    if not _HAN.match(t[-b]):
+                        break
+                    table[(t[:a], t[-b:])].append((c_doc[i], i, t[a:-b]))
+            for b in range(2, min(4, len(t) - 2) + 1):
+                if not _HAN.match(t[-b]):
+                    break
+                tails[t[-b:]] += 1
+        out = []
+        for (h, tl), rows in table.items():
+            ds = {r[0] for r in rows}
+            if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
+                continue
+            mids = {r[2] for r in rows}
+            if len(mids) < 2 or any(ch.isdigit() for ch in h + tl):
+                continue
+            longer = [(h + r[2][:1], tl) for r in rows] + [(h, r[2][-1:] + tl) for r in rows]
+            if any(len({r[0] for r in table.get(x, ())}) == len(ds) for x in set(longer) if len(x[0]) <= 3 and len(x[1]) <= 4):
+                continue  # a longer opening or ending has the same documents
+            inst = [(d, i, 1, (mid,)) for d, i, mid in rows]
+            out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
+        return out
+
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
         seen: dict[tuple, _Cand] = {}
@@ -534,12 +573,15 @@ class FrameMiner(BaseEstimator):
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
-        of them and is dropped (a much more specific frame, or one that types a number, stays). A candidate gives way to a more
+        of them and is dropped (a much more specific frame, or one that types a number, stays; so does
+        their generalisation, with its slots filled in ``min_docs`` documents more than each frame
+        explaining its clauses: 以{TEXT}为指导, 19, over {TEXT}“三个代表”重要思想{TEXT_2}为指导, 13). A
+        candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
-                and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
+                and (c.free or c.edge or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
         keys = []
@@ -549,6 +591,7 @@ class FrameMiner(BaseEstimator):
             for x in ks:
                 by_clause[x].append(k)
         taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
+        reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
         used: set[int] = set()
         out = []
         for k, c in enumerate(pool):
@@ -568,8 +611,10 @@ class FrameMiner(BaseEstimator):
             # the free clause of a chain is not explained by it: left to other frames
             lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
             closed = sum(t in CLOSED_TYPES for t in c.types)
+            filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
             inside = sum(1 for _, ci, n, _ in c.inst
                          if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
+                                and reach[ci + j] + m > filled
                                 for j in range(lo, n - hi)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
@@ -577,6 +622,7 @@ class FrameMiner(BaseEstimator):
             for _, ci, n, _ in c.inst:
                 for j in range(ci + lo, ci + n - hi):
                     taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
+                    reach[j] = max(reach.get(j, 0), c.docs)
             if len(out) >= self.max_frames:
                 break
         return out
@@ -692,7 +738,8 @@ class FrameMiner(BaseEstimator):
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = _absorb(out)
-        out.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
+        # constructions of short words (以{TEXT}为指导) after the frames with content of their own
+        out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
         return TemplateLibrary(out)
