@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["is_frame"]
 
 
-from .frame_model import Frame, _balanced, _han
+from .frame_model import Frame, _balanced, _han, is_construction
 
 # --------------------------------------------------------------------------- variants, collocations
 
@@ -208,8 +208,8 @@ def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     holding a choice among a few short words (:func:`is_choice`: 表示{诚挚的|衷心的}感谢) is tried
     as fixed wording too (its most common word). A comparison of two quantities is a frame however
     short its wording (:func:`_comparison`), and so is a construction of the genre
-    (:func:`_is_construction`)."""
-    if _comparison(t) or _is_construction(t, text):
+    (:func:`_cohesive_construction`)."""
+    if _comparison(t) or _cohesive_construction(t, text):
         return True
     return _is_frame(t, text, generic_share) or (_choice_clause(t) and _is_frame(t, text, generic_share, choices=True))
 
@@ -233,7 +233,7 @@ def edge_cohesion(together: int, opening: int, ending: int) -> float:
     return together / max(1, min(opening, ending))
 
 
-def _is_construction(t: Template, text: str, cohesion: float = 0.5) -> bool:
+def _cohesive_construction(t: Template, text: str, cohesion: float = 0.5) -> bool:
     """A frame fixed at both edges of one clause, ``opening{TEXT}ending`` with four fixed Han
     characters or more, whose opening and ending are cohesive in the clauses of ``text``
     (:func:`edge_cohesion`) and whose slot holds phrases of many kinds (以{邓小平理论}为指导): a
@@ -376,7 +376,9 @@ def _word_tags(text: str) -> tuple[tuple[str, str], ...]:
 def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
     """Frames without those whose matches (``share`` of them) lie inside the matches of a frame with
     at least their support, half their fixed Han characters and their number slots: variants of a
-    merged frame, and the shorter of near-duplicate multi-clause frames of the same support."""
+    merged frame, and the shorter of near-duplicate multi-clause frames of the same support. A
+    construction (:func:`~gkcorpus.templates.frame_model.is_construction`) absorbs constructions
+    only: 我们{TEXT}地看到 stands beside 我们{TEXT}清醒地看到{TEXT_2}, it does not replace it."""
     order = sorted(frames, key=lambda t: (-t.support, -_fixed_han(t), -len(t.instances), t.template))
     spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
     kept: list[Frame] = []
@@ -386,7 +388,8 @@ def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
             for k in {k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a <= i.start and b >= i.end}:
                 hits[k] += 1
         n, h, c = len(t.instances), _fixed_han(t), _n_closed(t)
-        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c for k, v in hits.items()):
+        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c
+               and (is_construction(kept[k]) <= is_construction(t)) for k, v in hits.items()):
             continue
         for i in t.instances:
             spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(kept)))

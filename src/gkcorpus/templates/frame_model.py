@@ -92,18 +92,19 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
 def frame_score(t: Template) -> float:
     """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted), halved
     for a frame with free slots at both ends and no number (a phrase in context, not a clause frame),
-    and halved for a construction of short words only (every fixed segment of at most three Han
-    characters and no number: 以{TEXT}为指导, 在{TEXT}的同时, :func:`is_construction`): grammar of
-    the genre. The library lists such constructions after the frames with content of their own."""
+    and halved for a construction (:func:`is_construction`: 以{TEXT}为指导, 在{TEXT}的同时), grammar
+    of the genre; the library lists constructions after the frames with content of their own."""
     types = [s.type for s in t.slots]
     fixed = _han("".join(t.pieces)) + 2 * sum(ty in CLOSED_TYPES for ty in types)
     return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
 
 
 def is_construction(t: Template) -> bool:
-    """Whether every fixed segment of ``t`` has at most three Han characters and it has no number
-    slot (以{TEXT}为指导, 在{TEXT}的同时): grammar of the genre rather than a frame with content."""
-    return bool(t.slots) and all(_han(p) <= 3 for p in t.pieces) and not any(s.type in CLOSED_TYPES for s in t.slots)
+    """Whether ``t`` is a construction of the genre rather than a frame with content: one free slot
+    between a fixed clause opening and ending with fewer than eight fixed Han characters in all
+    (以{TEXT}为指导, 在{TEXT}的同时)."""
+    return (len(t.slots) == 1 and t.slots[0].type not in CLOSED_TYPES and bool(t.pieces[0]) and bool(t.pieces[1])
+            and _han("".join(t.pieces)) < 8)
 
 
 def _phrase_in_context(c: Any) -> bool:

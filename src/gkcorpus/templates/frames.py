@@ -437,8 +437,9 @@ class FrameMiner(BaseEstimator):
             if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
                 continue
             mids = {r[2] for r in rows}
-            if len(mids) < 2 or any(ch.isdigit() for ch in h + tl):
-                continue
+            lengths = sorted(len(r[2]) for r in rows)
+            if len(mids) < 3 or lengths[len(lengths) // 2] < 2 or any(ch.isdigit() for ch in h + tl):
+                continue  # a construction holds phrases of many kinds (as :func:`is_frame` asks of it)
             longer = [(h + r[2][:1], tl) for r in rows] + [(h, r[2][-1:] + tl) for r in rows]
             if any(len({r[0] for r in table.get(x, ())}) == len(ds) for x in set(longer) if len(x[0]) <= 3 and len(x[1]) <= 4):
                 continue  # a longer opening or ending has the same documents
@@ -451,7 +452,8 @@ class FrameMiner(BaseEstimator):
         seen: dict[tuple, _Cand] = {}
         for c in cands:
             k = (tuple(c.pieces), tuple(c.types))
-            if k not in seen or len(seen[k].inst) < len(c.inst):
+            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains)
+            if k not in seen or (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst)):
                 seen[k] = c
         return list(seen.values())
 
@@ -482,6 +484,8 @@ class FrameMiner(BaseEstimator):
         clause (a negative label); and the text of each fixed-clause label."""
         labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
         for k, c in enumerate(cands):
+            if c.edge:
+                continue  # a construction stands alone: it does not label clauses for chains
             sc = c.score()
             for d, ci, n, vals in c.inst:
                 labels[ci].append((sc, k, vals))
@@ -574,9 +578,10 @@ class FrameMiner(BaseEstimator):
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
         of them and is dropped (a much more specific frame, or one that types a number, stays; so does
-        their generalisation, with its slots filled in ``min_docs`` documents more than each frame
-        explaining its clauses: 以{TEXT}为指导, 19, over {TEXT}“三个代表”重要思想{TEXT_2}为指导, 13). A
-        candidate gives way to a more
+        a clause-edge construction that generalises them, its slot filled in ``min_docs`` documents more
+        than each frame explaining its clauses: 以{TEXT}为指导, 19, over {TEXT}“三个代表”重要思想
+        {TEXT_2}为指导, 13; a construction is added beside the frames of its clauses, it does not
+        displace them). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
@@ -601,7 +606,7 @@ class FrameMiner(BaseEstimator):
             first = min(keys[k])
             for j in by_clause[first]:
                 o = pool[j]
-                if (j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
+                if (j not in used and not o.edge and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
                         and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
                         and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
                         and keys[k] <= keys[j]):
@@ -614,11 +619,13 @@ class FrameMiner(BaseEstimator):
             filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
             inside = sum(1 for _, ci, n, _ in c.inst
                          if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
-                                and reach[ci + j] + m > filled
+                                and (not c.edge or reach[ci + j] + m > filled)
                                 for j in range(lo, n - hi)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
+            if c.edge:
+                continue  # a construction is added to the frames of its clauses, it does not displace them
             for _, ci, n, _ in c.inst:
                 for j in range(ci + lo, ci + n - hi):
                     taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
@@ -738,7 +745,7 @@ class FrameMiner(BaseEstimator):
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = _absorb(out)
-        # constructions of short words (以{TEXT}为指导) after the frames with content of their own
+        # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
