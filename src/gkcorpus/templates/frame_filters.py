@@ -235,8 +235,8 @@ def edge_cohesion(together: int, opening: int, ending: int) -> float:
 
 def _cohesive_construction(t: Template, text: str, cohesion: float = 0.5) -> bool:
     """A frame fixed at both edges of one clause, ``opening{TEXT}ending`` with four fixed Han
-    characters or more, whose opening and ending are cohesive in the clauses of ``text``
-    (:func:`edge_cohesion`) and whose slot holds phrases of many kinds (以{邓小平理论}为指导): a
+    characters or more, whose opening and ending are cohesive in ``text`` (:func:`edge_cohesion`
+    over their occurrences anywhere) and whose slot holds phrases of many kinds (以{邓小平理论}为指导): a
     construction of the genre, however short its fixed text."""
     pieces = t.pieces
     if len(t.slots) != 1 or not pieces[0] or not pieces[1] or t.slots[0].type in CLOSED_TYPES:
@@ -248,15 +248,7 @@ def _cohesive_construction(t: Template, text: str, cohesion: float = 0.5) -> boo
     lengths = sorted(len(v) for v in vals)
     if len(set(vals)) < 3 or lengths[len(lengths) // 2] < 2:
         return False
-    key = (h, tl, len(text))
-    if key not in _COHESION:
-        opening = len(re.findall(f"(?:^|(?<=[，；：。！？]))(?={re.escape(h)})", text, re.M))
-        ending = len(re.findall(f"{re.escape(tl)}(?=[，；：。！？]|$)", text, re.M))
-        _COHESION[key] = (opening, ending)
-    return edge_cohesion(len(t.instances), *_COHESION[key]) >= cohesion
-
-
-_COHESION: dict[tuple[str, str, int], tuple[int, int]] = {}
+    return edge_cohesion(len(t.instances), text.count(h), text.count(tl)) >= cohesion
 
 
 def _choice_clause(t: Template) -> bool:

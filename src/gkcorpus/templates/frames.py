@@ -414,23 +414,38 @@ class FrameMiner(BaseEstimator):
         经过{TEXT}的努力), an opening of one to three Han characters and an ending of two to four, found
         together in ``min_docs`` documents and cohesive (:func:`edge_cohesion`: most clauses with the
         rarer of the two have the other). The longest opening and ending with the same documents."""
-        table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
         heads: dict[str, int] = defaultdict(int)
         tails: dict[str, int] = defaultdict(int)
-        for i, c in enumerate(clauses):
+        edges = []
+        for c in clauses:
             t = c.text
+            hs = []
             for a in range(1, min(3, len(t) - 3) + 1):
                 if not _HAN.match(t[a - 1]):
                     break
-                heads[t[:a]] += 1
-                for b in range(2, min(4, len(t) - a - 1) + 1):
-                    if not _HAN.match(t[-b]):
-                        break
-                    table[(t[:a], t[-b:])].append((c_doc[i], i, t[a:-b]))
+                hs.append(t[:a])
+            ts = []
             for b in range(2, min(4, len(t) - 2) + 1):
                 if not _HAN.match(t[-b]):
                     break
-                tails[t[-b:]] += 1
+                ts.append(t[-b:])
+            for x in hs:
+                heads[x] += 1
+            for x in ts:
+                tails[x] += 1
+            edges.append((hs, ts))
+        # only openings and endings found in min_docs clauses can pair into a construction
+        table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        for i, (hs, ts) in enumerate(edges):
+            hs = [x for x in hs if heads[x] >= m]
+            ts = [x for x in ts if tails[x] >= m]
+            if not hs or not ts:
+                continue
+            t = clauses[i].text
+            for x in hs:
+                for y in ts:
+                    if len(x) + len(y) < len(t):
+                        table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
         out = []
         for (h, tl), rows in table.items():
             ds = {r[0] for r in rows}
