@@ -129,6 +129,34 @@ class _Cand:
 
 
 
+def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int, prefix: bool) -> dict[str, set[int]]:
+    """The openings (``prefix``) or endings of ``texts`` of at most ``most`` characters found in ``m``
+    documents, with their documents. Grown one character at a time from the groups still found in
+    ``m`` documents (a longer affix is never in more documents than its shorter part); an affix
+    holding a digit is never fixed text."""
+    out: dict[str, set[int]] = {}
+    groups: dict[str, list[int]] = {"": [i for i, t in enumerate(texts) if t]}
+    for k in range(1, most + 1):
+        grown: dict[str, list[int]] = defaultdict(list)
+        for key, members in groups.items():
+            for i in members:
+                t = texts[i]
+                if len(t) < k:
+                    continue
+                ch = t[k - 1] if prefix else t[-k]
+                if not ch.isdigit():
+                    grown[key + ch if prefix else ch + key].append(i)
+        groups = {}
+        for key, members in grown.items():
+            ds = {docs[i] for i in members}
+            if len(ds) >= m:
+                out[key] = ds
+                groups[key] = members
+        if not groups:
+            break
+    return out
+
+
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
     if not _balanced(pieces):
         return False
@@ -283,24 +311,14 @@ class FrameMiner(BaseEstimator):
         """Frames around one anchor: the anchor with, on each side, a shared clause opening
         (ending), the clause edge, or a slot."""
         la = len(anchor)
-        heads: dict[str, set[int]] = defaultdict(set)
-        tails: dict[str, set[int]] = defaultdict(set)
         lefts, rights = [], []
-        most = self.max_affix
         for d, c, off in occ:
             text = clauses[c].text
-            left, right = text[:off], text[off + la:]
-            lefts.append(left)
-            rights.append(right)
-            # openings and endings holding a digit are never fixed text: stop at the first digit
-            for k in range(1, min(most, len(left)) + 1):
-                if left[k - 1].isdigit():
-                    break
-                heads[left[:k]].add(d)
-            for k in range(1, min(most, len(right)) + 1):
-                if right[-k].isdigit():
-                    break
-                tails[right[-k:]].add(d)
+            lefts.append(text[:off])
+            rights.append(text[off + la:])
+        docs = [d for d, _, _ in occ]
+        heads = _shared_affixes(lefts, docs, self.max_affix, m, prefix=True)
+        tails = _shared_affixes(rights, docs, self.max_affix, m, prefix=False)
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
             opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m
@@ -419,20 +437,19 @@ class FrameMiner(BaseEstimator):
         edges = []
         for c in clauses:
             t = c.text
+            n = len(t)
             hs = []
-            for a in range(1, min(3, len(t) - 3) + 1):
-                if not _HAN.match(t[a - 1]):
+            for a in range(1, min(3, n - 3) + 1):
+                if not "\u4e00" <= t[a - 1] <= "\u9fff":
                     break
                 hs.append(t[:a])
+                heads[t[:a]] += 1
             ts = []
-            for b in range(2, min(4, len(t) - 2) + 1):
-                if not _HAN.match(t[-b]):
+            for b in range(2, min(4, n - 2) + 1):
+                if not "\u4e00" <= t[-b] <= "\u9fff":
                     break
                 ts.append(t[-b:])
-            for x in hs:
-                heads[x] += 1
-            for x in ts:
-                tails[x] += 1
+                tails[t[-b:]] += 1
             edges.append((hs, ts))
         # only openings and endings found in min_docs clauses can pair into a construction
         table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
