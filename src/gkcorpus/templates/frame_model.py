@@ -198,9 +198,12 @@ class Frame(Template):
     def _groups(self) -> list[tuple] | None:
         return None  # always the regex (its slot patterns are not those of plain templates)
 
+    where = "body"  # where the frame occurs: body (sentences), heading or title lines
+
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         d["frame"] = True
+        d["where"] = self.where
         return d
 
     @classmethod
@@ -210,15 +213,26 @@ class Frame(Template):
 
 def load_library(path: Any) -> TemplateLibrary:
     """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
-    :class:`Frame`, other templates as they were."""
+    :class:`Frame` (heading and title frames as :class:`~gkcorpus.templates.frame_lines.LineFrame`),
+    other templates as they were."""
     import json
+
+    from .frame_lines import LINE_KINDS, LineFrame
 
     lib = TemplateLibrary.load(path)
     try:
-        flags = [bool(d.get("frame")) for d in json.loads(open(path, encoding="utf-8").read())]
+        flags = [(bool(d.get("frame")), d.get("where", "body")) for d in json.loads(open(path, encoding="utf-8").read())]
     except (AttributeError, TypeError):
         return lib
-    return TemplateLibrary(Frame.from_template(t) if f else t for t, f in zip(lib.templates, flags))
+    out = []
+    for t, (frame, where) in zip(lib.templates, flags):
+        if frame and where in LINE_KINDS:
+            f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
+            f.where = where
+            out.append(f)
+        else:
+            out.append(Frame.from_template(t) if frame else t)
+    return TemplateLibrary(out)
 
 
 def _balanced(pieces: Sequence[str]) -> bool:

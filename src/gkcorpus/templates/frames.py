@@ -88,6 +88,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
+from .frame_lines import line_kinds, mine_line_frames
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -239,10 +240,12 @@ class FrameMiner(BaseEstimator):
             raise ValueError(f"min_docs must be at least 1, got {self.min_docs}")
         m = int(self.min_docs) if self.min_docs is not None else max(2, round(0.1 * len(docs)))
         self.min_docs_ = m
-        units = []
+        units, lines = [], []
         for doc in docs:
             us = document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences])
-            units.extend(_without_front_matter(us))
+            body = _without_front_matter(us)
+            units.extend(body)
+            lines.extend(line_kinds(us, body))
         self.n_units_ = len(units)
         doc_index = {d.id: i for i, d in enumerate(docs)}
         clauses: list[Clause] = []
@@ -259,7 +262,7 @@ class FrameMiner(BaseEstimator):
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
-        self.library_ = self._finish(chosen, clauses, units, docs, m)
+        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
         for name in ("_cuts", "_cutter"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
@@ -743,7 +746,7 @@ class FrameMiner(BaseEstimator):
         return out
 
     def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
-                m: int) -> TemplateLibrary:
+                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
         """Type each slot by its clause-level values, match every frame in every sentence core
         (support by matching), keep those in ``min_docs`` documents, best first."""
         frames = []
@@ -776,7 +779,7 @@ class FrameMiner(BaseEstimator):
                     out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
-        out = _absorb(out)
+        out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
