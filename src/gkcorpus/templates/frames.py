@@ -23,6 +23,9 @@ Mining (:class:`FrameMiner`)
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
        join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
+       A clause opening (one to three Han characters) and a clause ending (two to four) that occur
+       together in ``min_docs`` documents, in at least half of the clauses holding the rarer of the
+       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -33,7 +36,10 @@ Mining (:class:`FrameMiner`)
        support (its instances a superset, comparable support × fixed text, the same number
        slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
        candidate whose instances lie on clauses of a better frame with half its fixed text is a
-       variant and is dropped.
+       variant and is dropped, unless it is a construction with its slot filled in ``min_docs``
+       documents more than each such frame: their generalisation (``以{TEXT}为指导``, 19 documents,
+       beside ``{TEXT}“三个代表”重要思想为指导``). A construction stands beside the frames of its
+       clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
        matches and ``support`` the number of documents matched (a frame in 31 documents reports
@@ -51,8 +57,12 @@ Mining (:class:`FrameMiner`)
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording.
-    9. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
-       halved for a phrase floating between free slots.
+    9. Headings and title lines (lines without clause punctuation) are mined apart
+       (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
+       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``).
+    10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
+        halved for a phrase floating between free slots; constructions
+        (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
