@@ -74,7 +74,7 @@ offsets, slot values), and for the numeric slots one row per document and one co
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -104,6 +104,8 @@ from .frame_filters import _absorb, _generalisations, _near_variants, _retype_op
 # --------------------------------------------------------------------------- candidates
 
 _YEAR_MARK = "\x01"  # a base year inside a predicate before a number
+_HEAD_HAN = re.compile("[\u4e00-\u9fff]{1,3}")
+_TAIL_HAN = re.compile("[\u4e00-\u9fff]{1,3}$")
 
 
 @dataclass
@@ -445,33 +447,24 @@ class FrameMiner(BaseEstimator):
         经过{TEXT}的努力), an opening of one to three Han characters and an ending of two to four, found
         together in ``min_docs`` documents and cohesive (:func:`edge_cohesion`: most clauses with the
         rarer of the two have the other). The longest opening and ending with the same documents."""
-        heads: dict[str, int] = defaultdict(int)
-        tails: dict[str, int] = defaultdict(int)
+        # per clause, how many openings (1..3 Han characters) and endings (2..4, Han before the last) it has
         edges = []
         for c in clauses:
             t = c.text
             n = len(t)
-            hs = []
-            for a in range(1, min(3, n - 3) + 1):
-                if not "\u4e00" <= t[a - 1] <= "\u9fff":
-                    break
-                hs.append(t[:a])
-                heads[t[:a]] += 1
-            ts = []
-            for b in range(2, min(4, n - 2) + 1):
-                if not "\u4e00" <= t[-b] <= "\u9fff":
-                    break
-                ts.append(t[-b:])
-                tails[t[-b:]] += 1
-            edges.append((hs, ts))
+            mh = _HEAD_HAN.match(t)
+            mt = _TAIL_HAN.search(t, 0, n - 1) if n > 1 else None
+            edges.append((max(0, min(mh.end() if mh else 0, n - 3)), max(0, min(mt.end() - mt.start() if mt else 0, n - 3))))
+        heads = Counter(c.text[:a] for c, (nh, _) in zip(clauses, edges) for a in range(1, nh + 1))
+        tails = Counter(c.text[-b:] for c, (_, nt) in zip(clauses, edges) for b in range(2, nt + 2))
         # only openings and endings found in min_docs clauses can pair into a construction
         table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
-        for i, (hs, ts) in enumerate(edges):
-            hs = [x for x in hs if heads[x] >= m]
-            ts = [x for x in ts if tails[x] >= m]
-            if not hs or not ts:
+        for i, (c, (nh, nt)) in enumerate(zip(clauses, edges)):
+            if not nh or not nt:
                 continue
-            t = clauses[i].text
+            t = c.text
+            hs = [t[:a] for a in range(1, nh + 1) if heads[t[:a]] >= m]
+            ts = [t[-b:] for b in range(2, nt + 2) if tails[t[-b:]] >= m]
             for x in hs:
                 for y in ts:
                     if len(x) + len(y) < len(t):
