@@ -189,6 +189,42 @@ def test_national_frames_and_their_support(national):
     assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
 
 
+def test_national_construction_generalises_its_longer_frames(national):
+    _, miner = national
+    lib = miner.library_
+    # kept beside the longer frame that explains most of its clauses: it is found in more documents
+    guide = _find(lib, "以{TEXT}为指导")
+    longer = _find(lib, "{TEXT}“三个代表”重要思想为指导")
+    assert (guide.support, longer.support) == (19, 7)
+    assert {"“三个代表”重要思想", "和平共处五项原则"} <= set(guide.slots[0].values)
+    # constructions follow the frames with content of their own in the library order
+    order = [t.template for t in lib]
+    assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
+    assert guide.where == "body"
+
+
+def test_national_heading_and_title_frames(national, tmp_path):
+    corpus, miner = national
+    lib = miner.library_
+    title = _find(lib, "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上")
+    assert title.where == "title" and title.support == 40
+    assert [s.type for s in title.slots] == ["DATE", "ORD", "ORD"]
+    assert {"一", "十二"} <= set(title.slots[1].values)
+    review = _find(lib, "{YEAR}工作回顾")
+    assert review.where == "heading" and review.support == 7
+    assert review.slots[0].values[:2] == ["2006年", "2008年"]
+    texts = {d.id: d.text for d in corpus}
+    for t in (title, review):  # each match fills back to its span of the text
+        for i in t.instances:
+            assert t.fill(i.slot_values) == texts[i.doc_id][i.start:i.end]
+    path = tmp_path / "frames.json"
+    lib.save(path)
+    back = load_library(path)
+    again = _find(back, "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上")
+    assert again.where == "title"
+    assert again.regex().search("——2011年3月5日在第十一届全国人民代表大会第四次会议上").group(2) == "十一"
+
+
 def test_national_variants_merge_into_one_frame(national):
     _, miner = national
     lib = miner.library_

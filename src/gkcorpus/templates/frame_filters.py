@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["is_frame"]
 
 
-from .frame_model import Frame, _balanced, _han
+from .frame_model import Frame, _balanced, _han, is_construction
 
 # --------------------------------------------------------------------------- variants, collocations
 
@@ -207,8 +207,9 @@ def is_frame(t: Template, text: str, generic_share: float = 0.3) -> bool:
     """Whether a frame is a frame rather than a collocation (see :func:`_is_frame`); an inner slot
     holding a choice among a few short words (:func:`is_choice`: 表示{诚挚的|衷心的}感谢) is tried
     as fixed wording too (its most common word). A comparison of two quantities is a frame however
-    short its wording (:func:`_comparison`)."""
-    if _comparison(t):
+    short its wording (:func:`_comparison`), and so is a construction of the genre
+    (:func:`_cohesive_construction`)."""
+    if _comparison(t) or _cohesive_construction(t, text):
         return True
     return _is_frame(t, text, generic_share) or (_choice_clause(t) and _is_frame(t, text, generic_share, choices=True))
 
@@ -223,6 +224,31 @@ def _comparison(t: Template) -> bool:
     if len(types) < 3 or types[0] != "TEXT" or t.pieces[0] or any(ty not in CLOSED_TYPES for ty in types[1:]):
         return False
     return is_predicate("".join(t.pieces[1:-1])) and _han(t.pieces[-1]) <= 2
+
+
+def edge_cohesion(together: int, opening: int, ending: int) -> float:
+    """How much a clause opening and a clause ending belong together: the clauses that have both
+    over the clauses that have the rarer of the two (以…为指导: most clauses ending in 为指导 open
+    with 以; 加强…建设: few clauses ending in 建设 open with 加强, few opening with 加强 end in 建设)."""
+    return together / max(1, min(opening, ending))
+
+
+def _cohesive_construction(t: Template, text: str, cohesion: float = 0.5) -> bool:
+    """A frame fixed at both edges of one clause, ``opening{TEXT}ending`` with four fixed Han
+    characters or more, whose opening and ending are cohesive in ``text`` (:func:`edge_cohesion`
+    over their occurrences anywhere) and whose slot holds phrases of many kinds (以{邓小平理论}为指导): a
+    construction of the genre, however short its fixed text."""
+    pieces = t.pieces
+    if len(t.slots) != 1 or not pieces[0] or not pieces[1] or t.slots[0].type in CLOSED_TYPES:
+        return False
+    h, tl = pieces
+    if _han(h + tl) < 4 or re.search("[，；：]", h + tl):
+        return False
+    vals = [i.slot_values.get(t.slots[0].name, "") for i in t.instances]
+    lengths = sorted(len(v) for v in vals)
+    if len(set(vals)) < 3 or lengths[len(lengths) // 2] < 2:
+        return False
+    return edge_cohesion(len(t.instances), text.count(h), text.count(tl)) >= cohesion
 
 
 def _choice_clause(t: Template) -> bool:
@@ -342,7 +368,9 @@ def _word_tags(text: str) -> tuple[tuple[str, str], ...]:
 def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
     """Frames without those whose matches (``share`` of them) lie inside the matches of a frame with
     at least their support, half their fixed Han characters and their number slots: variants of a
-    merged frame, and the shorter of near-duplicate multi-clause frames of the same support."""
+    merged frame, and the shorter of near-duplicate multi-clause frames of the same support. A
+    construction (:func:`~gkcorpus.templates.frame_model.is_construction`) absorbs constructions
+    only: 我们{TEXT}地看到 stands beside 我们{TEXT}清醒地看到{TEXT_2}, it does not replace it."""
     order = sorted(frames, key=lambda t: (-t.support, -_fixed_han(t), -len(t.instances), t.template))
     spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
     kept: list[Frame] = []
@@ -352,7 +380,8 @@ def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
             for k in {k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a <= i.start and b >= i.end}:
                 hits[k] += 1
         n, h, c = len(t.instances), _fixed_han(t), _n_closed(t)
-        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c for k, v in hits.items()):
+        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c
+               and (is_construction(kept[k]) <= is_construction(t)) for k, v in hits.items()):
             continue
         for i in t.instances:
             spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(kept)))

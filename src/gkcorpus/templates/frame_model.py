@@ -21,7 +21,7 @@ from .units import _as_documents, document_units
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Clause", "Frame", "clause_spans", "load_library", "frame_score"]
+__all__ = ["Clause", "Frame", "clause_spans", "load_library", "frame_score", "is_construction"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -91,9 +91,20 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
 
 def frame_score(t: Template) -> float:
     """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted), halved
-    for a frame with free slots at both ends and no number (a phrase in context, not a clause frame)."""
-    fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
-    return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, [s.type for s in t.slots])
+    for a frame with free slots at both ends and no number (a phrase in context, not a clause frame),
+    and halved for a construction (:func:`is_construction`: 以{TEXT}为指导, 在{TEXT}的同时), grammar
+    of the genre; the library lists constructions after the frames with content of their own."""
+    types = [s.type for s in t.slots]
+    fixed = _han("".join(t.pieces)) + 2 * sum(ty in CLOSED_TYPES for ty in types)
+    return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
+
+
+def is_construction(t: Template) -> bool:
+    """Whether ``t`` is a construction of the genre rather than a frame with content: one free slot
+    between a fixed clause opening and ending with fewer than eight fixed Han characters in all
+    (以{TEXT}为指导, 在{TEXT}的同时)."""
+    return (len(t.slots) == 1 and t.slots[0].type not in CLOSED_TYPES and bool(t.pieces[0]) and bool(t.pieces[1])
+            and _han("".join(t.pieces)) < 8)
 
 
 def _phrase_in_context(c: Any) -> bool:
@@ -187,9 +198,12 @@ class Frame(Template):
     def _groups(self) -> list[tuple] | None:
         return None  # always the regex (its slot patterns are not those of plain templates)
 
+    where = "body"  # where the frame occurs: body (sentences), heading or title lines
+
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         d["frame"] = True
+        d["where"] = self.where
         return d
 
     @classmethod
@@ -199,15 +213,26 @@ class Frame(Template):
 
 def load_library(path: Any) -> TemplateLibrary:
     """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
-    :class:`Frame`, other templates as they were."""
+    :class:`Frame` (heading and title frames as :class:`~gkcorpus.templates.frame_lines.LineFrame`),
+    other templates as they were."""
     import json
+
+    from .frame_lines import LINE_KINDS, LineFrame
 
     lib = TemplateLibrary.load(path)
     try:
-        flags = [bool(d.get("frame")) for d in json.loads(open(path, encoding="utf-8").read())]
+        flags = [(bool(d.get("frame")), d.get("where", "body")) for d in json.loads(open(path, encoding="utf-8").read())]
     except (AttributeError, TypeError):
         return lib
-    return TemplateLibrary(Frame.from_template(t) if f else t for t, f in zip(lib.templates, flags))
+    out = []
+    for t, (frame, where) in zip(lib.templates, flags):
+        if frame and where in LINE_KINDS:
+            f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
+            f.where = where
+            out.append(f)
+        else:
+            out.append(Frame.from_template(t) if frame else t)
+    return TemplateLibrary(out)
 
 
 def _balanced(pieces: Sequence[str]) -> bool:

@@ -23,6 +23,9 @@ Mining (:class:`FrameMiner`)
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
        join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
+       A clause opening (one to three Han characters) and a clause ending (two to four) that occur
+       together in ``min_docs`` documents, in at least half of the clauses holding the rarer of the
+       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -33,7 +36,10 @@ Mining (:class:`FrameMiner`)
        support (its instances a superset, comparable support × fixed text, the same number
        slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
        candidate whose instances lie on clauses of a better frame with half its fixed text is a
-       variant and is dropped.
+       variant and is dropped, unless it is a construction with its slot filled in ``min_docs``
+       documents more than each such frame: their generalisation (``以{TEXT}为指导``, 19 documents,
+       beside ``{TEXT}“三个代表”重要思想为指导``). A construction stands beside the frames of its
+       clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
        matches and ``support`` the number of documents matched (a frame in 31 documents reports
@@ -51,8 +57,12 @@ Mining (:class:`FrameMiner`)
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording.
-    9. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
-       halved for a phrase floating between free slots.
+    9. Headings and title lines (lines without clause punctuation) are mined apart
+       (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
+       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``).
+    10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
+        halved for a phrase floating between free slots; constructions
+        (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -64,7 +74,7 @@ offsets, slot values), and for the numeric slots one row per document and one co
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -84,15 +94,18 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "match_table", "wide_table", "frame_score"]
 
 
-from .frame_model import Clause, Frame, clause_spans, frame_score, load_library
+from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction, load_library
 from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
                           _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
                           _ITEM, _text_slot, _balanced)
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
+from .frame_lines import line_kinds, mine_line_frames
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
 _YEAR_MARK = "\x01"  # a base year inside a predicate before a number
+_HEAD_HAN = re.compile("[\u4e00-\u9fff]{1,3}")
+_TAIL_HAN = re.compile("[\u4e00-\u9fff]{1,3}$")
 
 
 @dataclass
@@ -104,6 +117,7 @@ class _Cand:
     inst: list[tuple[int, int, int, tuple[str, ...]]]
     ok: bool = True  # enough fixed content to stand as a frame
     free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
+    edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
 
     @property
     def docs(self) -> int:
@@ -126,6 +140,34 @@ class _Cand:
         return tot / max(1, len(self.inst))
 
 
+
+
+def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int, prefix: bool) -> dict[str, set[int]]:
+    """The openings (``prefix``) or endings of ``texts`` of at most ``most`` characters found in ``m``
+    documents, with their documents. Grown one character at a time from the groups still found in
+    ``m`` documents (a longer affix is never in more documents than its shorter part); an affix
+    holding a digit is never fixed text."""
+    out: dict[str, set[int]] = {}
+    groups: dict[str, list[int]] = {"": [i for i, t in enumerate(texts) if t]}
+    for k in range(1, most + 1):
+        grown: dict[str, list[int]] = defaultdict(list)
+        for key, members in groups.items():
+            for i in members:
+                t = texts[i]
+                if len(t) < k:
+                    continue
+                ch = t[k - 1] if prefix else t[-k]
+                if not ch.isdigit():
+                    grown[key + ch if prefix else ch + key].append(i)
+        groups = {}
+        for key, members in grown.items():
+            ds = {docs[i] for i in members}
+            if len(ds) >= m:
+                out[key] = ds
+                groups[key] = members
+        if not groups:
+            break
+    return out
 
 
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
@@ -210,10 +252,12 @@ class FrameMiner(BaseEstimator):
             raise ValueError(f"min_docs must be at least 1, got {self.min_docs}")
         m = int(self.min_docs) if self.min_docs is not None else max(2, round(0.1 * len(docs)))
         self.min_docs_ = m
-        units = []
+        units, lines = [], []
         for doc in docs:
             us = document_units(doc.id, doc.text, [(s.start, s.end) for s in doc.structure.sentences])
-            units.extend(_without_front_matter(us))
+            body = _without_front_matter(us)
+            units.extend(body)
+            lines.extend(line_kinds(us, body))
         self.n_units_ = len(units)
         doc_index = {d.id: i for i, d in enumerate(docs)}
         clauses: list[Clause] = []
@@ -226,10 +270,11 @@ class FrameMiner(BaseEstimator):
         self.n_clauses_ = len(clauses)
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
+        cands += self._edge_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
-        self.library_ = self._finish(chosen, clauses, units, docs, m)
+        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
         for name in ("_cuts", "_cutter"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
@@ -281,24 +326,14 @@ class FrameMiner(BaseEstimator):
         """Frames around one anchor: the anchor with, on each side, a shared clause opening
         (ending), the clause edge, or a slot."""
         la = len(anchor)
-        heads: dict[str, set[int]] = defaultdict(set)
-        tails: dict[str, set[int]] = defaultdict(set)
         lefts, rights = [], []
-        most = self.max_affix
         for d, c, off in occ:
             text = clauses[c].text
-            left, right = text[:off], text[off + la:]
-            lefts.append(left)
-            rights.append(right)
-            # openings and endings holding a digit are never fixed text: stop at the first digit
-            for k in range(1, min(most, len(left)) + 1):
-                if left[k - 1].isdigit():
-                    break
-                heads[left[:k]].add(d)
-            for k in range(1, min(most, len(right)) + 1):
-                if right[-k].isdigit():
-                    break
-                tails[right[-k:]].add(d)
+            lefts.append(text[:off])
+            rights.append(text[off + la:])
+        docs = [d for d, _, _ in occ]
+        heads = _shared_affixes(lefts, docs, self.max_affix, m, prefix=True)
+        tails = _shared_affixes(rights, docs, self.max_affix, m, prefix=False)
 
         def best(table: dict[str, set[int]], prefix: bool) -> list[str]:
             opts = [(len(ds), a) for a, ds in table.items() if len(ds) >= m
@@ -407,12 +442,56 @@ class FrameMiner(BaseEstimator):
             out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
         return out
 
+    def _edge_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Constructions fixed at both edges of a clause: ``opening{TEXT}ending`` (以{TEXT}为指导,
+        经过{TEXT}的努力), an opening of one to three Han characters and an ending of two to four, found
+        together in ``min_docs`` documents and cohesive (:func:`edge_cohesion`: most clauses with the
+        rarer of the two have the other). The longest opening and ending with the same documents."""
+        # per clause, how many openings (1..3 Han characters) and endings (2..4, Han before the last) it has
+        edges = []
+        for c in clauses:
+            t = c.text
+            n = len(t)
+            mh = _HEAD_HAN.match(t)
+            mt = _TAIL_HAN.search(t, 0, n - 1) if n > 1 else None
+            edges.append((max(0, min(mh.end() if mh else 0, n - 3)), max(0, min(mt.end() - mt.start() if mt else 0, n - 3))))
+        heads = Counter(c.text[:a] for c, (nh, _) in zip(clauses, edges) for a in range(1, nh + 1))
+        tails = Counter(c.text[-b:] for c, (_, nt) in zip(clauses, edges) for b in range(2, nt + 2))
+        # only openings and endings found in min_docs clauses can pair into a construction
+        table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        for i, (c, (nh, nt)) in enumerate(zip(clauses, edges)):
+            if not nh or not nt:
+                continue
+            t = c.text
+            hs = [t[:a] for a in range(1, nh + 1) if heads[t[:a]] >= m]
+            ts = [t[-b:] for b in range(2, nt + 2) if tails[t[-b:]] >= m]
+            for x in hs:
+                for y in ts:
+                    if len(x) + len(y) < len(t):
+                        table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
+        out = []
+        for (h, tl), rows in table.items():
+            ds = {r[0] for r in rows}
+            if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
+                continue
+            mids = {r[2] for r in rows}
+            lengths = sorted(len(r[2]) for r in rows)
+            if len(mids) < 3 or lengths[len(lengths) // 2] < 2 or any(ch.isdigit() for ch in h + tl):
+                continue  # a construction holds phrases of many kinds (as :func:`is_frame` asks of it)
+            longer = [(h + r[2][:1], tl) for r in rows] + [(h, r[2][-1:] + tl) for r in rows]
+            if any(len({r[0] for r in table.get(x, ())}) == len(ds) for x in set(longer) if len(x[0]) <= 3 and len(x[1]) <= 4):
+                continue  # a longer opening or ending has the same documents
+            inst = [(d, i, 1, (mid,)) for d, i, mid in rows]
+            out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
+        return out
+
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
         seen: dict[tuple, _Cand] = {}
         for c in cands:
             k = (tuple(c.pieces), tuple(c.types))
-            if k not in seen or len(seen[k].inst) < len(c.inst):
+            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains)
+            if k not in seen or (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst)):
                 seen[k] = c
         return list(seen.values())
 
@@ -443,6 +522,8 @@ class FrameMiner(BaseEstimator):
         clause (a negative label); and the text of each fixed-clause label."""
         labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
         for k, c in enumerate(cands):
+            if c.edge:
+                continue  # a construction stands alone: it does not label clauses for chains
             sc = c.score()
             for d, ci, n, vals in c.inst:
                 labels[ci].append((sc, k, vals))
@@ -534,12 +615,16 @@ class FrameMiner(BaseEstimator):
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
-        of them and is dropped (a much more specific frame, or one that types a number, stays). A candidate gives way to a more
+        of them and is dropped (a much more specific frame, or one that types a number, stays; so does
+        a clause-edge construction that generalises them, its slot filled in ``min_docs`` documents more
+        than each frame explaining its clauses: 以{TEXT}为指导, 19, over {TEXT}“三个代表”重要思想
+        {TEXT_2}为指导, 13; a construction is added beside the frames of its clauses, it does not
+        displace them). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
         merge into the frame with the most support."""
         pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
-                and (c.free or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
+                and (c.free or c.edge or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
         by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
         keys = []
@@ -549,6 +634,7 @@ class FrameMiner(BaseEstimator):
             for x in ks:
                 by_clause[x].append(k)
         taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
+        reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
         used: set[int] = set()
         out = []
         for k, c in enumerate(pool):
@@ -558,7 +644,7 @@ class FrameMiner(BaseEstimator):
             first = min(keys[k])
             for j in by_clause[first]:
                 o = pool[j]
-                if (j not in used and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
+                if (j not in used and not o.edge and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
                         and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
                         and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
                         and keys[k] <= keys[j]):
@@ -568,15 +654,20 @@ class FrameMiner(BaseEstimator):
             # the free clause of a chain is not explained by it: left to other frames
             lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
             closed = sum(t in CLOSED_TYPES for t in c.types)
+            filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
             inside = sum(1 for _, ci, n, _ in c.inst
                          if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
+                                and (not c.edge or reach[ci + j] + m > filled)
                                 for j in range(lo, n - hi)))
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
             out.append(c)
+            if c.edge:
+                continue  # a construction is added to the frames of its clauses, it does not displace them
             for _, ci, n, _ in c.inst:
                 for j in range(ci + lo, ci + n - hi):
                     taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
+                    reach[j] = max(reach.get(j, 0), c.docs)
             if len(out) >= self.max_frames:
                 break
         return out
@@ -658,7 +749,7 @@ class FrameMiner(BaseEstimator):
         return out
 
     def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
-                m: int) -> TemplateLibrary:
+                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
         """Type each slot by its clause-level values, match every frame in every sentence core
         (support by matching), keep those in ``min_docs`` documents, best first."""
         frames = []
@@ -691,8 +782,9 @@ class FrameMiner(BaseEstimator):
                     out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
-        out = _absorb(out)
-        out.sort(key=lambda t: (-frame_score(t), -len(t.instances), t.template))
+        out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
+        # constructions (以{TEXT}为指导) after the frames with content of their own
+        out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
         return TemplateLibrary(out)
