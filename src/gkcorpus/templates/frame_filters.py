@@ -6,25 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
-
-import numpy as np
-from sklearn.base import BaseEstimator
-
-from .slots import common_affix
-from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
-from .library import TemplateLibrary
-from .model import Instance, Slot, Template, render, template_id
-from .units import _as_documents, document_units
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-__all__ = ["is_frame"]
-
+from typing import Sequence
 
 from .frame_model import Frame, _balanced, _han, is_construction
+from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
+from .model import Slot, Template, render, template_id
+
+__all__ = ["is_frame"]
 
 # --------------------------------------------------------------------------- variants, collocations
 

@@ -17,9 +17,10 @@ from typing import Any, Sequence
 
 from .frame_model import Frame, _balanced, _han
 from .frame_slots import YEAR_RE, typed_names
+from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 
-__all__ = ["LineFrame", "LINE_KINDS", "mine_line_frames"]
+__all__ = ["LineFrame", "LINE_KINDS", "load_library", "mine_line_frames"]
 
 LINE_KINDS = ("title", "heading")
 _CLAUSE = re.compile("[，。；：！？,;:!?]")
@@ -116,3 +117,25 @@ def mine_line_frames(lines: Sequence[tuple[str, Any]], docs: Sequence[Any], min_
         if frame.support >= min_docs:
             out.append(frame)
     return out
+
+
+def load_library(path: Any) -> TemplateLibrary:
+    """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
+    :class:`Frame` (heading and title frames as :class:`LineFrame`),
+    other templates as they were."""
+    import json
+
+    lib = TemplateLibrary.load(path)
+    try:
+        flags = [(bool(d.get("frame")), d.get("where", "body")) for d in json.loads(open(path, encoding="utf-8").read())]
+    except (AttributeError, TypeError):
+        return lib
+    out = []
+    for t, (frame, where) in zip(lib.templates, flags):
+        if frame and where in LINE_KINDS:
+            f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
+            f.where = where
+            out.append(f)
+        else:
+            out.append(Frame.from_template(t) if frame else t)
+    return TemplateLibrary(out)

@@ -1,27 +1,17 @@
-"""Frames: fixed wording with typed slots matched inside clauses; the :class:`Frame` record, its
-clause helpers and the library loader."""
+"""Frames: fixed wording with typed slots matched inside clauses; the :class:`Frame` record and its
+clause helpers (the library loader is :func:`gkcorpus.templates.frame_lines.load_library`)."""
 
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
-import numpy as np
-from sklearn.base import BaseEstimator
+from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
+from .model import Instance, Template, render, template_id
 
-from .slots import common_affix
-from .frame_slots import CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
-from .library import TemplateLibrary
-from .model import Instance, Slot, Template, render, template_id
-from .units import _as_documents, document_units
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-__all__ = ["Clause", "Frame", "clause_spans", "load_library", "frame_score", "is_construction"]
+__all__ = ["Clause", "Frame", "clause_spans", "frame_score", "is_construction"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -209,30 +199,6 @@ class Frame(Template):
     @classmethod
     def from_template(cls, t: Template) -> "Frame":
         return cls(t.id, t.template, t.slots, t.instances, True, True)
-
-
-def load_library(path: Any) -> TemplateLibrary:
-    """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
-    :class:`Frame` (heading and title frames as :class:`~gkcorpus.templates.frame_lines.LineFrame`),
-    other templates as they were."""
-    import json
-
-    from .frame_lines import LINE_KINDS, LineFrame
-
-    lib = TemplateLibrary.load(path)
-    try:
-        flags = [(bool(d.get("frame")), d.get("where", "body")) for d in json.loads(open(path, encoding="utf-8").read())]
-    except (AttributeError, TypeError):
-        return lib
-    out = []
-    for t, (frame, where) in zip(lib.templates, flags):
-        if frame and where in LINE_KINDS:
-            f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
-            f.where = where
-            out.append(f)
-        else:
-            out.append(Frame.from_template(t) if frame else t)
-    return TemplateLibrary(out)
 
 
 def _balanced(pieces: Sequence[str]) -> bool:

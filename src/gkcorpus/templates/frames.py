@@ -76,29 +76,27 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from .slots import common_affix
-from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, ENUMERATOR, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_predicate as _is_predicate, split_quantity
+from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
+from .frame_slots import is_predicate as _is_predicate
 from .library import TemplateLibrary
-from .model import Instance, Slot, Template, render, template_id
+from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 __all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "match_table", "wide_table", "frame_score"]
 
+from .frame_tables import match_table, wide_table
 
-from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction, load_library
-from .frame_model import (_SCORE_CAP, _CLAUSE_PUNCT, _OPEN, _CLOSE, _SCAN, _HAN, _DIGITS, _AR, _CN, _NUM_TAIL, _BOUND, _han,
-                          _phrase_in_context, _without_empty_slots, _without_front_matter, _floating_factor,
-                          _ITEM, _text_slot, _balanced)
-from .frame_lines import line_kinds, mine_line_frames
+
+from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction
+from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
+                          _without_front_matter, _floating_factor, _balanced)
+from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -788,77 +786,3 @@ class FrameMiner(BaseEstimator):
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
         return TemplateLibrary(out)
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | None" = None) -> "pd.DataFrame":
-    """One row per match of each frame in ``X``: ``frame_id, frame, doc_id, unit_id, start, end,
-    raw_start, raw_end, sentence`` and one column per slot name (``slot:NAME``) with its value."""
-    import pandas as pd
-
-    ex = library.extract(X) if extracted is None else extracted
-    if not len(ex):
-        return pd.DataFrame([], columns=["frame_id", "frame", "doc_id", "unit_id", "start", "end", "raw_start",
-                                         "raw_end", "sentence", "slot_values"])
-    keys = ["template_id", "template", "doc_id", "unit_id", "start", "end", "raw_start", "raw_end", "sentence"]
-    rows = []
-    for key, g in ex.groupby(keys, sort=False):
-        row = dict(zip(["frame_id", "frame", "doc_id", "unit_id", "start", "end", "raw_start", "raw_end",
-                        "sentence"], key))
-        row["slot_values"] = {s: v for s, v in zip(g["slot"], g["value"]) if s}
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
-               extracted: "pd.DataFrame | None" = None, split_units: bool = False) -> "pd.DataFrame":
-    """Numeric slots side by side: one row per document, one column per (frame, numeric slot) found
-    in ``min_docs`` documents (as written; with ``split_units``, the number alone, and its unit in a
-    column ``… unit`` next to it when a value of the column has one: ``859万人`` → 859, 万人, as a table
-    of figures keeps them; a value that is not one number and a unit stays whole, its unit empty).
-
-    When a frame matches a document more than once (a review figure, then the target), the value is
-    the match whose sentence holds the most other numeric frames (the targets sentence holds the
-    growth, jobs and price targets together); ties go to the match nearest the relative position in
-    the document where the frame's matches concentrate (their median over the corpus), then the first."""
-    import pandas as pd
-
-
-    docs = _as_documents(X)
-    ex = library.extract(docs) if extracted is None else extracted
-    numeric = {"NUM", "PERCENT", "MONEY", "YEAR", "DATE"}
-    ex = ex[ex["type"].isin(numeric)] if len(ex) else ex
-    table = pd.DataFrame({"doc_id": [d.id for d in docs]})
-    if not len(ex):
-        return table
-    ex = ex.sort_values(["doc_id", "start"], kind="stable").copy()
-    length = {d.id: max(1, len(d.text)) for d in docs}
-    ex["_rel"] = [s / length.get(d, 1) for d, s in zip(ex["doc_id"], ex["start"])]
-    groups = sorted(ex.groupby(["template_id", "slot"]), key=lambda x: x[0])
-    wide = {key for key, g in groups if g["doc_id"].nunique() >= min_docs}
-    ex = ex[[(t, s) in wide for t, s in zip(ex["template_id"], ex["slot"])]]
-    if not len(ex):
-        return table
-    frames_in_unit = ex.groupby(["doc_id", "unit_id"])["template_id"].nunique()
-    ex["_others"] = [int(frames_in_unit[(d, u)]) for d, u in zip(ex["doc_id"], ex["unit_id"])]
-    order = {t.id: k for k, t in enumerate(library)}
-    cols = []
-    for (tid, slot), g in sorted(ex.groupby(["template_id", "slot"]), key=lambda x: (order.get(x[0][0], 0), x[0][1])):
-        centre = float(g["_rel"].median())
-        g = g.assign(_far=(g["_rel"] - centre).abs())
-        best = g.sort_values(["doc_id", "_others", "_far", "start"], ascending=[True, False, True, True],
-                             kind="stable").drop_duplicates("doc_id")
-        name = f"{g['template'].iloc[0]} [{slot}]"
-        values = dict(zip(best["doc_id"], best["value"]))
-        if split_units:
-            parts = {d: split_quantity(v) or (v, "") for d, v in values.items()}
-            cols.append(pd.Series({d: p[0] for d, p in parts.items()}, name=name))
-            if any(p[1] for p in parts.values()):
-                cols.append(pd.Series({d: p[1] for d, p in parts.items()}, name=f"{name} unit"))
-        else:
-            cols.append(pd.Series(values, name=name))
-    if cols:
-        table = table.join(pd.concat(cols, axis=1), on="doc_id")
-    return table.fillna("")  # a document without the frame has an empty cell, not "nan"
