@@ -223,6 +223,9 @@ def test_national_heading_and_title_frames(national, tmp_path):
     again = _find(back, "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上")
     assert again.where == "title"
     assert again.regex().search("——2011年3月5日在第十一届全国人民代表大会第四次会议上").group(2) == "十一"
+    md = lib.to_markdown(title="Sentence frames")  # the Markdown says which frames are over title lines
+    assert f"- id `{title.id}`, title lines, 40 documents" in md
+    assert f"- id `{review.id}`, heading lines, 7 documents" in md
 
 
 def test_national_variants_merge_into_one_frame(national):

@@ -432,7 +432,9 @@ class TemplateLibrary:
             text = ("…" if t.open_start else "") + t.template + ("…" if t.open_end else "")
             lines.append(f"## `{text}`")
             lines.append("")
-            lines.append(f"- id `{t.id}`, {t.support} documents, {len(t.instances)} sentences: {', '.join(t.doc_ids)}")
+            where = getattr(t, "where", "body")  # frames over heading and title lines say so
+            kind = f", {where} lines" if where != "body" else ""
+            lines.append(f"- id `{t.id}`{kind}, {t.support} documents, {len(t.instances)} sentences: {', '.join(t.doc_ids)}")
             for s in t.slots:
                 vals = ", ".join(f"`{v}`" for v in s.values[:8]) + (" …" if len(s.values) > 8 else "")
                 empty = f" (empty in {s.n_empty})" if s.n_empty else ""
