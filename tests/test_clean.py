@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,32 +14,11 @@ from gkcorpus.text.clean.mojibake import load_gloss_table
 from gkcorpus.text.clean.report import CleaningReport
 
 from mojibake_damage import _corrupt  # tests/mojibake_damage.py
+from seed_page import RAW_PATH, doc_of, raw, result  # noqa: F401  (module fixtures; tests/seed_page.py)
 
-RAW_PATH = Path(__file__).resolve().parents[1] / "corpus" / "gov_openness_summaries_15.raw.txt"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 GLOSS = re.compile(rf"[(（?][a-zü{TONED}]*[{TONED}][a-zü{TONED}]*[)）]")
-TITLE = re.compile(r"政務\(wù\)公開\(kāi\)活動\(dòng\)總結\(jié\)(\d+)")
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def raw() -> str:
-    return RAW_PATH.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def result(raw):
-    return Cleaner().clean(raw)
-
-
-def doc_of(raw: str, pos: int) -> int:
-    """Number of the summary (1..15) whose body holds raw offset ``pos`` (0 = page preamble)."""
-    doc = 0
-    for m in TITLE.finditer(raw):
-        if m.start() > pos:
-            break
-        doc = int(m.group(1))
-    return doc
 
 
 # --------------------------------------------------------------------------- the seed page

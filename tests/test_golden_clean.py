@@ -6,38 +6,15 @@ measured on the page by hand; a change in the cleaner that alters them fails her
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from gkcorpus.text.clean.cleaner import STEPS, Cleaner
+from gkcorpus.text.clean.cleaner import STEPS
+
+from seed_page import doc_of, raw, result  # noqa: F401  (module fixtures; tests/seed_page.py)
 
 pytestmark = pytest.mark.golden
-
-RAW_PATH = Path(__file__).resolve().parents[1] / "corpus" / "gov_openness_summaries_15.raw.txt"
-TITLE = re.compile(r"政務\(wù\)公開\(kāi\)活動\(dòng\)總結\(jié\)(\d+)")
-
-
-@pytest.fixture(scope="module")
-def raw() -> str:
-    return RAW_PATH.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def result(raw):
-    return Cleaner().clean(raw)
-
-
-def doc_of(raw: str, pos: int) -> int:
-    """Number of the summary (1..15) whose body holds raw offset ``pos`` (0 = page preamble)."""
-    doc = 0
-    for m in TITLE.finditer(raw):
-        if m.start() > pos:
-            break
-        doc = int(m.group(1))
-    return doc
 
 
 def test_pipeline_order_and_counts(result):
