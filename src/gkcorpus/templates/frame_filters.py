@@ -89,14 +89,21 @@ def _generalisations(frames: Sequence[Frame], min_share: float = 0.4, min_han: i
         two = sum(1 for p in pieces if _han(p) >= 2) >= 2
         if han < (min_han - 2 if two else min_han) or han < min_share * max(_fixed_han(a), _fixed_han(b)):
             continue
-        names = typed_names(["TEXT"] * (len(pieces) - 1))
-        text = render(pieces, names)
-        if text in (a.template, b.template):
-            continue
-        beat = max(a.support, b.support)
-        if text not in out or out[text][1] < beat:
-            out[text] = (Frame(template_id(text), text, [Slot(n, "TEXT", [], 1) for n in names], [], True, True), beat)
+        _offer_merge(out, pieces, a, b)
     return [out[k] for k in sorted(out)]
+
+
+def _offer_merge(out: dict[str, tuple[Frame, int]], pieces: list[str], a: Frame, b: Frame) -> None:
+    """Record in ``out`` the frame of fixed ``pieces`` with free slots between them, merged from ``a``
+    and ``b``, with the support it must beat (the better of the two); the same text offered twice
+    keeps the higher bar. A merge that is one of its sources is no merge."""
+    names = typed_names(["TEXT"] * (len(pieces) - 1))
+    text = render(pieces, names)
+    if text in (a.template, b.template):
+        return
+    beat = max(a.support, b.support)
+    if text not in out or out[text][1] < beat:
+        out[text] = (Frame(template_id(text), text, [Slot(n, "TEXT", [], 1) for n in names], [], True, True), beat)
 
 
 def _one_substitution(a: str, b: str, max_chars: int) -> list[str] | None:
@@ -141,13 +148,7 @@ def _near_variants(frames: Sequence[Frame], max_chars: int = 3) -> list[tuple[Fr
         pieces = _one_substitution(sks[x], sks[y], max_chars)
         if pieces is None or not _balanced(pieces):
             continue
-        names = typed_names(["TEXT"] * (len(pieces) - 1))
-        text = render(pieces, names)
-        if text in (a.template, b.template):
-            continue
-        beat = max(a.support, b.support)
-        if text not in out or out[text][1] < beat:
-            out[text] = (Frame(template_id(text), text, [Slot(n, "TEXT", [], 1) for n in names], [], True, True), beat)
+        _offer_merge(out, pieces, a, b)
     return [out[k] for k in sorted(out)]
 
 
