@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..records import Occurrence, SentenceRecord
+from .records import _PARTICLES  # noqa: F401  (one list of particles; the formula modules import it from here)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Document
@@ -33,7 +34,6 @@ _DIGITS = "0123456789"
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SNAP_REACH = 6  # how far (characters) a repeat's edge may move inward to reach a word boundary
 _VOTERS = 9  # occurrences that vote on where a repeat's word boundaries are
-_PARTICLES = frozenset("的 了 着 过 地 得 和 与 及 或 等 之 也 都 就 又 还 所 而 并 是 在 于 对 把 被 将 以 为 其 个".split())
 
 FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score", "docs", "examples", "variants",
                    "parents", "children", "in_shared_passage", "han_chars", "words", "tags", "cohesion",

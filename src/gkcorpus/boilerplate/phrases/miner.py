@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
 
 from .contiguous import _ContiguousPhrases
+from .formula_kinds import _pos_tags
 from .gapped import _GappedPatterns
 from .records import (
     _CLAUSE_BREAK,
@@ -68,7 +69,6 @@ from .records import (
     _MODIFIER_TAGS,
     _Occ,
     _PassageTable,
-    _pos_tags,
     _shared_sources,
     _token_stream,
     _VERBAL_TAGS,

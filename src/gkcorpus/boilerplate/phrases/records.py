@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -295,22 +294,6 @@ def document_zones(doc: "Document") -> dict[str, list[tuple[int, int]]]:
 
 
 @lru_cache(maxsize=8)
-def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
-    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries."""
-    import jieba
-
-    tags: dict[str, str] = {}
-    paths = [os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), *user_dicts]
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) >= 3 and not parts[0].startswith("#"):
-                        tags[parts[0]] = parts[2]
-        except OSError:
-            continue
-    return tags
 
 
 def _gapped_regex(parts: Sequence[str], max_gap: int, groups: bool = False) -> str:
