@@ -79,13 +79,14 @@ from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from .formula_gapped import _GappedFormulae
+from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
-from .formula_kinds import (LEAD_IN_WORDS, NOMINAL_TAGS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
+from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
-                              _INNER_PUNCT, _OPEN, _PARTICLES, _SNAP_REACH, _VOTERS, _fold_key, _insertion_roots,
+                              _INNER_PUNCT, _OPEN, _SNAP_REACH, _VOTERS, _fold_key, _insertion_roots,
                               _DIGITS, _LEAD_KEEP, _TRAIL_KEEP)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,10 +96,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FormulaMiner"]
 
-#: share of occurrences followed by one same noun at or above which a wording not ending in a verb is a
-#: modifier cut before its head (对政务公开 + 工作, 维护世界 + 和平) and is dropped, when the continued
-#: wording occurs at least ``min_df`` times and the other occurrences lie in fewer than ``min_df`` documents.
-HEAD_SHARE = 0.5
 _VERBAL_TAGS = frozenset("v vd vi vg".split())
 
 
@@ -252,7 +249,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             if gc_was_on:
                 gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags", "_verb_next"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags"):
             self.__dict__.pop(name, None)
         return self
 
@@ -590,7 +587,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         standalone = np.bincount(E, weights=(lbound & rbound).astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         right_closed = np.bincount(E, weights=rbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1)
         edges = (np.bincount(E, weights=lbound.astype(np.float64), minlength=n_e) / np.maximum(tf, 1) + right_closed) / 2
-        right_head, own_docs = self._head_share(E, G1, D, n_e, tf)
+        right_head, own_docs = head_shares(self._tok_gs, self._tok_ids, self._tok_words, self._tag,
+                                           E, G1, D, n_e, tf, self.n_docs_)
         # freedom: share of a contiguous entry's occurrences outside a longer entry's occurrence
         cont = E < n_cont
         free = np.ones(n_e, dtype=np.float64)
@@ -619,39 +617,6 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
                 "edges": edges, "right_head": right_head, "own_docs": own_docs}
-
-    def _head_share(self, E: np.ndarray, G1: np.ndarray, D: np.ndarray, n_e: int, tf: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """Per entry: the share of its occurrences followed by its commonest next word when that word is
-        a noun (a Han word at a word start right after the occurrence; not a particle or preposition),
-        else 0; and, for entries with a share of at least ``HEAD_SHARE``, the number of documents
-        holding an occurrence not followed by it (0 for the others). A wording mostly
-        continued by one noun (对政务公开 + 工作) is a modifier cut before its head."""
-        gs, ids, words = self._tok_gs, self._tok_ids, self._tok_words
-        share, own_docs = np.zeros(n_e), np.zeros(n_e, dtype=np.int64)
-        if not len(gs) or not len(E):
-            return share, own_docs
-        content = np.fromiter((bool(_HAN_RE.match(w)) and w not in _PARTICLES for w in words), dtype=bool,
-                              count=len(words))
-        k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
-        nw = len(words) + 1
-        ok = (gs[k] == G1) & content[ids[k]]
-        nxt = np.where(ok, ids[k], len(words))
-        keys, counts = np.unique(E[ok] * nw + nxt[ok], return_counts=True)
-        ke, kw = keys // nw, keys % nw
-        order = np.lexsort((-counts, ke))  # per entry, its commonest next word first
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = ke[order][1:] != ke[order][:-1]
-        top = order[first]
-        nominal = np.array([self._tag(words[w]) in NOMINAL_TAGS for w in kw[top].tolist()], dtype=bool)
-        top = top[nominal]
-        share[ke[top]] = counts[top] / np.maximum(tf[ke[top]], 1)
-        top_word = np.full(n_e, -1, dtype=np.int64)
-        top_word[ke[top]] = kw[top]
-        other = (share[E] >= HEAD_SHARE) & (nxt != top_word[E])  # only the entries the rule looks at
-        ed = np.unique(E[other] * (self.n_docs_ + 1) + D[other])
-        own_docs[:] = np.bincount(ed // (self.n_docs_ + 1), minlength=n_e)
-        return share, own_docs
 
     def _records(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
                  ) -> tuple[list[Formula], list[tuple[int, int, int, int, int]]]:
@@ -735,13 +700,15 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             counts = (hi - lo + 1).reshape(2, -1)
             for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
                 assoc[i] = max(out[i].tf_folded / ca, out[i].tf_folded / cb)
+        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
         for i, f in enumerate(out):
             right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
             if not f.kind:
                 f.kind = decide_kind(KindFeatures(f.words, f.tags, f.han_chars, f.standalone, assoc[i], f.category,
                                                   right_closed, split, f.phrase,
-                                                  self._before_verb(f.words[0]) if f.words else 0.0))
+                                                  verb_next[f.words[0]] if f.words and f.words[0] in verb_next
+                                                  else 0.0))
             if f.kind == "term":  # edges are evidence of set wording, not of a name: a term scores as if it had none
                 f.score *= 0.5 / (0.5 + edges)
 
@@ -766,18 +733,6 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
         first = self._tags.get(parts[0], "x") if len(parts) > 1 else "x"
         return first if first in ("a", "ad", "d") else "x"
-
-    def _before_verb(self, w: str) -> float:
-        """Share of the corpus occurrences of word ``w`` that a verb follows: how the corpus uses it."""
-        table = self.__dict__.get("_verb_next")
-        if table is None:
-            ids, words = self._tok_ids, self._tok_words
-            verbal = np.fromiter((self._tag(x) in _VERBAL_TAGS for x in words), dtype=bool, count=len(words))
-            nxt_verbal = np.append(verbal[ids[1:]], False).astype(np.float64)
-            n = np.bincount(ids, minlength=len(words))
-            v = np.bincount(ids, weights=nxt_verbal, minlength=len(words))
-            table = self.__dict__["_verb_next"] = {x: v[i] / max(n[i], 1) for i, x in enumerate(words) if n[i]}
-        return float(table.get(w, 0.0))
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)
