@@ -156,8 +156,7 @@ def mine(
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
             if executor is not None:
                 executor.close()  # idle workers would hold their memory through the corpus-level stages
-            large = sum(len(d.text) for d in corpus) >= RELEASE_MIN_CHARS
-            if large:
+            if _is_large(corpus):
                 release_memory()
             t = time.perf_counter() - t
             res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
@@ -192,6 +191,11 @@ RELEASE_MIN_CHARS = 5_000_000
 """Corpus size (clean characters) from which ``mine`` releases memory between stages. A full collection
 walks every live object (a second or more per stage on a million characters), and below this size the
 peak stays far under a gigabyte, so the collection costs time and saves nothing that matters."""
+
+
+def _is_large(corpus: "Corpus") -> bool:
+    """Whether ``mine`` releases memory between stages on ``corpus`` (see :data:`RELEASE_MIN_CHARS`)."""
+    return sum(len(d.text) for d in corpus) >= RELEASE_MIN_CHARS
 
 
 def release_memory() -> None:
@@ -262,7 +266,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
     out = ensure_dir(out_dir)
     res = MineResult(out)
     formats = _available_formats(formats, res)
-    stages = _Stages(res, progress, log, release=sum(len(d.text) for d in corpus) >= RELEASE_MIN_CHARS)
+    stages = _Stages(res, progress, log, release=_is_large(corpus))
     try:
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
