@@ -237,13 +237,16 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._word_bounds(docs, tokenizer)
-        cands = self._contiguous()
-        if self.gapped:
-            cands += self._gapped_candidates()
         gc_was_on = gc.isenabled()
-        gc.disable()  # the records hold no cycles; collecting while tens of thousands are made costs a tenth of the stage
+        # nothing made here forms a cycle: collecting while the tokens, candidates and records are made
+        # (hundreds of thousands of objects, in a process that may hold a large corpus) costs up to a
+        # tenth of the stage
+        gc.disable()
         try:
+            self._word_bounds(docs, tokenizer)
+            cands = self._contiguous()
+            if self.gapped:
+                cands += self._gapped_candidates()
             self.formulae_ = self._finish(cands, passages or ())
         finally:
             if gc_was_on:
@@ -436,18 +439,20 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         n = len(self._ix.codes)
         k = np.minimum(RB - LB + 1, _VOTERS)
         voters = LB[:, None] + np.arange(_VOTERS)[None, :]
-        valid = np.arange(_VOTERS)[None, :] < k[:, None]
+        valid = np.where(np.arange(_VOTERS)[None, :] < k[:, None], np.uint8(3), np.uint8(0))
         P = sa[np.minimum(voters, len(sa) - 1)].astype(np.int64)
         need = self.boundary_share * k
         out = []
         for masks, inward in ((start_oks, False), (end_oks, True)):
             got = [np.full(len(L), -1, dtype=np.int64) for _ in masks]
+            both = masks[0].view(np.uint8) | (masks[1].view(np.uint8) << 1)  # one gather for both masks
             for j in range(_SNAP_REACH, -1, -1):
                 e = L - j if inward else np.full(len(L), j, dtype=np.int64)
-                at = np.minimum(P + e[:, None], n)
+                votes = both[np.minimum(P + e[:, None], n)]
+                votes &= valid
                 inside = (e > 0) if inward else (j < L)
-                for g, mask in zip(got, masks):
-                    hit = ((mask[at] & valid).sum(axis=1) >= need) & inside
+                for bit, g in enumerate(got):
+                    hit = (np.count_nonzero(votes & (1 << bit), axis=1) >= need) & inside
                     g[hit] = e[hit]
             out.append(got)
         (a, a2), (b, b2) = out
@@ -476,14 +481,15 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         occurrence), and whether it is kept: it occurs outside every longer candidate containing it
         (its tf is larger), or it is a whole clause of a longer copied sentence."""
         by_text = {c["text"]: i for i, c in enumerate(contiguous)}
-        wb = self._wb
+        bounds = self._wb_list = np.flatnonzero(self._wb).tolist()
         children: list[list[int]] = [[] for _ in contiguous]
         parents: list[list[int]] = [[] for _ in contiguous]
         for i, c in enumerate(contiguous):
             if c["df"] < self.min_df:  # only a variant-to-be: its sub-phrases occur in the documents anyway
                 continue
             t, q = c["text"], c["pos"]
-            cut = [0, *(np.flatnonzero(wb[q + 1: q + len(t)]) + 1).tolist(), len(t)]
+            cut = [0, *(b - q for b in bounds[bisect.bisect_right(bounds, q): bisect.bisect_left(bounds, q + len(t))]),
+                   len(t)]
             found = set()
             for xi, x in enumerate(cut):
                 for y in cut[xi + 1:]:
@@ -635,7 +641,6 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
-        self._wb_list = np.flatnonzero(self._wb).tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         out: list[Formula] = []
         for k in np.flatnonzero(ft["df"] >= self.min_df).tolist():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
@@ -192,19 +193,43 @@ def _insertion_roots(keys: Sequence[str], max_insert: int = 2, min_len: int = 12
     not join 采取有效措施 through 采取切实措施), and short wordings are never joined (提高劳动生产率 /
     提高农业劳动生产率 name different things)."""
     present = set(keys)
+    # a shorter key keeps the longer one's first or last ``anchor`` characters (the insertion lies in the
+    # other half), so only keys of the right length sharing one of them are compared
+    anchor = max(1, min_len // 2)
+    by_head: dict[tuple[int, str], list[str]] = defaultdict(list)
+    by_tail: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for k in present:
+        if len(k) >= min_len:
+            by_head[len(k), k[:anchor]].append(k)
+            by_tail[len(k), k[-anchor:]].append(k)
     into: dict[str, str] = {}
     for k in sorted(present, key=lambda x: (len(x), x)):
         found = ""
         for size in range(1, max_insert + 1):
-            if len(k) - size < min_len:
+            m = len(k) - size
+            if m < min_len:
                 break
-            for i in range(1, len(k) - size):
-                short = k[:i] + k[i + size:]
-                if short in present and short not in into and all(_HAN_RE.match(c) for c in k[i: i + size]):
+            for short in {*by_head.get((m, k[:anchor]), ()), *by_tail.get((m, k[-anchor:]), ())}:
+                if short not in into and _holds_insertion(k, short, size):
                     found = min(found, short, key=lambda x: (-len(x), x)) if found else short
         if found:
             into[k] = found
     return into
+
+
+def _holds_insertion(long: str, short: str, size: int) -> bool:
+    """Whether ``long`` is ``short`` with ``size`` Han characters inserted strictly inside it."""
+    m = len(short)
+    p = 0
+    while p < m and long[p] == short[p]:
+        p += 1
+    q = 0
+    while q < m and long[-1 - q] == short[-1 - q]:
+        q += 1
+    for i in range(max(1, m - q), min(p, len(long) - size - 1) + 1):
+        if all(_HAN_RE.match(c) for c in long[i: i + size]):
+            return True
+    return False
 
 
 def _gap_regex(parts: Sequence[str], max_gap: int) -> str:

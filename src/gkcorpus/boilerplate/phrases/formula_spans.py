@@ -23,23 +23,23 @@ def passage_spans(passages: Sequence["Passage"], doc_ids: Sequence[str],
     st = doc_starts
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
-    remap: dict[int, np.ndarray] = {}
+    tables: dict[int, tuple[Sequence[str], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]] = {}
     for p in passages:
         occ = p.occurrences
-        if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):
-            table = id(occ.doc_ids)
-            if table not in remap:  # the finder's document numbers -> this corpus' offsets
-                remap[table] = np.array([st[pos[d]] if d in pos else -1 for d in occ.doc_ids], dtype=np.int64)
-            base = remap[table][np.asarray(occ.doc, dtype=np.int64)]
-            ok = base >= 0
-            starts.append(base[ok] + np.asarray(occ.start, dtype=np.int64)[ok])
-            ends.append(base[ok] + np.asarray(occ.end, dtype=np.int64)[ok])
+        if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):  # occurrence arrays: mapped all at once below
+            tables.setdefault(id(occ.doc_ids), (occ.doc_ids, []))[1].append((occ.doc, occ.start, occ.end))
             continue
         for o in occ:
             i = pos.get(o.doc_id)
             if i is not None:
                 starts.append(np.array([int(st[i]) + o.start], dtype=np.int64))
                 ends.append(np.array([int(st[i]) + o.end], dtype=np.int64))
+    for names, arrays in tables.values():  # the finder's document numbers -> this corpus' offsets
+        remap = np.array([st[pos[d]] if d in pos else -1 for d in names], dtype=np.int64)
+        base = remap[np.concatenate([np.asarray(a[0], dtype=np.int64) for a in arrays])]
+        ok = base >= 0
+        starts.append(base[ok] + np.concatenate([np.asarray(a[1], dtype=np.int64) for a in arrays])[ok])
+        ends.append(base[ok] + np.concatenate([np.asarray(a[2], dtype=np.int64) for a in arrays])[ok])
     if not starts:
         return _merge([])
     return _merge_arrays(np.concatenate(starts), np.concatenate(ends))
