@@ -437,10 +437,13 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         voters agree (``a``, ``b`` of the first pair, then of the second)."""
         sa = self._ix.sa
         n = len(self._ix.codes)
-        k = np.minimum(RB - LB + 1, _VOTERS)
-        voters = LB[:, None] + np.arange(_VOTERS)[None, :]
-        valid = np.where(np.arange(_VOTERS)[None, :] < k[:, None], np.uint8(3), np.uint8(0))
-        P = sa[np.minimum(voters, len(sa) - 1)].astype(np.int64)
+        if not len(L):
+            return (np.zeros(0, dtype=np.int64),) * 4
+        k = np.minimum(RB - LB + 1, _VOTERS)  # most repeats have fewer voters: one flat row of them each
+        first = np.cumsum(k) - k
+        row = np.repeat(np.arange(len(L)), k)
+        P = sa[LB[row] + np.arange(len(row)) - first[row]].astype(np.int64)
+        ends = P + L[row]  # each voter's end
         need = self.boundary_share * k
         out = []
         for masks, inward in ((start_oks, False), (end_oks, True)):
@@ -448,11 +451,10 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             both = masks[0].view(np.uint8) | (masks[1].view(np.uint8) << 1)  # one gather for both masks
             for j in range(_SNAP_REACH, -1, -1):
                 e = L - j if inward else np.full(len(L), j, dtype=np.int64)
-                votes = both[np.minimum(P + e[:, None], n)]
-                votes &= valid
+                votes = both[np.minimum(ends - j, n) if inward else np.minimum(P + j, n)]
                 inside = (e > 0) if inward else (j < L)
                 for bit, g in enumerate(got):
-                    hit = (np.count_nonzero(votes & (1 << bit), axis=1) >= need) & inside
+                    hit = (np.add.reduceat((votes >> bit) & 1, first) >= need) & inside
                     g[hit] = e[hit]
             out.append(got)
         (a, a2), (b, b2) = out
