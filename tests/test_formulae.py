@@ -67,14 +67,31 @@ def test_gapped_formulae_keep_their_documents_and_fillers(bank):
     assert bank["再上新台阶"].docs == ["summary-01", "summary-09", "summary-10", "summary-11", "summary-15"]
 
 
-def test_pairs_in_too_few_documents_are_not_formulae(bundled, bank):
+def test_gapped_frames_need_two_documents_and_single_uses_are_not_formulae(bundled, bank):
     # with fillers of up to 60 characters, 根据…部署 is in two summaries (a third has a 68-character
-    # document title in between) and 下一步…打算 in one: neither recurs in min_df=3 documents
+    # document title in between) with different fillers: two uses of one frame, listed (gapped entries
+    # need min_df - 1 documents); 下一步…打算 is in one summary and is not
     assert grep(bundled, "根据[^，。；！？：\n]{0,60}?部署")[0] == 2
     assert grep(bundled, "根据[^，。；！？：\n]*?部署")[0] == 3
     assert grep(bundled, "下一步[^，。；！？：\n]*?打算")[0] == 1
-    assert not [p for p in bank if p.startswith("根据…") or p.startswith("下一步…")]
+    f = bank["根据…部署"]
+    assert (f.df, f.tf, f.kind) == (2, 2, "formula")
+    assert f.docs == ["summary-10", "summary-15"] and sorted(f.fillers) == ["全省统一", "市政府办工作"]
+    assert not [p for p in bank if p.startswith("下一步…")]
     assert bank["下一步工作"].df == 3 and bank["下一步工作"].category == "heading"
+    # a contiguous wording still needs min_df documents: two summaries sharing a sentence is one copy
+    assert not [p for p, e in bank.items() if not e.pattern and e.df < 3]
+
+
+def test_min_df_gapped_follows_min_df(bundled):
+    from gkcorpus.boilerplate.phrases import FormulaMiner
+
+    assert FormulaMiner().fit(bundled).min_df_gapped_ == 2
+    strict = FormulaMiner(min_df_gapped=3).fit(bundled)
+    assert strict.min_df_gapped_ == 3 and not [f for f in strict.formulae_ if f.phrase.startswith("根据…")]
+    assert FormulaMiner(min_df=1).fit(bundled).min_df_gapped_ == 1
+    with pytest.raises(ValueError, match="min_df_gapped"):
+        FormulaMiner(min_df_gapped=0).fit(bundled)
 
 
 def test_closure_keeps_a_shorter_phrase_only_when_it_occurs_on_its_own(bank):

@@ -74,12 +74,19 @@ class _GappedFormulae:
         a_of, b_of = uk // nw, uk % nw
         expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)
         good = (n_pair / np.maximum(expected, 1e-9) >= self.min_attraction)
-        good &= np.maximum(n_pair / cnt[a_of], n_pair / cnt[b_of]) >= self.min_prediction
-        good &= n_pair >= self.min_df
+        # one word predicts the other in min_prediction of its uses -- or the first is a preposition
+        # and the second its commonest partner: a preposition takes many different objects, so no
+        # partner reaches a share of its uses, yet the commonest one makes its set frame (根据…部署)
+        top_a = np.zeros(nw, dtype=np.int64)
+        np.maximum.at(top_a, a_of, n_pair)
+        prep = np.array([self._tags.get(w) == "p" for w in self._tok_words], dtype=bool)
+        good &= (np.maximum(n_pair / cnt[a_of], n_pair / cnt[b_of]) >= self.min_prediction) \
+            | (prep[a_of] & (n_pair == top_a[a_of]))
+        good &= n_pair >= self.min_df_gapped_
         sel = good[inv]
         D = self.n_docs_ + 1
         dk = np.unique(inv[sel] * D + adoc[first[sel]])
-        good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df
+        good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df_gapped_
         sel = good[inv]
         width = int(fill.max()) + 1
         fk, fc = np.unique(inv[sel].astype(np.int64) * width + fill[sel], return_counts=True)
@@ -151,14 +158,14 @@ class _GappedFormulae:
         done: set[tuple[str, str]] = set()
         for a, b in patterns:
             starts, stops = self._gap_matches(a, b, brk)
-            if len(starts) < self.min_df:
+            if len(starts) < self.min_df_gapped_:
                 continue
             grown = self._grown_anchor(s, stops)
             inner = self._inner_word(s, starts, stops, len(a), len(b))
             if grown or inner:
                 b = inner + b + grown
                 starts, stops = self._gap_matches(a, b, brk)
-                if len(starts) < self.min_df:
+                if len(starts) < self.min_df_gapped_:
                     continue
             if (a, b) in done:
                 continue
@@ -176,7 +183,7 @@ class _GappedFormulae:
             if t not in found:
                 found[t] = self._ix.find_text(t).astype(np.int64)
         pa, pb = found[a], found[b]
-        if len(pa) < self.min_df or not len(pb):
+        if len(pa) < self.min_df_gapped_ or not len(pb):
             return [], []
         k = np.searchsorted(pb, pa + len(a))
         has = k < len(pb)
@@ -233,7 +240,7 @@ class _GappedFormulae:
         if listing * 2 > len(starts):
             return None
         g0 = np.array(starts, dtype=np.int64)
-        if len(np.unique(self._ix.doc_of(g0))) < self.min_df:
+        if len(np.unique(self._ix.doc_of(g0))) < self.min_df_gapped_:
             return None
         return {"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
                 "g1": np.array(stops, dtype=np.int64),

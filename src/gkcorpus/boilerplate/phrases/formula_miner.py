@@ -132,6 +132,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
     Parameters
     ----------
     min_df : an entry occurs in at least this many documents.
+    min_df_gapped : the same for gapped formulae (default ``min_df - 1``, at least 2 unless ``min_df`` is 1): their matches have
+        different fillers, so two documents sharing one are two uses of a frame, not one act of
+        copying, which a contiguous wording shared by two documents often is.
     min_han : an entry has at least this many Han characters.
     boundary_share : share of a repeat's occurrences that must agree on a word boundary for its
         edge to be placed there.
@@ -148,12 +151,13 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
     max_links : parents and children listed per entry (the closest first).
     progress : show a progress bar while segmenting.
 
-    Fitted attributes: ``formulae_`` (the bank, most formulaic first), ``doc_ids_``, ``n_docs_``.
+    Fitted attributes: ``formulae_`` (the bank, most formulaic first), ``doc_ids_``, ``n_docs_``, ``min_df_gapped_``.
     """
 
     def __init__(
         self,
         min_df: int = 3,
+        min_df_gapped: int | None = None,
         min_han: int = 4,
         boundary_share: float = 0.5,
         fold_variants: bool = True,
@@ -171,6 +175,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         progress: bool = False,
     ):
         self.min_df = min_df
+        self.min_df_gapped = min_df_gapped
         self.min_han = min_han
         self.boundary_share = boundary_share
         self.fold_variants = fold_variants
@@ -189,6 +194,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
 
     # ---- validation
     def _validate(self) -> None:
+        if self.min_df_gapped is not None and (not isinstance(self.min_df_gapped, (int, np.integer))
+                                               or isinstance(self.min_df_gapped, bool) or self.min_df_gapped < 1):
+            raise ValueError(f"min_df_gapped must be an integer >= 1 or None, got {self.min_df_gapped!r}")
         ints = {"min_df": 1, "min_han": 2, "max_gap": 1, "max_gap_chars": 1, "max_examples": 0, "max_links": 0}
         for name, low in ints.items():
             v = getattr(self, name)
@@ -229,6 +237,8 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
             raise ValueError("the corpus has no documents")
         self.doc_ids_ = [d.id for d in docs]
         self.n_docs_ = len(docs)
+        self.min_df_gapped_ = (min(self.min_df, max(2, self.min_df - 1)) if self.min_df_gapped is None
+                               else int(self.min_df_gapped))
         self._docs = docs
         ix = index if index is not None else TextIndex([d.text for d in docs])
         self._ix = ix
@@ -645,7 +655,9 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         out: list[Formula] = []
-        for k in np.flatnonzero(ft["df"] >= self.min_df).tolist():
+        need = np.full(n_e, self.min_df, dtype=np.int64)
+        need[ent.n_cont:] = self.min_df_gapped_
+        for k in np.flatnonzero(ft["df"] >= need).tolist():
             text, pattern = ent.texts[k], ent.patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
