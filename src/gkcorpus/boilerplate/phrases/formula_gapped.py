@@ -153,7 +153,7 @@ class _GappedFormulae:
         s = ix.string
         brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
         np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
-        self._found: dict[str, np.ndarray] = {}
+        self._found = self._find_words({t for p in patterns for t in p})
         counted = []
         done: set[tuple[str, str]] = set()
         for a, b in patterns:
@@ -176,6 +176,22 @@ class _GappedFormulae:
         del self._found
         return self._drop_covered(counted)
 
+    def _find_words(self, texts: set[str]) -> dict[str, np.ndarray]:
+        """Sorted global positions of every occurrence of each text that is one word of the
+        segmentation, all at once: the suffix-array range of one of its tokens, expanded to the
+        suffixes sharing its characters (what a binary search per text finds)."""
+        index = {w: i for i, w in enumerate(self._tok_words)}
+        words = sorted(t for t in texts if t in index and _HAN_RE.fullmatch(t[0]) and all(_HAN_RE.match(c) for c in t))
+        if not words:
+            return {}
+        ids = self._tok_ids
+        first = np.full(len(self._tok_words), -1, dtype=np.int64)
+        first[ids[::-1]] = np.arange(len(ids) - 1, -1, -1)  # each word's first token
+        pos = self._tok_gs[first[[index[w] for w in words]]]
+        lo, hi = self._rmq.expand(self._ix.isa[pos], np.array([len(w) for w in words], dtype=np.int64))
+        sa = self._ix.sa
+        return {w: np.sort(sa[a: z + 1]).astype(np.int64) for w, a, z in zip(words, lo.tolist(), hi.tolist())}
+
     def _gap_matches(self, a: str, b: str, brk: np.ndarray) -> tuple[list[int], list[int]]:
         """Non-overlapping matches (global start, end) of ``a``, filler, ``b`` (``brk``: clause numbers)."""
         found = self._found
@@ -189,8 +205,11 @@ class _GappedFormulae:
         has = k < len(pb)
         pa, nb = pa[has], pb[k[has]]
         ok = (nb - pa - len(a) <= self.max_gap_chars) & (brk[nb] == brk[pa + len(a)])
+        xs, ys = pa[ok], nb[ok] + len(b)
+        if not len(xs) or (xs[1:] >= ys[:-1]).all():  # no match overlaps the one before it
+            return xs.tolist(), ys.tolist()
         starts, stops, last = [], [], -1
-        for x, y in zip(pa[ok].tolist(), nb[ok].tolist()):
+        for x, y in zip(xs.tolist(), nb[ok].tolist()):
             if x >= last:  # matches do not overlap
                 starts.append(x)
                 stops.append(y + len(b))
