@@ -99,7 +99,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_zones",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -337,6 +337,12 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
 
 
 _FRAME_TAGS = frozenset("p d ad c r t x zg".split())
+
+
+def gapped_lead_has_kind(tag: str) -> bool:
+    """Whether a gapped pattern whose first anchor has this tag can have a kind at all (whatever its
+    second anchor): lets the miner skip counting patterns :func:`decide_gapped_kind` always drops."""
+    return tag in _VERBAL or tag in ("vn", "a") or tag in _FRAME_TAGS
 
 
 def is_fragment(tags: Sequence[str]) -> bool:
