@@ -3,7 +3,10 @@
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
 numbered or not, headed or not) by what they say and where they stand, not by their wording alone:
 
-* body: word TF-IDF of the part's text;
+* body: the relative frequencies of the genre's common words in the part's text (words found in at
+  least ``common_df`` of the parts: the verbs, modal and aspect words and policy vocabulary every
+  part uses in its own proportions), not the rare words a TF-IDF weights up -- those name a topic
+  (agriculture, education) or a decade, and split one part (the tasks) into its topics;
 * heading: character n-grams of the heading with its wording variables masked
   (:func:`normalise_heading`: years, plan numbers ``“十四五”``, counts, ordinals and enumerators), so
   ``2025年工作回顾`` and ``“十四五”时期和2025年工作回顾`` share their features;
@@ -120,6 +123,8 @@ class PartTyper(BaseEstimator):
     weights : squared shares of the body, heading and position blocks.
     doc_centring : share of the document mean subtracted from each part's blocks (0: none, 1: full).
     body_chars : characters of a part's text used as its body features (None: all of it).
+    common_df : the body block keeps the words found in at least this share of the parts, weighted by
+        their (sublinear) frequency without idf; None: every word, TF-IDF weighted.
     n_types : "auto" (the co-occurrence cut, then merging of variants) or an int (a plain Ward cut).
     cooccurrence : share of the smaller half's documents that must hold both halves for a split.
     min_docs : share of the documents a half must be found in for a split.
@@ -133,12 +138,13 @@ class PartTyper(BaseEstimator):
     """
 
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
-                 body_chars: int | None = None, n_types: int | str = "auto", cooccurrence: float = 0.5,
+                 body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  min_docs: float = 0.1, n_components: int = 20,
                  tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
         self.body_chars = body_chars
+        self.common_df = common_df
         self.n_types = n_types
         self.cooccurrence = cooccurrence
         self.min_docs = min_docs
@@ -173,8 +179,12 @@ class PartTyper(BaseEstimator):
             n = len(parts)
             self.heading_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
                                                        min_df=2 if n > 20 else 1)
+            if self.common_df is None:
+                vocab = dict(min_df=2 if n > 20 else 1, max_df=0.9)
+            else:  # the genre's common words, by their share in the part (see the class docstring)
+                vocab = dict(min_df=self.common_df if n > 20 else 1, max_df=1.0, use_idf=False)
             self.body_vectorizer_ = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None,
-                                                    sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
+                                                    sublinear_tf=True, **vocab)
             H = self.heading_vectorizer_.fit_transform([h or " " for h in heads])
             B = self.body_vectorizer_.fit_transform(bodies)
         else:
@@ -196,6 +206,7 @@ class PartTyper(BaseEstimator):
         "weights": [tuple],
         "doc_centring": [Interval(Real, 0, 1, closed="both")],
         "body_chars": [None, Interval(Integral, 1, None, closed="left")],
+        "common_df": [None, Interval(Real, 0, 1, closed="right")],
         "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "cooccurrence": [Interval(Real, 0, 1, closed="both")],
         "min_docs": [Interval(Real, 0, 1, closed="both")],
