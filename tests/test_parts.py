@@ -130,7 +130,7 @@ def test_bundled_part_types(bundled):
     assert "5 clusters; 2 type(s) merged as topics of one part" in pt.selection_
     assert pt.n_body_types_ == 3
     assert [(t.name, t.hows) for t in pt.types_][:3] == [
-        ("(opening) 活动 政务公开", {"preamble": 12}), ("(活动 群众 政务公开)", {"numbered": 30}),
+        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(实施 活动 群众)", {"numbered": 30}),
         ("存在问题", {"numbered": 8})]
     assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_

@@ -316,9 +316,21 @@ class PartTyper(BaseEstimator):
         return X if self.svd_ is None else normalize(self.svd_.transform(X))
 
     def _describe(self, corpus: "Corpus", pos: np.ndarray, merged: dict[int, list[int]]) -> list[PartType]:
-        heads, _ = self._texts(corpus, self.parts_)
-        vec = getattr(self, "body_vectorizer_", None)  # none when fewer than three parts were clustered
-        B = vec.transform(self._texts(corpus, self.parts_)[1]) if vec is not None else None
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from ..text.tokenize import Tokenizer
+
+        heads, bodies = self._texts(corpus, self.parts_)
+        vec, B = None, None
+        if hasattr(self, "body_vectorizer_"):  # none when fewer than three parts were clustered
+            # a type's terms are its distinctive words (TF-IDF), though it was found by its common words
+            n = len(bodies)
+            vec = TfidfVectorizer(tokenizer=self.tokenizer or Tokenizer(stopwords=True), lowercase=False,
+                                  token_pattern=None, sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
+            try:
+                B = vec.fit_transform(bodies)
+            except ValueError:  # no word left after the document-frequency limits
+                vec, B = None, None
         vocab = np.array(vec.get_feature_names_out()) if vec is not None else np.array([])
         n_docs = len(self.doc_ids_)
         out = []
@@ -584,7 +596,7 @@ def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
     """Openings, closings, appendices and codas by how they were found; otherwise the masked heading at
-    least a fifth of the parts share, else the type's distinctive terms in brackets."""
+    least a fifth of the headed parts share, else the type's distinctive terms in brackets."""
     total = sum(hows.values())
     for how, label in (("preamble", "(opening)"), ("closing", "(closing)"), ("appendix", "(appendix)"),
                        ("unheaded_coda", "(coda)")):
@@ -593,6 +605,6 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
     nh = Counter(h for h in norm_heads if h)
     if nh:
         top, count = nh.most_common(1)[0]
-        if count >= 2 and count * 5 >= total:  # a heading the type's parts share, not one of many
+        if count >= 2 and count * 5 >= sum(nh.values()):  # a heading the type's headed parts share, not one of many
             return top if len(top) <= 16 else top[:15] + "…"
     return f"({' '.join(terms[:3])})"
