@@ -9,6 +9,10 @@ run -- and compares the parts it finds with the gold sections:
   starting on the next line);
 * pairwise precision and recall of the part types over all pairs of found gold sections;
 * the number of types against the number of gold parts, and the gold part × type table;
+* with ``--heldout``, the same scores on reports never used in development: the national reports of
+  ``--heldout-since`` onwards in ``gwr_national_bilingual.jsonl`` (one sentence a line), against the
+  one-reader labels of ``benchmarks/judgements/heldout_bilingual_parts.csv``, with the typer fitted on
+  that corpus alone (as a user would run it);
 * with ``--stability``, the same scores when five reports are left out at either end of the national
   corpus or the five reports before ``--since`` are added (does the number of types hold?).
 
@@ -25,12 +29,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 NATIONAL = REPO.parent / "shared" / "corpora" / "gwr_national.jsonl"
+BILINGUAL = REPO.parent / "shared" / "corpora" / "gwr_national_bilingual.jsonl"
+HELDOUT = REPO / "benchmarks" / "judgements" / "heldout_bilingual_parts.csv"
 SALUTATION_MAX = 6
 
 
 def read_gold(path: Path) -> list[dict]:
+    """Gold rows; the held-out file's ``gold_part`` is read as ``part`` and an empty heading as unheaded."""
     with path.open(encoding="utf-8", newline="") as f:
-        return [{**r, "start": int(r["start"])} for r in csv.DictReader(f)]
+        rows = list(csv.DictReader(f))
+    return [{**r, "start": int(r["start"]), "part": r.get("part") or r["gold_part"],
+             "how_marked": r.get("how_marked") or ("unheaded" if not r["heading"] else "numbered"),
+             "anchor": r.get("anchor", "")} for r in rows]
 
 
 def match(gold: dict, text: str, starts: list[tuple[int, int]], tolerance: int) -> int | None:
@@ -95,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--since", type=int, default=1978)
     ap.add_argument("--tolerance", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--heldout", action="store_true", help="also score the held-out bilingual reports")
+    ap.add_argument("--heldout-since", type=int, default=2016)
     ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
     args = ap.parse_args(argv)
     import gkcorpus
@@ -117,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
                  args.tolerance, args.seed)
         if name == "national" and args.stability:
             stability(gkcorpus.load(str(args.national)), gold, args)
+    if args.heldout and BILINGUAL.exists() and HELDOUT.exists():
+        corpus = gkcorpus.load(str(BILINGUAL)).subset(lambda d: int(d.meta.get("year", 0)) >= args.heldout_since)
+        gold = [g for g in read_gold(HELDOUT) if g["doc_id"] in corpus]
+        evaluate(f"held-out bilingual since {args.heldout_since}", corpus, gold, args.tolerance, args.seed)
     return 0
 
 

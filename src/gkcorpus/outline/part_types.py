@@ -3,7 +3,10 @@
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
 numbered or not, headed or not) by what they say and where they stand, not by their wording alone:
 
-* body: word TF-IDF of the part's text;
+* body: the relative frequencies of the genre's common words in the part's text (words found in at
+  least ``common_df`` of the parts: the verbs, modal and aspect words and policy vocabulary every
+  part uses in its own proportions), not the rare words a TF-IDF weights up -- those name a topic
+  (agriculture, education) or a decade, and split one part (the tasks) into its topics;
 * heading: character n-grams of the heading with its wording variables masked
   (:func:`normalise_heading`: years, plan numbers ``“十四五”``, counts, ordinals and enumerators), so
   ``2025年工作回顾`` and ``“十四五”时期和2025年工作回顾`` share their features;
@@ -20,7 +23,10 @@ part by its wording): the tree is cut top-down only where its two halves are fou
 same documents (at least half of the smaller half's documents). Two parts of one document are
 different parts of the genre; two halves that live in different documents are the same part written
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
-one type. Two types that never share a document and are each other's nearest type are then merged.
+one type. Parts are ordered, topics are not: two types found together whose sections are not in a
+stable order in the documents holding both (the tasks' agriculture, education and reform sections,
+interleaved differently from report to report) are topics of one part and are merged. Two types that
+never share a document and are each other's nearest type are then merged.
 """
 
 from __future__ import annotations
@@ -112,16 +118,24 @@ class PartTyper(BaseEstimator):
     at least ``cooccurrence`` of the smaller half's documents also hold the other half and the
     smaller half is found in at least ``min_docs`` of the documents (and two). Halves found in
     different documents are one part in two wordings; this prefers the fewest types and does not
-    move when a few documents are added unless they join two halves. Two types that never share a
-    document and are each other's nearest type are then merged (variants of one part).
+    move when a few documents are added unless they join two halves. Then the types are aligned with
+    the documents' order (:func:`_merge_topics`): two types found together are two parts only when, in
+    at least ``ordered`` of the documents holding both, the sections of one all come before those of
+    the other; types that interleave are topics of one part (the tasks) and are merged, most similar
+    pair first. Two types that never share a document and are each other's nearest type are then
+    merged (variants of one part).
 
     Parameters
     ----------
     weights : squared shares of the body, heading and position blocks.
     doc_centring : share of the document mean subtracted from each part's blocks (0: none, 1: full).
     body_chars : characters of a part's text used as its body features (None: all of it).
+    common_df : the body block keeps the words found in at least this share of the parts, weighted by
+        their (sublinear) frequency without idf; None: every word, TF-IDF weighted.
     n_types : "auto" (the co-occurrence cut, then merging of variants) or an int (a plain Ward cut).
     cooccurrence : share of the smaller half's documents that must hold both halves for a split.
+    ordered : share of the documents holding two types in which one type's sections all precede the
+        other's, for the two to stay two parts (None: no merging by order).
     min_docs : share of the documents a half must be found in for a split.
     n_components : dimensions of the LSA space in which the parts are clustered.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
@@ -133,14 +147,16 @@ class PartTyper(BaseEstimator):
     """
 
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
-                 body_chars: int | None = None, n_types: int | str = "auto", cooccurrence: float = 0.5,
-                 min_docs: float = 0.1, n_components: int = 20,
+                 body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
+                 ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
                  tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
         self.body_chars = body_chars
+        self.common_df = common_df
         self.n_types = n_types
         self.cooccurrence = cooccurrence
+        self.ordered = ordered
         self.min_docs = min_docs
         self.n_components = n_components
         self.tokenizer = tokenizer
@@ -173,8 +189,12 @@ class PartTyper(BaseEstimator):
             n = len(parts)
             self.heading_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
                                                        min_df=2 if n > 20 else 1)
+            if self.common_df is None:
+                vocab = dict(min_df=2 if n > 20 else 1, max_df=0.9)
+            else:  # the genre's common words, by their share in the part (see the class docstring)
+                vocab = dict(min_df=self.common_df if n > 20 else 1, max_df=1.0, use_idf=False)
             self.body_vectorizer_ = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None,
-                                                    sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
+                                                    sublinear_tf=True, **vocab)
             H = self.heading_vectorizer_.fit_transform([h or " " for h in heads])
             B = self.body_vectorizer_.fit_transform(bodies)
         else:
@@ -196,8 +216,10 @@ class PartTyper(BaseEstimator):
         "weights": [tuple],
         "doc_centring": [Interval(Real, 0, 1, closed="both")],
         "body_chars": [None, Interval(Integral, 1, None, closed="left")],
+        "common_df": [None, Interval(Real, 0, 1, closed="right")],
         "n_types": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "cooccurrence": [Interval(Real, 0, 1, closed="both")],
+        "ordered": [None, Interval(Real, 0, 1, closed="both")],
         "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "tokenizer": [None, callable],
@@ -233,17 +255,27 @@ class PartTyper(BaseEstimator):
                 min_docs = max(2.0, self.min_docs * len(set(docs)))
                 sub = _cooccurrence_cut(Z, docs, self.cooccurrence, min_docs)
                 k = len(set(sub.tolist()))
-                how = (f"k={k}: the Ward tree cut where both halves are found together in at least "
-                       f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents)")
+                how = (f"the Ward tree cut where both halves are found together in at least "
+                       f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents): "
+                       f"{k} clusters")
             else:
                 k = min(int(self.n_types), len(rows))
                 how = f"k={k} given"
                 sub = fcluster(Z, k, "maxclust") - 1
             merged = {int(c): [int(c)] for c in np.unique(sub)}
+            if self.n_types == "auto" and self.ordered is not None:
+                sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
+                                    self.ordered)
+                k_topics = len(set(sub.tolist()))
+                if k_topics < k:
+                    how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
+                            f"order in fewer than {self.ordered:.0%} of the documents holding both)")
+                k = k_topics
             if self.n_types == "auto":
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+                how = f"k={len(merged)}: {how}"
             labels[rows] = sub
         elif len(rows):
             labels[rows] = 0
@@ -284,9 +316,21 @@ class PartTyper(BaseEstimator):
         return X if self.svd_ is None else normalize(self.svd_.transform(X))
 
     def _describe(self, corpus: "Corpus", pos: np.ndarray, merged: dict[int, list[int]]) -> list[PartType]:
-        heads, _ = self._texts(corpus, self.parts_)
-        vec = getattr(self, "body_vectorizer_", None)  # none when fewer than three parts were clustered
-        B = vec.transform(self._texts(corpus, self.parts_)[1]) if vec is not None else None
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from ..text.tokenize import Tokenizer
+
+        heads, bodies = self._texts(corpus, self.parts_)
+        vec, B = None, None
+        if hasattr(self, "body_vectorizer_"):  # none when fewer than three parts were clustered
+            # a type's terms are its distinctive words (TF-IDF), though it was found by its common words
+            n = len(bodies)
+            vec = TfidfVectorizer(tokenizer=self.tokenizer or Tokenizer(stopwords=True), lowercase=False,
+                                  token_pattern=None, sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
+            try:
+                B = vec.fit_transform(bodies)
+            except ValueError:  # no word left after the document-frequency limits
+                vec, B = None, None
         vocab = np.array(vec.get_feature_names_out()) if vec is not None else np.array([])
         n_docs = len(self.doc_ids_)
         out = []
@@ -474,10 +518,61 @@ def _cooccurrence_cut(Z: np.ndarray, docs: np.ndarray, share: float, min_docs: f
     return labels
 
 
-def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str]) -> tuple[np.ndarray, dict[int, list[int]]]:
-    """Merge variant types: two types that never share a document and are each other's nearest type
-    (cosine of their centroids in the clustering space) are one part written two ways -- a five-year
-    review and a one-year review, an older and a newer wording. Repeated, most similar pair first."""
+def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> float:
+    """Share of the documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of
+    one all come before those of the other, in the direction most of them take (0 if none hold both)."""
+    first: Counter = Counter()
+    shared = set(docs[a]) & set(docs[b])
+    for d in shared:
+        pa, pb = order[a[docs[a] == d]], order[b[docs[b] == d]]
+        if pa.max() < pb.min():
+            first["a"] += 1
+        elif pb.max() < pa.min():
+            first["b"] += 1
+    return max(first.values(), default=0) / len(shared) if shared else 0.0
+
+
+def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray, share: float,
+                  ordered: float) -> np.ndarray:
+    """Merge types that are topics of one part, most similar pair first (cosine of centroids in ``X``).
+
+    Two types are topics of one part when they are found together (in at least ``share`` of the smaller
+    one's documents) but not in a stable order: in fewer than ``ordered`` of the documents holding both
+    do all the sections of one come before all those of the other (``order``: each row's place in its
+    document). The parts of a genre follow one another (review, targets, tasks, the government's own
+    conduct, foreign affairs); the topics inside the tasks (agriculture, education, reform) alternate
+    and change places from one report to the next. Labels are renumbered 0, 1, …"""
+    labels = labels.copy()
+    while True:
+        live = sorted(set(labels.tolist()))
+        rows = {t: np.flatnonzero(labels == t) for t in live}
+        dsets = {t: set(docs[rows[t]]) for t in live}
+        C = np.vstack([X[rows[t]].mean(axis=0) for t in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        best = None
+        for i, a in enumerate(live):
+            for j in range(i + 1, len(live)):
+                b = live[j]
+                shared = dsets[a] & dsets[b]
+                if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
+                    continue  # not found together: variants, if anything (see _merge_variants)
+                if _in_order(rows[a], rows[b], docs, order) >= ordered:
+                    continue  # two parts in a stable order
+                sim = float(C[i] @ C[j])
+                if best is None or sim > best[0]:
+                    best = (sim, a, b)
+        if best is None:
+            break
+        labels[labels == best[2]] = best[1]
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
+                    share: float = 0.0) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Merge variant types: two types that are not found together (they share no document, or fewer
+    than ``share`` of the smaller one's) and are each other's nearest type (cosine of their centroids
+    in the clustering space) are one part written two ways -- a five-year review and a one-year review,
+    an older and a newer wording. Repeated, most similar pair first."""
     labels = labels.copy()
     groups = {int(c): [int(c)] for c in np.unique(labels)}
     while len(groups) > 2:
@@ -488,7 +583,8 @@ def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str]) -
         S = C @ C.T
         np.fill_diagonal(S, -np.inf)
         nearest = S.argmax(axis=1)
-        pairs = [(S[i, j], i, j) for i, j in enumerate(nearest) if i < j and nearest[j] == i and not docs[i] & docs[j]]
+        pairs = [(S[i, j], i, j) for i, j in enumerate(nearest) if i < j and nearest[j] == i
+                 and (not docs[i] & docs[j] or len(docs[i] & docs[j]) < share * min(len(docs[i]), len(docs[j])))]
         if not pairs:
             break
         _, i, j = max(pairs)
@@ -500,7 +596,7 @@ def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str]) -
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
     """Openings, closings, appendices and codas by how they were found; otherwise the masked heading at
-    least a fifth of the parts share, else the type's distinctive terms in brackets."""
+    least a fifth of the headed parts share, else the type's distinctive terms in brackets."""
     total = sum(hows.values())
     for how, label in (("preamble", "(opening)"), ("closing", "(closing)"), ("appendix", "(appendix)"),
                        ("unheaded_coda", "(coda)")):
@@ -509,6 +605,6 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
     nh = Counter(h for h in norm_heads if h)
     if nh:
         top, count = nh.most_common(1)[0]
-        if count >= 2 and count * 5 >= total:  # a heading the type's parts share, not one of many
+        if count >= 2 and count * 5 >= sum(nh.values()):  # a heading the type's headed parts share, not one of many
             return top if len(top) <= 16 else top[:15] + "…"
     return f"({' '.join(terms[:3])})"

@@ -274,10 +274,11 @@ def _find_parts(doc: Any) -> list[Part]:
         run_in = len(lines[last_start]) > MAX_UNNUMBERED_HEADING
         lo = max(after + 1, last_start + (1 if run_in else 2))
         hi = close if close is not None else len(main)
-        coda = next((j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))),
-                    None)
-        if coda is not None and coda > last_start and (close is None or coda < close):
-            starts.append((coda, "unheaded_coda", "", ""))
+        codas = [j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))
+                 and not (j > lo and _BARE_ADDRESS.match(lines[j - 1]))]  # a bare address line opens the next
+        for coda in _coda_starts(codas, hi, lines):
+            if coda > last_start and (close is None or coda < close):
+                starts.append((coda, "unheaded_coda", "", ""))
     if close is not None and (not starts or close > starts[-1][0]):
         starts.append((close, "closing", "", ""))
     elif close is not None and starts and close == starts[-1][0] and starts[-1][1] in ("unheaded_coda",):
@@ -296,6 +297,24 @@ def _find_parts(doc: Any) -> list[Part]:
         ks = body[app:]
         head = text[paras[ks[0]].start:paras[ks[0]].end].rstrip("：:")
         out.append(_part(doc, len(out), ks[0], ks[-1], head, "", "appendix", len(ks)))
+    return out
+
+
+def _coda_starts(addresses: Sequence[int], end: int, lines: Sequence[str]) -> list[int]:
+    """Where the unheaded parts after the last task begin, given the addresses (各位代表…) found there.
+
+    The first address opens the coda. The genre then often addresses the deputies once per subject in a
+    chain of short blocks of about one length (ethnic affairs, defence, Hong Kong and Macao, Taiwan,
+    foreign policy): such a chain is one part, and it begins a new part where its first block is less
+    than half as long as the block before it (the government's own conduct, one long block)."""
+    if not addresses:
+        return []
+    bounds = [*addresses, end]
+    size = [sum(len(lines[k]) for k in range(a, b)) for a, b in zip(bounds, bounds[1:])]
+    out = [addresses[0]]
+    for i in range(1, len(addresses)):
+        if size[i] * 2 < size[i - 1] and len(out) == 1:
+            out.append(addresses[i])
     return out
 
 
