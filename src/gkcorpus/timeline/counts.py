@@ -35,6 +35,7 @@ __all__ = [
     "FormulaTimeline",
     "count_by_group",
     "formulae_from_bank",
+    "formulae_from_frames",
     "formulae_from_templates",
     "gap_pattern",
     "top_formulae",
@@ -97,6 +98,39 @@ def formulae_from_templates(templates: Iterable[Any], slot_chars: int = 60) -> l
             continue
         gap = f"[^{_CLAUSE_END}]{{1,{slot_chars}}}?"
         out.append(Formula(str(_get(t, "id")), text, "frame", gap.join(re.escape(p) for p in pieces)))
+    return out
+
+
+def _frame_piece(piece: str) -> str:
+    return "[，；：]".join(re.escape(x) for x in piece.split("，"))
+
+
+def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Formula]:
+    """Sentence frames (a frame library, or its dicts with ``id``, ``template`` and ``slots``) as
+    formulae: the fixed pieces in order, a comma in them matching any clause punctuation (，；：) as
+    the frame does, each slot between them up to ``slot_chars`` characters within one sentence
+    (none when the slot may be empty); slots at either end are context and are left out, so a
+    frame is counted wherever its wording occurs."""
+    out = []
+    for t in frames:
+        text = str(_get(t, "template"))
+        pieces = _SLOT.split(text)
+        slots = list(_get(t, "slots", None) or [])
+        empty = [bool(_get(s, "n_empty", 0)) for s in slots] if len(slots) == len(pieces) - 1 \
+            else [False] * (len(pieces) - 1)
+        first = next((i for i, p in enumerate(pieces) if p), None)
+        if first is None:
+            continue
+        last = max(i for i, p in enumerate(pieces) if p)
+        parts = [_frame_piece(pieces[first])]
+        gap: list[bool] = []  # may each slot since the last fixed piece be empty
+        for j in range(first, last):
+            gap.append(empty[j])
+            if pieces[j + 1]:  # two slots side by side make one gap
+                parts.append(f"[^{_CLAUSE_END}]{{{0 if all(gap) else 1},{slot_chars}}}?")
+                parts.append(_frame_piece(pieces[j + 1]))
+                gap = []
+        out.append(Formula(str(_get(t, "id")), text, "frame", "".join(parts)))
     return out
 
 
