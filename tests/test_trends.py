@@ -165,6 +165,22 @@ def test_trends_command(tmp_path):
     assert main(["trends", str(src), "--by", "region", "-o", str(tmp_path / "o2")]) == 1
 
 
+def test_trends_command_counts_the_frames(tmp_path, capsys):
+    """Without --no-frames the command mines the sentence frames and counts them beside the bank."""
+    import csv
+
+    from gkcorpus.cli import main
+
+    src = tmp_path / "r.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i, d in enumerate(_three_eras()):
+            fh.write(json.dumps({"id": f"r{i}", "year": d.meta["year"], "text": d.text}, ensure_ascii=False) + "\n")
+    assert main(["trends", str(src), "--by", "year", "-o", str(tmp_path / "out")]) == 0
+    with (tmp_path / "out" / "lifespans.csv").open(encoding="utf-8-sig") as fh:
+        frames = {r["formula"]: (r["first"], r["last"], r["df"]) for r in csv.DictReader(fh) if r["kind"] == "frame"}
+    assert frames == {"坚持{TEXT}路线不动摇": ("2000", "2017", "18"), "实现{TEXT}目标": ("2000", "2017", "18")}
+
+
 # --------------------------------------------------------------------------- the national reports
 
 
