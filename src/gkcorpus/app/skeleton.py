@@ -244,8 +244,9 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
         tmpl = []
         for tid, c in ranked:
             t = library[tid]
-            tmpl.append({"id": tid, "template": t.template, "support": c, "open_start": t.open_start,
-                         "open_end": t.open_end, "example": example.get((n, tid), "")})
+            line = getattr(t, "where", "body") != "body"  # a heading or title frame is the whole line
+            tmpl.append({"id": tid, "template": t.template, "support": c, "open_start": t.open_start and not line,
+                         "open_end": t.open_end and not line, "example": example.get((n, tid), "")})
             if len(tmpl) >= max_templates:
                 break
         sections.append({"name": n, "support": len(support[n]), "headings": headings[n].most_common(5),
