@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from gkcorpus.cli import main
 from gkcorpus.app.skeleton import skeleton
 from gkcorpus.templates.miner import (
+    Slot,
     Template,
     TemplateLibrary,
     TemplateMiner,
@@ -378,6 +379,21 @@ def test_skeleton_uses_a_fitted_section_typer_as_it_is(frames, bundled, monkeypa
         "id": "t3f4e1a2de3", "template": "现将{TEXT}总结如下", "support": 5, "open_start": True, "open_end": True,
         "example": "深入到群众中去，广泛开展政策咨询，征求群众的意见和建议，切实做好解决群众“办事难”问题，营造良好的营商环境氛围，"
                    "现将此次活动开展情况总结如下："}
+
+
+def test_skeleton_shows_a_title_frame_as_a_whole_line(bundled):
+    from gkcorpus.templates.frame_lines import LineFrame
+    from gkcorpus.templates.frames import Frame
+    from gkcorpus.templates.model import Instance
+
+    def at_start(cls, text):
+        inst = [Instance(d, f"{d}#t0", "", 0, 4, 0, 4, {"NUM": "1"}) for d in ("summary-01", "summary-02", "summary-03")]
+        return cls(template_id(text), text, [Slot("NUM", "NUM")], inst, True, True)
+
+    lib = TemplateLibrary([at_start(LineFrame, "政务公开活动总结{NUM}"), at_start(Frame, "活动开展{NUM}次")])
+    md = skeleton(bundled, lib, section_types=False).to_markdown()
+    assert "- `政务公开活动总结{NUM}` — 3 documents" in md  # a title line: no free text around it
+    assert "- `…活动开展{NUM}次…` — 3 documents" in md
 
 
 def test_skeleton_of_sentence_templates(mined, bundled):
