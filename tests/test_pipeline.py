@@ -88,6 +88,8 @@ def test_templates_are_the_frames(mined):
     assert "<h2>Sentence frames</h2><p>37 frames (frames.json)" in section and "(99 matches, matches.csv)" in section
     assert section.count("<tr><td>t") == 37  # every frame of the library, up to 40
     assert "此次活动共接访群众<span class=\"slot\">{NUM}</span>余人" in section
+    row = next(r for r in section.split("<tr>") if "营造<span" in r)  # seven matches in six documents
+    assert re.findall(r">(summary-\d+)</a>", row) == ["summary-02", "summary-06", "summary-09", "summary-10"]
     assert "Numeric slots by document (numeric.csv): 3 columns" in section
     assert "- `…现将{TEXT}总结如下…` — 5 documents" in section
 

@@ -569,9 +569,10 @@ def _report_templates(rb: Any, res: MineResult, cite: _Citations) -> None:
                "matches.csv); support is the number of documents matched. The best, by support × fixed text:")
     frow = []
     for t in frames[:40]:
+        seen: set[str] = set()  # the first match in each of four documents
+        first = [i for i in t.instances if not (i.doc_id in seen or seen.add(i.doc_id))][:4]
         frow.append({"id": esc(t.id), "frame": _slot_html(t.template), "support": t.support,
-                     "matches": len(t.instances),
-                     "instances": " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:4])})
+                     "matches": len(t.instances), "instances": " ".join(cite(i.unit_id, i.doc_id) for i in first)})
     rb.table(frow, html_columns=("id", "frame", "instances"))
     wide = res.numeric
     if wide is not None and wide.shape[1] > 1:
