@@ -108,6 +108,22 @@ def test_mine_does_not_run_the_sentence_template_miner(tmp_path, monkeypatch):
     assert len(res.frames) == 37 and res.miner.library_ is res.frames
 
 
+def test_a_corpus_without_shared_frames_says_so(tmp_path):
+    from gkcorpus import load
+    from gkcorpus.app.pipeline import mine
+
+    (tmp_path / "a.txt").write_text("今天天气很好。我们去公园散步。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("明天可能下雨。记得带伞出门。\n", encoding="utf-8")
+    res = mine(load([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]), tmp_path / "out", plots=False,
+               formats=("json",))
+    assert len(res.frames) == 0
+    assert json.loads((tmp_path / "out" / "templates" / "frames.json").read_text(encoding="utf-8")) == []
+    assert (tmp_path / "out" / "templates" / "numeric.csv").read_text(encoding="utf-8-sig").split() == ["doc_id", "a", "b"]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "(0 matches, matches.csv); support is the number of documents matched. No frame is shared by 2 " \
+           "documents or more." in html
+
+
 @pytest.mark.slow
 def test_mine_is_byte_identical_on_rerun(mined, tmp_path):
     again = tmp_path / "again"

@@ -273,7 +273,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                                                                    plots))
         res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
                                                                          formats, top_phrases))
-        res.files += stages.run("templates", lambda: _mine_templates(corpus, res, progress, segmenter))
+        res.files += stages.run("templates", lambda: _mine_templates(corpus, res))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
             res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
@@ -330,7 +330,7 @@ def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segment
     return bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
 
 
-def _mine_templates(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str) -> list[Path]:
+def _mine_templates(corpus: "Corpus", res: MineResult) -> list[Path]:
     """Sentence frames (the templates), one row per match, the numeric slots by document and the
     writer's skeleton into ``templates/``."""
     from ..base.export import write_csv
@@ -566,14 +566,17 @@ def _report_templates(rb: Any, res: MineResult, cite: _Citations) -> None:
     rb.section("templates", "Sentence frames",
                f"{len(frames)} frames (frames.json): fixed wording with typed slots ({{NUM}}, {{PERCENT}}, {{YEAR}}, "
                f"{{ORG}}, …), mined over clauses and counted by matching them everywhere ({n_match:,} matches, "
-               "matches.csv); support is the number of documents matched. The best, by support × fixed text:")
+               "matches.csv); support is the number of documents matched. "
+               + ("The best, by support × fixed text:" if frames else
+                  f"No frame is shared by {res.miner.min_docs_} documents or more."))
     frow = []
     for t in frames[:40]:
         seen: set[str] = set()  # the first match in each of four documents
         first = [i for i in t.instances if not (i.doc_id in seen or seen.add(i.doc_id))][:4]
         frow.append({"id": esc(t.id), "frame": _slot_html(t.template), "support": t.support,
                      "matches": len(t.instances), "instances": " ".join(cite(i.unit_id, i.doc_id) for i in first)})
-    rb.table(frow, html_columns=("id", "frame", "instances"))
+    if frow:
+        rb.table(frow, html_columns=("id", "frame", "instances"))
     wide = res.numeric
     if wide is not None and wide.shape[1] > 1:
         rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "
