@@ -4,7 +4,8 @@
     python benchmarks/bench_pickle.py --reports  # the 50 national reports (../shared/corpora)
 
 The estimators are fitted as ``mine`` fits them (``mine(..., formats=("json",), plots=False,
-report=False)`` into a temporary folder; FrameMiner on its own, with its defaults). For each one:
+report=False)`` into a temporary folder; the whole-sentence TemplateMiner, which ``mine`` no longer
+runs, on its own with its defaults). For each one:
 the whole pickle, the pickle of its results, and the heaviest attributes pickled one by one (an
 attribute pickled alone also counts the objects it shares with others, so these do not add up).
 """
@@ -47,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     from gkcorpus import load, load_bundled
     from gkcorpus.app.pipeline import mine
-    from gkcorpus.templates.frames import FrameMiner
+    from gkcorpus.templates import TemplateMiner
 
     corpus = load([str(REPORTS)]) if args.reports else load_bundled()
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,8 +59,8 @@ def main() -> None:
     report("ReuseFinder", res.boilerplate.reuse)
     if res.clustering is not None:
         report("SectionTyper", res.clustering.typer)
-    report("TemplateMiner", res.miner)
-    report("FrameMiner", FrameMiner().fit(corpus))
+    report("FrameMiner", res.miner)
+    report("TemplateMiner", TemplateMiner().fit(corpus))
 
 
 if __name__ == "__main__":

@@ -270,12 +270,11 @@ def _phrases(corpus: Any) -> str:
 
 
 def _templates(corpus: Any) -> str:
-    import gkcorpus.templates.miner as t
+    """The templates stage of ``mine``: the frame miner."""
+    from gkcorpus.templates.frames import FrameMiner
 
-    miner = getattr(t, "TemplateMiner")()
-    miner.fit(corpus)
-    n = len(getattr(miner, "templates_", []))
-    return f"{n:,} templates"
+    miner = FrameMiner().fit(corpus)
+    return f"{len(miner.library_):,} frames"
 
 
 def _mine(corpus: Any, paths: list[str] | None, *options: str) -> str:
@@ -298,7 +297,7 @@ CORPUS_STAGES: dict[str, tuple[str, Callable[..., str]]] = {
     "cluster": ("gkcorpus.features.cluster", _cluster),
     "reuse": ("gkcorpus.boilerplate.reuse", _reuse),
     "phrases": ("gkcorpus.boilerplate.phrases.formula_miner", _phrases),
-    "templates": ("gkcorpus.templates.miner", _templates),
+    "templates": ("gkcorpus.templates.frames", _templates),
     "mine": ("gkcorpus.cli.mine_cmd", _mine),
     "mine_rjieba": ("gkcorpus.cli.mine_cmd", _mine_rjieba),
 }

@@ -26,7 +26,8 @@ the best recall (then the most documents covered), its clusters ranked by suppor
 full sweep over the national reports took 10.6 CPU minutes, 35 minutes on a loaded machine). drain3 has no slot types: its
 slots count as TEXT.
 
-Without ``--templates`` the current miner is run (``gkcorpus templates mine``) into a temporary folder.
+Without ``--templates`` both miners are run into a temporary folder: the frames (``gkcorpus templates mine``,
+what ``gkcorpus mine`` writes) and the whole-sentence templates they replaced (``--sentences``).
 """
 
 from __future__ import annotations
@@ -102,10 +103,13 @@ def read_templates(path: Path) -> list[Template]:
     return out
 
 
-def run_miner(name: str, out: Path) -> Path:
-    cmd = [sys.executable, "-m", "gkcorpus", "templates", "mine", *corpus_path(name), "-o", str(out)]
+def run_miner(name: str, out: Path, sentences: bool = False) -> Path:
+    """``gkcorpus templates mine`` into ``out``: the frames (frames.json), or with ``sentences`` the
+    whole-sentence templates of TemplateMiner (templates.json), the baseline the frames replace."""
+    cmd = [sys.executable, "-m", "gkcorpus", "templates", "mine", *(["--sentences"] if sentences else []),
+           *corpus_path(name), "-o", str(out)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return out / "templates.json"
+    return out / ("templates.json" if sentences else "frames.json")
 
 
 def read_frames(name: str, texts: dict[str, str]) -> list[Frame]:
@@ -334,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             texts = corpus_texts(name)
             frames = read_frames(name, texts)
-            given = specs.get(name) or [("current", run_miner(name, Path(tmp) / name))]
+            given = specs.get(name) or [("sentence templates", run_miner(name, Path(tmp) / f"{name}-s", True)),
+                                         ("frames", run_miner(name, Path(tmp) / name))]
             results = [Result(label, read_templates(path)) for label, path in given]
             for r in results:
                 evaluate(r, frames)

@@ -22,9 +22,8 @@ EXPECTED = {
     "phrases/userdict.txt",
     "reuse/reuse.json", "reuse/reuse_matrix.csv", "reuse/formulaicness.csv", "reuse/formulaicness_sentences.csv",
     "reuse/formulaicness.png",
-    "templates/templates.json", "templates/templates.md", "templates/instances.csv", "templates/extractions.csv",
-    "templates/skeleton.md", "templates/frames.json", "templates/frames.md", "templates/matches.csv",
-    "templates/numeric.csv",
+    "templates/frames.json", "templates/frames.md", "templates/matches.csv", "templates/numeric.csv",
+    "templates/skeleton.md",
 }
 
 
@@ -64,6 +63,65 @@ def test_report_has_every_section_and_evidence_links(mined):
     assert "再上新台阶" in html and "高度重视" in html
     for doc in ("summary-10", "summary-11"):
         assert doc in html
+
+
+def test_templates_are_the_frames(mined):
+    """templates/ holds the frame library, one row per match, the numeric slots by document and a
+    skeleton of frames; the report shows the same frames."""
+    import csv
+
+    lib = json.loads((mined / "templates" / "frames.json").read_text(encoding="utf-8"))
+    assert len(lib) == 37 and all(d["frame"] for d in lib)
+    assert lib[0]["template"] == "创新政务公开载体，拓展政务公开渠道，{TEXT}的政务公开工作进一步推向深入，不断提高政务公开工作质量"
+    assert (mined / "templates" / "frames.md").read_text(encoding="utf-8").startswith("# Sentence frames")
+    with (mined / "templates" / "matches.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == sum(d["n_instances"] for d in lib) == 99
+    visits = [r for r in rows if r["frame"] == "此次活动共接访群众{NUM}余人"]
+    assert [(r["doc_id"], json.loads(r["slot_values"])) for r in visits] == [
+        ("summary-02", {"NUM": "100"}), ("summary-10", {"NUM": "300"})]
+    numeric = (mined / "templates" / "numeric.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert numeric[0] == "doc_id,此次活动共接访群众{NUM}余人 [NUM],发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]"
+    assert numeric[2] == "summary-02,100,,一周"
+    html = (mined / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="templates">'):html.index('<section id="evidence">')]
+    assert "<h2>Sentence frames</h2><p>37 frames (frames.json)" in section and "(99 matches, matches.csv)" in section
+    assert section.count("<tr><td>t") == 37  # every frame of the library, up to 40
+    assert "此次活动共接访群众<span class=\"slot\">{NUM}</span>余人" in section
+    row = next(r for r in section.split("<tr>") if "营造<span" in r)  # seven matches in six documents
+    assert re.findall(r">(summary-\d+)</a>", row) == ["summary-02", "summary-06", "summary-09", "summary-10"]
+    assert "Numeric slots by document (numeric.csv): 3 columns" in section
+    assert "- `…现将{TEXT}总结如下…` — 5 documents" in section
+
+
+def test_mine_does_not_run_the_sentence_template_miner(tmp_path, monkeypatch):
+    from gkcorpus import load_bundled
+    from gkcorpus.app.pipeline import mine
+    from gkcorpus.templates import TemplateMiner
+
+    def boom(self, *a, **kw):
+        raise AssertionError("mine fitted the sentence-template miner")
+
+    monkeypatch.setattr(TemplateMiner, "fit", boom)
+    monkeypatch.setattr(TemplateMiner, "fit_sentences", boom)
+    res = mine(load_bundled(), tmp_path / "out", plots=False, formats=("json",))
+    assert len(res.frames) == 37 and res.miner.library_ is res.frames
+
+
+def test_a_corpus_without_shared_frames_says_so(tmp_path):
+    from gkcorpus import load
+    from gkcorpus.app.pipeline import mine
+
+    (tmp_path / "a.txt").write_text("今天天气很好。我们去公园散步。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("明天可能下雨。记得带伞出门。\n", encoding="utf-8")
+    res = mine(load([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]), tmp_path / "out", plots=False,
+               formats=("json",))
+    assert len(res.frames) == 0
+    assert json.loads((tmp_path / "out" / "templates" / "frames.json").read_text(encoding="utf-8")) == []
+    assert (tmp_path / "out" / "templates" / "numeric.csv").read_text(encoding="utf-8-sig").split() == ["doc_id", "a", "b"]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "(0 matches, matches.csv); support is the number of documents matched. No frame is shared by 2 " \
+           "documents or more." in html
 
 
 @pytest.mark.slow
@@ -139,9 +197,8 @@ def test_mine_on_workers_gives_the_same_bytes(six_files, tmp_path, executor):
     assert main(["mine", *six_files, "-o", str(serial), *common]) == 0
     assert main(["mine", *six_files, "-o", str(parallel), *common, "--executor", executor, "--workers", "2"]) == 0
     a, b = _files(serial), _files(parallel)
-    # clean 6+1, clusters 11 (plots and the part types included), phrases 3, reuse 5, templates 5 and frames 4,
-    # report, manifest
-    assert len(a) == 37
+    # clean 6+1, clusters 11 (plots and the part types included), phrases 3, reuse 5, templates 5, report, manifest
+    assert len(a) == 33
     assert set(a) == set(b)
     assert [k for k in a if a[k] != b[k]] == []
 

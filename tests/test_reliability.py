@@ -268,7 +268,7 @@ def _snapshot(d: Path) -> dict[str, bytes]:
 def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, exchange):
     from gkcorpus import load
     from gkcorpus.app.pipeline import mine
-    from gkcorpus.templates import TemplateMiner
+    from gkcorpus.templates.frames import FrameMiner
 
     first = tmp_path / "first"
     first.mkdir()
@@ -283,12 +283,12 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, excha
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     before = _snapshot(out)
 
-    real_fit = TemplateMiner.fit
+    real_fit = FrameMiner.fit
 
     def boom(self, corpus):
         raise RuntimeError("templates failed")
 
-    monkeypatch.setattr(TemplateMiner, "fit", boom)
+    monkeypatch.setattr(FrameMiner, "fit", boom)
     second = tmp_path / "second"
     second.mkdir()
     (second / "c.txt").write_text(TWO[1] + "加强组织领导。", encoding="utf-8")
@@ -296,7 +296,7 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, excha
         mine(load(second), out, plots=False, formats=("json", "csv"))
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first", "out", "second"]  # no run folder left
-    monkeypatch.setattr(TemplateMiner, "fit", real_fit)
+    monkeypatch.setattr(FrameMiner, "fit", real_fit)
     res = mine(load(second), out, plots=False, formats=("json", "csv"))
     assert sorted(p.name for p in (out / "clean").iterdir()) == ["c.txt", "cleaning_report.json"]
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"] == 1

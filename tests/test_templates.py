@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from gkcorpus.cli import main
 from gkcorpus.app.skeleton import skeleton
 from gkcorpus.templates.miner import (
+    Slot,
     Template,
     TemplateLibrary,
     TemplateMiner,
@@ -317,22 +318,52 @@ def test_match_then_fill_reproduces_the_sentence(pieces, data):
 # --------------------------------------------------------------------------- skeleton
 
 
-def test_skeleton_from_headings(mined, bundled):
-    sk = skeleton(bundled, mined.library_, section_types=False)
+@pytest.fixture(scope="module")
+def frames(bundled):
+    from gkcorpus.templates.frames import FrameMiner
+
+    return FrameMiner().fit(bundled).library_
+
+
+def test_skeleton_from_headings(frames, bundled):
+    sk = skeleton(bundled, frames, section_types=False)
     names = [s["name"] for s in sk.sections]
-    assert names[0] == "开头" and "存在问题" in names and "下一步打算" in names
-    assert names.index("基本情况") < names.index("存在问题") < names.index("下一步打算")
-    opening = sk.sections[0]["templates"]
-    assert opening[0]["template"] == "现将{TOPIC}总结如下" and opening[0]["support"] == 4
+    assert names == ["开头", "基本情况", "主要做法", "工作成效", "存在问题", "下一步打算", "结尾"]
+    assert [(t["template"], t["support"]) for t in sk.sections[0]["templates"]] == [
+        ("现将{TEXT}总结如下", 5), ("现将{TEXT}情况总结如下", 3), ("{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动", 2),
+        ("以“{TEXT}营商环境”为主题", 2), ("现将{TEXT}工作总结如下", 2)]
+    assert [(t["template"], t["support"]) for t in sk.sections[1]["templates"]] == [
+        ("发放{TEXT}{NUM}", 3), ("受到{TEXT}好评", 2)]
     md = sk.to_markdown()
-    assert md.startswith("# Document skeleton") and "`…现将{TOPIC}总结如下` — 4 documents" in md
+    # a slot at the edge of a frame says where free text goes: no … beside it
+    assert md.startswith("# Document skeleton") and "- `…现将{TEXT}总结如下…` — 5 documents" in md
+    assert "- `{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动…` — 2 documents" in md
 
 
-def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypatch):
+def test_skeleton_lists_a_frame_where_its_matches_concentrate(frames, bundled):
+    from gkcorpus.outline.typer import SectionTyper
+
+    typer = SectionTyper(random_state=0).fit(bundled)  # what skeleton fits by itself, fitted once for both
+    sk = skeleton(bundled, frames, typer=typer)
+    parts = {s["name"]: [t["template"] for t in s["templates"]] for s in sk.sections}
+    # 受到{TEXT}好评 lies in two parts in two documents each: half its (document, part) pairs in each
+    assert [n for n, ts in parts.items() if "受到{TEXT}好评" in ts] == ["基本情况 (+4)", "深入群众，全面公开 (+1)"]
+    assert parts["(closing) 政务公开 · 工作 · 发展 · 再上新台阶"][0] == "{TEXT}政务公开工作再上新台阶"
+    # 营造{TEXT}氛围: six documents, three of them in one part -- listed there alone
+    spread = frames[[t.template for t in frames].index("营造{TEXT}氛围")]
+    assert spread.doc_ids == ["summary-02", "summary-06", "summary-09", "summary-10", "summary-11", "summary-15"]
+    assert [n for n, ts in parts.items() if "营造{TEXT}氛围" in ts] == ["加强宣传、营造氛围 (+2)"]
+    stricter = skeleton(bundled, frames, typer=typer, min_share=0.6)  # three of six pairs is too few now
+    listed = {t["template"] for s in stricter.sections for t in s["templates"]}
+    assert "受到{TEXT}好评" not in listed and "营造{TEXT}氛围" not in listed
+    assert [t["template"] for t in stricter.sections[1]["templates"]] == ["发放{TEXT}{NUM}"]
+
+
+def test_skeleton_uses_a_fitted_section_typer_as_it_is(frames, bundled, monkeypatch):
     from gkcorpus.outline.common import common_outline
     from gkcorpus.outline.typer import SectionTyper
 
-    refitted = skeleton(bundled, mined.library_)  # fits SectionTyper(random_state=0) itself
+    refitted = skeleton(bundled, frames)  # fits SectionTyper(random_state=0) itself
     typer = SectionTyper(random_state=0).fit(bundled)
     common = common_outline(typer.outlines(), typer.types_)
 
@@ -340,11 +371,37 @@ def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypat
         raise AssertionError("skeleton refitted the section typer")
 
     monkeypatch.setattr(SectionTyper, "fit", no_refit)
-    given = skeleton(bundled, mined.library_, typer=typer)
+    given = skeleton(bundled, frames, typer=typer)
     assert given.to_dict() == refitted.to_dict() and given.source == "section_types"
-    assert skeleton(bundled, mined.library_, typer=typer, common=common).to_dict() == refitted.to_dict()
-    names = [s["name"] for s in given.sections]
-    assert len(names) >= 3 and any(t["template"] == "现将{TOPIC}总结如下" for s in given.sections for t in s["templates"])
+    assert skeleton(bundled, frames, typer=typer, common=common).to_dict() == refitted.to_dict()
+    assert len(given.sections) == 11
+    assert given.sections[0]["templates"][0] == {
+        "id": "t3f4e1a2de3", "template": "现将{TEXT}总结如下", "support": 5, "open_start": True, "open_end": True,
+        "example": "深入到群众中去，广泛开展政策咨询，征求群众的意见和建议，切实做好解决群众“办事难”问题，营造良好的营商环境氛围，"
+                   "现将此次活动开展情况总结如下："}
+
+
+def test_skeleton_shows_a_title_frame_as_a_whole_line(bundled):
+    from gkcorpus.templates.frame_lines import LineFrame
+    from gkcorpus.templates.frames import Frame
+    from gkcorpus.templates.model import Instance
+
+    def at_start(cls, text):
+        inst = [Instance(d, f"{d}#t0", "", 0, 4, 0, 4, {"NUM": "1"}) for d in ("summary-01", "summary-02", "summary-03")]
+        return cls(template_id(text), text, [Slot("NUM", "NUM")], inst, True, True)
+
+    lib = TemplateLibrary([at_start(LineFrame, "政务公开活动总结{NUM}"), at_start(Frame, "活动开展{NUM}次")])
+    md = skeleton(bundled, lib, section_types=False).to_markdown()
+    assert "- `政务公开活动总结{NUM}` — 3 documents" in md  # a title line: no free text around it
+    assert "- `…活动开展{NUM}次…` — 3 documents" in md
+
+
+def test_skeleton_of_sentence_templates(mined, bundled):
+    """The whole-sentence templates (library API) still make a skeleton."""
+    sk = skeleton(bundled, mined.library_, section_types=False)
+    opening = sk.sections[0]["templates"]
+    assert opening[0]["template"] == "现将{TOPIC}总结如下" and opening[0]["support"] == 4
+    assert "`…现将{TOPIC}总结如下` — 4 documents" in sk.to_markdown()
 
 
 # --------------------------------------------------------------------------- command line
@@ -354,29 +411,86 @@ def test_skeleton_uses_a_fitted_section_typer_as_it_is(mined, bundled, monkeypat
 def test_cli_mine_match_fill(tmp_path, capsys):
     out = tmp_path / "mined"
     assert main(["templates", "mine", "-o", str(out)]) == 0
-    data = json.loads((out / "templates.json").read_text(encoding="utf-8"))
-    assert isinstance(data, list) and data
+    assert capsys.readouterr().out.startswith("37 frames, 99 matches in 15 documents, 3 numeric columns; "
+                                              "wrote frames.json, frames.md, matches.csv, numeric.csv to ")
+    assert sorted(p.name for p in out.iterdir()) == ["frames.json", "frames.md", "matches.csv", "numeric.csv"]
+    data = json.loads((out / "frames.json").read_text(encoding="utf-8"))
+    assert len(data) == 37 and all(d["frame"] and d["where"] == "body" for d in data)
     assert {"id", "template", "slots", "support", "instances"} <= set(data[0])
     assert {"doc_id", "sentence", "slot_values"} <= set(data[0]["instances"][0])
-    assert (out / "templates.md").read_text(encoding="utf-8").startswith("# Sentence templates")
-    inst = (out / "instances.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert inst[0] == "template_id,template,doc_id,unit_id,start,end,raw_start,raw_end,sentence,slot_values"
-    assert "summary-10" in (out / "extractions.csv").read_text(encoding="utf-8-sig")
+    assert (out / "frames.md").read_text(encoding="utf-8").startswith("# Sentence frames")
+    rows = (out / "matches.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "frame_id,frame,doc_id,unit_id,start,end,raw_start,raw_end,sentence,slot_values"
+    assert len(rows) == 100
+    numeric = (out / "numeric.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert numeric[0] == "doc_id,此次活动共接访群众{NUM}余人 [NUM],发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]"
+    assert numeric[10] == "summary-10,300,1800余份,"
 
     ext = tmp_path / "ext"
-    assert main(["templates", "match", str(out / "templates.json"), "-o", str(ext)]) == 0
+    assert main(["templates", "match", str(out / "frames.json"), "-o", str(ext)]) == 0
+    assert "99 matches of 37 of 37 templates in 15 documents" in capsys.readouterr().out
     table = (ext / "extractions.csv").read_text(encoding="utf-8-sig")
     assert ",NUM,NUM,300,300.0," in table and ",NUM,NUM,100,100.0," in table
-    capsys.readouterr()
 
     assert main(["templates", "fill", "--template", "现将{TOPIC}总结如下", "TOPIC=上半年工作"]) == 0
     assert capsys.readouterr().out.strip() == "现将上半年工作总结如下"
+    tid = next(d["id"] for d in data if d["template"] == "此次活动共接访群众{NUM}余人")
+    assert main(["templates", "fill", "--library", str(out / "frames.json"), "--id", tid, "NUM=250"]) == 0
+    assert capsys.readouterr().out.strip() == "此次活动共接访群众250余人"
+    sk = tmp_path / "skeleton.md"
+    assert main(["templates", "skeleton", "--library", str(out / "frames.json"), "-o", str(sk)]) == 0
+    assert "- `…现将{TEXT}总结如下…` — 5 documents" in sk.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_cli_mine_sentence_templates(tmp_path, capsys):
+    out = tmp_path / "sentences"
+    assert main(["templates", "mine", "--sentences", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("31 templates over 15 documents (72 of 335 sentences); wrote "
+                                              "templates.json, templates.md, instances.csv, extractions.csv to ")
+    data = json.loads((out / "templates.json").read_text(encoding="utf-8"))
+    assert len(data) == 31 and not any(d.get("frame") for d in data)
+    inst = (out / "instances.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert inst[0] == "template_id,template,doc_id,unit_id,start,end,raw_start,raw_end,sentence,slot_values"
     tid = next(d["id"] for d in data if d["template"] == "在{DATE}的活动当天")
     assert main(["templates", "fill", "--library", str(out / "templates.json"), "--id", tid, "DATE=6月1日"]) == 0
     assert capsys.readouterr().out.strip() == "在6月1日的活动当天"
-    sk = tmp_path / "skeleton.md"
-    assert main(["templates", "skeleton", "--library", str(out / "templates.json"), "-o", str(sk)]) == 0
-    assert "现将{TOPIC}总结如下" in sk.read_text(encoding="utf-8")
+    assert main(["templates", "mine", "--min-docs", "0", "-o", str(tmp_path / "bad")]) == 1
+    assert "--min-docs must be at least 1, got 0" in capsys.readouterr().err
+
+
+_SAFE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_match_then_fill_reproduces_a_mined_frame(frames_json, data):
+    """Any frame of a saved frames.json, filled with values its slots took in the corpus (a TEXT slot
+    also with new words), is found again inside a sentence, and filling it with the values matched
+    gives the matched text back."""
+    lib = frames_json
+    t = lib[data.draw(st.integers(0, len(lib) - 1))]
+    values = {}
+    for s in t.slots:
+        choices = [v for v in s.values if v]
+        if s.type == "TEXT":
+            values[s.name] = data.draw(st.one_of(st.sampled_from(choices), _SAFE))
+        else:
+            values[s.name] = data.draw(st.sampled_from(choices))
+    clause = t.fill(values)
+    sentence = "前文，" + clause + "。"
+    m = t.match(sentence)
+    assert m is not None and sentence[m.start:m.end] == clause
+    assert t.fill(m.values) == clause
+
+
+@pytest.fixture(scope="module")
+def frames_json(frames, tmp_path_factory):
+    from gkcorpus.templates.frames import load_library
+
+    path = tmp_path_factory.mktemp("frames") / "frames.json"
+    frames.save(path)
+    return load_library(path)
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):

@@ -9,7 +9,8 @@ import pytest
 
 from gkcorpus.corpus import Corpus
 from gkcorpus.base.io import RawDocument
-from gkcorpus.timeline import EraSegmenter, Formula, FormulaTimeline, count_by_group, formulae_from_bank, gap_pattern
+from gkcorpus.timeline import (EraSegmenter, Formula, FormulaTimeline, count_by_group, formulae_from_bank,
+                               formulae_from_frames, gap_pattern)
 
 
 def _corpus(rows: list[tuple[int, str]]) -> Corpus:
@@ -70,6 +71,33 @@ def test_gaps_stay_inside_a_sentence():
     rx = re.compile(gap_pattern("现将…总结如下"))
     assert rx.search("现将今年活动总结如下")
     assert not rx.search("现将今年活动。总结如下")
+
+
+_FRAMES = [
+    {"id": "a", "template": "{TEXT}，请予审议，并请全国政协{TEXT_2}委员提出意见",
+     "slots": [{"name": "TEXT", "type": "TEXT", "n_empty": 0}, {"name": "TEXT_2", "type": "TEXT", "n_empty": 1}]},
+    {"id": "b", "template": "{TEXT}比{YEAR}增长{PERCENT}",
+     "slots": [{"name": "TEXT", "type": "TEXT"}, {"name": "YEAR", "type": "YEAR"}, {"name": "PERCENT", "type": "PERCENT"}]},
+    {"id": "c", "template": "以“{TEXT}”为主题"},  # slots typed by their names
+    {"id": "d", "template": "{TEXT}"},  # no wording: nothing to count
+]
+
+
+def test_frames_are_counted_by_their_wording_and_typed_slots():
+    fs = formulae_from_frames(_FRAMES)
+    assert [(f.id, f.kind) for f in fs] == [("a", "frame"), ("b", "frame"), ("c", "frame")]
+    text_slot = "(?:[^，；：。！？“”《》\\n]|“[^“”\\n]*”|《[^《》\\n]*》)"
+    assert fs[0].pattern == f"请予审议[，；：]并请全国政协{text_slot}{{0,60}}?委员提出意见(?=[，：。！？；\n]|$)"
+    assert fs[1].pattern.startswith("比(?:(?:(?:19|20)\\d{2}|") and fs[1].pattern.endswith("个百分点))(?=[，：。！？；\n]|$)")
+    assert fs[2].pattern == "以“[^“”《》]{1,60}?”为主题(?=[，：。！？；\n]|$)"
+    corpus = _corpus([(2000, "请予审议；并请全国政协委员提出意见。国内生产总值比上年增长8%，就业比上年增长2%左右。"),
+                      (2001, "以“解决群众‘办事难’，打造最优营商环境”为主题。请予审议，并请全国政协各位委员提出意见"),
+                      (2002, "以“为民”为主题开展活动。请予审议，并请全国政协各位委员，提出意见。比一九九九年增长百分之三")])
+    counts = count_by_group(corpus, fs, by="year")
+    # punctuation variants are one frame; 8%左右 does not end a clause; a quotation holds its commas;
+    # a slot stays inside one clause
+    assert counts.pivot(index="formula_id", columns="group", values="tf").values.tolist() == [
+        [1, 1, 0], [1, 0, 1], [0, 1, 0]]
 
 
 def test_lifespans_trends_and_a_succession():
@@ -137,6 +165,22 @@ def test_trends_command(tmp_path):
     assert main(["trends", str(src), "--by", "region", "-o", str(tmp_path / "o2")]) == 1
 
 
+def test_trends_command_counts_the_frames(tmp_path, capsys):
+    """Without --no-frames the command mines the sentence frames and counts them beside the bank."""
+    import csv
+
+    from gkcorpus.cli import main
+
+    src = tmp_path / "r.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i, d in enumerate(_three_eras()):
+            fh.write(json.dumps({"id": f"r{i}", "year": d.meta["year"], "text": d.text}, ensure_ascii=False) + "\n")
+    assert main(["trends", str(src), "--by", "year", "-o", str(tmp_path / "out")]) == 0
+    with (tmp_path / "out" / "lifespans.csv").open(encoding="utf-8-sig") as fh:
+        frames = {r["formula"]: (r["first"], r["last"], r["df"]) for r in csv.DictReader(fh) if r["kind"] == "frame"}
+    assert frames == {"坚持{TEXT}路线不动摇": ("2000", "2017", "18"), "实现{TEXT}目标": ("2000", "2017", "18")}
+
+
 # --------------------------------------------------------------------------- the national reports
 
 
@@ -158,6 +202,28 @@ def test_spans_of_five_formulae_agree_with_a_regex_count(national):
     assert got == {t: (y[0], y[-1]) for t, y in years.items()} == FIVE
     tf = tl.counts_.groupby("formula")["tf"].sum().to_dict()
     assert tf == {t: sum(len(re.findall(re.escape(t), d.text)) for d in national) for t in FIVE}
+
+
+@pytest.mark.slow
+def test_mined_frames_are_counted_where_they_matched(national):
+    """Counted over the whole text, a mined frame is found in every document it matched, and in more
+    where its wording occurs with a free slot at an edge left out or not at a clause start."""
+    from gkcorpus.templates.frames import FrameMiner
+
+    lib = FrameMiner().fit(national).library_
+    tl = FormulaTimeline().fit(national, formulae_from_frames(lib))
+    spans = {s.formula: s for s in tl.lifespans_}
+    assert len(lib) == len(spans) == 247
+    year = {d.id: d.meta["year"] for d in national}
+    for t in lib:
+        s = spans[t.template]
+        assert s.df >= t.support, t.template
+        assert s.first <= min(year[d] for d in t.doc_ids) and s.last >= max(year[d] for d in t.doc_ids)
+    same = [t for t in lib if spans[t.template].df == t.support]
+    assert len(same) == 177
+    opening = spans["现在，我代表国务院{TEXT}"]
+    assert (opening.first, opening.last, opening.df) == (1978, 2018, 32)
+    assert (spans["{YEAR}政府工作报告"].df, lib[[t.template for t in lib].index("{YEAR}政府工作报告")].support) == (46, 29)
 
 
 @pytest.mark.slow

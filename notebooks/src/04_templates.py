@@ -1,17 +1,17 @@
 # %% [markdown]
-# # 04 · Sentence templates: mine, match, fill
+# # 04 · Sentence frames: mine, match, fill
 #
-# Beyond phrases, whole sentences are written to a pattern: `现将{TOPIC}总结如下`, `此次活动共接访群众{NUM}余人`.
-# A **template** is fixed text with typed slots (`NUM`, `DATE`, `ORG`, `PLACE`, `TEXT` …), shared by sentences of
-# several documents. This notebook
+# Beyond phrases, the genre writes to patterns: `现将{TEXT}总结如下`, `此次活动共接访群众{NUM}余人`. A **frame** is
+# fixed wording with typed slots (`NUM`, `PERCENT`, `MONEY`, `YEAR`, `DATE`, `ORG`, `PLACE`, `PERSON`, `TEXT`), mined
+# over clauses, so it matches inside a longer sentence; its support is the number of documents it matches. The frames
+# are gkcorpus's templates: `gkcorpus mine` writes them to `templates/`. This notebook
 #
-# 1. mines templates from the bundled summaries with `TemplateMiner` (candidate pairs by blocking, alignment,
-#    greedy merging; never all pairs of sentences);
-# 2. shows them with their slots, slot values and instances;
-# 3. matches templates (mined or written by hand) into a pandas table, e.g. the number of visitors each office
-#    reports, with the offsets of every value in the scraped page;
-# 4. fills a template with new values, saves and reloads a template library;
-# 5. writes the genre's **skeleton**: the common outline with, under each part, the templates found there.
+# 1. mines frames from the bundled summaries with `FrameMiner`;
+# 2. shows them with their slots, slot values and matches;
+# 3. matches frames (mined or written by hand) into pandas tables: one row per match, and the numbers side by side,
+#    e.g. the number of visitors each office reports, with the offsets of every value in the scraped page;
+# 4. fills a frame with new values, saves and reloads a frame library;
+# 5. writes the genre's **skeleton**: the common outline with, under each part, the frames found there.
 
 # %%
 import tempfile
@@ -22,7 +22,8 @@ from IPython.display import Markdown, display
 
 import gkcorpus
 from gkcorpus.app.skeleton import skeleton
-from gkcorpus.templates import Template, TemplateLibrary, TemplateMiner
+from gkcorpus.templates import Template, TemplateLibrary
+from gkcorpus.templates.frames import FrameMiner, load_library, match_table, wide_table
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.width", 200)
@@ -30,44 +31,45 @@ corpus = gkcorpus.load_bundled()
 
 # %% [markdown]
 # ## 1. Mining
-# `TemplateMiner` is a scikit-learn style estimator. `min_support=2`: a template needs instances in two documents.
+# `FrameMiner` is a scikit-learn style estimator. `min_docs=None` (the default): a frame needs matches in 10% of the
+# documents and at least two.
 
 # %%
-miner = TemplateMiner(min_support=2).fit(corpus)
+miner = FrameMiner().fit(corpus)
 library = miner.library_
-print(f"{len(library)} templates from {len(miner.units_)} sentences ({miner.n_candidates_} candidate pairs aligned)")
+print(f"{len(library)} frames from {miner.n_units_} sentences ({miner.n_clauses_} clauses), "
+      f"each in at least {miner.min_docs_} documents")
 
 # %% [markdown]
-# ## 2. Templates and their slots
-# Best supported first. `…` marks a template that may start or end inside a sentence (after or before a clause);
-# slot types come from the values seen (`ORG` for 葵英街道办事处 / 我镇, `NUM` for 100 / 300).
+# ## 2. Frames and their slots
+# In library order: support × fixed Han characters. Slot types come from the values matched (`NUM` for 100 / 300);
+# a slot at a frame's edge is the free text around it in the sentence.
 
 # %%
 def overview(lib):
     rows = []
     for t in lib:
-        text = ("…" if t.open_start else "") + t.template + ("…" if t.open_end else "")
-        rows.append({"id": t.id, "docs": t.support, "sentences": len(t.instances),
+        rows.append({"id": t.id, "docs": t.support, "matches": len(t.instances),
                      "slots": ", ".join(f"{s.name}:{s.type}" for s in t.slots),
-                     "template": text if len(text) <= 60 else text[:59] + "…"})
+                     "frame": t.template if len(t.template) <= 60 else t.template[:59] + "…"})
     return pd.DataFrame(rows)
 
 
 overview(library).head(16)
 
 # %% [markdown]
-# One template in full: its slots with the values seen, and its instances with their offsets.
+# One frame in full: its slot with the values seen, and its matches with their offsets in the clean and the raw text.
 
 # %%
-report = next(t for t in library if t.template == "现将{TOPIC}总结如下")
+report = next(t for t in library if t.template == "现将{TEXT}总结如下")
 for s in report.slots:
     print(f"{{{s.name}}} ({s.type}):", " / ".join(s.values))
-pd.DataFrame([{"doc_id": i.doc_id, "unit_id": i.unit_id, "raw": f"{i.raw_start}–{i.raw_end}", "sentence": i.sentence}
-              for i in report.instances])
+pd.DataFrame([{"doc_id": i.doc_id, "unit_id": i.unit_id, "clean": f"{i.start}–{i.end}", "raw": f"{i.raw_start}–{i.raw_end}",
+               "sentence": i.sentence} for i in report.instances])
 
 # %% [markdown]
-# The longest mined template is the closing sentence of summaries 09, 10 and 11 (see notebook 03), with the office's
-# name as slots:
+# The longest frame joins three clauses of the closing paragraph of summaries 09, 10 and 11 (see notebook 03), with
+# the office's name as its slot:
 
 # %%
 closing = max(library, key=lambda t: t.fixed_chars)
@@ -77,22 +79,27 @@ for s in closing.slots:
     print(f"{{{s.name}}} ({s.type}):", " / ".join(v or "∅" for v in s.values))
 
 # %% [markdown]
-# The mined instances as a table, one row per (template, sentence), slot values as a dict:
+# ## 3. Matching into tables: how many visitors?
+# `match_table` has one row per match of every frame, with its document, sentence, offsets and slot values (what
+# `templates/matches.csv` holds); `TemplateLibrary.extract` one row per (match, slot), with the value, its number
+# (for `NUM` and `PERCENT` slots) and where the value is, in clean and raw offsets.
 
 # %%
-library.instances_frame()[["template_id", "doc_id", "unit_id", "raw_start", "raw_end", "slot_values"]].head(8)
-
-# %% [markdown]
-# ## 3. Matching into a table: how many visitors?
-# `TemplateLibrary.extract` matches every template in every sentence and returns one row per (match, slot), with the
-# value, its number (for `NUM` and `PERCENT` slots) and where the value is, in clean and raw offsets. From the
-# mined library, the visitor counts of the template containing `此次活动共接访群众{NUM}余人`:
+matches = match_table(library, corpus)
+print(f"{len(matches)} matches")
+matches[["frame", "doc_id", "raw_start", "raw_end", "slot_values"]].head(8)
 
 # %%
 table = library.extract(corpus)
-visitors = table[(table.template_id == next(t.id for t in library if "接访群众{NUM}余人" in t.template))
-                 & (table.type == "NUM")]
+visitors = table[(table.template == "此次活动共接访群众{NUM}余人") & (table.type == "NUM")]
 visitors[["doc_id", "unit_id", "slot", "value", "number", "value_raw_start", "value_raw_end"]]
+
+# %% [markdown]
+# `wide_table` puts every numeric slot found in two documents or more side by side, one row per document
+# (`templates/numeric.csv`): on the national government work reports, each report's growth, price and jobs targets.
+
+# %%
+wide_table(library, corpus, extracted=table)
 
 # %% [markdown]
 # Templates can also be written by hand (`Template.from_text`) and matched the same way. Three wordings of the visitor
@@ -118,43 +125,51 @@ for row in found.drop_duplicates("unit_id").itertuples():
 print(corpus.kwic("咨询群众", window=8)[["doc_id", "left", "match", "right"]].to_string(index=False))
 
 # %% [markdown]
-# The same library on new text, given as plain strings:
+# A library applies to new text, given as plain strings, too:
 
 # %%
 handmade.extract(["本次活动共接访群众250余人，发放资料600份。", "活动当天，现场接待咨询群众三百余人。"])[
     ["doc_id", "template", "slot", "value", "number"]]
 
 # %% [markdown]
-# ## 4. Filling templates
-# `fill` renders a template with values; a missing value raises `KeyError` (or stays `{NAME}` with `strict=False`).
+# ## 4. Filling frames
+# `fill` renders a frame with values; a missing value raises `KeyError` (or stays `{NAME}` with `strict=False`).
+# Filling a frame with the values matched in a sentence gives the matched text back.
 
 # %%
-print(report.fill(TOPIC="2024年“5.15政务公开日”活动开展情况"))
+print(report.fill(TEXT="2024年“5.15政务公开日”活动开展情况"))
 try:
     report.fill()
 except KeyError as e:
     print("KeyError:", e)
 print(report.fill({}, strict=False))
+print(all(t.fill(i.slot_values) == corpus[i.doc_id].text[i.start:i.end] for t in library for i in t.instances))
 
 # %%
-print(closing.fill({s.name: v for s, v in zip(closing.slots, ["继续", "城关街道", "街道", "全街道"])}))
+print(closing.fill(TEXT="把城关街道"))
 
 # %% [markdown]
-# A library is saved as JSON (what `gkcorpus templates mine` writes) and applied later without mining again:
+# A library is saved as JSON (what `gkcorpus mine` and `gkcorpus templates mine` write as `frames.json`) and applied
+# later without mining again (`gkcorpus templates match frames.json`):
 
 # %%
 with tempfile.TemporaryDirectory(prefix="gkcorpus-nb04-") as tmp:
-    path = library.save(Path(tmp) / "templates.json")
-    again = TemplateLibrary.load(path)
-print(again, "— same templates:", [t.template for t in again] == [t.template for t in library])
+    path = library.save(Path(tmp) / "frames.json")
+    again = load_library(path)
+print(again, "— same frames:", [t.template for t in again] == [t.template for t in library])
 print("same extraction:", again.extract(corpus).equals(table))
 
 # %% [markdown]
 # ## 5. The skeleton
-# `skeleton` puts the templates under the parts of the common outline (section types from notebook 02) where their
-# instances occur: a writer's outline of the genre, as Markdown. `min_support=1/3` keeps the parts found in at least
-# a third of the documents, the common outline of notebook 02, from the opening to the closing.
+# `skeleton` puts the frames under the parts of the common outline (section types from notebook 02) where their
+# matches concentrate (at least half of the parts holding them, in two documents or more): a writer's outline of the
+# genre, as Markdown. `min_support=1/3` keeps the parts found in at least a third of the documents, the common outline
+# of notebook 02, from the opening to the closing.
 
 # %%
 sk = skeleton(corpus, library, max_templates=3, min_support=1 / 3)
 display(Markdown(sk.to_markdown(title="Skeleton of a 政务公开活动总结")))
+
+# %% [markdown]
+# The earlier miner of whole-sentence templates, `gkcorpus.templates.TemplateMiner`, stays available as library API
+# (`gkcorpus templates mine --sentences`); `benchmarks/eval_frames.py` compares the frames against it.

@@ -2,7 +2,7 @@
 
 Stages (each also available on its own): cleaned texts and the cleaning report; section types,
 outlines and plots (:mod:`gkcorpus.outline`); reuse, the phrase bank and the 套话 index
-(:mod:`gkcorpus.boilerplate.phrases.miner`); sentence templates, extraction tables and a writer's skeleton
+(:mod:`gkcorpus.boilerplate.phrases.miner`); sentence frames, their match and numeric tables and a writer's skeleton
 (:mod:`gkcorpus.templates`); and ``report.html``, which ties them together with links back to
 the source sentences. Every file is written atomically; the same input gives the same bytes.
 """
@@ -41,12 +41,12 @@ class MineResult:
     timings: dict[str, float] = field(default_factory=dict)
     clustering: Any = None
     boilerplate: Any = None
-    miner: Any = None
-    extractions: Any = None
+    miner: Any = None  # the fitted FrameMiner
+    extractions: Any = None  # DataFrame: one row per slot value of every frame match
     skeleton: Any = None
     timeline: Any = None
     eras: Any = None
-    frames: Any = None  # TemplateLibrary of clause-level frames
+    frames: Any = None  # TemplateLibrary of sentence frames (the templates)
     numeric: Any = None  # DataFrame: numeric frame slots side by side, one row per document
     warnings: list[str] = field(default_factory=list)
     segmentation: dict[str, Any] = field(default_factory=dict)
@@ -273,7 +273,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                                                                    plots))
         res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
                                                                          formats, top_phrases))
-        res.files += stages.run("templates", lambda: _mine_templates(corpus, res, progress, segmenter))
+        res.files += stages.run("templates", lambda: _mine_templates(corpus, res))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
             res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
@@ -330,55 +330,45 @@ def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segment
     return bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
 
 
-def _mine_templates(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str) -> list[Path]:
-    """Sentence templates, their extraction table, the writer's skeleton and the clause frames
-    into ``templates/``."""
+def _mine_templates(corpus: "Corpus", res: MineResult) -> list[Path]:
+    """Sentence frames (the templates), one row per match, the numeric slots by document and the
+    writer's skeleton into ``templates/``."""
     from ..base.export import write_csv
     from ..outline.part_types import order_concordance
-    from ..templates import INSTANCE_COLUMNS, TemplateMiner
     from ..templates.frames import FrameMiner, match_table, wide_table
-    from ..text.tokenize import Tokenizer
     from .skeleton import skeleton
 
-    miner = TemplateMiner(tokenizer=Tokenizer(backend=segmenter, keep_punct=True), progress=progress).fit(corpus)
-    res.miner = miner
-    lib = miner.library_
-    d = ensure_dir(res.out_dir / "templates")
-    table = lib.extract(corpus)
-    res.extractions = table
+    miner = res.miner = FrameMiner().fit(corpus)
+    frames = res.frames = miner.library_
+    found = res.extractions = frames.extract(corpus)
+    res.numeric = wide_table(frames, corpus, extracted=found)
     run = res.clustering  # the section types just fitted: the skeleton does not fit its own
     if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2 and (
             order_concordance(run.parts.segments_.doc_id, run.parts.segments_.type)
             > order_concordance(run.typer.segments_.doc_id, run.typer.segments_.type)):
         # one entry per real part of the genre -- when the part types tell the body parts apart and
         # predict the order of each document's sections better than the section types do
-        res.skeleton = skeleton(corpus, lib, typer=run.parts)
+        res.skeleton = skeleton(corpus, frames, typer=run.parts)
     else:
-        res.skeleton = skeleton(corpus, lib, typer=run.typer if run else None,
+        res.skeleton = skeleton(corpus, frames, typer=run.typer if run else None,
                                 common=run.common if run else None)
-    frames = res.frames = FrameMiner().fit(corpus).library_
-    found = frames.extract(corpus)
-    res.numeric = wide_table(frames, corpus, extracted=found)
+    d = ensure_dir(res.out_dir / "templates")
     return [
-        lib.save(d / "templates.json") or d / "templates.json",
-        atomic_write_text(d / "templates.md", lib.to_markdown()),
-        write_csv(d / "instances.csv", lib.iter_instance_rows(), columns=INSTANCE_COLUMNS),
-        write_csv(d / "extractions.csv", table),
-        atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
         frames.save(d / "frames.json") or d / "frames.json",
         atomic_write_text(d / "frames.md", frames.to_markdown(title="Sentence frames")),
         write_csv(d / "matches.csv", match_table(frames, corpus, found)),
         write_csv(d / "numeric.csv", res.numeric),
+        atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
     ]
 
 
 def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
     """Every mined formula and frame counted by year: life spans, successions, eras."""
-    from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_templates, write_trends
+    from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_frames, write_trends
 
     formulae = formulae_from_bank(res.boilerplate.phrases.phrases_) if res.boilerplate is not None else []
-    if res.miner is not None:
-        formulae += formulae_from_templates(res.miner.library_.templates)
+    if res.frames is not None:
+        formulae += formulae_from_frames(res.frames)
     res.timeline = FormulaTimeline(by=TIMELINE_VARIABLE).fit(corpus, formulae)
     res.eras = EraSegmenter().fit(res.timeline)
     return write_trends(out, res.timeline, res.eras)
@@ -440,7 +430,7 @@ def build_report(corpus: "Corpus", res: MineResult):
         _report_outline(rb, res.clustering, res.out_dir / "clusters")
     if res.boilerplate is not None:
         _report_boilerplate(rb, corpus, res, cite)
-    if res.miner is not None:
+    if res.frames is not None:
         _report_templates(rb, res, cite)
     if res.timeline is not None:
         _report_timelines(rb, res.timeline, res.eras, res.out_dir / "trends")
@@ -566,37 +556,27 @@ def _slot_html(template: str) -> str:
 
 
 def _report_templates(rb: Any, res: MineResult, cite: _Citations) -> None:
-    """The best-supported templates, the extraction table's numbers, the sentence frames, the numeric
-    slots by document and the writer's skeleton."""
+    """The sentence frames in library order (support × fixed text), the numeric slots by document and
+    the writer's skeleton."""
     from .report import esc
 
-    lib = res.miner.library_
-    rb.section("templates", "Sentence templates",
-               "Frames shared across documents with typed slots ({NUM}, {DATE}, {ORG}, …), each with its "
-               "support (documents) and instances.")
-    trow = []
-    for t in sorted(lib.templates, key=lambda t: (-t.support, -len(t.instances), t.id))[:40]:
-        inst = " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:6])
-        trow.append({"id": esc(t.id), "template": _slot_html(t.template), "support": t.support, "instances": inst})
-    rb.table(trow, html_columns=("id", "template", "instances"))
-    ex = res.extractions
-    if ex is not None and len(ex):
-        kind = "type" if "type" in ex.columns else "slot_type"
-        num = ex[ex[kind].isin(("NUM", "PERCENT", "MONEY")) & (ex["value"].astype(str) != "")] \
-            if kind in ex.columns else ex.iloc[:0]
-        rb.paragraph(f"Extraction table (extractions.csv): {len(ex):,} slot values, {len(num):,} of them "
-                     f"numbers; the first numeric ones:")
-        cols = [c for c in ("template_id", "doc_id", "slot", "value", "number") if c in num.columns]
-        rb.table(num[cols].head(40), max_rows=40)
-    if res.frames is not None and len(res.frames):
-        frames = list(res.frames.templates)
-        rb.paragraph(f"Sentence frames (frames.json): {len(frames)} frames mined over clauses, "
-                     "support counted by matching them everywhere; the best supported:")
-        frow = []
-        for t in sorted(frames, key=lambda t: (-t.support, t.id))[:30]:
-            frow.append({"frame": _slot_html(t.template), "support": t.support,
-                         "instances": " ".join(cite(i.unit_id, i.doc_id) for i in t.instances[:4])})
-        rb.table(frow, html_columns=("frame", "instances"))
+    frames = list(res.frames.templates)
+    n_match = res.extractions[["template_id", "unit_id", "start"]].drop_duplicates().shape[0] \
+        if res.extractions is not None and len(res.extractions) else 0
+    rb.section("templates", "Sentence frames",
+               f"{len(frames)} frames (frames.json): fixed wording with typed slots ({{NUM}}, {{PERCENT}}, {{YEAR}}, "
+               f"{{ORG}}, …), mined over clauses and counted by matching them everywhere ({n_match:,} matches, "
+               "matches.csv); support is the number of documents matched. "
+               + ("The best, by support × fixed text:" if frames else
+                  f"No frame is shared by {res.miner.min_docs_} documents or more."))
+    frow = []
+    for t in frames[:40]:
+        seen: set[str] = set()  # the first match in each of four documents
+        first = [i for i in t.instances if not (i.doc_id in seen or seen.add(i.doc_id))][:4]
+        frow.append({"id": esc(t.id), "frame": _slot_html(t.template), "support": t.support,
+                     "matches": len(t.instances), "instances": " ".join(cite(i.unit_id, i.doc_id) for i in first)})
+    if frow:
+        rb.table(frow, html_columns=("id", "frame", "instances"))
     wide = res.numeric
     if wide is not None and wide.shape[1] > 1:
         rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "

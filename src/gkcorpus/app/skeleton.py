@@ -1,6 +1,7 @@
-"""A writer's skeleton: the corpus's common outline with its best-supported templates under each part.
+"""A writer's skeleton: the corpus's common outline with, under each part, the best-supported
+templates (sentence frames) whose matches concentrate there.
 
-It joins two independent analyses -- section types (:mod:`gkcorpus.outline`) and sentence templates
+It joins two independent analyses -- section types (:mod:`gkcorpus.outline`) and sentence frames
 (:mod:`gkcorpus.templates`) -- so it sits above both.
 """
 
@@ -38,7 +39,8 @@ class Skeleton:
         src = {"section_types": "section types clustered by gkcorpus.outline",
                "headings": "normalised level-1 headings"}.get(self.source, self.source)
         lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the "
-                 "best-supported templates found there. Fill the `{SLOTS}`; `…` marks where free text goes.", ""]
+                 "best-supported templates whose matches concentrate there. Fill the `{SLOTS}`; `…` marks where free "
+                 "text goes.", ""]
         for k, sec in enumerate(self.sections, 1):
             lines.append(f"## {k}. {sec['name']}")
             lines.append("")
@@ -47,7 +49,9 @@ class Skeleton:
                 lines.append("Usual headings: " + "; ".join(f"{h} ({c})" for h, c in sec["headings"][:5]) + ".")
             lines.append("")
             for t in sec["templates"]:
-                text = ("…" if t["open_start"] else "") + t["template"] + ("…" if t["open_end"] else "")
+                # free text around an open template; a slot at its edge already says so
+                text = ("…" if t["open_start"] and not t["template"].startswith("{") else "") + t["template"] \
+                    + ("…" if t["open_end"] and not t["template"].endswith("}") else "")
                 lines.append(f"- `{text}` — {t['support']} documents")
                 if t.get("example"):
                     ex = t["example"] if len(t["example"]) <= 90 else t["example"][:88] + "…"
@@ -164,8 +168,12 @@ def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple
 
 
 def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5, min_support: float = 0.2,
-             section_types: bool = True, typer: Any = None, common: Any = None) -> Skeleton:
+             section_types: bool = True, typer: Any = None, common: Any = None, min_share: float = 0.5) -> Skeleton:
     """The corpus's common outline with its best-supported templates under each part.
+
+    A template is listed under a part when at least ``min_share`` of the (document, part) pairs
+    where its matches lie are that part's (a frame of every part, such as a growth figure, is
+    listed nowhere), in two documents or more; by documents, then fixed characters.
 
     Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
     fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
@@ -178,11 +186,11 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     as ``cluster_corpus(corpus).common``), else computed from the typer's outlines.
     """
     with _gc_paused():
-        return _skeleton(corpus, library, max_templates, min_support, section_types, typer, common)
+        return _skeleton(corpus, library, max_templates, min_support, section_types, typer, common, min_share)
 
 
 def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, min_support: float,
-              section_types: bool, typer: Any, common: Any) -> Skeleton:
+              section_types: bool, typer: Any, common: Any, min_share: float = 0.5) -> Skeleton:
     docs = list(corpus)
     typed = _segments_by_types(corpus, typer, common) if section_types else None
     if typed is not None:
@@ -225,15 +233,20 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
             seen.add((ti, doc_id, name))
         if (name, t.id) not in example:
             example[(name, t.id)] = t.instances[k].sentence
+    spread: Counter = Counter()  # (document, part) pairs per template, over every part
+    for counts in placed.values():
+        spread.update(counts)
     sections = []
     for n in names:
-        ranked = heapq.nsmallest(max(max_templates, 1), ((tid, c) for tid, c in placed[n].items() if c >= 2),
+        ranked = heapq.nsmallest(max(max_templates, 1), ((tid, c) for tid, c in placed[n].items()
+                                                         if c >= 2 and c >= min_share * spread[tid]),
                                  key=lambda kv: (-kv[1], -library[kv[0]].fixed_chars, kv[0]))
         tmpl = []
         for tid, c in ranked:
             t = library[tid]
-            tmpl.append({"id": tid, "template": t.template, "support": c, "open_start": t.open_start,
-                         "open_end": t.open_end, "example": example.get((n, tid), "")})
+            line = getattr(t, "where", "body") != "body"  # a heading or title frame is the whole line
+            tmpl.append({"id": tid, "template": t.template, "support": c, "open_start": t.open_start and not line,
+                         "open_end": t.open_end and not line, "example": example.get((n, tid), "")})
             if len(tmpl) >= max_templates:
                 break
         sections.append({"name": n, "support": len(support[n]), "headings": headings[n].most_common(5),

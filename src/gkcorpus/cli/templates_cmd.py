@@ -1,17 +1,22 @@
-"""``gkcorpus templates``: mine sentence templates, match a saved library, fill a template, write a skeleton.
+"""``gkcorpus templates``: mine sentence frames (the templates), match a saved library, fill a frame,
+write a skeleton.
 
-    gkcorpus templates mine [PATH…] -o DIR          DIR/templates.json, templates.md, instances.csv, extractions.csv
+    gkcorpus templates mine [PATH…] -o DIR          DIR/frames.json, frames.md, matches.csv, numeric.csv
+                                                    (--sentences: the whole-sentence templates, DIR/templates.json,
+                                                    templates.md, instances.csv, extractions.csv)
     gkcorpus templates match LIBRARY [PATH…] -o DIR DIR/extractions.csv (one row per slot value found)
     gkcorpus templates fill --template TEXT SLOT=VALUE …   (or --id ID --library LIBRARY) [-o FILE]
     gkcorpus templates skeleton --library LIBRARY [PATH…] [-o FILE]
     gkcorpus templates extract [PATH…] -o DIR [--library LIBRARY]
-                                                    sentence frames: DIR/frames.json, frames.md, matches.csv, numeric.csv
+                                                    as mine, or apply a saved frames.json: DIR/matches.csv, numeric.csv
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Any
 
 from ..base.export import atomic_write_text, ensure_dir, write_csv
 from . import UsageError
@@ -19,32 +24,38 @@ from ._common import add_input_args, add_output_arg, load_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("templates", help="sentence templates with typed slots: mine, match, fill, skeleton")
+    p = sub.add_parser("templates", help="sentence frames with typed slots: mine, match, fill, skeleton, extract")
     tsub = p.add_subparsers(dest="templates_command", metavar="ACTION")
     tsub.required = True
 
-    m = tsub.add_parser("mine", help="mine templates shared across documents; write DIR/templates.json, "
-                                     "templates.md, instances.csv, extractions.csv")
+    m = tsub.add_parser("mine", help="mine sentence frames shared across documents; write DIR/frames.json, "
+                                     "frames.md, matches.csv (one row per match), numeric.csv (numeric slots by document)")
     add_input_args(m)
     add_output_arg(m, "templates")
     g = m.add_argument_group("mining")
-    g.add_argument("--min-support", type=int, default=2, metavar="N", help="documents a template needs (default: 2)")
-    g.add_argument("--min-coverage", type=float, default=0.5, metavar="F",
-                   help="share of each sentence span the template must explain (default: 0.5)")
-    g.add_argument("--align", choices=("char", "token"), default="char",
-                   help="align characters (default) or jieba tokens")
+    g.add_argument("--min-docs", "--min-support", dest="min_docs", type=int, default=None, metavar="N",
+                   help="documents a frame needs (default: 10%% of the documents, at least 2; with --sentences: 2)")
     g.add_argument("--skeleton", action="store_true", help="also write DIR/skeleton.md, the writer's skeleton")
+    old = m.add_argument_group("whole-sentence templates (the earlier miner)")
+    old.add_argument("--sentences", action="store_true",
+                     help="mine whole-sentence templates instead: DIR/templates.json, templates.md, instances.csv, "
+                          "extractions.csv")
+    old.add_argument("--min-coverage", type=float, default=0.5, metavar="F",
+                     help="with --sentences: share of each sentence span the template must explain (default: 0.5)")
+    old.add_argument("--align", choices=("char", "token"), default="char",
+                     help="with --sentences: align characters (default) or jieba tokens")
     m.set_defaults(func=run_mine)
 
     x = tsub.add_parser("match", help="apply a saved template library to texts; write DIR/extractions.csv")
-    x.add_argument("library", metavar="LIBRARY", help="templates.json written by 'gkcorpus templates mine'")
+    x.add_argument("library", metavar="LIBRARY", help="frames.json written by 'gkcorpus mine' or 'gkcorpus templates "
+                                                      "mine' (or a templates.json of --sentences)")
     add_input_args(x)
     add_output_arg(x, "templates")
     x.add_argument("--best-only", action="store_true", help="keep only the best-matching template per sentence")
     x.set_defaults(func=run_match)
 
-    e = tsub.add_parser("extract", help="mine sentence frames over clauses (or apply --library); write DIR/frames.json, "
-                                        "frames.md, matches.csv (one row per match), numeric.csv (numeric slots by document)")
+    e = tsub.add_parser("extract", help="mine sentence frames as 'templates mine' does, or apply --library; write "
+                                        "DIR/frames.json, frames.md (when mining), matches.csv, numeric.csv")
     add_input_args(e)
     add_output_arg(e, "frames")
     e.add_argument("--library", metavar="LIBRARY", help="apply this frames.json instead of mining")
@@ -54,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     f = tsub.add_parser("fill", help="render a template with slot values")
     f.add_argument("pairs", nargs="*", metavar="SLOT=VALUE", help="a value for each slot of the template")
-    f.add_argument("--library", metavar="LIBRARY", help="templates.json (needed for --id)")
+    f.add_argument("--library", metavar="LIBRARY", help="frames.json or templates.json (needed for --id)")
     what = f.add_mutually_exclusive_group(required=True)
     what.add_argument("--id", help="id of a template in the library")
     what.add_argument("--template", help="a template text, e.g. '现将{TOPIC}总结如下'")
@@ -63,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(func=run_fill)
 
     k = tsub.add_parser("skeleton", help="the corpus's common outline with its best-supported templates, as Markdown")
-    k.add_argument("--library", metavar="LIBRARY", required=True, help="templates.json written by 'gkcorpus templates mine'")
+    k.add_argument("--library", metavar="LIBRARY", required=True,
+                   help="frames.json written by 'gkcorpus mine' or 'gkcorpus templates mine'")
     add_input_args(k)
     k.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     k.set_defaults(func=run_skeleton)
@@ -76,13 +88,32 @@ def _load_library(path: str):
 
 
 def run_mine(args: argparse.Namespace) -> int:
+    if args.min_docs is not None and args.min_docs < 1:
+        raise UsageError(f"--min-docs must be at least 1, got {args.min_docs}")
+    if args.sentences:
+        return _run_mine_sentences(args)
+    corpus = load_corpus(args)
+    out = ensure_dir(args.output)
+    lib, written, n_matches, wide = _frames_into(out, corpus, None, args.min_docs)
+    if args.skeleton:
+        from ..app.skeleton import skeleton
+
+        atomic_write_text(out / "skeleton.md", skeleton(corpus, lib).to_markdown())
+        written.append("skeleton.md")
+    print(f"{len(lib)} frames, {n_matches} matches in {len(corpus)} documents, {wide.shape[1] - 1} numeric columns; "
+          f"wrote {', '.join(written)} to {out}/")
+    return 0
+
+
+def _run_mine_sentences(args: argparse.Namespace) -> int:
+    """The whole-sentence templates of :class:`~gkcorpus.templates.TemplateMiner`."""
     from ..app.skeleton import skeleton
     from ..templates import TemplateMiner
 
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
-    miner = TemplateMiner(min_support=args.min_support, min_coverage=args.min_coverage, align=args.align,
-                          progress=sys.stderr.isatty())
+    miner = TemplateMiner(min_support=2 if args.min_docs is None else args.min_docs, min_coverage=args.min_coverage,
+                          align=args.align, progress=sys.stderr.isatty())
     miner.fit(corpus)
     lib = miner.library_
     lib.save(out / "templates.json")
@@ -100,6 +131,26 @@ def run_mine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _frames_into(out: Path, corpus: Any, library: str | None, min_docs: int | None) -> tuple[Any, list[str], int, Any]:
+    """Mine frames (or load ``library``) and write them with their match and numeric tables into ``out``:
+    the library, the names written, the number of matches and the numeric table."""
+    from ..templates.frames import FrameMiner, match_table, wide_table
+
+    if library:
+        lib = _load_library(library)
+    else:
+        lib = FrameMiner(min_docs=min_docs).fit(corpus).library_
+        lib.save(out / "frames.json")
+        atomic_write_text(out / "frames.md", lib.to_markdown(title="Sentence frames"))
+    extracted = lib.extract(corpus)
+    matches = match_table(lib, corpus, extracted)
+    write_csv(out / "matches.csv", matches)
+    wide = wide_table(lib, corpus, extracted=extracted)
+    write_csv(out / "numeric.csv", wide)
+    written = ([] if library else ["frames.json", "frames.md"]) + ["matches.csv", "numeric.csv"]
+    return lib, written, len(matches), wide
+
+
 def run_match(args: argparse.Namespace) -> int:
     lib = _load_library(args.library)
     corpus = load_corpus(args)
@@ -114,25 +165,12 @@ def run_match(args: argparse.Namespace) -> int:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from ..templates.frames import FrameMiner, match_table, wide_table
-
+    if args.min_docs is not None and args.min_docs < 1:
+        raise UsageError(f"--min-docs must be at least 1, got {args.min_docs}")
     corpus = load_corpus(args)
     out = ensure_dir(args.output)
-    if args.library:
-        lib = _load_library(args.library)
-    else:
-        if args.min_docs is not None and args.min_docs < 1:
-            raise UsageError(f"--min-docs must be at least 1, got {args.min_docs}")
-        lib = FrameMiner(min_docs=args.min_docs).fit(corpus).library_
-        lib.save(out / "frames.json")
-        atomic_write_text(out / "frames.md", lib.to_markdown(title="Sentence frames"))
-    extracted = lib.extract(corpus)
-    matches = match_table(lib, corpus, extracted)
-    write_csv(out / "matches.csv", matches)
-    wide = wide_table(lib, corpus, extracted=extracted)
-    write_csv(out / "numeric.csv", wide)
-    written = ([] if args.library else ["frames.json", "frames.md"]) + ["matches.csv", "numeric.csv"]
-    print(f"{len(lib)} frames, {len(matches)} matches in {len(corpus)} documents, "
+    lib, written, n_matches, wide = _frames_into(out, corpus, args.library, args.min_docs)
+    print(f"{len(lib)} frames, {n_matches} matches in {len(corpus)} documents, "
           f"{wide.shape[1] - 1} numeric columns; wrote {', '.join(written)} to {out}/")
     return 0
 

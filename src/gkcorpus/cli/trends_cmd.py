@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..boilerplate.phrases import mine_boilerplate
-    from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_templates, write_trends
+    from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_frames, write_trends
 
     if args.top < 1 or args.min_docs < 1:
         raise UsageError("--top and --min-docs must be at least 1")
@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     bank = mine_boilerplate(corpus, progress=progress).phrases.phrases_
     formulae = formulae_from_bank(bank)
     if not args.no_frames:
-        from ..templates import TemplateMiner
+        from ..templates.frames import FrameMiner
 
-        formulae += formulae_from_templates(TemplateMiner().fit(corpus).library_.templates)
+        formulae += formulae_from_frames(FrameMiner().fit(corpus).library_)
     timeline = FormulaTimeline(by=args.by, min_docs=args.min_docs).fit(corpus, formulae)
     eras = EraSegmenter().fit(timeline)
     written = write_trends(args.output, timeline, eras, top=args.top)

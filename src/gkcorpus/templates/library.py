@@ -257,7 +257,8 @@ class TemplateLibrary:
 
     @classmethod
     def load(cls, path: str | Path) -> "TemplateLibrary":
-        """Read a library written by :meth:`save` (``templates.json`` of ``gkcorpus templates mine``)."""
+        """Read a library written by :meth:`save` (the ``frames.json`` of ``gkcorpus mine`` and ``gkcorpus
+        templates mine``, the ``templates.json`` of ``--sentences``)."""
         from ..base.io import LoadError
 
         p = Path(path)

@@ -4,6 +4,10 @@ A template is fixed text with typed slots, shared by sentences of several docume
 
     此次活动共接访群众{NUM}余人          现将{TOPIC}总结如下          按照{ORG}《{DOC_TITLE}》{TEXT}要求
 
+These are whole-sentence templates. ``gkcorpus mine`` and ``gkcorpus templates mine`` mine sentence
+frames over clauses instead (:mod:`gkcorpus.templates.frames`); this miner stays as library API
+(``templates mine --sentences``) and as the baseline the frames are evaluated against.
+
 Mining (:class:`TemplateMiner`)
     1. Per document (pure, parallelisable): sentences from the document structure, each reduced to
        its *core* (heading marker and final punctuation removed) — :func:`document_units`. Then
@@ -39,8 +43,8 @@ typed or lazy) and extracts a table of slot values from any text or corpus. Cand
 a text come from an index of their rarest 4-gram; templates without slots, and templates with
 number or date slots (whose regexes are slow to compile) on their first texts, are matched without
 compiling the regex whenever the answer is certain (:func:`_solve`). Each distinct core is matched
-once. A library is saved as JSON (the ``templates.json`` of ``gkcorpus templates mine``) and applied
-later without mining again.
+once. A library is saved as JSON (the ``templates.json`` of ``gkcorpus templates mine --sentences``)
+and applied later without mining again.
 
 Filling: :meth:`Template.fill` renders a template with given values; :func:`skeleton` writes the
 corpus's common outline with, under each section, its best-supported templates, as Markdown.

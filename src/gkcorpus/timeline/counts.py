@@ -35,6 +35,7 @@ __all__ = [
     "FormulaTimeline",
     "count_by_group",
     "formulae_from_bank",
+    "formulae_from_frames",
     "formulae_from_templates",
     "gap_pattern",
     "top_formulae",
@@ -97,6 +98,66 @@ def formulae_from_templates(templates: Iterable[Any], slot_chars: int = 60) -> l
             continue
         gap = f"[^{_CLAUSE_END}]{{1,{slot_chars}}}?"
         out.append(Formula(str(_get(t, "id")), text, "frame", gap.join(re.escape(p) for p in pieces)))
+    return out
+
+
+#: a frame's free slot: clause characters, or a quotation or title whole (as the frame's own regex)
+_FRAME_TEXT = r"(?:[^，；：。！？“”《》\n]|“[^“”\n]*”|《[^《》\n]*》)"
+
+
+def _frame_piece(piece: str) -> str:
+    """A frame's fixed piece: a comma in it matches any clause punctuation, as the frame does."""
+    return "[，；：]".join(re.escape(x) for x in piece.split("，"))
+
+
+def _frame_slot(kind: str, before: str, after: str, may_be_empty: bool, slot_chars: int) -> str:
+    """A frame's slot after the fixed text ``before`` and before ``after``: a closed type by its pattern,
+    a free slot inside a quotation or title of the fixed text by anything but its brackets."""
+    from ..templates.frame_slots import closed_pattern
+
+    closed = closed_pattern(kind, after)
+    if closed is not None:
+        return f"(?:{closed}){'?' if may_be_empty else ''}"
+    quoted = before.count("“") > before.count("”") or before.count("《") > before.count("》")
+    return f"{'[^“”《》]' if quoted else _FRAME_TEXT}{{{0 if may_be_empty else 1},{slot_chars}}}?"
+
+
+def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Formula]:
+    """Sentence frames (a frame library, or its dicts with ``id``, ``template`` and ``slots``) as
+    formulae: from the first fixed piece on, a comma in the fixed text matching any clause
+    punctuation (，；：), a number, percent, money, year or date slot by its pattern, a free slot
+    by up to ``slot_chars`` characters of one clause (none when it may be empty), and a clause end
+    after it unless a free slot closes it. A slot opening the frame is left out (the pattern starts
+    with fixed text, found in the suffix array), a free slot closing it too, and the start is not
+    held to a clause start: a frame is counted in every document it matched, and may be counted in
+    more (``{YEAR}政府工作报告`` also where the words stand in a sentence)."""
+    out = []
+    for t in frames:
+        text = str(_get(t, "template"))
+        pieces = _SLOT.split(text)
+        slots = list(_get(t, "slots", None) or [])
+        if len(slots) != len(pieces) - 1:
+            names = _SLOT.findall(text)
+            slots = [{"type": n[1:-1].rstrip("_0123456789"), "n_empty": 0} for n in names]
+        first = next((i for i, p in enumerate(pieces) if p), None)
+        if first is None:
+            continue
+        # after a dropped slot, clause punctuation is context too (the pattern keeps a literal start)
+        parts = [_frame_piece(pieces[first].lstrip("，") if first else pieces[first])]
+        pending: list[str] = []  # slots since the last fixed piece
+        for j in range(first, len(slots)):
+            after = pieces[j + 1]
+            kind, empty = str(_get(slots[j], "type", "TEXT")), bool(_get(slots[j], "n_empty", 0))
+            closed = kind in ("NUM", "PERCENT", "MONEY", "YEAR", "DATE")
+            if not after and j == len(slots) - 1 and not closed:
+                break  # a free slot closing the frame: context
+            pending.append(_frame_slot(kind, "".join(pieces[: j + 1]), after, empty, slot_chars))
+            if after or j == len(slots) - 1:
+                parts += pending + [_frame_piece(after)] if after else pending
+                pending = []
+        else:  # the frame ends with fixed text or a closed slot: at a clause end, as it does
+            parts.append(f"(?=[，：{_CLAUSE_END}]|$)")
+        out.append(Formula(str(_get(t, "id")), text, "frame", "".join(parts)))
     return out
 
 
