@@ -123,3 +123,44 @@ def test_indented_encoder_equals_json_dumps_on_random_values(tmp_path):
     assert path.read_bytes() == _json_reference(items)
     for item in items[:50]:
         assert write_json(tmp_path / "one.json", item).read_bytes() == _json_reference(item)
+
+
+XLSX_SHEETS = {
+    "mixed": pd.DataFrame({
+        "text": ["政务 公开", " 前导", "尾随 ", "   ", "", None, "a&b<c>d", "#N/A", "=1+1", "第一行\n第二行"],
+        "int": [0, -1, 7, 2**40, 12345678901234567, 3, 4, 5, 6, 1954],
+        "float": [0.1, -0.0, 1e300, 1.5e-7, float("nan"), float("inf"), float("-inf"), 3.0, 2.5e16, 1 / 3],
+        "bool": [True, False] * 5,
+        "obj": [1, 2.5, "x", None, ["甲", 1], {"k": None}, (1, 2), True, float("nan"), "#DIV/0!"],
+    }),
+    "years": pd.DataFrame({"formula_id": ["f1", "f2"], 1954: [0.5, 0.0], 1955: [1.25, float("nan")]}),
+    "empty": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
+    "records": [{"id": "p1", "n": 3, "docs": ["a", "b"]}, {"id": "p2", "n": None, "docs": []}],
+    "dates": pd.DataFrame({"when": pd.to_datetime(["2018-03-05", "2019-03-05"]), "n": [1, 2]}),
+}
+
+
+def test_xlsx_body_rows_give_the_bytes_of_writing_every_cell_with_pandas(tmp_path, monkeypatch):
+    import gkcorpus.base.xlsx_rows as xr
+    from gkcorpus.base.export import write_xlsx
+
+    pytest.importorskip("openpyxl")
+    body_rows, built = xr.body_rows, []
+    monkeypatch.setattr(xr, "body_rows", lambda df: built.append(body_rows(df) is not None) or body_rows(df))
+    fast = write_xlsx(tmp_path / "fast.xlsx", XLSX_SHEETS).read_bytes()
+    assert built == [True, True, True, True, False]  # every sheet but the one with dates took the fast path
+    monkeypatch.setattr(xr, "body_rows", lambda df: None)
+    slow = write_xlsx(tmp_path / "slow.xlsx", XLSX_SHEETS).read_bytes()
+    assert fast == slow
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["mixed"]
+    assert [c.value for c in ws["A"]][:4] == ["text", "政务 公开", " 前导", "尾随 "]
+    assert ws.max_row == 11 and ws["C7"].value == "inf" and ws["A9"].data_type == "e"
+    assert [c.column_letter for c in ws[1]] == ["A", "B", "C", "D", "E"]
+
+
+def test_column_letters():
+    from gkcorpus.base.xlsx_rows import column_letter
+
+    assert [column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

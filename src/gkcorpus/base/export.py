@@ -286,32 +286,61 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
 
 
 def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
-    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra)."""
+    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra).
+
+    pandas and openpyxl write the workbook with each sheet's header row; the body rows are built
+    by :func:`gkcorpus.base.xlsx_rows.body_rows` (the XML openpyxl would write, without a Python
+    object per cell) and spliced in. A sheet holding values that module does not reproduce is
+    written whole by pandas."""
     try:
         import openpyxl  # noqa: F401
     except ImportError:
         raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
     import pandas as pd
 
+    from .xlsx_rows import body_rows
+
     buf = io.BytesIO()
+    bodies: dict[str, str] = {}
+    fast = len({name[:31] for name in sheets}) == len(sheets)  # two names cut to one title share a sheet
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
             df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
             df.columns = [safe_cell(c) for c in df.columns]
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            for row in xw.sheets[name[:31]].iter_rows():
+            title = name[:31]
+            body = body_rows(df) if fast else None
+            (df if body is None else df.iloc[:0]).to_excel(xw, sheet_name=title, index=False)
+            for row in xw.sheets[title].iter_rows():
                 for cell in row:  # text is text: openpyxl would store a string starting with = as a formula
                     if cell.data_type == "f":
                         cell.data_type = "s"
-    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue()))
+            if body is not None:
+                bodies[title] = body
+        book = xw.book
+    rows = {book[title].path[1:]: body for title, body in bodies.items()}
+    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue(), rows))
+
+
+def _splice_rows(sheet: bytes, body: str) -> bytes:
+    """A header-only worksheet's XML with the body rows added and its dimension widened to them."""
+    import re
+
+    n_rows = body.count("<row ")
+    m = re.search(rb'<dimension ref="A1:([A-Z]+)1" />', sheet)
+    end = sheet.find(b"</sheetData>")
+    if m is None or end < 0:
+        raise ValueError("unexpected worksheet layout")
+    head = sheet[: m.start()] + b'<dimension ref="A1:' + m.group(1) + b"%d" % (n_rows + 1) + b'" />'
+    return head + sheet[m.end(): end] + body.encode("utf-8") + sheet[end:]
 
 
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
-def _reproducible_zip(data: bytes) -> bytes:
-    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical."""
+def _reproducible_zip(data: bytes, rows: dict[str, str] | None = None) -> bytes:
+    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical;
+    ``rows``: body rows to splice into header-only worksheets, by entry name."""
     import re
     import zipfile
 
@@ -320,6 +349,8 @@ def _reproducible_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
+            if rows and info.filename in rows:
+                body = _splice_rows(body, rows[info.filename])
             if info.filename == "docProps/core.xml":
                 body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", body)
             zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
