@@ -6,10 +6,11 @@ import csv
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from gkcorpus.base.export import _cell, _default, write_csv, write_json, write_json_items
+from gkcorpus.base.export import _cell, _default, safe_cell, write_csv, write_json, write_json_items
 
 RECORDS = [
     {"id": "p1", "text": "第一行\n第二行 \"引号\"", "n": 3, "x": 0.1, "docs": ["a", "b"],
@@ -18,6 +19,14 @@ RECORDS = [
 ]
 FRAME = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, float("nan"), 2.0], "c": ["甲,乙", None, "丙\n丁"],
                       "d": [{"k": 1}, ["x"], None], "e": [True, False, True]})
+# every kind of column write_csv converts a column at a time, against to_dict("records") row by row
+TYPED = pd.DataFrame({
+    "text": ["=1+1", "+x", "政务", None], "obj": [np.int64(5), np.float32(0.1), ["甲", None], pd.NA],
+    "mixed": [1, 2.5, True, "@a"], "nullable": pd.array([1, None, 3, 4], dtype="Int64"),
+    "when": pd.to_datetime(["2018-03-05", None, "2019-01-01", "2020-02-29"]),
+    "cat": pd.Categorical(["a", "b", "a", None]), "flag": [True, False, True, False],
+    "u8": np.array([0, 255, 7, 1], dtype=np.uint8), "f32": np.array([0.1, 1e-7, -0.0, np.nan], dtype=np.float32),
+})
 
 
 def _json_reference(data) -> bytes:
@@ -34,9 +43,9 @@ def _csv_reference(rows, columns=None) -> bytes:
         columns = list(rows[0]) if rows else []
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    w.writerow([safe_cell(c) for c in columns])
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow([safe_cell(_cell(r.get(c))) for c in columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -53,7 +62,9 @@ def test_json_streamed_same_bytes(tmp_path, name, data):
 
 
 @pytest.mark.parametrize("name,rows,cols,chunk", [
-    ("frame", FRAME, None, 2), ("frame_cols", FRAME, ["c", "a"], 1), ("rows", RECORDS, None, 1),
+    ("frame", FRAME, None, 2), ("frame_cols", FRAME, ["c", "a"], 1), ("typed", TYPED, None, 3),
+    ("typed_cols", TYPED, ["when", "missing", "obj"], 2),
+    ("repeated_name", pd.DataFrame([[1, "a"], [2, "b"]], columns=["x", "x"]), None, 5), ("rows", RECORDS, None, 1),
     ("rows_gen", iter(RECORDS), None, 1), ("rows_cols", RECORDS, ["text", "docs", "missing"], 5),
     ("empty", [], None, 2), ("empty_frame", FRAME.iloc[:0], None, 2)])
 def test_csv_streamed_same_bytes(tmp_path, name, rows, cols, chunk):

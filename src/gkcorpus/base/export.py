@@ -250,15 +250,70 @@ def _record_chunks(rows: Any, chunk: int) -> Iterator[list[dict]]:
         yield part
 
 
+def _frame_cells(df: Any, columns: Sequence[str], chunk: int) -> Iterator[Iterable[tuple]] | None:
+    """The cells of a DataFrame's rows (``chunk`` rows at a time), converted a column at a time to what
+    :func:`write_csv` makes of ``to_dict("records")``'s values: numbers pass unchanged, and only columns
+    of objects or extension types go through ``to_dict``'s boxing and :func:`_cell`/:func:`safe_cell`.
+    ``None`` when the columns repeat a name (``to_dict`` keeps the last), left to the row-wise path."""
+    try:
+        import pandas as pd
+        from pandas.api.extensions import ExtensionDtype
+        from pandas.core.dtypes.cast import maybe_box_native
+    except ImportError:  # pragma: no cover - a pandas without to_dict's helper: the row-wise path
+        return None
+    if not df.columns.is_unique:
+        return None
+
+    def boxed(v: Any) -> Any:
+        t = type(v)
+        if t is str:  # what maybe_box_native, _cell and safe_cell make of text, inline
+            return "'" + v if v.startswith(_FORMULA_START) else v
+        if t is int or t is float or t is bool:
+            return v
+        return safe_cell(_cell(maybe_box_native(v)))
+
+    def column(part: Any, c: Any) -> list:
+        if c not in df.columns:
+            return [""] * len(part)
+        s = part[c]
+        if s.dtype == object:
+            return [boxed(v) for v in s.tolist()]  # an object array's items are its objects
+        if isinstance(s.dtype, pd.StringDtype):
+            return [boxed(v) for v in s.to_numpy(dtype=object)]  # the strings and the dtype's missing value
+        if isinstance(s.dtype, ExtensionDtype):
+            return [boxed(v) for v in s]
+        if s.dtype.kind in "biuf":
+            return s.tolist()  # bools and numbers: neither _cell nor safe_cell change them
+        return [safe_cell(_cell(v)) for v in s]
+
+    def chunks() -> Iterator[Iterable[tuple]]:
+        for i in range(0, len(df), chunk):
+            part = df.iloc[i : i + chunk]
+            yield zip(*[column(part, c) for c in columns])
+
+    return chunks()
+
+
 def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None,
               chunk: int = 20_000) -> Path:
     """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells.
 
     ``rows``: a DataFrame or an iterable of dicts (the first row's keys are the columns unless
     ``columns`` is given). Written ``chunk`` rows at a time: a large table is never held as text.
+    A DataFrame's cells are converted a column at a time (:func:`_frame_cells`), to the same text.
     """
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+    frame = hasattr(rows, "to_dict") and hasattr(rows, "columns")
+    if frame:
         columns = list(columns or rows.columns)
+        cells = _frame_cells(rows, columns, chunk)
+        if cells is not None:
+            with _atomic_text(path) as fh:
+                fh.write("\ufeff")
+                w = csv.writer(fh, lineterminator="\n")
+                w.writerow([safe_cell(c) for c in columns])
+                for part in cells:
+                    w.writerows(part)
+            return Path(path)
     chunks = _record_chunks(rows, chunk)
     first = next(chunks, [])
     if columns is None:
