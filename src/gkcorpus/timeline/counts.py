@@ -126,8 +126,12 @@ _QUANT = frozenset("*+?{")
 def literal_prefix(pattern: str) -> str:
     """The text every match of ``pattern`` starts with (its leading literal characters, as
     :func:`re.escape` writes them), or "" when the pattern starts with anything else."""
+    return _literal_run(pattern)[0]
+
+
+def _literal_run(pattern: str, i: int = 0) -> tuple[str, int]:
+    """The literal characters every match of ``pattern[i:]`` starts with, and where they end in ``pattern``."""
     out: list[str] = []
-    i = 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -142,7 +146,24 @@ def literal_prefix(pattern: str) -> str:
             break  # the character is optional or repeated: not part of every match
         out.append(c)
         i += step
-    return "".join(out)
+    return "".join(out), i
+
+
+# a gap between two literal pieces, as gap_pattern and formulae_from_templates write it: [^…]{lo,hi}?
+_GAP_TOKEN = re.compile(r"\[\^(?:[^\]\\]|\\.)*\]\{(\d+),(\d+)\}\?")
+
+
+def _second_piece(pattern: str) -> tuple[int, int, str] | None:
+    """``(lo, hi, text)`` when ``pattern`` is its literal prefix, a gap of ``lo`` to ``hi``
+    characters and then literal ``text`` (the start of every match's second piece); else None."""
+    first, i = _literal_run(pattern)
+    m = _GAP_TOKEN.match(pattern, i) if first else None
+    if m is None:
+        return None
+    second = _literal_run(pattern, m.end())[0]
+    if not second or "\n" in second:
+        return None
+    return int(m.group(1)), int(m.group(2)), second
 
 
 def _count_anchored(rx: "re.Pattern[str]", text: str, starts: Sequence[int]) -> int:
@@ -180,14 +201,22 @@ def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
             if len(pos):
                 out[i] = np.bincount(index.doc_of(pos), minlength=len(docs))
             continue
-        rx = re.compile(f.pattern)
         prefix = literal_prefix(f.pattern)
         if not prefix or "\n" in prefix or "(?<" in f.pattern:
+            rx = re.compile(f.pattern)
             out[i] = [sum(1 for _ in rx.finditer(t)) for t in texts]
             continue
         pos = index.find_text(prefix)
+        second = _second_piece(f.pattern)
+        if len(pos) and second is not None:
+            # a match needs its second piece a gap after the prefix: keep the starts that have one
+            lo, hi, text = second
+            follow = index.find_text(text)
+            after = pos + len(prefix)
+            pos = pos[np.searchsorted(follow, after + lo, "left") < np.searchsorted(follow, after + hi, "right")]
         if not len(pos):
             continue
+        rx = re.compile(f.pattern)
         doc = index.doc_of(pos)
         local = pos - index.doc_starts[doc]
         bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True])
