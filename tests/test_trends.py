@@ -195,3 +195,19 @@ def test_mined_bank_dates_the_formulae_and_finds_the_succession(national):
     assert ("全面建设小康社会", "全面建成小康社会") in {(s.old, s.new) for s in tl.successions_}
     eras = EraSegmenter().fit(tl).eras_
     assert 2 <= len(eras) <= 8 and eras[0].start == 1954 and eras[-1].end == 2018
+
+
+@pytest.mark.parametrize("n_groups", [1, 3, 7, 12])
+def test_trends_of_all_rows_at_once_equal_one_row_at_a_time(n_groups):
+    import numpy as np
+
+    from gkcorpus.timeline.counts import _trend, _trends
+
+    rng = np.random.default_rng(n_groups)
+    rates = np.round(rng.exponential(1.0, (400, n_groups)) * (rng.random((400, n_groups)) < 0.5), 1)
+    rates[:20] = 0.0
+    rates[20:40, -1:] = 1.5 * rates[20:40, -2:-1] if n_groups > 1 else 1.0  # ties at the ratio
+    present = rates > 0
+    got = _trends(rates, present, 5, 1.5)
+    assert got == [_trend(r, p, 5, 1.5) for r, p in zip(rates, present)]
+    assert {"gone", "rising"} <= set(got)

@@ -344,6 +344,23 @@ def _trend(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) ->
     return "stable"
 
 
+def _trends(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) -> list[str]:
+    """:func:`_trend` of every row of ``rates`` (formulae × groups) and ``present``."""
+    n = rates.shape[1]
+    if n < 2 * recent:
+        recent = max(1, n // 2)
+    if n == 0 or len(rates) == 0:
+        return [_trend(r, p, recent, ratio) for r, p in zip(rates, present)]
+    a = rates[:, -recent:].mean(axis=1)
+    before = rates[:, -2 * recent : -recent]
+    b = before.mean(axis=1) if before.shape[1] else np.zeros(len(rates))
+    gone = ~present[:, -recent:].any(axis=1)
+    out = np.where(a >= ratio * b, "rising", np.where(a * ratio <= b, "falling", "stable")).astype(object)
+    out[b == 0] = np.where(a[b == 0] > 0, "rising", "stable")
+    out[gone] = "gone"
+    return out.tolist()
+
+
 _NUMERALS = set("0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两")
 
 
@@ -445,21 +462,25 @@ class FormulaTimeline(BaseEstimator):
         return wide
 
     def _lifespans(self) -> list[Lifespan]:
-        out = []
         n_groups = len(self.groups_)
         c = self.counts_
         df = c["df"].to_numpy().reshape(-1, n_groups)
         tf = c["tf"].to_numpy().reshape(-1, n_groups)
         rate = c["per_10k"].to_numpy().reshape(-1, n_groups)
-        for i, f in enumerate(self.formulae_):
-            present = df[i] > 0
-            if int(df[i].sum()) < self.min_df:
-                continue
-            at = np.flatnonzero(present)
-            peak = int(np.argmax(rate[i]))
-            out.append(Lifespan(f.id, f.text, f.kind, self.groups_[at[0]], self.groups_[at[-1]], self.groups_[peak],
-                                float(rate[i, peak]), int(len(at)), int(df[i].sum()), int(tf[i].sum()),
-                                _trend(rate[i], present, self.recent, self.trend_ratio)))
+        # every formula's statistics at once (the same reductions, row by row, as one formula at a time)
+        df_sum, tf_sum = df.sum(axis=1), tf.sum(axis=1)
+        present = df > 0
+        first = present.argmax(axis=1)
+        last = n_groups - 1 - present[:, ::-1].argmax(axis=1)
+        peak = rate.argmax(axis=1) if n_groups else np.zeros(len(rate), dtype=np.int64)
+        n_present = present.sum(axis=1)
+        trends = _trends(rate, present, self.recent, self.trend_ratio)
+        g = self.groups_
+        out = []
+        for i in np.flatnonzero(df_sum >= self.min_df).tolist():
+            f = self.formulae_[i]
+            out.append(Lifespan(f.id, f.text, f.kind, g[first[i]], g[last[i]], g[peak[i]], float(rate[i, peak[i]]),
+                                int(n_present[i]), int(df_sum[i]), int(tf_sum[i]), trends[i]))
         return out
 
     def _successions(self) -> list[Succession]:
