@@ -163,6 +163,14 @@ def test_xlsx_body_rows_give_the_bytes_of_writing_every_cell_with_pandas(tmp_pat
     monkeypatch.setattr(xr, "body_rows", lambda df: None)
     slow = write_xlsx(tmp_path / "slow.xlsx", XLSX_SHEETS).read_bytes()
     assert fast == slow
+    monkeypatch.undo()
+    import gkcorpus.base.export as ex
+
+    def other_layout(sheet, body):
+        raise ex._LayoutError("another openpyxl")
+
+    monkeypatch.setattr(ex, "_splice_rows", other_layout)  # a layout the splice does not know: pandas writes all
+    assert write_xlsx(tmp_path / "other.xlsx", XLSX_SHEETS).read_bytes() == slow
     import openpyxl
 
     ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["mixed"]

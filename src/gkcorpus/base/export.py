@@ -346,18 +346,31 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
     pandas and openpyxl write the workbook with each sheet's header row; the body rows are built
     by :func:`gkcorpus.base.xlsx_rows.body_rows` (the XML openpyxl would write, without a Python
     object per cell) and spliced in. A sheet holding values that module does not reproduce is
-    written whole by pandas."""
+    written whole by pandas, and so is every sheet when openpyxl lays a worksheet out otherwise."""
     try:
         import openpyxl  # noqa: F401
     except ImportError:
         raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
+    try:
+        data = _workbook(sheets, fast=True)
+    except _LayoutError:  # an openpyxl that lays out worksheets otherwise: every cell through pandas
+        data = _workbook(sheets, fast=False)
+    return atomic_write_bytes(path, data)
+
+
+class _LayoutError(ValueError):
+    """A header-only worksheet that does not look as :func:`_splice_rows` expects."""
+
+
+def _workbook(sheets: dict[str, Any], fast: bool) -> bytes:
+    """The reproducible bytes of :func:`write_xlsx`'s workbook; ``fast``: body rows spliced in."""
     import pandas as pd
 
     from .xlsx_rows import body_rows
 
     buf = io.BytesIO()
     bodies: dict[str, str] = {}
-    fast = len({name[:31] for name in sheets}) == len(sheets)  # two names cut to one title share a sheet
+    fast = fast and len({name[:31] for name in sheets}) == len(sheets)  # two names cut to one title share a sheet
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
@@ -374,7 +387,7 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
                 bodies[title] = body
         book = xw.book
     rows = {book[title].path[1:]: body for title, body in bodies.items()}
-    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue(), rows))
+    return _reproducible_zip(buf.getvalue(), rows)
 
 
 def _splice_rows(sheet: bytes, body: str) -> bytes:
@@ -385,7 +398,7 @@ def _splice_rows(sheet: bytes, body: str) -> bytes:
     m = re.search(rb'<dimension ref="A1:([A-Z]+)1" />', sheet)
     end = sheet.find(b"</sheetData>")
     if m is None or end < 0:
-        raise ValueError("unexpected worksheet layout")
+        raise _LayoutError("unexpected worksheet layout")
     head = sheet[: m.start()] + b'<dimension ref="A1:' + m.group(1) + b"%d" % (n_rows + 1) + b'" />'
     return head + sheet[m.end(): end] + body.encode("utf-8") + sheet[end:]
 
