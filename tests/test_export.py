@@ -6,10 +6,11 @@ import csv
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from gkcorpus.base.export import _cell, _default, write_csv, write_json, write_json_items
+from gkcorpus.base.export import _cell, _default, safe_cell, write_csv, write_json, write_json_items
 
 RECORDS = [
     {"id": "p1", "text": "第一行\n第二行 \"引号\"", "n": 3, "x": 0.1, "docs": ["a", "b"],
@@ -18,6 +19,14 @@ RECORDS = [
 ]
 FRAME = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, float("nan"), 2.0], "c": ["甲,乙", None, "丙\n丁"],
                       "d": [{"k": 1}, ["x"], None], "e": [True, False, True]})
+# every kind of column write_csv converts a column at a time, against to_dict("records") row by row
+TYPED = pd.DataFrame({
+    "text": ["=1+1", "+x", "政务", None], "obj": [np.int64(5), np.float32(0.1), ["甲", None], pd.NA],
+    "mixed": [1, 2.5, True, "@a"], "nullable": pd.array([1, None, 3, 4], dtype="Int64"),
+    "when": pd.to_datetime(["2018-03-05", None, "2019-01-01", "2020-02-29"]),
+    "cat": pd.Categorical(["a", "b", "a", None]), "flag": [True, False, True, False],
+    "u8": np.array([0, 255, 7, 1], dtype=np.uint8), "f32": np.array([0.1, 1e-7, -0.0, np.nan], dtype=np.float32),
+})
 
 
 def _json_reference(data) -> bytes:
@@ -34,9 +43,9 @@ def _csv_reference(rows, columns=None) -> bytes:
         columns = list(rows[0]) if rows else []
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
+    w.writerow([safe_cell(c) for c in columns])
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow([safe_cell(_cell(r.get(c))) for c in columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -53,7 +62,9 @@ def test_json_streamed_same_bytes(tmp_path, name, data):
 
 
 @pytest.mark.parametrize("name,rows,cols,chunk", [
-    ("frame", FRAME, None, 2), ("frame_cols", FRAME, ["c", "a"], 1), ("rows", RECORDS, None, 1),
+    ("frame", FRAME, None, 2), ("frame_cols", FRAME, ["c", "a"], 1), ("typed", TYPED, None, 3),
+    ("typed_cols", TYPED, ["when", "missing", "obj"], 2),
+    ("repeated_name", pd.DataFrame([[1, "a"], [2, "b"]], columns=["x", "x"]), None, 5), ("rows", RECORDS, None, 1),
     ("rows_gen", iter(RECORDS), None, 1), ("rows_cols", RECORDS, ["text", "docs", "missing"], 5),
     ("empty", [], None, 2), ("empty_frame", FRAME.iloc[:0], None, 2)])
 def test_csv_streamed_same_bytes(tmp_path, name, rows, cols, chunk):
@@ -123,3 +134,52 @@ def test_indented_encoder_equals_json_dumps_on_random_values(tmp_path):
     assert path.read_bytes() == _json_reference(items)
     for item in items[:50]:
         assert write_json(tmp_path / "one.json", item).read_bytes() == _json_reference(item)
+
+
+XLSX_SHEETS = {
+    "mixed": pd.DataFrame({
+        "text": ["政务 公开", " 前导", "尾随 ", "   ", "", None, "a&b<c>d", "#N/A", "=1+1", "第一行\n第二行"],
+        "int": [0, -1, 7, 2**40, 12345678901234567, 3, 4, 5, 6, 1954],
+        "float": [0.1, -0.0, 1e300, 1.5e-7, float("nan"), float("inf"), float("-inf"), 3.0, 2.5e16, 1 / 3],
+        "bool": [True, False] * 5,
+        "obj": [1, 2.5, "x", None, ["甲", 1], {"k": None}, (1, 2), True, float("nan"), "#DIV/0!"],
+    }),
+    "years": pd.DataFrame({"formula_id": ["f1", "f2"], 1954: [0.5, 0.0], 1955: [1.25, float("nan")]}),
+    "empty": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
+    "records": [{"id": "p1", "n": 3, "docs": ["a", "b"]}, {"id": "p2", "n": None, "docs": []}],
+    "dates": pd.DataFrame({"when": pd.to_datetime(["2018-03-05", "2019-03-05"]), "n": [1, 2]}),
+}
+
+
+def test_xlsx_body_rows_give_the_bytes_of_writing_every_cell_with_pandas(tmp_path, monkeypatch):
+    import gkcorpus.base.xlsx_rows as xr
+    from gkcorpus.base.export import write_xlsx
+
+    pytest.importorskip("openpyxl")
+    body_rows, built = xr.body_rows, []
+    monkeypatch.setattr(xr, "body_rows", lambda df: built.append(body_rows(df) is not None) or body_rows(df))
+    fast = write_xlsx(tmp_path / "fast.xlsx", XLSX_SHEETS).read_bytes()
+    assert built == [True, True, True, True, False]  # every sheet but the one with dates took the fast path
+    monkeypatch.setattr(xr, "body_rows", lambda df: None)
+    slow = write_xlsx(tmp_path / "slow.xlsx", XLSX_SHEETS).read_bytes()
+    assert fast == slow
+    monkeypatch.undo()
+    import gkcorpus.base.export as ex
+
+    def other_layout(sheet, body):
+        raise ex._LayoutError("another openpyxl")
+
+    monkeypatch.setattr(ex, "_splice_rows", other_layout)  # a layout the splice does not know: pandas writes all
+    assert write_xlsx(tmp_path / "other.xlsx", XLSX_SHEETS).read_bytes() == slow
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["mixed"]
+    assert [c.value for c in ws["A"]][:4] == ["text", "政务 公开", " 前导", "尾随 "]
+    assert ws.max_row == 11 and ws["C7"].value == "inf" and ws["A9"].data_type == "e"
+    assert [c.column_letter for c in ws[1]] == ["A", "B", "C", "D", "E"]
+
+
+def test_column_letters():
+    from gkcorpus.base.xlsx_rows import column_letter
+
+    assert [column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

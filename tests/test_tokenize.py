@@ -133,3 +133,27 @@ def test_jieba_default_tokenizer_gets_the_plain_dictionary_loaded_once():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out == ["['推进', '政务公开']", "True True False"]
+
+
+def test_mojibake_word_model_and_segmenter_share_one_dictionary_load():
+    """Repairing garbles (cleaning) and then segmenting reads jieba's dictionary once; the repairer
+    sees the frequencies and total of jieba's dict.txt."""
+    import subprocess
+    import sys
+
+    code = (
+        "import jieba, math, re\n"
+        "calls = []\n"
+        "orig = jieba.Tokenizer.initialize\n"
+        "jieba.Tokenizer.initialize = lambda self, *a: (calls.append(1), orig(self, *a))[1]\n"
+        "from gkcorpus.text.clean.mojibake import _jieba_freq\n"
+        "from gkcorpus import Tokenizer\n"
+        "freq, log_total = _jieba_freq()\n"
+        "print(Tokenizer().cut('推进政务公开'), len(calls), jieba.dt.initialized)\n"
+        "with jieba.dt.get_dict_file() as f:\n"
+        "    pairs = re.findall(r'^(\\S+) (\\d+)', f.read().decode('utf-8'), re.M)\n"
+        "print(all(int(freq.get(w) or 0) == int(c) for w, c in dict(pairs).items()),\n"
+        "      log_total == math.log(sum(int(c) for _, c in pairs)), '政务公开' in freq)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["['推进', '政务公开'] 1 True", "True True False"]

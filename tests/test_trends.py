@@ -67,6 +67,29 @@ def test_patterns_count_as_a_scan_of_every_text_does():
     assert want[0] == [3, 0, 0] and want[3] == [0, 3, 0]
 
 
+def test_a_patterns_second_piece_is_looked_for_where_the_gap_allows():
+    """Starts without the second piece one gap after the prefix are skipped: the counts stay a scan's."""
+    from gkcorpus.timeline.counts import _match_counts, _second_piece, formulae_from_templates
+
+    gap = "[^。！？；\n]{0,20}?"
+    assert _second_piece(gap_pattern("现在…请予审议")) == (0, 20, "请予审议")
+    assert _second_piece(gap_pattern("做好…工作…部署")) == (0, 20, "工作")
+    assert _second_piece(re.escape("a.b") + gap + re.escape("c+d") + "?") == (0, 20, "c+")
+    assert _second_piece("ab*" + gap + "c") is None and _second_piece("ab") is None
+    assert _second_piece("ab" + gap + "\\dc") is None and _second_piece("ab" + gap + "\nc") is None
+    texts = ["推进改革。推进" + "经" * 20 + "改革。推进" + "经" * 21 + "改革。推进\n改革",
+             "推进经济" + "体制" * 40 + "改革", "改革推进", "推进。改革推进经济改革推进推进文化改革"]
+    corpus = Corpus.from_raw([RawDocument(f"d{i}", t) for i, t in enumerate(texts)])
+    frames = formulae_from_templates([{"id": "f", "template": "{TEXT}推进{TEXT_2}改革"},
+                                      {"id": "g", "template": "推进{NUM}改革{TEXT}推进"}])
+    gapped = [Formula("p", "推进…改革", pattern=gap_pattern("推进…改革")),
+              Formula("q", "推进…推进", pattern=gap_pattern("推进…推进"))]
+    got = _match_counts(corpus, frames + gapped)
+    clean = [d.text for d in corpus]
+    assert got.tolist() == [[len(re.findall(f.pattern, t)) for t in clean] for f in frames + gapped]
+    assert got[0].tolist() == [2, 0, 0, 2] and got[2].tolist() == [2, 0, 0, 2]  # gaps of 1-60 and of 0-20
+
+
 def test_gaps_stay_inside_a_sentence():
     rx = re.compile(gap_pattern("现将…总结如下"))
     assert rx.search("现将今年活动总结如下")
@@ -238,3 +261,19 @@ def test_mined_bank_dates_the_formulae_and_finds_the_succession(national):
     assert ("全面建设小康社会", "全面建成小康社会") in {(s.old, s.new) for s in tl.successions_}
     eras = EraSegmenter().fit(tl).eras_
     assert 2 <= len(eras) <= 8 and eras[0].start == 1954 and eras[-1].end == 2018
+
+
+@pytest.mark.parametrize("n_groups", [1, 3, 7, 12])
+def test_trends_of_all_rows_at_once_equal_one_row_at_a_time(n_groups):
+    import numpy as np
+
+    from gkcorpus.timeline.counts import _trend, _trends
+
+    rng = np.random.default_rng(n_groups)
+    rates = np.round(rng.exponential(1.0, (400, n_groups)) * (rng.random((400, n_groups)) < 0.5), 1)
+    rates[:20] = 0.0
+    rates[20:40, -1:] = 1.5 * rates[20:40, -2:-1] if n_groups > 1 else 1.0  # ties at the ratio
+    present = rates > 0
+    got = _trends(rates, present, 5, 1.5)
+    assert got == [_trend(r, p, 5, 1.5) for r, p in zip(rates, present)]
+    assert {"gone", "rising"} <= set(got)

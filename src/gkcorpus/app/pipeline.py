@@ -134,6 +134,7 @@ def mine(
     segmentation cache in ``cache_dir`` when given (a rerun on unchanged input segments nothing);
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
+    The garbage collector runs less often meanwhile (:func:`gkcorpus.runtime.collector.fewer_collections`).
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -142,6 +143,7 @@ def mine(
     from threadpoolctl import threadpool_limits
 
     from ..corpus import Corpus
+    from ..runtime.collector import fewer_collections
     from ..text.tokenize import segmentation_memo
 
     if len(corpus) == 0:
@@ -151,7 +153,7 @@ def mine(
         import sklearn.cluster  # noqa: F401  (threadpoolctl limits only the thread pools already loaded)
     limits = threadpool_limits(limits=threads) if threads else None
     try:
-        with segmentation_memo() as memo:
+        with fewer_collections(), segmentation_memo() as memo:
             t = time.perf_counter()
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
             if executor is not None:

@@ -250,15 +250,70 @@ def _record_chunks(rows: Any, chunk: int) -> Iterator[list[dict]]:
         yield part
 
 
+def _frame_cells(df: Any, columns: Sequence[str], chunk: int) -> Iterator[Iterable[tuple]] | None:
+    """The cells of a DataFrame's rows (``chunk`` rows at a time), converted a column at a time to what
+    :func:`write_csv` makes of ``to_dict("records")``'s values: numbers pass unchanged, and only columns
+    of objects or extension types go through ``to_dict``'s boxing and :func:`_cell`/:func:`safe_cell`.
+    ``None`` when the columns repeat a name (``to_dict`` keeps the last), left to the row-wise path."""
+    try:
+        import pandas as pd
+        from pandas.api.extensions import ExtensionDtype
+        from pandas.core.dtypes.cast import maybe_box_native
+    except ImportError:  # pragma: no cover - a pandas without to_dict's helper: the row-wise path
+        return None
+    if not df.columns.is_unique:
+        return None
+
+    def boxed(v: Any) -> Any:
+        t = type(v)
+        if t is str:  # what maybe_box_native, _cell and safe_cell make of text, inline
+            return "'" + v if v.startswith(_FORMULA_START) else v
+        if t is int or t is float or t is bool:
+            return v
+        return safe_cell(_cell(maybe_box_native(v)))
+
+    def column(part: Any, c: Any) -> list:
+        if c not in df.columns:
+            return [""] * len(part)
+        s = part[c]
+        if s.dtype == object:
+            return [boxed(v) for v in s.tolist()]  # an object array's items are its objects
+        if isinstance(s.dtype, pd.StringDtype):
+            return [boxed(v) for v in s.to_numpy(dtype=object)]  # the strings and the dtype's missing value
+        if isinstance(s.dtype, ExtensionDtype):
+            return [boxed(v) for v in s]
+        if s.dtype.kind in "biuf":
+            return s.tolist()  # bools and numbers: neither _cell nor safe_cell change them
+        return [safe_cell(_cell(v)) for v in s]
+
+    def chunks() -> Iterator[Iterable[tuple]]:
+        for i in range(0, len(df), chunk):
+            part = df.iloc[i : i + chunk]
+            yield zip(*[column(part, c) for c in columns])
+
+    return chunks()
+
+
 def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[str] | None = None,
               chunk: int = 20_000) -> Path:
     """CSV (UTF-8 with BOM, so Excel opens Chinese correctly); lists and dicts become JSON cells.
 
     ``rows``: a DataFrame or an iterable of dicts (the first row's keys are the columns unless
     ``columns`` is given). Written ``chunk`` rows at a time: a large table is never held as text.
+    A DataFrame's cells are converted a column at a time (:func:`_frame_cells`), to the same text.
     """
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+    frame = hasattr(rows, "to_dict") and hasattr(rows, "columns")
+    if frame:
         columns = list(columns or rows.columns)
+        cells = _frame_cells(rows, columns, chunk)
+        if cells is not None:
+            with _atomic_text(path) as fh:
+                fh.write("\ufeff")
+                w = csv.writer(fh, lineterminator="\n")
+                w.writerow([safe_cell(c) for c in columns])
+                for part in cells:
+                    w.writerows(part)
+            return Path(path)
     chunks = _record_chunks(rows, chunk)
     first = next(chunks, [])
     if columns is None:
@@ -286,32 +341,74 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
 
 
 def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
-    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra)."""
+    """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra).
+
+    pandas and openpyxl write the workbook with each sheet's header row; the body rows are built
+    by :func:`gkcorpus.base.xlsx_rows.body_rows` (the XML openpyxl would write, without a Python
+    object per cell) and spliced in. A sheet holding values that module does not reproduce is
+    written whole by pandas, and so is every sheet when openpyxl lays a worksheet out otherwise."""
     try:
         import openpyxl  # noqa: F401
     except ImportError:
         raise ExportError(f"{path}: writing Excel needs openpyxl: pip install 'gkcorpus[xlsx]'") from None
+    try:
+        data = _workbook(sheets, fast=True)
+    except _LayoutError:  # an openpyxl that lays out worksheets otherwise: every cell through pandas
+        data = _workbook(sheets, fast=False)
+    return atomic_write_bytes(path, data)
+
+
+class _LayoutError(ValueError):
+    """A header-only worksheet that does not look as :func:`_splice_rows` expects."""
+
+
+def _workbook(sheets: dict[str, Any], fast: bool) -> bytes:
+    """The reproducible bytes of :func:`write_xlsx`'s workbook; ``fast``: body rows spliced in."""
     import pandas as pd
 
+    from .xlsx_rows import body_rows
+
     buf = io.BytesIO()
+    bodies: dict[str, str] = {}
+    fast = fast and len({name[:31] for name in sheets}) == len(sheets)  # two names cut to one title share a sheet
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
             df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
             df.columns = [safe_cell(c) for c in df.columns]
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            for row in xw.sheets[name[:31]].iter_rows():
+            title = name[:31]
+            body = body_rows(df) if fast else None
+            (df if body is None else df.iloc[:0]).to_excel(xw, sheet_name=title, index=False)
+            for row in xw.sheets[title].iter_rows():
                 for cell in row:  # text is text: openpyxl would store a string starting with = as a formula
                     if cell.data_type == "f":
                         cell.data_type = "s"
-    return atomic_write_bytes(path, _reproducible_zip(buf.getvalue()))
+            if body is not None:
+                bodies[title] = body
+        book = xw.book
+    rows = {book[title].path[1:]: body for title, body in bodies.items()}
+    return _reproducible_zip(buf.getvalue(), rows)
+
+
+def _splice_rows(sheet: bytes, body: str) -> bytes:
+    """A header-only worksheet's XML with the body rows added and its dimension widened to them."""
+    import re
+
+    n_rows = body.count("<row ")
+    m = re.search(rb'<dimension ref="A1:([A-Z]+)1" />', sheet)
+    end = sheet.find(b"</sheetData>")
+    if m is None or end < 0:
+        raise _LayoutError("unexpected worksheet layout")
+    head = sheet[: m.start()] + b'<dimension ref="A1:' + m.group(1) + b"%d" % (n_rows + 1) + b'" />'
+    return head + sheet[m.end(): end] + body.encode("utf-8") + sheet[end:]
 
 
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
-def _reproducible_zip(data: bytes) -> bytes:
-    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical."""
+def _reproducible_zip(data: bytes, rows: dict[str, str] | None = None) -> bytes:
+    """The same workbook with fixed entry times and document-property dates, so reruns are byte-identical;
+    ``rows``: body rows to splice into header-only worksheets, by entry name."""
     import re
     import zipfile
 
@@ -320,6 +417,8 @@ def _reproducible_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
+            if rows and info.filename in rows:
+                body = _splice_rows(body, rows[info.filename])
             if info.filename == "docProps/core.xml":
                 body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", body)
             zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..app.pipeline import mine
+    from ..runtime.collector import fewer_collections
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     bad = sorted(set(formats) - set(FORMATS))
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if auto:
         print(f"gkcorpus: {auto[0] / 1e6:.0f} MB of input: reading, cleaning and segmenting on {auto[1]} processes "
               "(--workers 1 keeps one process; the results are the same)", file=sys.stderr)
-    with executor_from_args(args) as ex:
+    with executor_from_args(args) as ex, fewer_collections():  # reading and cleaning allocate as much as mining
         corpus = _load(args, ex)
         res = mine(corpus, args.output, formats=formats, plots=not args.no_plots, top_phrases=args.top or None,
                    random_state=args.seed, progress=progress,

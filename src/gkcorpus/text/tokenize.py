@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 __all__ = ["Tokenizer", "SegmentationMemo", "segmentation_memo", "active_memo", "PLACEHOLDER", "load_stopwords",
-           "default_user_dict", "is_punct", "token_lengths", "tokens_from_lengths"]
+           "default_user_dict", "default_jieba_dictionary", "is_punct", "token_lengths", "tokens_from_lengths"]
 
 # Anonymisation placeholders: 20xx, xxxx, XX (not inside a Latin word such as "LED" or "xxl").
 PLACEHOLDER = re.compile(r"(?<!\d)(?:19|20)[xX]{2}(?![A-Za-z\d])|(?<![A-Za-z])[xX]{2,4}(?![A-Za-z])")
@@ -65,17 +65,39 @@ def _read_user_dict(path: str) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+@lru_cache(maxsize=1)
+def default_jieba_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default dictionary as jieba loads it (word frequencies with its zero-frequency prefix
+    entries, and their total), read once per process, from jieba's cache file when it has one.
+
+    The segmenter, jieba's process-wide tokenizer and the mojibake repairer's word model all start
+    from this copy: loading it costs about half a second each time, copying it a few milliseconds.
+    Read-only: a tokenizer that adds words copies it first."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk.FREQ, tk.total
+
+
+def _load_default_dictionary(tk: Any) -> None:
+    """Initialise the jieba tokenizer ``tk`` (made for the default dictionary) with a copy of
+    :func:`default_jieba_dictionary`, as ``tk.initialize()`` would from jieba's cache."""
+    freq, total = default_jieba_dictionary()
+    with tk.lock:
+        if not tk.initialized:
+            tk.FREQ, tk.total = dict(freq), total
+            tk.initialized = True
+
+
 def _share_default_dictionary(jieba: Any, tk: Any) -> None:
-    """Give jieba's process-wide tokenizer (which ``jieba.posseg`` tags with) a copy of the word
-    frequencies ``tk`` just loaded, when it has loaded none yet and would read the same dictionary:
-    loading it again costs about half a second, copying it a few milliseconds."""
+    """Give jieba's process-wide tokenizer (which ``jieba.posseg`` tags with) the default word
+    frequencies too, when it has loaded none yet and would read the same dictionary as ``tk``."""
     dt = jieba.dt
     if dt.initialized or dt.dictionary != tk.dictionary or dt.cache_file or dt.tmp_dir:
         return
-    with dt.lock:
-        if not dt.initialized:
-            dt.FREQ, dt.total = dict(tk.FREQ), tk.total
-            dt.initialized = True
+    _load_default_dictionary(dt)
 
 
 def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, bool], list[str]]:
@@ -86,7 +108,7 @@ def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, b
 
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
-        tk.initialize()
+        _load_default_dictionary(tk)
         _share_default_dictionary(jieba, tk)
         for word, freq, tag in entries:
             tk.add_word(word, freq, tag)

@@ -187,8 +187,12 @@ _QUANT = frozenset("*+?{")
 def literal_prefix(pattern: str) -> str:
     """The text every match of ``pattern`` starts with (its leading literal characters, as
     :func:`re.escape` writes them), or "" when the pattern starts with anything else."""
+    return _literal_run(pattern)[0]
+
+
+def _literal_run(pattern: str, i: int = 0) -> tuple[str, int]:
+    """The literal characters every match of ``pattern[i:]`` starts with, and where they end in ``pattern``."""
     out: list[str] = []
-    i = 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -203,7 +207,24 @@ def literal_prefix(pattern: str) -> str:
             break  # the character is optional or repeated: not part of every match
         out.append(c)
         i += step
-    return "".join(out)
+    return "".join(out), i
+
+
+# a gap between two literal pieces, as gap_pattern and formulae_from_templates write it: [^…]{lo,hi}?
+_GAP_TOKEN = re.compile(r"\[\^(?:[^\]\\]|\\.)*\]\{(\d+),(\d+)\}\?")
+
+
+def _second_piece(pattern: str) -> tuple[int, int, str] | None:
+    """``(lo, hi, text)`` when ``pattern`` is its literal prefix, a gap of ``lo`` to ``hi``
+    characters and then literal ``text`` (the start of every match's second piece); else None."""
+    first, i = _literal_run(pattern)
+    m = _GAP_TOKEN.match(pattern, i) if first else None
+    if m is None:
+        return None
+    second = _literal_run(pattern, m.end())[0]
+    if not second or "\n" in second:
+        return None
+    return int(m.group(1)), int(m.group(2)), second
 
 
 def _count_anchored(rx: "re.Pattern[str]", text: str, starts: Sequence[int]) -> int:
@@ -241,14 +262,22 @@ def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
             if len(pos):
                 out[i] = np.bincount(index.doc_of(pos), minlength=len(docs))
             continue
-        rx = re.compile(f.pattern)
         prefix = literal_prefix(f.pattern)
         if not prefix or "\n" in prefix or "(?<" in f.pattern:
+            rx = re.compile(f.pattern)
             out[i] = [sum(1 for _ in rx.finditer(t)) for t in texts]
             continue
         pos = index.find_text(prefix)
+        second = _second_piece(f.pattern)
+        if len(pos) and second is not None:
+            # a match needs its second piece a gap after the prefix: keep the starts that have one
+            lo, hi, text = second
+            follow = index.find_text(text)
+            after = pos + len(prefix)
+            pos = pos[np.searchsorted(follow, after + lo, "left") < np.searchsorted(follow, after + hi, "right")]
         if not len(pos):
             continue
+        rx = re.compile(f.pattern)
         doc = index.doc_of(pos)
         local = pos - index.doc_starts[doc]
         bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True])
@@ -376,6 +405,23 @@ def _trend(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) ->
     return "stable"
 
 
+def _trends(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) -> list[str]:
+    """:func:`_trend` of every row of ``rates`` (formulae × groups) and ``present``."""
+    n = rates.shape[1]
+    if n < 2 * recent:
+        recent = max(1, n // 2)
+    if n == 0 or len(rates) == 0:
+        return [_trend(r, p, recent, ratio) for r, p in zip(rates, present)]
+    a = rates[:, -recent:].mean(axis=1)
+    before = rates[:, -2 * recent : -recent]
+    b = before.mean(axis=1) if before.shape[1] else np.zeros(len(rates))
+    gone = ~present[:, -recent:].any(axis=1)
+    out = np.where(a >= ratio * b, "rising", np.where(a * ratio <= b, "falling", "stable")).astype(object)
+    out[b == 0] = np.where(a[b == 0] > 0, "rising", "stable")
+    out[gone] = "gone"
+    return out.tolist()
+
+
 _NUMERALS = set("0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两")
 
 
@@ -477,21 +523,25 @@ class FormulaTimeline(BaseEstimator):
         return wide
 
     def _lifespans(self) -> list[Lifespan]:
-        out = []
         n_groups = len(self.groups_)
         c = self.counts_
         df = c["df"].to_numpy().reshape(-1, n_groups)
         tf = c["tf"].to_numpy().reshape(-1, n_groups)
         rate = c["per_10k"].to_numpy().reshape(-1, n_groups)
-        for i, f in enumerate(self.formulae_):
-            present = df[i] > 0
-            if int(df[i].sum()) < self.min_df:
-                continue
-            at = np.flatnonzero(present)
-            peak = int(np.argmax(rate[i]))
-            out.append(Lifespan(f.id, f.text, f.kind, self.groups_[at[0]], self.groups_[at[-1]], self.groups_[peak],
-                                float(rate[i, peak]), int(len(at)), int(df[i].sum()), int(tf[i].sum()),
-                                _trend(rate[i], present, self.recent, self.trend_ratio)))
+        # every formula's statistics at once (the same reductions, row by row, as one formula at a time)
+        df_sum, tf_sum = df.sum(axis=1), tf.sum(axis=1)
+        present = df > 0
+        first = present.argmax(axis=1)
+        last = n_groups - 1 - present[:, ::-1].argmax(axis=1)
+        peak = rate.argmax(axis=1) if n_groups else np.zeros(len(rate), dtype=np.int64)
+        n_present = present.sum(axis=1)
+        trends = _trends(rate, present, self.recent, self.trend_ratio)
+        g = self.groups_
+        out = []
+        for i in np.flatnonzero(df_sum >= self.min_df).tolist():
+            f = self.formulae_[i]
+            out.append(Lifespan(f.id, f.text, f.kind, g[first[i]], g[last[i]], g[peak[i]], float(rate[i, peak[i]]),
+                                int(n_present[i]), int(df_sum[i]), int(tf_sum[i]), trends[i]))
         return out
 
     def _successions(self) -> list[Succession]:

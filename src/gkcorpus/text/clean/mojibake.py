@@ -135,22 +135,14 @@ _FILL_MARGIN = 3.0  # an unknown char is filled only if it beats the runner-up b
 _FILL_MARGIN_PUNCT = 2.0  # ... or by this when it is a punctuation mark
 
 
-@lru_cache(maxsize=1)
-def _jieba_freq() -> tuple[Mapping[str, int | str], float]:
-    """jieba's word frequencies (Simplified) and log of their total, loaded on first use.
+def _jieba_freq() -> tuple[Mapping[str, int], float]:
+    """jieba's word frequencies (Simplified; with zero-frequency prefix entries) and the log of
+    their total: the copy the segmenter starts from too (:func:`~gkcorpus.text.tokenize.default_jieba_dictionary`),
+    so a run that repairs and then segments loads the dictionary once."""
+    from ..tokenize import default_jieba_dictionary
 
-    Reuses jieba's loaded dictionary when the tokenizer already initialised it; otherwise
-    reads jieba's ``dict.txt`` directly, three times faster than initialising jieba.
-    Values may be ints or digit strings.
-    """
-    import jieba
-
-    if jieba.dt.initialized:
-        return jieba.dt.FREQ, math.log(jieba.dt.total)
-    with jieba.dt.get_dict_file() as f:
-        data = f.read().decode("utf-8")
-    pairs = re.findall(r"^(\S+) (\d+)", data, re.M)
-    return dict(pairs), math.log(sum(int(c) for _, c in pairs))
+    freq, total = default_jieba_dictionary()
+    return freq, math.log(total)
 
 
 class _WordModel:

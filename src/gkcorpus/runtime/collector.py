@@ -1,0 +1,34 @@
+"""Fewer runs of Python's cyclic garbage collector while a whole analysis runs.
+
+CPython starts a young-generation collection every 700 net allocations. An analysis stage
+builds millions of short-lived objects (token lists, records, rows) that outlive 700
+allocations, so they are promoted and traversed again and again by the older collections,
+which then also walk every long-lived object (the corpus, the segmentation memo, earlier
+results): on the national reports about a sixth of ``mine``'s CPU time. With young collections
+every ``young`` allocations most temporaries are freed by reference counting before any
+collection sees them. Only cyclic garbage waits longer (``mine`` on the national reports peaks
+a few MB higher); results do not depend on it.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+__all__ = ["fewer_collections"]
+
+YOUNG = 100_000
+"""Net allocations between young collections within :func:`fewer_collections` (CPython: 700)."""
+
+
+@contextmanager
+def fewer_collections(young: int = YOUNG, middle: int = 20, old: int = 10) -> Iterator[None]:
+    """Within the block, the collector's thresholds are at least ``(young, middle, old)``; the
+    previous thresholds are restored on exit (blocks nest)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), max(middle, before[1]), max(old, before[2]))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
