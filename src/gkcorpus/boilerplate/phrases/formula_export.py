@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .formula_miner import FormulaMiner
+    from .formula_records import Formula
 
 __all__ = ["write_formulabank", "FLAT_FORMULA_COLUMNS"]
 
@@ -37,16 +38,16 @@ FLAT_FORMULA_COLUMNS = ["id", "phrase", "kind", "category", "df", "tf", "score",
                         "children", "in_shared_passage", "han_chars", "pattern", "fillers", "df_folded"]
 
 
-def _first_of_each_kind(records: list[dict[str, Any]], top: int | None) -> list[dict[str, Any]]:
-    """The first ``top`` records of each kind, in their order (all when ``top`` is None)."""
+def _first_of_each_kind(formulae: Sequence[Formula], top: int | None) -> list[Formula]:
+    """The first ``top`` entries of each kind, in their order (all when ``top`` is None)."""
     if top is None:
-        return records
+        return list(formulae)
     taken: dict[str, int] = {}
     out = []
-    for r in records:
-        if taken.get(r["kind"], 0) < top:
-            taken[r["kind"]] = taken.get(r["kind"], 0) + 1
-            out.append(r)
+    for f in formulae:
+        if taken.get(f.kind, 0) < top:
+            taken[f.kind] = taken.get(f.kind, 0) + 1
+            out.append(f)
     return out
 
 
@@ -62,7 +63,9 @@ def write_formulabank(miner: FormulaMiner, out_dir: str | Path, formats: Sequenc
     if unknown:
         raise ExportError(f"unknown phrase bank format(s): {', '.join(sorted(unknown))} (choose json, csv, md, xlsx)")
     d = ensure_dir(out_dir)
-    records = _first_of_each_kind(miner.to_records(), top)
+    miner._check()
+    # only the exported entries become records: an entry's examples are looked up when first read
+    records = [f.to_dict() for f in _first_of_each_kind(miner.formulae_, top)]
     rows = [_flat(r) for r in records]
     written = []
     if "json" in formats:
