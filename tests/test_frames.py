@@ -195,8 +195,13 @@ def test_national_construction_generalises_its_longer_frames(national):
     # kept beside the longer frame that explains most of its clauses: it is found in more documents
     guide = _find(lib, "以{TEXT}为指导")
     longer = _find(lib, "{TEXT}“三个代表”重要思想为指导")
-    assert (guide.support, longer.support) == (19, 7)
+    assert (guide.support, longer.support) == (23, 7)
     assert {"“三个代表”重要思想", "和平共处五项原则"} <= set(guide.slots[0].values)
+    # its opening floats: it is matched inside clauses too (坚持以…为指导), from 以 on
+    assert guide.floats and not longer.floats
+    inside = [i for i in guide.instances if i.doc_id == "gwr_national/1992"]
+    assert [i.slot_values["TEXT"] for i in inside] == ["马列主义、毛泽东思想", "和平共处五项原则"]
+    assert guide.match("我们要继续坚持以马列主义、毛泽东思想为指导，").values == {"TEXT": "马列主义、毛泽东思想"}
     # constructions follow the frames with content of their own in the library order
     order = [t.template for t in lib]
     assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
@@ -222,6 +227,7 @@ def test_national_heading_and_title_frames(national, tmp_path):
     back = load_library(path)
     again = _find(back, "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上")
     assert again.where == "title"
+    assert _find(back, "以{TEXT}为指导").floats and not _find(back, "{YEAR}工作回顾").floats
     assert again.regex().search("——2011年3月5日在第十一届全国人民代表大会第四次会议上").group(2) == "十一"
     md = lib.to_markdown(title="Sentence frames")  # the Markdown says which frames are over title lines
     assert f"- id `{title.id}`, title lines, 40 documents" in md

@@ -124,7 +124,9 @@ def _without_empty_slots(t: Template) -> "Frame":
     text = render(new_pieces, names)
     insts = [Instance(i.doc_id, i.unit_id, i.sentence, i.start, i.end, i.raw_start, i.raw_end,
                       {renamed[k]: v for k, v in i.slot_values.items() if k in renamed}) for i in t.instances]
-    return Frame(template_id(text), text, slots, insts, True, True)
+    out = Frame(template_id(text), text, slots, insts, True, True)
+    out.floats = getattr(t, "floats", False)
+    return out
 
 
 def _without_front_matter(units: list[Any]) -> list[Any]:
@@ -165,7 +167,7 @@ class Frame(Template):
             from .frame_slots import closed_pattern
 
             pieces = self.pieces
-            parts = ["(?:^|(?<=[，；：。！？]))"]
+            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？]))"]
             for i, p in enumerate(pieces):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
@@ -189,11 +191,14 @@ class Frame(Template):
         return None  # always the regex (its slot patterns are not those of plain templates)
 
     where = "body"  # where the frame occurs: body (sentences), heading or title lines
+    floats = False  # its opening may start inside a clause (坚持以{TEXT}为指导), not only at a clause start
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         d["frame"] = True
         d["where"] = self.where
+        if self.floats:
+            d["floats"] = True
         return d
 
     @classmethod

@@ -97,6 +97,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
+from .frame_gaps import floating_constructions, suffix_counter
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -116,6 +117,7 @@ class _Cand:
     ok: bool = True  # enough fixed content to stand as a frame
     free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
     edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
+    starts: tuple[int, ...] | None = None  # a construction whose opening floats: where it starts in each clause
 
     @property
     def docs(self) -> int:
@@ -269,11 +271,12 @@ class FrameMiner(BaseEstimator):
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands += self._edge_candidates(clauses, c_doc, m)
+        cands += self._floating_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
-        for name in ("_cuts", "_cutter"):  # fit-time caches: the fitted miner keeps its library, not the text
+        for name in ("_cuts", "_cutter", "_count"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
 
@@ -302,6 +305,7 @@ class FrameMiner(BaseEstimator):
             if not per_doc.get(d):
                 g += 1
         ix = TextIndex(texts)
+        self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
         c_doc_arr = np.asarray(c_doc, dtype=np.int64)
         han = ix.han_cum
         full = ix.string
@@ -481,6 +485,22 @@ class FrameMiner(BaseEstimator):
                 continue  # a longer opening or ending has the same documents
             inst = [(d, i, 1, (mid,)) for d, i, mid in rows]
             out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
+        return out
+
+    def _floating_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Constructions whose opening floats inside the clause before a clause ending
+        (:func:`~gkcorpus.templates.frame_gaps.floating_constructions`: 坚持以{TEXT}为指导), four
+        fixed Han characters or more; matched from their opening on."""
+        count = self.__dict__.get("_count")
+        if count is None or not clauses:
+            return []
+        out = []
+        for fc in floating_constructions([c.text for c in clauses], c_doc, m, self._cutter_fn(), count):
+            if _han(fc.opening + fc.ending) < 4:
+                continue
+            inst = [(d, i, 1, (mid,)) for d, i, _, mid in fc.rows]
+            out.append(_Cand([fc.opening, fc.ending], ["TEXT"], inst, _balanced([fc.opening, fc.ending]), edge=True,
+                             starts=tuple(p for _, _, p, _ in fc.rows)))
         return out
 
     @staticmethod
@@ -674,14 +694,10 @@ class FrameMiner(BaseEstimator):
         """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
         in at least half of the candidate's instances: a slot does not cut 国内生产总值 in two."""
         cuts = self.__dict__.setdefault("_cuts", {})
-        cut = self.__dict__.get("_cutter")
-        if cut is None:
-            from ..text.tokenize import Tokenizer
-
-            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        cut = self._cutter_fn()
         n_edges = 0
         good: list[int] = []
-        for _, ci, n, vals in c.inst:
+        for x, (_, ci, n, vals) in enumerate(c.inst):
             key = (ci, n)
             bounds = cuts.get(key)
             if bounds is None:
@@ -692,6 +708,10 @@ class FrameMiner(BaseEstimator):
                     bounds.add(pos)
                 cuts[key] = bounds
             pos, k = 0, 0
+            if c.starts is not None:  # a floating opening starts between two words too
+                pos = c.starts[x]
+                good.append(k) if pos in bounds else None
+                k += 1
             for j, piece in enumerate(c.pieces):
                 pos += len(piece)
                 if j < len(c.types):
@@ -707,6 +727,15 @@ class FrameMiner(BaseEstimator):
             return True
         counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
         return bool((counts >= 0.5 * len(c.inst)).all())
+
+    def _cutter_fn(self) -> Any:
+        """The word segmenter's ``cut`` (made once per fit)."""
+        cut = self.__dict__.get("_cutter")
+        if cut is None:
+            from ..text.tokenize import Tokenizer
+
+            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        return cut
 
     # ------------------------------------------------------------------ typing and matching
 
@@ -763,13 +792,16 @@ class FrameMiner(BaseEstimator):
             names = typed_names(types)
             text = render(c.pieces, names)
             empty = [any(not i[3][j] for i in c.inst) for j in range(len(types))]
-            frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
-                                [], True, True))
+            frame = Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
+                          [], True, True)
+            frame.floats = c.starts is not None
+            frames.append(frame)
         out = [t for _, t in self._matched(frames, units, docs, m)]
         have = {t.template for t in out}
         tried: set[str] = set()
         for merge in (_generalisations, _near_variants, _near_variants):
-            general = [g for g in merge(out) if g[0].template not in tried]  # the second round: new pairs only
+            # floating constructions stand apart: merged with a frame they would only raise its bar
+            general = [g for g in merge([t for t in out if not t.floats]) if g[0].template not in tried]
             tried.update(g.template for g, _ in general)
             for k, t in self._matched([g for g, _ in general], units, docs, m):
                 # a word that differs between near variants is a choice of wording, not a free slot

@@ -1,0 +1,150 @@
+"""Constructions whose opening floats inside a clause: ``以{TEXT}为指导`` in 坚持以…为指导,
+``在{TEXT}领导下`` after a subject, ``为{TEXT}而奋斗`` after 团结起来.
+
+A clause ending (two to four Han characters) predicts its opening when most clauses ending with it
+hold the same short opening (one to three Han characters) somewhere before it, with text of many
+kinds between the two. Such a pair is a construction of the genre even where the opening rarely
+starts the clause, which the clause-edge constructions of :class:`FrameMiner` require.
+
+The search is cheap by design: candidate openings come from the first :data:`SAMPLE` clauses of each
+ending (an opening in half of the clauses is in at least :data:`SAMPLE_HITS` of them but for a
+chance of about 1 in 7 at most), and are then counted over all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+__all__ = ["FloatingConstruction", "floating_constructions", "suffix_counter"]
+
+SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
+SAMPLE_HITS = 3  # of them an opening must occur in to be counted over all clauses
+_HAN_TAIL = re.compile("[\u4e00-\u9fff]+$")
+_GLUE = "的和及与、地得了着"  # an opening never starts with a particle or a list mark
+
+
+@dataclass
+class FloatingConstruction:
+    """``opening{TEXT}ending`` and its clause instances ``(doc, clause, start of the opening, middle)``."""
+
+    opening: str
+    ending: str
+    rows: list[tuple[int, int, int, str]]
+
+    @property
+    def docs(self) -> int:
+        return len({r[0] for r in self.rows})
+
+
+def _openings(rows: Sequence[int], texts: Sequence[str], tail: int, words: Callable[[int], list[int]]) -> list[str]:
+    """Words or runs of words of one to three Han characters (``words``: the word boundaries of a
+    clause) found in :data:`SAMPLE_HITS` of the first :data:`SAMPLE` clauses of an ending of ``tail``
+    characters, with text between them and the ending; none when the ending starts inside a word in
+    most of those clauses (导下 of 领导下)."""
+    seen: dict[str, int] = defaultdict(int)
+    aligned = 0
+    for i in rows[:SAMPLE]:
+        text = texts[i]
+        end = len(text) - tail
+        bounds = words(i)
+        aligned += end in bounds
+        grams = set()
+        for x, a in enumerate(bounds):
+            for b in bounds[x + 1:]:
+                if b - a > 3 or b >= end:
+                    break
+                g = text[a:b]
+                if _HAN_TAIL.match(g) and g[0] not in _GLUE:
+                    grams.add(g)
+        for g in grams:
+            seen[g] += 1
+    if 2 * aligned < min(len(rows), SAMPLE):
+        return []
+    return sorted(g for g, n in seen.items() if n >= SAMPLE_HITS)
+
+
+def floating_constructions(texts: Sequence[str], docs: Sequence[int], min_docs: int,
+                           cut: Callable[[str], list[str]], count: Callable[[str], int],
+                           share: float = 0.5) -> list[FloatingConstruction]:
+    """Pairs of a clause ending and an opening before it (its first occurrence, text after it) held
+    by ``share`` of the clauses ending that way, in ``min_docs`` documents, with middles of many
+    kinds (three different at least, the median two characters or more), and cohesive: the pairs
+    are ``share`` of the occurrences of the rarer of the two anywhere (``count``; 提高…水平 is a
+    collocation, most uses of 提高 and of 水平 are apart). An ending is taken at its longest with
+    the same clauses; of openings with the same clauses, the longest. ``cut`` segments a clause
+    into words: openings and endings begin between words."""
+    ends: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(texts):
+        n = len(t)
+        for b in range(2, 5):
+            if n < b + 2 or not _HAN_TAIL.match(t[-b:]):
+                break
+            ends[t[-b:]].append(i)
+    cache: dict[int, list[int]] = {}
+
+    def words(i: int) -> list[int]:
+        if i not in cache:
+            pos, bounds = 0, [0]
+            for w in cut(texts[i]):
+                pos += len(w)
+                bounds.append(pos)
+            cache[i] = bounds
+        return cache[i]
+
+    out: list[FloatingConstruction] = []
+    for tail, rows in ends.items():
+        if len(rows) < min_docs or len({docs[i] for i in rows}) < min_docs:
+            continue
+        if len(tail) < 4 and len(ends.get(texts[rows[0]][-len(tail) - 1:], ())) == len(rows):
+            continue  # a longer ending has the same clauses
+        found: dict[tuple[int, ...], tuple[str, list[tuple[int, int, int, str]]]] = {}
+        for h in _openings(rows, texts, len(tail), words):
+            hits = []
+            for i in rows:
+                left = texts[i][: len(texts[i]) - len(tail)]
+                p = left.find(h)
+                if p >= 0 and p + len(h) < len(left):
+                    hits.append((docs[i], i, p, left[p + len(h):]))
+            if len(hits) < share * len(rows) or len({r[0] for r in hits}) < min_docs:
+                continue
+            mids = sorted(len(r[3]) for r in hits)
+            if len({r[3] for r in hits}) < 3 or mids[len(mids) // 2] < 2:
+                continue
+            key = tuple(r[1] for r in hits)
+            if key not in found or len(found[key][0]) < len(h):
+                found[key] = (h, hits)
+        for h, hits in found.values():
+            if len(hits) >= share * min(count(h), count(tail)):
+                out.append(FloatingConstruction(h, tail, hits))
+    out.sort(key=lambda c: (c.opening, c.ending))
+    return out
+
+
+def suffix_counter(string: str, sa: Any) -> Callable[[str], int]:
+    """Occurrences of a text in ``string`` by binary search in its suffix array ``sa`` (cached)."""
+    cache: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        if text not in cache:
+            m = len(text)
+            lo, hi = 0, len(sa)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if string[sa[mid]:sa[mid] + m] < text:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            first, hi = lo, len(sa)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if string[sa[mid]:sa[mid] + m] <= text:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            cache[text] = lo - first
+        return cache[text]
+
+    return count
