@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
-from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, load_library, match_table, wide_table
+from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, is_construction, load_library, match_table, wide_table
 from gkcorpus.templates import Slot, render
 
 
@@ -206,6 +206,10 @@ def test_national_construction_generalises_its_longer_frames(national):
     order = [t.template for t in lib]
     assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
     assert guide.where == "body"
+    # a correlative construction over two clauses, its first opening inside a clause too (我们既要…)
+    both = _find(lib, "既要{TEXT}，又要{TEXT_2}")
+    assert both.support == 23 and both.floats and is_construction(both)
+    assert both.match("我们既要反对悬殊太大，又要反对平均主义").values == {"TEXT": "反对悬殊太大", "TEXT_2": "反对平均主义"}
 
 
 def test_national_heading_and_title_frames(national, tmp_path):

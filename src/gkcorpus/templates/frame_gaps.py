@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-__all__ = ["FloatingConstruction", "floating_constructions", "suffix_counter"]
+__all__ = ["FloatingConstruction", "PairedOpenings", "floating_constructions", "paired_openings", "suffix_counter"]
 
 SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
 SAMPLE_HITS = 3  # of them an opening must occur in to be counted over all clauses
@@ -148,3 +148,109 @@ def suffix_counter(string: str, sa: Any) -> Callable[[str], int]:
         return cache[text]
 
     return count
+
+
+@dataclass
+class PairedOpenings:
+    """``first{TEXT}，second{TEXT_2}``: an opening inside a clause and the opening of the next clause
+    of the sentence, with their clause instances ``(doc, first clause, start of the first opening,
+    rest of the first clause, rest of the second)``."""
+
+    first: str
+    second: str
+    rows: list[tuple[int, int, int, str, str]]
+
+    @property
+    def docs(self) -> int:
+        return len({r[0] for r in self.rows})
+
+
+def _heads(text: str) -> list[str]:
+    """The openings of one to three Han characters of a clause that leave text after them."""
+    out = []
+    for k in range(1, 4):
+        if len(text) <= k or not _HAN_TAIL.match(text[:k]):
+            break
+        out.append(text[:k])
+    return out
+
+
+def paired_openings(texts: Sequence[str], units: Sequence[int], docs: Sequence[int], min_docs: int,
+                    cut: Callable[[str], list[str]], count: Callable[[str], int],
+                    share: float = 0.5) -> list[PairedOpenings]:
+    """Correlative constructions across two clauses of a sentence (既要…，又要…): a clause opening
+    (one to three Han characters) and a word (one to three Han characters) in the clause before it
+    (anywhere but at its end: 我们既要…) that belong together both ways: the pairs are ``share`` of
+    the uses of each (the word counted anywhere, ``count``). Candidates come from the first
+    :data:`SAMPLE` uses, as in :func:`floating_constructions`. In ``min_docs`` documents, with many
+    kinds of text in both clauses; both openings taken at their longest with the same clause pairs
+    and beginning between words (``cut``)."""
+    uses: dict[str, int] = defaultdict(int)
+    after: dict[str, list[int]] = defaultdict(list)  # second opening -> first clauses of the pairs
+    for i, t in enumerate(texts):
+        hs = _heads(t)
+        for h in hs:
+            uses[h] += 1
+        if i and units[i - 1] == units[i]:
+            for h in hs:
+                after[h].append(i - 1)
+    out: list[PairedOpenings] = []
+    for second, firsts in after.items():
+        if uses[second] < min_docs or len(firsts) < share * uses[second] or len({docs[i] for i in firsts}) < min_docs:
+            continue
+        sample = firsts[:SAMPLE]
+        if 2 * sum(_starts_word(texts[i + 1], len(second), cut) for i in sample) < len(sample):
+            continue  # the second opening mostly ends inside a word (并请全 of 并请全国政协)
+        seen: dict[str, int] = defaultdict(int)
+        for i in firsts[:SAMPLE]:
+            for g in _words(texts[i], cut):
+                seen[g] += 1
+        found: dict[tuple[int, ...], PairedOpenings] = {}
+        for first in sorted(h for h, n in seen.items() if n >= SAMPLE_HITS):
+            rows = []
+            for i in firsts:
+                p = texts[i].find(first)
+                if p >= 0 and p + len(first) < len(texts[i]):
+                    rows.append((docs[i], i, p, texts[i][p + len(first):], texts[i + 1][len(second):]))
+            if len(rows) < share * max(count(first), uses[second]) or len({r[0] for r in rows}) < min_docs:
+                continue
+            if len({r[3] for r in rows}) < 3 or len({r[4] for r in rows}) < 3:
+                continue
+            key = tuple(r[1] for r in rows)
+            if key not in found or len(found[key].first) < len(first):
+                found[key] = PairedOpenings(first, second, rows)
+        out.extend(found.values())
+    best: dict[tuple[int, ...], PairedOpenings] = {}
+    for p in out:  # the longest second opening with the same clause pairs
+        key = tuple(r[1] for r in p.rows)
+        if key not in best or len(best[key].second) < len(p.second):
+            best[key] = p
+    return sorted(best.values(), key=lambda p: (p.first, p.second))
+
+
+def _starts_word(text: str, k: int, cut: Callable[[str], list[str]]) -> bool:
+    """Whether ``text[:k]`` ends between two words."""
+    pos = 0
+    for w in cut(text):
+        pos += len(w)
+        if pos >= k:
+            return pos == k
+    return False
+
+
+def _words(text: str, cut: Callable[[str], list[str]]) -> set[str]:
+    """Words or runs of words of one to three Han characters in ``text``, not at its end, not
+    starting with a particle."""
+    bounds, pos = [0], 0
+    for w in cut(text):
+        pos += len(w)
+        bounds.append(pos)
+    out = set()
+    for x, a in enumerate(bounds):
+        for b in bounds[x + 1:]:
+            if b - a > 3 or b >= len(text):
+                break
+            g = text[a:b]
+            if _HAN_TAIL.match(g) and g[0] not in _GLUE:
+                out.add(g)
+    return out

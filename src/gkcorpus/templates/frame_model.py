@@ -92,9 +92,14 @@ def frame_score(t: Template) -> float:
 def is_construction(t: Template) -> bool:
     """Whether ``t`` is a construction of the genre rather than a frame with content: one free slot
     between a fixed clause opening and ending with fewer than eight fixed Han characters in all
-    (以{TEXT}为指导, 在{TEXT}的同时)."""
-    return (len(t.slots) == 1 and t.slots[0].type not in CLOSED_TYPES and bool(t.pieces[0]) and bool(t.pieces[1])
-            and _han("".join(t.pieces)) < 8)
+    (以{TEXT}为指导, 在{TEXT}的同时), or two clause openings with free clauses after them
+    (既要{TEXT}，又要{TEXT_2})."""
+    pieces = t.pieces
+    if any(s.type in CLOSED_TYPES for s in t.slots) or not pieces[0] or _han("".join(pieces)) >= 8:
+        return False
+    if len(t.slots) == 2:
+        return pieces[1][:1] in ("，", "；") and pieces[2] == ""
+    return len(t.slots) == 1 and bool(pieces[1])
 
 
 def _phrase_in_context(c: Any) -> bool:

@@ -97,7 +97,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
-from .frame_gaps import floating_constructions, suffix_counter
+from .frame_gaps import floating_constructions, paired_openings, suffix_counter
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -272,6 +272,7 @@ class FrameMiner(BaseEstimator):
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands += self._edge_candidates(clauses, c_doc, m)
         cands += self._floating_candidates(clauses, c_doc, m)
+        cands += self._paired_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
@@ -503,13 +504,31 @@ class FrameMiner(BaseEstimator):
                              starts=tuple(p for _, _, p, _ in fc.rows)))
         return out
 
+    def _paired_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Correlative constructions over two clauses (:func:`~gkcorpus.templates.frame_gaps.paired_openings`:
+        ``既要{TEXT}，又要{TEXT_2}``), matched from the first opening on."""
+        count = self.__dict__.get("_count")
+        if count is None or not clauses or self.max_chain < 2:
+            return []
+        out = []
+        texts = [c.text for c in clauses]
+        for p in paired_openings(texts, [c.unit for c in clauses], c_doc, m, self._cutter_fn(), count):
+            pieces = [p.first, "，" + p.second, ""]
+            inst = [(d, i, 2, (rest1, rest2)) for d, i, _, rest1, rest2 in p.rows]
+            starts = tuple(r[2] for r in p.rows)
+            out.append(_Cand(pieces, ["TEXT", "TEXT"], inst, _balanced(pieces), edge=True,
+                             starts=starts if any(starts) else None))
+        return out
+
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
         seen: dict[tuple, _Cand] = {}
         for c in cands:
             k = (tuple(c.pieces), tuple(c.types))
-            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains)
-            if k not in seen or (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst)):
+            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains);
+            # a floating construction, matched inside clauses too, when it is in more documents
+            if k not in seen or (c.starts is not None and c.docs > seen[k].docs) or (
+                    seen[k].starts is None and (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst))):
                 seen[k] = c
         return list(seen.values())
 
