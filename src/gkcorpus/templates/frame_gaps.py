@@ -18,11 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-__all__ = ["FloatingConstruction", "PairedOpenings", "floating_constructions", "paired_openings", "suffix_counter"]
+__all__ = ["FloatingConstruction", "PairedOpenings", "floating_constructions", "paired_openings", "suffix_counter", "word_bounds"]
 
 SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
 SAMPLE_HITS = 3  # of them an opening must occur in to be counted over all clauses
 _HAN_TAIL = re.compile("[\u4e00-\u9fff]+$")
+_HAN_START = re.compile("[\u4e00-\u9fff]{1,3}")
+_HAN_END = re.compile("[\u4e00-\u9fff]{1,4}$")
 _GLUE = "的和及与、地得了着"  # an opening never starts with a particle or a list mark
 
 
@@ -67,33 +69,20 @@ def _openings(rows: Sequence[int], texts: Sequence[str], tail: int, words: Calla
 
 
 def floating_constructions(texts: Sequence[str], docs: Sequence[int], min_docs: int,
-                           cut: Callable[[str], list[str]], count: Callable[[str], int],
+                           words: Callable[[int], list[int]], count: Callable[[str], int],
                            share: float = 0.5) -> list[FloatingConstruction]:
     """Pairs of a clause ending and an opening before it (its first occurrence, text after it) held
     by ``share`` of the clauses ending that way, in ``min_docs`` documents, with middles of many
     kinds (three different at least, the median two characters or more), and cohesive: the pairs
     are ``share`` of the occurrences of the rarer of the two anywhere (``count``; 提高…水平 is a
     collocation, most uses of 提高 and of 水平 are apart). An ending is taken at its longest with
-    the same clauses; of openings with the same clauses, the longest. ``cut`` segments a clause
-    into words: openings and endings begin between words."""
+    the same clauses; of openings with the same clauses, the longest. ``words(i)`` are the word
+    boundaries of clause ``i`` (:func:`word_bounds`): openings and endings begin between words."""
     ends: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(texts):
-        n = len(t)
-        for b in range(2, 5):
-            if n < b + 2 or not _HAN_TAIL.match(t[-b:]):
-                break
+        mt = _HAN_END.search(t)
+        for b in range(2, min(4, mt.end() - mt.start(), len(t) - 2) + 1) if mt else ():
             ends[t[-b:]].append(i)
-    cache: dict[int, list[int]] = {}
-
-    def words(i: int) -> list[int]:
-        if i not in cache:
-            pos, bounds = 0, [0]
-            for w in cut(texts[i]):
-                pos += len(w)
-                bounds.append(pos)
-            cache[i] = bounds
-        return cache[i]
-
     out: list[FloatingConstruction] = []
     for tail, rows in ends.items():
         if len(rows) < min_docs or len({docs[i] for i in rows}) < min_docs:
@@ -167,16 +156,12 @@ class PairedOpenings:
 
 def _heads(text: str) -> list[str]:
     """The openings of one to three Han characters of a clause that leave text after them."""
-    out = []
-    for k in range(1, 4):
-        if len(text) <= k or not _HAN_TAIL.match(text[:k]):
-            break
-        out.append(text[:k])
-    return out
+    mh = _HAN_START.match(text)
+    return [text[:k] for k in range(1, min(3, mh.end(), len(text) - 1) + 1)] if mh else []
 
 
 def paired_openings(texts: Sequence[str], units: Sequence[int], docs: Sequence[int], min_docs: int,
-                    cut: Callable[[str], list[str]], count: Callable[[str], int],
+                    words: Callable[[int], list[int]], count: Callable[[str], int],
                     share: float = 0.5) -> list[PairedOpenings]:
     """Correlative constructions across two clauses of a sentence (既要…，又要…): a clause opening
     (one to three Han characters) and a word (one to three Han characters) in the clause before it
@@ -184,7 +169,7 @@ def paired_openings(texts: Sequence[str], units: Sequence[int], docs: Sequence[i
     the uses of each (the word counted anywhere, ``count``). Candidates come from the first
     :data:`SAMPLE` uses, as in :func:`floating_constructions`. In ``min_docs`` documents, with many
     kinds of text in both clauses; both openings taken at their longest with the same clause pairs
-    and beginning between words (``cut``)."""
+    and beginning between words (``words``, as for :func:`floating_constructions`)."""
     uses: dict[str, int] = defaultdict(int)
     after: dict[str, list[int]] = defaultdict(list)  # second opening -> first clauses of the pairs
     for i, t in enumerate(texts):
@@ -199,11 +184,11 @@ def paired_openings(texts: Sequence[str], units: Sequence[int], docs: Sequence[i
         if uses[second] < min_docs or len(firsts) < share * uses[second] or len({docs[i] for i in firsts}) < min_docs:
             continue
         sample = firsts[:SAMPLE]
-        if 2 * sum(_starts_word(texts[i + 1], len(second), cut) for i in sample) < len(sample):
+        if 2 * sum(len(second) in words(i + 1) for i in sample) < len(sample):
             continue  # the second opening mostly ends inside a word (并请全 of 并请全国政协)
         seen: dict[str, int] = defaultdict(int)
         for i in firsts[:SAMPLE]:
-            for g in _words(texts[i], cut):
+            for g in _words(texts[i], words(i)):
                 seen[g] += 1
         found: dict[tuple[int, ...], PairedOpenings] = {}
         for first in sorted(h for h, n in seen.items() if n >= SAMPLE_HITS):
@@ -228,23 +213,9 @@ def paired_openings(texts: Sequence[str], units: Sequence[int], docs: Sequence[i
     return sorted(best.values(), key=lambda p: (p.first, p.second))
 
 
-def _starts_word(text: str, k: int, cut: Callable[[str], list[str]]) -> bool:
-    """Whether ``text[:k]`` ends between two words."""
-    pos = 0
-    for w in cut(text):
-        pos += len(w)
-        if pos >= k:
-            return pos == k
-    return False
-
-
-def _words(text: str, cut: Callable[[str], list[str]]) -> set[str]:
-    """Words or runs of words of one to three Han characters in ``text``, not at its end, not
-    starting with a particle."""
-    bounds, pos = [0], 0
-    for w in cut(text):
-        pos += len(w)
-        bounds.append(pos)
+def _words(text: str, bounds: Sequence[int]) -> set[str]:
+    """Words or runs of words (``bounds``: the word boundaries) of one to three Han characters in
+    ``text``, not at its end, not starting with a particle."""
     out = set()
     for x, a in enumerate(bounds):
         for b in bounds[x + 1:]:
@@ -254,3 +225,20 @@ def _words(text: str, cut: Callable[[str], list[str]]) -> set[str]:
             if _HAN_TAIL.match(g) and g[0] not in _GLUE:
                 out.add(g)
     return out
+
+
+def word_bounds(texts: Sequence[str], cut: Callable[[str], list[str]]) -> Callable[[int], list[int]]:
+    """``words(i)``: the word boundaries of ``texts[i]`` by ``cut`` (0, each word's end), segmented
+    once and cached."""
+    cache: dict[int, list[int]] = {}
+
+    def words(i: int) -> list[int]:
+        if i not in cache:
+            pos, bounds = 0, [0]
+            for w in cut(texts[i]):
+                pos += len(w)
+                bounds.append(pos)
+            cache[i] = bounds
+        return cache[i]
+
+    return words

@@ -97,7 +97,7 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
-from .frame_gaps import floating_constructions, paired_openings, suffix_counter
+from .frame_gaps import floating_constructions, paired_openings, suffix_counter, word_bounds
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -277,7 +277,7 @@ class FrameMiner(BaseEstimator):
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
-        for name in ("_cuts", "_cutter", "_count"):  # fit-time caches: the fitted miner keeps its library, not the text
+        for name in ("_cuts", "_cutter", "_count", "_bounds"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
 
@@ -496,7 +496,7 @@ class FrameMiner(BaseEstimator):
         if count is None or not clauses:
             return []
         out = []
-        for fc in floating_constructions([c.text for c in clauses], c_doc, m, self._cutter_fn(), count):
+        for fc in floating_constructions([c.text for c in clauses], c_doc, m, self._words(clauses), count):
             if _han(fc.opening + fc.ending) < 4:
                 continue
             inst = [(d, i, 1, (mid,)) for d, i, _, mid in fc.rows]
@@ -512,7 +512,7 @@ class FrameMiner(BaseEstimator):
             return []
         out = []
         texts = [c.text for c in clauses]
-        for p in paired_openings(texts, [c.unit for c in clauses], c_doc, m, self._cutter_fn(), count):
+        for p in paired_openings(texts, [c.unit for c in clauses], c_doc, m, self._words(clauses), count):
             pieces = [p.first, "，" + p.second, ""]
             inst = [(d, i, 2, (rest1, rest2)) for d, i, _, rest1, rest2 in p.rows]
             starts = tuple(r[2] for r in p.rows)
@@ -746,6 +746,14 @@ class FrameMiner(BaseEstimator):
             return True
         counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
         return bool((counts >= 0.5 * len(c.inst)).all())
+
+    def _words(self, clauses: Sequence[Clause]) -> Any:
+        """Word boundaries of a clause by its index (:func:`~gkcorpus.templates.frame_gaps.word_bounds`),
+        shared by the floating and the correlative constructions of one fit."""
+        words = self.__dict__.get("_bounds")
+        if words is None:
+            words = self.__dict__["_bounds"] = word_bounds([c.text for c in clauses], self._cutter_fn())
+        return words
 
     def _cutter_fn(self) -> Any:
         """The word segmenter's ``cut`` (made once per fit)."""
