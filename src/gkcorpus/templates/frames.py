@@ -98,6 +98,7 @@ from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import floating_constructions, paired_openings, suffix_counter, word_bounds
+from .frame_relax import MIN_GAIN, is_modifier, relaxations, relaxed_pieces
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -277,7 +278,7 @@ class FrameMiner(BaseEstimator):
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
-        for name in ("_cuts", "_cutter", "_count", "_bounds"):  # fit-time caches: the fitted miner keeps its library, not the text
+        for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
 
@@ -307,6 +308,7 @@ class FrameMiner(BaseEstimator):
                 g += 1
         ix = TextIndex(texts)
         self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
+        self.__dict__["_index"] = ix
         c_doc_arr = np.asarray(c_doc, dtype=np.int64)
         han = ix.han_cum
         full = ix.string
@@ -755,6 +757,39 @@ class FrameMiner(BaseEstimator):
             words = self.__dict__["_bounds"] = word_bounds([c.text for c in clauses], self._cutter_fn())
         return words
 
+    def _relax(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int, text: str) -> list[Frame]:
+        """Each frame, or its best relaxation (:mod:`~gkcorpus.templates.frame_relax`: a particle or
+        adverb made optional or a choice, 我们{TEXT}清醒{地}看到{TEXT_2}) when that matches clearly more
+        documents (``MIN_GAIN``, and a tenth more), its new slot holds particles or adverbs found in
+        two documents or more (:func:`slot_choice`), and it is still a frame (:func:`is_frame`)."""
+        ix = self.__dict__.get("_index")
+        if ix is None:
+            return frames
+        cut, cache = self._cutter_fn(), {}
+        tried: list[tuple[int, int, Frame]] = []
+        for k, t in enumerate(frames):
+            for r in relaxations(t.pieces, ix.find_text, ix.doc_of, ix.string, cut, m, cache)[:2]:
+                pieces, at = relaxed_pieces(t.pieces, r)
+                types = [s.type for s in t.slots]
+                types.insert(at, "TEXT")
+                empty = [s.n_empty for s in t.slots]
+                empty.insert(at, 1)
+                names = typed_names(types)
+                text = render(pieces, names)
+                f = Frame(template_id(text), text, [Slot(n, ty, [], e) for n, ty, e in zip(names, types, empty)], [], True, True)
+                f.floats = t.floats
+                tried.append((k, at, f))
+        best: dict[int, Frame] = {}
+        for j, f in self._matched([f for _, _, f in tried], units, docs, m):
+            k, at, _ = tried[j]
+            t = frames[k]
+            gain = max(MIN_GAIN, -(-t.support // 10))
+            if (len(f.slots) == len(t.slots) + 1 and f.support >= t.support + gain and slot_choice(f, f.slots[at].name)
+                    and all(is_modifier(v) for v in f.slots[at].values)
+                    and (k not in best or f.support > best[k].support) and is_frame(f, text)):
+                best[k] = f
+        return [best.get(k, t) for k, t in enumerate(frames)]
+
     def _cutter_fn(self) -> Any:
         """The word segmenter's ``cut`` (made once per fit)."""
         cut = self.__dict__.get("_cutter")
@@ -839,6 +874,7 @@ class FrameMiner(BaseEstimator):
                     out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
+        out = self._relax(out, units, docs, m, text)
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))

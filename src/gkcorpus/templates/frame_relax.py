@@ -1,0 +1,108 @@
+"""Relaxing a mined frame where its wording varies: an optional or alternating short word.
+
+A frame mined from the clauses that share its exact wording misses the documents that write one
+word differently (我们也清醒地看到 / 我们也清醒看到; 为…而奋斗 / 为…而共同奋斗). For each frame and
+each run of Han characters in its fixed text, two relaxations are tried at word boundaries (by
+the segmenter): a particle or adverb of one or two characters inside the run may be left out or
+replaced by another of up to three characters (a substitution), and one of up to two characters may
+be inserted between two words of the run (an insertion): the optional words of the genre (的, 地,
+了, 更加, 共同), not its content words. The variant with the new slot is kept when the corpus, counted in its
+suffix array, holds the relaxed wording in :data:`MIN_GAIN` more documents than the exact one;
+the caller then matches it and keeps it when it matches clearly more documents than the frame and
+its new slot holds particles or adverbs only, each found in two documents or more.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+__all__ = ["Relaxation", "is_modifier", "relaxations", "relaxed_pieces"]
+
+MIN_GAIN = 2  # documents the relaxed wording must add before the frame is matched
+_RUN = re.compile("[\u4e00-\u9fff]{3,}")
+_HAN = re.compile("[\u4e00-\u9fff]*")
+
+
+@dataclass
+class Relaxation:
+    """Fixed piece ``piece`` of a frame, its run at ``start:end`` split as ``left{slot}right``."""
+
+    piece: int
+    start: int
+    end: int
+    left: str
+    right: str
+    docs: int
+
+
+def _positions(find: Callable[[str], np.ndarray], cache: dict, text: str) -> np.ndarray:
+    if text not in cache:
+        cache[text] = find(text)
+    return cache[text]
+
+
+def is_modifier(word: str) -> bool:
+    """Whether ``word`` is a particle or an adverb (jieba.posseg: 的, 地, 了, 更加, 共同, 努力 as an
+    adverb): wording a frame may hold or leave out, not content of its own."""
+    from .frame_slots import _tags
+
+    tags = _tags(word)
+    return bool(tags) and all(f.startswith("u") or f in ("d", "ad") for _, f in tags)
+
+
+def _docs_with_gap(full: str, doc_of: Callable[[np.ndarray], np.ndarray], left: np.ndarray, right: np.ndarray,
+                   n_left: int, max_gap: int) -> set[int]:
+    """Documents where ``right`` follows ``left`` (positions) directly or after a modifier
+    (:func:`is_modifier`) of at most ``max_gap`` Han characters."""
+    out: set[int] = set()
+    for g in range(max_gap + 1):
+        ends = left + n_left + g
+        hit = ends[np.isin(ends, right)]
+        if g:
+            hit = np.array([p for p in hit.tolist() if _HAN.fullmatch(full[p - g:p]) and is_modifier(full[p - g:p])],
+                           dtype=np.int64)
+        if len(hit):
+            out.update(doc_of(hit).tolist())
+    return out
+
+
+def relaxations(pieces: Sequence[str], find: Callable[[str], np.ndarray], doc_of: Callable[[np.ndarray], np.ndarray],
+                full: str, cut: Callable[[str], list[str]], min_docs: int, cache: dict) -> list[Relaxation]:
+    """The relaxations of a frame's fixed ``pieces`` whose wording is found in :data:`MIN_GAIN` more
+    documents than the exact run (``find``: sorted positions of a text in ``full``; ``doc_of``: their
+    documents), best first: a modifier (:func:`is_modifier`) inside a run left out or replaced by
+    another, or one inserted between two words. ``cache`` keeps positions between calls."""
+    out: list[Relaxation] = []
+    for j, piece in enumerate(pieces):
+        for mr in _RUN.finditer(piece):
+            run = mr.group()
+            exact = _positions(find, cache, run)
+            base = set(doc_of(exact).tolist()) if len(exact) else set()
+            if len(base) < min_docs:
+                continue
+            bounds, pos = [0], 0
+            for w in cut(run):
+                pos += len(w)
+                bounds.append(pos)
+            options = [(a, b, 3) for a, b in zip(bounds, bounds[1:])
+                       if 0 < a and b < len(run) and b - a <= 2 and is_modifier(run[a:b])]
+            options += [(b, b, 2) for b in bounds[1:-1]]
+            for a, b, gap in options:
+                left, right = run[:a], run[b:]
+                docs = _docs_with_gap(full, doc_of, _positions(find, cache, left), _positions(find, cache, right),
+                                      len(left), gap)
+                if len(docs | base) >= len(base) + MIN_GAIN:
+                    out.append(Relaxation(j, mr.start(), mr.end(), left, right, len(docs | base)))
+    out.sort(key=lambda r: (-r.docs, r.piece, r.start, len(r.left)))
+    return out
+
+
+def relaxed_pieces(pieces: Sequence[str], r: Relaxation) -> tuple[list[str], int]:
+    """The frame's fixed pieces with the relaxation's slot, and that slot's index."""
+    p = pieces[r.piece]
+    head, tail = p[: r.start] + r.left, r.right + p[r.end:]
+    return [*pieces[: r.piece], head, tail, *pieces[r.piece + 1:]], r.piece
