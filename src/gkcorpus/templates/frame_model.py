@@ -93,13 +93,31 @@ def is_construction(t: Template) -> bool:
     """Whether ``t`` is a construction of the genre rather than a frame with content: one free slot
     between a fixed clause opening and ending with fewer than eight fixed Han characters in all
     (以{TEXT}为指导, 在{TEXT}的同时), or two clause openings with free clauses after them
-    (既要{TEXT}，又要{TEXT_2})."""
-    pieces = t.pieces
-    if any(s.type in CLOSED_TYPES for s in t.slots) or not pieces[0] or _han("".join(pieces)) >= 8:
+    (既要{TEXT}，又要{TEXT_2}). A slot between fixed text that holds only particles or adverbs and
+    may stay empty is wording, not a slot (为{TEXT}而{共同|努力}奋斗 is 为{TEXT}而奋斗)."""
+    pieces, slots = _without_modifier_slots(t)
+    if any(s.type in CLOSED_TYPES for s in slots) or not pieces[0] or _han("".join(pieces)) >= 8:
         return False
-    if len(t.slots) == 2:
+    if len(slots) == 2:
         return pieces[1][:1] in ("，", "；") and pieces[2] == ""
-    return len(t.slots) == 1 and bool(pieces[1])
+    return len(slots) == 1 and bool(pieces[1])
+
+
+def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:
+    """``t``'s fixed pieces and slots, its inner optional slots of particles and adverbs
+    (:func:`~gkcorpus.templates.frame_relax.holds_modifiers`) joined to the fixed text around them."""
+    from .frame_relax import holds_modifiers
+
+    pieces, slots = [t.pieces[0]], []
+    for k, s in enumerate(t.slots):
+        nxt = t.pieces[k + 1]
+        if (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
+                and holds_modifiers([i.slot_values.get(s.name, "") for i in t.instances])):
+            pieces[-1] += nxt
+        else:
+            slots.append(s)
+            pieces.append(nxt)
+    return pieces, slots
 
 
 def _phrase_in_context(c: Any) -> bool:

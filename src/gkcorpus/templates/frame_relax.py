@@ -7,9 +7,9 @@ the segmenter): a particle or adverb of one or two characters inside the run may
 replaced by another of up to three characters (a substitution), and one of up to two characters may
 be inserted between two words of the run (an insertion): the optional words of the genre (的, 地,
 了, 更加, 共同), not its content words. The variant with the new slot is kept when the corpus, counted in its
-suffix array, holds the relaxed wording in :data:`MIN_GAIN` more documents than the exact one;
+suffix array, holds a varied wording (not the frame's own) in :data:`MIN_GAIN` documents;
 the caller then matches it and keeps it when it matches clearly more documents than the frame and
-its new slot holds particles or adverbs only, each found in two documents or more.
+its new slot holds (nearly) only particles or adverbs, found in two documents or more.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Relaxation", "is_modifier", "relaxations", "relaxed_pieces"]
+__all__ = ["Relaxation", "holds_modifiers", "is_modifier", "relaxations", "relaxed_pieces"]
 
 MIN_GAIN = 2  # documents the relaxed wording must add before the frame is matched
 _RUN = re.compile("[\u4e00-\u9fff]{3,}")
@@ -54,17 +54,27 @@ def is_modifier(word: str) -> bool:
     return bool(tags) and all(f.startswith("u") or f in ("d", "ad") for _, f in tags)
 
 
+def holds_modifiers(values: Sequence[str], share: float = 0.9) -> bool:
+    """Whether (nearly) all filled ``values`` (one per instance; ``share``, as for a slot's type) are
+    particles or adverbs (:func:`is_modifier`)."""
+    filled = [v for v in values if v]
+    return bool(filled) and sum(map(is_modifier, filled)) >= share * len(filled)
+
+
 def _docs_with_gap(full: str, doc_of: Callable[[np.ndarray], np.ndarray], left: np.ndarray, right: np.ndarray,
-                   n_left: int, max_gap: int) -> set[int]:
+                   n_left: int, max_gap: int, exact: str) -> set[int]:
     """Documents where ``right`` follows ``left`` (positions) directly or after a modifier
-    (:func:`is_modifier`) of at most ``max_gap`` Han characters."""
+    (:func:`is_modifier`) of at most ``max_gap`` Han characters other than ``exact`` (the frame's own
+    wording): where the frame's wording varies."""
     out: set[int] = set()
     for g in range(max_gap + 1):
+        if g == len(exact) == 0:
+            continue
         ends = left + n_left + g
         hit = ends[np.isin(ends, right)]
         if g:
-            hit = np.array([p for p in hit.tolist() if _HAN.fullmatch(full[p - g:p]) and is_modifier(full[p - g:p])],
-                           dtype=np.int64)
+            hit = np.array([p for p in hit.tolist() if full[p - g:p] != exact and _HAN.fullmatch(full[p - g:p])
+                            and is_modifier(full[p - g:p])], dtype=np.int64)
         if len(hit):
             out.update(doc_of(hit).tolist())
     return out
@@ -72,8 +82,8 @@ def _docs_with_gap(full: str, doc_of: Callable[[np.ndarray], np.ndarray], left: 
 
 def relaxations(pieces: Sequence[str], find: Callable[[str], np.ndarray], doc_of: Callable[[np.ndarray], np.ndarray],
                 full: str, cut: Callable[[str], list[str]], min_docs: int, cache: dict) -> list[Relaxation]:
-    """The relaxations of a frame's fixed ``pieces`` whose wording is found in :data:`MIN_GAIN` more
-    documents than the exact run (``find``: sorted positions of a text in ``full``; ``doc_of``: their
+    """The relaxations of a frame's fixed ``pieces`` whose varied wording is found in :data:`MIN_GAIN`
+    documents (``find``: sorted positions of a text in ``full``; ``doc_of``: their
     documents), best first: a modifier (:func:`is_modifier`) inside a run left out or replaced by
     another, or one inserted between two words. ``cache`` keeps positions between calls."""
     out: list[Relaxation] = []
@@ -94,8 +104,8 @@ def relaxations(pieces: Sequence[str], find: Callable[[str], np.ndarray], doc_of
             for a, b, gap in options:
                 left, right = run[:a], run[b:]
                 docs = _docs_with_gap(full, doc_of, _positions(find, cache, left), _positions(find, cache, right),
-                                      len(left), gap)
-                if len(docs | base) >= len(base) + MIN_GAIN:
+                                      len(left), gap, run[a:b])
+                if len(docs) >= MIN_GAIN:
                     out.append(Relaxation(j, mr.start(), mr.end(), left, right, len(docs | base)))
     out.sort(key=lambda r: (-r.docs, r.piece, r.start, len(r.left)))
     return out

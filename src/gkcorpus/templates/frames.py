@@ -98,7 +98,7 @@ from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import floating_constructions, paired_openings, suffix_counter, word_bounds
-from .frame_relax import MIN_GAIN, is_modifier, relaxations, relaxed_pieces
+from .frame_relax import MIN_GAIN, holds_modifiers, relaxations, relaxed_pieces
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -162,6 +162,8 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
                     grown[key + ch if prefix else ch + key].append(i)
         groups = {}
         for key, members in grown.items():
+            if len(members) < m:
+                continue  # fewer occurrences than documents needed
             ds = {docs[i] for i in members}
             if len(ds) >= m:
                 out[key] = ds
@@ -380,8 +382,9 @@ class FrameMiner(BaseEstimator):
                 if not types:
                     continue  # a fixed clause: the phrase bank's business
                 vals = []
+                use_l, use_r = any(lv), any(rv)
                 for k, i in enumerate(sel):
-                    v = tuple(x for x, used in ((lv[k], any(lv)), (rv[k], any(rv))) if used)
+                    v = tuple(x for x, used in ((lv[k], use_l), (rv[k], use_r)) if used)
                     vals.append((occ[i][0], occ[i][1], 1, v))
                 ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
                 out.append(_Cand(pieces, types, vals, ok))
@@ -785,8 +788,8 @@ class FrameMiner(BaseEstimator):
             t = frames[k]
             gain = max(MIN_GAIN, -(-t.support // 10))
             if (len(f.slots) == len(t.slots) + 1 and f.support >= t.support + gain and slot_choice(f, f.slots[at].name)
-                    and all(is_modifier(v) for v in f.slots[at].values)
-                    and (k not in best or f.support > best[k].support) and is_frame(f, text)):
+                    and holds_modifiers([i.slot_values.get(f.slots[at].name, "") for i in f.instances])
+                    and (k not in best or f.support > best[k].support) and (is_frame(f, text) or is_construction(f))):
                 best[k] = f
         return [best.get(k, t) for k, t in enumerate(frames)]
 
