@@ -18,13 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-__all__ = ["FloatingConstruction", "PairedOpenings", "floating_constructions", "paired_openings", "suffix_counter", "word_bounds"]
+__all__ = ["FloatingConstruction", "PairedOpenings", "constructions", "floating_constructions", "paired_openings", "suffix_counter", "word_bounds"]
 
 SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
 SAMPLE_HITS = 3  # of them an opening must occur in to be counted over all clauses
 _HAN_TAIL = re.compile("[\u4e00-\u9fff]+$")
 _HAN_START = re.compile("[\u4e00-\u9fff]{1,3}")
 _HAN_END = re.compile("[\u4e00-\u9fff]{1,4}$")
+_HAN_ALL = re.compile("[\u4e00-\u9fff]")
 _GLUE = "的和及与、地得了着"  # an opening never starts with a particle or a list mark
 
 
@@ -242,3 +243,23 @@ def word_bounds(texts: Sequence[str], cut: Callable[[str], list[str]]) -> Callab
         return cache[i]
 
     return words
+
+
+def constructions(texts: Sequence[str], units: Sequence[int], docs: Sequence[int], min_docs: int,
+                  words: Callable[[int], list[int]], count: Callable[[str], int], pairs: bool = True
+                  ) -> list[tuple[list[str], list[str], list[tuple[int, int, int, tuple[str, ...]]], tuple[int, ...] | None]]:
+    """Frame candidates ``(pieces, slot types, clause instances, opening starts or None)`` of the
+    floating constructions with four fixed Han characters or more (``opening{TEXT}ending``) and,
+    with ``pairs``, of the correlative ones (``first{TEXT}，second{TEXT_2}``; starts None when the
+    first opening always starts its clause). Instances are ``(doc, first clause, clauses, values)``."""
+    out: list[tuple[list[str], list[str], list[tuple[int, int, int, tuple[str, ...]]], tuple[int, ...] | None]] = []
+    for fc in floating_constructions(texts, docs, min_docs, words, count):
+        if len(_HAN_ALL.findall(fc.opening + fc.ending)) >= 4:
+            out.append(([fc.opening, fc.ending], ["TEXT"], [(d, i, 1, (mid,)) for d, i, _, mid in fc.rows],
+                        tuple(r[2] for r in fc.rows)))
+    if pairs:
+        for p in paired_openings(texts, units, docs, min_docs, words, count):
+            starts = tuple(r[2] for r in p.rows)
+            out.append(([p.first, "，" + p.second, ""], ["TEXT", "TEXT"],
+                        [(d, i, 2, (rest1, rest2)) for d, i, _, rest1, rest2 in p.rows], starts if any(starts) else None))
+    return out

@@ -105,8 +105,8 @@ def is_construction(t: Template) -> bool:
 
 def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:
     """``t``'s fixed pieces and slots, its inner optional slots of particles and adverbs
-    (:func:`~gkcorpus.templates.frame_relax.holds_modifiers`) joined to the fixed text around them."""
-    from .frame_relax import holds_modifiers
+    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) joined to the fixed text around them."""
+    from .frame_slots import holds_modifiers
 
     pieces, slots = [t.pieces[0]], []
     for k, s in enumerate(t.slots):

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Relaxation", "holds_modifiers", "is_modifier", "relaxations", "relaxed_pieces"]
+from .frame_slots import holds_modifiers, is_modifier
+
+__all__ = ["Relaxation", "relax_frames", "relaxations", "relaxed_pieces"]
 
 MIN_GAIN = 2  # documents the relaxed wording must add before the frame is matched
 _RUN = re.compile("[\u4e00-\u9fff]{3,}")
@@ -43,22 +45,6 @@ def _positions(find: Callable[[str], np.ndarray], cache: dict, text: str) -> np.
     if text not in cache:
         cache[text] = find(text)
     return cache[text]
-
-
-def is_modifier(word: str) -> bool:
-    """Whether ``word`` is a particle or an adverb (jieba.posseg: 的, 地, 了, 更加, 共同, 努力 as an
-    adverb): wording a frame may hold or leave out, not content of its own."""
-    from .frame_slots import _tags
-
-    tags = _tags(word)
-    return bool(tags) and all(f.startswith("u") or f in ("d", "ad") for _, f in tags)
-
-
-def holds_modifiers(values: Sequence[str], share: float = 0.9) -> bool:
-    """Whether (nearly) all filled ``values`` (one per instance; ``share``, as for a slot's type) are
-    particles or adverbs (:func:`is_modifier`)."""
-    filled = [v for v in values if v]
-    return bool(filled) and sum(map(is_modifier, filled)) >= share * len(filled)
 
 
 def _docs_with_gap(full: str, doc_of: Callable[[np.ndarray], np.ndarray], left: np.ndarray, right: np.ndarray,
@@ -116,3 +102,46 @@ def relaxed_pieces(pieces: Sequence[str], r: Relaxation) -> tuple[list[str], int
     p = pieces[r.piece]
     head, tail = p[: r.start] + r.left, r.right + p[r.end:]
     return [*pieces[: r.piece], head, tail, *pieces[r.piece + 1:]], r.piece
+
+
+def relax_frames(frames: list, ix: Any, cut: Callable[[str], list[str]], match: Callable[[list], list],
+                 min_docs: int, text: str) -> list:
+    """Each frame, or its best relaxation (a particle or adverb made optional or a choice, 我们{TEXT}
+    清醒{地}看到{TEXT_2}), of the two best of :func:`relaxations` (``ix``: the corpus's
+    :class:`~gkcorpus.kernels.suffix.TextIndex`), when it matches (``match``: ``(index, frame)`` of
+    the frames matched in ``min_docs`` documents) clearly more documents (:data:`MIN_GAIN`, and a
+    tenth more), its new slot holds (nearly) only particles or adverbs found in two documents or
+    more (:func:`~gkcorpus.templates.frame_filters.slot_choice`), and it is still a frame or a
+    construction of the genre (``text``: the corpus, for :func:`~gkcorpus.templates.frame_filters.is_frame`)."""
+    from .frame_filters import is_frame, slot_choice
+    from .frame_model import Frame, is_construction
+    from .frame_slots import typed_names
+    from .model import Slot, render, template_id
+
+    cache: dict = {}
+    tried: list[tuple[int, int, Any]] = []
+    for k, t in enumerate(frames):
+        for r in relaxations(t.pieces, ix.find_text, ix.doc_of, ix.string, cut, min_docs, cache)[:2]:
+            pieces, at = relaxed_pieces(t.pieces, r)
+            types = [s.type for s in t.slots]
+            types.insert(at, "TEXT")
+            empty = [s.n_empty for s in t.slots]
+            empty.insert(at, 1)
+            names = typed_names(types)
+            wording = render(pieces, names)
+            f = Frame(template_id(wording), wording, [Slot(n, ty, [], e) for n, ty, e in zip(names, types, empty)], [],
+                      True, True)
+            f.floats = t.floats
+            tried.append((k, at, f))
+    best: dict[int, Any] = {}
+    for j, f in match([f for _, _, f in tried]):
+        k, at, _ = tried[j]
+        t = frames[k]
+        if (len(f.slots) != len(t.slots) + 1 or f.support < t.support + max(MIN_GAIN, -(-t.support // 10))
+                or (k in best and f.support <= best[k].support)):
+            continue
+        name = f.slots[at].name
+        if (slot_choice(f, name) and holds_modifiers([i.slot_values.get(name, "") for i in f.instances])
+                and (is_frame(f, text) or is_construction(f))):
+            best[k] = f
+    return [best.get(k, t) for k, t in enumerate(frames)]

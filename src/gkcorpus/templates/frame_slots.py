@@ -198,3 +198,17 @@ def typed_names(types: Sequence[str]) -> list[str]:
         seen[t] = seen.get(t, 0) + 1
         out.append(t if seen[t] == 1 else f"{t}_{seen[t]}")
     return out
+
+
+def is_modifier(word: str) -> bool:
+    """Whether ``word`` is a particle or an adverb (jieba.posseg: 的, 地, 了, 更加, 共同, 努力 as an
+    adverb): wording a frame may hold or leave out, not content of its own."""
+    tags = _tags(word)
+    return bool(tags) and all(f.startswith("u") or f in ("d", "ad") for _, f in tags)
+
+
+def holds_modifiers(values: Sequence[str], share: float = 0.9) -> bool:
+    """Whether (nearly) all filled ``values`` (one per instance; ``share``, as for a slot's type) are
+    particles or adverbs (:func:`is_modifier`)."""
+    filled = [v for v in values if v]
+    return bool(filled) and sum(map(is_modifier, filled)) >= share * len(filled)

@@ -25,7 +25,10 @@ Mining (:class:`FrameMiner`)
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
        A clause opening (one to three Han characters) and a clause ending (two to four) that occur
        together in ``min_docs`` documents, in at least half of the clauses holding the rarer of the
-       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``).
+       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``); so are
+       an ending and an opening anywhere before it, and two openings of consecutive clauses, that
+       belong together (:mod:`~gkcorpus.templates.frame_gaps`: 坚持以…为指导, ``既要{TEXT}，又要{TEXT_2}``),
+       matched from their opening on (``floats``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -53,7 +56,9 @@ Mining (:class:`FrameMiner`)
        characters, nearly all of its values words found in two documents or more, however many;
        the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
-       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames). A frame
+       whose wording varies in a particle or adverb is relaxed (:mod:`~gkcorpus.templates.frame_relax`:
+       ``我们{TEXT}清醒{地}看到``) when that matches clearly more documents.
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording.
@@ -97,8 +102,8 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
-from .frame_gaps import floating_constructions, paired_openings, suffix_counter, word_bounds
-from .frame_relax import MIN_GAIN, holds_modifiers, relaxations, relaxed_pieces
+from .frame_gaps import constructions, suffix_counter, word_bounds
+from .frame_relax import relax_frames
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -274,8 +279,7 @@ class FrameMiner(BaseEstimator):
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands += self._edge_candidates(clauses, c_doc, m)
-        cands += self._floating_candidates(clauses, c_doc, m)
-        cands += self._paired_candidates(clauses, c_doc, m)
+        cands += self._construction_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
@@ -493,37 +497,15 @@ class FrameMiner(BaseEstimator):
             out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
         return out
 
-    def _floating_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
-        """Constructions whose opening floats inside the clause before a clause ending
-        (:func:`~gkcorpus.templates.frame_gaps.floating_constructions`: 坚持以{TEXT}为指导), four
-        fixed Han characters or more; matched from their opening on."""
+    def _construction_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Constructions whose opening floats inside a clause (坚持以{TEXT}为指导) and correlative ones
+        over two clauses (既要{TEXT}，又要{TEXT_2}): :func:`~gkcorpus.templates.frame_gaps.constructions`."""
         count = self.__dict__.get("_count")
         if count is None or not clauses:
             return []
-        out = []
-        for fc in floating_constructions([c.text for c in clauses], c_doc, m, self._words(clauses), count):
-            if _han(fc.opening + fc.ending) < 4:
-                continue
-            inst = [(d, i, 1, (mid,)) for d, i, _, mid in fc.rows]
-            out.append(_Cand([fc.opening, fc.ending], ["TEXT"], inst, _balanced([fc.opening, fc.ending]), edge=True,
-                             starts=tuple(p for _, _, p, _ in fc.rows)))
-        return out
-
-    def _paired_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
-        """Correlative constructions over two clauses (:func:`~gkcorpus.templates.frame_gaps.paired_openings`:
-        ``既要{TEXT}，又要{TEXT_2}``), matched from the first opening on."""
-        count = self.__dict__.get("_count")
-        if count is None or not clauses or self.max_chain < 2:
-            return []
-        out = []
-        texts = [c.text for c in clauses]
-        for p in paired_openings(texts, [c.unit for c in clauses], c_doc, m, self._words(clauses), count):
-            pieces = [p.first, "，" + p.second, ""]
-            inst = [(d, i, 2, (rest1, rest2)) for d, i, _, rest1, rest2 in p.rows]
-            starts = tuple(r[2] for r in p.rows)
-            out.append(_Cand(pieces, ["TEXT", "TEXT"], inst, _balanced(pieces), edge=True,
-                             starts=starts if any(starts) else None))
-        return out
+        rows = constructions([c.text for c in clauses], [c.unit for c in clauses], c_doc, m, self._words(clauses), count,
+                             pairs=self.max_chain >= 2)
+        return [_Cand(pieces, types, inst, _balanced(pieces), edge=True, starts=starts) for pieces, types, inst, starts in rows]
 
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
@@ -761,37 +743,11 @@ class FrameMiner(BaseEstimator):
         return words
 
     def _relax(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int, text: str) -> list[Frame]:
-        """Each frame, or its best relaxation (:mod:`~gkcorpus.templates.frame_relax`: a particle or
-        adverb made optional or a choice, 我们{TEXT}清醒{地}看到{TEXT_2}) when that matches clearly more
-        documents (``MIN_GAIN``, and a tenth more), its new slot holds particles or adverbs found in
-        two documents or more (:func:`slot_choice`), and it is still a frame (:func:`is_frame`)."""
+        """Each frame or its best relaxation (:func:`~gkcorpus.templates.frame_relax.relax_frames`)."""
         ix = self.__dict__.get("_index")
         if ix is None:
             return frames
-        cut, cache = self._cutter_fn(), {}
-        tried: list[tuple[int, int, Frame]] = []
-        for k, t in enumerate(frames):
-            for r in relaxations(t.pieces, ix.find_text, ix.doc_of, ix.string, cut, m, cache)[:2]:
-                pieces, at = relaxed_pieces(t.pieces, r)
-                types = [s.type for s in t.slots]
-                types.insert(at, "TEXT")
-                empty = [s.n_empty for s in t.slots]
-                empty.insert(at, 1)
-                names = typed_names(types)
-                text = render(pieces, names)
-                f = Frame(template_id(text), text, [Slot(n, ty, [], e) for n, ty, e in zip(names, types, empty)], [], True, True)
-                f.floats = t.floats
-                tried.append((k, at, f))
-        best: dict[int, Frame] = {}
-        for j, f in self._matched([f for _, _, f in tried], units, docs, m):
-            k, at, _ = tried[j]
-            t = frames[k]
-            gain = max(MIN_GAIN, -(-t.support // 10))
-            if (len(f.slots) == len(t.slots) + 1 and f.support >= t.support + gain and slot_choice(f, f.slots[at].name)
-                    and holds_modifiers([i.slot_values.get(f.slots[at].name, "") for i in f.instances])
-                    and (k not in best or f.support > best[k].support) and (is_frame(f, text) or is_construction(f))):
-                best[k] = f
-        return [best.get(k, t) for k, t in enumerate(frames)]
+        return relax_frames(frames, ix, self._cutter_fn(), lambda fs: self._matched(fs, units, docs, m), m, text)
 
     def _cutter_fn(self) -> Any:
         """The word segmenter's ``cut`` (made once per fit)."""
