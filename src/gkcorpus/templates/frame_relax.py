@@ -57,7 +57,8 @@ def _docs_with_gap(full: str, doc_of: Callable[[np.ndarray], np.ndarray], left: 
         if g == len(exact) == 0:
             continue
         ends = left + n_left + g
-        hit = ends[np.isin(ends, right)]
+        at = np.minimum(np.searchsorted(right, ends), max(0, len(right) - 1))
+        hit = ends[right[at] == ends] if len(right) else ends[:0]
         if g:
             hit = np.array([p for p in hit.tolist() if full[p - g:p] != exact and _HAN.fullmatch(full[p - g:p])
                             and is_modifier(full[p - g:p])], dtype=np.int64)

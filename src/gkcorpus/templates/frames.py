@@ -81,6 +81,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -125,7 +126,7 @@ class _Cand:
     edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
     starts: tuple[int, ...] | None = None  # a construction whose opening floats: where it starts in each clause
 
-    @property
+    @cached_property
     def docs(self) -> int:
         return len({i[0] for i in self.inst})
 
