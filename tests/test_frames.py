@@ -243,9 +243,11 @@ def test_national_heading_and_title_frames(national, tmp_path):
 def test_national_variants_merge_into_one_frame(national):
     _, miner = national
     lib = miner.library_
-    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{TEXT_2}周围")
+    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{ORG}周围")
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
+    # an organisation headed by a modifier ending in 的 (核心的党中央) is typed ORG
+    assert {"核心的党中央", "总书记的党中央"} <= set(closing.slots[2].values)
     assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
     # variants differing in one short word (诚挚/衷心/深切, with or without 的) are one frame
     thanks = _find(lib, "{TEXT}表示{TEXT_2}感谢")
@@ -307,3 +309,32 @@ def test_fitted_miner_keeps_its_library_not_the_text(frames):
     assert frames.n_units_ > 0 and frames.n_clauses_ >= frames.n_units_
     assert not hasattr(frames, "units_") and not hasattr(frames, "_cuts")
     assert len(pickle.dumps(frames)) <= 1.2 * len(pickle.dumps(frames.library_))
+
+
+def test_floating_and_correlative_constructions_on_a_small_corpus():
+    from gkcorpus.templates.frame_gaps import floating_constructions, paired_openings, word_bounds
+
+    texts = ["坚持以马列主义为指导", "我们以科学理论为指导", "始终以发展思想为指导", "以改革开放为指导",
+             "既要发展经济", "又要保护环境", "既要扩大开放", "又要防范风险", "既要加快改革", "又要保持稳定"]
+    units = [0, 1, 2, 3, 4, 4, 5, 5, 6, 6]
+    docs = [0, 1, 2, 3, 0, 0, 1, 1, 2, 2]
+    corpus = "\n".join(texts)
+    words = word_bounds(texts, list)  # one character a word
+    found = floating_constructions(texts, docs, 3, words, corpus.count)
+    guide = [c for c in found if (c.opening, c.ending) == ("以", "为指导")]
+    assert len(guide) == 1 and guide[0].docs == 4
+    assert [(r[2], r[3]) for r in guide[0].rows] == [(2, "马列主义"), (2, "科学理论"), (2, "发展思想"), (0, "改革开放")]
+    pairs = paired_openings(texts, units, docs, 3, words, corpus.count)
+    assert [(p.first, p.second, p.docs) for p in pairs] == [("既要", "又要", 3)]
+    assert [r[3:] for r in pairs[0].rows] == [("发展经济", "保护环境"), ("扩大开放", "防范风险"), ("加快改革", "保持稳定")]
+
+
+def test_organisations_and_modifiers_are_typed():
+    from gkcorpus.templates.frame_slots import frame_slot_type, holds_modifiers, is_modifier, value_type
+
+    assert value_type("以江泽民同志为核心的党中央") == "ORG"
+    assert value_type("加强政府") == "TEXT" and value_type("人民的政府") == "TEXT"
+    # a value ending in 的 before the frame's head noun is typed without it
+    assert frame_slot_type(["党中央的", "中国共产党的", "中共中央的"], "在", "领导下") == "ORG"
+    assert [is_modifier(w) for w in ("地", "的", "共同", "更加", "团结", "感谢")] == [True, True, True, True, False, False]
+    assert holds_modifiers(["地", "", "地"]) and not holds_modifiers(["团结", "共同"])
