@@ -47,13 +47,14 @@ def _openings(rows: Sequence[int], texts: Sequence[str], tail: int, words: Calla
     clause) found in :data:`SAMPLE_HITS` of the first :data:`SAMPLE` clauses of an ending of ``tail``
     characters, with text between them and the ending; none when the ending starts inside a word in
     most of those clauses (导下 of 领导下)."""
+    sample = rows[:SAMPLE]
+    if 2 * sum(len(texts[i]) - tail in words(i) for i in sample) < len(sample):
+        return []
     seen: dict[str, int] = defaultdict(int)
-    aligned = 0
-    for i in rows[:SAMPLE]:
+    for i in sample:
         text = texts[i]
         end = len(text) - tail
         bounds = words(i)
-        aligned += end in bounds
         grams = set()
         for x, a in enumerate(bounds):
             for b in bounds[x + 1:]:
@@ -64,8 +65,6 @@ def _openings(rows: Sequence[int], texts: Sequence[str], tail: int, words: Calla
                     grams.add(g)
         for g in grams:
             seen[g] += 1
-    if 2 * aligned < min(len(rows), SAMPLE):
-        return []
     return sorted(g for g, n in seen.items() if n >= SAMPLE_HITS)
 
 
@@ -91,14 +90,17 @@ def floating_constructions(texts: Sequence[str], docs: Sequence[int], min_docs: 
         if len(tail) < 4 and len(ends.get(texts[rows[0]][-len(tail) - 1:], ())) == len(rows):
             continue  # a longer ending has the same clauses
         found: dict[tuple[int, ...], tuple[str, list[tuple[int, int, int, str]]]] = {}
-        for h in _openings(rows, texts, len(tail), words):
+        need, n_tail = share * len(rows), len(tail)
+        for h in _openings(rows, texts, n_tail, words):
             hits = []
-            for i in rows:
-                left = texts[i][: len(texts[i]) - len(tail)]
+            for x, i in enumerate(rows):
+                if len(hits) + len(rows) - x < need:
+                    break  # too few clauses left to hold it in ``share`` of them
+                left = texts[i][: len(texts[i]) - n_tail]
                 p = left.find(h)
                 if p >= 0 and p + len(h) < len(left):
                     hits.append((docs[i], i, p, left[p + len(h):]))
-            if len(hits) < share * len(rows) or len({r[0] for r in hits}) < min_docs:
+            if len(hits) < need or len({r[0] for r in hits}) < min_docs:
                 continue
             mids = sorted(len(r[3]) for r in hits)
             if len({r[3] for r in hits}) < 3 or mids[len(mids) // 2] < 2:

@@ -108,7 +108,7 @@ def relaxed_pieces(pieces: Sequence[str], r: Relaxation) -> tuple[list[str], int
 def relax_frames(frames: list, ix: Any, cut: Callable[[str], list[str]], match: Callable[[list], list],
                  min_docs: int, text: str) -> list:
     """Each frame, or its best relaxation (a particle or adverb made optional or a choice, 我们{TEXT}
-    清醒{地}看到{TEXT_2}), of the two best of :func:`relaxations` (``ix``: the corpus's
+    清醒{地}看到{TEXT_2}), the best of :func:`relaxations` (``ix``: the corpus's
     :class:`~gkcorpus.kernels.suffix.TextIndex`), when it matches (``match``: ``(index, frame)`` of
     the frames matched in ``min_docs`` documents) clearly more documents (:data:`MIN_GAIN`, and a
     tenth more), its new slot holds (nearly) only particles or adverbs found in two documents or
@@ -122,7 +122,7 @@ def relax_frames(frames: list, ix: Any, cut: Callable[[str], list[str]], match: 
     cache: dict = {}
     tried: list[tuple[int, int, Any]] = []
     for k, t in enumerate(frames):
-        for r in relaxations(t.pieces, ix.find_text, ix.doc_of, ix.string, cut, min_docs, cache)[:2]:
+        for r in relaxations(t.pieces, ix.find_text, ix.doc_of, ix.string, cut, min_docs, cache)[:1]:
             pieces, at = relaxed_pieces(t.pieces, r)
             types = [s.type for s in t.slots]
             types.insert(at, "TEXT")
