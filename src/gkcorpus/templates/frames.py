@@ -425,6 +425,8 @@ class FrameMiner(BaseEstimator):
                 before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
         out = []
         for (h, after), rows in table.items():
+            if len(rows) < m:
+                continue  # fewer clauses than documents needed
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h) < 2:
                 continue
@@ -439,6 +441,8 @@ class FrameMiner(BaseEstimator):
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
+            if len(rows) < m:
+                continue  # fewer clauses than documents needed
             ds = {r[0] for r in rows}
             if len(ds) < m:
                 continue
@@ -484,6 +488,8 @@ class FrameMiner(BaseEstimator):
                         table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
         out = []
         for (h, tl), rows in table.items():
+            if len(rows) < m:
+                continue  # fewer clauses than documents needed
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
                 continue
