@@ -189,6 +189,9 @@ def test_national_frames_and_their_support(national):
     assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
     assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
     assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+    # a number keyed by the measure (nouns) right before it, whatever comes first
+    foreign = _find(lib, "{TEXT}利用外资{MONEY}")
+    assert foreign.support == 6 and {"2894亿美元", "609亿美元"} <= set(foreign.slots[1].values)
 
 
 def test_national_construction_generalises_its_longer_frames(national):
@@ -334,6 +337,9 @@ def test_organisations_and_modifiers_are_typed():
 
     assert value_type("以江泽民同志为核心的党中央") == "ORG"
     assert value_type("加强政府") == "TEXT" and value_type("人民的政府") == "TEXT"
+    from gkcorpus.templates.frame_slots import is_measure
+
+    assert [is_measure(w) for w in ("财政赤字", "中央财政赤字", "比上年增长", "城镇新增就业")] == [True, True, False, False]
     # a value ending in 的 before the frame's head noun is typed without it
     assert frame_slot_type(["党中央的", "中国共产党的", "中共中央的"], "在", "领导下") == "ORG"
     assert [is_modifier(w) for w in ("地", "的", "共同", "更加", "团结", "感谢")] == [True, True, True, True, False, False]

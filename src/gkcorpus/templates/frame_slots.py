@@ -101,6 +101,15 @@ def is_predicate(text: str) -> bool:
     return bool(tags) and tags[0][1][:1] in ("p", "v") and tags[-1][1].startswith("v")
 
 
+def is_measure(text: str) -> bool:
+    """Whether ``text`` names a measure a number follows (财政赤字, 粮食产量): four Han characters or
+    more, nouns only (jieba.posseg), a common noun last."""
+    if len(text) < 4 or not re.fullmatch("[\u4e00-\u9fff]+", text):
+        return False
+    tags = _tags(text)
+    return bool(tags) and all(f[:1] == "n" for _, f in tags) and tags[-1][1] in ("n", "vn")
+
+
 def _is_place(value: str) -> bool:
     if len(value) < 2 or len(value) > 20:
         return False

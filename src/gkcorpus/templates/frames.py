@@ -89,7 +89,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_predicate as _is_predicate
+from .frame_slots import is_measure, is_predicate as _is_predicate
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -449,8 +449,9 @@ class FrameMiner(BaseEstimator):
             longer = {r[2][-1:] + t for r in rows if r[2]}
             if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
                 continue  # a longer predicate has the same documents
-            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not _is_predicate(t.replace(_YEAR_MARK, "")):
-                continue  # mostly a whole clause (the opening table has it), or not a predicate
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not (_is_predicate(t.replace(_YEAR_MARK, ""))
+                                                                   or is_measure(t)):
+                continue  # mostly a whole clause (the opening table has it), or not a predicate or a measure
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
