@@ -26,9 +26,8 @@ Mining (:class:`FrameMiner`)
        A clause opening (one to three Han characters) and a clause ending (two to four) that occur
        together in ``min_docs`` documents, in at least half of the clauses holding the rarer of the
        two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``); so are
-       an ending and an opening anywhere before it, and two openings of consecutive clauses, that
-       belong together (:mod:`~gkcorpus.templates.frame_gaps`: 坚持以…为指导, ``既要{TEXT}，又要{TEXT_2}``),
-       matched from their opening on (``floats``).
+       an ending and an opening before it, and openings of consecutive clauses, that belong together
+       (:mod:`~gkcorpus.templates.frame_gaps`: 坚持以…为指导, ``既要{TEXT}，又要{TEXT_2}``; ``floats``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -56,9 +55,8 @@ Mining (:class:`FrameMiner`)
        characters, nearly all of its values words found in two documents or more, however many;
        the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
-       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames). A frame
-       whose wording varies in a particle or adverb is relaxed (:mod:`~gkcorpus.templates.frame_relax`:
-       ``我们{TEXT}清醒{地}看到``) when that matches clearly more documents.
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames); a frame
+       is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording.
@@ -425,8 +423,8 @@ class FrameMiner(BaseEstimator):
                 before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
         out = []
         for (h, after), rows in table.items():
-            if len(rows) < m:
-                continue  # fewer clauses than documents needed
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h) < 2:
                 continue
@@ -441,8 +439,8 @@ class FrameMiner(BaseEstimator):
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
-            if len(rows) < m:
-                continue  # fewer clauses than documents needed
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m:
                 continue
@@ -489,8 +487,8 @@ class FrameMiner(BaseEstimator):
                         table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
         out = []
         for (h, tl), rows in table.items():
-            if len(rows) < m:
-                continue  # fewer clauses than documents needed
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
                 continue
@@ -772,6 +770,8 @@ class FrameMiner(BaseEstimator):
     def _matched(frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[tuple[int, Frame]]:
         """``(index, frame)``: every frame matched in every sentence core (its instances: all its matches), those in
         ``m`` documents, with slots never filled or always holding one value made fixed text."""
+        if not frames:
+            return []
         lib = TemplateLibrary(frames)
         pos = {id(t): k for k, t in enumerate(frames)}
         core_units: dict[str, list[int]] = defaultdict(list)
