@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
-from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, load_library, match_table, wide_table
+from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, is_construction, load_library, match_table, wide_table
 from gkcorpus.templates import Slot, render
 
 
@@ -182,11 +182,16 @@ def test_national_frames_and_their_support(national):
     assert review.support == 25
     assert {"请予审议", "请各位代表审议"} <= set(review.slots[0].values)
     assert _find(lib, "{TEXT}，表示诚挚{TEXT_2}感谢").support == 16
-    assert _find(lib, "我们{TEXT}清醒地看到{TEXT_2}").support == 13
+    # an optional particle is relaxed into the frame: 清醒地看到 and 清醒看到 are one frame (13 → 15 documents)
+    sober = _find(lib, "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}")
+    assert sober.support == 15 and sober.slots[1].values == ["地"] and sober.slots[1].n_empty == 2
     gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
     assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
     assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
     assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+    # a number keyed by the measure (nouns) right before it, whatever comes first
+    foreign = _find(lib, "{TEXT}利用外资{MONEY}")
+    assert foreign.support == 6 and {"2894亿美元", "609亿美元"} <= set(foreign.slots[1].values)
 
 
 def test_national_construction_generalises_its_longer_frames(national):
@@ -195,12 +200,21 @@ def test_national_construction_generalises_its_longer_frames(national):
     # kept beside the longer frame that explains most of its clauses: it is found in more documents
     guide = _find(lib, "以{TEXT}为指导")
     longer = _find(lib, "{TEXT}“三个代表”重要思想为指导")
-    assert (guide.support, longer.support) == (19, 7)
+    assert (guide.support, longer.support) == (23, 7)
     assert {"“三个代表”重要思想", "和平共处五项原则"} <= set(guide.slots[0].values)
+    # its opening floats: it is matched inside clauses too (坚持以…为指导), from 以 on
+    assert guide.floats and not longer.floats
+    inside = [i for i in guide.instances if i.doc_id == "gwr_national/1992"]
+    assert [i.slot_values["TEXT"] for i in inside] == ["马列主义、毛泽东思想", "和平共处五项原则"]
+    assert guide.match("我们要继续坚持以马列主义、毛泽东思想为指导，").values == {"TEXT": "马列主义、毛泽东思想"}
     # constructions follow the frames with content of their own in the library order
     order = [t.template for t in lib]
     assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
     assert guide.where == "body"
+    # a correlative construction over two clauses, its first opening inside a clause too (我们既要…)
+    both = _find(lib, "既要{TEXT}，又要{TEXT_2}")
+    assert both.support == 23 and both.floats and is_construction(both)
+    assert both.match("我们既要反对悬殊太大，又要反对平均主义").values == {"TEXT": "反对悬殊太大", "TEXT_2": "反对平均主义"}
 
 
 def test_national_heading_and_title_frames(national, tmp_path):
@@ -222,6 +236,7 @@ def test_national_heading_and_title_frames(national, tmp_path):
     back = load_library(path)
     again = _find(back, "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上")
     assert again.where == "title"
+    assert _find(back, "以{TEXT}为指导").floats and not _find(back, "{YEAR}工作回顾").floats
     assert again.regex().search("——2011年3月5日在第十一届全国人民代表大会第四次会议上").group(2) == "十一"
     md = lib.to_markdown(title="Sentence frames")  # the Markdown says which frames are over title lines
     assert f"- id `{title.id}`, title lines, 40 documents" in md
@@ -231,9 +246,11 @@ def test_national_heading_and_title_frames(national, tmp_path):
 def test_national_variants_merge_into_one_frame(national):
     _, miner = national
     lib = miner.library_
-    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{TEXT_2}周围")
+    closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{ORG}周围")
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
+    # an organisation headed by a modifier ending in 的 (核心的党中央) is typed ORG
+    assert {"核心的党中央", "总书记的党中央"} <= set(closing.slots[2].values)
     assert not [t for t in lib if "团结在以习近平同志为" in t.template or "团结在以江泽民同志为" in t.template]
     # variants differing in one short word (诚挚/衷心/深切, with or without 的) are one frame
     thanks = _find(lib, "{TEXT}表示{TEXT_2}感谢")
@@ -295,3 +312,35 @@ def test_fitted_miner_keeps_its_library_not_the_text(frames):
     assert frames.n_units_ > 0 and frames.n_clauses_ >= frames.n_units_
     assert not hasattr(frames, "units_") and not hasattr(frames, "_cuts")
     assert len(pickle.dumps(frames)) <= 1.2 * len(pickle.dumps(frames.library_))
+
+
+def test_floating_and_correlative_constructions_on_a_small_corpus():
+    from gkcorpus.templates.frame_gaps import floating_constructions, paired_openings, word_bounds
+
+    texts = ["坚持以马列主义为指导", "我们以科学理论为指导", "始终以发展思想为指导", "以改革开放为指导",
+             "既要发展经济", "又要保护环境", "既要扩大开放", "又要防范风险", "既要加快改革", "又要保持稳定"]
+    units = [0, 1, 2, 3, 4, 4, 5, 5, 6, 6]
+    docs = [0, 1, 2, 3, 0, 0, 1, 1, 2, 2]
+    corpus = "\n".join(texts)
+    words = word_bounds(texts, list)  # one character a word
+    found = floating_constructions(texts, docs, 3, words, corpus.count)
+    guide = [c for c in found if (c.opening, c.ending) == ("以", "为指导")]
+    assert len(guide) == 1 and guide[0].docs == 4
+    assert [(r[2], r[3]) for r in guide[0].rows] == [(2, "马列主义"), (2, "科学理论"), (2, "发展思想"), (0, "改革开放")]
+    pairs = paired_openings(texts, units, docs, 3, words, corpus.count)
+    assert [(p.first, p.second, p.docs) for p in pairs] == [("既要", "又要", 3)]
+    assert [r[3:] for r in pairs[0].rows] == [("发展经济", "保护环境"), ("扩大开放", "防范风险"), ("加快改革", "保持稳定")]
+
+
+def test_organisations_and_modifiers_are_typed():
+    from gkcorpus.templates.frame_slots import frame_slot_type, holds_modifiers, is_modifier, value_type
+
+    assert value_type("以江泽民同志为核心的党中央") == "ORG"
+    assert value_type("加强政府") == "TEXT" and value_type("人民的政府") == "TEXT"
+    from gkcorpus.templates.frame_slots import is_measure
+
+    assert [is_measure(w) for w in ("财政赤字", "中央财政赤字", "比上年增长", "城镇新增就业")] == [True, True, False, False]
+    # a value ending in 的 before the frame's head noun is typed without it
+    assert frame_slot_type(["党中央的", "中国共产党的", "中共中央的"], "在", "领导下") == "ORG"
+    assert [is_modifier(w) for w in ("地", "的", "共同", "更加", "团结", "感谢")] == [True, True, True, True, False, False]
+    assert holds_modifiers(["地", "", "地"]) and not holds_modifiers(["团结", "共同"])

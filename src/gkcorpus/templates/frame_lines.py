@@ -127,15 +127,20 @@ def load_library(path: Any) -> TemplateLibrary:
 
     lib = TemplateLibrary.load(path)
     try:
-        flags = [(bool(d.get("frame")), d.get("where", "body")) for d in json.loads(open(path, encoding="utf-8").read())]
+        flags = [(bool(d.get("frame")), d.get("where", "body"), bool(d.get("floats")))
+                 for d in json.loads(open(path, encoding="utf-8").read())]
     except (AttributeError, TypeError):
         return lib
     out = []
-    for t, (frame, where) in zip(lib.templates, flags):
+    for t, (frame, where, floats) in zip(lib.templates, flags):
         if frame and where in LINE_KINDS:
             f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
             f.where = where
             out.append(f)
+        elif frame:
+            f = Frame.from_template(t)
+            f.floats = floats
+            out.append(f)
         else:
-            out.append(Frame.from_template(t) if frame else t)
+            out.append(t)
     return TemplateLibrary(out)

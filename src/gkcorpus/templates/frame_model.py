@@ -92,9 +92,32 @@ def frame_score(t: Template) -> float:
 def is_construction(t: Template) -> bool:
     """Whether ``t`` is a construction of the genre rather than a frame with content: one free slot
     between a fixed clause opening and ending with fewer than eight fixed Han characters in all
-    (以{TEXT}为指导, 在{TEXT}的同时)."""
-    return (len(t.slots) == 1 and t.slots[0].type not in CLOSED_TYPES and bool(t.pieces[0]) and bool(t.pieces[1])
-            and _han("".join(t.pieces)) < 8)
+    (以{TEXT}为指导, 在{TEXT}的同时), or two clause openings with free clauses after them
+    (既要{TEXT}，又要{TEXT_2}). A slot between fixed text that holds only particles or adverbs and
+    may stay empty is wording, not a slot (为{TEXT}而{共同|努力}奋斗 is 为{TEXT}而奋斗)."""
+    pieces, slots = _without_modifier_slots(t)
+    if any(s.type in CLOSED_TYPES for s in slots) or not pieces[0] or _han("".join(pieces)) >= 8:
+        return False
+    if len(slots) == 2:
+        return pieces[1][:1] in ("，", "；") and pieces[2] == ""
+    return len(slots) == 1 and bool(pieces[1])
+
+
+def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:
+    """``t``'s fixed pieces and slots, its inner optional slots of particles and adverbs
+    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) joined to the fixed text around them."""
+    from .frame_slots import holds_modifiers
+
+    pieces, slots = [t.pieces[0]], []
+    for k, s in enumerate(t.slots):
+        nxt = t.pieces[k + 1]
+        if (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
+                and holds_modifiers([i.slot_values.get(s.name, "") for i in t.instances])):
+            pieces[-1] += nxt
+        else:
+            slots.append(s)
+            pieces.append(nxt)
+    return pieces, slots
 
 
 def _phrase_in_context(c: Any) -> bool:
@@ -124,7 +147,9 @@ def _without_empty_slots(t: Template) -> "Frame":
     text = render(new_pieces, names)
     insts = [Instance(i.doc_id, i.unit_id, i.sentence, i.start, i.end, i.raw_start, i.raw_end,
                       {renamed[k]: v for k, v in i.slot_values.items() if k in renamed}) for i in t.instances]
-    return Frame(template_id(text), text, slots, insts, True, True)
+    out = Frame(template_id(text), text, slots, insts, True, True)
+    out.floats = getattr(t, "floats", False)
+    return out
 
 
 def _without_front_matter(units: list[Any]) -> list[Any]:
@@ -165,7 +190,7 @@ class Frame(Template):
             from .frame_slots import closed_pattern
 
             pieces = self.pieces
-            parts = ["(?:^|(?<=[，；：。！？]))"]
+            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？]))"]
             for i, p in enumerate(pieces):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
@@ -189,11 +214,14 @@ class Frame(Template):
         return None  # always the regex (its slot patterns are not those of plain templates)
 
     where = "body"  # where the frame occurs: body (sentences), heading or title lines
+    floats = False  # its opening may start inside a clause (坚持以{TEXT}为指导), not only at a clause start
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         d["frame"] = True
         d["where"] = self.where
+        if self.floats:
+            d["floats"] = True
         return d
 
     @classmethod

@@ -104,6 +104,15 @@ def is_predicate(text: str) -> bool:
     return bool(tags) and tags[0][1][:1] in ("p", "v") and tags[-1][1].startswith("v")
 
 
+def is_measure(text: str) -> bool:
+    """Whether ``text`` names a measure a number follows (财政赤字, 粮食产量): four Han characters or
+    more, nouns only (jieba.posseg), a common noun last."""
+    if len(text) < 4 or not re.fullmatch("[\u4e00-\u9fff]+", text):
+        return False
+    tags = _tags(text)
+    return bool(tags) and all(f[:1] == "n" for _, f in tags) and tags[-1][1] in ("n", "vn")
+
+
 def _is_place(value: str) -> bool:
     if len(value) < 2 or len(value) > 20:
         return False
@@ -122,14 +131,20 @@ def _is_place(value: str) -> bool:
 
 
 def _is_org(value: str) -> bool:
+    """An organisation: names only (中国共产党, 国家发展改革委), or a noun phrase headed by one whose
+    modifier ends in 的 (以江泽民同志为核心的党中央): its words after the last 的 are names."""
     if len(value) < 2 or len(value) > 24:
         return False
     tags = _tags(value)
     if tags and tags[-1][1] == "nt" and all(f[0] in "nj" for _, f in tags):
         return True
+    words = [w for w, _ in tags]
+    if "的" in words[:-1] and tags[0][1][:1] != "v":
+        head = value[len("".join(words[: len(words) - 1 - words[::-1].index("的")])) + 1:]
+        return head != value and _is_org(head)
     m = _ORG_SUFFIX.search(value)
     if not m or m.start() < 2:
-        return value in ("国务院",)
+        return value in ("国务院", "党中央", "中共中央")
     return all(f[0] in "nj" or f == "ns" for _, f in tags)
 
 
@@ -171,7 +186,8 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
     counts: dict[str, int] = {}
     n = len(vals)
     for v in vals:
-        t = value_type(v, before, after)
+        # a modifier before the fixed text's head noun (党中央的|领导下) is typed without its 的
+        t = value_type(v[:-1] if v.endswith("的") and len(v) > 2 and not after.startswith("的") else v, before, after)
         counts[t] = counts.get(t, 0) + 1
         if counts.get("TEXT", 0) > n - share * n:
             return "TEXT"  # too many free values for any type (the rest need not be looked at)
@@ -201,3 +217,17 @@ def typed_names(types: Sequence[str]) -> list[str]:
         seen[t] = seen.get(t, 0) + 1
         out.append(t if seen[t] == 1 else f"{t}_{seen[t]}")
     return out
+
+
+def is_modifier(word: str) -> bool:
+    """Whether ``word`` is a particle or an adverb (jieba.posseg: 的, 地, 了, 更加, 共同, 努力 as an
+    adverb): wording a frame may hold or leave out, not content of its own."""
+    tags = _tags(word)
+    return bool(tags) and all(f.startswith("u") or f in ("d", "ad") for _, f in tags)
+
+
+def holds_modifiers(values: Sequence[str], share: float = 0.9) -> bool:
+    """Whether (nearly) all filled ``values`` (one per instance; ``share``, as for a slot's type) are
+    particles or adverbs (:func:`is_modifier`)."""
+    filled = [v for v in values if v]
+    return bool(filled) and sum(map(is_modifier, filled)) >= share * len(filled)

@@ -25,7 +25,9 @@ Mining (:class:`FrameMiner`)
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
        A clause opening (one to three Han characters) and a clause ending (two to four) that occur
        together in ``min_docs`` documents, in at least half of the clauses holding the rarer of the
-       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``).
+       two, with phrases of many kinds between them, are a construction (``以{TEXT}为指导``); so are
+       an ending and an opening before it, and openings of consecutive clauses, that belong together
+       (:mod:`~gkcorpus.templates.frame_gaps`: 坚持以…为指导, ``既要{TEXT}，又要{TEXT_2}``; ``floats``).
     4. A frame needs ``min_fixed_han`` fixed Han characters (segments of one or two characters,
        such as 建设 or 我们, count half), or a verb opening before a number; it must explain
        ``min_coverage`` of its clauses; each edge between fixed text and a slot falls between two
@@ -53,7 +55,8 @@ Mining (:class:`FrameMiner`)
        characters, nearly all of its values words found in two documents or more, however many;
        the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
-       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames).
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames); a frame
+       is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording.
@@ -76,6 +79,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -83,7 +87,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_predicate as _is_predicate
+from .frame_slots import is_measure, is_predicate as _is_predicate
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -97,6 +101,8 @@ from .frame_model import Clause, Frame, clause_spans, frame_score, is_constructi
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _floating_factor, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
+from .frame_gaps import constructions, suffix_counter, word_bounds
+from .frame_relax import relax_frames
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -116,8 +122,9 @@ class _Cand:
     ok: bool = True  # enough fixed content to stand as a frame
     free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
     edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
+    starts: tuple[int, ...] | None = None  # a construction whose opening floats: where it starts in each clause
 
-    @property
+    @cached_property
     def docs(self) -> int:
         return len({i[0] for i in self.inst})
 
@@ -159,6 +166,8 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
                     grown[key + ch if prefix else ch + key].append(i)
         groups = {}
         for key, members in grown.items():
+            if len(members) < m:
+                continue  # fewer occurrences than documents needed
             ds = {docs[i] for i in members}
             if len(ds) >= m:
                 out[key] = ds
@@ -269,11 +278,12 @@ class FrameMiner(BaseEstimator):
         cands = self._anchor_candidates(clauses, c_doc, len(docs), m)
         cands += self._numeric_candidates(clauses, c_doc, m)
         cands += self._edge_candidates(clauses, c_doc, m)
+        cands += self._construction_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
         chosen = self._select(cands, clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
-        for name in ("_cuts", "_cutter"):  # fit-time caches: the fitted miner keeps its library, not the text
+        for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
 
@@ -302,6 +312,8 @@ class FrameMiner(BaseEstimator):
             if not per_doc.get(d):
                 g += 1
         ix = TextIndex(texts)
+        self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
+        self.__dict__["_index"] = ix
         c_doc_arr = np.asarray(c_doc, dtype=np.int64)
         han = ix.han_cum
         full = ix.string
@@ -373,8 +385,9 @@ class FrameMiner(BaseEstimator):
                 if not types:
                     continue  # a fixed clause: the phrase bank's business
                 vals = []
+                use_l, use_r = any(lv), any(rv)
                 for k, i in enumerate(sel):
-                    v = tuple(x for x, used in ((lv[k], any(lv)), (rv[k], any(rv))) if used)
+                    v = tuple(x for x, used in ((lv[k], use_l), (rv[k], use_r)) if used)
                     vals.append((occ[i][0], occ[i][1], 1, v))
                 ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
                 out.append(_Cand(pieces, types, vals, ok))
@@ -410,6 +423,8 @@ class FrameMiner(BaseEstimator):
                 before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
         out = []
         for (h, after), rows in table.items():
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h) < 2:
                 continue
@@ -424,14 +439,17 @@ class FrameMiner(BaseEstimator):
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m:
                 continue
             longer = {r[2][-1:] + t for r in rows if r[2]}
             if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
                 continue  # a longer predicate has the same documents
-            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not _is_predicate(t.replace(_YEAR_MARK, "")):
-                continue  # mostly a whole clause (the opening table has it), or not a predicate
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not (_is_predicate(t.replace(_YEAR_MARK, ""))
+                                                                   or is_measure(t)):
+                continue  # mostly a whole clause (the opening table has it), or not a predicate or a measure
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
@@ -469,6 +487,8 @@ class FrameMiner(BaseEstimator):
                         table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
         out = []
         for (h, tl), rows in table.items():
+            if len(rows) < m:  # fewer clauses than documents needed
+                continue
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
                 continue
@@ -483,13 +503,25 @@ class FrameMiner(BaseEstimator):
             out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
         return out
 
+    def _construction_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
+        """Constructions whose opening floats inside a clause (坚持以{TEXT}为指导) and correlative ones
+        over two clauses (既要{TEXT}，又要{TEXT_2}): :func:`~gkcorpus.templates.frame_gaps.constructions`."""
+        count = self.__dict__.get("_count")
+        if count is None or not clauses:
+            return []
+        rows = constructions([c.text for c in clauses], [c.unit for c in clauses], c_doc, m, self._words(clauses), count,
+                             pairs=self.max_chain >= 2)
+        return [_Cand(pieces, types, inst, _balanced(pieces), edge=True, starts=starts) for pieces, types, inst, starts in rows]
+
     @staticmethod
     def _dedupe(cands: list[_Cand]) -> list[_Cand]:
         seen: dict[tuple, _Cand] = {}
         for c in cands:
             k = (tuple(c.pieces), tuple(c.types))
-            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains)
-            if k not in seen or (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst)):
+            # the same frame from an anchor and as a clause-edge construction: the anchor's (it may join chains);
+            # a floating construction, matched inside clauses too, when it is in more documents
+            if k not in seen or (c.starts is not None and c.docs > seen[k].docs) or (
+                    seen[k].starts is None and (not seen[k].edge, len(seen[k].inst)) < (not c.edge, len(c.inst))):
                 seen[k] = c
         return list(seen.values())
 
@@ -674,14 +706,10 @@ class FrameMiner(BaseEstimator):
         """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
         in at least half of the candidate's instances: a slot does not cut 国内生产总值 in two."""
         cuts = self.__dict__.setdefault("_cuts", {})
-        cut = self.__dict__.get("_cutter")
-        if cut is None:
-            from ..text.tokenize import Tokenizer
-
-            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        cut = self._cutter_fn()
         n_edges = 0
         good: list[int] = []
-        for _, ci, n, vals in c.inst:
+        for x, (_, ci, n, vals) in enumerate(c.inst):
             key = (ci, n)
             bounds = cuts.get(key)
             if bounds is None:
@@ -692,6 +720,10 @@ class FrameMiner(BaseEstimator):
                     bounds.add(pos)
                 cuts[key] = bounds
             pos, k = 0, 0
+            if c.starts is not None:  # a floating opening starts between two words too
+                pos = c.starts[x]
+                good.append(k) if pos in bounds else None
+                k += 1
             for j, piece in enumerate(c.pieces):
                 pos += len(piece)
                 if j < len(c.types):
@@ -708,12 +740,38 @@ class FrameMiner(BaseEstimator):
         counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
         return bool((counts >= 0.5 * len(c.inst)).all())
 
+    def _words(self, clauses: Sequence[Clause]) -> Any:
+        """Word boundaries of a clause by its index (:func:`~gkcorpus.templates.frame_gaps.word_bounds`),
+        shared by the floating and the correlative constructions of one fit."""
+        words = self.__dict__.get("_bounds")
+        if words is None:
+            words = self.__dict__["_bounds"] = word_bounds([c.text for c in clauses], self._cutter_fn())
+        return words
+
+    def _relax(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int, text: str) -> list[Frame]:
+        """Each frame or its best relaxation (:func:`~gkcorpus.templates.frame_relax.relax_frames`)."""
+        ix = self.__dict__.get("_index")
+        if ix is None:
+            return frames
+        return relax_frames(frames, ix, self._cutter_fn(), lambda fs: self._matched(fs, units, docs, m), m, text)
+
+    def _cutter_fn(self) -> Any:
+        """The word segmenter's ``cut`` (made once per fit)."""
+        cut = self.__dict__.get("_cutter")
+        if cut is None:
+            from ..text.tokenize import Tokenizer
+
+            cut = self.__dict__["_cutter"] = Tokenizer(backend=self.segmenter, keep_punct=True).cut
+        return cut
+
     # ------------------------------------------------------------------ typing and matching
 
     @staticmethod
     def _matched(frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[tuple[int, Frame]]:
         """``(index, frame)``: every frame matched in every sentence core (its instances: all its matches), those in
         ``m`` documents, with slots never filled or always holding one value made fixed text."""
+        if not frames:
+            return []
         lib = TemplateLibrary(frames)
         pos = {id(t): k for k, t in enumerate(frames)}
         core_units: dict[str, list[int]] = defaultdict(list)
@@ -763,13 +821,16 @@ class FrameMiner(BaseEstimator):
             names = typed_names(types)
             text = render(c.pieces, names)
             empty = [any(not i[3][j] for i in c.inst) for j in range(len(types))]
-            frames.append(Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
-                                [], True, True))
+            frame = Frame(template_id(text), text, [Slot(n, ty, [], int(e)) for n, ty, e in zip(names, types, empty)],
+                          [], True, True)
+            frame.floats = c.starts is not None
+            frames.append(frame)
         out = [t for _, t in self._matched(frames, units, docs, m)]
         have = {t.template for t in out}
         tried: set[str] = set()
         for merge in (_generalisations, _near_variants, _near_variants):
-            general = [g for g in merge(out) if g[0].template not in tried]  # the second round: new pairs only
+            # floating constructions stand apart: merged with a frame they would only raise its bar
+            general = [g for g in merge([t for t in out if not t.floats]) if g[0].template not in tried]
             tried.update(g.template for g, _ in general)
             for k, t in self._matched([g for g, _ in general], units, docs, m):
                 # a word that differs between near variants is a choice of wording, not a free slot
@@ -780,6 +841,7 @@ class FrameMiner(BaseEstimator):
                     out.append(t)  # a merge of variants that matches more documents than either
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
+        out = self._relax(out, units, docs, m, text)
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
