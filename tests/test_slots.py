@@ -79,6 +79,18 @@ def test_parse_number_without_a_number():
     assert parse_number("政务公开") is None
 
 
+def test_large_amounts_and_the_full_width_point():
+    # 万亿 multiplies twice; 13．65 is written with a full-width point in several reports
+    assert parse_number("24.66万亿元") == pytest.approx(2.466e13)
+    assert parse_number("13．65万亿元") == pytest.approx(1.365e13)
+    from gkcorpus.templates.frame_slots import value_type
+    from gkcorpus.templates.slots import NUM_RE
+
+    # 万 or 亿 alone is a unit: a slot cannot take 亿元 as its number and leave the figure to the text before
+    assert not NUM_RE.fullmatch("亿元") and not NUM_RE.fullmatch("万亿元") and NUM_RE.fullmatch("13．65万亿元")
+    assert value_type("亿元") == "TEXT" and value_type("13．65万亿元") == "MONEY" and value_type("百余册") == "NUM"
+
+
 def test_slot_type_uses_the_brackets_and_the_values():
     assert slot_type(["市人民政府办公室关于开展第十二届活动的通知", "关于印发方案的通知"], "按照《", "》要求") == "DOC_TITLE"
     assert slot_type(["政务公开日", "政务公开宣传日"], "开展了“", "”活动") == "QUOTE"

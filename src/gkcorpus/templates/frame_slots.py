@@ -41,8 +41,9 @@ CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
 
 _AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
+_CN_NUMBER = rf"[{_CN}]*[零〇一二两三四五六七八九十百千][{_CN}]*"  # 万 or 亿 alone is a unit, not a number
 MONEY_RE = re.compile(
-    rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|[{_CN}]+)(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
+    rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|{_CN_NUMBER})(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
 YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇○零一二三四五六七八九]{4})年(?:度)?")
 # a year as a point of comparison: a date (一九五二年, 1978年) or one relative to the report's (上年, 去年)
 BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|当年)(?:同期)?")

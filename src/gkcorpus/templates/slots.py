@@ -49,8 +49,9 @@ SLOT_TYPES = ("NUM", "PERCENT", "DATE", "PLACEHOLDER", "DOC_TITLE", "QUOTE", "OR
 TYPED = frozenset({"NUM", "PERCENT", "DATE", "PLACEHOLDER", "DOC_TITLE", "QUOTE", "ORG", "PLACE", "PERSON"})
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-_AR = r"\d+(?:\.\d+)?"
-_CN = f"[{_CN_NUM}]+"
+_AR = r"\d+(?:[.．]\d+)?"  # the full-width point too (13．65, as many reports write it)
+# Chinese numerals with at least one digit-word: 万 or 亿 alone is a unit (亿元), not a number
+_CN = f"[{_CN_NUM}]*[零〇一二两三四五六七八九十百千][{_CN_NUM}]*"
 _UNITS = (
     "人次|人|份|条次|条|场次|场|次|个|件|家|本|册|张|名|项|期|篇|批|户|万元|亿元|元|台|处|块|幅|天|"
     "小时|周|所|类|位|轮|套|种|部|座|辆|吨|亩|公里|平方米|米|单位|余"
@@ -284,11 +285,12 @@ def parse_number(value: str) -> float | None:
     ``百余册`` -> 100, ``100%`` -> 100. ``None`` when there is no number in it.
     """
     v = value.strip()
-    m = re.search(rf"({_AR})\s*([万亿千百])?", v)
+    m = re.search(rf"({_AR})\s*([万亿千百]*)", v)
     if m:
-        num = float(m.group(1))
-        mult = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}.get(m.group(2) or "", 1)
-        return num * mult
+        num = float(m.group(1).replace("．", "."))
+        for unit in m.group(2):  # 1.2万亿 is 1.2 × 10^4 × 10^8
+            num *= {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}[unit]
+        return num
     m = re.search(f"[{_CN_NUM}]+", v)
     if m:
         n = _chinese_to_int(m.group())
