@@ -8,7 +8,7 @@ import numpy as np
 
 from .codes import _HAN, _index_dtype, code_mask, SEP_BASE
 
-__all__ = ["SuffixArray", "TextIndex"]
+__all__ = ["SuffixArray", "TextIndex", "text_rank_range"]
 
 
 # --------------------------------------------------------------------------- suffix array
@@ -51,6 +51,27 @@ def _nearest(h: np.ndarray, hp: np.ndarray, ks: np.ndarray, step: int, strict: b
         u, v, t = u[open_], v[open_], t[open_]
         ptr[u] = ptr[t]
     return ptr[ks]
+
+
+def text_rank_range(string: str, sa: Sequence[int] | np.ndarray, text: str) -> tuple[int, int]:
+    """The ranks ``[first, end)`` of the suffixes of ``string`` that begin with ``text`` (two binary
+    searches in its suffix array ``sa``)."""
+    m = len(text)
+    lo, hi = 0, len(sa)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if string[sa[mid]: sa[mid] + m] < text:
+            lo = mid + 1
+        else:
+            hi = mid
+    first, hi = lo, len(sa)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if string[sa[mid]: sa[mid] + m] <= text:
+            lo = mid + 1
+        else:
+            hi = mid
+    return first, lo
 
 
 class SuffixArray:
@@ -359,23 +380,8 @@ class TextIndex(SuffixArray):
         """Sorted global positions of every occurrence of ``text`` (binary search in the suffix array)."""
         if not text or "\n" in text or not len(self.sa):
             return np.zeros(0, dtype=self.sa.dtype)
-        full, sa, m = self.string, self.sa, len(text)
-        lo, hi = 0, len(sa)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if full[sa[mid] : sa[mid] + m] < text:
-                lo = mid + 1
-            else:
-                hi = mid
-        first = lo
-        hi = len(sa)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if full[sa[mid] : sa[mid] + m] <= text:
-                lo = mid + 1
-            else:
-                hi = mid
-        return np.sort(sa[first:lo])
+        first, end = text_rank_range(self.string, self.sa, text)
+        return np.sort(self.sa[first:end])
 
     def find(self, doc: int, start: int, end: int) -> np.ndarray:
         """Global positions of every occurrence of ``texts[doc][start:end]``."""

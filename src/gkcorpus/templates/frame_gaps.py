@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..kernels.suffix import text_rank_range
+
 __all__ = ["FloatingConstruction", "PairedOpenings", "constructions", "floating_constructions", "paired_openings", "suffix_counter", "word_bounds"]
 
 SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
@@ -121,22 +123,8 @@ def suffix_counter(string: str, sa: Any) -> Callable[[str], int]:
 
     def count(text: str) -> int:
         if text not in cache:
-            m = len(text)
-            lo, hi = 0, len(sa)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if string[sa[mid]:sa[mid] + m] < text:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            first, hi = lo, len(sa)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if string[sa[mid]:sa[mid] + m] <= text:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            cache[text] = lo - first
+            first, end = text_rank_range(string, sa, text)
+            cache[text] = end - first
         return cache[text]
 
     return count
