@@ -83,6 +83,15 @@ def test_gapped_frames_need_two_documents_and_single_uses_are_not_formulae(bundl
     assert not [p for p, e in bank.items() if not e.pattern and e.df < 3]
 
 
+def test_an_enumerator_does_not_lead_a_gapped_formula(bank):
+    from gkcorpus.boilerplate.phrases.formula_kinds import starts_with_enumerator
+
+    assert starts_with_enumerator(("一是",)) and starts_with_enumerator(("三是加强",))
+    assert not starts_with_enumerator(("是否",)) and not starts_with_enumerator(("统一",))
+    # 一是…政务 (four summaries) and 三是…建设 (two) were list markers with the word after them
+    assert not [p for p in bank if re.match(r"[一二三四五六七八九十]{1,3}是", p)]
+
+
 def test_min_df_gapped_follows_min_df(bundled):
     from gkcorpus.boilerplate.phrases import FormulaMiner
 

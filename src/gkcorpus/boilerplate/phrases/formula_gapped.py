@@ -15,7 +15,7 @@ import numpy as np
 from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
                                 merge_span_arrays as _merge, segmented_max as _segmented_max, spans_within as _within)
-from .formula_kinds import gapped_lead_has_kind
+from .formula_kinds import gapped_lead_has_kind, starts_with_enumerator
 from .formula_records import _CLAUSE_BREAK, _FUNC_END, _HAN_RE, _PARTICLES, _gap_regex
 
 __all__: list[str] = []
@@ -158,7 +158,7 @@ class _GappedFormulae:
         counted = []
         done: set[tuple[str, str]] = set()
         for a, b in patterns:
-            if not gapped_lead_has_kind(self._anchor_tag(a)):
+            if not gapped_lead_has_kind(self._anchor_tag(a)) or starts_with_enumerator((a,)):
                 continue  # no second anchor would give it a kind: it would be dropped once counted
             starts, stops = self._gap_matches(a, b, brk)
             if len(starts) < self.min_df_gapped_:

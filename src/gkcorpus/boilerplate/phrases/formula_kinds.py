@@ -92,6 +92,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,7 +100,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "is_clipped_clause", "position_zones",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -235,6 +236,15 @@ def _subject_predicate_noun(tags: Sequence[str], words: Sequence[str]) -> bool:
 def starts_with_particle(words: Sequence[str]) -> bool:
     """The first word begins with a particle that belongs to the word before (地为…服务)."""
     return bool(words) and words[0][:1] in ("的", "地", "得", "之")
+
+
+_ENUMERATOR_WORD = re.compile(r"[一二三四五六七八九十]{1,3}是")
+
+
+def starts_with_enumerator(words: Sequence[str]) -> bool:
+    """The first word begins with an enumerator (一是, 三是): a list marker and the words after it are not a frame
+    (一是…政务), whatever the words that follow share."""
+    return bool(words) and _ENUMERATOR_WORD.match(words[0]) is not None
 
 
 def is_incomplete(tags: Sequence[str], words: Sequence[str], right_closed: float) -> bool:

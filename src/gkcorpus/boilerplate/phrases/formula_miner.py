@@ -82,7 +82,7 @@ from .formula_gapped import _GappedFormulae
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
 from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
-                            is_incomplete, starts_with_particle,
+                            is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
 from .formula_records import (_CLOSE, _Evidence, _Examples, _FOLD_PUNCT, _FUNC_END, _FUNC_START, _HAN_RE,
@@ -663,7 +663,7 @@ class FormulaMiner(_GappedFormulae, BaseEstimator):
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
                 kind = decide_gapped_kind(tags)
-                if not kind or starts_with_particle(words):
+                if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
                 q = int(contiguous[ent.heads[k]]["pos"])
