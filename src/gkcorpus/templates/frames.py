@@ -78,8 +78,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -99,10 +97,12 @@ from .frame_tables import match_table, wide_table
 
 from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
-                          _without_front_matter, _floating_factor, _balanced)
+                          _without_front_matter, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
+from .frame_cands import _Cand, _content_ok
+from .frame_chains import _ClauseChains
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
 # --------------------------------------------------------------------------- candidates
@@ -110,41 +110,6 @@ from .frame_filters import _absorb, _generalisations, _near_variants, _retype_op
 _YEAR_MARK = "\x01"  # a base year inside a predicate before a number
 _HEAD_HAN = re.compile("[\u4e00-\u9fff]{1,3}")
 _TAIL_HAN = re.compile("[\u4e00-\u9fff]{1,3}$")
-
-
-@dataclass
-class _Cand:
-    """A candidate frame and its clause-level instances ``(doc, first clause, clauses, values)``."""
-
-    pieces: list[str]  # fixed text around slots (len = slots + 1)
-    types: list[str]  # slot types ("TEXT" or a closed type)
-    inst: list[tuple[int, int, int, tuple[str, ...]]]
-    ok: bool = True  # enough fixed content to stand as a frame
-    free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
-    edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
-    starts: tuple[int, ...] | None = None  # a construction whose opening floats: where it starts in each clause
-
-    @cached_property
-    def docs(self) -> int:
-        return len({i[0] for i in self.inst})
-
-    @property
-    def fixed(self) -> int:
-        return _han("".join(self.pieces)) + 2 * sum(t in CLOSED_TYPES for t in self.types)
-
-    def score(self) -> float:
-        return self.docs * min(self.fixed, _SCORE_CAP) * _floating_factor(self.pieces, self.types)
-
-    def coverage(self, clauses: Sequence[Clause]) -> float:
-        fixed = sum(len(p) for p in self.pieces)
-        closed = [k for k, t in enumerate(self.types) if t in CLOSED_TYPES]
-        tot = 0.0
-        for _, c, n, vals in self.inst:
-            span = sum(len(clauses[c + j].text) for j in range(n)) + n - 1
-            tot += min(1.0, (fixed + sum(len(vals[k]) for k in closed)) / max(1, span))
-        return tot / max(1, len(self.inst))
-
-
 
 
 def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int, prefix: bool) -> dict[str, set[int]]:
@@ -177,29 +142,7 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
     return out
 
 
-def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
-    if not _balanced(pieces):
-        return False
-    # a fixed segment of one or two Han characters (建设, 我们, 改革) is glue: it counts half
-    han = sum(h if h >= 3 else h / 2 for h in (_han(p) for p in pieces))
-    segs = sum(1 for p in pieces if _han(p))
-    closed = sum(t in CLOSED_TYPES for t in types)
-    if han >= min_fixed:
-        return True
-    if closed and segs + closed >= 2 and _han(pieces[0]) >= 2 and _is_verb_phrase(pieces[0]):
-        return True  # an action and its quantity (发放{TEXT}{NUM}): an extraction frame
-    return han >= min_seg and segs + closed >= 2
-
-
-def _is_verb_phrase(text: str) -> bool:
-    """Whether ``text`` ends in a verb (jieba.posseg): 发放, 比上年增长 — not 其中, 今年, 全国."""
-    from .frame_slots import _tags
-
-    tags = _tags(text)
-    return bool(tags) and tags[-1][1].startswith("v")
-
-
-class FrameMiner(BaseEstimator):
+class FrameMiner(_ClauseChains, BaseEstimator):
     """Mine sentence frames over clauses (see the module docstring).
 
     Parameters
@@ -526,122 +469,6 @@ class FrameMiner(BaseEstimator):
         return list(seen.values())
 
     # ------------------------------------------------------------------ runs of clauses
-    def _chains(self, cands: list[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
-        """Frames over two to ``max_chain`` consecutive clauses of a sentence: one clause frame with
-        fixed clauses (found in ``min_docs`` documents) before or after it, or a run of fixed clauses
-        with one free clause after it (我们也清醒地看到，{TEXT}) or before it ({TEXT}，表示诚挚的感谢),
-        following each other in ``min_docs`` documents."""
-        if self.max_chain < 2 or not clauses:
-            return []
-        lab, fixed_text = self._clause_labels(cands, clauses, c_doc, m)
-        free = len(cands)  # the label of a whole clause of free text
-        seqs: dict[tuple[int, ...], list[tuple[int, int, int, tuple[str, ...]]]] = defaultdict(list)
-        self._free_runs(seqs, lab, clauses, c_doc, free)
-        self._frame_runs(seqs, lab, clauses, c_doc)
-        out = []
-        for seq, inst in seqs.items():
-            c = self._chain_candidate(seq, inst, cands, fixed_text, free, m)
-            if c is not None:
-                out.append(c)
-        return out
-
-    def _clause_labels(self, cands: Sequence[_Cand], clauses: Sequence[Clause], c_doc: Sequence[int],
-                       m: int) -> tuple[dict[int, list[tuple[int, tuple[str, ...]]]], dict[int, str]]:
-        """Per clause, the labels it can take: the three best clause frames whose instances lie on it
-        (``(candidate index, values)``) and, when its whole text recurs in ``m`` documents, that fixed
-        clause (a negative label); and the text of each fixed-clause label."""
-        labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
-        for k, c in enumerate(cands):
-            if c.edge:
-                continue  # a construction stands alone: it does not label clauses for chains
-            sc = c.score()
-            for d, ci, n, vals in c.inst:
-                labels[ci].append((sc, k, vals))
-        text_docs: dict[str, set[int]] = defaultdict(set)
-        for ci, c in enumerate(clauses):
-            text_docs[c.text].add(c_doc[ci])
-        fixed_id: dict[str, int] = {}
-        lab: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
-        for ci, c in enumerate(clauses):
-            opts = sorted(labels.get(ci, ()), key=lambda x: -x[0])[:3]
-            row = [(k, v) for _, k, v in opts]
-            if len(text_docs[c.text]) >= m and _han(c.text) >= 2:
-                row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
-            if row:
-                lab[ci] = row
-        return lab, {-1 - v: k for k, v in fixed_id.items()}
-
-    def _fixed_run(self, lab: dict[int, list[tuple[int, tuple[str, ...]]]], clauses: Sequence[Clause],
-                   ci: int, step: int) -> list[int]:
-        """The fixed-clause labels of the clauses next to ``ci`` in its sentence (``step`` -1: before,
-        nearest first; +1: after), at most ``max_chain - 1``."""
-        run, j, unit = [], ci + step, clauses[ci].unit
-        while len(run) < self.max_chain - 1 and 0 <= j < len(clauses) and clauses[j].unit == unit:
-            k = next((k for k, _ in lab.get(j, ()) if k < 0), None)
-            if k is None:
-                break
-            run.append(k)
-            j += step
-        return run
-
-    def _free_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int], free: int) -> None:
-        """Runs of fixed clauses with one free clause after them, or before them."""
-        for ci in range(len(clauses)):
-            left = self._fixed_run(lab, clauses, ci, -1)  # fixed clauses before the free clause ci
-            for n in range(1, len(left) + 1):
-                seqs[tuple(reversed(left[:n])) + (free,)].append((c_doc[ci], ci - n, n + 1, (clauses[ci].text,)))
-            right = self._fixed_run(lab, clauses, ci, +1)  # fixed clauses after it
-            for n in range(1, len(right) + 1):
-                seqs[(free,) + tuple(right[:n])].append((c_doc[ci], ci, n + 1, (clauses[ci].text,)))
-
-    def _frame_runs(self, seqs: dict, lab: dict, clauses: Sequence[Clause], c_doc: Sequence[int]) -> None:
-        """One clause frame with fixed clauses before and after it."""
-        for ci in range(len(clauses)):
-            frames = [(k, v) for k, v in lab.get(ci, ()) if k >= 0]
-            if not frames:
-                continue
-            left = self._fixed_run(lab, clauses, ci, -1)
-            right = self._fixed_run(lab, clauses, ci, +1)
-            for nl in range(len(left) + 1):
-                for nr in range(len(right) + 1):
-                    if nl + nr == 0 or nl + nr + 1 > self.max_chain:
-                        continue
-                    for k, v in frames:
-                        seq = tuple(reversed(left[:nl])) + (k,) + tuple(right[:nr])
-                        seqs[seq].append((c_doc[ci], ci - nl, len(seq), v))
-
-    def _chain_candidate(self, seq: tuple[int, ...], inst: list, cands: Sequence[_Cand], fixed_text: dict[int, str],
-                         free: int, m: int) -> _Cand | None:
-        """The candidate of one run of clause labels, or None (too few documents; not exactly one
-        clause frame or free clause; no slot)."""
-        if len({i[0] for i in inst}) < m or sum(k >= 0 for k in seq) != 1:
-            return None
-        pieces, types = [""], []
-        for j, k in enumerate(seq):
-            if j:
-                pieces[-1] += "，"
-            if k < 0:
-                pieces[-1] += fixed_text[k]
-            elif k == free:
-                types.append("TEXT")
-                pieces.append("")
-            else:
-                c = cands[k]
-                pieces[-1] += c.pieces[0]
-                for ty, p in zip(c.types, c.pieces[1:]):
-                    types.append(ty)
-                    pieces.append(p)
-        if not types:
-            return None  # a run of fixed clauses: a passage or a formula, not a frame
-        side = "after" if seq[-1] == free else "before" if seq[0] == free else ""
-        if side:
-            fixed = pieces[0] if side == "after" else pieces[-1]
-            ok = _han(fixed) >= self.min_fixed_han and _balanced(pieces)
-        else:
-            ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
-        return _Cand(pieces, types, inst, ok, side)
-
-    # ------------------------------------------------------------------ selection
     def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant

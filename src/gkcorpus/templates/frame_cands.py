@@ -1,0 +1,68 @@
+"""A candidate frame while mining (its pieces, slot types and clause-level instances) and the rule for
+enough fixed content to stand as a frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Sequence
+
+from .frame_model import Clause, _SCORE_CAP, _balanced, _floating_factor, _han
+from .frame_slots import CLOSED_TYPES
+
+__all__: list[str] = []
+
+
+@dataclass
+class _Cand:
+    """A candidate frame and its clause-level instances ``(doc, first clause, clauses, values)``."""
+
+    pieces: list[str]  # fixed text around slots (len = slots + 1)
+    types: list[str]  # slot types ("TEXT" or a closed type)
+    inst: list[tuple[int, int, int, tuple[str, ...]]]
+    ok: bool = True  # enough fixed content to stand as a frame
+    free: str = ""  # "after" / "before": fixed clauses, then (after) a free clause; exempt from the coverage rule
+    edge: bool = False  # a construction fixed at both edges of a clause: exempt from the coverage rule
+    starts: tuple[int, ...] | None = None  # a construction whose opening floats: where it starts in each clause
+
+    @cached_property
+    def docs(self) -> int:
+        return len({i[0] for i in self.inst})
+
+    @property
+    def fixed(self) -> int:
+        return _han("".join(self.pieces)) + 2 * sum(t in CLOSED_TYPES for t in self.types)
+
+    def score(self) -> float:
+        return self.docs * min(self.fixed, _SCORE_CAP) * _floating_factor(self.pieces, self.types)
+
+    def coverage(self, clauses: Sequence[Clause]) -> float:
+        fixed = sum(len(p) for p in self.pieces)
+        closed = [k for k, t in enumerate(self.types) if t in CLOSED_TYPES]
+        tot = 0.0
+        for _, c, n, vals in self.inst:
+            span = sum(len(clauses[c + j].text) for j in range(n)) + n - 1
+            tot += min(1.0, (fixed + sum(len(vals[k]) for k in closed)) / max(1, span))
+        return tot / max(1, len(self.inst))
+
+
+def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:
+    if not _balanced(pieces):
+        return False
+    # a fixed segment of one or two Han characters (建设, 我们, 改革) is glue: it counts half
+    han = sum(h if h >= 3 else h / 2 for h in (_han(p) for p in pieces))
+    segs = sum(1 for p in pieces if _han(p))
+    closed = sum(t in CLOSED_TYPES for t in types)
+    if han >= min_fixed:
+        return True
+    if closed and segs + closed >= 2 and _han(pieces[0]) >= 2 and _is_verb_phrase(pieces[0]):
+        return True  # an action and its quantity (发放{TEXT}{NUM}): an extraction frame
+    return han >= min_seg and segs + closed >= 2
+
+
+def _is_verb_phrase(text: str) -> bool:
+    """Whether ``text`` ends in a verb (jieba.posseg): 发放, 比上年增长 — not 其中, 今年, 全国."""
+    from .frame_slots import _tags
+
+    tags = _tags(text)
+    return bool(tags) and tags[-1][1].startswith("v")
