@@ -43,6 +43,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .parts import Part, find_parts
+from .targets import find_targets_parts
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "FORM_TYPES"]
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
+ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
@@ -138,6 +140,9 @@ class PartTyper(BaseEstimator):
         other's, for the two to stay two parts (None: no merging by order).
     min_docs : share of the documents a half must be found in for a split.
     n_components : dimensions of the LSA space in which the parts are clustered.
+    targets : target-setting words per thousand characters from which a part after the document's first
+        body part, followed by more body text than it holds, is the targets part (the overall requirements,
+        :mod:`gkcorpus.outline.targets`), one type of its own; None: no such role, it is clustered.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -149,7 +154,8 @@ class PartTyper(BaseEstimator):
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
-                 tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
+                 targets: float | None = 1.0, tokenizer: Callable[[str], list[str]] | None = None,
+                 random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
         self.body_chars = body_chars
@@ -159,6 +165,7 @@ class PartTyper(BaseEstimator):
         self.ordered = ordered
         self.min_docs = min_docs
         self.n_components = n_components
+        self.targets = targets
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -222,6 +229,7 @@ class PartTyper(BaseEstimator):
         "ordered": [None, Interval(Real, 0, 1, closed="both")],
         "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
+        "targets": [None, Interval(Real, 0, None, closed="neither")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -238,7 +246,7 @@ class PartTyper(BaseEstimator):
         self.parts_ = parts
         self.doc_ids_ = [d.id for d in corpus]
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
-        form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts])
+        form = self._roles(corpus, parts)
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
         merged: dict[int, list[int]] = {}
@@ -281,12 +289,12 @@ class PartTyper(BaseEstimator):
             labels[rows] = 0
             merged = {0: [0]}
         nxt = max(merged, default=-1) + 1
-        for f in FORM_TYPES:
+        for f in ROLES:
             if (form == f).any():
                 labels[form == f] = nxt
                 merged[nxt] = [nxt]
                 nxt += 1
-        how += "; " + ", ".join(f"{f} parts one type" for f in FORM_TYPES if (form == f).any())
+        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if (form == f).any())
         # number types by mean relative position
         lengths = {d.id: max(len(d.text), 1) for d in corpus}
         pos = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts])
@@ -294,7 +302,7 @@ class PartTyper(BaseEstimator):
         order = sorted(live, key=lambda c: (round(float(pos[labels == c].mean()), 6), c))
         remap = {old: new for new, old in enumerate(order)}
         self.labels_ = np.array([remap[c] for c in labels])
-        self.form_types_ = {f: remap[labels[form == f][0]] for f in FORM_TYPES if (form == f).any()}
+        self.form_types_ = {f: remap[labels[form == f][0]] for f in ROLES if (form == f).any()}
         self.centers_ = {remap[c]: normalize(Xr[labels[rows] == c].mean(axis=0, keepdims=True))[0]
                          for c in set(labels[rows].tolist())} if len(rows) >= 3 else {}
         self.selection_ = how
@@ -303,6 +311,16 @@ class PartTyper(BaseEstimator):
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
+
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
+        """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
+        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering)."""
+        form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts], dtype=object)
+        if self.targets is not None:
+            texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
+            flags = find_targets_parts([p.doc_id for p in parts], texts, list(form == ""), self.targets)
+            form[np.array(flags, dtype=bool)] = "targets"
+        return form
 
     def _fit_space(self, X: np.ndarray) -> None:
         from sklearn.decomposition import TruncatedSVD
@@ -345,6 +363,8 @@ class PartTyper(BaseEstimator):
                 terms = [str(vocab[j]) for j in np.argsort(-centroid, kind="stable")[:8] if centroid[j] > 0]
             docs = {p.doc_id for p in members}
             name = _part_name(hows, hc, [heads[i] for i in idx], terms)
+            if self.form_types_.get("targets") == t:
+                name = f"(targets) {' '.join(terms[:3])}".strip()
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
                                 round(float(pos[idx].mean()), 4), dict(sorted(hows.items())), hc.most_common(8),
                                 terms, merged.get(t, []) if len(merged.get(t, [])) > 1 else []))
@@ -371,9 +391,9 @@ class PartTyper(BaseEstimator):
         parts = [p for d in corpus for p in find_parts(d)]
         labels = np.full(len(parts), -1)
         rows = []
-        for i, p in enumerate(parts):
-            if p.how in FORM_TYPES and p.how in self.form_types_:
-                labels[i] = self.form_types_[p.how]
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts))):
+            if role and role in self.form_types_:
+                labels[i] = self.form_types_[role]
             else:
                 rows.append(i)
         if rows and self.centers_:

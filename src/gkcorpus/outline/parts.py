@@ -67,6 +67,9 @@ _CLOSING = re.compile(
     r"让我们|团结在.{0,40}周围|团结一致|(?:而|为此)(?:共同|继续|不懈|努力)?奋斗[！!。]?$|努力奋斗|万岁"
     r"|再上新台阶|再创新辉煌|新的更大(?:的)?(?:贡献|成绩|胜利)|开创.{0,20}新局面[！!。]?$|奋勇前进|胜利前进"
 )
+# the government's own conduct, in the first sentence of the coda that turns to it (政府自身建设)
+_OWN_CONDUCT = re.compile(r"政府工作|各级政府|政府自身|自身建设|自身改革")
+_OWN_WORK = re.compile(r"政府工作|政府自身")  # the same, without an address to open it: a stricter opener
 _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
@@ -276,6 +279,17 @@ def _find_parts(doc: Any) -> list[Part]:
         hi = close if close is not None else len(main)
         codas = [j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))
                  and not (j > lo and _BARE_ADDRESS.match(lines[j - 1]))]  # a bare address line opens the next
+        block = lines[codas[-1]:hi] if codas else []
+        if (codas and sum(len(x) for x in block) <= MAX_CLOSING_CHARS
+                and (close is None or (len(codas) > 1 and any(_CLOSING.search(x) for x in block)))):
+            # the last short address block is the closing's own address (rallying with the closing formulae
+            # after a chain of addresses), or, when no closing formula ends the document, the closing itself
+            close, hi = codas[-1], codas[-1]
+            codas = codas[:-1]
+        if not codas and after > last_start and len(heads) > 1:
+            # no address after the last task's sub-sections: the first paragraph that opens on the government's
+            # own work (政府工作, 政府自身…) starts the coda
+            codas = [j for j in range(lo, hi) if _OWN_WORK.search(re.split(r"[。！？]", lines[j], maxsplit=1)[0])][:1]
         for coda in _coda_starts(codas, hi, lines):
             if coda > last_start and (close is None or coda < close):
                 starts.append((coda, "unheaded_coda", "", ""))
@@ -303,19 +317,25 @@ def _find_parts(doc: Any) -> list[Part]:
 def _coda_starts(addresses: Sequence[int], end: int, lines: Sequence[str]) -> list[int]:
     """Where the unheaded parts after the last task begin, given the addresses (各位代表…) found there.
 
-    The first address opens the coda. The genre then often addresses the deputies once per subject in a
-    chain of short blocks of about one length (ethnic affairs, defence, Hong Kong and Macao, Taiwan,
-    foreign policy): such a chain is one part, and it begins a new part where its first block is less
-    than half as long as the block before it (the government's own conduct, one long block)."""
+    The first address opens the coda. When its block opens on the government's own conduct
+    (:data:`_OWN_CONDUCT` in its first sentence: ``对政府工作提出…要求``, ``各级政府要…``), that block is
+    the government's self-improvement and the next address starts another part: the chain of short
+    blocks the genre addresses to the deputies one subject at a time (ethnic affairs, defence, Hong Kong
+    and Macao, Taiwan, foreign policy), kept as one part. A coda that opens on another subject is that
+    chain itself."""
     if not addresses:
         return []
-    bounds = [*addresses, end]
-    size = [sum(len(lines[k]) for k in range(a, b)) for a, b in zip(bounds, bounds[1:])]
     out = [addresses[0]]
-    for i in range(1, len(addresses)):
-        if size[i] * 2 < size[i - 1] and len(out) == 1:
-            out.append(addresses[i])
+    if len(addresses) > 1 and _opens_on_own_conduct(lines, addresses[0]):
+        out.append(addresses[1])
     return out
+
+
+def _opens_on_own_conduct(lines: Sequence[str], j: int) -> bool:
+    """Whether the block at ``lines[j]`` (an address line, bare or not) opens on the government's own conduct."""
+    text = lines[j] if not _BARE_ADDRESS.match(lines[j]) or j + 1 >= len(lines) else lines[j + 1]
+    text = _ADDRESS.sub("", text).lstrip()
+    return bool(_OWN_CONDUCT.search(re.split(r"[。！？]", text, maxsplit=1)[0]))
 
 
 def _is_address(line: str) -> bool:

@@ -1,0 +1,54 @@
+"""The part that sets the year's (or the plan period's) targets, found by its place and its content.
+
+A work report (and a plan) states its overall requirements and targets -- 总体要求, 指导思想/指导方针,
+奋斗目标, 主要预期目标, growth "7%左右" -- in a part of its own between the review and the tasks, under
+headings that change with every era (1981年国民经济计划的任务和主要指标, “七五”时期的基本任务…,
+2005年工作总体部署, 2018年经济社会发展总体要求和政策取向). Its wording does not name it; its place
+and its words do:
+
+* place: it is not the document's first body part (the review, or an unheaded opening review) and the
+  body parts after it hold more text than it does (it introduces the tasks);
+* content: target-setting words (:data:`TARGET_WORDS`) at a density of at least ``min_density`` per
+  thousand characters, and the highest such density in its document (one such part per document).
+
+The single task chapter of a report that states its targets at its head (2010年主要任务) is long, so
+its density stays low; a short part announcing the year's targets is dense.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+__all__ = ["TARGET_WORDS", "target_density", "find_targets_parts"]
+
+TARGET_WORDS = re.compile(
+    r"主要预期目标|预期目标|总体要求|总的要求|指导思想|指导方针|奋斗目标|主要目标|主要指标|基本任务|政策取向"
+    r"|(?<!前后)左右(?!为难|逢源|摇摆)"
+)
+
+
+def target_density(text: str) -> float:
+    """Target-setting words per thousand characters of ``text``."""
+    return 1000 * len(TARGET_WORDS.findall(text)) / max(len(text), 1)
+
+
+def find_targets_parts(docs: Sequence[str], texts: Sequence[str], body: Sequence[bool],
+                       min_density: float) -> list[bool]:
+    """Which parts set the targets. ``docs``, ``texts`` and ``body`` give every part in document order (its
+    document, its text, whether it is a body part: not an opening, closing or appendix)."""
+    out = [False] * len(texts)
+    by_doc: dict[str, list[int]] = {}
+    for i, (d, b) in enumerate(zip(docs, body)):
+        if b:
+            by_doc.setdefault(d, []).append(i)
+    for rows in by_doc.values():
+        best, best_density = None, min_density
+        for k, i in enumerate(rows[1:], start=1):
+            after = sum(len(texts[j]) for j in rows[k + 1:])
+            density = target_density(texts[i])
+            if after > len(texts[i]) and density >= best_density:
+                best, best_density = i, density
+        if best is not None:
+            out[best] = True
+    return out
