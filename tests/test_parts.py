@@ -168,7 +168,7 @@ def since_1978(national):
 def test_national_parts_however_marked(since_1978):
     assert len(since_1978) == 41
     assert Counter(p.how for d in since_1978 for p in find_parts(d)) == {
-        "numbered": 163, "preamble": 41, "closing": 35, "unnumbered_heading": 16, "unheaded_coda": 15,
+        "numbered": 163, "preamble": 41, "closing": 37, "unnumbered_heading": 16, "unheaded_coda": 16,
         "appendix": 2, "unheaded": 1}
     heads = lambda y: [(p.how, p.heading) for p in find_parts(since_1978[f"gwr_national/{y}"])]  # noqa: E731
     # 1986: the 一、…五、 series nested under 二、 and 三、 are not top-level parts
@@ -177,20 +177,30 @@ def test_national_parts_however_marked(since_1978):
                            ("numbered", "坚持独立自主的和平外交政策"), ("unheaded_coda", ""), ("closing", "")]
     # 1981 opens with （一）: that series is the top one, its 一、…十、 are nested
     assert [h for _, h in heads(1981)] == ["", "当前的经济形势", "今后经济建设的方针", "我国经济发展的前景", ""]
-    # 1983: unnumbered headings, the （一）…（五） under the second nested
+    # 1983: unnumbered headings, the （一）…（五） under the second nested; no closing formula ends the
+    # report, so its last short address block (各位代表！国家的统一…) is the closing
     assert heads(1983) == [("preamble", ""), ("unnumbered_heading", "过去五年的回顾"),
-                           ("unnumbered_heading", "今后五年的主要任务"), ("unheaded_coda", "")]
+                           ("unnumbered_heading", "今后五年的主要任务"), ("closing", "")]
+    assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1991"])][-1] == ("closing", 12851)
     # 2002: the review has no heading; it follows the address, announced by one sentence
     assert heads(2002)[1] == ("unheaded", "首先报告2001年的工作")
     # 2014 is one run-on paragraph: its inline 一、二、三、 and 各位代表！ start parts at their own offsets; the
-    # coda is the first 各位代表！ after the run-in heading 三、 (whose line holds its body), and the closing,
-    # opened by its own 各位代表！, does not reach back over the address paragraph before it
+    # coda is the first 各位代表！ after the run-in heading 三、 (whose line holds its body); it opens on the
+    # government's own work, so the next 各位代表！ starts the chain of addresses (ethnic affairs, defence,
+    # Hong Kong and Macao, foreign policy: one part); the closing, opened by its own 各位代表！, does not
+    # reach back over the address paragraph before it
     d2014 = since_1978["gwr_national/2014"]
     assert [(p.how, p.start, p.end) for p in find_parts(d2014)] == [
         ("preamble", 0, 149), ("numbered", 149, 4439), ("numbered", 4439, 6418), ("numbered", 6418, 15325),
-        ("unheaded_coda", 15326, 17259), ("closing", 17260, 17386)]
+        ("unheaded_coda", 15326, 15903), ("unheaded_coda", 15904, 17259), ("closing", 17260, 17386)]
     assert d2014.text[6418:6429] == "三、2014年重点工作" and d2014.text[15325] == " "
     assert d2014.text[15326:].startswith("各位代表！ 做好政府工作，必须加强自身改革建设")
+    assert d2014.text[15904:].startswith("各位代表！ 我国是统一的多民族国家")
+    # 2018 has no 各位代表！ lines: the coda is the first paragraph after the last task's sub-sections that
+    # opens on the government's own work
+    d2018 = since_1978["gwr_national/2018"]
+    assert [(p.how, p.start) for p in find_parts(d2018)][-2:] == [("unheaded_coda", 18873), ("closing", 20848)]
+    assert d2018.text[18873:].startswith("进入新时代，政府工作在新的一年要有新气象新作为")
     assert d2014.text[17260:].startswith("各位代表！ 人民赋予重托")
     # 1985: the closing reaches back over the bare 各位代表！ line before it, not over the address before that
     assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1985"])][-1] == ("closing", 14183)
