@@ -224,25 +224,65 @@ def test_national_reports_are_one_genre(national):
 def test_national_part_types(since_1978):
     pt = PartTyper().fit(since_1978)
     seg = pt.segments_
-    assert pt.selection_.startswith("k=6: the Ward tree cut where both halves are found together")
-    assert "9 clusters; 3 type(s) merged as topics of one part" in pt.selection_
-    assert len(pt.types_) == 9 and len(seg) == 273
+    assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
+    assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
+    assert pt.selection_.endswith("appendix parts one type, targets parts one type")
+    assert len(pt.types_) == 8 and len(seg) == 276
     # every form-found part is one type, and so are the unheaded codas
     for how in ("preamble", "closing", "appendix", "unheaded_coda"):
         assert seg[seg.how == how].type.nunique() == 1
     norm = seg.heading.map(normalise_heading)
-    # one review type across eras: all 26 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …)
-    # and the unheaded review of 2002
+    # one review type across eras: 27 of the 28 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …);
+    # the unheaded review of 2002 goes with the tasks
     review = seg[seg.heading.str.contains("回顾") | (seg.how == "unheaded")]
-    assert len(review) == 28 and review.type.nunique() == 1
-    # the overall requirements are their own type, right after the review
-    plan = seg[norm == "Y工作总体部署"]
-    assert len(plan) == 4 and plan.type.nunique() == 1 and plan.type.iloc[0] == review.type.iloc[0] + 1
+    assert len(review) == 28 and review.type.value_counts().to_dict() == {1: 27, 3: 1}
+    # the targets part, by its place and its target words, whatever its heading, right after the review
+    targets = seg[seg.type == pt.form_types_["targets"]]
+    assert pt.form_types_["targets"] == 2 and pt.type_by_id(2).name.startswith("(targets)")
+    assert [d[-4:] for d in targets.doc_id] == ["1980", "1993", "1996", "2001", "2005", "2011", "2012", "2013",
+                                                "2014", "2015", "2016", "2017", "2018"]
+    assert set(norm[targets.index]) >= {"Y工作总体部署", "P期间的奋斗目标和指导方针", "P时期的主要目标和任务",
+                                        "Y国民经济计划的任务和主要指标", "Y经济社会发展总体要求和政策取向"}
     # the tasks' topics are one part: every education heading (1978-2000), the reform headings
     # (1985-2002), the tasks of 1998, 2003 and 2013-2018 (对…政府工作的建议, Y重点工作)
     tasks = seg[norm.str.contains("教育|重点工作|政府工作的建议|国有企业改革|经济体制改革$")]
-    assert len(tasks) == 20 and tasks.type.nunique() == 1 and tasks.type.iloc[0] == plan.type.iloc[0] + 2
-    # every 外交工作 and 祖国和平统一 section and the unheaded 各位代表 block after the tasks are one type
+    assert len(tasks) == 20 and tasks.type.nunique() == 1 and tasks.type.iloc[0] == 3
+    # every 外交工作 and 祖国和平统一 section and the unheaded 各位代表 blocks after the tasks are one type
     foreign = seg[norm.str.contains("外交工作") | norm.str.contains("祖国和平统")]
-    assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type)
+    assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type) == {5}
     assert [t.mean_position for t in pt.types_] == sorted(t.mean_position for t in pt.types_)
+
+
+def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():
+    filler = "要扎实推进各项工作，确保取得实效。" * 12
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n"
+            "一、过去一年工作回顾\n" + filler + "\n二、今年政府工作任务\n" + filler + "\n（一）稳定增长\n" + filler + "\n"
+            "各位代表！\n面对艰巨繁重任务，各级政府要自觉在思想上政治上行动上同党中央保持高度一致。\n" + filler + "\n"
+            "各位代表！\n我们要坚持和完善民族区域自治制度，促进各民族共同繁荣发展。\n" + filler + "\n"
+            "各位代表！\n我们要继续全面准确贯彻“一国两制”方针。\n" + filler + "\n"
+            "各位代表！\n中华民族向来不畏艰难险阻，当代中国人民一定能够战胜一切困难。\n"
+            "让我们紧密团结在党中央周围，为全面建设社会主义现代化国家而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    parts = find_parts(doc)
+    assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "unheaded_coda", "unheaded_coda", "closing"]
+    assert [doc.text[p.start:p.end].split("\n")[1][:6] for p in parts[3:]] == ["面对艰巨繁重", "我们要坚持和", "中华民族向来"]
+    # a coda that opens on another subject is the chain itself: one part
+    other = text.replace("面对艰巨繁重任务，各级政府要自觉在思想上政治上行动上同党中央保持高度一致。", "过去一年，国防和军队建设扎实推进。")
+    doc2 = Corpus.from_raw([RawDocument("s", other)])["s"]
+    assert [p.how for p in find_parts(doc2)] == ["preamble", "numbered", "numbered", "unheaded_coda", "closing"]
+
+
+def test_the_targets_part_by_place_and_target_words():
+    from gkcorpus.outline.targets import find_targets_parts, target_density
+
+    targets = "今年发展的主要预期目标是：国内生产总值增长6%左右；居民消费价格涨幅3%左右。总体要求是稳中求进。"
+    assert target_density(targets) == pytest.approx(1000 * 4 / len(targets))
+    assert target_density("他的话左右为难，前后左右都是人。") == 0  # 左右 as "torn" or "all around", not an approximation
+    review, tasks = "过去一年经济增长6%左右。" + "成绩来之不易。" * 40, "要扩大内需。" * 100
+    docs = ["a"] * 4 + ["b"] * 3
+    texts = ["标题", review, targets, tasks, review, tasks, targets]
+    body = [False, True, True, True, True, True, True]
+    # a: the dense short part between the review and the longer tasks; b: the dense part is the last one
+    assert find_targets_parts(docs, texts, body, 1.0) == [False, False, True, False, False, False, False]
+    # the first body part is never the targets part, however dense
+    assert find_targets_parts(["c", "c"], [targets, tasks], [True, True], 1.0) == [False, False]
