@@ -1,7 +1,10 @@
 """Part types: the genre's real parts, learned from the top-level parts of a corpus.
 
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
-numbered or not, headed or not) by what they say and where they stand, not by their wording alone:
+numbered or not, headed or not) by what they say and where they stand, not by their wording alone.
+Openings, closings and appendices are one type each by their form, and the part that sets the targets
+by its place and target words (:mod:`gkcorpus.outline.targets`); the others are clustered on three
+blocks:
 
 * body: the relative frequencies of the genre's common words in the part's text (words found in at
   least ``common_df`` of the parts: the verbs, modal and aspect words and policy vocabulary every

@@ -20,13 +20,20 @@ records how each was found:
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
 ``unheaded_coda``
     in the last top-level part, the paragraphs from a ``各位代表！`` address that follows every nested
-    heading of that part: the unheaded coda the genre puts after its last task;
+    heading of that part: the unheaded coda the genre puts after its last task. When the coda opens on
+    the government's own work (``各级政府要…``, ``对政府工作提出新的更高要求``), the next address starts a
+    second coda: the chain of per-subject addresses (ethnic affairs, defence, Hong Kong and Macao,
+    foreign policy). A report without any address after its last task's sub-sections has its coda at
+    the first paragraph there that opens on ``政府工作``/``政府自身``;
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
     ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
     paragraph ending in ``！``), reaching back over an address or opener right before them, to a
     bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
-    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it;
+    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it.
+    The last of several coda addresses, when its block is short and rallies with the closing formulae, is
+    the closing's own address; a report that ends on no closing formula has its last short address block
+    (at most ``MAX_CLOSING_CHARS``) as its closing;
 ``appendix``
     from a ``注释``/``名词解释``/``附件`` line to the end.
 
