@@ -251,6 +251,9 @@ def test_national_part_types(since_1978):
     foreign = seg[norm.str.contains("外交工作") | norm.str.contains("祖国和平统")]
     assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type) == {5}
     assert [t.mean_position for t in pt.types_] == sorted(t.mean_position for t in pt.types_)
+    # transform finds the same targets parts by the same rule
+    moved = pt.transform(since_1978)
+    assert (moved.type == 2).tolist() == (seg.type == 2).tolist()
 
 
 def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():
