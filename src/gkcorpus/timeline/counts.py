@@ -12,11 +12,13 @@ trend) and the successions where one formula gives way to a near-identical one
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -484,9 +486,43 @@ def _numerals_only(a: str, b: str) -> bool:
 
 
 def _edit_distance(a: str, b: str) -> int:
+    return int(_levenshtein()(a, b))
+
+
+@lru_cache(maxsize=None)
+def _levenshtein() -> Callable[[str, str], int]:
     from rapidfuzz.distance import Levenshtein
 
-    return int(Levenshtein.distance(a, b))
+    return Levenshtein.distance
+
+
+class _PieceIndex:
+    """Strings of one length that may lie within ``k`` edits of a query (a superset of them).
+
+    The pigeonhole filter of pass-join: cut the length into ``k + 1`` pieces; ``k`` edits touch
+    at most ``k`` of them, so a string within ``k`` edits of the query holds one of the query's
+    pieces, moved by at most ``k`` places. Each string is indexed by its ``k + 1`` pieces at every
+    shift, so a query looks up ``(k + 1)(2k + 1)`` keys instead of comparing with every string.
+    """
+
+    def __init__(self, strings: Sequence[str], k: int):
+        n = len(strings[0]) if strings else 0
+        cuts = [round(j * n / (k + 1)) for j in range(k + 2)]
+        self.pieces = list(zip(cuts[:-1], cuts[1:]))
+        self.k = k
+        self.index: dict[tuple[int, int, str], list[int]] = {}
+        for i, text in enumerate(strings):
+            for j, (a, b) in enumerate(self.pieces):
+                for d in range(max(-k, -a), min(k, n - b) + 1):
+                    self.index.setdefault((j, d, text[a + d:b + d]), []).append(i)
+
+    def candidates(self, query: str) -> set[int]:
+        out: set[int] = set()
+        for j, (a, b) in enumerate(self.pieces):
+            piece = query[a:b]
+            for d in range(-self.k, self.k + 1):
+                out.update(self.index.get((j, d, piece), ()))
+        return out
 
 
 class FormulaTimeline(BaseEstimator):
@@ -625,15 +661,18 @@ class FormulaTimeline(BaseEstimator):
             return df.indices[df.indptr[i]:df.indptr[i + 1]]
 
         out = []
-        for group in by_len.values():
-            starting: dict[int, list[Lifespan]] = {}  # candidates by the group where they begin
-            for s in group:
-                starting.setdefault(pos[s.first], []).append(s)
+        for length, group in by_len.items():
+            # equal lengths and at most k edits: a candidate shares one of k + 1 pieces, shifted by at most k
+            k = min(self.max_edits, math.floor(self.max_edit_share * length))
+            if k < 1:
+                continue  # two different wordings of one length are at least one edit apart
+            shares = _PieceIndex([s.formula for s in group], k)
             for old in group:
                 a0, a1 = pos[old.first], pos[old.last]
-                near = [s for k in range(max(a0 + 1, a1 - self.max_gap), a1 + self.max_gap + 1)
-                        for s in starting.get(k, ())]
-                for new in near:
+                window = range(max(a0 + 1, a1 - self.max_gap), a1 + self.max_gap + 1)
+                near = sorted((i for i in shares.candidates(old.formula) if pos[group[i].first] in window),
+                              key=lambda i: (pos[group[i].first], i))
+                for new in (group[i] for i in near):
                     if old.formula == new.formula:
                         continue
                     b0, b1 = pos[new.first], pos[new.last]
