@@ -12,11 +12,13 @@ trend) and the successions where one formula gives way to a near-identical one
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -25,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from scipy import sparse
 
     from ..corpus import Corpus
 
@@ -241,31 +244,41 @@ def _count_anchored(rx: "re.Pattern[str]", text: str, starts: Sequence[int]) -> 
     return n
 
 
-def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
-    """Occurrences of every formula in every document: an (n_formulae, n_docs) int array.
+def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> "sparse.csr_array":
+    """Occurrences of every formula in every document: a sparse (n_formulae, n_docs) int64 array.
 
-    One suffix array serves all formulae: an exact formula is looked up in it; a pattern's literal
-    prefix is looked up in it, and the pattern is tried only at those places (a pattern without
-    one, or with a look-behind, is scanned over every text).
+    Sparse because most formulae occur in few documents: a dense array grows with formulae ×
+    documents, faster than the text. One suffix array serves all formulae: an exact formula is
+    looked up in it; a pattern's literal prefix is looked up in it, and the pattern is tried only
+    at those places (a pattern without one, or with a look-behind, is scanned over every text).
     """
+    from scipy import sparse
+
     from ..kernels.suffix import TextIndex
 
     docs = list(corpus)
     texts = [d.text for d in docs]
-    out = np.zeros((len(formulae), len(docs)), dtype=np.int64)
-    if not formulae or not docs:
-        return out
-    index = TextIndex(texts)
-    for i, f in enumerate(formulae):
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+
+    def add(i: int, doc: np.ndarray, n: np.ndarray) -> None:
+        keep = n > 0
+        rows.append(np.full(int(keep.sum()), i, dtype=np.int64))
+        cols.append(np.asarray(doc, dtype=np.int64)[keep])
+        vals.append(np.asarray(n, dtype=np.int64)[keep])
+
+    index = TextIndex(texts) if formulae and docs else None
+    for i, f in enumerate(formulae if index is not None else ()):
         if f.pattern is None:
             pos = index.find_text(f.text)
             if len(pos):
-                out[i] = np.bincount(index.doc_of(pos), minlength=len(docs))
+                add(i, *np.unique(index.doc_of(pos), return_counts=True))
             continue
         prefix = literal_prefix(f.pattern)
         if not prefix or "\n" in prefix or "(?<" in f.pattern:
             rx = re.compile(f.pattern)
-            out[i] = [sum(1 for _ in rx.finditer(t)) for t in texts]
+            add(i, np.arange(len(texts)), np.array([sum(1 for _ in rx.finditer(t)) for t in texts], dtype=np.int64))
             continue
         pos = index.find_text(prefix)
         second = _second_piece(f.pattern)
@@ -281,10 +294,12 @@ def _match_counts(corpus: "Corpus", formulae: Sequence[Formula]) -> np.ndarray:
         doc = index.doc_of(pos)
         local = pos - index.doc_starts[doc]
         bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True])
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            d = int(doc[a])
-            out[i, d] = _count_anchored(rx, texts[d], local[a:b].tolist())
-    return out
+        starts = bounds[:-1]
+        n = [_count_anchored(rx, texts[int(doc[a])], local[a:b].tolist())
+             for a, b in zip(starts.tolist(), bounds[1:].tolist())]
+        add(i, doc[starts], np.array(n, dtype=np.int64))
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64))
+    return sparse.csr_array((cat(vals), (cat(rows), cat(cols))), shape=(len(formulae), len(docs)), dtype=np.int64)
 
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
@@ -293,56 +308,83 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
     return out
 
 
-def count_by_group(corpus: "Corpus", formulae: Sequence[Formula], by: str = "year",
-                   min_docs: int = 3) -> "pd.DataFrame":
-    """Long table, one row per formula × group: ``formula_id, formula, kind, group, docs_in_group,
-    chars_in_group, df, tf, per_10k, docs, few_docs``.
+@dataclass(frozen=True)
+class _Cells:
+    """The (formula, group) cells where a formula occurs, formula-major and groups in order."""
 
-    ``per_10k`` is tf per 10,000 characters of the group; ``docs`` the ids of the documents that
-    hold the formula; ``few_docs`` flags groups of fewer than ``min_docs`` documents, whose rates
-    are read with their counts.
-    """
-    import pandas as pd
+    groups: list[Any]
+    n_docs: np.ndarray  # documents per group
+    chars: np.ndarray  # characters per group
+    formula: np.ndarray  # row of the formula
+    group: np.ndarray  # index into groups
+    df: np.ndarray
+    tf: np.ndarray
+    rate: np.ndarray  # tf per 10,000 characters of the group
+    docs: np.ndarray  # the ids of the documents that hold the formula in the group, space-joined
 
+    def sparse(self, values: np.ndarray, n_formulae: int) -> "sparse.csr_array":
+        from scipy import sparse
+
+        return sparse.csr_array((values, (self.formula, self.group)), shape=(n_formulae, len(self.groups)))
+
+
+def _count_cells(corpus: "Corpus", formulae: Sequence[Formula], by: str) -> _Cells:
     docs = list(corpus)
     keys = _group_keys(corpus, by)
     groups = _sortable(keys)
-    gidx = np.array([groups.index(k) for k in keys], dtype=np.int64)
-    counts = _match_counts(corpus, formulae)
-    n_docs = np.bincount(gidx, minlength=len(groups))
+    where = {k: g for g, k in enumerate(groups)}
+    gidx = np.array([where[k] for k in keys], dtype=np.int64)
+    n_docs = np.bincount(gidx, minlength=len(groups)).astype(np.int64)
     chars = np.bincount(gidx, weights=[len(d.text) for d in docs], minlength=len(groups)).astype(np.int64)
     ids = [d.id for d in docs]
-    n_f, n_g = len(formulae), len(groups)
-    member = np.zeros((len(docs), n_g))
-    member[np.arange(len(docs)), gidx] = 1.0
-    tf = (counts @ member).astype(np.int64)  # formulae × groups
-    df = ((counts > 0) @ member).astype(np.int64)
+    counts = _match_counts(corpus, formulae).tocoo()
+    fi, di, n = counts.row.astype(np.int64), counts.col.astype(np.int64), counts.data.astype(np.int64)
+    cell = fi * max(len(groups), 1) + gidx[di]
+    order = np.lexsort((di, cell))  # cells in order, a cell's documents in corpus order
+    cell, fi, di, n = cell[order], fi[order], di[order], n[order]
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(cell)].astype(np.int64)
+    g = gidx[di[starts]]
+    tf = np.add.reduceat(n, starts) if len(starts) else np.zeros(0, dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(chars > 0, np.round(1e4 * tf / np.maximum(chars, 1), 4), 0.0)
-    # the documents behind each non-empty cell, in corpus order
-    docs_col = np.full(n_f * n_g, "", dtype=object)
-    fi, di = np.nonzero(counts)
-    cell = fi * n_g + gidx[di]
-    order = np.lexsort((di, cell))
-    cell, di = cell[order], di[order]
-    bounds = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, dtype=np.int64)
-    for a, b in zip(bounds.tolist(), np.r_[bounds[1:], len(cell)].tolist()):
-        docs_col[cell[a]] = " ".join(ids[d] for d in di[a:b].tolist())
+        rate = np.where(chars[g] > 0, np.round(1e4 * tf / np.maximum(chars[g], 1), 4), 0.0)
+    docs_col = _objects([" ".join(ids[d] for d in di[a:b].tolist()) for a, b in zip(starts.tolist(), ends.tolist())])
+    return _Cells(groups, n_docs, chars, fi[starts], g, (ends - starts).astype(np.int64), tf.astype(np.int64),
+                  rate, docs_col)
+
+
+def _cell_frame(cells: _Cells, formulae: Sequence[Formula], min_docs: int) -> "pd.DataFrame":
+    import pandas as pd
+
+    f, g = cells.formula, cells.group
     return pd.DataFrame({
         # object arrays: a list of str would become a fixed-width unicode array as wide as the longest
-        "formula_id": np.repeat(_objects([f.id for f in formulae]), n_g),
-        "formula": np.repeat(_objects([f.text for f in formulae]), n_g),
-        "kind": np.repeat(_objects([f.kind for f in formulae]), n_g),
-        "group": np.tile(np.array(groups, dtype=object), n_f),
-        "docs_in_group": np.tile(n_docs.astype(np.int64), n_f),
-        "chars_in_group": np.tile(chars, n_f),
-        "df": df.ravel(),
-        "tf": tf.ravel(),
-        "per_10k": rate.ravel(),
-        "docs": docs_col,
-        "few_docs": np.tile(n_docs < min_docs, n_f),
+        "formula_id": _objects([formulae[i].id for i in f.tolist()]),
+        "formula": _objects([formulae[i].text for i in f.tolist()]),
+        "kind": _objects([formulae[i].kind for i in f.tolist()]),
+        "group": _objects([cells.groups[i] for i in g.tolist()]),
+        "docs_in_group": cells.n_docs[g],
+        "chars_in_group": cells.chars[g],
+        "df": cells.df,
+        "tf": cells.tf,
+        "per_10k": cells.rate,
+        "docs": cells.docs,
+        "few_docs": cells.n_docs[g] < min_docs,
     }, columns=["formula_id", "formula", "kind", "group", "docs_in_group", "chars_in_group",
                 "df", "tf", "per_10k", "docs", "few_docs"])
+
+
+def count_by_group(corpus: "Corpus", formulae: Sequence[Formula], by: str = "year",
+                   min_docs: int = 3) -> "pd.DataFrame":
+    """Long table, one row per formula × group where the formula occurs (absent cells are zeros,
+    left out: the table grows with the occurrences, not with formulae × groups): ``formula_id,
+    formula, kind, group, docs_in_group, chars_in_group, df, tf, per_10k, docs, few_docs``.
+
+    ``per_10k`` is tf per 10,000 characters of the group; ``docs`` the ids of the documents that
+    hold the formula; ``few_docs`` flags groups of fewer than ``min_docs`` documents, whose rates
+    are read with their counts. Rows are formula-major, groups in order.
+    """
+    return _cell_frame(_count_cells(corpus, formulae, by), formulae, min_docs)
 
 
 @dataclass(frozen=True)
@@ -422,6 +464,15 @@ def _trends(rates: np.ndarray, present: np.ndarray, recent: int, ratio: float) -
     return out.tolist()
 
 
+def _trends_sparse(rate: "sparse.csr_array", df: "sparse.csr_array", n_groups: int, recent: int,
+                   ratio: float) -> list[str]:
+    """:func:`_trends` of every formula, from the last ``2 * recent`` groups of the sparse rates."""
+    if n_groups < 2 * recent:
+        recent = max(1, n_groups // 2)
+    tail = slice(max(n_groups - 2 * recent, 0), n_groups)
+    return _trends(rate[:, tail].toarray(), df[:, tail].toarray() > 0, recent, ratio)
+
+
 _NUMERALS = set("0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两")
 
 
@@ -435,9 +486,43 @@ def _numerals_only(a: str, b: str) -> bool:
 
 
 def _edit_distance(a: str, b: str) -> int:
+    return int(_levenshtein()(a, b))
+
+
+@lru_cache(maxsize=None)
+def _levenshtein() -> Callable[[str, str], int]:
     from rapidfuzz.distance import Levenshtein
 
-    return int(Levenshtein.distance(a, b))
+    return Levenshtein.distance
+
+
+class _PieceIndex:
+    """Strings of one length that may lie within ``k`` edits of a query (a superset of them).
+
+    The pigeonhole filter of pass-join: cut the length into ``k + 1`` pieces; ``k`` edits touch
+    at most ``k`` of them, so a string within ``k`` edits of the query holds one of the query's
+    pieces, moved by at most ``k`` places. Each string is indexed by its ``k + 1`` pieces at every
+    shift, so a query looks up ``(k + 1)(2k + 1)`` keys instead of comparing with every string.
+    """
+
+    def __init__(self, strings: Sequence[str], k: int):
+        n = len(strings[0]) if strings else 0
+        cuts = [round(j * n / (k + 1)) for j in range(k + 2)]
+        self.pieces = list(zip(cuts[:-1], cuts[1:]))
+        self.k = k
+        self.index: dict[tuple[int, int, str], list[int]] = {}
+        for i, text in enumerate(strings):
+            for j, (a, b) in enumerate(self.pieces):
+                for d in range(max(-k, -a), min(k, n - b) + 1):
+                    self.index.setdefault((j, d, text[a + d:b + d]), []).append(i)
+
+    def candidates(self, query: str) -> set[int]:
+        out: set[int] = set()
+        for j, (a, b) in enumerate(self.pieces):
+            piece = query[a:b]
+            for d in range(-self.k, self.k + 1):
+                out.update(self.index.get((j, d, piece), ()))
+        return out
 
 
 class FormulaTimeline(BaseEstimator):
@@ -462,8 +547,9 @@ class FormulaTimeline(BaseEstimator):
         at least this share of the groups of its span (a wording in steady use, not a stray repeat).
     min_df : formulae held by fewer documents get no life span or succession (too little evidence).
 
-    Fitted attributes: ``groups_`` (ordered group values), ``counts_`` (long DataFrame of
-    :func:`count_by_group`), ``lifespans_`` (list of :class:`Lifespan`), ``successions_`` (list
+    Fitted attributes: ``groups_`` (ordered group values), ``n_docs_`` and ``chars_`` (documents
+    and characters per group), ``counts_`` (long DataFrame of :func:`count_by_group`), ``df_``,
+    ``tf_`` and ``rate_`` (sparse formulae × groups arrays of its cells), ``lifespans_`` (list of :class:`Lifespan`), ``successions_`` (list
     of :class:`Succession`), ``formulae_``.
     """
 
@@ -500,47 +586,61 @@ class FormulaTimeline(BaseEstimator):
         if not self.by:
             raise ValueError(f"{type(self).__name__}: by must name a document variable")
         self.formulae_ = list(formulae)
-        self.counts_ = count_by_group(corpus, self.formulae_, by=self.by, min_docs=self.min_docs)
-        self.groups_ = _sortable(_group_keys(corpus, self.by))
+        cells = _count_cells(corpus, self.formulae_, self.by)
+        self.counts_ = _cell_frame(cells, self.formulae_, self.min_docs)
+        self.groups_ = cells.groups
+        self.n_docs_, self.chars_ = cells.n_docs, cells.chars
+        n = len(self.formulae_)
+        self.df_, self.tf_ = cells.sparse(cells.df, n), cells.sparse(cells.tf, n)
+        self.rate_ = cells.sparse(cells.rate, n)
         self.lifespans_ = self._lifespans()
         self.successions_ = self._successions()
         return self
 
-    def matrix(self, value: str = "per_10k") -> "pd.DataFrame":
-        """Wide table: formulae × groups of ``value`` (``df``, ``tf`` or ``per_10k``)."""
+    def matrix(self, value: str = "per_10k", ids: Iterable[str] | None = None) -> "pd.DataFrame":
+        """Wide table: formulae × groups of ``value`` (``df``, ``tf`` or ``per_10k``); only the
+        formulae ``ids`` when given (dense, so keep it to the formulae wanted on a large corpus)."""
         import pandas as pd
 
         check_is_fitted(self, "counts_")
-        order = [f.id for f in self.formulae_]
-        if len(set(order)) == len(order):  # the long table is formula-major, groups in order: reshape it
-            cells = self.counts_[value].to_numpy().reshape(len(order), len(self.groups_))
-            wide = pd.DataFrame(cells, index=pd.Index(order, name="formula_id"),
-                                columns=pd.Index(self.groups_, name="group"))
-        else:  # pivot names the repeated ids
-            wide = self.counts_.pivot(index="formula_id", columns="group", values=value)
-            wide = wide.reindex(index=order, columns=self.groups_)
-        wide.insert(0, "formula", [f.text for f in self.formulae_])
+        m = {"df": self.df_, "tf": self.tf_, "per_10k": self.rate_}[value]
+        rows = np.arange(len(self.formulae_))
+        if ids is not None:
+            wanted = set(ids)
+            rows = np.array([i for i, f in enumerate(self.formulae_) if f.id in wanted], dtype=np.int64)
+        cells = m[rows].toarray() if len(rows) else np.zeros((0, len(self.groups_)), dtype=m.dtype)
+        wide = pd.DataFrame(cells, index=pd.Index([self.formulae_[i].id for i in rows.tolist()], name="formula_id"),
+                            columns=pd.Index(self.groups_, name="group"))
+        wide.insert(0, "formula", [self.formulae_[i].text for i in rows.tolist()])
         return wide
 
     def _lifespans(self) -> list[Lifespan]:
         n_groups = len(self.groups_)
-        c = self.counts_
-        df = c["df"].to_numpy().reshape(-1, n_groups)
-        tf = c["tf"].to_numpy().reshape(-1, n_groups)
-        rate = c["per_10k"].to_numpy().reshape(-1, n_groups)
-        # every formula's statistics at once (the same reductions, row by row, as one formula at a time)
-        df_sum, tf_sum = df.sum(axis=1), tf.sum(axis=1)
-        present = df > 0
-        first = present.argmax(axis=1)
-        last = n_groups - 1 - present[:, ::-1].argmax(axis=1)
-        peak = rate.argmax(axis=1) if n_groups else np.zeros(len(rate), dtype=np.int64)
-        n_present = present.sum(axis=1)
-        trends = _trends(rate, present, self.recent, self.trend_ratio)
+        df, rate = self.df_, self.rate_
+        # every formula's statistics at once, from the cells where it occurs (sorted by group)
+        df_sum = np.asarray(df.sum(axis=1)).ravel()
+        tf_sum = np.asarray(self.tf_.sum(axis=1)).ravel()
+        n_present = np.diff(df.indptr)
+        has = n_present > 0
+        first = np.zeros(len(n_present), dtype=np.int64)
+        last = np.full(len(n_present), max(n_groups - 1, 0), dtype=np.int64)
+        first[has] = df.indices[df.indptr[:-1][has]]
+        last[has] = df.indices[df.indptr[1:][has] - 1]
+        # the peak: the first group of the highest rate (a row without a positive rate peaks at 0)
+        n_rated = np.diff(rate.indptr)
+        rated = n_rated > 0
+        order = np.lexsort((rate.indices, -rate.data, np.repeat(np.arange(len(n_rated)), n_rated)))
+        top = order[rate.indptr[:-1][rated]]
+        peak = np.zeros(len(n_rated), dtype=np.int64)
+        peak_rate = np.zeros(len(n_rated))
+        peak[rated], peak_rate[rated] = rate.indices[top], rate.data[top]
+        peak[peak_rate <= 0] = 0
+        trends = _trends_sparse(rate, df, n_groups, self.recent, self.trend_ratio)
         g = self.groups_
         out = []
         for i in np.flatnonzero(df_sum >= self.min_df).tolist():
             f = self.formulae_[i]
-            out.append(Lifespan(f.id, f.text, f.kind, g[first[i]], g[last[i]], g[peak[i]], float(rate[i, peak[i]]),
+            out.append(Lifespan(f.id, f.text, f.kind, g[first[i]], g[last[i]], g[peak[i]], float(peak_rate[i]),
                                 int(n_present[i]), int(df_sum[i]), int(tf_sum[i]), trends[i]))
         return out
 
@@ -553,20 +653,26 @@ class FormulaTimeline(BaseEstimator):
         by_len: dict[int, list[Lifespan]] = {}
         for s in spans:
             by_len.setdefault(len(s.formula), []).append(s)
-        n_groups = len(self.groups_)
-        c = self.counts_
-        dfm = c["df"].to_numpy().reshape(-1, n_groups) > 0
+        df = self.df_
         row = {f.id: i for i, f in enumerate(self.formulae_)}
+
+        def present(formula_id: str) -> np.ndarray:
+            i = row[formula_id]
+            return df.indices[df.indptr[i]:df.indptr[i + 1]]
+
         out = []
-        for group in by_len.values():
-            starting: dict[int, list[Lifespan]] = {}  # candidates by the group where they begin
-            for s in group:
-                starting.setdefault(pos[s.first], []).append(s)
+        for length, group in by_len.items():
+            # equal lengths and at most k edits: a candidate shares one of k + 1 pieces, shifted by at most k
+            k = min(self.max_edits, math.floor(self.max_edit_share * length))
+            if k < 1:
+                continue  # two different wordings of one length are at least one edit apart
+            shares = _PieceIndex([s.formula for s in group], k)
             for old in group:
                 a0, a1 = pos[old.first], pos[old.last]
-                near = [s for k in range(max(a0 + 1, a1 - self.max_gap), a1 + self.max_gap + 1)
-                        for s in starting.get(k, ())]
-                for new in near:
+                window = range(max(a0 + 1, a1 - self.max_gap), a1 + self.max_gap + 1)
+                near = sorted((i for i in shares.candidates(old.formula) if pos[group[i].first] in window),
+                              key=lambda i: (pos[group[i].first], i))
+                for new in (group[i] for i in near):
                     if old.formula == new.formula:
                         continue
                     b0, b1 = pos[new.first], pos[new.last]
@@ -577,11 +683,11 @@ class FormulaTimeline(BaseEstimator):
                         continue
                     if _numerals_only(old.formula, new.formula):
                         continue  # 第一届 → 第二届: the same frame with another number, not a new formula
-                    both = dfm[row[old.formula_id]] & dfm[row[new.formula_id]]
-                    if both.sum() > self.max_overlap:
+                    both = len(np.intersect1d(present(old.formula_id), present(new.formula_id)))
+                    if both > self.max_overlap:
                         continue  # the two live side by side: no replacement
                     out.append(Succession(old.formula_id, old.formula, new.formula_id, new.formula,
-                                          (old.first, old.last), (new.first, new.last), edits, int(both.sum())))
+                                          (old.first, old.last), (new.first, new.last), edits, both))
         out.sort(key=lambda s: (pos[s.new_span[0]], s.old, s.new))
         return out
 
@@ -640,11 +746,13 @@ def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = Non
     written.append(write_csv(out / "successions.csv", succ))
     sheets: dict[str, Any] = {}
     # a workbook a person reads: the most widely held formulae (all of them are in trends.csv)
-    keep = timeline.counts_.groupby("formula_id", sort=False)["df"].sum().sort_values(ascending=False, kind="stable")
-    keep = set(keep.index[:xlsx_rows])
+    held: dict[str, int] = {}  # documents holding each formula, formulae in order
+    for f, n in zip(timeline.formulae_, np.asarray(timeline.df_.sum(axis=1)).ravel().tolist()):
+        held[f.id] = held.get(f.id, 0) + int(n)
+    ranked = sorted(held, key=lambda k: -held[k])  # stable: ties keep the formulae's order
+    keep = set(ranked[:xlsx_rows])
     for value in ("per_10k", "df"):  # tf per cell is in trends.csv
-        wide = timeline.matrix(value)
-        sheets[value] = wide[wide.index.isin(keep)].reset_index()
+        sheets[value] = timeline.matrix(value, ids=keep).reset_index()
     sheets["lifespans"], sheets["successions"] = life[life["formula_id"].isin(keep)], succ
     era_spans: list[tuple[Any, Any]] = []
     if eras is not None:
@@ -660,7 +768,7 @@ def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = Non
             raise
     ids = top_formulae(timeline, top)
     if ids:
-        wide = timeline.matrix("per_10k").loc[ids]
+        wide = timeline.matrix("per_10k", ids=ids).loc[ids]
         rates = wide.drop(columns="formula").set_axis(list(wide["formula"]), axis=0)
         written.append(plot_formula_timeline(rates, out / "timeline.png", eras=era_spans,
                                              title=f"Formulae by {timeline.by}: presence and rate per 10,000 characters"))

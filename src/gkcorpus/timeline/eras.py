@@ -87,14 +87,11 @@ class EraSegmenter(BaseEstimator):
         self._validate_params()
         check_is_fitted(timeline, "counts_")
         groups = list(timeline.groups_)
-        c = timeline.counts_
         n = len(groups)
-        df = c["df"].to_numpy().reshape(-1, n)
-        tf = c["tf"].to_numpy().reshape(-1, n)
-        n_docs = c["docs_in_group"].to_numpy().reshape(-1, n)[0] if len(c) else np.zeros(n, dtype=int)
-        chars = c["chars_in_group"].to_numpy().reshape(-1, n)[0] if len(c) else np.zeros(n, dtype=int)
-        keep = df.sum(axis=1) >= self.min_df
-        X = (df[keep] / np.maximum(n_docs, 1)).T.astype(float)  # groups × formulae
+        df, tf = timeline.df_, timeline.tf_  # sparse formulae × groups
+        n_docs, chars = timeline.n_docs_, timeline.chars_
+        keep = np.flatnonzero(np.asarray(df.sum(axis=1)).ravel() >= self.min_df)
+        X = (df[keep].toarray() / np.maximum(n_docs, 1)).T.astype(float)  # groups × formulae
         self.n_features_ = int(X.shape[1])
         self.costs_: dict[int, float] = {}
         bkps = [n]
@@ -134,14 +131,16 @@ class EraSegmenter(BaseEstimator):
         self.eras_ = eras
         return self
 
-    def _markers(self, ids: list[str], texts: list[str], df: np.ndarray, tf: np.ndarray, chars: np.ndarray,
+    def _markers(self, ids: list[str], texts: list[str], df: Any, tf: Any, chars: np.ndarray,
                  in_era: np.ndarray) -> list[dict[str, Any]]:
+        """The formulae key to the era (``df``, ``tf``: sparse formulae × groups)."""
         from ..features.keyness import keyness_table
 
         if in_era.all():
             return []
-        target = Counter({i: int(t) for i, t in zip(range(len(ids)), tf[:, in_era].sum(axis=1)) if t})
-        ref = Counter({i: int(t) for i, t in zip(range(len(ids)), tf[:, ~in_era].sum(axis=1)) if t})
+        inside, outside = in_era.astype(np.int64), (~in_era).astype(np.int64)
+        target = Counter({i: int(t) for i, t in enumerate((tf @ inside).tolist()) if t})
+        ref = Counter({i: int(t) for i, t in enumerate((tf @ outside).tolist()) if t})
         kt = keyness_table(target, ref, min_freq=self.min_df, n_target=int(chars[in_era].sum()),
                            n_reference=int(chars[~in_era].sum()))
         kt = kt[(kt.key_for == "target") & (kt.p < 0.01)].head(self.n_markers)
@@ -149,7 +148,7 @@ class EraSegmenter(BaseEstimator):
         for r in kt.itertuples():
             i = int(r.term)
             out.append({"formula_id": ids[i], "formula": texts[i], "g2": float(r.g2), "log_ratio": float(r.log_ratio),
-                        "df_in_era": int(df[i, in_era].sum()), "df_elsewhere": int(df[i, ~in_era].sum())})
+                        "df_in_era": int((df[[i]] @ inside)[0]), "df_elsewhere": int((df[[i]] @ outside)[0])})
         return out
 
     def frame(self) -> "pd.DataFrame":
