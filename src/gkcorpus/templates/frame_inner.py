@@ -1,4 +1,5 @@
-"""Frames inside clauses: fixed wording that starts and ends inside a clause, around an ordinal.
+"""Frames inside clauses: fixed wording that starts and ends inside a clause, around an ordinal;
+and the other frames added beside the clause miner's selection (:func:`extra_frames`).
 
 The clause frames of :class:`~gkcorpus.templates.frames.FrameMiner` begin and end at clause
 boundaries (or begin inside a clause and end at its end). An ordinal names a numbered series of
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .frame_model import Frame, _text_slot
 from .model import Slot, render, template_id
 
-__all__ = ["InnerFrame", "ORD_RE", "ordinal_frames"]
+__all__ = ["InnerFrame", "ORD_RE", "extra_frames", "ordinal_frames"]
 
 MIN_TAIL_HAN = 4  # Han characters after the numeral
 MAX_TAIL = 12  # longest fixed text after the numeral
@@ -90,4 +91,23 @@ def ordinal_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int) -> 
         text = render(pieces, names)
         out.append(InnerFrame(template_id(text), text, [Slot("ORD", "ORD", [], 0)], [], True, True))
     out.sort(key=lambda f: f.template)
+    return out
+
+
+def extra_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int,
+                 words: Callable[[int], list[int]]) -> list[Frame]:
+    """Frames the clause miner's selection does not propose, unmatched: the ordinal frames
+    (:func:`ordinal_frames`) and the constructions of a function word and a 的-phrase head
+    (:func:`~gkcorpus.templates.frame_gaps.headed_constructions`: 是{TEXT}的一年), whose opening floats
+    inside the clause. ``words(i)``: the word boundaries of clause ``i``."""
+    from .frame_gaps import headed_constructions
+    from .frame_slots import frame_slot_type, trim_value
+
+    out: list[Frame] = list(ordinal_frames(texts, docs, min_docs))
+    for fc in headed_constructions(texts, docs, min_docs, words):
+        kind = frame_slot_type([trim_value(r[3]) for r in fc.rows], fc.opening, fc.ending)
+        text = render([fc.opening, fc.ending], [kind])
+        f = Frame(template_id(text), text, [Slot(kind, kind, [], 0)], [], True, True)
+        f.floats = True
+        out.append(f)
     return out
