@@ -377,6 +377,9 @@ def test_national_inner_and_relaxed_frames(national):
     # 为…而{共同|努力}奋斗: the two words found once (团结, 不懈) do not keep the choice out
     rally = _find(lib, "为{TEXT}而{TEXT_2}奋斗")
     assert rally.support == 28 and set(rally.slots[1].values) == {"不懈", "共同", "努力", "团结"}
+    # a copula and a 的-phrase head, its opening inside the clause (今年是…的一年, 这是…的一年)
+    year = _find(lib, "是{TEXT}的一年")
+    assert year.support == 20 and year.floats and is_construction(year)
 
 
 def test_relaxed_slot_judged_on_its_recurrent_words():
@@ -391,3 +394,17 @@ def test_relaxed_slot_judged_on_its_recurrent_words():
     assert [i.slot_values["X"] for i in recurrent_view(f, "X").instances] == ["共同", "共同", "努力", "努力", ""]
     # words found once are more than a fifth of the values: a slot of many kinds of words
     assert recurrent_view(frame([("a", "共同"), ("b", "共同"), ("c", "各种"), ("d", "刑事")]), "X") is None
+
+
+def test_headed_constructions_of_a_function_word():
+    from gkcorpus.templates.frame_gaps import headed_constructions, is_function_word, word_bounds
+
+    assert [is_function_word(w) for w in ("是", "在", "经过", "提高", "我们")] == [True, True, True, False, False]
+    texts = ["今年是发展经济的一年", "明年是深化改革的一年", "这是很不平凡的一年", "新的一年",
+             "提高人民生活的水平", "提高城乡居民的水平", "提高教育质量的水平"]
+    docs = [0, 1, 2, 3, 0, 1, 2]
+    words = word_bounds(texts, list)  # one character a word
+    found = headed_constructions(texts, docs, 3, words)
+    # 提高…的水平 has no function word; 新的一年 has no opening
+    assert [(c.opening, c.ending, c.docs) for c in found] == [("是", "的一年", 3)]
+    assert [r[3] for r in found[0].rows] == ["发展经济", "深化改革", "很不平凡"]
