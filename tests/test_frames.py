@@ -344,3 +344,67 @@ def test_organisations_and_modifiers_are_typed():
     assert frame_slot_type(["党中央的", "中国共产党的", "中共中央的"], "在", "领导下") == "ORG"
     assert [is_modifier(w) for w in ("地", "的", "共同", "更加", "团结", "感谢")] == [True, True, True, True, False, False]
     assert holds_modifiers(["地", "", "地"]) and not holds_modifiers(["团结", "共同"])
+
+
+def test_ordinal_frames_inside_clauses(tmp_path):
+    from gkcorpus.templates.frame_inner import InnerFrame, ordinal_frames
+
+    texts = ["胜利完成第一个五年计划", "在第二个五年计划期间", "执行第三个五年计划的任务", "第二个五年计划",
+             "发展第一产业", "发展第一产业和第三产业"]
+    docs = [0, 1, 2, 2, 0, 1]
+    found = ordinal_frames(texts, docs, 3)
+    # grown while every document keeps it (个五年计 -> 个五年计划, not 个五年计划期间); 第一产业 is in two documents only
+    assert [f.template for f in found] == ["第{ORD}个五年计划"]
+    frame = found[0]
+    assert isinstance(frame, InnerFrame) and frame.slots[0].type == "ORD"
+    m = frame.match("我们在第十个五年计划期间")
+    assert (m.start, m.end, m.values) == (3, 10, {"ORD": "十"})
+    assert frame.match("五年计划") is None
+    # a fixed numeral is wording: 第一产业 in three documents, always with 一
+    assert ordinal_frames(["发展第一产业"] * 3, [0, 1, 2], 3) == []
+    from gkcorpus.templates import TemplateLibrary
+
+    TemplateLibrary([frame]).save(tmp_path / "lib.json")
+    back = load_library(tmp_path / "lib.json").templates[0]
+    assert isinstance(back, InnerFrame) and back.match("在第二个五年计划期间").values == {"ORD": "二"}
+
+
+def test_national_inner_and_relaxed_frames(national):
+    _, miner = national
+    lib = miner.library_
+    plan = _find(lib, "第{ORD}个五年计划")
+    assert plan.support == 22 and {"一", "二", "六", "十"} <= set(plan.slots[0].values)
+    # 为…而{共同|努力}奋斗: the two words found once (团结, 不懈) do not keep the choice out
+    rally = _find(lib, "为{TEXT}而{TEXT_2}奋斗")
+    assert rally.support == 28 and set(rally.slots[1].values) == {"不懈", "共同", "努力", "团结"}
+    # a copula and a 的-phrase head, its opening inside the clause (今年是…的一年, 这是…的一年)
+    year = _find(lib, "是{TEXT}的一年")
+    assert year.support == 20 and year.floats and is_construction(year)
+
+
+def test_relaxed_slot_judged_on_its_recurrent_words():
+    from types import SimpleNamespace
+
+    from gkcorpus.templates.frame_relax import recurrent_view
+
+    def frame(values):
+        return SimpleNamespace(instances=[SimpleNamespace(doc_id=d, slot_values={"X": v}) for d, v in values])
+
+    f = frame([("a", "共同"), ("b", "共同"), ("c", "努力"), ("d", "努力"), ("e", "团结"), ("f", "")])
+    assert [i.slot_values["X"] for i in recurrent_view(f, "X").instances] == ["共同", "共同", "努力", "努力", ""]
+    # words found once are more than a fifth of the values: a slot of many kinds of words
+    assert recurrent_view(frame([("a", "共同"), ("b", "共同"), ("c", "各种"), ("d", "刑事")]), "X") is None
+
+
+def test_headed_constructions_of_a_function_word():
+    from gkcorpus.templates.frame_gaps import headed_constructions, is_function_word, word_bounds
+
+    assert [is_function_word(w) for w in ("是", "在", "经过", "提高", "我们")] == [True, True, True, False, False]
+    texts = ["今年是发展经济的一年", "明年是深化改革的一年", "这是很不平凡的一年", "新的一年",
+             "提高人民生活的水平", "提高城乡居民的水平", "提高教育质量的水平"]
+    docs = [0, 1, 2, 3, 0, 1, 2]
+    words = word_bounds(texts, list)  # one character a word
+    found = headed_constructions(texts, docs, 3, words)
+    # 提高…的水平 has no function word; 新的一年 has no opening
+    assert [(c.opening, c.ending, c.docs) for c in found] == [("是", "的一年", 3)]
+    assert [r[3] for r in found[0].rows] == ["发展经济", "深化改革", "很不平凡"]

@@ -412,24 +412,24 @@ def test_skeleton_of_sentence_templates(mined, bundled):
 def test_cli_mine_match_fill(tmp_path, capsys):
     out = tmp_path / "mined"
     assert main(["templates", "mine", "-o", str(out)]) == 0
-    assert capsys.readouterr().out.startswith("42 frames, 134 matches in 15 documents, 3 numeric columns; "
+    assert capsys.readouterr().out.startswith("44 frames, 140 matches in 15 documents, 3 numeric columns; "
                                               "wrote frames.json, frames.md, matches.csv, numeric.csv to ")
     assert sorted(p.name for p in out.iterdir()) == ["frames.json", "frames.md", "matches.csv", "numeric.csv"]
     data = json.loads((out / "frames.json").read_text(encoding="utf-8"))
-    assert len(data) == 42 and all(d["frame"] and d["where"] == "body" for d in data)
+    assert len(data) == 44 and all(d["frame"] and d["where"] == "body" for d in data)
     assert {"id", "template", "slots", "support", "instances"} <= set(data[0])
     assert {"doc_id", "sentence", "slot_values"} <= set(data[0]["instances"][0])
     assert (out / "frames.md").read_text(encoding="utf-8").startswith("# Sentence frames")
     rows = (out / "matches.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0] == "frame_id,frame,doc_id,unit_id,start,end,raw_start,raw_end,sentence,slot_values"
-    assert len(rows) == 135
+    assert len(rows) == 141
     numeric = (out / "numeric.csv").read_text(encoding="utf-8-sig").splitlines()
     assert numeric[0] == "doc_id,此次活动共接访群众{NUM}余人 [NUM],发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]"
     assert numeric[10] == "summary-10,300,1800余份,"
 
     ext = tmp_path / "ext"
     assert main(["templates", "match", str(out / "frames.json"), "-o", str(ext)]) == 0
-    assert "134 matches of 42 of 42 templates in 15 documents" in capsys.readouterr().out
+    assert "140 matches of 44 of 44 templates in 15 documents" in capsys.readouterr().out
     table = (ext / "extractions.csv").read_text(encoding="utf-8-sig")
     assert ",NUM,NUM,300,300.0," in table and ",NUM,NUM,100,100.0," in table
 

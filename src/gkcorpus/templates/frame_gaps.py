@@ -20,7 +20,8 @@ from typing import Any, Callable, Sequence
 
 from ..kernels.suffix import text_rank_range
 
-__all__ = ["FloatingConstruction", "PairedOpenings", "constructions", "floating_constructions", "paired_openings", "suffix_counter", "word_bounds"]
+__all__ = ["FloatingConstruction", "PairedOpenings", "constructions", "floating_constructions", "headed_constructions",
+           "paired_openings", "suffix_counter", "word_bounds"]
 
 SAMPLE = 8  # clauses of an ending whose substrings are tried as openings
 SAMPLE_HITS = 3  # of them an opening must occur in to be counted over all clauses
@@ -28,6 +29,9 @@ _HAN_TAIL = re.compile("[\u4e00-\u9fff]+$")
 _HAN_START = re.compile("[\u4e00-\u9fff]{1,3}")
 _HAN_END = re.compile("[\u4e00-\u9fff]{1,4}$")
 _HAN_ALL = re.compile("[\u4e00-\u9fff]")
+_DE_HEAD = re.compile("的[\u4e00-\u9fff]{1,3}$")
+_FUNCTION_TAGS = ("p", "c")  # jieba.posseg: preposition, conjunction
+_COPULA = "是"
 _GLUE = "的和及与、地得了着"  # an opening never starts with a particle or a list mark
 
 
@@ -112,6 +116,56 @@ def floating_constructions(texts: Sequence[str], docs: Sequence[int], min_docs: 
                 found[key] = (h, hits)
         for h, hits in found.values():
             if len(hits) >= share * min(count(h), count(tail)):
+                out.append(FloatingConstruction(h, tail, hits))
+    out.sort(key=lambda c: (c.opening, c.ending))
+    return out
+
+
+def is_function_word(word: str) -> bool:
+    """Whether ``word`` is one preposition or conjunction (jieba.posseg ``p``, ``c``: 在, 经过, 根据,
+    对, 把) or the copula 是: grammar, not content."""
+    from .frame_slots import _tags
+
+    if word == _COPULA:
+        return True
+    tags = _tags(word)
+    return len(tags) == 1 and tags[0][1] in _FUNCTION_TAGS
+
+
+def headed_constructions(texts: Sequence[str], docs: Sequence[int], min_docs: int,
+                         words: Callable[[int], list[int]], share: float = 0.5) -> list[FloatingConstruction]:
+    """Constructions of a function word (:func:`is_function_word`) and a clause ending that is the head
+    of a 的-phrase (的 and one to three Han characters): ``是{TEXT}的一年``, ``在{TEXT}的情况下``. The
+    function word governs the 的-phrase, so the two belong together when ``share`` of the clauses
+    ending with the head hold the function word before it (in ``min_docs`` documents, with middles of
+    many kinds, as in :func:`floating_constructions`); the ending's uses inside clauses (新的一年里)
+    are other words and are not counted against it, as :func:`floating_constructions` does for an
+    opening and an ending of any kind (提高…水平 stays a collocation there: 提高 is a verb)."""
+    ends: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(texts):
+        mt = _DE_HEAD.search(t)
+        if mt and mt.start() > 1:
+            for b in range(2, len(mt.group()) + 1):
+                if t[-b] == "的":
+                    ends[t[-b:]].append(i)
+    out: list[FloatingConstruction] = []
+    for tail, rows in ends.items():
+        if len(rows) < min_docs or len({docs[i] for i in rows}) < min_docs:
+            continue
+        n_tail = len(tail)
+        for h in _openings(rows, texts, n_tail, words):
+            if not is_function_word(h):
+                continue
+            hits = []
+            for i in rows:
+                left = texts[i][: len(texts[i]) - n_tail]
+                p = left.find(h)
+                if p >= 0 and p + len(h) < len(left):
+                    hits.append((docs[i], i, p, left[p + len(h):]))
+            if len(hits) < share * len(rows) or len({r[0] for r in hits}) < min_docs or len({r[3] for r in hits}) < 3:
+                continue
+            mids = sorted(len(r[3]) for r in hits)
+            if mids[len(mids) // 2] >= 2:
                 out.append(FloatingConstruction(h, tail, hits))
     out.sort(key=lambda c: (c.opening, c.ending))
     return out

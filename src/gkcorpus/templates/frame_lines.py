@@ -121,19 +121,24 @@ def mine_line_frames(lines: Sequence[tuple[str, Any]], docs: Sequence[Any], min_
 
 def load_library(path: Any) -> TemplateLibrary:
     """Read a library saved by :meth:`TemplateLibrary.save`; frames (``"frame": true``) come back as
-    :class:`Frame` (heading and title frames as :class:`LineFrame`),
+    :class:`Frame` (heading and title frames as :class:`LineFrame`, frames inside clauses as
+    :class:`~gkcorpus.templates.frame_inner.InnerFrame`),
     other templates as they were."""
     import json
 
     lib = TemplateLibrary.load(path)
     try:
-        flags = [(bool(d.get("frame")), d.get("where", "body"), bool(d.get("floats")))
+        flags = [(bool(d.get("frame")), d.get("where", "body"), bool(d.get("floats")), bool(d.get("inner")))
                  for d in json.loads(open(path, encoding="utf-8").read())]
     except (AttributeError, TypeError):
         return lib
     out = []
-    for t, (frame, where, floats) in zip(lib.templates, flags):
-        if frame and where in LINE_KINDS:
+    for t, (frame, where, floats, inner) in zip(lib.templates, flags):
+        if frame and inner:
+            from .frame_inner import InnerFrame
+
+            out.append(InnerFrame(t.id, t.template, t.slots, t.instances, True, True))
+        elif frame and where in LINE_KINDS:
             f = LineFrame(t.id, t.template, t.slots, t.instances, True, True)
             f.where = where
             out.append(f)

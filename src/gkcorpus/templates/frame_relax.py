@@ -22,8 +22,9 @@ import numpy as np
 
 from .frame_slots import holds_modifiers, is_modifier
 
-__all__ = ["Relaxation", "relax_frames", "relaxations", "relaxed_pieces"]
+__all__ = ["Relaxation", "recurrent_view", "relax_frames", "relaxations", "relaxed_pieces"]
 
+MOST_ONCE = 0.2  # share of a relaxed slot's values that may be words found once
 MIN_GAIN = 2  # documents the relaxed wording must add before the frame is matched
 _RUN = re.compile("[\u4e00-\u9fff]{3,}")
 _HAN = re.compile("[\u4e00-\u9fff]*")
@@ -98,6 +99,27 @@ def relaxations(pieces: Sequence[str], find: Callable[[str], np.ndarray], doc_of
     return out
 
 
+def recurrent_view(frame: Any, name: str, most_once: float = MOST_ONCE) -> Any:
+    """The frame judged on its recurrent wording: a shallow copy without the instances whose value of
+    slot ``name`` is a word found in one document only (为…而团结奋斗 once beside 为…而共同奋斗 in
+    eight), or None when such one-off words are more than ``most_once`` of the filled values (a slot
+    of many kinds of words, not a choice of wording)."""
+    import copy
+
+    docs: dict[str, set[str]] = {}
+    for i in frame.instances:
+        v = i.slot_values.get(name, "")
+        if v:
+            docs.setdefault(v, set()).add(i.doc_id)
+    kept = [i for i in frame.instances if len(docs.get(i.slot_values.get(name, ""), ())) != 1]
+    once = len(frame.instances) - len(kept)
+    if once > most_once * sum(1 for i in frame.instances if i.slot_values.get(name, "")):
+        return None
+    view = copy.copy(frame)
+    view.instances = kept
+    return view
+
+
 def relaxed_pieces(pieces: Sequence[str], r: Relaxation) -> tuple[list[str], int]:
     """The frame's fixed pieces with the relaxation's slot, and that slot's index."""
     p = pieces[r.piece]
@@ -111,8 +133,9 @@ def relax_frames(frames: list, ix: Any, cut: Callable[[str], list[str]], match: 
     清醒{地}看到{TEXT_2}), the best of :func:`relaxations` (``ix``: the corpus's
     :class:`~gkcorpus.kernels.suffix.TextIndex`), when it matches (``match``: ``(index, frame)`` of
     the frames matched in ``min_docs`` documents) clearly more documents (:data:`MIN_GAIN`, and a
-    tenth more), its new slot holds (nearly) only particles or adverbs found in two documents or
-    more (:func:`~gkcorpus.templates.frame_filters.slot_choice`), and it is still a frame or a
+    tenth more), its new slot holds (nearly) only particles or adverbs found in two documents or more
+    (:func:`~gkcorpus.templates.frame_filters.slot_choice`), judged without the words found once
+    when those are at most :data:`MOST_ONCE` of its values (:func:`recurrent_view`), and it is still a frame or a
     construction of the genre (``text``: the corpus, for :func:`~gkcorpus.templates.frame_filters.is_frame`)."""
     from .frame_filters import is_frame, slot_choice
     from .frame_model import Frame, is_construction
@@ -142,7 +165,8 @@ def relax_frames(frames: list, ix: Any, cut: Callable[[str], list[str]], match: 
                 or (k in best and f.support <= best[k].support)):
             continue
         name = f.slots[at].name
-        if (slot_choice(f, name) and holds_modifiers([i.slot_values.get(name, "") for i in f.instances])
-                and (is_frame(f, text) or is_construction(f))):
+        v = recurrent_view(f, name)
+        if (v is not None and slot_choice(v, name) and holds_modifiers([i.slot_values.get(name, "") for i in v.instances])
+                and (is_frame(v, text) or is_construction(v))):
             best[k] = f
     return [best.get(k, t) for k, t in enumerate(frames)]

@@ -101,6 +101,7 @@ from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
+from .frame_inner import extra_frames
 from .frame_cands import _Cand, _content_ok
 from .frame_chains import _ClauseChains
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
@@ -669,6 +670,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = self._relax(out, units, docs, m, text)
+        # frames inside clauses (第{ORD}个五年计划) and constructions of a function word (是{TEXT}的一年)
+        extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses))
+        have = {t.template for t in out}
+        out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
