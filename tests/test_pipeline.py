@@ -71,12 +71,12 @@ def test_templates_are_the_frames(mined):
     import csv
 
     lib = json.loads((mined / "templates" / "frames.json").read_text(encoding="utf-8"))
-    assert len(lib) == 42 and all(d["frame"] for d in lib)
+    assert len(lib) == 44 and all(d["frame"] for d in lib)
     assert lib[0]["template"] == "创新政务公开载体，拓展政务公开渠道，{TEXT}的政务公开工作进一步推向深入，不断提高政务公开工作质量"
     assert (mined / "templates" / "frames.md").read_text(encoding="utf-8").startswith("# Sentence frames")
     with (mined / "templates" / "matches.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == sum(d["n_instances"] for d in lib) == 134
+    assert len(rows) == sum(d["n_instances"] for d in lib) == 140
     visits = [r for r in rows if r["frame"] == "此次活动共接访群众{NUM}余人"]
     assert [(r["doc_id"], json.loads(r["slot_values"])) for r in visits] == [
         ("summary-02", {"NUM": "100"}), ("summary-10", {"NUM": "300"})]
@@ -85,7 +85,7 @@ def test_templates_are_the_frames(mined):
     assert numeric[2] == "summary-02,100,,一周"
     html = (mined / "report.html").read_text(encoding="utf-8")
     section = html[html.index('<section id="templates">'):html.index('<section id="evidence">')]
-    assert "<h2>Sentence frames</h2><p>42 frames (frames.json)" in section and "(134 matches, matches.csv)" in section
+    assert "<h2>Sentence frames</h2><p>44 frames (frames.json)" in section and "(140 matches, matches.csv)" in section
     assert section.count("<tr><td>t") == 40  # the first 40 frames of the library
     assert "此次活动共接访群众<span class=\"slot\">{NUM}</span>余人" in section
     row = next(r for r in section.split("<tr>") if "营造<span" in r)  # one match cited in each of four documents
@@ -105,7 +105,7 @@ def test_mine_does_not_run_the_sentence_template_miner(tmp_path, monkeypatch):
     monkeypatch.setattr(TemplateMiner, "fit", boom)
     monkeypatch.setattr(TemplateMiner, "fit_sentences", boom)
     res = mine(load_bundled(), tmp_path / "out", plots=False, formats=("json",))
-    assert len(res.frames) == 42 and res.miner.library_ is res.frames
+    assert len(res.frames) == 44 and res.miner.library_ is res.frames
 
 
 def test_a_corpus_without_shared_frames_says_so(tmp_path):

@@ -116,9 +116,10 @@ def _frame_piece(piece: str) -> str:
 def _frame_slot(kind: str, before: str, after: str, may_be_empty: bool, slot_chars: int) -> str:
     """A frame's slot after the fixed text ``before`` and before ``after``: a closed type by its pattern,
     a free slot inside a quotation or title of the fixed text by anything but its brackets."""
+    from ..templates.frame_inner import ORD_RE
     from ..templates.frame_slots import closed_pattern
 
-    closed = closed_pattern(kind, after)
+    closed = ORD_RE.pattern[2:-1] if kind == "ORD" else closed_pattern(kind, after)
     if closed is not None:
         return f"(?:{closed}){'?' if may_be_empty else ''}"
     quoted = before.count("“") > before.count("”") or before.count("《") > before.count("》")
@@ -133,7 +134,8 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
     after it unless a free slot closes it. A slot opening the frame is left out (the pattern starts
     with fixed text, found in the suffix array), a free slot closing it too, and the start is not
     held to a clause start: a frame is counted in every document it matched, and may be counted in
-    more (``{YEAR}政府工作报告`` also where the words stand in a sentence)."""
+    more (``{YEAR}政府工作报告`` also where the words stand in a sentence). A frame matched inside a
+    clause (``inner``, e.g. ``第{ORD}个五年计划``) has no clause end after it; an ORD slot holds a numeral."""
     out = []
     for t in frames:
         text = str(_get(t, "template"))
@@ -145,13 +147,14 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
         first = next((i for i, p in enumerate(pieces) if p), None)
         if first is None:
             continue
+        inner = bool(_get(t, "inner", False))  # matched anywhere inside a clause: no clause end after it
         # after a dropped slot, clause punctuation is context too (the pattern keeps a literal start)
         parts = [_frame_piece(pieces[first].lstrip("，") if first else pieces[first])]
         pending: list[str] = []  # slots since the last fixed piece
         for j in range(first, len(slots)):
             after = pieces[j + 1]
             kind, empty = str(_get(slots[j], "type", "TEXT")), bool(_get(slots[j], "n_empty", 0))
-            closed = kind in ("NUM", "PERCENT", "MONEY", "YEAR", "DATE")
+            closed = kind in ("NUM", "PERCENT", "MONEY", "YEAR", "DATE", "ORD")
             if not after and j == len(slots) - 1 and not closed:
                 break  # a free slot closing the frame: context
             pending.append(_frame_slot(kind, "".join(pieces[: j + 1]), after, empty, slot_chars))
@@ -159,7 +162,8 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
                 parts += pending + [_frame_piece(after)] if after else pending
                 pending = []
         else:  # the frame ends with fixed text or a closed slot: at a clause end, as it does
-            parts.append(f"(?=[，：{_CLAUSE_END}]|$)")
+            if not inner:
+                parts.append(f"(?=[，：{_CLAUSE_END}]|$)")
         out.append(Formula(str(_get(t, "id")), text, "frame", "".join(parts)))
     return out
 
