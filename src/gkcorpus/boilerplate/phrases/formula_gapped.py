@@ -106,44 +106,58 @@ class _GappedFormulae:
     def _grow_seeds(self, seed_info: tuple[np.ndarray, ...], apos: np.ndarray, clause: np.ndarray,
                     han_word: np.ndarray, particle: np.ndarray) -> list[dict[str, Any]]:
         """Each seed pair grown by up to two words before its first anchor and one after its second
-        that at least 80% of its matches share (Han words, no particles, same clause)."""
+        that at least 80% of its matches share (Han words, no particles, same clause); all seeds at
+        once (a word shared by 80% of the matches is their only commonest word)."""
         seeds, a_of, b_of, order, bounds, ends, first = seed_info
         words, ids = self._tok_words, self._tok_ids
+        n_tok = len(ids)
+        sizes = ends - bounds
+        seg = np.repeat(np.arange(len(seeds)), sizes)  # each match's seed
+        at = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes) \
+            + np.repeat(bounds, sizes)
+        ta = apos[first[order[at]]]  # token index of the first anchor in each match
+        lead = np.cumsum(sizes) - sizes  # each seed's first match
+        a_word, b_word = a_of[seeds], b_of[seeds]
+        tb = self._partners(ta, b_word[seg])  # the second anchor's token: the nearest word b after it
+        need = 0.8 * sizes
+        grown: list[np.ndarray] = []
+        alive = np.ones(len(seeds), dtype=bool)  # still growing leftwards
+        for step in (1, 2):
+            j = ta - step
+            alive &= np.bincount(seg, weights=(j < 0), minlength=len(seeds)) == 0
+            w, c = _segment_mode(seg, np.maximum(j, 0), ids, len(seeds), len(words))
+            jl = np.maximum(j[lead], 0)
+            alive &= (c >= need) & han_word[w] & ~particle[w] & (clause[jl] == clause[ta[lead]])
+            grown.append(np.where(alive, w, -1))
+        j = tb + 1
+        ok = np.bincount(seg, weights=(j >= n_tok), minlength=len(seeds)) == 0
+        w, c = _segment_mode(seg, np.minimum(j, n_tok - 1), ids, len(seeds), len(words))
+        ok &= (c >= need) & han_word[w] & ~particle[w]
+        right_w = np.where(ok, w, -1)
         out: dict[tuple[str, str], None] = {}
-        for u, lo, hi in zip(seeds.tolist(), bounds.tolist(), ends.tolist()):
-            m = order[lo:hi]
-            ta = apos[first[m]]  # token index of the first anchor in each match
-            left = words[int(a_of[u])]
-            right = words[int(b_of[u])]
-            # the second anchor's token: the matched partner (nearest in the clause)
-            tb = self._partner(ta, int(b_of[u]))
-            for step in (1, 2):  # grow the first anchor leftwards while the matches agree
-                j = ta - step
-                if (j < 0).any():
-                    break
-                w, c = Counter(ids[j].tolist()).most_common(1)[0]
-                if c < 0.8 * len(ta) or not han_word[w] or particle[w] or clause[j[0]] != clause[ta[0]]:
-                    break
-                left = words[w] + left
-            j = tb + 1
-            if (j < len(ids)).all():
-                w, c = Counter(ids[j].tolist()).most_common(1)[0]
-                nxt = words[w]
-                if c >= 0.8 * len(tb) and han_word[w] and nxt[-1] not in _FUNC_END and not particle[w]:
-                    right = right + nxt
+        for a, b, l1, l2, r in zip(a_word.tolist(), b_word.tolist(), grown[0].tolist(), grown[1].tolist(),
+                                   right_w.tolist()):
+            left = words[a]
+            if l1 >= 0:
+                left = words[l1] + left
+                if l2 >= 0:
+                    left = words[l2] + left
+            right = words[b]
+            if r >= 0 and words[r][-1] not in _FUNC_END:
+                right = right + words[r]
             out.setdefault((left, right), None)
         return [{"parts": p} for p in out]
 
-    def _partner(self, ta: np.ndarray, b: int) -> np.ndarray:
-        """Token index of the first word ``b`` after each token index ``ta`` (the pair's second anchor)."""
-        if not hasattr(self, "_by_word"):
-            order = np.argsort(self._tok_ids, kind="stable")
-            starts = np.searchsorted(self._tok_ids[order], np.arange(len(self._tok_words) + 1))
-            self._by_word = (order, starts)
-        order, starts = self._by_word
-        pos = order[starts[b]: starts[b + 1]]
-        k = np.minimum(np.searchsorted(pos, ta, side="right"), len(pos) - 1)
-        return pos[k]
+    def _partners(self, ta: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Token index of the first word ``b[i]`` after each token index ``ta[i]`` (the last one when
+        none follows): one search in the tokens sorted by word, then position."""
+        ids = self._tok_ids
+        n = len(ids)
+        order = np.argsort(ids, kind="stable")
+        key = ids[order] * n + order  # ascending: by word, then position
+        ends = np.searchsorted(ids[order], np.arange(len(self._tok_words) + 1), side="left")[1:]
+        k = np.minimum(np.searchsorted(key, b * n + ta, side="right"), ends[b] - 1)
+        return order[k]
 
     def _count_gapped(self, patterns: Sequence[tuple[str, ...]]) -> list[dict[str, Any]]:
         """Exact matches of the gapped patterns, as ``re.finditer`` of ``pattern`` finds them: the
@@ -281,3 +295,18 @@ class _GappedFormulae:
             for x, y in zip(e["g0"].tolist(), e["g1"].tolist()):
                 covered[x:y] = True
         return out
+
+
+def _segment_mode(seg: np.ndarray, pos: np.ndarray, ids: np.ndarray, n_seg: int, n_words: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment, the commonest word id among ``ids[pos]`` of its members and its count (any one of
+    the tied when several are commonest)."""
+    key = seg.astype(np.int64) * n_words + ids[pos]
+    u, c = np.unique(key, return_counts=True)
+    us = u // n_words
+    best = np.zeros(n_seg, dtype=np.int64)
+    np.maximum.at(best, us, c)
+    top = c == best[us]
+    word = np.zeros(n_seg, dtype=np.int64)
+    word[us[top]] = u[top] % n_words
+    return word, best

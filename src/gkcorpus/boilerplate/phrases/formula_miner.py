@@ -262,7 +262,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             if gc_was_on:
                 gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_list", "_rmq", "_tags"):
             self.__dict__.pop(name, None)
         return self
 
