@@ -62,7 +62,6 @@ name, so a ``term`` scores with ``edges = 0`` (its order among terms is that of 
 
 from __future__ import annotations
 
-import bisect
 import gc
 import math
 from collections import defaultdict
@@ -262,7 +261,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             if gc_was_on:
                 gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_list", "_rmq", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_tags"):
             self.__dict__.pop(name, None)
         return self
 
@@ -426,15 +425,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         occurrence), and whether it is kept: it occurs outside every longer candidate containing it
         (its tf is larger), or it is a whole clause of a longer copied sentence."""
         by_text = {c["text"]: i for i, c in enumerate(contiguous)}
-        bounds = self._wb_list = np.flatnonzero(self._wb).tolist()
+        self._wb_pos = np.flatnonzero(self._wb)
         children: list[list[int]] = [[] for _ in contiguous]
         parents: list[list[int]] = [[] for _ in contiguous]
-        for i, c in enumerate(contiguous):
-            if c["df"] < self.min_df:  # only a variant-to-be: its sub-phrases occur in the documents anyway
-                continue
-            t, q = c["text"], c["pos"]
-            cut = [0, *(b - q for b in bounds[bisect.bisect_right(bounds, q): bisect.bisect_left(bounds, q + len(t))]),
-                   len(t)]
+        # only a variant-to-be has fewer documents: its sub-phrases occur in the documents anyway
+        live = [i for i, c in enumerate(contiguous) if c["df"] >= self.min_df]
+        inner, at = self._inner_cuts([contiguous[i]["pos"] for i in live], [len(contiguous[i]["text"]) for i in live])
+        for r, i in enumerate(live):
+            t = contiguous[i]["text"]
+            cut = [0, *inner[at[r]: at[r + 1]], len(t)]
             found = set()
             for xi, x in enumerate(cut):
                 for y in cut[xi + 1:]:
@@ -448,6 +447,19 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
                   for j in range(len(contiguous))]
         return parents, children, closed
+
+    def _inner_cuts(self, pos: Sequence[int], length: Sequence[int]) -> tuple[list[int], list[int]]:
+        """The word boundaries strictly inside each span (``pos``, ``pos + length``), as offsets from its
+        start: one flat list and where each span's offsets begin in it (``at[i]`` to ``at[i + 1]``)."""
+        bounds = self._wb_pos
+        q = np.asarray(pos, dtype=np.int64)
+        lo = np.searchsorted(bounds, q, side="right")
+        sizes = np.maximum(np.searchsorted(bounds, q + np.asarray(length, dtype=np.int64), side="left") - lo, 0)
+        starts = np.cumsum(sizes) - sizes
+        idx = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes) + np.repeat(lo, sizes)
+        at = np.zeros(len(q) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=at[1:])
+        return (bounds[idx] - np.repeat(q, sizes)).tolist(), at.tolist()
 
     def _entries(self, contiguous: list[dict[str, Any]], closed: list[bool], gapped: list[dict[str, Any]]) -> "_Entries":
         """Fold the kept contiguous candidates into wording families (one entry each, the commonest
@@ -590,7 +602,10 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
-        for k in np.flatnonzero(ft["df"] >= need).tolist():
+        live = np.flatnonzero(ft["df"] >= need).tolist()
+        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < ent.n_cont else 0 for k in live]
+        inner, at = self._inner_cuts(head_pos, [len(ent.texts[k]) if k < ent.n_cont else 0 for k in live])
+        for r, k in enumerate(live):
             text, pattern = ent.texts[k], ent.patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
@@ -599,8 +614,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
-                q = int(contiguous[ent.heads[k]]["pos"])
-                words, tags = self._words_of(text, q)  # the head's own wording
+                q = head_pos[r]
+                words, tags = self._words_of(text, inner[at[r]: at[r + 1]])  # the head's own wording
                 if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
@@ -690,13 +705,11 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         t = self._tags.get(w)
         return t if t is not None else ("n" if len(w) > 1 else "x")
 
-    def _words_of(self, text: str, g: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Words of ``text`` as segmented at global position ``g`` and their tags; a word the dictionary
-        lacks or tags as a fixed expression (``l``) is split into the dictionary words it is made of."""
-        bounds = self._wb_list
-        lo = bisect.bisect_right(bounds, g)
-        hi = bisect.bisect_left(bounds, g + len(text), lo)
-        cut = [0, *[b - g for b in bounds[lo:hi]], len(text)]
+    def _words_of(self, text: str, inner: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Words of ``text`` as segmented where it occurs (``inner``: the word boundaries inside that
+        occurrence, as offsets) and their tags; a word the dictionary lacks or tags as a fixed
+        expression (``l``) is split into the dictionary words it is made of."""
+        cut = [0, *inner, len(text)]
         words: list[str] = []
         tags: list[str] = []
         info = self._splits
