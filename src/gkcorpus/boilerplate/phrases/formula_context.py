@@ -35,9 +35,11 @@ def head_shares(gs: np.ndarray, ids: np.ndarray, words: Sequence[str], tag: Call
         return share, own_docs
     content = np.fromiter((bool(_HAN_RE.match(w)) and w not in _PARTICLES for w in words), dtype=bool,
                           count=len(words))
-    k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
+    token_at = np.full(max(int(gs.max()), int(G1.max())) + 1, -1, dtype=np.int64)  # the token starting at each offset
+    token_at[gs] = np.arange(len(gs))
+    k = token_at[G1]
     nw = len(words) + 1
-    ok = (gs[k] == G1) & content[ids[k]]
+    ok = (k >= 0) & content[ids[k]]
     nxt = np.where(ok, ids[k], len(words))
     keys, counts = np.unique(E[ok] * nw + nxt[ok], return_counts=True)
     ke, kw = keys // nw, keys % nw

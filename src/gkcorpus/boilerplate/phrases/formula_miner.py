@@ -538,7 +538,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         dstarts = ix.doc_starts
         D = ix.doc_of(G0).astype(np.int64)
         tf = np.bincount(E, minlength=n_e)
-        ed = np.unique(E * (self.n_docs_ + 1) + D)
+        ed = E * (self.n_docs_ + 1) + D  # sorted: occurrences are by entry, then start
+        ed = ed[np.append(True, ed[1:] != ed[:-1])] if len(ed) else ed
         ed_e, ed_d = ed // (self.n_docs_ + 1), ed % (self.n_docs_ + 1)
         df = np.bincount(ed_e, minlength=n_e)
         # neighbours: a character before / after, punctuation and edges counted as fresh neighbours
