@@ -64,5 +64,5 @@ def verb_follow_shares(ids: np.ndarray, words: Sequence[str], tag: Callable[[str
     verbal = np.fromiter((tag(x) in _VERBAL_TAGS for x in words), dtype=bool, count=len(words))
     nxt_verbal = np.append(verbal[ids[1:]], False).astype(np.float64)
     n = np.bincount(ids, minlength=len(words))
-    v = np.bincount(ids, weights=nxt_verbal, minlength=len(words))
-    return {x: v[i] / max(n[i], 1) for i, x in enumerate(words) if n[i]}
+    share = (np.bincount(ids, weights=nxt_verbal, minlength=len(words)) / np.maximum(n, 1)).tolist()
+    return {words[i]: share[i] for i in np.flatnonzero(n).tolist()}

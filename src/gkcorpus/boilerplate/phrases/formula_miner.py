@@ -366,7 +366,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         ok2 = (hc[p0 + m] - hc[p0]) >= self.min_han
         p0, m, piece = p0[ok2], m[ok2], piece[ok2]
         # count the snapped strings again: their rank ranges
-        rmq = _RangeMin(h)
+        rmq = _RangeMin(h, block=32)  # short blocks: fewer single steps at the range ends
         self._rmq = rmq
         lo, hi = rmq.expand(ix.isa[p0], m)
         key = lo * (int(m.max()) + 1 if len(m) else 1) + m
