@@ -539,7 +539,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         D = ix.doc_of(G0).astype(np.int64)
         tf = np.bincount(E, minlength=n_e)
         ed = E * (self.n_docs_ + 1) + D  # sorted: occurrences are by entry, then start
-        ed = ed[np.append(True, ed[1:] != ed[:-1])] if len(ed) else ed
+        ed_first = np.flatnonzero(np.append(True, ed[1:] != ed[:-1])) if len(ed) else np.zeros(0, dtype=np.int64)
+        ed = ed[ed_first]  # each entry's documents, and the first occurrence in each
         ed_e, ed_d = ed // (self.n_docs_ + 1), ed % (self.n_docs_ + 1)
         df = np.bincount(ed_e, minlength=n_e)
         # neighbours: a character before / after, punctuation and edges counted as fresh neighbours
@@ -589,7 +590,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                                        self.position_share, self.position_alpha)
         ps0, ps1 = passage_spans(passages, self.doc_ids_, self._ix.doc_starts)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
-        return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
+        return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "ed_first": ed_first, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
                 "edges": edges, "right_head": right_head, "own_docs": own_docs}
 
@@ -604,21 +605,29 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         d_start = np.searchsorted(ft["ed_e"], np.arange(n_e + 1)).tolist()
         tf_l, df_l, coh_l, free_l, sa_l, pass_l = (ft["tf"].tolist(), ft["df"].tolist(), ft["cohesion"].tolist(),
                                                    ft["free"].tolist(), ft["standalone"].tolist(), ft["in_pass"].tolist())
-        g0_l, g1_l, d_l, ed_d_l, dstarts_l = G0.tolist(), G1.tolist(), D.tolist(), ft["ed_d"].tolist(), dstarts.tolist()
+        ed_d_l = ft["ed_d"].tolist()
         evidence = _Evidence(self._docs, self._sentences)
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
+        ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
         live = np.flatnonzero(ft["df"] >= need).tolist()
-        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < ent.n_cont else 0 for k in live]
-        inner, at = self._inner_cuts(head_pos, [len(ent.texts[k]) if k < ent.n_cont else 0 for k in live])
+        n_cont = ent.n_cont
+        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < n_cont else 0 for k in live]
+        head_len = [len(ent.texts[k]) if k < n_cont else 0 for k in live]
+        inner, at = self._inner_cuts(head_pos, head_len)
+        hq = np.array(head_pos, dtype=np.int64)
+        han_cum = self._ix.han_cum
+        head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
+        texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
+        category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
         for r, k in enumerate(live):
-            text, pattern = ent.texts[k], ent.patterns[k]
+            text, pattern = texts[k], patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
@@ -643,27 +652,22 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                     w1 = text.find(words[0])
                     two.append((len(out), q + w1, len(words[0]), q + text.find(words[1], w1 + len(words[0])),
                                 len(words[1])))
-            hc = len(_HAN_RE.findall(text))
+            hc = len(_HAN_RE.findall(text)) if pattern else head_han[r]
             score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
                 * (0.5 + 0.5 * free_l[k]) * (0.5 + edge_l[k])
-            udocs = ed_d_l[d_start[k]: d_start[k + 1]]
-            spans = []
-            r, last = e_start[k], e_start[k + 1]
-            for dd in udocs[: self.max_examples]:
-                while r < last and d_l[r] != dd:
-                    r += 1
-                a = g0_l[r] - dstarts_l[dd]
-                spans.append((dd, a, a + g1_l[r] - g0_l[r]))
+            d0, d1 = d_start[k], d_start[k + 1]
+            udocs = ed_d_l[d0:d1]
+            spans = [(ed_d_l[g], ex_s[g], ex_t[g]) for g in range(d0, min(d1, d0 + max_examples))]
             exact = ent.dfs[k] >= 0
+            e0, e1 = e_start[k], e_start[k + 1]
             out.append(Formula(
-                id=stable_id("f", text), phrase=text, kind=kind, category=ft["category"][k],
+                id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
-                score=score, docs=[self.doc_ids_[i] for i in udocs], examples=_Examples(evidence, spans),
-                variants=ent.variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
-                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=ent.fillers[k],
-                df_folded=df_l[k], tf_folded=tf_l[k],
-                spans=(D[e_start[k]: e_start[k + 1]], S_[e_start[k]: e_start[k + 1]], T_[e_start[k]: e_start[k + 1]])))
-            out[-1]._head = ent.heads[k]  # type: ignore[attr-defined]
+                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, spans),
+                variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
+                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
+                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D[e0:e1], S_[e0:e1], T_[e0:e1])))
+            out[-1]._head = heads[k]  # type: ignore[attr-defined]
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
 
