@@ -20,6 +20,9 @@ from .formula_records import _CLAUSE_BREAK, _FUNC_END, _HAN_RE, _PARTICLES, _gap
 
 __all__: list[str] = []
 
+_HAN_WORD = re.compile(_HAN_RE.pattern + "+")  # a word of Han characters only
+_BREAK_CHAR = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
+
 
 class _GappedFormulae:
     """The gapped half of the formula miner (reads the miner's word ids, offsets and text index)."""
@@ -34,9 +37,10 @@ class _GappedFormulae:
         if len(ids) < 3 or nw < 2:
             return []
         wlen = np.array([len(w) for w in words], dtype=np.int64)
-        is_han = np.array([all(_HAN_RE.match(c) for c in w) if w else False for w in words], dtype=bool)
-        particle = np.array([w in _PARTICLES for w in words], dtype=bool)
-        breaker = np.array([any(ch in _CLAUSE_BREAK for ch in w) for w in words], dtype=bool)
+        han_word, break_char = _HAN_WORD.fullmatch, _BREAK_CHAR.search
+        is_han = np.fromiter((han_word(w) is not None for w in words), dtype=bool, count=nw)
+        particle = np.fromiter((w in _PARTICLES for w in words), dtype=bool, count=nw)
+        breaker = np.fromiter((break_char(w) is not None for w in words), dtype=bool, count=nw)
         anchor_word = is_han & (wlen >= 2) & ~particle
         clause = np.cumsum(breaker[ids])
         apos = np.flatnonzero(anchor_word[ids])
@@ -53,7 +57,7 @@ class _GappedFormulae:
         group ends, first-anchor index of each match); ``None`` when there is none."""
         ids, nw = self._tok_ids, len(self._tok_words)
         aid, acl = ids[apos], clause[apos]
-        adoc = self._ix.doc_of(self._tok_gs[apos]).astype(np.int64)
+        adoc = self._doc_at[self._tok_gs[apos]]
         cnt = np.bincount(aid, minlength=nw)
         keys, firsts, fills = [], [], []
         for k in range(1, self.max_gap + 1):
@@ -276,7 +280,7 @@ class _GappedFormulae:
         if listing * 2 > len(starts):
             return None
         g0 = np.array(starts, dtype=np.int64)
-        if len(np.unique(self._ix.doc_of(g0))) < self.min_df_gapped_:
+        if len(np.unique(self._doc_at[g0])) < self.min_df_gapped_:
             return None
         return {"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
                 "g1": np.array(stops, dtype=np.int64),

@@ -272,7 +272,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             if gc_was_on:
                 gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags"):
             self.__dict__.pop(name, None)
         return self
 
@@ -350,7 +350,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         prev[fresh] = -2 - np.flatnonzero(fresh)
         changes = np.zeros(n, dtype=np.int64)
         np.cumsum(prev[1:] != prev[:-1], out=changes[1:])
-        labels = ix.doc_of(sa).astype(np.int64)
+        self._doc_at = np.repeat(np.arange(len(ix.doc_starts) - 1, dtype=np.int64), np.diff(ix.doc_starts))
+        labels = self._doc_at[sa]  # per rank, its document (a gather, not a search per suffix)
         dchanges = np.zeros(n, dtype=np.int64)
         np.cumsum(labels[1:] != labels[:-1], out=dchanges[1:])
         keep = (changes[RB] > changes[LB]) & (dchanges[RB] > dchanges[LB])
@@ -404,17 +405,23 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         if not len(multi):
             return p0, m, np.zeros(len(p0), dtype=bool)
         good = self._han | _isin_chars(codes, _OPEN + _CLOSE)
-        qs, ms = [], []
-        for i, a, z in zip(multi.tolist(), lo[multi].tolist(), hi[multi].tolist()):
-            cuts = [int(p0[i]) - 1, *comma[a:z].tolist(), int(p0[i] + m[i])]
-            for x, y in zip(cuts[:-1], cuts[1:]):
-                if y - x - 1 >= self.min_han and good[x + 1] and good[y - 1]:
-                    qs.append(x + 1)
-                    ms.append(y - x - 1)
+        # the cuts of each such candidate: its start - 1, the commas inside, its end; a clause between two
+        n_in = hi[multi] - lo[multi]
+        block = np.cumsum(n_in + 1) - (n_in + 1)  # where each candidate's clauses begin
+        which = np.repeat(np.arange(len(multi)), n_in)
+        j = np.arange(int(n_in.sum()), dtype=np.int64) - np.repeat(np.cumsum(n_in) - n_in, n_in)
+        inner = comma[lo[multi][which] + j]
+        x = np.empty(int(block[-1] + n_in[-1] + 1), dtype=np.int64)
+        y = np.empty_like(x)
+        x[block] = p0[multi] - 1
+        x[block[which] + 1 + j] = inner
+        y[block[which] + j] = inner
+        y[block + n_in] = p0[multi] + m[multi]
+        ok = (y - x - 1 >= self.min_han) & good[x + 1] & good[y - 1]
+        qs, ms = x[ok] + 1, (y - x - 1)[ok]
         piece = np.zeros(len(p0) + len(qs), dtype=bool)
         piece[len(p0):] = True
-        return (np.concatenate([p0, np.array(qs, dtype=np.int64)]), np.concatenate([m, np.array(ms, dtype=np.int64)]),
-                piece)
+        return np.concatenate([p0, qs]), np.concatenate([m, ms]), piece
 
     # ---- finishing: closure, variants, features, kinds, ranking
     def _finish(self, cands: list[dict[str, Any]], passages: Sequence[Passage]) -> list[Formula]:
@@ -536,7 +543,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         E, G0, G1 = ent.E, ent.G0, ent.G1
         n_e, n_cont = len(ent.texts), ent.n_cont
         dstarts = ix.doc_starts
-        D = ix.doc_of(G0).astype(np.int64)
+        D = self._doc_at[G0]
         tf = np.bincount(E, minlength=n_e)
         ed = E * (self.n_docs_ + 1) + D  # sorted: occurrences are by entry, then start
         ed_first = np.flatnonzero(np.append(True, ed[1:] != ed[:-1])) if len(ed) else np.zeros(0, dtype=np.int64)
