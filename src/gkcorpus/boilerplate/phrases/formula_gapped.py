@@ -172,19 +172,25 @@ class _GappedFormulae:
         s = ix.string
         brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
         np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
+        patterns = [(a, b) for a, b in patterns
+                    if gapped_lead_has_kind(self._anchor_tag(a)) and not starts_with_enumerator((a,))]
+        # (no second anchor would give the others a kind: they would be dropped once counted)
         self._found = self._find_words({t for p in patterns for t in p})
-        counted = []
-        done: set[tuple[str, str]] = set()
+        self._find_all({t for p in patterns for t in p})
+        first_pass = []
         for a, b in patterns:
-            if not gapped_lead_has_kind(self._anchor_tag(a)) or starts_with_enumerator((a,)):
-                continue  # no second anchor would give it a kind: it would be dropped once counted
             starts, stops = self._gap_matches(a, b, brk)
             if len(starts) < self.min_df_gapped_:
                 continue
             grown = self._grown_anchor(s, stops)
             inner = self._inner_word(s, starts, stops, len(a), len(b))
-            if grown or inner:
-                b = inner + b + grown
+            first_pass.append((a, b, starts, stops, inner + b + grown if grown or inner else ""))
+        self._find_all({b2 for *_, b2 in first_pass if b2})
+        counted = []
+        done: set[tuple[str, str]] = set()
+        for a, b, starts, stops, b2 in first_pass:
+            if b2:
+                b = b2
                 starts, stops = self._gap_matches(a, b, brk)
                 if len(starts) < self.min_df_gapped_:
                     continue
@@ -213,12 +219,15 @@ class _GappedFormulae:
         sa = self._ix.sa
         return {w: np.sort(sa[a: z + 1]).astype(np.int64) for w, a, z in zip(words, lo.tolist(), hi.tolist())}
 
+    def _find_all(self, texts: set[str]) -> None:
+        """Occurrences of the texts not yet found, all at once (sorted global positions)."""
+        todo = sorted(t for t in texts if t not in self._found)
+        for t, pos in zip(todo, self._ix.find_texts(todo)):
+            self._found[t] = pos.astype(np.int64)
+
     def _gap_matches(self, a: str, b: str, brk: np.ndarray) -> tuple[list[int], list[int]]:
         """Non-overlapping matches (global start, end) of ``a``, filler, ``b`` (``brk``: clause numbers)."""
         found = self._found
-        for t in (a, b):
-            if t not in found:
-                found[t] = self._ix.find_text(t).astype(np.int64)
         pa, pb = found[a], found[b]
         if len(pa) < self.min_df_gapped_ or not len(pb):
             return [], []
