@@ -441,43 +441,75 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
     def _closure(self, contiguous: list[dict[str, Any]]) -> tuple[list[list[int]], list[list[int]], list[bool]]:
         """Parents and children of each contiguous candidate (substrings at the word boundaries of one
         occurrence), and whether it is kept: it occurs outside every longer candidate containing it
-        (its tf is larger), or it is a whole clause of a longer copied sentence."""
-        by_text = {c["text"]: i for i, c in enumerate(contiguous)}
+        (its tf is larger), or it is a whole clause of a longer copied sentence.
+
+        All at once: every span between two word boundaries of a candidate's occurrence is a child
+        when its suffix-array rank lies in the rank range of the candidate of its length (ranges
+        of one length are disjoint: one search finds the only one that can hold it)."""
         self._wb_pos = np.flatnonzero(self._wb)
+        n_c = len(contiguous)
         children: list[list[int]] = [[] for _ in contiguous]
         parents: list[list[int]] = [[] for _ in contiguous]
         # only a variant-to-be has fewer documents: its sub-phrases occur in the documents anyway
-        live = [i for i, c in enumerate(contiguous) if c["df"] >= self.min_df]
-        inner, at = self._inner_cuts([contiguous[i]["pos"] for i in live], [len(contiguous[i]["text"]) for i in live])
-        for r, i in enumerate(live):
-            t = contiguous[i]["text"]
-            cut = [0, *inner[at[r]: at[r + 1]], len(t)]
-            found = set()
-            for xi, x in enumerate(cut):
-                for y in cut[xi + 1:]:
-                    if y - x >= self.min_han and y - x < len(t):
-                        j = by_text.get(t[x:y])
-                        if j is not None:
-                            found.add(j)
-            children[i] = sorted(found)
-            for j in found:
-                parents[j].append(i)
+        live = np.array([i for i, c in enumerate(contiguous) if c["df"] >= self.min_df], dtype=np.int64)
+        if n_c and len(live):
+            pos = np.array([c["pos"] for c in contiguous], dtype=np.int64)
+            size = np.array([len(c["text"]) for c in contiguous], dtype=np.int64)
+            lo = np.array([c["lo"] for c in contiguous], dtype=np.int64)
+            hi = np.array([c["hi"] for c in contiguous], dtype=np.int64)
+            inner, n_in = self._inner_cut_arrays(pos[live], size[live])
+            # each live candidate's cuts: 0, the boundaries inside, its length
+            k = n_in + 2
+            block = np.cumsum(k) - k
+            owner = np.repeat(np.arange(len(live)), k)
+            cuts = np.zeros(int(k.sum()), dtype=np.int64)
+            inside = np.ones(len(cuts), dtype=bool)
+            inside[block] = False
+            inside[block + k - 1] = False
+            cuts[inside] = inner
+            cuts[block + k - 1] = size[live]
+            # every pair of cuts (u before v) of one candidate
+            after = (block + k)[owner] - np.arange(len(cuts)) - 1
+            u = np.repeat(np.arange(len(cuts)), after)
+            v = u + 1 + np.arange(int(after.sum()), dtype=np.int64) - np.repeat(np.cumsum(after) - after, after)
+            i_of = owner[u]
+            length = cuts[v] - cuts[u]
+            ok = (length >= self.min_han) & (length < size[live][i_of])
+            u, i_of, length = u[ok], i_of[ok], length[ok]
+            rank = self._ix.isa[pos[live][i_of] + cuts[u]].astype(np.int64)
+            n = len(self._ix.sa) + 1
+            key = size * n + lo
+            order = np.argsort(key, kind="stable")
+            at = np.searchsorted(key[order], length * n + rank, side="right") - 1
+            j = order[np.maximum(at, 0)]
+            hit = (at >= 0) & (size[j] == length) & (hi[j] >= rank)
+            pair = np.unique(live[i_of[hit]] * n_c + j[hit])
+            pi, pj = (pair // n_c).tolist(), (pair % n_c).tolist()
+            for a, b in zip(pi, pj):  # by parent, then child: each child's parents in order
+                children[a].append(b)
+                parents[b].append(a)
         closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
                   for j in range(len(contiguous))]
         return parents, children, closed
 
-    def _inner_cuts(self, pos: Sequence[int], length: Sequence[int]) -> tuple[list[int], list[int]]:
+    def _inner_cut_arrays(self, pos: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The word boundaries strictly inside each span (``pos``, ``pos + length``), as offsets from its
-        start: one flat list and where each span's offsets begin in it (``at[i]`` to ``at[i + 1]``)."""
+        start, one span after the other, and how many each span has."""
         bounds = self._wb_pos
         q = np.asarray(pos, dtype=np.int64)
         lo = np.searchsorted(bounds, q, side="right")
         sizes = np.maximum(np.searchsorted(bounds, q + np.asarray(length, dtype=np.int64), side="left") - lo, 0)
         starts = np.cumsum(sizes) - sizes
         idx = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes) + np.repeat(lo, sizes)
-        at = np.zeros(len(q) + 1, dtype=np.int64)
+        return bounds[idx] - np.repeat(q, sizes), sizes
+
+    def _inner_cuts(self, pos: Sequence[int], length: Sequence[int]) -> tuple[list[int], list[int]]:
+        """:meth:`_inner_cut_arrays` as one flat list and where each span's offsets begin in it
+        (``at[i]`` to ``at[i + 1]``)."""
+        flat, sizes = self._inner_cut_arrays(np.asarray(pos, dtype=np.int64), np.asarray(length, dtype=np.int64))
+        at = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=at[1:])
-        return (bounds[idx] - np.repeat(q, sizes)).tolist(), at.tolist()
+        return flat.tolist(), at.tolist()
 
     def _entries(self, contiguous: list[dict[str, Any]], closed: list[bool], gapped: list[dict[str, Any]]) -> "_Entries":
         """Fold the kept contiguous candidates into wording families (one entry each, the commonest
