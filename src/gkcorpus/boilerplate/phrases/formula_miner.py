@@ -652,6 +652,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
         ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
+        # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
+        D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
@@ -705,7 +707,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, spans),
                 variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
-                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D[e0:e1], S_[e0:e1], T_[e0:e1])))
+                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D32[e0:e1], S32[e0:e1], T32[e0:e1])))
             out[-1]._head = heads[k]  # type: ignore[attr-defined]
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two

@@ -223,12 +223,25 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     lab.append(np.array(own, dtype=np.int64))
     ids = [d.id for d in docs]
     same_ids: dict[int, bool] = {}
+    # occurrence arrays per phrase, joined once at the end (most phrases only pass their arrays on)
+    p_doc: list[np.ndarray] = []
+    p_start: list[np.ndarray] = []
+    p_end: list[np.ndarray] = []
+    p_count: list[int] = []
     for ph in phrases:
         sp = ph.spans
         if isinstance(sp, SpanList):
             key = id(sp._ids)
             if key not in same_ids:
                 same_ids[key] = list(sp._ids) == ids
+            if same_ids[key] and ph.kind != "gapped":
+                p_doc.append(sp.docs)
+                p_start.append(sp.starts)
+                p_end.append(sp.ends)
+                p_count.append(len(sp.docs))
+                labels.append(f"{ph.id} {ph.phrase}")
+                label_kind.append("phrase")
+                continue
             dix = sp.docs.astype(np.int64) if same_ids[key] else \
                 np.array([pos[sp._ids[k]] for k in sp.docs.tolist()], dtype=np.int64)
             starts, ends = sp.starts.astype(np.int64), sp.ends.astype(np.int64)
@@ -248,11 +261,18 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
                     dd.append(d)
                     k += len(part)
             starts, ends, dix = (np.array(x, dtype=np.int64) for x in (ss, ee, dd))
-        gs.append(base[dix] + starts)
-        ge.append(base[dix] + ends)
-        lab.append(np.full(len(starts), len(labels), dtype=np.int64))
+        p_doc.append(dix)
+        p_start.append(starts)
+        p_end.append(ends)
+        p_count.append(len(starts))
         labels.append(f"{ph.id} {ph.phrase}")
         label_kind.append("phrase")
+    if p_doc:
+        dix = np.concatenate(p_doc).astype(np.int64)
+        gs.append(base[dix] + np.concatenate(p_start).astype(np.int64))
+        ge.append(base[dix] + np.concatenate(p_end).astype(np.int64))
+        lab.append(np.repeat(np.arange(len(labels) - len(p_count), len(labels), dtype=np.int64),
+                             np.array(p_count, dtype=np.int64)))
     g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
     g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
     g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
