@@ -141,7 +141,7 @@ class FormulaicnessIndex(BaseEstimator):
         labels = items.labels
         lab_list = lab.tolist()
         for r in _distinct(sent_of, is_sorted=True).tolist():
-            ev[r] = "; ".join(labels[k] for k in lab_list[bounds[r] : bounds[r + 1]])
+            ev[r] = "; ".join([labels[k] for k in lab_list[bounds[r] : bounds[r + 1]]])
         ids = [d.id for d in docs]
         doc_id = [ids[s.doc] for s in recs]
         return pd.DataFrame({
@@ -277,7 +277,9 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
     g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
     kinds = np.array([0 if k == "passage" else 1 for k in label_kind], dtype=np.int8)
-    rank_order = sorted(range(len(labels)), key=lambda k: (label_kind[k], labels[k]))
+    # by kind, then label (each kind's labels sorted apart: no key tuple per label)
+    rank_order = [k for kind_ in sorted(set(label_kind))
+                  for k in sorted((k for k in range(len(labels)) if label_kind[k] == kind_), key=labels.__getitem__)]
     label_rank = np.empty(len(labels), dtype=np.int64)
     label_rank[rank_order] = np.arange(len(labels))
     kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
