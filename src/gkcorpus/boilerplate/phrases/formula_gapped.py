@@ -55,6 +55,8 @@ class _GappedFormulae:
         """Attracted anchor pairs within ``max_gap`` anchors of one clause, in ``min_df`` documents,
         whose fillers vary: (pair ids, first word, second word, matches grouped by pair, group starts,
         group ends, first-anchor index of each match); ``None`` when there is none."""
+        import pandas as pd
+
         ids, nw = self._tok_ids, len(self._tok_words)
         aid, acl = ids[apos], clause[apos]
         adoc = self._doc_at[self._tok_gs[apos]]
@@ -75,7 +77,10 @@ class _GappedFormulae:
         if not keys:  # no two anchor words share a clause: no gapped candidates
             return None
         key, first, fill = np.concatenate(keys), np.concatenate(firsts), np.concatenate(fills)
-        uk, inv, n_pair = np.unique(key, return_inverse=True, return_counts=True)
+        # pairs numbered by hashing, in order of first appearance (nothing below depends on their order)
+        inv, uk = pd.factorize(key, sort=False)
+        inv = inv.astype(np.int64)
+        n_pair = np.bincount(inv, minlength=len(uk))
         a_of, b_of = uk // nw, uk % nw
         expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)
         good = (n_pair / np.maximum(expected, 1e-9) >= self.min_attraction)
@@ -90,7 +95,7 @@ class _GappedFormulae:
         good &= n_pair >= self.min_df_gapped_
         sel = good[inv]
         D = self.n_docs_ + 1
-        dk = np.unique(inv[sel] * D + adoc[first[sel]])
+        dk = pd.unique(inv[sel] * D + adoc[first[sel]])
         good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df_gapped_
         sel = good[inv]
         width = int(fill.max()) + 1
