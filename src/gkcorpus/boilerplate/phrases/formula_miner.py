@@ -722,9 +722,11 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             length = np.concatenate([arr[:, 2], arr[:, 4]])
             lo, hi = self._rmq.expand(self._ix.isa[pos], length)
             counts = (hi - lo + 1).reshape(2, -1)
-            for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
-                assoc[i] = max(out[i].tf_folded / ca, out[i].tf_folded / cb)
-        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
+            tf = np.array([out[i].tf_folded for i in arr[:, 0].tolist()], dtype=np.int64)
+            for i, a in zip(arr[:, 0].tolist(), np.maximum(tf / counts[0], tf / counts[1]).tolist()):
+                assoc[i] = a
+        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
+                                       {f.words[0] for f in out if not f.kind and f.words})
         for i, f in enumerate(out):
             right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
