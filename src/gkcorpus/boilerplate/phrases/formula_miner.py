@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -96,6 +97,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FormulaMiner"]
 
 _VERBAL_TAGS = frozenset("v vd vi vg".split())
+_SPACE = re.compile(r"\s")  # what str.isspace calls whitespace (a jieba dictionary line cannot hold it)
 
 
 def _entry_order(E: np.ndarray, G0: np.ndarray, G1: np.ndarray, n: int) -> np.ndarray:
@@ -815,5 +817,5 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         self._check()
         tag = {"term": "n", "collocation": "l", "formula": "l"}
         lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in self.formulae_
-                 if not f.pattern and not any(c.isspace() for c in f.phrase)]
+                 if not f.pattern and not _SPACE.search(f.phrase)]
         return "\n".join(lines) + ("\n" if lines else "")
