@@ -4,17 +4,13 @@ grown outwards by the words most matches share, counted exactly over the charact
 
 from __future__ import annotations
 
-import math
-import os
 import re
-from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections import Counter
+from typing import Any, Sequence
 
 import numpy as np
 
-from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
-                                han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
-                                merge_span_arrays as _merge, segmented_max as _segmented_max, spans_within as _within)
+from ...kernels.repeats import char_mask as _isin_chars
 from .formula_kinds import gapped_lead_has_kind, starts_with_enumerator
 from .formula_records import _CLAUSE_BREAK, _FUNC_END, _HAN_RE, _PARTICLES, _gap_regex
 
@@ -32,7 +28,7 @@ class _GappedFormulae:
         """Gapped formulae: attracted word pairs in one clause with varying fillers, grown outwards,
         then counted exactly over the characters (see the module docstring)."""
         words = self._tok_words
-        ids, gs = self._tok_ids, self._tok_gs
+        ids = self._tok_ids
         nw = len(words)
         if len(ids) < 3 or nw < 2:
             return []
