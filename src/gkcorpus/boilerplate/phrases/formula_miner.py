@@ -62,7 +62,6 @@ name, so a ``term`` scores with ``edges = 0`` (its order among terms is that of 
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import defaultdict
@@ -75,6 +74,7 @@ from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
                                 segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
+from ...runtime.collector import paused_collection
 from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
@@ -259,20 +259,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        gc_was_on = gc.isenabled()
         # nothing made here forms a cycle: collecting while the tokens, candidates and records are made
         # (hundreds of thousands of objects, in a process that may hold a large corpus) costs up to a
-        # tenth of the stage
-        gc.disable()
-        try:
+        # tenth of the stage, and the records kept are long-lived
+        with paused_collection():
             self._word_bounds(docs, tokenizer)
             cands = self._contiguous()
             if self.gapped:
                 cands += self._gapped_candidates()
             self.formulae_ = self._finish(cands, passages or ())
-        finally:
-            if gc_was_on:
-                gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
                      "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags"):
             self.__dict__.pop(name, None)
