@@ -54,6 +54,16 @@ def test_find_text_agrees_with_str_count(bundled):
         assert len(ix.find_text(s)) == sum(d.text.count(s) for d in bundled)
 
 
+def test_find_texts_finds_what_find_text_finds(bundled):
+    ix = TextIndex(["甲乙丙丁戊己\n庚辛", "子甲乙丙丁戊己丑", "无关的文字"])
+    got = ix.find_texts(["乙丙", "丁戊己\n庚", "", "己", "己丑", "字", "壬"])
+    assert [g.tolist() for g in got] == [[1, 12], [], [], [5, 16], [16], [23], []]
+    ix = TextIndex([d.text for d in bundled])
+    words = ["政务公开", "高度重视", "再上新台阶", "营造", "没有这个词", "公开", "，", "的"]
+    assert [len(g) for g in ix.find_texts(words)] == [sum(d.text.count(s) for d in bundled) for s in words]
+    assert all(a.tolist() == ix.find_text(w).tolist() for a, w in zip(ix.find_texts(words), words))
+
+
 # --------------------------------------------------------------------------- done-when checks
 
 

@@ -18,7 +18,14 @@ def han_mask(codes: np.ndarray) -> np.ndarray:
 
 
 def char_mask(codes: np.ndarray, chars: str) -> np.ndarray:
-    return np.isin(codes, np.array([ord(c) for c in chars], dtype=codes.dtype))
+    """Per code: one of ``chars``; a lookup in a table up to the largest of them (a search per
+    character, as ``np.isin`` makes, costs several passes over the codes)."""
+    if not chars:
+        return np.zeros(len(codes), dtype=bool)
+    top = max(map(ord, chars)) + 1
+    table = np.zeros(top + 1, dtype=bool)  # the last slot: every code above the table
+    table[[ord(c) for c in chars]] = True
+    return table[np.minimum(codes, top)]
 
 
 class RangeMin:

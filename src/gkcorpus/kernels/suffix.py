@@ -376,6 +376,47 @@ class TextIndex(SuffixArray):
             self._breaks = code_mask(self.codes, lambda c: not c.isalnum(), separators=True)
         return self._breaks
 
+    def find_texts(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """:meth:`find_text` of many texts at once: both binary searches of every text run together,
+        each step comparing the characters of all the texts with those of their middle suffixes."""
+        out: list[np.ndarray] = [np.zeros(0, dtype=self.sa.dtype)] * len(texts)
+        live = [i for i, t in enumerate(texts) if t and "\n" not in t]
+        if not live or not len(self.sa):
+            return out
+        n = len(self.codes)
+        width = max(len(texts[i]) for i in live)
+        query = np.full((len(live), width), -1, dtype=np.int64)  # -1: past the text's end
+        for r, i in enumerate(live):
+            query[r, : len(texts[i])] = np.frombuffer(texts[i].encode("utf-32-le"), dtype=np.uint32)
+        size = (query >= 0).sum(axis=1)
+        # the codes as the joined string orders them: a separator (U+10FFFF there) above every
+        # character, a position past the end below all (a suffix that is a prefix sorts first)
+        codes = np.append(np.minimum(self.codes.astype(np.int64), 0x10FFFF), -1)
+        offsets = np.arange(width, dtype=np.int64)
+
+        def compare(rank: np.ndarray) -> np.ndarray:
+            """Sign of (suffix at ``rank``, cut to each text's length) minus the text."""
+            at = np.minimum(self.sa[rank].astype(np.int64)[:, None] + offsets, n)
+            diff = np.where(offsets < size[:, None], codes[at] - query, 0)
+            first = np.argmax(diff != 0, axis=1)
+            return np.sign(diff[np.arange(len(rank)), first])
+
+        bounds = []
+        for upper in (False, True):
+            lo = np.zeros(len(live), dtype=np.int64)
+            hi = np.full(len(live), len(self.sa), dtype=np.int64)
+            while (lo < hi).any():
+                act = lo < hi
+                mid = (lo + hi) // 2
+                c = compare(np.minimum(mid, len(self.sa) - 1))
+                right = act & ((c <= 0) if upper else (c < 0))
+                lo = np.where(right, mid + 1, lo)
+                hi = np.where(act & ~right, mid, hi)
+            bounds.append(lo)
+        for r, i in enumerate(live):
+            out[i] = np.sort(self.sa[bounds[0][r]: bounds[1][r]])
+        return out
+
     def find_text(self, text: str) -> np.ndarray:
         """Sorted global positions of every occurrence of ``text`` (binary search in the suffix array)."""
         if not text or "\n" in text or not len(self.sa):

@@ -3,7 +3,7 @@ noun) and the word after each occurrence of a word (whether the corpus uses it b
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -35,9 +35,11 @@ def head_shares(gs: np.ndarray, ids: np.ndarray, words: Sequence[str], tag: Call
         return share, own_docs
     content = np.fromiter((bool(_HAN_RE.match(w)) and w not in _PARTICLES for w in words), dtype=bool,
                           count=len(words))
-    k = np.minimum(np.searchsorted(gs, G1), len(gs) - 1)
+    token_at = np.full(max(int(gs.max()), int(G1.max())) + 1, -1, dtype=np.int64)  # the token starting at each offset
+    token_at[gs] = np.arange(len(gs))
+    k = token_at[G1]
     nw = len(words) + 1
-    ok = (gs[k] == G1) & content[ids[k]]
+    ok = (k >= 0) & content[ids[k]]
     nxt = np.where(ok, ids[k], len(words))
     keys, counts = np.unique(E[ok] * nw + nxt[ok], return_counts=True)
     ke, kw = keys // nw, keys % nw
@@ -56,11 +58,15 @@ def head_shares(gs: np.ndarray, ids: np.ndarray, words: Sequence[str], tag: Call
     return share, own_docs
 
 
-def verb_follow_shares(ids: np.ndarray, words: Sequence[str], tag: Callable[[str], str]) -> dict[str, float]:
-    """Per word of the corpus, the share of its occurrences that a verb follows (by the dictionary's tag):
-    how the corpus uses a word the dictionary calls an adverb, before verbs or before nouns."""
+def verb_follow_shares(ids: np.ndarray, words: Sequence[str], tag: Callable[[str], str],
+                       wanted: Collection[str] | None = None) -> dict[str, float]:
+    """Per word of the corpus (of ``wanted`` when given), the share of its occurrences that a verb follows
+    (by the dictionary's tag): how the corpus uses a word the dictionary calls an adverb, before verbs or
+    before nouns."""
     verbal = np.fromiter((tag(x) in _VERBAL_TAGS for x in words), dtype=bool, count=len(words))
     nxt_verbal = np.append(verbal[ids[1:]], False).astype(np.float64)
     n = np.bincount(ids, minlength=len(words))
-    v = np.bincount(ids, weights=nxt_verbal, minlength=len(words))
-    return {x: v[i] / max(n[i], 1) for i, x in enumerate(words) if n[i]}
+    share = (np.bincount(ids, weights=nxt_verbal, minlength=len(words)) / np.maximum(n, 1)).tolist()
+    if wanted is None:
+        return {words[i]: share[i] for i in np.flatnonzero(n).tolist()}
+    return {w: share[i] for i, w in enumerate(words) if w in wanted and n[i]}

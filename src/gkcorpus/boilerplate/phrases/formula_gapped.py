@@ -4,21 +4,20 @@ grown outwards by the words most matches share, counted exactly over the charact
 
 from __future__ import annotations
 
-import math
-import os
 import re
-from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections import Counter
+from typing import Any, Sequence
 
 import numpy as np
 
-from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars, grouped_entropy as _grouped_entropy,
-                                han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
-                                merge_span_arrays as _merge, segmented_max as _segmented_max, spans_within as _within)
+from ...kernels.repeats import char_mask as _isin_chars
 from .formula_kinds import gapped_lead_has_kind, starts_with_enumerator
 from .formula_records import _CLAUSE_BREAK, _FUNC_END, _HAN_RE, _PARTICLES, _gap_regex
 
 __all__: list[str] = []
+
+_HAN_WORD = re.compile(_HAN_RE.pattern + "+")  # a word of Han characters only
+_BREAK_CHAR = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 
 
 class _GappedFormulae:
@@ -29,14 +28,15 @@ class _GappedFormulae:
         """Gapped formulae: attracted word pairs in one clause with varying fillers, grown outwards,
         then counted exactly over the characters (see the module docstring)."""
         words = self._tok_words
-        ids, gs = self._tok_ids, self._tok_gs
+        ids = self._tok_ids
         nw = len(words)
         if len(ids) < 3 or nw < 2:
             return []
         wlen = np.array([len(w) for w in words], dtype=np.int64)
-        is_han = np.array([all(_HAN_RE.match(c) for c in w) if w else False for w in words], dtype=bool)
-        particle = np.array([w in _PARTICLES for w in words], dtype=bool)
-        breaker = np.array([any(ch in _CLAUSE_BREAK for ch in w) for w in words], dtype=bool)
+        han_word, break_char = _HAN_WORD.fullmatch, _BREAK_CHAR.search
+        is_han = np.fromiter((han_word(w) is not None for w in words), dtype=bool, count=nw)
+        particle = np.fromiter((w in _PARTICLES for w in words), dtype=bool, count=nw)
+        breaker = np.fromiter((break_char(w) is not None for w in words), dtype=bool, count=nw)
         anchor_word = is_han & (wlen >= 2) & ~particle
         clause = np.cumsum(breaker[ids])
         apos = np.flatnonzero(anchor_word[ids])
@@ -51,9 +51,11 @@ class _GappedFormulae:
         """Attracted anchor pairs within ``max_gap`` anchors of one clause, in ``min_df`` documents,
         whose fillers vary: (pair ids, first word, second word, matches grouped by pair, group starts,
         group ends, first-anchor index of each match); ``None`` when there is none."""
+        import pandas as pd
+
         ids, nw = self._tok_ids, len(self._tok_words)
         aid, acl = ids[apos], clause[apos]
-        adoc = self._ix.doc_of(self._tok_gs[apos]).astype(np.int64)
+        adoc = self._doc_at[self._tok_gs[apos]]
         cnt = np.bincount(aid, minlength=nw)
         keys, firsts, fills = [], [], []
         for k in range(1, self.max_gap + 1):
@@ -71,7 +73,10 @@ class _GappedFormulae:
         if not keys:  # no two anchor words share a clause: no gapped candidates
             return None
         key, first, fill = np.concatenate(keys), np.concatenate(firsts), np.concatenate(fills)
-        uk, inv, n_pair = np.unique(key, return_inverse=True, return_counts=True)
+        # pairs numbered by hashing, in order of first appearance (nothing below depends on their order)
+        inv, uk = pd.factorize(key, sort=False)
+        inv = inv.astype(np.int64)
+        n_pair = np.bincount(inv, minlength=len(uk))
         a_of, b_of = uk // nw, uk % nw
         expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)
         good = (n_pair / np.maximum(expected, 1e-9) >= self.min_attraction)
@@ -86,7 +91,7 @@ class _GappedFormulae:
         good &= n_pair >= self.min_df_gapped_
         sel = good[inv]
         D = self.n_docs_ + 1
-        dk = np.unique(inv[sel] * D + adoc[first[sel]])
+        dk = pd.unique(inv[sel] * D + adoc[first[sel]])
         good &= np.bincount(dk // D, minlength=len(uk)) >= self.min_df_gapped_
         sel = good[inv]
         width = int(fill.max()) + 1
@@ -106,44 +111,58 @@ class _GappedFormulae:
     def _grow_seeds(self, seed_info: tuple[np.ndarray, ...], apos: np.ndarray, clause: np.ndarray,
                     han_word: np.ndarray, particle: np.ndarray) -> list[dict[str, Any]]:
         """Each seed pair grown by up to two words before its first anchor and one after its second
-        that at least 80% of its matches share (Han words, no particles, same clause)."""
+        that at least 80% of its matches share (Han words, no particles, same clause); all seeds at
+        once (a word shared by 80% of the matches is their only commonest word)."""
         seeds, a_of, b_of, order, bounds, ends, first = seed_info
         words, ids = self._tok_words, self._tok_ids
+        n_tok = len(ids)
+        sizes = ends - bounds
+        seg = np.repeat(np.arange(len(seeds)), sizes)  # each match's seed
+        at = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes) \
+            + np.repeat(bounds, sizes)
+        ta = apos[first[order[at]]]  # token index of the first anchor in each match
+        lead = np.cumsum(sizes) - sizes  # each seed's first match
+        a_word, b_word = a_of[seeds], b_of[seeds]
+        tb = self._partners(ta, b_word[seg])  # the second anchor's token: the nearest word b after it
+        need = 0.8 * sizes
+        grown: list[np.ndarray] = []
+        alive = np.ones(len(seeds), dtype=bool)  # still growing leftwards
+        for step in (1, 2):
+            j = ta - step
+            alive &= np.bincount(seg, weights=(j < 0), minlength=len(seeds)) == 0
+            w, c = _segment_mode(seg, np.maximum(j, 0), ids, len(seeds), len(words))
+            jl = np.maximum(j[lead], 0)
+            alive &= (c >= need) & han_word[w] & ~particle[w] & (clause[jl] == clause[ta[lead]])
+            grown.append(np.where(alive, w, -1))
+        j = tb + 1
+        ok = np.bincount(seg, weights=(j >= n_tok), minlength=len(seeds)) == 0
+        w, c = _segment_mode(seg, np.minimum(j, n_tok - 1), ids, len(seeds), len(words))
+        ok &= (c >= need) & han_word[w] & ~particle[w]
+        right_w = np.where(ok, w, -1)
         out: dict[tuple[str, str], None] = {}
-        for u, lo, hi in zip(seeds.tolist(), bounds.tolist(), ends.tolist()):
-            m = order[lo:hi]
-            ta = apos[first[m]]  # token index of the first anchor in each match
-            left = words[int(a_of[u])]
-            right = words[int(b_of[u])]
-            # the second anchor's token: the matched partner (nearest in the clause)
-            tb = self._partner(ta, int(b_of[u]))
-            for step in (1, 2):  # grow the first anchor leftwards while the matches agree
-                j = ta - step
-                if (j < 0).any():
-                    break
-                w, c = Counter(ids[j].tolist()).most_common(1)[0]
-                if c < 0.8 * len(ta) or not han_word[w] or particle[w] or clause[j[0]] != clause[ta[0]]:
-                    break
-                left = words[w] + left
-            j = tb + 1
-            if (j < len(ids)).all():
-                w, c = Counter(ids[j].tolist()).most_common(1)[0]
-                nxt = words[w]
-                if c >= 0.8 * len(tb) and han_word[w] and nxt[-1] not in _FUNC_END and not particle[w]:
-                    right = right + nxt
+        for a, b, l1, l2, r in zip(a_word.tolist(), b_word.tolist(), grown[0].tolist(), grown[1].tolist(),
+                                   right_w.tolist()):
+            left = words[a]
+            if l1 >= 0:
+                left = words[l1] + left
+                if l2 >= 0:
+                    left = words[l2] + left
+            right = words[b]
+            if r >= 0 and words[r][-1] not in _FUNC_END:
+                right = right + words[r]
             out.setdefault((left, right), None)
         return [{"parts": p} for p in out]
 
-    def _partner(self, ta: np.ndarray, b: int) -> np.ndarray:
-        """Token index of the first word ``b`` after each token index ``ta`` (the pair's second anchor)."""
-        if not hasattr(self, "_by_word"):
-            order = np.argsort(self._tok_ids, kind="stable")
-            starts = np.searchsorted(self._tok_ids[order], np.arange(len(self._tok_words) + 1))
-            self._by_word = (order, starts)
-        order, starts = self._by_word
-        pos = order[starts[b]: starts[b + 1]]
-        k = np.minimum(np.searchsorted(pos, ta, side="right"), len(pos) - 1)
-        return pos[k]
+    def _partners(self, ta: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Token index of the first word ``b[i]`` after each token index ``ta[i]`` (the last one when
+        none follows): one search in the tokens sorted by word, then position."""
+        ids = self._tok_ids
+        n = len(ids)
+        order = np.argsort(ids, kind="stable")
+        key = ids[order] * n + order  # ascending: by word, then position
+        ends = np.searchsorted(ids[order], np.arange(len(self._tok_words) + 1), side="left")[1:]
+        k = np.minimum(np.searchsorted(key, b * n + ta, side="right"), ends[b] - 1)
+        return order[k]
 
     def _count_gapped(self, patterns: Sequence[tuple[str, ...]]) -> list[dict[str, Any]]:
         """Exact matches of the gapped patterns, as ``re.finditer`` of ``pattern`` finds them: the
@@ -154,19 +173,25 @@ class _GappedFormulae:
         s = ix.string
         brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
         np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
+        patterns = [(a, b) for a, b in patterns
+                    if gapped_lead_has_kind(self._anchor_tag(a)) and not starts_with_enumerator((a,))]
+        # (no second anchor would give the others a kind: they would be dropped once counted)
         self._found = self._find_words({t for p in patterns for t in p})
-        counted = []
-        done: set[tuple[str, str]] = set()
+        self._find_all({t for p in patterns for t in p})
+        first_pass = []
         for a, b in patterns:
-            if not gapped_lead_has_kind(self._anchor_tag(a)) or starts_with_enumerator((a,)):
-                continue  # no second anchor would give it a kind: it would be dropped once counted
             starts, stops = self._gap_matches(a, b, brk)
             if len(starts) < self.min_df_gapped_:
                 continue
             grown = self._grown_anchor(s, stops)
             inner = self._inner_word(s, starts, stops, len(a), len(b))
-            if grown or inner:
-                b = inner + b + grown
+            first_pass.append((a, b, starts, stops, inner + b + grown if grown or inner else ""))
+        self._find_all({b2 for *_, b2 in first_pass if b2})
+        counted = []
+        done: set[tuple[str, str]] = set()
+        for a, b, starts, stops, b2 in first_pass:
+            if b2:
+                b = b2
                 starts, stops = self._gap_matches(a, b, brk)
                 if len(starts) < self.min_df_gapped_:
                     continue
@@ -195,12 +220,15 @@ class _GappedFormulae:
         sa = self._ix.sa
         return {w: np.sort(sa[a: z + 1]).astype(np.int64) for w, a, z in zip(words, lo.tolist(), hi.tolist())}
 
+    def _find_all(self, texts: set[str]) -> None:
+        """Occurrences of the texts not yet found, all at once (sorted global positions)."""
+        todo = sorted(t for t in texts if t not in self._found)
+        for t, pos in zip(todo, self._ix.find_texts(todo)):
+            self._found[t] = pos.astype(np.int64)
+
     def _gap_matches(self, a: str, b: str, brk: np.ndarray) -> tuple[list[int], list[int]]:
         """Non-overlapping matches (global start, end) of ``a``, filler, ``b`` (``brk``: clause numbers)."""
         found = self._found
-        for t in (a, b):
-            if t not in found:
-                found[t] = self._ix.find_text(t).astype(np.int64)
         pa, pb = found[a], found[b]
         if len(pa) < self.min_df_gapped_ or not len(pb):
             return [], []
@@ -262,7 +290,7 @@ class _GappedFormulae:
         if listing * 2 > len(starts):
             return None
         g0 = np.array(starts, dtype=np.int64)
-        if len(np.unique(self._ix.doc_of(g0))) < self.min_df_gapped_:
+        if len(np.unique(self._doc_at[g0])) < self.min_df_gapped_:
             return None
         return {"text": f"{a}…{b}", "pattern": _gap_regex((a, b), self.max_gap_chars), "g0": g0,
                 "g1": np.array(stops, dtype=np.int64),
@@ -281,3 +309,18 @@ class _GappedFormulae:
             for x, y in zip(e["g0"].tolist(), e["g1"].tolist()):
                 covered[x:y] = True
         return out
+
+
+def _segment_mode(seg: np.ndarray, pos: np.ndarray, ids: np.ndarray, n_seg: int, n_words: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment, the commonest word id among ``ids[pos]`` of its members and its count (any one of
+    the tied when several are commonest)."""
+    key = seg.astype(np.int64) * n_words + ids[pos]
+    u, c = np.unique(key, return_counts=True)
+    us = u // n_words
+    best = np.zeros(n_seg, dtype=np.int64)
+    np.maximum.at(best, us, c)
+    top = c == best[us]
+    word = np.zeros(n_seg, dtype=np.int64)
+    word[us[top]] = u[top] % n_words
+    return word, best

@@ -113,9 +113,10 @@ _MODIFIER = frozenset("d ad a ag dg z".split())
 _IDIOM = frozenset(["i"])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KindFeatures:
-    """The features a kind is decided from."""
+    """The features a kind is decided from (one per entry, made and read once: not frozen, whose
+    checked assignments would double the cost of making twenty thousand of them)."""
 
     words: tuple[str, ...]
     tags: tuple[str, ...]

@@ -62,9 +62,8 @@ name, so a ``term`` scores with ``edges = 0`` (its order among terms is that of 
 
 from __future__ import annotations
 
-import bisect
-import gc
 import math
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -75,6 +74,7 @@ from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
                                 segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
+from ...runtime.collector import paused_collection
 from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
@@ -97,6 +97,18 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FormulaMiner"]
 
 _VERBAL_TAGS = frozenset("v vd vi vg".split())
+_SPACE = re.compile(r"\s")  # what str.isspace calls whitespace (a jieba dictionary line cannot hold it)
+
+
+def _entry_order(E: np.ndarray, G0: np.ndarray, G1: np.ndarray, n: int) -> np.ndarray:
+    """Order of occurrences by entry, then start, then longest first (``np.lexsort((-G1, G0, E))``):
+    one stable sort of one integer key when it fits in 63 bits (a fifth of the time)."""
+    if not len(E):
+        return np.zeros(0, dtype=np.int64)
+    width = int((G1 - G0).max()) + 1
+    if (int(E.max()) + 1) * (n + 1) * width >= 1 << 62:
+        return np.lexsort((-G1, G0, E))
+    return np.argsort((E * (n + 1) + G0) * width + (width - 1 - (G1 - G0)), kind="stable")
 
 
 class _Entries:
@@ -247,22 +259,17 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        gc_was_on = gc.isenabled()
         # nothing made here forms a cycle: collecting while the tokens, candidates and records are made
         # (hundreds of thousands of objects, in a process that may hold a large corpus) costs up to a
-        # tenth of the stage
-        gc.disable()
-        try:
+        # tenth of the stage, and the records kept are long-lived
+        with paused_collection():
             self._word_bounds(docs, tokenizer)
             cands = self._contiguous()
             if self.gapped:
                 cands += self._gapped_candidates()
             self.formulae_ = self._finish(cands, passages or ())
-        finally:
-            if gc_was_on:
-                gc.enable()
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_by_word", "_splits", "_wb_list", "_rmq", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags"):
             self.__dict__.pop(name, None)
         return self
 
@@ -340,7 +347,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         prev[fresh] = -2 - np.flatnonzero(fresh)
         changes = np.zeros(n, dtype=np.int64)
         np.cumsum(prev[1:] != prev[:-1], out=changes[1:])
-        labels = ix.doc_of(sa).astype(np.int64)
+        self._doc_at = np.repeat(np.arange(len(ix.doc_starts) - 1, dtype=np.int64), np.diff(ix.doc_starts))
+        labels = self._doc_at[sa]  # per rank, its document (a gather, not a search per suffix)
         dchanges = np.zeros(n, dtype=np.int64)
         np.cumsum(labels[1:] != labels[:-1], out=dchanges[1:])
         keep = (changes[RB] > changes[LB]) & (dchanges[RB] > dchanges[LB])
@@ -356,7 +364,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         ok2 = (hc[p0 + m] - hc[p0]) >= self.min_han
         p0, m, piece = p0[ok2], m[ok2], piece[ok2]
         # count the snapped strings again: their rank ranges
-        rmq = _RangeMin(h)
+        rmq = _RangeMin(h, block=32)  # short blocks: fewer single steps at the range ends
         self._rmq = rmq
         lo, hi = rmq.expand(ix.isa[p0], m)
         key = lo * (int(m.max()) + 1 if len(m) else 1) + m
@@ -394,17 +402,23 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         if not len(multi):
             return p0, m, np.zeros(len(p0), dtype=bool)
         good = self._han | _isin_chars(codes, _OPEN + _CLOSE)
-        qs, ms = [], []
-        for i, a, z in zip(multi.tolist(), lo[multi].tolist(), hi[multi].tolist()):
-            cuts = [int(p0[i]) - 1, *comma[a:z].tolist(), int(p0[i] + m[i])]
-            for x, y in zip(cuts[:-1], cuts[1:]):
-                if y - x - 1 >= self.min_han and good[x + 1] and good[y - 1]:
-                    qs.append(x + 1)
-                    ms.append(y - x - 1)
+        # the cuts of each such candidate: its start - 1, the commas inside, its end; a clause between two
+        n_in = hi[multi] - lo[multi]
+        block = np.cumsum(n_in + 1) - (n_in + 1)  # where each candidate's clauses begin
+        which = np.repeat(np.arange(len(multi)), n_in)
+        j = np.arange(int(n_in.sum()), dtype=np.int64) - np.repeat(np.cumsum(n_in) - n_in, n_in)
+        inner = comma[lo[multi][which] + j]
+        x = np.empty(int(block[-1] + n_in[-1] + 1), dtype=np.int64)
+        y = np.empty_like(x)
+        x[block] = p0[multi] - 1
+        x[block[which] + 1 + j] = inner
+        y[block[which] + j] = inner
+        y[block + n_in] = p0[multi] + m[multi]
+        ok = (y - x - 1 >= self.min_han) & good[x + 1] & good[y - 1]
+        qs, ms = x[ok] + 1, (y - x - 1)[ok]
         piece = np.zeros(len(p0) + len(qs), dtype=bool)
         piece[len(p0):] = True
-        return (np.concatenate([p0, np.array(qs, dtype=np.int64)]), np.concatenate([m, np.array(ms, dtype=np.int64)]),
-                piece)
+        return np.concatenate([p0, qs]), np.concatenate([m, ms]), piece
 
     # ---- finishing: closure, variants, features, kinds, ranking
     def _finish(self, cands: list[dict[str, Any]], passages: Sequence[Passage]) -> list[Formula]:
@@ -424,30 +438,75 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
     def _closure(self, contiguous: list[dict[str, Any]]) -> tuple[list[list[int]], list[list[int]], list[bool]]:
         """Parents and children of each contiguous candidate (substrings at the word boundaries of one
         occurrence), and whether it is kept: it occurs outside every longer candidate containing it
-        (its tf is larger), or it is a whole clause of a longer copied sentence."""
-        by_text = {c["text"]: i for i, c in enumerate(contiguous)}
-        bounds = self._wb_list = np.flatnonzero(self._wb).tolist()
+        (its tf is larger), or it is a whole clause of a longer copied sentence.
+
+        All at once: every span between two word boundaries of a candidate's occurrence is a child
+        when its suffix-array rank lies in the rank range of the candidate of its length (ranges
+        of one length are disjoint: one search finds the only one that can hold it)."""
+        self._wb_pos = np.flatnonzero(self._wb)
+        n_c = len(contiguous)
         children: list[list[int]] = [[] for _ in contiguous]
         parents: list[list[int]] = [[] for _ in contiguous]
-        for i, c in enumerate(contiguous):
-            if c["df"] < self.min_df:  # only a variant-to-be: its sub-phrases occur in the documents anyway
-                continue
-            t, q = c["text"], c["pos"]
-            cut = [0, *(b - q for b in bounds[bisect.bisect_right(bounds, q): bisect.bisect_left(bounds, q + len(t))]),
-                   len(t)]
-            found = set()
-            for xi, x in enumerate(cut):
-                for y in cut[xi + 1:]:
-                    if y - x >= self.min_han and y - x < len(t):
-                        j = by_text.get(t[x:y])
-                        if j is not None:
-                            found.add(j)
-            children[i] = sorted(found)
-            for j in found:
-                parents[j].append(i)
+        # only a variant-to-be has fewer documents: its sub-phrases occur in the documents anyway
+        live = np.array([i for i, c in enumerate(contiguous) if c["df"] >= self.min_df], dtype=np.int64)
+        if n_c and len(live):
+            pos = np.array([c["pos"] for c in contiguous], dtype=np.int64)
+            size = np.array([len(c["text"]) for c in contiguous], dtype=np.int64)
+            lo = np.array([c["lo"] for c in contiguous], dtype=np.int64)
+            hi = np.array([c["hi"] for c in contiguous], dtype=np.int64)
+            inner, n_in = self._inner_cut_arrays(pos[live], size[live])
+            # each live candidate's cuts: 0, the boundaries inside, its length
+            k = n_in + 2
+            block = np.cumsum(k) - k
+            owner = np.repeat(np.arange(len(live)), k)
+            cuts = np.zeros(int(k.sum()), dtype=np.int64)
+            inside = np.ones(len(cuts), dtype=bool)
+            inside[block] = False
+            inside[block + k - 1] = False
+            cuts[inside] = inner
+            cuts[block + k - 1] = size[live]
+            # every pair of cuts (u before v) of one candidate
+            after = (block + k)[owner] - np.arange(len(cuts)) - 1
+            u = np.repeat(np.arange(len(cuts)), after)
+            v = u + 1 + np.arange(int(after.sum()), dtype=np.int64) - np.repeat(np.cumsum(after) - after, after)
+            i_of = owner[u]
+            length = cuts[v] - cuts[u]
+            ok = (length >= self.min_han) & (length < size[live][i_of])
+            u, i_of, length = u[ok], i_of[ok], length[ok]
+            rank = self._ix.isa[pos[live][i_of] + cuts[u]].astype(np.int64)
+            n = len(self._ix.sa) + 1
+            key = size * n + lo
+            order = np.argsort(key, kind="stable")
+            at = np.searchsorted(key[order], length * n + rank, side="right") - 1
+            j = order[np.maximum(at, 0)]
+            hit = (at >= 0) & (size[j] == length) & (hi[j] >= rank)
+            pair = np.unique(live[i_of[hit]] * n_c + j[hit])
+            pi, pj = (pair // n_c).tolist(), (pair % n_c).tolist()
+            for a, b in zip(pi, pj):  # by parent, then child: each child's parents in order
+                children[a].append(b)
+                parents[b].append(a)
         closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
                   for j in range(len(contiguous))]
         return parents, children, closed
+
+    def _inner_cut_arrays(self, pos: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The word boundaries strictly inside each span (``pos``, ``pos + length``), as offsets from its
+        start, one span after the other, and how many each span has."""
+        bounds = self._wb_pos
+        q = np.asarray(pos, dtype=np.int64)
+        lo = np.searchsorted(bounds, q, side="right")
+        sizes = np.maximum(np.searchsorted(bounds, q + np.asarray(length, dtype=np.int64), side="left") - lo, 0)
+        starts = np.cumsum(sizes) - sizes
+        idx = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes) + np.repeat(lo, sizes)
+        return bounds[idx] - np.repeat(q, sizes), sizes
+
+    def _inner_cuts(self, pos: Sequence[int], length: Sequence[int]) -> tuple[list[int], list[int]]:
+        """:meth:`_inner_cut_arrays` as one flat list and where each span's offsets begin in it
+        (``at[i]`` to ``at[i + 1]``)."""
+        flat, sizes = self._inner_cut_arrays(np.asarray(pos, dtype=np.int64), np.asarray(length, dtype=np.int64))
+        at = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=at[1:])
+        return flat.tolist(), at.tolist()
 
     def _entries(self, contiguous: list[dict[str, Any]], closed: list[bool], gapped: list[dict[str, Any]]) -> "_Entries":
         """Fold the kept contiguous candidates into wording families (one entry each, the commonest
@@ -496,7 +555,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         if not ent.texts:
             return ent
         E, G0, G1 = np.concatenate(occ_e), np.concatenate(occ_g0), np.concatenate(occ_g1)
-        order = np.lexsort((-G1, G0, E))
+        order = _entry_order(E, G0, G1, len(self._ix.codes))
         E, G0, G1 = E[order], G0[order], G1[order]
         # a folded wording can hold another (“政务公开日” holds 政务公开日): one occurrence per place
         new_entry = np.ones(len(E), dtype=bool)
@@ -513,9 +572,11 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         E, G0, G1 = ent.E, ent.G0, ent.G1
         n_e, n_cont = len(ent.texts), ent.n_cont
         dstarts = ix.doc_starts
-        D = ix.doc_of(G0).astype(np.int64)
+        D = self._doc_at[G0]
         tf = np.bincount(E, minlength=n_e)
-        ed = np.unique(E * (self.n_docs_ + 1) + D)
+        ed = E * (self.n_docs_ + 1) + D  # sorted: occurrences are by entry, then start
+        ed_first = np.flatnonzero(np.append(True, ed[1:] != ed[:-1])) if len(ed) else np.zeros(0, dtype=np.int64)
+        ed = ed[ed_first]  # each entry's documents, and the first occurrence in each
         ed_e, ed_d = ed // (self.n_docs_ + 1), ed % (self.n_docs_ + 1)
         df = np.bincount(ed_e, minlength=n_e)
         # neighbours: a character before / after, punctuation and edges counted as fresh neighbours
@@ -565,7 +626,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                                        self.position_share, self.position_alpha)
         ps0, ps1 = passage_spans(passages, self.doc_ids_, self._ix.doc_starts)
         in_pass = np.bincount(E, weights=_within(G0, G1, ps0, ps1).astype(np.float64), minlength=n_e).astype(np.int64)
-        return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "cohesion": cohesion, "standalone": standalone,
+        return {"D": D, "tf": tf, "df": df, "ed_e": ed_e, "ed_d": ed_d, "ed_first": ed_first, "cohesion": cohesion, "standalone": standalone,
                 "free": free, "category": category, "in_pass": in_pass, "right_closed": right_closed,
                 "edges": edges, "right_head": right_head, "own_docs": own_docs}
 
@@ -580,18 +641,31 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         d_start = np.searchsorted(ft["ed_e"], np.arange(n_e + 1)).tolist()
         tf_l, df_l, coh_l, free_l, sa_l, pass_l = (ft["tf"].tolist(), ft["df"].tolist(), ft["cohesion"].tolist(),
                                                    ft["free"].tolist(), ft["standalone"].tolist(), ft["in_pass"].tolist())
-        g0_l, g1_l, d_l, ed_d_l, dstarts_l = G0.tolist(), G1.tolist(), D.tolist(), ft["ed_d"].tolist(), dstarts.tolist()
+        ed_d_l = ft["ed_d"].tolist()
         evidence = _Evidence(self._docs, self._sentences)
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
+        ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
+        # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
+        D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
-        for k in np.flatnonzero(ft["df"] >= need).tolist():
-            text, pattern = ent.texts[k], ent.patterns[k]
+        live = np.flatnonzero(ft["df"] >= need).tolist()
+        n_cont = ent.n_cont
+        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < n_cont else 0 for k in live]
+        head_len = [len(ent.texts[k]) if k < n_cont else 0 for k in live]
+        inner, at = self._inner_cuts(head_pos, head_len)
+        hq = np.array(head_pos, dtype=np.int64)
+        han_cum = self._ix.han_cum
+        head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
+        texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
+        category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
+        for r, k in enumerate(live):
+            text, pattern = texts[k], patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
@@ -599,8 +673,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
-                q = int(contiguous[ent.heads[k]]["pos"])
-                words, tags = self._words_of(text, q)  # the head's own wording
+                q = head_pos[r]
+                words, tags = self._words_of(text, inner[at[r]: at[r + 1]])  # the head's own wording
                 if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
@@ -616,27 +690,22 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                     w1 = text.find(words[0])
                     two.append((len(out), q + w1, len(words[0]), q + text.find(words[1], w1 + len(words[0])),
                                 len(words[1])))
-            hc = len(_HAN_RE.findall(text))
+            hc = len(_HAN_RE.findall(text)) if pattern else head_han[r]
             score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
                 * (0.5 + 0.5 * free_l[k]) * (0.5 + edge_l[k])
-            udocs = ed_d_l[d_start[k]: d_start[k + 1]]
-            spans = []
-            r, last = e_start[k], e_start[k + 1]
-            for dd in udocs[: self.max_examples]:
-                while r < last and d_l[r] != dd:
-                    r += 1
-                a = g0_l[r] - dstarts_l[dd]
-                spans.append((dd, a, a + g1_l[r] - g0_l[r]))
+            d0, d1 = d_start[k], d_start[k + 1]
+            udocs = ed_d_l[d0:d1]
+            spans = [(ed_d_l[g], ex_s[g], ex_t[g]) for g in range(d0, min(d1, d0 + max_examples))]
             exact = ent.dfs[k] >= 0
+            e0, e1 = e_start[k], e_start[k + 1]
             out.append(Formula(
-                id=stable_id("f", text), phrase=text, kind=kind, category=ft["category"][k],
+                id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
-                score=score, docs=[self.doc_ids_[i] for i in udocs], examples=_Examples(evidence, spans),
-                variants=ent.variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
-                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=ent.fillers[k],
-                df_folded=df_l[k], tf_folded=tf_l[k],
-                spans=(D[e_start[k]: e_start[k + 1]], S_[e_start[k]: e_start[k + 1]], T_[e_start[k]: e_start[k + 1]])))
-            out[-1]._head = ent.heads[k]  # type: ignore[attr-defined]
+                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, spans),
+                variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
+                cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
+                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D32[e0:e1], S32[e0:e1], T32[e0:e1])))
+            out[-1]._head = heads[k]  # type: ignore[attr-defined]
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
 
@@ -650,9 +719,11 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             length = np.concatenate([arr[:, 2], arr[:, 4]])
             lo, hi = self._rmq.expand(self._ix.isa[pos], length)
             counts = (hi - lo + 1).reshape(2, -1)
-            for (i, *_), ca, cb in zip(two, counts[0].tolist(), counts[1].tolist()):
-                assoc[i] = max(out[i].tf_folded / ca, out[i].tf_folded / cb)
-        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
+            tf = np.array([out[i].tf_folded for i in arr[:, 0].tolist()], dtype=np.int64)
+            for i, a in zip(arr[:, 0].tolist(), np.maximum(tf / counts[0], tf / counts[1]).tolist()):
+                assoc[i] = a
+        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
+                                       {f.words[0] for f in out if not f.kind and f.words})
         for i, f in enumerate(out):
             right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
@@ -690,13 +761,11 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         t = self._tags.get(w)
         return t if t is not None else ("n" if len(w) > 1 else "x")
 
-    def _words_of(self, text: str, g: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Words of ``text`` as segmented at global position ``g`` and their tags; a word the dictionary
-        lacks or tags as a fixed expression (``l``) is split into the dictionary words it is made of."""
-        bounds = self._wb_list
-        lo = bisect.bisect_right(bounds, g)
-        hi = bisect.bisect_left(bounds, g + len(text), lo)
-        cut = [0, *[b - g for b in bounds[lo:hi]], len(text)]
+    def _words_of(self, text: str, inner: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Words of ``text`` as segmented where it occurs (``inner``: the word boundaries inside that
+        occurrence, as offsets) and their tags; a word the dictionary lacks or tags as a fixed
+        expression (``l``) is split into the dictionary words it is made of."""
+        cut = [0, *inner, len(text)]
         words: list[str] = []
         tags: list[str] = []
         info = self._splits
@@ -743,5 +812,5 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         self._check()
         tag = {"term": "n", "collocation": "l", "formula": "l"}
         lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in self.formulae_
-                 if not f.pattern and not any(c.isspace() for c in f.phrase)]
+                 if not f.pattern and not _SPACE.search(f.phrase)]
         return "\n".join(lines) + ("\n" if lines else "")

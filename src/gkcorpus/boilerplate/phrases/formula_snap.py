@@ -63,19 +63,35 @@ class _SnapEdges:
         first = np.cumsum(k) - k
         row = np.repeat(np.arange(len(L)), k)
         P = sa[LB[row] + np.arange(len(row)) - first[row]].astype(np.int64)
-        ends = P + L[row]  # each voter's end
         need = self.boundary_share * k
         out = []
         for masks, inward in ((start_oks, False), (end_oks, True)):
             got = [np.full(len(L), -1, dtype=np.int64) for _ in masks]
             both = masks[0].view(np.uint8) | (masks[1].view(np.uint8) << 1)  # one gather for both masks
-            for j in range(_SNAP_REACH, -1, -1):
-                e = L - j if inward else np.full(len(L), j, dtype=np.int64)
-                votes = both[np.minimum(ends - j, n) if inward else np.minimum(P + j, n)]
-                inside = (e > 0) if inward else (j < L)
+            # the edge nearest the repeat's own edge wins: step inward one offset at a time, each time
+            # with only the repeats that are not yet placed for one of the masks (most are placed at once)
+            todo = np.arange(len(L))
+            base = P + L[row] if inward else P  # each voter's end / start
+            vrow, vfirst = row, first
+            for j in range(_SNAP_REACH + 1):
+                Lt = L[todo]
+                e = Lt - j if inward else np.full(len(todo), j, dtype=np.int64)
+                inside = (e > 0) if inward else (j < Lt)
+                votes = both[np.minimum(base - j, n) if inward else np.minimum(base + j, n)]
+                placed = np.ones(len(todo), dtype=bool)
                 for bit, g in enumerate(got):
-                    hit = (np.add.reduceat((votes >> bit) & 1, first) >= need) & inside
-                    g[hit] = e[hit]
+                    gt = g[todo]
+                    hit = (gt < 0) & inside & (np.add.reduceat((votes >> bit) & 1, vfirst) >= need[todo])
+                    g[todo[hit]] = e[hit]
+                    placed &= (gt >= 0) | hit
+                more = ~placed & inside  # a repeat with no room left inward can be placed no more
+                if j == _SNAP_REACH or not more.any():
+                    break
+                vkeep = more[vrow]
+                kt = k[todo[more]]
+                todo = todo[more]
+                base, vrow = base[vkeep], (np.cumsum(more) - 1)[vrow[vkeep]]
+                vfirst = np.cumsum(kt) - kt
             out.append(got)
         (a, a2), (b, b2) = out
         for x, y in ((a, b), (a2, b2)):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from ...kernels.repeats import merge_span_arrays as _merge, merge_sorted_arrays as _merge_arrays
+from .records import _passage_rows
 
 if TYPE_CHECKING:
     from ...corpus import Document
@@ -18,31 +19,12 @@ def passage_spans(passages: Sequence["Passage"], doc_ids: Sequence[str],
                   doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merged global (start, end) spans of shared passages (from the occurrence arrays when the
     passages hold them, record by record otherwise); ``doc_starts`` are the documents' offsets in
-    the index, in the order of ``doc_ids``."""
-    pos = {d: i for i, d in enumerate(doc_ids)}
-    st = doc_starts
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
-    tables: dict[int, tuple[Sequence[str], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]] = {}
-    for p in passages:
-        occ = p.occurrences
-        if hasattr(occ, "doc") and hasattr(occ, "doc_ids"):  # occurrence arrays: mapped all at once below
-            tables.setdefault(id(occ.doc_ids), (occ.doc_ids, []))[1].append((occ.doc, occ.start, occ.end))
-            continue
-        for o in occ:
-            i = pos.get(o.doc_id)
-            if i is not None:
-                starts.append(np.array([int(st[i]) + o.start], dtype=np.int64))
-                ends.append(np.array([int(st[i]) + o.end], dtype=np.int64))
-    for names, arrays in tables.values():  # the finder's document numbers -> this corpus' offsets
-        remap = np.array([st[pos[d]] if d in pos else -1 for d in names], dtype=np.int64)
-        base = remap[np.concatenate([np.asarray(a[0], dtype=np.int64) for a in arrays])]
-        ok = base >= 0
-        starts.append(base[ok] + np.concatenate([np.asarray(a[1], dtype=np.int64) for a in arrays])[ok])
-        ends.append(base[ok] + np.concatenate([np.asarray(a[2], dtype=np.int64) for a in arrays])[ok])
-    if not starts:
+    the index, in the order of ``doc_ids``; occurrences in other documents are left out."""
+    rows = _passage_rows(passages, doc_ids)  # the occurrence arrays read all at once
+    if not len(rows):
         return _merge([])
-    return _merge_arrays(np.concatenate(starts), np.concatenate(ends))
+    base = np.asarray(doc_starts, dtype=np.int64)[rows[:, 0]]
+    return _merge_arrays(base + rows[:, 1], base + rows[:, 2])
 
 
 def heading_spans(docs: Sequence["Document"], doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

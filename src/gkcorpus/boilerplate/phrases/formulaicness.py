@@ -141,7 +141,7 @@ class FormulaicnessIndex(BaseEstimator):
         labels = items.labels
         lab_list = lab.tolist()
         for r in _distinct(sent_of, is_sorted=True).tolist():
-            ev[r] = "; ".join(labels[k] for k in lab_list[bounds[r] : bounds[r + 1]])
+            ev[r] = "; ".join([labels[k] for k in lab_list[bounds[r] : bounds[r + 1]]])
         ids = [d.id for d in docs]
         doc_id = [ids[s.doc] for s in recs]
         return pd.DataFrame({
@@ -223,12 +223,25 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     lab.append(np.array(own, dtype=np.int64))
     ids = [d.id for d in docs]
     same_ids: dict[int, bool] = {}
+    # occurrence arrays per phrase, joined once at the end (most phrases only pass their arrays on)
+    p_doc: list[np.ndarray] = []
+    p_start: list[np.ndarray] = []
+    p_end: list[np.ndarray] = []
+    p_count: list[int] = []
     for ph in phrases:
         sp = ph.spans
         if isinstance(sp, SpanList):
             key = id(sp._ids)
             if key not in same_ids:
                 same_ids[key] = list(sp._ids) == ids
+            if same_ids[key] and ph.kind != "gapped":
+                p_doc.append(sp.docs)
+                p_start.append(sp.starts)
+                p_end.append(sp.ends)
+                p_count.append(len(sp.docs))
+                labels.append(f"{ph.id} {ph.phrase}")
+                label_kind.append("phrase")
+                continue
             dix = sp.docs.astype(np.int64) if same_ids[key] else \
                 np.array([pos[sp._ids[k]] for k in sp.docs.tolist()], dtype=np.int64)
             starts, ends = sp.starts.astype(np.int64), sp.ends.astype(np.int64)
@@ -248,16 +261,25 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
                     dd.append(d)
                     k += len(part)
             starts, ends, dix = (np.array(x, dtype=np.int64) for x in (ss, ee, dd))
-        gs.append(base[dix] + starts)
-        ge.append(base[dix] + ends)
-        lab.append(np.full(len(starts), len(labels), dtype=np.int64))
+        p_doc.append(dix)
+        p_start.append(starts)
+        p_end.append(ends)
+        p_count.append(len(starts))
         labels.append(f"{ph.id} {ph.phrase}")
         label_kind.append("phrase")
+    if p_doc:
+        dix = np.concatenate(p_doc).astype(np.int64)
+        gs.append(base[dix] + np.concatenate(p_start).astype(np.int64))
+        ge.append(base[dix] + np.concatenate(p_end).astype(np.int64))
+        lab.append(np.repeat(np.arange(len(labels) - len(p_count), len(labels), dtype=np.int64),
+                             np.array(p_count, dtype=np.int64)))
     g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
     g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
     g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
     kinds = np.array([0 if k == "passage" else 1 for k in label_kind], dtype=np.int8)
-    rank_order = sorted(range(len(labels)), key=lambda k: (label_kind[k], labels[k]))
+    # by kind, then label (each kind's labels sorted apart: no key tuple per label)
+    rank_order = [k for kind_ in sorted(set(label_kind))
+                  for k in sorted((k for k in range(len(labels)) if label_kind[k] == kind_), key=labels.__getitem__)]
     label_rank = np.empty(len(labels), dtype=np.int64)
     label_rank[rank_order] = np.arange(len(labels))
     kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
