@@ -85,7 +85,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_measure, is_predicate as _is_predicate
+from .frame_slots import is_measure, is_predicate as _is_predicate, quantity_kind
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -101,7 +101,8 @@ from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
-from .frame_cands import _Cand, _content_ok
+from .frame_retype import SHARE as RETYPE_SHARE, retyped
+from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
@@ -224,7 +225,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         cands += self._construction_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
-        chosen = self._select(cands, clauses, m)
+        chosen, exempt = self._select(cands, clauses, m)
+        dead = self._dead(exempt, units, docs, m)
+        if dead:  # a frame kept beside runs of clauses that then leaves at matching displaces nothing
+            chosen, _ = self._select([c for c in cands if id(c) not in dead], clauses, m)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
         for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
@@ -337,11 +341,13 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         return out
 
     def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
-        """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
-        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …), and
-        ``{TEXT}predicate{NUM}bound`` keyed by the words right before the number when they are a
-        predicate (:func:`_is_predicate`) after other words in most of its clauses
-        (``{TEXT}比上年增长{PERCENT}``: the measure varies, the comparison is the frame)."""
+        """Frames of clauses ending in a quantity: ``opening{TEXT}{NUM}`` keyed by the clause opening
+        (2 to ``max_affix`` characters) and the kind of the quantity (a percent, an amount of money,
+        another number: a growth rate and a level are two frames), and ``{TEXT}predicate{NUM}`` keyed
+        by the words right before the number when they are a predicate (:func:`_is_predicate`) after
+        other words in most of its clauses (``{TEXT}比上年增长{PERCENT}``: the measure varies, the
+        comparison is the frame). A bound after the number (左右, 以内 …) and a range are part of the
+        value: ``国内生产总值增长{PERCENT}`` holds 8%左右, 7.5% and 6.5%－7%."""
         table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         before: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         for i, c in enumerate(clauses):
@@ -349,10 +355,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if not mt:
                 continue
             head = c.text[: mt.start()]
-            after = mt.group(2)
+            after = quantity_kind(mt.group(0))
             for k in range(2, min(self.max_affix, len(head)) + 1):
                 if _HAN.match(head[k - 1]):
-                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
+                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(0)))
             # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
             marked = _BASE_YEAR.sub(_YEAR_MARK, head)
             years = _BASE_YEAR.findall(head)
@@ -363,7 +369,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                 n_years = key.count(_YEAR_MARK)
                 own = years[len(years) - n_years:] if n_years else []
                 size = len(key) - n_years + sum(map(len, own))
-                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
+                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(0))))
         out = []
         for (h, after), rows in table.items():
             if len(rows) < m:  # fewer clauses than documents needed
@@ -375,10 +381,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if any(len({r[0] for r in table.get((x, after), ())}) == len(ds) for x in longer):
                 continue  # a longer opening has the same documents
             if any(r[2] for r in rows):
-                pieces, types = [h, "", after], ["TEXT", "NUM"]
+                pieces, types = [h, "", ""], ["TEXT", after]
                 inst = [(d, i, 1, (mid, num)) for d, i, mid, num in rows]
             else:
-                pieces, types = [h, after], ["NUM"]
+                pieces, types = [h, ""], [after]
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
@@ -397,8 +403,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                 continue
             fixed = t.split(_YEAR_MARK)
             inst = [(d, i, 1, (lead, *rest)) for d, i, lead, rest in rows]
-            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + ["NUM"]
-            out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
+            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + [after]
+            out.append(_Cand(["", *fixed, ""], types, inst, _balanced(fixed)))
         return out
 
     def _edge_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
@@ -469,7 +475,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         return list(seen.values())
 
     # ------------------------------------------------------------------ runs of clauses
-    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
+    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> tuple[list[_Cand], list[_Cand]]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
         of them and is dropped (a much more specific frame, or one that types a number, stays; so does
@@ -490,10 +496,11 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             keys.append(ks)
             for x in ks:
                 by_clause[x].append(k)
-        taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
+        taken: dict[int, list] = {}  # clause -> (fixed content, slot types, documents, a chain?) of the frames explaining it
         reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
         used: set[int] = set()
-        out = []
+        out: list[_Cand] = []
+        exempt: list[_Cand] = []
         for k, c in enumerate(pool):
             if k in used:
                 continue
@@ -502,7 +509,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             for j in by_clause[first]:
                 o = pool[j]
                 if (j not in used and not o.edge and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
-                        and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
+                        and holds_numbers(o.types, c.types)
                         and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
                         and keys[k] <= keys[j]):
                     best, best_n = j, (o.docs, len(o.inst))
@@ -510,24 +517,30 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             used.update((k, best))
             # the free clause of a chain is not explained by it: left to other frames
             lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
-            closed = sum(t in CLOSED_TYPES for t in c.types)
             filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
-            inside = sum(1 for _, ci, n, _ in c.inst
-                         if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
-                                and (not c.edge or reach[ci + j] + m > filled)
-                                for j in range(lo, n - hi)))
+            inside, by_chains = 0, 0
+            for _, ci, n, _ in c.inst:
+                over = [4 * d >= 3 * c.docs if chain else True for j in range(lo, n - hi)
+                        for f, ts, d, chain in taken.get(ci + j, ()) if f >= 0.5 * c.fixed and holds_numbers(ts, c.types)
+                        and (not c.edge or reach[ci + j] + m > filled)]
+                inside += any(over)
+                by_chains += bool(over)
             if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
                 continue
+            if by_chains >= self.overlap * len(c.inst):
+                exempt.append(c)  # on clauses of runs in fewer of its documents: kept if it stays a frame
             out.append(c)
             if c.edge:
                 continue  # a construction is added to the frames of its clauses, it does not displace them
+            # a run of clauses explains a clause frame only in most (three quarters) of that frame's documents
+            chain = any(n > 1 for _, _, n, _ in c.inst)
             for _, ci, n, _ in c.inst:
                 for j in range(ci + lo, ci + n - hi):
-                    taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
+                    taken.setdefault(j, []).append((c.fixed, c.types, c.docs, chain))
                     reach[j] = max(reach.get(j, 0), c.docs)
             if len(out) >= self.max_frames:
                 break
-        return out
+        return out, exempt
 
     def _on_word_edges(self, c: _Cand, clauses: Sequence[Clause]) -> bool:
         """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
@@ -582,6 +595,21 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             return frames
         return relax_frames(frames, ix, self._cutter_fn(), lambda fs: self._matched(fs, units, docs, m), m, text)
 
+    def _retype(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
+        """Each frame with its slots typed by its matched values, numbers split out of its free slots
+        (:func:`~gkcorpus.templates.frame_retype.retyped`), when the rewritten frame, matched again,
+        keeps (nearly) all its documents."""
+        changed = retyped(frames)
+        if not changed:
+            return frames
+        matched = dict(self._matched([f for _, f in changed], units, docs, m))
+        out = list(frames)
+        for j, (k, _) in enumerate(changed):
+            f = matched.get(j)
+            if f is not None and f.support >= RETYPE_SHARE * frames[k].support:
+                out[k] = f
+        return out
+
     def _cutter_fn(self) -> Any:
         """The word segmenter's ``cut`` (made once per fit)."""
         cut = self.__dict__.get("_cutter")
@@ -631,10 +659,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             out.append((k, t))
         return out
 
-    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
-                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
-        """Type each slot by its clause-level values, match every frame in every sentence core
-        (support by matching), keep those in ``min_docs`` documents, best first."""
+    @staticmethod
+    def _frames_of(chosen: Sequence[_Cand]) -> list[Frame]:
+        """The chosen candidates as frames, their slots typed by their clause-level values."""
         frames = []
         for c in chosen:
             types = []
@@ -652,6 +679,22 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                           [], True, True)
             frame.floats = c.starts is not None
             frames.append(frame)
+        return frames
+
+    def _dead(self, cands: Sequence[_Cand], units: Sequence[Any], docs: Sequence[Any], m: int) -> set[int]:
+        """``id`` of the candidates that leave at matching: in fewer than ``min_docs`` documents, or
+        not a frame (:func:`is_frame`)."""
+        if not cands:
+            return set()
+        text = "\n".join(u.core for u in units)
+        alive = {k for k, t in self._matched(self._frames_of(cands), units, docs, m) if is_frame(t, text)}
+        return {id(c) for k, c in enumerate(cands) if k not in alive}
+
+    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
+                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
+        """Type each slot by its clause-level values, match every frame in every sentence core
+        (support by matching), keep those in ``min_docs`` documents, best first."""
+        frames = self._frames_of(chosen)
         out = [t for _, t in self._matched(frames, units, docs, m)]
         have = {t.template for t in out}
         tried: set[str] = set()
@@ -669,6 +712,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = self._relax(out, units, docs, m, text)
+        out = self._retype(out, units, docs, m)
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
