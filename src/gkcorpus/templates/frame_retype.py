@@ -32,9 +32,11 @@ _INSIDE_NUMBER = re.compile(r"[\d.．零〇一二两三四五六七八九十百�
 
 
 def _is_quantity(text: str) -> bool:
-    # a numeral word alone (一, 两) is wording; a quantity holds a digit or two numerals
-    return (any(rx.fullmatch(text) for rx in _QUANTITIES)
-            and (any(ch.isdigit() for ch in text) or len(_NUMERIC.findall(text)) >= 2))
+    """A number with its unit or a percent; in Chinese numerals only with a place word (十, 百, 万 …),
+    a decimal point or a unit after it: numeral words (一, 两, 一一) are wording."""
+    if not any(rx.fullmatch(text) for rx in _QUANTITIES):
+        return False
+    return any(ch.isdigit() for ch in text) or bool(re.search("[十百千万亿点]|[零〇一二两三四五六七八九十百千万亿][^零〇一二两三四五六七八九十百千万亿点]", text))
 
 
 def quantity_tail(value: str) -> int | None:

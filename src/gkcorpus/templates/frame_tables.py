@@ -71,6 +71,8 @@ def measure(before: str) -> str:
         if len(text) < 4 or rest[-1][1][:1] not in ("n", "j", "s"):
             break
         words = rest
+    if words and words[-1][1][:1] in ("f", "t"):
+        return ""  # a time or a place relative to something (政务公开前): not a measure
     name = "".join(w for w, _ in words)
     return name if len(re.findall("[\u4e00-\u9fff]", name)) >= 4 else ""
 

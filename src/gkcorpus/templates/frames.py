@@ -519,8 +519,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
             filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
             inside, by_chains = 0, 0
+            opens = bool(c.pieces[0])  # a frame opening its clause with its own words (今年…主要预期目标是)
             for _, ci, n, _ in c.inst:
-                over = [4 * d >= 3 * c.docs if chain else True for j in range(lo, n - hi)
+                over = [4 * d >= 3 * c.docs or not opens if chain else True for j in range(lo, n - hi)
                         for f, ts, d, chain in taken.get(ci + j, ()) if f >= 0.5 * c.fixed and holds_numbers(ts, c.types)
                         and (not c.edge or reach[ci + j] + m > filled)]
                 inside += any(over)
@@ -532,7 +533,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             out.append(c)
             if c.edge:
                 continue  # a construction is added to the frames of its clauses, it does not displace them
-            # a run of clauses explains a clause frame only in most (three quarters) of that frame's documents
+            # a run of clauses explains a frame opening a clause only in most (three quarters) of its documents
+            # (not the run 今年经济社会发展的主要预期目标是，国内生产总值增长{PERCENT}, 5, the frame 今年…主要预期目标是, 10)
             chain = any(n > 1 for _, _, n, _ in c.inst)
             for _, ci, n, _ in c.inst:
                 for j in range(ci + lo, ci + n - hi):
