@@ -174,9 +174,10 @@ _ITEM = "(?:[^，；：。！？“”《》]|“[^“”]*”|《[^《》]*》)
 
 def _text_slot(allow_empty: bool, before_number: bool = False) -> str:
     """A free slot: clause characters, quotations and titles whole; never starting with an
-    enumerator (一是) or starting or ending with 、."""
+    enumerator (一是), a dash or an opening bracket (the frame starts after ——, after an aside such as
+    （鼓掌）), nor starting or ending with 、."""
     end = "(?<![、·\\d.．])" if before_number else "(?<![、·])"  # never cut a number in two
-    body = f"(?![、·]|[一二三四五六七八九十]是){_ITEM}+?{end}"
+    body = f"(?![、·—（(]|[一二三四五六七八九十]是){_ITEM}+?{end}"
     return f"((?:{body})??)" if allow_empty else f"({body})"
 
 
@@ -190,7 +191,8 @@ class Frame(Template):
             from .frame_slots import closed_pattern
 
             pieces = self.pieces
-            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？]))"]
+            # from a clause start, or after a dash or an aside in brackets opening the clause (——, （鼓掌）)
+            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？])|(?<=——)|(?<=[）)]))"]
             for i, p in enumerate(pieces):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
