@@ -9,6 +9,8 @@ its documents:
 * **retyping** — a slot whose matched values are (nearly) all of another type takes it: the GDP
   level ``国内生产总值{TEXT}{NUM}`` holding ``13．65万亿元`` is MONEY; a slot typed ORG at mining time
   whose matches hold other phrases is TEXT;
+* **a percent sign after a number slot** joins it (``国内生产总值增长{NUM}%左右`` is
+  ``国内生产总值增长{PERCENT}``, its values ``7%左右``);
 * **numbers split out** — a free slot whose values (nearly) all end with a quantity (a number with
   its unit, a percent, money; ``共完成4000`` before ``亿元``) becomes a free slot and a typed slot
   (``{TEXT}{MONEY}亿元``); one whose values (nearly) all start with a quantity becomes the typed slot
@@ -28,6 +30,8 @@ SHARE = 0.9  # share of the values that must agree (as for a slot's type)
 _QUANTITIES = (PERCENT_PLUS_RE, MONEY_RE, NUM_PLUS_RE)
 _NUMERIC = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
 _LEAD = "近约共计逾达超过百"  # characters a quantity may open with (近20万, 约3%, 百分之五)
+# a percent sign (and a bound) in the fixed text right after a number slot, up to the clause's end
+_PERCENT_AFTER = re.compile(r"[%％](?:(?:左右|以上|以内|以下|上下)(?=[，；：]|$))?")
 _INSIDE_NUMBER = re.compile(r"[\d.．零〇一二两三四五六七八九十百千万亿点]")
 
 
@@ -109,14 +113,19 @@ def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
                 continue  # a free slot gets a number pattern only by a split (below)
             types[j] = kind
         old = [s.type for s in t.slots]
-        plan = _split_plan(t)
+        for j, s in enumerate(t.slots):
+            m = _PERCENT_AFTER.match(pieces[j + 1])
+            if s.type == "NUM" and m:  # {NUM}%左右: the percent sign and the bound belong to the value
+                pieces[j + 1] = pieces[j + 1][m.end():]
+                types[j] = "PERCENT"
+        plan = _split_plan(t) if types == [s.type for s in t.slots] else None
         if plan is not None:
             j, tail, kind, n_free = plan
             pieces = pieces[: j + 1] + [""] + pieces[j + 1:]
             types[j:j + 1] = ["TEXT", kind] if tail else [kind, "TEXT"]
             n = t.slots[j].n_empty
             empty[j:j + 1] = [n_free, n] if tail else [n, n_free]
-        elif types == old:
+        elif types == old and pieces == list(t.pieces):
             continue
         elif all(a == b or (a not in CLOSED_TYPES and b not in CLOSED_TYPES) for a, b in zip(types, old)):
             _rename(t, types)  # open types only: the same pattern, new names
