@@ -50,8 +50,11 @@ class _Cand:
 def holds_numbers(types: Sequence[str], other: Sequence[str]) -> bool:
     """Whether slots of ``types`` hold the number slots of ``other``: at least as many of each closed
     type (a growth rate, PERCENT, is not a variant of an amount, MONEY)."""
+    need = [t for t in other if t in CLOSED_TYPES]
+    if not need:
+        return True  # most frames have no number slot: nothing to hold
     have = Counter(t for t in types if t in CLOSED_TYPES)
-    return all(have[t] >= n for t, n in Counter(t for t in other if t in CLOSED_TYPES).items())
+    return all(have[t] >= n for t, n in Counter(need).items())
 
 
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:

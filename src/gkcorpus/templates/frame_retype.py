@@ -8,7 +8,8 @@ its documents:
 
 * **retyping** — a slot whose matched values are (nearly) all of another type takes it: the GDP
   level ``国内生产总值{TEXT}{NUM}`` holding ``13．65万亿元`` is MONEY; a slot typed ORG at mining time
-  whose matches hold other phrases is TEXT;
+  whose matches hold other phrases is TEXT (a TEXT slot is not retyped: its seeding values were free
+  text already, and tagging every value of every free slot is the slow part of typing);
 * **a percent sign after a number slot** joins it (``国内生产总值增长{NUM}%左右`` is
   ``国内生产总值增长{PERCENT}``, its values ``7%左右``);
 * **numbers split out** — a free slot whose values (nearly) all end with a quantity (a number with
@@ -106,6 +107,8 @@ def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
         pieces = list(t.pieces)
         types, empty = [s.type for s in t.slots], [s.n_empty for s in t.slots]
         for j, s in enumerate(t.slots):
+            if s.type == "TEXT":
+                continue  # typed TEXT on the values that seeded it: only a number split out of it (below)
             kind = frame_slot_type([trim_value(v) for v in _values(t, s.name)], pieces[j], pieces[j + 1])
             if s.type in CLOSED_TYPES and kind not in CLOSED_TYPES:
                 continue  # its pattern decides what it holds (a mixture of quantities stays as typed)

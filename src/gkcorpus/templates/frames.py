@@ -78,7 +78,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -225,10 +225,14 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         cands += self._construction_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
-        chosen, exempt = self._select(cands, clauses, m)
-        dead = self._dead(exempt, units, docs, m)
-        if dead:  # a frame kept beside runs of clauses that then leaves at matching displaces nothing
-            chosen, _ = self._select([c for c in cands if id(c) not in dead], clauses, m)
+        corpus_text: list[str] = []  # the sentence cores joined, made when first needed
+
+        def alive(c: _Cand) -> bool:
+            if not corpus_text:
+                corpus_text.append("\n".join(u.core for u in units))
+            return self._alive(c, clauses, units, docs, m, corpus_text[0])
+
+        chosen = self._select(cands, clauses, m, alive=alive)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
         for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
@@ -475,7 +479,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         return list(seen.values())
 
     # ------------------------------------------------------------------ runs of clauses
-    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> tuple[list[_Cand], list[_Cand]]:
+    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int,
+                alive: Callable[[_Cand], bool] | None = None) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
         of them and is dropped (a much more specific frame, or one that types a number, stays; so does
@@ -485,51 +490,52 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         displace them). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
-        merge into the frame with the most support."""
-        pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
-                and (c.free or c.edge or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
-        pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
-        by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
-        keys = []
-        for k, c in enumerate(pool):
-            ks = {(ci, n) for _, ci, n, _ in c.inst}
-            keys.append(ks)
-            for x in ks:
-                by_clause[x].append(k)
+        merge into the frame with the most support. A candidate kept only because the runs of clauses
+        around it are in fewer of its documents is tested at once (``alive``: whether it stays a frame
+        after matching); if it does not, it displaces nothing."""
+        pool, keys, by_clause = self._ranked(cands, clauses, m)
         taken: dict[int, list] = {}  # clause -> (fixed content, slot types, documents, a chain?) of the frames explaining it
         reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
         used: set[int] = set()
         out: list[_Cand] = []
-        exempt: list[_Cand] = []
-        for k, c in enumerate(pool):
-            if k in used:
+        dead: set[int] = set()
+        for k, c0 in enumerate(pool):
+            if k in used or id(c0) in dead:
                 continue
-            best, best_n = k, (c.docs, len(c.inst))
-            first = min(keys[k])
-            for j in by_clause[first]:
-                o = pool[j]
-                if (j not in used and not o.edge and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
-                        and holds_numbers(o.types, c.types)
-                        and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
-                        and keys[k] <= keys[j]):
-                    best, best_n = j, (o.docs, len(o.inst))
-            c = pool[best]
+            while True:  # once more when the generalisation chosen leaves at matching
+                best, best_n = k, (c0.docs, len(c0.inst))
+                first = min(keys[k])
+                for j in by_clause[first]:
+                    o = pool[j]
+                    if (j not in used and id(o) not in dead and not o.edge and (o.docs, len(o.inst)) > best_n
+                            and 2 * o.fixed >= c0.fixed and holds_numbers(o.types, c0.types)
+                            and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c0.docs * min(c0.fixed, _SCORE_CAP)
+                            and keys[k] <= keys[j]):
+                        best, best_n = j, (o.docs, len(o.inst))
+                c = pool[best]
+                # the free clause of a chain is not explained by it: left to other frames
+                lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
+                filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
+                inside, by_chains = 0, 0
+                opens = bool(c.pieces[0])  # a frame opening its clause with its own words (今年…主要预期目标是)
+                for _, ci, n, _ in c.inst:
+                    over = [4 * d >= 3 * c.docs or not opens if chain else True for j in range(lo, n - hi)
+                            for f, ts, d, chain in taken.get(ci + j, ()) if f >= 0.5 * c.fixed
+                            and holds_numbers(ts, c.types) and (not c.edge or reach[ci + j] + m > filled)]
+                    inside += any(over)
+                    by_chains += bool(over)
+                keep = inside < self.overlap * len(c.inst) and self._on_word_edges(c, clauses)
+                if keep and by_chains >= self.overlap * len(c.inst) and alive is not None and not alive(c):
+                    # kept only because the runs around it are in fewer of its documents, and not a frame
+                    # after matching: it displaces nothing
+                    dead.add(id(c))
+                    keep = False
+                    if best != k:
+                        continue
+                break
             used.update((k, best))
-            # the free clause of a chain is not explained by it: left to other frames
-            lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
-            filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
-            inside, by_chains = 0, 0
-            opens = bool(c.pieces[0])  # a frame opening its clause with its own words (今年…主要预期目标是)
-            for _, ci, n, _ in c.inst:
-                over = [4 * d >= 3 * c.docs or not opens if chain else True for j in range(lo, n - hi)
-                        for f, ts, d, chain in taken.get(ci + j, ()) if f >= 0.5 * c.fixed and holds_numbers(ts, c.types)
-                        and (not c.edge or reach[ci + j] + m > filled)]
-                inside += any(over)
-                by_chains += bool(over)
-            if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
+            if not keep:
                 continue
-            if by_chains >= self.overlap * len(c.inst):
-                exempt.append(c)  # on clauses of runs in fewer of its documents: kept if it stays a frame
             out.append(c)
             if c.edge:
                 continue  # a construction is added to the frames of its clauses, it does not displace them
@@ -542,7 +548,22 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                     reach[j] = max(reach.get(j, 0), c.docs)
             if len(out) >= self.max_frames:
                 break
-        return out, exempt
+        return out
+
+    def _ranked(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> tuple[list[_Cand], list, dict]:
+        """The candidates that may stand as frames, best first, with the clause runs each explains
+        and, for each clause run, the candidates on it."""
+        pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
+                and (c.free or c.edge or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
+        pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
+        by_clause: dict[tuple[int, int], list[int]] = defaultdict(list)
+        keys = []
+        for k, c in enumerate(pool):
+            ks = {(ci, n) for _, ci, n, _ in c.inst}
+            keys.append(ks)
+            for x in ks:
+                by_clause[x].append(k)
+        return pool, keys, by_clause
 
     def _on_word_edges(self, c: _Cand, clauses: Sequence[Clause]) -> bool:
         """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
@@ -683,14 +704,13 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             frames.append(frame)
         return frames
 
-    def _dead(self, cands: Sequence[_Cand], units: Sequence[Any], docs: Sequence[Any], m: int) -> set[int]:
-        """``id`` of the candidates that leave at matching: in fewer than ``min_docs`` documents, or
-        not a frame (:func:`is_frame`)."""
-        if not cands:
-            return set()
-        text = "\n".join(u.core for u in units)
-        alive = {k for k, t in self._matched(self._frames_of(cands), units, docs, m) if is_frame(t, text)}
-        return {id(c) for k, c in enumerate(cands) if k not in alive}
+    def _alive(self, c: _Cand, clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any], m: int,
+               text: str) -> bool:
+        """Whether a candidate stays a frame at matching: matched in the sentences that seeded it, it is
+        found in ``min_docs`` documents and is a frame (:func:`is_frame`; ``text``: the corpus). A quick
+        test of one candidate (its matches elsewhere are not looked for)."""
+        own = sorted({clauses[ci].unit for _, ci, _, _ in c.inst})
+        return any(is_frame(t, text) for _, t in self._matched(self._frames_of([c]), [units[u] for u in own], docs, m))
 
     def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
                 m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
