@@ -39,7 +39,7 @@ def match_table(library: TemplateLibrary, X: Any, extracted: "pd.DataFrame | Non
 _QUANTITY_TYPES = ("NUM", "PERCENT", "MONEY")
 _LEADING = ("t", "r", "c", "p", "d", "v", "u", "m", "q", "x")  # 今年, 其中, 拟安排: not the measure's words
 _BOUNDED = re.compile(f"(?:{BOUND.rstrip('?')})$")
-_SENTENCE_END = re.compile("[。！？\n]")
+_SENTENCE_END = re.compile("[。！？]")
 _UNIT = re.compile(r"[%％][\u4e00-\u9fff]{0,4}|[\u4e00-\u9fff]{1,5}")
 
 
