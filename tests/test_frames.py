@@ -124,9 +124,60 @@ def test_match_table_rows(frames, bundled):
     ("1800余份", "NUM"), ("百余册", "NUM"), ("广东省", "PLACE"), ("北京", "PLACE"), ("财政部", "ORG"),
     ("乡村", "TEXT"), ("城乡", "TEXT"), ("小组", "TEXT"), ("扎实推进乡村", "TEXT"),
     ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
+    # a bound and a range belong to the quantity
+    ("8％左右", "PERCENT"), ("6.5%－7%", "PERCENT"), ("900万人以上", "NUM"), ("3000亿元左右", "MONEY"),
 ])
 def test_value_types(value, kind):
     assert value_type(value) == kind
+
+
+@pytest.mark.parametrize("value, cut", [
+    ("共完成4000", 3), ("实际增长8.5％", 4), ("完成四千四百五十一", 2), ("增加三十亿元", 2),
+    ("一一", None), ("房屋达九", None), ("统一", None), ("达到5 1 6 0 元", None),
+])
+def test_quantity_at_the_end_of_a_value(value, cut):
+    from gkcorpus.templates.frame_retype import quantity_tail
+
+    assert quantity_tail(value) == cut
+
+
+def test_quantity_at_the_start_of_a_value():
+    from gkcorpus.templates.frame_retype import quantity_head
+
+    assert quantity_head("900万人以上的目标") == 7
+    assert quantity_head("8%左右，") == 4
+    assert quantity_head("一些地方") is None
+
+
+def test_slots_retyped_and_numbers_split_on_matched_values():
+    from gkcorpus.templates.frame_retype import retyped
+    from gkcorpus.templates.model import Instance
+
+    def frame(text, slots, rows):
+        f = Frame("x", text, [Slot(n, ty, [], 0) for n, ty in slots], [], True, True)
+        f.instances = [Instance("d", "u", "", 0, 0, 0, 0, dict(r)) for r in rows]
+        return f
+
+    level = frame("国内生产总值{TEXT}{NUM}", [("TEXT", "TEXT"), ("NUM", "NUM")],
+                  [{"TEXT": "达到", "NUM": "13．65万亿元"}, {"TEXT": "", "NUM": "47．2万亿元"}])
+    invest = frame("{TEXT}全社会固定资产投资{TEXT_2}亿元", [("TEXT", "TEXT"), ("TEXT_2", "TEXT")],
+                   [{"TEXT": "今年", "TEXT_2": "共完成4000"}, {"TEXT": "", "TEXT_2": "规模要比上年压缩920"}])
+    rate = frame("国内生产总值增长{NUM}%左右", [("NUM", "NUM")], [{"NUM": "8"}, {"NUM": "7.5"}])
+    free = frame("以{TEXT}为指导", [("TEXT", "TEXT")], [{"TEXT": "科学发展观"}, {"TEXT": "产业政策"}])
+    out = {k: f.template for k, f in retyped([level, invest, rate, free])}
+    assert out == {0: "国内生产总值{TEXT}{MONEY}", 1: "{TEXT}全社会固定资产投资{TEXT_2}{MONEY}亿元",
+                   2: "国内生产总值增长{PERCENT}"}
+
+
+@pytest.mark.parametrize("before, name", [
+    ("国内生产总值", "国内生产总值"), ("今年经济社会发展的主要预期目标是，国内生产总值增长", "国内生产总值"),
+    ("今年拟安排财政赤字", "财政赤字"), ("城镇新增就业", "城镇新增就业"), ("其中高速公路", "高速公路"),
+    ("比上年增加", ""), ("政务公开前", ""), ("增长", ""),
+])
+def test_measure_named_before_a_number(before, name):
+    from gkcorpus.templates.frame_tables import measure
+
+    assert measure(before) == name
 
 
 def test_slot_type_is_the_type_of_nearly_all_values():
