@@ -16,8 +16,9 @@ Mining (:class:`FrameMiner`)
     3. Around the occurrences of an anchor, the rest of each clause is context: a candidate keeps
        the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
        what all its occurrences share next to the anchor joins the fixed text. A clause ending in
-       a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
-       there, keyed by its clause opening (``发放{TEXT}{NUM}``), or by the predicate right before the
+       a quantity (percent, money, count; a bound, 左右/以内/以上, and a range are part of the value)
+       gives a candidate with a slot of that kind there, keyed by its clause opening and the kind
+       (``发放{TEXT}{NUM}``, ``国内生产总值{TEXT}{PERCENT}`` beside ``国内生产总值{TEXT}{MONEY}``), or by the predicate right before the
        number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
        一九五二年 or 上年, is a slot). Fixed clauses found in
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
@@ -37,15 +38,19 @@ Mining (:class:`FrameMiner`)
        frame with free slots at both ends). A candidate gives way to a generalisation with more
        support (its instances a superset, comparable support × fixed text, the same number
        slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
-       candidate whose instances lie on clauses of a better frame with half its fixed text is a
-       variant and is dropped, unless it is a construction with its slot filled in ``min_docs``
+       candidate whose instances lie on clauses of a better frame with half its fixed text (and its
+       number slots, of the same types) is a variant and is dropped (a run of clauses found in fewer
+       than three quarters of the documents of a frame opening a clause does not make it one; such a
+       frame is kept only if it stays a frame at matching), unless it is a construction with its slot filled in ``min_docs``
        documents more than each such frame: their generalisation (``以{TEXT}为指导``, 19 documents,
        beside ``{TEXT}“三个代表”重要思想为指导``). A construction stands beside the frames of its
        clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
        matches and ``support`` the number of documents matched (a frame in 31 documents reports
-       31), which may exceed the clauses that seeded it.
+       31), which may exceed the clauses that seeded it. After the merges below, number slots are
+       retyped on their matched values and quantities ending (starting) the values of a free slot
+       are split out of it (:mod:`~gkcorpus.templates.frame_retype`: the GDP level is MONEY).
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
        differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
        {TEXT_2}周围``); the merge is kept when it matches more documents than either. Then, twice,
