@@ -83,8 +83,14 @@ def _split_plan(t: Any) -> tuple[int, bool, str, int] | None:
         if len(vals) < 2:
             continue
         for tail in (True, False):
-            cuts = [quantity_tail(v) if tail else quantity_head(v) for v in vals]
-            if sum(c is not None for c in cuts) < SHARE * len(vals):
+            cuts: list[int | None] = []
+            misses = 0
+            for v in vals:  # stops as soon as too many values hold no quantity there
+                cuts.append(quantity_tail(v) if tail else quantity_head(v))
+                misses += cuts[-1] is None
+                if misses > (1 - SHARE) * len(vals):
+                    break
+            if misses > (1 - SHARE) * len(vals):
                 continue
             nums = [v[c:] if tail else v[:c] for v, c in zip(vals, cuts) if c is not None]
             rest = [v[:c] if tail else v[c:] for v, c in zip(vals, cuts) if c is not None]
