@@ -124,9 +124,60 @@ def test_match_table_rows(frames, bundled):
     ("1800余份", "NUM"), ("百余册", "NUM"), ("广东省", "PLACE"), ("北京", "PLACE"), ("财政部", "ORG"),
     ("乡村", "TEXT"), ("城乡", "TEXT"), ("小组", "TEXT"), ("扎实推进乡村", "TEXT"),
     ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
+    # a bound and a range belong to the quantity
+    ("8％左右", "PERCENT"), ("6.5%－7%", "PERCENT"), ("900万人以上", "NUM"), ("3000亿元左右", "MONEY"),
 ])
 def test_value_types(value, kind):
     assert value_type(value) == kind
+
+
+@pytest.mark.parametrize("value, cut", [
+    ("共完成4000", 3), ("实际增长8.5％", 4), ("完成四千四百五十一", 2), ("增加三十亿元", 2),
+    ("一一", None), ("房屋达九", None), ("统一", None), ("达到5 1 6 0 元", None),
+])
+def test_quantity_at_the_end_of_a_value(value, cut):
+    from gkcorpus.templates.frame_retype import quantity_tail
+
+    assert quantity_tail(value) == cut
+
+
+def test_quantity_at_the_start_of_a_value():
+    from gkcorpus.templates.frame_retype import quantity_head
+
+    assert quantity_head("900万人以上的目标") == 7
+    assert quantity_head("8%左右，") == 4
+    assert quantity_head("一些地方") is None
+
+
+def test_slots_retyped_and_numbers_split_on_matched_values():
+    from gkcorpus.templates.frame_retype import retyped
+    from gkcorpus.templates.model import Instance
+
+    def frame(text, slots, rows):
+        f = Frame("x", text, [Slot(n, ty, [], 0) for n, ty in slots], [], True, True)
+        f.instances = [Instance("d", "u", "", 0, 0, 0, 0, dict(r)) for r in rows]
+        return f
+
+    level = frame("国内生产总值{TEXT}{NUM}", [("TEXT", "TEXT"), ("NUM", "NUM")],
+                  [{"TEXT": "达到", "NUM": "13．65万亿元"}, {"TEXT": "", "NUM": "47．2万亿元"}])
+    invest = frame("{TEXT}全社会固定资产投资{TEXT_2}亿元", [("TEXT", "TEXT"), ("TEXT_2", "TEXT")],
+                   [{"TEXT": "今年", "TEXT_2": "共完成4000"}, {"TEXT": "", "TEXT_2": "规模要比上年压缩920"}])
+    rate = frame("国内生产总值增长{NUM}%左右", [("NUM", "NUM")], [{"NUM": "8"}, {"NUM": "7.5"}])
+    free = frame("以{TEXT}为指导", [("TEXT", "TEXT")], [{"TEXT": "科学发展观"}, {"TEXT": "产业政策"}])
+    out = {k: f.template for k, f in retyped([level, invest, rate, free])}
+    assert out == {0: "国内生产总值{TEXT}{MONEY}", 1: "{TEXT}全社会固定资产投资{TEXT_2}{MONEY}亿元",
+                   2: "国内生产总值增长{PERCENT}"}
+
+
+@pytest.mark.parametrize("before, name", [
+    ("国内生产总值", "国内生产总值"), ("今年经济社会发展的主要预期目标是，国内生产总值增长", "国内生产总值"),
+    ("今年拟安排财政赤字", "财政赤字"), ("城镇新增就业", "城镇新增就业"), ("其中高速公路", "高速公路"),
+    ("比上年增加", ""), ("政务公开前", ""), ("增长", ""),
+])
+def test_measure_named_before_a_number(before, name):
+    from gkcorpus.templates.frame_tables import measure
+
+    assert measure(before) == name
 
 
 def test_slot_type_is_the_type_of_nearly_all_values():
@@ -185,10 +236,16 @@ def test_national_frames_and_their_support(national):
     # an optional particle is relaxed into the frame: 清醒地看到 and 清醒看到 are one frame (13 → 15 documents)
     sober = _find(lib, "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}")
     assert sober.support == 15 and sober.slots[1].values == ["地"] and sober.slots[1].n_empty == 2
-    gdp = _find(lib, "国内生产总值增长{PERCENT}左右")
-    assert gdp.support == 8 and gdp.slots[0].type == "PERCENT"
-    assert gdp.slots[0].values == ["6.5%", "7%", "7.5%", "8%", "8％"]
-    assert [s.type for s in _find(lib, "城镇登记失业率{TEXT}{PERCENT}以内").slots] == ["TEXT", "PERCENT"]
+    # a growth rate: its bound (左右) and a range (6.5%－7%) are part of the value, the predicate a slot
+    gdp = _find(lib, "国内生产总值{TEXT}{PERCENT}")
+    assert gdp.support == 13 and [s.type for s in gdp.slots] == ["TEXT", "PERCENT"]
+    assert gdp.slots[0].values == ["增长", "年均增长", "比上年增长"]
+    assert {"6.5%－7%", "7%左右", "7.5%左右", "7．5%", "8％左右"} <= set(gdp.slots[1].values)
+    # the GDP level is another frame: its values are money, so is its type
+    level = _find(lib, "国内生产总值{TEXT}{MONEY}")
+    assert level.support == 17 and {"13．65万亿元", "47．2万亿元"} <= set(level.slots[1].values)
+    jobless = _find(lib, "城镇登记失业率{TEXT}{PERCENT}")
+    assert jobless.support == 10 and {"4．6％", "4.6%以内"} <= set(jobless.slots[1].values)
     # a number keyed by the measure (nouns) right before it, whatever comes first
     foreign = _find(lib, "{TEXT}利用外资{MONEY}")
     assert foreign.support == 6 and {"2894亿美元", "609亿美元"} <= set(foreign.slots[1].values)
@@ -272,37 +329,27 @@ def test_national_collocations_are_not_frames(national):
 def test_national_wide_table_of_targets(national):
     corpus, miner = national
     wide = wide_table(miner.library_, corpus).set_index("doc_id")
-    cols = ["国内生产总值增长{PERCENT}左右 [PERCENT]", "居民消费价格{TEXT}{PERCENT}左右 [PERCENT]",
-            "城镇登记失业率{TEXT}{PERCENT}以内 [PERCENT]", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"]
-    got = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
-           for d in (2010, 2012, 2014, 2016, 2018)}
-    assert got == {  # read off the reports by hand
-        2010: ["8％", "3％", "4.6％", "10500"],
-        2012: [None, "4%", "4．6%", "8000"],  # the 2012 target is 国内生产总值增长7．5% (no 左右)
-        2014: ["7.5%", "3.5%", "4.6%", "13500"],
-        2016: [None, "3%", "4.5%", "2.18万"],  # 2016: a range, 6.5%－7%
-        2018: ["6.5%", "3%", "4.5%", None],  # 2018 states the deficit as 赤字2.38万亿元
+    # one column per measure, whatever frames state it; a value with its bound and its unit
+    cols = ["国内生产总值 [PERCENT]", "居民消费价格 [PERCENT]", "城镇登记失业率 [PERCENT]", "城镇新增就业 [NUM]",
+            "财政赤字 [MONEY]", "中央财政赤字 [MONEY]"]
+    got = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]] for d in (2005, 2012, 2014, 2016, 2017)}
+    assert got == {  # read off the targets sentences and the budget paragraphs by hand
+        2005: ["8％左右", "4％", "4．6％", "900万人", None, "3000亿元"],  # no 以内 / 以上 that year
+        2012: ["7．5%", "4%左右", "4．6%以内", "900万人以上", "8000亿元", "5500亿元"],  # no 左右 for GDP
+        2014: ["7.5%左右", "3.5%左右", "4.6%以内", "1000万人以上", "13500亿元", "9500亿元"],
+        2016: ["6.5%－7%", "3%左右", "4.5%以内", "1000万人以上", "2.18万亿元", "1.4万亿元"],  # a range
+        2017: ["6.5%左右", "3%左右", "4.5%以内", "1100万人以上", None, "1.55万亿元"],  # 财政赤字2.38万亿元: no frame
     }
-    odd = {d: [v or None for v in wide.loc[f"gwr_national/{d}", cols]]
-           for d in (2011, 2013, 2015, 2017)}
-    assert odd == {  # read off the targets sentences by hand
-        2011: ["8%", "4%", "4.6%", "9000"],
-        2013: ["7.5%", "3.5%", None, "1.2万"],  # 2013: 城镇登记失业率低于4.6% (not 以内)
-        2015: ["7%", "3%", "4.5%", "1.62万"],
-        2017: ["6.5%", "3%", "4.5%", None],  # 2017: 财政赤字2.38万亿元
-    }
-    jobs = wide["城镇新增就业{NUM}以上 [NUM]"]
-    # 2018 first reviews five years (城镇新增就业6600万人以上), then sets the target in the targets sentence
-    got_jobs = [jobs[f"gwr_national/{y}"] for y in (2010, 2014, 2017, 2018)]
-    assert got_jobs == ["900万人", "1000万人", "1100万人", "1100万人"]
+    # the GDP level has a column of its own
+    assert wide.loc["gwr_national/2005", "国内生产总值 [MONEY]"] == "13．65万亿元"
     # the number and its unit apart, as a table of figures keeps them
     split = wide_table(miner.library_, corpus, split_units=True).set_index("doc_id")
-    col = "城镇新增就业{NUM}以上 [NUM]"
+    col = "城镇新增就业 [NUM]"
     assert [(split.loc[f"gwr_national/{y}", col], split.loc[f"gwr_national/{y}", col + " unit"])
-            for y in (2010, 2014, 2018)] == [("900", "万人"), ("1000", "万人"), ("1100", "万人")]
-    assert [split.loc[f"gwr_national/{y}", "国内生产总值增长{PERCENT}左右 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
-    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY]"] == "2.18"
-    assert split.loc["gwr_national/2016", "今年拟安排财政赤字{MONEY}亿元 [MONEY] unit"] == "万"
+            for y in (2010, 2014, 2018)] == [("900", "万人以上"), ("1000", "万人以上"), ("1100", "万人以上")]
+    assert [split.loc[f"gwr_national/{y}", "国内生产总值 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
+    assert split.loc["gwr_national/2016", "财政赤字 [MONEY]"] == "2.18"
+    assert split.loc["gwr_national/2016", "财政赤字 [MONEY] unit"] == "万亿元"
 
 
 def test_fitted_miner_keeps_its_library_not_the_text(frames):

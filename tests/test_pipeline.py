@@ -81,8 +81,9 @@ def test_templates_are_the_frames(mined):
     assert [(r["doc_id"], json.loads(r["slot_values"])) for r in visits] == [
         ("summary-02", {"NUM": "100"}), ("summary-10", {"NUM": "300"})]
     numeric = (mined / "templates" / "numeric.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert numeric[0] == "doc_id,此次活动共接访群众{NUM}余人 [NUM],发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]"
-    assert numeric[2] == "summary-02,100,,一周"
+    assert numeric[0] == ("doc_id,{TEXT}{NUM}，受到了来访群众的一致好评，问题解答满意率达到了100% [NUM],活动共接访群众 [NUM],"
+                          "发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]")
+    assert numeric[2] == "summary-02,100余人,100余人,,一周"
     html = (mined / "report.html").read_text(encoding="utf-8")
     section = html[html.index('<section id="templates">'):html.index('<section id="evidence">')]
     assert "<h2>Sentence frames</h2><p>44 frames (frames.json)" in section and "(140 matches, matches.csv)" in section
@@ -90,7 +91,7 @@ def test_templates_are_the_frames(mined):
     assert "此次活动共接访群众<span class=\"slot\">{NUM}</span>余人" in section
     row = next(r for r in section.split("<tr>") if "营造<span" in r)  # one match cited in each of four documents
     assert re.findall(r">(summary-\d+)</a>", row) == ["summary-02", "summary-04", "summary-06", "summary-08"]
-    assert "Numeric slots by document (numeric.csv): 3 columns" in section
+    assert "Numeric slots by document (numeric.csv): 4 columns" in section
     assert "- `…现将{TEXT}总结如下…` — 5 documents" in section
 
 

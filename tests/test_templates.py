@@ -412,7 +412,7 @@ def test_skeleton_of_sentence_templates(mined, bundled):
 def test_cli_mine_match_fill(tmp_path, capsys):
     out = tmp_path / "mined"
     assert main(["templates", "mine", "-o", str(out)]) == 0
-    assert capsys.readouterr().out.startswith("44 frames, 140 matches in 15 documents, 3 numeric columns; "
+    assert capsys.readouterr().out.startswith("44 frames, 140 matches in 15 documents, 4 numeric columns; "
                                               "wrote frames.json, frames.md, matches.csv, numeric.csv to ")
     assert sorted(p.name for p in out.iterdir()) == ["frames.json", "frames.md", "matches.csv", "numeric.csv"]
     data = json.loads((out / "frames.json").read_text(encoding="utf-8"))
@@ -424,8 +424,11 @@ def test_cli_mine_match_fill(tmp_path, capsys):
     assert rows[0] == "frame_id,frame,doc_id,unit_id,start,end,raw_start,raw_end,sentence,slot_values"
     assert len(rows) == 141
     numeric = (out / "numeric.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert numeric[0] == "doc_id,此次活动共接访群众{NUM}余人 [NUM],发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]"
-    assert numeric[10] == "summary-10,300,1800余份,"
+    # a column per measure (活动共接访群众: the frame's words before the number, 此次 left out), the unit
+    # from the frame's text kept with the value (300余人); other numbers keep a column of their frame
+    assert numeric[0] == ("doc_id,{TEXT}{NUM}，受到了来访群众的一致好评，问题解答满意率达到了100% [NUM],活动共接访群众 [NUM],"
+                          "发放{TEXT}{NUM} [NUM],在政务公开前{NUM} [NUM]")
+    assert numeric[10] == "summary-10,1800余份,300余人,1800余份,"
 
     ext = tmp_path / "ext"
     assert main(["templates", "match", str(out / "frames.json"), "-o", str(ext)]) == 0

@@ -581,8 +581,9 @@ def _report_templates(rb: Any, res: MineResult, cite: _Citations) -> None:
         rb.table(frow, html_columns=("id", "frame", "instances"))
     wide = res.numeric
     if wide is not None and wide.shape[1] > 1:
-        rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, each a numeric slot "
-                     "of a frame found in at least two documents, its value as written; the first columns:")
+        rb.paragraph(f"Numeric slots by document (numeric.csv): {wide.shape[1] - 1} columns, one per measure (the "
+                     "frames stating it folded into one) or per other numeric slot, found in at least two documents; "
+                     "a value as written, with its bound and unit; the first columns:")
         rb.table(wide.iloc[:, : min(8, wide.shape[1])], max_rows=60)
     if res.skeleton is not None:
         rb.html("<details><summary>A writer's skeleton (Markdown)</summary><pre>"

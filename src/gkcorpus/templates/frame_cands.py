@@ -3,6 +3,7 @@ enough fixed content to stand as a frame."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
@@ -44,6 +45,16 @@ class _Cand:
             span = sum(len(clauses[c + j].text) for j in range(n)) + n - 1
             tot += min(1.0, (fixed + sum(len(vals[k]) for k in closed)) / max(1, span))
         return tot / max(1, len(self.inst))
+
+
+def holds_numbers(types: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether slots of ``types`` hold the number slots of ``other``: at least as many of each closed
+    type (a growth rate, PERCENT, is not a variant of an amount, MONEY)."""
+    need = [t for t in other if t in CLOSED_TYPES]
+    if not need:
+        return True  # most frames have no number slot: nothing to hold
+    have = Counter(t for t in types if t in CLOSED_TYPES)
+    return all(have[t] >= n for t, n in Counter(need).items())
 
 
 def _content_ok(pieces: Sequence[str], types: Sequence[str], min_fixed: int, min_seg: int) -> bool:

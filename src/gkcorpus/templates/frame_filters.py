@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from typing import Sequence
 
+from .frame_cands import holds_numbers
 from .frame_model import Frame, _balanced, _han, is_construction
 from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
 from .model import Slot, Template, render, template_id
@@ -26,6 +27,10 @@ def _skeleton(t: Template) -> str:
 
 def _fixed_han(t: Template) -> int:
     return _han("".join(t.pieces))
+
+
+def _types(t: Template) -> list[str]:
+    return [s.type for s in t.slots]
 
 
 def _n_closed(t: Template) -> int:
@@ -368,8 +373,8 @@ def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
         for i in t.instances:
             for k in {k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a <= i.start and b >= i.end}:
                 hits[k] += 1
-        n, h, c = len(t.instances), _fixed_han(t), _n_closed(t)
-        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and _n_closed(kept[k]) >= c
+        n, h = len(t.instances), _fixed_han(t)
+        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and holds_numbers(_types(kept[k]), _types(t))
                and (is_construction(kept[k]) <= is_construction(t)) for k, v in hits.items()):
             continue
         for i in t.instances:

@@ -3,7 +3,8 @@
 A report's title block (``——2018年3月5日在第十三届全国人民代表大会第一次会议上``) and its headings
 (``一、2014年工作回顾``) repeat across the genre as much as its sentences do, but they are not
 clauses: they are fields separated by dashes and spaces. Each field's dates, years, ordinals
-(第{ORD}届, 第{ORD}次) and numbers become typed slots; a field shape found in ``min_docs``
+(第{ORD}届, 第{ORD}次), percents (with a range and a bound: 6%－6.5%, 5.5%左右) and numbers become
+typed slots; a field shape found in ``min_docs``
 documents with four fixed Han characters or more is a frame, marked with where it occurs
 (``where``: ``title`` for the lines before a document's first punctuated sentence, ``heading`` for
 later lines without clause punctuation) so that users can keep or drop it.
@@ -30,6 +31,8 @@ _SLOTS = {
     "DATE": r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:[和至、-]\d{1,2}日)?",
     "YEAR": YEAR_RE.pattern,
     "ORD": rf"(?<=第)(?:{_ORD})(?=[届次个])",
+    # a percent with its range and bound is one value (国内生产总值增长{PERCENT}: 6%－6.5%, 5.5%左右)
+    "PERCENT": r"\d+(?:[.．]\d+)?[%％]?(?:[-－—～~至到]\d+(?:[.．]\d+)?)?[%％](?:左右|以上|以内|以下|上下)?",
     "NUM": r"\d+(?:[.．]\d+)?",
 }
 _FREE = r"[^—\s]+?"

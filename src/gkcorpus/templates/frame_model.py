@@ -26,7 +26,7 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 # a number at the end of a clause (possibly a range, with qualifiers and a unit of at most two
 # characters), then nothing or a bound (左右, 以内 …)
 _NUM_TAIL = re.compile(
-    rf"((?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}(?:[%％](?:[-—～~至到]{_AR}[%％])?|(?:[-—～~至到]{_AR})?[万亿千百]*(?:多|余|来)?[^\W\d_]{{0,2}})"
+    rf"((?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}(?:[%％](?:[-－—～~至到]{_AR}[%％])?|(?:[-－—～~至到]{_AR})?[万亿千百]*(?:多|余|来)?[^\W\d_]{{0,2}})"
     rf"|[{_CN}]+(?:多|余)[^\W\d_]{{0,2}}|[{_CN}]+点[{_CN}]+|百分之[{_CN}\d.点]+|{_AR}个百分点))((?:左右|以上|以内|以下|上下)?)$")
 _BOUND = ("左右", "以上", "以内", "以下", "上下")
 
@@ -174,9 +174,10 @@ _ITEM = "(?:[^，；：。！？“”《》]|“[^“”]*”|《[^《》]*》)
 
 def _text_slot(allow_empty: bool, before_number: bool = False) -> str:
     """A free slot: clause characters, quotations and titles whole; never starting with an
-    enumerator (一是) or starting or ending with 、."""
+    enumerator (一是), a dash or an opening bracket (the frame starts after ——, after an aside such as
+    （鼓掌）), nor starting or ending with 、."""
     end = "(?<![、·\\d.．])" if before_number else "(?<![、·])"  # never cut a number in two
-    body = f"(?![、·]|[一二三四五六七八九十]是){_ITEM}+?{end}"
+    body = f"(?![、·—（(]|[一二三四五六七八九十]是){_ITEM}+?{end}"
     return f"((?:{body})??)" if allow_empty else f"({body})"
 
 
@@ -190,7 +191,8 @@ class Frame(Template):
             from .frame_slots import closed_pattern
 
             pieces = self.pieces
-            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？]))"]
+            # from a clause start, or after a dash or an aside in brackets opening the clause (——, （鼓掌）)
+            parts = [] if self.floats else ["(?:^|(?<=[，；：。！？])|(?<=——)|(?<=[）)]))"]
             for i, p in enumerate(pieces):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
@@ -212,6 +214,11 @@ class Frame(Template):
 
     def _groups(self) -> list[tuple] | None:
         return None  # always the regex (its slot patterns are not those of plain templates)
+
+    def match_key(self) -> str:
+        """The longest clause part of the fixed text: a comma in it matches any clause mark (，；：),
+        so the text it stands for need not hold that comma."""
+        return max((part for p in self.pieces for part in p.split("，")), key=len)
 
     where = "body"  # where the frame occurs: body (sentences), heading or title lines
     floats = False  # its opening may start inside a clause (坚持以{TEXT}为指导), not only at a clause start

@@ -4,7 +4,7 @@ A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by 
 it is ``TEXT``. Value types, most specific first:
 
 =========  ==================================================================================
-``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``, ``6.5%－7%`` (a range is one value)
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
 ``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``; as a base of comparison (比{YEAR}增长)
             also a year relative to the report's: ``上年``, ``去年``
@@ -18,6 +18,9 @@ it is ``TEXT``. Value types, most specific first:
             suffix (局, 委员会, 人民政府 …) after at least two characters of a proper name
 ``TEXT``    anything else
 =========  ==================================================================================
+
+A bound after a quantity is part of its value (``8%左右``, ``900万人以上``, ``4.6%以内``): the frame
+``国内生产总值增长{PERCENT}`` holds the target of every year, with or without 左右.
 
 Place names come from jieba's part-of-speech dictionary (tag ``ns``), not from a gazetteer
 package: it covers provinces, cities and counties and needs no further dependency. Its known
@@ -33,7 +36,7 @@ from typing import Iterable, Sequence
 
 from .slots import DATE_RE, NUM_RE, PERCENT_RE, PERSON_RE
 
-__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR",
+__all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", "trim_value", "ENUMERATOR", "quantity_kind",
            "split_quantity"]
 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
@@ -42,14 +45,18 @@ CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
 _AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _CN_NUMBER = rf"[{_CN}]*[零〇一二两三四五六七八九十百千][{_CN}]*"  # 万 or 亿 alone is a unit, not a number
+# a bound after a quantity belongs to it (8%左右, 900万人以上: a target as written); a range is one value
+BOUND = r"(?:左右|以上|以内|以下|上下)?"
+_RANGE = "[-－—～~至到]"
 MONEY_RE = re.compile(
-    rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|{_CN_NUMBER})(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元)")
+    rf"(?:近|约|共|共计|计|逾|达|超过)?(?:{_AR}|{_CN_NUMBER})(?:[万亿千百]+)?(?:多|余)?(?:元|美元|人民币|万元|亿元){BOUND}")
 YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇○零一二三四五六七八九]{4})年(?:度)?")
 # a year as a point of comparison: a date (一九五二年, 1978年) or one relative to the report's (上年, 去年)
 BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|当年)(?:同期)?")
-PERCENT_PLUS_RE = re.compile(rf"(?:近|约|达|超过)?(?:{_AR}[%％](?:[-—～~至到]{_AR}[%％])?|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern})")
+PERCENT_PLUS_RE = re.compile(
+    rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern}){BOUND}")
 # a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
-NUM_PLUS_RE = re.compile(rf"(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}")
+NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}){BOUND}")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
@@ -76,6 +83,13 @@ def split_quantity(value: str) -> tuple[str, str] | None:
         return None
     unit = ("%" if m.group(1) else "") + m.group(3).replace("％", "%")
     return m.group(2).replace("．", "."), unit
+
+
+def quantity_kind(value: str) -> str:
+    """``PERCENT``, ``MONEY`` or ``NUM``: the kind of a quantity, by its pattern alone."""
+    if PERCENT_PLUS_RE.fullmatch(value):
+        return "PERCENT"
+    return "MONEY" if MONEY_RE.fullmatch(value) else "NUM"
 
 
 def trim_value(value: str) -> str:
@@ -206,8 +220,9 @@ def closed_pattern(kind: str, after: str = "") -> str | None:
     text after the slot (a MONEY slot before 亿元 holds the number only)."""
     if kind == "MONEY" and after.startswith(_CURRENCY):
         return NUM_PLUS_RE.pattern
+    # a NUM slot holds a mixture of quantities (a count, an amount, a percent): its pattern takes them all
     return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": BASE_YEAR_RE.pattern,
-            "DATE": DATE_RE.pattern, "NUM": NUM_PLUS_RE.pattern}.get(kind)
+            "DATE": DATE_RE.pattern, "NUM": f"{PERCENT_PLUS_RE.pattern}|{NUM_PLUS_RE.pattern}"}.get(kind)
 
 
 def typed_names(types: Sequence[str]) -> list[str]:

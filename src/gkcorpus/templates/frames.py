@@ -16,8 +16,9 @@ Mining (:class:`FrameMiner`)
     3. Around the occurrences of an anchor, the rest of each clause is context: a candidate keeps
        the anchor and, on each side, the best-supported fixed clause opening (ending) or a slot;
        what all its occurrences share next to the anchor joins the fixed text. A clause ending in
-       a number (percent, money, count, with 左右/以内/以上) gives a candidate with a typed slot
-       there, keyed by its clause opening (``发放{TEXT}{NUM}``), or by the predicate right before the
+       a quantity (percent, money, count; a bound, 左右/以内/以上, and a range are part of the value)
+       gives a candidate with a slot of that kind there, keyed by its clause opening and the kind
+       (``发放{TEXT}{NUM}``, ``国内生产总值{TEXT}{PERCENT}`` beside ``国内生产总值{TEXT}{MONEY}``), or by the predicate right before the
        number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
        一九五二年 or 上年, is a slot). Fixed clauses found in
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
@@ -37,15 +38,19 @@ Mining (:class:`FrameMiner`)
        frame with free slots at both ends). A candidate gives way to a generalisation with more
        support (its instances a superset, comparable support × fixed text, the same number
        slots), so the variants of one frame (an optional word, a slot boundary) merge into it; a
-       candidate whose instances lie on clauses of a better frame with half its fixed text is a
-       variant and is dropped, unless it is a construction with its slot filled in ``min_docs``
+       candidate whose instances lie on clauses of a better frame with half its fixed text (and its
+       number slots, of the same types) is a variant and is dropped (a run of clauses found in fewer
+       than three quarters of the documents of a frame opening a clause does not make it one; such a
+       frame is kept only if it stays a frame at matching), unless it is a construction with its slot filled in ``min_docs``
        documents more than each such frame: their generalisation (``以{TEXT}为指导``, 19 documents,
        beside ``{TEXT}“三个代表”重要思想为指导``). A construction stands beside the frames of its
        clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
        matches and ``support`` the number of documents matched (a frame in 31 documents reports
-       31), which may exceed the clauses that seeded it.
+       31), which may exceed the clauses that seeded it. After the merges below, number slots are
+       retyped on their matched values and quantities ending (starting) the values of a free slot
+       are split out of it (:mod:`~gkcorpus.templates.frame_retype`: the GDP level is MONEY).
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
        differs becomes a slot (the closing rally by leader gives ``{TEXT}团结在以{PERSON}同志为
        {TEXT_2}周围``); the merge is kept when it matches more documents than either. Then, twice,
@@ -78,14 +83,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_measure, is_predicate as _is_predicate
+from .frame_slots import is_measure, is_predicate as _is_predicate, quantity_kind
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -102,7 +107,8 @@ from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
 from .frame_inner import extra_frames
-from .frame_cands import _Cand, _content_ok
+from .frame_retype import SHARE as RETYPE_SHARE, retyped
+from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, edge_cohesion, is_frame, slot_choice
 
@@ -225,7 +231,14 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         cands += self._construction_candidates(clauses, c_doc, m)
         cands = self._dedupe(cands)
         cands += self._chains(cands, clauses, c_doc, m)
-        chosen = self._select(cands, clauses, m)
+        corpus_text: list[str] = []  # the sentence cores joined, made when first needed
+
+        def alive(c: _Cand) -> bool:
+            if not corpus_text:
+                corpus_text.append("\n".join(u.core for u in units))
+            return self._alive(c, clauses, units, docs, m, corpus_text[0])
+
+        chosen = self._select(cands, clauses, m, alive=alive)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
         for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
@@ -338,11 +351,13 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         return out
 
     def _numeric_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
-        """Frames of clauses ending in a number: ``opening{TEXT}{NUM}bound`` keyed by the clause
-        opening (2 to ``max_affix`` characters) and the bound after the number (左右, 以内 …), and
-        ``{TEXT}predicate{NUM}bound`` keyed by the words right before the number when they are a
-        predicate (:func:`_is_predicate`) after other words in most of its clauses
-        (``{TEXT}比上年增长{PERCENT}``: the measure varies, the comparison is the frame)."""
+        """Frames of clauses ending in a quantity: ``opening{TEXT}{NUM}`` keyed by the clause opening
+        (2 to ``max_affix`` characters) and the kind of the quantity (a percent, an amount of money,
+        another number: a growth rate and a level are two frames), and ``{TEXT}predicate{NUM}`` keyed
+        by the words right before the number when they are a predicate (:func:`_is_predicate`) after
+        other words in most of its clauses (``{TEXT}比上年增长{PERCENT}``: the measure varies, the
+        comparison is the frame). A bound after the number (左右, 以内 …) and a range are part of the
+        value: ``国内生产总值增长{PERCENT}`` holds 8%左右, 7.5% and 6.5%－7%."""
         table: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         before: dict[tuple[str, str], list[tuple[int, int, str, str]]] = defaultdict(list)
         for i, c in enumerate(clauses):
@@ -350,10 +365,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if not mt:
                 continue
             head = c.text[: mt.start()]
-            after = mt.group(2)
+            after = quantity_kind(mt.group(0))
             for k in range(2, min(self.max_affix, len(head)) + 1):
                 if _HAN.match(head[k - 1]):
-                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(1)))
+                    table[(head[:k], after)].append((c_doc[i], i, head[k:], mt.group(0)))
             # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
             marked = _BASE_YEAR.sub(_YEAR_MARK, head)
             years = _BASE_YEAR.findall(head)
@@ -364,7 +379,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                 n_years = key.count(_YEAR_MARK)
                 own = years[len(years) - n_years:] if n_years else []
                 size = len(key) - n_years + sum(map(len, own))
-                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(1))))
+                before[(key, after)].append((c_doc[i], i, head[: len(head) - size], (*own, mt.group(0))))
         out = []
         for (h, after), rows in table.items():
             if len(rows) < m:  # fewer clauses than documents needed
@@ -376,10 +391,10 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if any(len({r[0] for r in table.get((x, after), ())}) == len(ds) for x in longer):
                 continue  # a longer opening has the same documents
             if any(r[2] for r in rows):
-                pieces, types = [h, "", after], ["TEXT", "NUM"]
+                pieces, types = [h, "", ""], ["TEXT", after]
                 inst = [(d, i, 1, (mid, num)) for d, i, mid, num in rows]
             else:
-                pieces, types = [h, after], ["NUM"]
+                pieces, types = [h, ""], [after]
                 inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
@@ -398,8 +413,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                 continue
             fixed = t.split(_YEAR_MARK)
             inst = [(d, i, 1, (lead, *rest)) for d, i, lead, rest in rows]
-            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + ["NUM"]
-            out.append(_Cand(["", *fixed, after], types, inst, _balanced(fixed)))
+            types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + [after]
+            out.append(_Cand(["", *fixed, ""], types, inst, _balanced(fixed)))
         return out
 
     def _edge_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
@@ -470,7 +485,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         return list(seen.values())
 
     # ------------------------------------------------------------------ runs of clauses
-    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> list[_Cand]:
+    def _select(self, cands: list[_Cand], clauses: Sequence[Clause], m: int,
+                alive: Callable[[_Cand], bool] | None = None) -> list[_Cand]:
         """Candidates ranked by support × fixed content; a candidate whose instances mostly lie on
         clauses of better ones with at least half its fixed text and as many number slots is a variant
         of them and is dropped (a much more specific frame, or one that types a number, stays; so does
@@ -480,7 +496,69 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         displace them). A candidate gives way to a more
         general one (its instances a superset, in more documents, with at least half its fixed
         text, three quarters of its support × fixed text and its numbers): the variants of one frame
-        merge into the frame with the most support."""
+        merge into the frame with the most support. A candidate kept only because the runs of clauses
+        around it are in fewer of its documents is tested at once (``alive``: whether it stays a frame
+        after matching); if it does not, it displaces nothing."""
+        pool, keys, by_clause = self._ranked(cands, clauses, m)
+        taken: dict[int, list] = {}  # clause -> (fixed content, slot types, documents, a chain?) of the frames explaining it
+        reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
+        used: set[int] = set()
+        out: list[_Cand] = []
+        dead: set[int] = set()
+        for k, c0 in enumerate(pool):
+            if k in used or id(c0) in dead:
+                continue
+            while True:  # once more when the generalisation chosen leaves at matching
+                best, best_n = k, (c0.docs, len(c0.inst))
+                first = min(keys[k])
+                for j in by_clause[first]:
+                    o = pool[j]
+                    if (j not in used and id(o) not in dead and not o.edge and (o.docs, len(o.inst)) > best_n
+                            and 2 * o.fixed >= c0.fixed and holds_numbers(o.types, c0.types)
+                            and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c0.docs * min(c0.fixed, _SCORE_CAP)
+                            and keys[k] <= keys[j]):
+                        best, best_n = j, (o.docs, len(o.inst))
+                c = pool[best]
+                # the free clause of a chain is not explained by it: left to other frames
+                lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
+                filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
+                inside, by_chains = 0, 0
+                opens = bool(c.pieces[0])  # a frame opening its clause with its own words (今年…主要预期目标是)
+                for _, ci, n, _ in c.inst:
+                    over = [4 * d >= 3 * c.docs or not opens if chain else True for j in range(lo, n - hi)
+                            for f, ts, d, chain in taken.get(ci + j, ()) if f >= 0.5 * c.fixed
+                            and holds_numbers(ts, c.types) and (not c.edge or reach[ci + j] + m > filled)]
+                    inside += any(over)
+                    by_chains += bool(over)
+                keep = inside < self.overlap * len(c.inst) and self._on_word_edges(c, clauses)
+                if keep and by_chains >= self.overlap * len(c.inst) and alive is not None and not alive(c):
+                    # kept only because the runs around it are in fewer of its documents, and not a frame
+                    # after matching: it displaces nothing
+                    dead.add(id(c))
+                    keep = False
+                    if best != k:
+                        continue
+                break
+            used.update((k, best))
+            if not keep:
+                continue
+            out.append(c)
+            if c.edge:
+                continue  # a construction is added to the frames of its clauses, it does not displace them
+            # a run of clauses explains a frame opening a clause only in most (three quarters) of its documents
+            # (not the run 今年经济社会发展的主要预期目标是，国内生产总值增长{PERCENT}, 5, the frame 今年…主要预期目标是, 10)
+            chain = any(n > 1 for _, _, n, _ in c.inst)
+            for _, ci, n, _ in c.inst:
+                for j in range(ci + lo, ci + n - hi):
+                    taken.setdefault(j, []).append((c.fixed, c.types, c.docs, chain))
+                    reach[j] = max(reach.get(j, 0), c.docs)
+            if len(out) >= self.max_frames:
+                break
+        return out
+
+    def _ranked(self, cands: list[_Cand], clauses: Sequence[Clause], m: int) -> tuple[list[_Cand], list, dict]:
+        """The candidates that may stand as frames, best first, with the clause runs each explains
+        and, for each clause run, the candidates on it."""
         pool = [c for c in cands if c.ok and c.docs >= m and not _phrase_in_context(c)
                 and (c.free or c.edge or any(t in CLOSED_TYPES for t in c.types) or c.coverage(clauses) >= self.min_coverage)]
         pool.sort(key=lambda c: (-c.score(), -c.fixed, -len(c.inst), c.pieces))
@@ -491,44 +569,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             keys.append(ks)
             for x in ks:
                 by_clause[x].append(k)
-        taken: dict[int, tuple] = {}  # clause -> (fixed content, number slots) of the best frame explaining it
-        reach: dict[int, int] = {}  # clause -> most documents of a frame explaining it
-        used: set[int] = set()
-        out = []
-        for k, c in enumerate(pool):
-            if k in used:
-                continue
-            best, best_n = k, (c.docs, len(c.inst))
-            first = min(keys[k])
-            for j in by_clause[first]:
-                o = pool[j]
-                if (j not in used and not o.edge and (o.docs, len(o.inst)) > best_n and 2 * o.fixed >= c.fixed
-                        and sum(t in CLOSED_TYPES for t in o.types) >= sum(t in CLOSED_TYPES for t in c.types)
-                        and 4 * o.docs * min(o.fixed, _SCORE_CAP) >= 3 * c.docs * min(c.fixed, _SCORE_CAP)
-                        and keys[k] <= keys[j]):
-                    best, best_n = j, (o.docs, len(o.inst))
-            c = pool[best]
-            used.update((k, best))
-            # the free clause of a chain is not explained by it: left to other frames
-            lo, hi = (1, 0) if c.free == "before" else (0, 1) if c.free else (0, 0)
-            closed = sum(t in CLOSED_TYPES for t in c.types)
-            filled = len({d for d, _, _, vals in c.inst if all(vals)})  # documents where its slots hold text
-            inside = sum(1 for _, ci, n, _ in c.inst
-                         if any(taken.get(ci + j, (-1, 0))[0] >= 0.5 * c.fixed and taken[ci + j][1] >= closed
-                                and (not c.edge or reach[ci + j] + m > filled)
-                                for j in range(lo, n - hi)))
-            if inside >= self.overlap * len(c.inst) or not self._on_word_edges(c, clauses):
-                continue
-            out.append(c)
-            if c.edge:
-                continue  # a construction is added to the frames of its clauses, it does not displace them
-            for _, ci, n, _ in c.inst:
-                for j in range(ci + lo, ci + n - hi):
-                    taken[j] = max(taken.get(j, (-1, 0)), (c.fixed, sum(t in CLOSED_TYPES for t in c.types)))
-                    reach[j] = max(reach.get(j, 0), c.docs)
-            if len(out) >= self.max_frames:
-                break
-        return out
+        return pool, keys, by_clause
 
     def _on_word_edges(self, c: _Cand, clauses: Sequence[Clause]) -> bool:
         """Whether each edge between fixed text and a slot falls between two words (by the segmenter)
@@ -583,6 +624,21 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             return frames
         return relax_frames(frames, ix, self._cutter_fn(), lambda fs: self._matched(fs, units, docs, m), m, text)
 
+    def _retype(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
+        """Each frame with its slots typed by its matched values, numbers split out of its free slots
+        (:func:`~gkcorpus.templates.frame_retype.retyped`), when the rewritten frame, matched again,
+        keeps (nearly) all its documents."""
+        changed = retyped(frames)
+        if not changed:
+            return frames
+        matched = dict(self._matched([f for _, f in changed], units, docs, m))
+        out = list(frames)
+        for j, (k, _) in enumerate(changed):
+            f = matched.get(j)
+            if f is not None and f.support >= RETYPE_SHARE * frames[k].support:
+                out[k] = f
+        return out
+
     def _cutter_fn(self) -> Any:
         """The word segmenter's ``cut`` (made once per fit)."""
         cut = self.__dict__.get("_cutter")
@@ -632,10 +688,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             out.append((k, t))
         return out
 
-    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
-                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
-        """Type each slot by its clause-level values, match every frame in every sentence core
-        (support by matching), keep those in ``min_docs`` documents, best first."""
+    @staticmethod
+    def _frames_of(chosen: Sequence[_Cand]) -> list[Frame]:
+        """The chosen candidates as frames, their slots typed by their clause-level values."""
         frames = []
         for c in chosen:
             types = []
@@ -653,6 +708,21 @@ class FrameMiner(_ClauseChains, BaseEstimator):
                           [], True, True)
             frame.floats = c.starts is not None
             frames.append(frame)
+        return frames
+
+    def _alive(self, c: _Cand, clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any], m: int,
+               text: str) -> bool:
+        """Whether a candidate stays a frame at matching: matched in the sentences that seeded it, it is
+        found in ``min_docs`` documents and is a frame (:func:`is_frame`; ``text``: the corpus). A quick
+        test of one candidate (its matches elsewhere are not looked for)."""
+        own = sorted({clauses[ci].unit for _, ci, _, _ in c.inst})
+        return any(is_frame(t, text) for _, t in self._matched(self._frames_of([c]), [units[u] for u in own], docs, m))
+
+    def _finish(self, chosen: list[_Cand], clauses: Sequence[Clause], units: Sequence[Any], docs: Sequence[Any],
+                m: int, line_frames: Sequence[Frame] = ()) -> TemplateLibrary:
+        """Type each slot by its clause-level values, match every frame in every sentence core
+        (support by matching), keep those in ``min_docs`` documents, best first."""
+        frames = self._frames_of(chosen)
         out = [t for _, t in self._matched(frames, units, docs, m)]
         have = {t.template for t in out}
         tried: set[str] = set()
@@ -670,6 +740,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         text = "\n".join(u.core for u in units)
         out = [t for t in out if is_frame(t, text)]
         out = self._relax(out, units, docs, m, text)
+        out = self._retype(out, units, docs, m)
         # frames inside clauses (第{ORD}个五年计划) and constructions of a function word (是{TEXT}的一年)
         extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses))
         have = {t.template for t in out}

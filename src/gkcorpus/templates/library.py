@@ -280,11 +280,12 @@ class TemplateLibrary:
     # ---- matching
     def _key_index(self) -> "_KeyIndex":
         if self._index is None:
-            self._index = _KeyIndex([max(t._parse()[1], key=len) for t in self.templates])
+            self._index = _KeyIndex([t.match_key() for t in self.templates])
         return self._index
 
     def _candidates(self, core: str) -> list[int]:
-        """Templates whose longest fixed piece occurs in ``core`` (indices, in order)."""
+        """Templates whose key (:meth:`Template.match_key`: the longest fixed piece) occurs in ``core``
+        (indices, in order)."""
         return self._key_index().candidates(core)
 
     def match_core(self, core: str) -> list[TemplateMatch]:

@@ -296,6 +296,10 @@ class Template:
     def pieces(self) -> list[str]:
         return list(self._parse()[1])
 
+    def match_key(self) -> str:
+        """Text every match holds (its longest fixed piece): a matcher looks for it first."""
+        return max(self._parse()[1], key=len)
+
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.slots]
