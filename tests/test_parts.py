@@ -289,3 +289,22 @@ def test_the_targets_part_by_place_and_target_words():
     assert find_targets_parts(docs, texts, body, 1.0) == [False, False, True, False, False, False, False]
     # the first body part is never the targets part, however dense
     assert find_targets_parts(["c", "c"], [targets, tasks], [True, True], 1.0) == [False, False]
+
+
+@pytest.mark.slow
+def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
+    """On the fifteen bilingual work reports (2008–2022, Chinese side) the skeleton is written from the
+    part types, which predict the order of the sections about as well as the finer section types
+    (the fewer types win): one entry per real part, each in (nearly) every report."""
+    from gkcorpus import load
+    from gkcorpus.app.pipeline import mine
+
+    mine(load(shared_corpora / "gwr_national_bilingual.jsonl"), tmp_path, formats=("json",), plots=False,
+         report=False)
+    lines = (tmp_path / "templates" / "skeleton.md").read_text(encoding="utf-8").splitlines()
+    assert [x for x in lines if x.startswith("## ")] == [
+        "## 1. (opening) 政府工作报告 请 国务院", "## 2. Y工作回顾", "## 3. (targets) 增长 左右 预期",
+        "## 4. (服务 企业 农民)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
+        "## 7. (closing) 周围 富强 梦"]
+    assert [x for x in lines if x.startswith("In ")] == [
+        f"In {n} of 15 documents." for n in (15, 14, 12, 14, 6, 15, 15)]
