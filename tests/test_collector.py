@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from gkcorpus.runtime.collector import YOUNG, fewer_collections, paused_collection
+from gkcorpus.base.collector import YOUNG, fewer_collections, paused_collection
 
 
 def test_thresholds_raised_within_and_restored_after():

@@ -134,7 +134,7 @@ def mine(
     segmentation cache in ``cache_dir`` when given (a rerun on unchanged input segments nothing);
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
-    The garbage collector runs less often meanwhile (:func:`gkcorpus.runtime.collector.fewer_collections`).
+    The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -143,7 +143,7 @@ def mine(
     from threadpoolctl import threadpool_limits
 
     from ..corpus import Corpus
-    from ..runtime.collector import fewer_collections
+    from ..base.collector import fewer_collections
     from ..text.tokenize import segmentation_memo
 
     if len(corpus) == 0:

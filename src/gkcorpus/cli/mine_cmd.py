@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..app.pipeline import mine
-    from ..runtime.collector import fewer_collections
+    from ..base.collector import fewer_collections
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     bad = sorted(set(formats) - set(FORMATS))

@@ -74,7 +74,7 @@ from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars,
                                 han_mask as _in_ranges, inside_longer as _inside_longer, interval_docs as _interval_docs,
                                 segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
-from ...runtime.collector import paused_collection
+from ...base.collector import paused_collection
 from ...kernels.suffix import SuffixArray, TextIndex
 from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
