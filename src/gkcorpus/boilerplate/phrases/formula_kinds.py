@@ -100,7 +100,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "compound_tag", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -325,17 +325,23 @@ def _noun_phrase(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
     return True
 
 
-def decide_gapped_kind(tags: Sequence[str]) -> str:
-    """Kind of a gapped pattern from its anchors' tags (``x``: not in the dictionary):
-    ``collocation`` when the first anchor is a verb (a verb and its object around a filler:
-    发挥…作用, 取得…成效); ``formula`` when it is a frame word -- preposition, adverb,
-    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求);
-    ``""`` otherwise: two content words that co-occur (中央财政…亿元), or a pronoun or time word and
-    a single verb (我们…贯彻, 今年…安排: a subject and its predicate match any sentence)."""
+def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = ()) -> str:
+    """Kind of a gapped pattern from its anchors' tags (an anchor the dictionary lacks is tagged by
+    :func:`compound_tag`; ``x`` when its words say nothing): ``collocation`` when the first anchor is
+    a verb (a verb and its object around a filler: 发挥…作用, 取得…成效); ``formula`` when it is a
+    frame word -- preposition, adverb, conjunction, pronoun, time word or an unknown word
+    (现将…总结如下, 按照…要求), or a noun compound before a quantity or a limit (城镇登记失业率…以内,
+    国家外汇储备…亿美元: a measure and its value, the frame of a target or a statistic); ``""``
+    otherwise: two content words that co-occur (相关业务…进行, 改革发展…大局: a noun compound and a
+    verb or noun is a subject and its predicate, or two topics), or a pronoun or time word and a
+    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence)."""
     if not tags:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
         return "collocation"
+    if len(tags) == 2 and tags[0] in _HEAD_NOUN:
+        quantity = tags[1] in _QUANTITY or (len(words) == 2 and words[1] in _LIMITS)
+        return "formula" if quantity else ""  # a measure and its value, or two content words
     if tags[0] in ("d", "ad", "a") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
     if tags[0] == "r" and tags[-1] not in _VERBAL:
@@ -348,6 +354,29 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
 
 
 _FRAME_TAGS = frozenset("p d ad c r t x zg".split())
+#: tags of a noun that heads a compound (no numerals, measure words, locatives, time or distinguishing words).
+_HEAD_NOUN = NOMINAL_TAGS - frozenset("m mq q f t b s".split())
+_QUANTITY = frozenset("m mq q".split())
+#: words that bound a quantity: the limit a target sets (控制在…以内).
+_LIMITS = frozenset("以内 以上 以下 之内 左右".split())
+
+
+def compound_tag(part_tags: Sequence[str]) -> str:
+    """Tag of a gapped anchor the dictionary lacks (a run of words the anchor grew by, or a word
+    jieba's model made up) from the tags of the dictionary words it splits into: a run that opens
+    with a modifier is adverbial (积极稳妥: ``ad``), one that opens with a pronoun is a subject
+    (我们不仅, 我局: ``r``), one that opens with a numeral is a quantity (多万户, 八项主张: ``m``), one
+    that ends in a noun is a noun compound (相关业务, 活动开展情况, 改革发展, 城镇登记失业率: ``n``);
+    ``x`` (unknown) otherwise, and when it does not split (现将 is 现 ``tg`` + 将 ``d``: ``x``).
+    Unknown words are not all names: most are such runs, and their words say what they are."""
+    if len(part_tags) < 2:
+        return "x"
+    first, last = part_tags[0], part_tags[-1]
+    if first in ("a", "ad", "d", "r"):
+        return first
+    if first in _QUANTITY:
+        return "m"
+    return "n" if last in _HEAD_NOUN else "x"
 
 
 def gapped_lead_has_kind(tag: str) -> bool:
@@ -488,15 +517,15 @@ def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
     return tags
 
 
-def _dict_split(word: str, tags: dict[str, str], idioms: bool = False) -> list[str]:
-    """``word`` split into dictionary words of two or more characters, longest first from the left;
-    the word itself when it does not split that way, or when it is an idiom and ``idioms`` is false
-    (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
+def _dict_split(word: str, tags: dict[str, str], idioms: bool = False, min_chars: int = 2) -> list[str]:
+    """``word`` split into dictionary words of ``min_chars`` or more characters, longest first from the
+    left; the word itself when it does not split that way, or when it is an idiom and ``idioms`` is
+    false (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
     if tags.get(word) == "i" and not idioms:
         return [word]
     out, i = [], 0
     while i < len(word):
-        for j in range(len(word) if i else len(word) - 1, i + 1, -1):
+        for j in range(len(word) if i else len(word) - 1, i + min_chars - 1, -1):
             if word[i:j] in tags:
                 out.append(word[i:j])
                 i = j
