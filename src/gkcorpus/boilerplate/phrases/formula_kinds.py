@@ -149,10 +149,11 @@ def decide_kind(f: KindFeatures) -> str:
         return "collocation"  # two coordinated verbs (巩固和发展, 建立和完善)
     if len(tags) == 3 and f.words[1] == "地" and tags[2] in _VERBAL | _IDIOM:
         return "collocation"  # an adverbial with 地 before its verb (更好地发挥)
-    if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
-            and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
+    obj = _object_tags(tags)
+    if 3 <= len(obj) <= 4 and obj[0] in _VERBAL and all(t in NOMINAL_TAGS for t in obj[1:-1]) \
+            and (obj[-1] in NOMINAL_TAGS or obj[-1] in _VERBAL):
         return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
-    if _verb_object(tags):
+    if _verb_object(obj):
         return "collocation"  # a verb and a topical compound object (发展海洋经济, 加强社会治安综合治理)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
@@ -216,6 +217,19 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str], first_before_verb:
     if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
         return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
     return tags[-1] not in _JOINERS
+
+
+def _object_tags(tags: Sequence[str]) -> tuple[str, ...]:
+    """The tags with an adverbial (``ad``) word after a noun read as a nominal verb: an adverb modifies
+    what follows it, so one that ends the wording or comes before a noun is used inside a noun
+    compound (政务公开, 政务公开工作: 公开 is tagged ``ad``). Only the verb-object rules read these."""
+    if "ad" not in tags[1:]:
+        return tuple(tags)
+    out = list(tags)
+    for i in range(1, len(tags)):
+        if tags[i] == "ad" and tags[i - 1] in _HEAD_NOUN and (i + 1 == len(tags) or tags[i + 1] in NOMINAL_TAGS):
+            out[i] = "vn"
+    return tuple(out)
 
 
 def _verb_object(tags: Sequence[str]) -> bool:
