@@ -92,6 +92,39 @@ def test_an_enumerator_does_not_lead_a_gapped_formula(bank):
     assert not [p for p in bank if re.match(r"[一二三四五六七八九十]{1,3}是", p)]
 
 
+def test_an_unknown_anchor_is_tagged_by_its_words(bank):
+    from gkcorpus.boilerplate.phrases.formula_kinds import _pos_tags, anchor_tag, compound_tag
+
+    assert compound_tag(["v", "n"]) == "n" and compound_tag(["vn", "v", "n"]) == "n"  # 相关业务, 活动开展情况
+    assert compound_tag(["r", "n"]) == "r" and compound_tag(["r", "c"]) == "r"  # 我局, 我们不仅
+    assert compound_tag(["ad", "v"]) == "ad" and compound_tag(["m", "n"]) == "m"  # 积极稳妥, 万人
+    assert compound_tag(["tg", "d"]) == "x" and compound_tag(["x"]) == "x"  # 现将 says nothing: a frame word
+    tags = _pos_tags(())
+    assert [anchor_tag(w, tags) for w in ("相关业务", "我局", "现将", "城镇登记失业率", "按照")] == ["n", "r", "x", "n", "p"]
+    # a noun compound leads a formula only before a quantity or a limit; a subject and its verb are no frame
+    assert decide_gapped_kind(["n", "v"], ["相关业务", "进行"]) == "" and decide_gapped_kind(["r", "v"]) == ""
+    assert decide_gapped_kind(["n", "f"], ["城镇登记失业率", "以内"]) == "formula"
+    assert decide_gapped_kind(["n", "m"], ["国家外汇储备", "亿美元"]) == "formula"
+    assert decide_gapped_kind(["n", "n"], ["改革发展", "大局"]) == ""
+    for gone in ("相关业务…进行", "我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
+        assert gone not in bank
+    assert bank["现将…总结如下"].kind == "formula" and bank["共接访群众…余人"].kind == "formula"
+    assert bank["根据…部署"].kind == "formula" and bank["认真贯彻落实…文件精神"].kind == "formula"
+
+
+def test_an_adverbial_word_inside_an_object_is_nominal(bank):
+    def kind(words, tags):
+        return decide_kind(KindFeatures(tuple(words), tuple(tags), sum(map(len, words)), 0.0, 0.1, ""))
+
+    # jieba tags 公开 ad; after a noun, ending the wording or before a noun, it is part of the compound
+    assert kind(["推进", "政务", "公开"], ["v", "n", "ad"]) == "collocation"
+    assert kind(["做好", "政务", "公开", "工作"], ["v", "n", "ad", "vn"]) == "collocation"
+    assert kind(["不断", "提高", "政务", "公开", "工作", "质量"], ["d", "v", "n", "ad", "vn", "n"]) == "formula"
+    for phrase in ("推进政务公开", "做好政务公开工作", "推进政务公开工作", "创新政务公开载体", "拓展政务公开渠道"):
+        assert bank[phrase].kind == "collocation", phrase
+    assert bank["政务公开工作再上新台阶"].kind == "formula"  # a clause, not an object
+
+
 def test_min_df_gapped_follows_min_df(bundled):
     from gkcorpus.boilerplate.phrases import FormulaMiner
 

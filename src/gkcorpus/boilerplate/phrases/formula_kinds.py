@@ -26,7 +26,8 @@ Kinds, in the order they are tested:
     verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
     or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or a verb or
     nominal verb before a compound object of two to five nominal words and verbs inside it, the first
-    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing); or two verbs
+    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing; an ``ad``
+    word after a noun, last or before a noun, counts as a nominal verb here: 推进政务公开); or two verbs
     joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
     personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
     modal (就一定能够).
@@ -52,9 +53,12 @@ Kinds, in the order they are tested:
 ``formula``
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
-    stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
+    stands alone (各位代表), and gapped patterns whose first anchor is a frame word (现将…总结如下,
     按照…要求; 发挥…作用 and an adverb or adjective before its verb, 积极稳妥…改革, are collocations; two
-    nominal anchors, or a pronoun and a noun, are not a frame and are dropped).
+    nominal anchors, or a pronoun and a noun, are not a frame and are dropped; a noun compound leads
+    a formula only before a quantity or a limit, 城镇登记失业率…以内). An anchor the dictionary lacks
+    is tagged by the dictionary words it is made of (:func:`compound_tag`: 相关业务 is a noun
+    compound, 我局 a pronoun's phrase), not taken for a frame word.
 
 Dropped as not a unit (:func:`is_incomplete`, :func:`is_fragment`, :func:`is_clipped_clause`): a
 wording with no content word (以及其他); one ending in an adverb (要进一步); one opening with a
@@ -100,7 +104,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "compound_tag", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "compound_tag", "anchor_tag", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -391,6 +395,19 @@ def compound_tag(part_tags: Sequence[str]) -> str:
     if first in _QUANTITY:
         return "m"
     return "n" if last in _HEAD_NOUN else "x"
+
+
+def anchor_tag(word: str, tags: dict[str, str]) -> str:
+    """Tag of a gapped anchor: its dictionary tag (``tags``: word -> tag); for a word the dictionary
+    lacks, the tag its dictionary words give it (:func:`compound_tag`), split into words of two or
+    more characters, else of any length (我局 = 我 + 局)."""
+    t = tags.get(word)
+    if t is not None:
+        return t
+    parts = _dict_split(word, tags) if len(word) >= 3 else [word]
+    if len(parts) < 2:
+        parts = _dict_split(word, tags, min_chars=1)
+    return compound_tag([tags.get(p, "x") for p in parts])
 
 
 def gapped_lead_has_kind(tag: str) -> bool:

@@ -82,7 +82,7 @@ from .formula_gapped import _GappedFormulae
 from .formula_snap import _SnapEdges
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
-from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, compound_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
+from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
@@ -748,16 +748,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
 
     def _anchor_tag(self, w: str) -> str:
-        """Tag of a gapped anchor: its dictionary tag; for a word the dictionary lacks, the tag its
-        dictionary words give it (:func:`compound_tag`: 积极稳妥 ``ad``, 相关业务 ``n``, 我局 ``r``), split
-        into words of two or more characters, else of any length (我局 = 我 + 局)."""
-        t = self._tags.get(w)
-        if t is not None:
-            return t
-        parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
-        if len(parts) < 2:
-            parts = _dict_split(w, self._tags, min_chars=1)
-        return compound_tag([self._tags.get(p, "x") for p in parts])
+        """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 相关业务 ``n``, 我局 ``r``)."""
+        return anchor_tag(w, self._tags)
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)
