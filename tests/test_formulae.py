@@ -106,6 +106,10 @@ def test_an_unknown_anchor_is_tagged_by_its_words(bank):
     assert decide_gapped_kind(["n", "f"], ["城镇登记失业率", "以内"]) == "formula"
     assert decide_gapped_kind(["n", "m"], ["国家外汇储备", "亿美元"]) == "formula"
     assert decide_gapped_kind(["n", "n"], ["改革发展", "大局"]) == ""
+    # an adverb the corpus mostly puts before a verb, then a noun: the verb is in the gap (进一步…工作作风)
+    assert decide_gapped_kind(["d", "n"], ["进一步", "工作作风"], 0.8) == ""
+    assert decide_gapped_kind(["d", "n"], ["高举", "旗帜"], 0.1) == "formula"  # 高举 is a verb tagged d
+    assert "进一步…工作作风" not in bank
     for gone in ("相关业务…进行", "我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
         assert gone not in bank
     assert bank["现将…总结如下"].kind == "formula" and bank["共接访群众…余人"].kind == "formula"

@@ -343,7 +343,7 @@ def _noun_phrase(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
     return True
 
 
-def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = ()) -> str:
+def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = (), lead_before_verb: float = 0.0) -> str:
     """Kind of a gapped pattern from its anchors' tags (an anchor the dictionary lacks is tagged by
     :func:`compound_tag`; ``x`` when its words say nothing): ``collocation`` when the first anchor is
     a verb (a verb and its object around a filler: 发挥…作用, 取得…成效); ``formula`` when it is a
@@ -352,7 +352,10 @@ def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = ()) -> str:
     国家外汇储备…亿美元: a measure and its value, the frame of a target or a statistic); ``""``
     otherwise: two content words that co-occur (相关业务…进行, 改革发展…大局: a noun compound and a
     verb or noun is a subject and its predicate, or two topics), or a pronoun or time word and a
-    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence)."""
+    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence), or an
+    adverb before a noun when the corpus puts a verb after that adverb in most of its uses
+    (``lead_before_verb`` >= 0.5: 进一步…工作作风 is an adverb and the object of the verb in the gap;
+    高举…旗帜 stays, as 高举, tagged an adverb, is mostly followed by nouns: a verb)."""
     if not tags:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
@@ -362,6 +365,8 @@ def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = ()) -> str:
         return "formula" if quantity else ""  # a measure and its value, or two content words
     if tags[0] in ("d", "ad", "a") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
+    if tags[0] in ("d", "ad") and len(tags) == 2 and tags[1] in NOMINAL_TAGS and lead_before_verb >= 0.5:
+        return ""  # an adverb, then its verb in the gap, then that verb's object: no frame
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
     if len(tags) == 2 and tags[0] in ("r", "t") and tags[1] in _VERBAL:

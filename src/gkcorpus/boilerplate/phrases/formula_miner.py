@@ -664,12 +664,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
         category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
+        # how often a verb follows each gapped lead in the corpus (an adverb before its verb, or a mis-tagged verb)
+        lead_verb = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
+                                       {texts[k].split("…", 1)[0] for k in live if patterns[k]})
         for r, k in enumerate(live):
             text, pattern = texts[k], patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
-                kind = decide_gapped_kind(tags, words)
+                kind = decide_gapped_kind(tags, words, lead_verb.get(words[0], 0.0))
                 if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
