@@ -127,6 +127,13 @@ def test_an_adverbial_word_inside_an_object_is_nominal(bank):
     for phrase in ("推进政务公开", "做好政务公开工作", "推进政务公开工作", "创新政务公开载体", "拓展政务公开渠道"):
         assert bank[phrase].kind == "collocation", phrase
     assert bank["政务公开工作再上新台阶"].kind == "formula"  # a clause, not an object
+    # jieba tags 全面 and 依法 as nouns; a first word the corpus mostly puts before verbs is an adverbial
+    def pair(tags, before_verb):
+        return decide_kind(KindFeatures(("全面", "推进"), tuple(tags), 4, 0.0, 0.1, "", first_before_verb=before_verb))
+
+    assert pair(["n", "v"], 0.7) == "collocation" and pair(["n", "ad"], 0.7) == "collocation"
+    assert pair(["n", "v"], 0.2) != "collocation"
+    assert bank["全面推进"].kind == "collocation" and bank["全面公开"].kind == "collocation"
 
 
 def test_min_df_gapped_follows_min_df(bundled):

@@ -22,7 +22,9 @@ Kinds, in the order they are tested:
 ``collocation``
     a free combination of a verb with its modifier or object and nothing else: two words whose words
     combine freely (neither predicts the other in half of its uses): an adverb before anything but a
-    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
+    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), a nominal-tagged word
+    the corpus puts before a verb in most of its uses before a verb or ``ad`` word (全面推进, 依法公开:
+    an adverbial whatever the dictionary says), an adjective before a
     verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
     or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or a verb or
     nominal verb before a compound object of two to five nominal words and verbs inside it, the first
@@ -149,6 +151,8 @@ def decide_kind(f: KindFeatures) -> str:
             return "collocation"  # two verbs (建立健全: 健全 is tagged as an adjective)
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
+        if a in NOMINAL_TAGS and f.first_before_verb >= 0.5 and (b in _VERBAL or b == "ad"):
+            return "collocation"  # a word the corpus mostly puts before verbs is an adverbial (全面推进, 依法公开)
     if len(tags) == 3 and tags[0] in _VERBAL and f.words[1] in _COORD and tags[2] in _VERBAL | {"vn"}:
         return "collocation"  # two coordinated verbs (巩固和发展, 建立和完善)
     if len(tags) == 3 and f.words[1] == "地" and tags[2] in _VERBAL | _IDIOM:
