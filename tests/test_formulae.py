@@ -110,6 +110,7 @@ def test_an_unknown_anchor_is_tagged_by_its_words(bank):
     assert decide_gapped_kind(["d", "n"], ["进一步", "工作作风"], 0.8) == ""
     assert decide_gapped_kind(["d", "n"], ["高举", "旗帜"], 0.1) == "formula"  # 高举 is a verb tagged d
     assert "进一步…工作作风" not in bank
+    assert decide_gapped_kind(["t", "n"]) == "" and "今年…政务公开日" not in bank  # when, and part of what
     for gone in ("相关业务…进行", "我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
         assert gone not in bank
     assert bank["现将…总结如下"].kind == "formula" and bank["共接访群众…余人"].kind == "formula"

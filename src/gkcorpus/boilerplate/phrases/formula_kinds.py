@@ -356,7 +356,8 @@ def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = (), lead_befo
     国家外汇储备…亿美元: a measure and its value, the frame of a target or a statistic); ``""``
     otherwise: two content words that co-occur (相关业务…进行, 改革发展…大局: a noun compound and a
     verb or noun is a subject and its predicate, or two topics), or a pronoun or time word and a
-    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence), or an
+    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence), a time
+    word and a noun (今年…政务公开日, 当前…政治形势), or an
     adverb before a noun when the corpus puts a verb after that adverb in most of its uses
     (``lead_before_verb`` >= 0.5: 进一步…工作作风 is an adverb and the object of the verb in the gap;
     高举…旗帜 stays, as 高举, tagged an adverb, is mostly followed by nouns: a verb)."""
@@ -373,6 +374,8 @@ def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = (), lead_befo
         return ""  # an adverb, then its verb in the gap, then that verb's object: no frame
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
+    if tags[0] == "t" and tags[-1] in _HEAD_NOUN:
+        return ""  # a time word and a noun (今年…政务公开日, 当前…政治形势): when, and part of what happened
     if len(tags) == 2 and tags[0] in ("r", "t") and tags[1] in _VERBAL:
         return ""  # a subject or time word and one verb (我们…贯彻, 今年…安排): a clause's parts, not a frame
     if tags[0] in _FRAME_TAGS:
