@@ -95,12 +95,14 @@ def test_an_enumerator_does_not_lead_a_gapped_formula(bank):
 def test_an_unknown_anchor_is_tagged_by_its_words(bank):
     from gkcorpus.boilerplate.phrases.formula_kinds import _pos_tags, anchor_tag, compound_tag
 
-    assert compound_tag(["v", "n"]) == "n" and compound_tag(["vn", "v", "n"]) == "n"  # 相关业务, 活动开展情况
+    assert compound_tag(["n", "n"]) == "n" and compound_tag(["vn", "v", "n"]) == "n"  # 国家外汇, 活动开展情况
+    assert compound_tag(["v", "n"]) == "v" and compound_tag(["p", "n"]) == "p"  # 赋予农民, 从源头
     assert compound_tag(["r", "n"]) == "r" and compound_tag(["r", "c"]) == "r"  # 我局, 我们不仅
     assert compound_tag(["ad", "v"]) == "ad" and compound_tag(["m", "n"]) == "m"  # 积极稳妥, 万人
     assert compound_tag(["tg", "d"]) == "x" and compound_tag(["x"]) == "x"  # 现将 says nothing: a frame word
     tags = _pos_tags(())
-    assert [anchor_tag(w, tags) for w in ("相关业务", "我局", "现将", "城镇登记失业率", "按照")] == ["n", "r", "x", "n", "p"]
+    assert [anchor_tag(w, tags) for w in ("改革发展", "我局", "现将", "城镇登记失业率", "按照", "从源头")] \
+        == ["n", "r", "x", "n", "p", "p"]
     # a noun compound leads a formula only before a quantity or a limit; a subject and its verb are no frame
     assert decide_gapped_kind(["n", "v"], ["相关业务", "进行"]) == "" and decide_gapped_kind(["r", "v"]) == ""
     assert decide_gapped_kind(["n", "f"], ["城镇登记失业率", "以内"]) == "formula"
@@ -111,8 +113,9 @@ def test_an_unknown_anchor_is_tagged_by_its_words(bank):
     assert decide_gapped_kind(["d", "n"], ["高举", "旗帜"], 0.1) == "formula"  # 高举 is a verb tagged d
     assert "进一步…工作作风" not in bank
     assert decide_gapped_kind(["t", "n"]) == "" and "今年…政务公开日" not in bank  # when, and part of what
-    for gone in ("相关业务…进行", "我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
+    for gone in ("我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
         assert gone not in bank
+    assert bank["相关业务…进行"].kind == "collocation"  # the dictionary tags 相关 as a verb: a verb-led run
     assert bank["现将…总结如下"].kind == "formula" and bank["共接访群众…余人"].kind == "formula"
     assert bank["根据…部署"].kind == "formula" and bank["认真贯彻落实…文件精神"].kind == "formula"
 

@@ -59,7 +59,7 @@ Kinds, in the order they are tested:
     按照…要求; 发挥…作用 and an adverb or adjective before its verb, 积极稳妥…改革, are collocations; two
     nominal anchors, or a pronoun and a noun, are not a frame and are dropped; a noun compound leads
     a formula only before a quantity or a limit, 城镇登记失业率…以内). An anchor the dictionary lacks
-    is tagged by the dictionary words it is made of (:func:`compound_tag`: 相关业务 is a noun
+    is tagged by the dictionary words it is made of (:func:`compound_tag`: 活动开展情况 is a noun
     compound, 我局 a pronoun's phrase), not taken for a frame word.
 
 Dropped as not a unit (:func:`is_incomplete`, :func:`is_fragment`, :func:`is_clipped_clause`): a
@@ -354,7 +354,7 @@ def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = (), lead_befo
     frame word -- preposition, adverb, conjunction, pronoun, time word or an unknown word
     (现将…总结如下, 按照…要求), or a noun compound before a quantity or a limit (城镇登记失业率…以内,
     国家外汇储备…亿美元: a measure and its value, the frame of a target or a statistic); ``""``
-    otherwise: two content words that co-occur (相关业务…进行, 改革发展…大局: a noun compound and a
+    otherwise: two content words that co-occur (活动开展情况…年度, 改革发展…大局: a noun compound and a
     verb or noun is a subject and its predicate, or two topics), or a pronoun or time word and a
     single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence), a time
     word and a noun (今年…政务公开日, 当前…政治形势), or an
@@ -395,15 +395,19 @@ def compound_tag(part_tags: Sequence[str]) -> str:
     """Tag of a gapped anchor the dictionary lacks (a run of words the anchor grew by, or a word
     jieba's model made up) from the tags of the dictionary words it splits into: a run that opens
     with a modifier is adverbial (积极稳妥: ``ad``), one that opens with a pronoun is a subject
-    (我们不仅, 我局: ``r``), one that opens with a numeral is a quantity (多万户, 八项主张: ``m``), one
-    that ends in a noun is a noun compound (相关业务, 活动开展情况, 改革发展, 城镇登记失业率: ``n``);
+    (我们不仅, 我局: ``r``), one that opens with a preposition a frame word (从源头: ``p``), one that
+    opens with a verb a verb and its object (赋予农民: ``v``), one that opens with a numeral a
+    quantity (多万户, 八项主张: ``m``), one that ends in a noun a noun compound (活动开展情况,
+    改革发展, 城镇登记失业率: ``n``);
     ``x`` (unknown) otherwise, and when it does not split (现将 is 现 ``tg`` + 将 ``d``: ``x``).
     Unknown words are not all names: most are such runs, and their words say what they are."""
     if len(part_tags) < 2:
         return "x"
     first, last = part_tags[0], part_tags[-1]
-    if first in ("a", "ad", "d", "r"):
-        return first
+    if first in ("a", "ad", "d", "r", "p"):
+        return first  # a modifier, a subject or a preposition with its object (从源头, 向产业链)
+    if first in _VERBAL:
+        return "v"  # a verb and its object (赋予农民, 改善民生作为)
     if first in _QUANTITY:
         return "m"
     return "n" if last in _HEAD_NOUN else "x"

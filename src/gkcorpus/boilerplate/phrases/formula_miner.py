@@ -751,7 +751,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
 
     def _anchor_tag(self, w: str) -> str:
-        """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 相关业务 ``n``, 我局 ``r``)."""
+        """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 活动开展情况 ``n``, 我局 ``r``)."""
         return anchor_tag(w, self._tags)
 
     def _tag(self, w: str) -> str:
