@@ -92,6 +92,54 @@ def test_an_enumerator_does_not_lead_a_gapped_formula(bank):
     assert not [p for p in bank if re.match(r"[一二三四五六七八九十]{1,3}是", p)]
 
 
+def test_an_unknown_anchor_is_tagged_by_its_words(bank):
+    from gkcorpus.boilerplate.phrases.formula_kinds import _pos_tags, anchor_tag, compound_tag
+
+    assert compound_tag(["n", "n"]) == "n" and compound_tag(["vn", "v", "n"]) == "n"  # 国家外汇, 活动开展情况
+    assert compound_tag(["v", "n"]) == "v" and compound_tag(["p", "n"]) == "p"  # 赋予农民, 从源头
+    assert compound_tag(["r", "n"]) == "r" and compound_tag(["r", "c"]) == "r"  # 我局, 我们不仅
+    assert compound_tag(["ad", "v"]) == "ad" and compound_tag(["m", "n"]) == "m"  # 积极稳妥, 万人
+    assert compound_tag(["tg", "d"]) == "x" and compound_tag(["x"]) == "x"  # 现将 says nothing: a frame word
+    tags = _pos_tags(())
+    assert [anchor_tag(w, tags) for w in ("改革发展", "我局", "现将", "城镇登记失业率", "按照", "从源头")] \
+        == ["n", "r", "x", "n", "p", "p"]
+    # a noun compound leads a formula only before a quantity or a limit; a subject and its verb are no frame
+    assert decide_gapped_kind(["n", "v"], ["相关业务", "进行"]) == "" and decide_gapped_kind(["r", "v"]) == ""
+    assert decide_gapped_kind(["n", "f"], ["城镇登记失业率", "以内"]) == "formula"
+    assert decide_gapped_kind(["n", "m"], ["国家外汇储备", "亿美元"]) == "formula"
+    assert decide_gapped_kind(["n", "n"], ["改革发展", "大局"]) == ""
+    # an adverb the corpus mostly puts before a verb, then a noun: the verb is in the gap (进一步…工作作风)
+    assert decide_gapped_kind(["d", "n"], ["进一步", "工作作风"], 0.8) == ""
+    assert decide_gapped_kind(["d", "n"], ["高举", "旗帜"], 0.1) == "formula"  # 高举 is a verb tagged d
+    assert "进一步…工作作风" not in bank
+    assert decide_gapped_kind(["t", "n"]) == "" and "今年…政务公开日" not in bank  # when, and part of what
+    for gone in ("我局…履行", "活动开展情况…年度", "改革发展…大局", "我们不仅…履行的实际"):
+        assert gone not in bank
+    assert bank["相关业务…进行"].kind == "collocation"  # the dictionary tags 相关 as a verb: a verb-led run
+    assert bank["现将…总结如下"].kind == "formula" and bank["共接访群众…余人"].kind == "formula"
+    assert bank["根据…部署"].kind == "formula" and bank["认真贯彻落实…文件精神"].kind == "formula"
+
+
+def test_an_adverbial_word_inside_an_object_is_nominal(bank):
+    def kind(words, tags):
+        return decide_kind(KindFeatures(tuple(words), tuple(tags), sum(map(len, words)), 0.0, 0.1, ""))
+
+    # jieba tags 公开 ad; after a noun, ending the wording or before a noun, it is part of the compound
+    assert kind(["推进", "政务", "公开"], ["v", "n", "ad"]) == "collocation"
+    assert kind(["做好", "政务", "公开", "工作"], ["v", "n", "ad", "vn"]) == "collocation"
+    assert kind(["不断", "提高", "政务", "公开", "工作", "质量"], ["d", "v", "n", "ad", "vn", "n"]) == "formula"
+    for phrase in ("推进政务公开", "做好政务公开工作", "推进政务公开工作", "创新政务公开载体", "拓展政务公开渠道"):
+        assert bank[phrase].kind == "collocation", phrase
+    assert bank["政务公开工作再上新台阶"].kind == "formula"  # a clause, not an object
+    # jieba tags 全面 and 依法 as nouns; a first word the corpus mostly puts before verbs is an adverbial
+    def pair(tags, before_verb):
+        return decide_kind(KindFeatures(("全面", "推进"), tuple(tags), 4, 0.0, 0.1, "", first_before_verb=before_verb))
+
+    assert pair(["n", "v"], 0.7) == "collocation" and pair(["n", "ad"], 0.7) == "collocation"
+    assert pair(["n", "v"], 0.2) != "collocation"
+    assert bank["全面推进"].kind == "collocation" and bank["全面公开"].kind == "collocation"
+
+
 def test_min_df_gapped_follows_min_df(bundled):
     from gkcorpus.boilerplate.phrases import FormulaMiner
 

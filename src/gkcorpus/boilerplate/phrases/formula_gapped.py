@@ -174,8 +174,9 @@ class _GappedFormulae:
         brk = np.zeros(len(ix.codes) + 1, dtype=np.int64)
         np.cumsum(_isin_chars(ix.codes, _CLAUSE_BREAK) | (ix.codes >= 0x110000), out=brk[1:])
         patterns = [(a, b) for a, b in patterns
-                    if gapped_lead_has_kind(self._anchor_tag(a)) and not starts_with_enumerator((a,))]
-        # (no second anchor would give the others a kind: they would be dropped once counted)
+                    if (a not in self._tags or gapped_lead_has_kind(self._tags[a])) and not starts_with_enumerator((a,))]
+        # (no second anchor would give the others a kind: they would be dropped once counted; a lead the
+        # dictionary lacks may be a noun compound before a quantity, whose kind needs the second anchor)
         self._found = self._find_words({t for p in patterns for t in p})
         self._find_all({t for p in patterns for t in p})
         first_pass = []

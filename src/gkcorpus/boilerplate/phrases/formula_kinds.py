@@ -22,11 +22,14 @@ Kinds, in the order they are tested:
 ``collocation``
     a free combination of a verb with its modifier or object and nothing else: two words whose words
     combine freely (neither predicts the other in half of its uses): an adverb before anything but a
-    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), an adjective before a
+    noun, an ``ad`` adverb before anything (充分利用: 利用 is tagged as a noun), a nominal-tagged word
+    the corpus puts before a verb in most of its uses before a verb or ``ad`` word (全面推进, 依法公开:
+    an adverbial whatever the dictionary says), an adjective before a
     verb (加快建设), a verb before a nominal or a verb (推进政务公开) or an adjective (建立健全); or three
     or four words, a verb before a noun-compound object (做好政务公开工作, 增加农民收入); or a verb or
     nominal verb before a compound object of two to five nominal words and verbs inside it, the first
-    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing); or two verbs
+    nominal (发展海洋经济, 加强社会治安综合治理: routine task wording, not set phrasing; an ``ad``
+    word after a noun, last or before a noun, counts as a nominal verb here: 推进政务公开); or two verbs
     joined by 和/与/及/并 (巩固和发展); or an adverbial with 地 before its verb (更好地发挥); or a
     personal pronoun before a verb or modal and nothing else (我们必须, 我们将继续); or adverbs before a
     modal (就一定能够).
@@ -52,9 +55,12 @@ Kinds, in the order they are tested:
 ``formula``
     everything else: set wording that carries a verb, an idiom, a preposition frame or
     function words (坚持稳中求进工作总基调, 以经济建设为中心, 高度重视), nominal wording that
-    stands alone (各位代表), and gapped patterns whose first anchor is not a verb (现将…总结如下,
+    stands alone (各位代表), and gapped patterns whose first anchor is a frame word (现将…总结如下,
     按照…要求; 发挥…作用 and an adverb or adjective before its verb, 积极稳妥…改革, are collocations; two
-    nominal anchors, or a pronoun and a noun, are not a frame and are dropped).
+    nominal anchors, or a pronoun and a noun, are not a frame and are dropped; a noun compound leads
+    a formula only before a quantity or a limit, 城镇登记失业率…以内). An anchor the dictionary lacks
+    is tagged by the dictionary words it is made of (:func:`compound_tag`: 活动开展情况 is a noun
+    compound, 我局 a pronoun's phrase), not taken for a frame word.
 
 Dropped as not a unit (:func:`is_incomplete`, :func:`is_fragment`, :func:`is_clipped_clause`): a
 wording with no content word (以及其他); one ending in an adverb (要进一步); one opening with a
@@ -100,7 +106,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
+__all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "compound_tag", "anchor_tag", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
 
 KINDS = ("formula", "collocation", "term")
@@ -145,14 +151,17 @@ def decide_kind(f: KindFeatures) -> str:
             return "collocation"  # two verbs (建立健全: 健全 is tagged as an adjective)
         if (a in _MODIFIER and (b in _VERBAL or b == "vn")) or (a in _VERBAL and (b in NOMINAL_TAGS or b in _VERBAL)):
             return "collocation"
+        if a in NOMINAL_TAGS and f.first_before_verb >= 0.5 and (b in _VERBAL or b == "ad"):
+            return "collocation"  # a word the corpus mostly puts before verbs is an adverbial (全面推进, 依法公开)
     if len(tags) == 3 and tags[0] in _VERBAL and f.words[1] in _COORD and tags[2] in _VERBAL | {"vn"}:
         return "collocation"  # two coordinated verbs (巩固和发展, 建立和完善)
     if len(tags) == 3 and f.words[1] == "地" and tags[2] in _VERBAL | _IDIOM:
         return "collocation"  # an adverbial with 地 before its verb (更好地发挥)
-    if 3 <= len(tags) <= 4 and tags[0] in _VERBAL and all(t in NOMINAL_TAGS for t in tags[1:-1]) \
-            and (tags[-1] in NOMINAL_TAGS or tags[-1] in _VERBAL):
+    obj = _object_tags(tags)
+    if 3 <= len(obj) <= 4 and obj[0] in _VERBAL and all(t in NOMINAL_TAGS for t in obj[1:-1]) \
+            and (obj[-1] in NOMINAL_TAGS or obj[-1] in _VERBAL):
         return "collocation"  # a verb and its noun-compound object (做好政务公开工作, 增加农民收入)
-    if _verb_object(tags):
+    if _verb_object(obj):
         return "collocation"  # a verb and a topical compound object (发展海洋经济, 加强社会治安综合治理)
     if 2 <= len(tags) <= 3 and f.words[:1] and f.words[0] in _PERSONAL and all(t in _VERBAL or t in _MODIFIER
                                                                                for t in tags[1:]):
@@ -216,6 +225,19 @@ def _nominal_shape(tags: Sequence[str], words: Sequence[str], first_before_verb:
     if tags[-1] in _VERBAL:  # a verb heads a noun phrase only after two or more nominal words (产业结构调整)
         return len(tags) >= 3 and all(t in NOMINAL_TAGS for t in tags[-3:-1])
     return tags[-1] not in _JOINERS
+
+
+def _object_tags(tags: Sequence[str]) -> tuple[str, ...]:
+    """The tags with an adverbial (``ad``) word after a noun read as a nominal verb: an adverb modifies
+    what follows it, so one that ends the wording or comes before a noun is used inside a noun
+    compound (政务公开, 政务公开工作: 公开 is tagged ``ad``). Only the verb-object rules read these."""
+    if "ad" not in tags[1:]:
+        return tuple(tags)
+    out = list(tags)
+    for i in range(1, len(tags)):
+        if tags[i] == "ad" and tags[i - 1] in _HEAD_NOUN and (i + 1 == len(tags) or tags[i + 1] in NOMINAL_TAGS):
+            out[i] = "vn"
+    return tuple(out)
 
 
 def _verb_object(tags: Sequence[str]) -> bool:
@@ -325,21 +347,35 @@ def _noun_phrase(tags: Sequence[str], words: Sequence[str] = ()) -> bool:
     return True
 
 
-def decide_gapped_kind(tags: Sequence[str]) -> str:
-    """Kind of a gapped pattern from its anchors' tags (``x``: not in the dictionary):
-    ``collocation`` when the first anchor is a verb (a verb and its object around a filler:
-    发挥…作用, 取得…成效); ``formula`` when it is a frame word -- preposition, adverb,
-    conjunction, pronoun, time word or a word the dictionary lacks (现将…总结如下, 按照…要求);
-    ``""`` otherwise: two content words that co-occur (中央财政…亿元), or a pronoun or time word and
-    a single verb (我们…贯彻, 今年…安排: a subject and its predicate match any sentence)."""
+def decide_gapped_kind(tags: Sequence[str], words: Sequence[str] = (), lead_before_verb: float = 0.0) -> str:
+    """Kind of a gapped pattern from its anchors' tags (an anchor the dictionary lacks is tagged by
+    :func:`compound_tag`; ``x`` when its words say nothing): ``collocation`` when the first anchor is
+    a verb (a verb and its object around a filler: 发挥…作用, 取得…成效); ``formula`` when it is a
+    frame word -- preposition, adverb, conjunction, pronoun, time word or an unknown word
+    (现将…总结如下, 按照…要求), or a noun compound before a quantity or a limit (城镇登记失业率…以内,
+    国家外汇储备…亿美元: a measure and its value, the frame of a target or a statistic); ``""``
+    otherwise: two content words that co-occur (活动开展情况…年度, 改革发展…大局: a noun compound and a
+    verb or noun is a subject and its predicate, or two topics), or a pronoun or time word and a
+    single verb (我们…贯彻, 今年…安排, 我局…履行: a subject and its predicate match any sentence), a time
+    word and a noun (今年…政务公开日, 当前…政治形势), or an
+    adverb before a noun when the corpus puts a verb after that adverb in most of its uses
+    (``lead_before_verb`` >= 0.5: 进一步…工作作风 is an adverb and the object of the verb in the gap;
+    高举…旗帜 stays, as 高举, tagged an adverb, is mostly followed by nouns: a verb)."""
     if not tags:
         return ""
     if tags[0] in _VERBAL or tags[0] == "vn":
         return "collocation"
+    if len(tags) == 2 and tags[0] in _HEAD_NOUN:
+        quantity = tags[1] in _QUANTITY or (len(words) == 2 and words[1] in _LIMITS)
+        return "formula" if quantity else ""  # a measure and its value, or two content words
     if tags[0] in ("d", "ad", "a") and (tags[-1] in _VERBAL or tags[-1] == "vn"):
         return "collocation"  # an adverb and its verb around a filler (积极稳妥…改革)
+    if tags[0] in ("d", "ad") and len(tags) == 2 and tags[1] in NOMINAL_TAGS and lead_before_verb >= 0.5:
+        return ""  # an adverb, then its verb in the gap, then that verb's object: no frame
     if tags[0] == "r" and tags[-1] not in _VERBAL:
         return ""  # a pronoun and a noun (我们…基本方针): a subject and part of its object, not a frame
+    if tags[0] == "t" and tags[-1] in _HEAD_NOUN:
+        return ""  # a time word and a noun (今年…政务公开日, 当前…政治形势): when, and part of what happened
     if len(tags) == 2 and tags[0] in ("r", "t") and tags[1] in _VERBAL:
         return ""  # a subject or time word and one verb (我们…贯彻, 今年…安排): a clause's parts, not a frame
     if tags[0] in _FRAME_TAGS:
@@ -348,6 +384,46 @@ def decide_gapped_kind(tags: Sequence[str]) -> str:
 
 
 _FRAME_TAGS = frozenset("p d ad c r t x zg".split())
+#: tags of a noun that heads a compound (no numerals, measure words, locatives, time or distinguishing words).
+_HEAD_NOUN = NOMINAL_TAGS - frozenset("m mq q f t b s".split())
+_QUANTITY = frozenset("m mq q".split())
+#: words that bound a quantity: the limit a target sets (控制在…以内).
+_LIMITS = frozenset("以内 以上 以下 之内 左右".split())
+
+
+def compound_tag(part_tags: Sequence[str]) -> str:
+    """Tag of a gapped anchor the dictionary lacks (a run of words the anchor grew by, or a word
+    jieba's model made up) from the tags of the dictionary words it splits into: a run that opens
+    with a modifier is adverbial (积极稳妥: ``ad``), one that opens with a pronoun is a subject
+    (我们不仅, 我局: ``r``), one that opens with a preposition a frame word (从源头: ``p``), one that
+    opens with a verb a verb and its object (赋予农民: ``v``), one that opens with a numeral a
+    quantity (多万户, 八项主张: ``m``), one that ends in a noun a noun compound (活动开展情况,
+    改革发展, 城镇登记失业率: ``n``);
+    ``x`` (unknown) otherwise, and when it does not split (现将 is 现 ``tg`` + 将 ``d``: ``x``).
+    Unknown words are not all names: most are such runs, and their words say what they are."""
+    if len(part_tags) < 2:
+        return "x"
+    first, last = part_tags[0], part_tags[-1]
+    if first in ("a", "ad", "d", "r", "p"):
+        return first  # a modifier, a subject or a preposition with its object (从源头, 向产业链)
+    if first in _VERBAL:
+        return "v"  # a verb and its object (赋予农民, 改善民生作为)
+    if first in _QUANTITY:
+        return "m"
+    return "n" if last in _HEAD_NOUN else "x"
+
+
+def anchor_tag(word: str, tags: dict[str, str]) -> str:
+    """Tag of a gapped anchor: its dictionary tag (``tags``: word -> tag); for a word the dictionary
+    lacks, the tag its dictionary words give it (:func:`compound_tag`), split into words of two or
+    more characters, else of any length (我局 = 我 + 局)."""
+    t = tags.get(word)
+    if t is not None:
+        return t
+    parts = _dict_split(word, tags) if len(word) >= 3 else [word]
+    if len(parts) < 2:
+        parts = _dict_split(word, tags, min_chars=1)
+    return compound_tag([tags.get(p, "x") for p in parts])
 
 
 def gapped_lead_has_kind(tag: str) -> bool:
@@ -488,15 +564,15 @@ def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
     return tags
 
 
-def _dict_split(word: str, tags: dict[str, str], idioms: bool = False) -> list[str]:
-    """``word`` split into dictionary words of two or more characters, longest first from the left;
-    the word itself when it does not split that way, or when it is an idiom and ``idioms`` is false
-    (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
+def _dict_split(word: str, tags: dict[str, str], idioms: bool = False, min_chars: int = 2) -> list[str]:
+    """``word`` split into dictionary words of ``min_chars`` or more characters, longest first from the
+    left; the word itself when it does not split that way, or when it is an idiom and ``idioms`` is
+    false (the dictionary tags many compositional entries such as 充分发挥 or 继续加强 as nouns)."""
     if tags.get(word) == "i" and not idioms:
         return [word]
     out, i = [], 0
     while i < len(word):
-        for j in range(len(word) if i else len(word) - 1, i + 1, -1):
+        for j in range(len(word) if i else len(word) - 1, i + min_chars - 1, -1):
             if word[i:j] in tags:
                 out.append(word[i:j])
                 i = j

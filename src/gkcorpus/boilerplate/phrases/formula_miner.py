@@ -82,7 +82,7 @@ from .formula_gapped import _GappedFormulae
 from .formula_snap import _SnapEdges
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
-from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
+from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
@@ -664,12 +664,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
         category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
+        # how often a verb follows each gapped lead in the corpus (an adverb before its verb, or a mis-tagged verb)
+        lead_verb = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
+                                       {texts[k].split("…", 1)[0] for k in live if patterns[k]})
         for r, k in enumerate(live):
             text, pattern = texts[k], patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
                 tags = tuple(self._anchor_tag(w) for w in words)
-                kind = decide_gapped_kind(tags)
+                kind = decide_gapped_kind(tags, words, lead_verb.get(words[0], 0.0))
                 if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
@@ -748,14 +751,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
 
     def _anchor_tag(self, w: str) -> str:
-        """Tag of a gapped anchor: its dictionary tag; for a word the dictionary lacks that splits into
-        dictionary words beginning with a modifier (积极稳妥), the modifier's (an adverbial); ``x`` otherwise."""
-        t = self._tags.get(w)
-        if t is not None:
-            return t
-        parts = _dict_split(w, self._tags) if len(w) >= 3 else [w]
-        first = self._tags.get(parts[0], "x") if len(parts) > 1 else "x"
-        return first if first in ("a", "ad", "d") else "x"
+        """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 活动开展情况 ``n``, 我局 ``r``)."""
+        return anchor_tag(w, self._tags)
 
     def _tag(self, w: str) -> str:
         t = self._tags.get(w)
