@@ -138,6 +138,13 @@ class _Entries:
         self.patterns.append(pattern)
 
 
+def _entry_score(df: int, han_chars: int, cohesion: float, freedom: float, edges: float) -> float:
+    """How formulaic an entry is, for the ranking: dispersion (documents), length in Han characters
+    (capped at 16), cohesion, freedom of its context and closed edges."""
+    return math.sqrt(max(df - 1, 0.5)) * math.log2(1 + min(han_chars, 16)) * max(cohesion, 0.05) \
+        * (0.5 + 0.5 * freedom) * (0.5 + edges)
+
+
 class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
     """Mine the formula bank of a corpus (see the module docstring for the method).
 
@@ -694,8 +701,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                     two.append((len(out), q + w1, len(words[0]), q + text.find(words[1], w1 + len(words[0])),
                                 len(words[1])))
             hc = len(_HAN_RE.findall(text)) if pattern else head_han[r]
-            score = math.sqrt(max(df_l[k] - 1, 0.5)) * math.log2(1 + min(hc, 16)) * max(coh_l[k], 0.05) \
-                * (0.5 + 0.5 * free_l[k]) * (0.5 + edge_l[k])
+            score = _entry_score(df_l[k], hc, coh_l[k], free_l[k], edge_l[k])
             d0, d1 = d_start[k], d_start[k + 1]
             udocs = ed_d_l[d0:d1]
             spans = [(ed_d_l[g], ex_s[g], ex_t[g]) for g in range(d0, min(d1, d0 + max_examples))]

@@ -195,6 +195,22 @@ def _excerpt(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _anchor_spans(parts: Sequence[str], dix: np.ndarray, starts: np.ndarray,
+                  texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starts, ends and documents of the anchors (``parts``) of a gapped pattern's matches."""
+    ss, ee, dd = [], [], []
+    for d, s0 in zip(dix.tolist(), starts.tolist()):
+        t = texts[d]
+        k = s0
+        for part in parts:
+            k = t.index(part, k)
+            ss.append(k)
+            ee.append(k + len(part))
+            dd.append(d)
+            k += len(part)
+    return tuple(np.array(x, dtype=np.int64) for x in (ss, ee, dd))  # type: ignore[return-value]
+
+
 def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray, phrases: Sequence[Phrase],
                     passages: Sequence[Passage]) -> _EvidenceItems:
     """Spans of the passages' occurrences, the contiguous phrases and the anchors of gapped patterns,
@@ -250,17 +266,7 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
             starts = np.array([s0 for _, s0, _ in sp], dtype=np.int64)
             ends = np.array([e0 for _, _, e0 in sp], dtype=np.int64)
         if ph.kind == "gapped":  # the anchors, not the fillers
-            ss, ee, dd = [], [], []
-            for d, s0 in zip(dix.tolist(), starts.tolist()):
-                t = texts[d]
-                k = s0
-                for part in ph.parts:
-                    k = t.index(part, k)
-                    ss.append(k)
-                    ee.append(k + len(part))
-                    dd.append(d)
-                    k += len(part)
-            starts, ends, dix = (np.array(x, dtype=np.int64) for x in (ss, ee, dd))
+            starts, ends, dix = _anchor_spans(ph.parts, dix, starts, texts)
         p_doc.append(dix)
         p_start.append(starts)
         p_end.append(ends)
