@@ -90,7 +90,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_measure, is_predicate as _is_predicate, quantity_kind
+from .frame_slots import is_measure, is_measure_change, is_predicate as _is_predicate, quantity_kind
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -372,7 +372,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
             marked = _BASE_YEAR.sub(_YEAR_MARK, head)
             years = _BASE_YEAR.findall(head)
-            for k in range(4, min(self.max_affix, len(marked) - 1) + 1):
+            # a key is a proper tail of the clause opening, or the whole of a long one (a measure
+            # and its predicate beyond the openings the opening table holds)
+            for k in range(4, min(2 * self.max_affix, len(marked) - (len(marked) <= self.max_affix)) + 1):
                 if not (_HAN.match(marked[-k]) or marked[-k] == _YEAR_MARK):
                     break
                 key = marked[-k:]
@@ -404,11 +406,14 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if len(ds) < m:
                 continue
             longer = {r[2][-1:] + t for r in rows if r[2]}
-            if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
-                continue  # a longer predicate has the same documents
-            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not (_is_predicate(t.replace(_YEAR_MARK, ""))
-                                                                   or is_measure(t)):
-                continue  # mostly a whole clause (the opening table has it), or not a predicate or a measure
+            if any(len(before.get((x, after), ())) == len(rows) and len({r[0] for r in before[(x, after)]}) == len(ds)
+                   for x in longer):
+                continue  # a longer predicate has the same clauses
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) and len(t) <= self.max_affix:
+                continue  # mostly a whole clause (the opening table has it: openings up to max_affix)
+            plain = t.replace(_YEAR_MARK, "")
+            if not ((len(t) <= self.max_affix and (_is_predicate(plain) or is_measure(t))) or is_measure_change(t)):
+                continue  # not a predicate, a measure, or a measure with its predicate (单位国内生产总值能耗下降)
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
