@@ -149,6 +149,22 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
     return out
 
 
+def _all_matches(mt: Any, core: str) -> list[tuple[int, int, dict[str, str]]]:
+    """``(start, end, values)`` of a frame's first match in a sentence core and of its later matches
+    there, each after the one before (the total deficit and the central one in one sentence: two
+    instances). Looked for only while the frame's longest fixed part occurs after the last match."""
+    t = mt.template
+    out = [(mt.start, mt.end, dict(mt.values))]
+    key, end = t.match_key(), mt.end
+    while end < len(core) and key in core[end:]:
+        m = t.regex().search(core, end)
+        if m is None or m.end() <= end:
+            break
+        out.append((m.start(), m.end(), {s.name: (g or "") for s, g in zip(t.slots, m.groups())}))
+        end = m.end()
+    return out
+
+
 class FrameMiner(_ClauseChains, BaseEstimator):
     """Mine sentence frames over clauses (see the module docstring).
 
@@ -671,12 +687,13 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         by_doc = {d.id: d for d in docs}
         for core, ms in zip(cores, lib.match_cores(cores)):
             for mt in ms:
-                for u in core_units[core]:
-                    unit = units[u]
-                    a, b = unit.core_start + mt.start, unit.core_start + mt.end
-                    ra, rb = by_doc[unit.doc_id].raw_span(a, b)
-                    found[pos[id(mt.template)]].append(
-                        Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(mt.values)))
+                for start, end, values in _all_matches(mt, core):
+                    for u in core_units[core]:
+                        unit = units[u]
+                        a, b = unit.core_start + start, unit.core_start + end
+                        ra, rb = by_doc[unit.doc_id].raw_span(a, b)
+                        found[pos[id(mt.template)]].append(
+                            Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(values)))
         out = []
         for k, t in enumerate(frames):
             t.instances = sorted(found.get(k, []), key=lambda i: (i.doc_id, i.start))
