@@ -428,8 +428,11 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if 2 * sum(1 for r in rows if r[2]) < len(rows) and len(t) <= self.max_affix:
                 continue  # mostly a whole clause (the opening table has it: openings up to max_affix)
             plain = t.replace(_YEAR_MARK, "")
-            if not ((len(t) <= self.max_affix and (_is_predicate(plain) or is_measure(t))) or is_measure_change(t)):
-                continue  # not a predicate, a measure, or a measure with its predicate (单位国内生产总值能耗下降)
+            if not ((_is_predicate(plain) or is_measure(t)) if len(t) <= self.max_affix else is_measure_change(t)):
+                # not a predicate or a measure; longer than the openings the opening table holds, not a measure
+                # with its predicate (单位国内生产总值能耗下降; a shorter one, 国内生产总值增长, keeps its measure whole
+                # as the opening of 国内生产总值{TEXT}{PERCENT})
+                continue
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
