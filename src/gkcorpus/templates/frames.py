@@ -151,18 +151,8 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
 
 def _all_matches(mt: Any, core: str) -> list[tuple[int, int, dict[str, str]]]:
     """``(start, end, values)`` of a frame's first match in a sentence core and of its later matches
-    there, each after the one before (the total deficit and the central one in one sentence: two
-    instances). Looked for only while the frame's longest fixed part occurs after the last match."""
-    t = mt.template
-    out = [(mt.start, mt.end, dict(mt.values))]
-    key, end = t.match_key(), mt.end
-    while end < len(core) and key in core[end:]:
-        m = t.regex().search(core, end)
-        if m is None or m.end() <= end:
-            break
-        out.append((m.start(), m.end(), {s.name: (g or "") for s, g in zip(t.slots, m.groups())}))
-        end = m.end()
-    return out
+    there (:meth:`~gkcorpus.templates.model.Template.later_matches`)."""
+    return [(m.start, m.end, dict(m.values)) for m in (mt, *mt.template.later_matches(core, mt))]
 
 
 class FrameMiner(_ClauseChains, BaseEstimator):
