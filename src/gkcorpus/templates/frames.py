@@ -20,7 +20,10 @@ Mining (:class:`FrameMiner`)
        gives a candidate with a slot of that kind there, keyed by its clause opening and the kind
        (``发放{TEXT}{NUM}``, ``国内生产总值{TEXT}{PERCENT}`` beside ``国内生产总值{TEXT}{MONEY}``), or by the predicate right before the
        number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
-       一九五二年 or 上年, is a slot). Fixed clauses found in
+       一九五二年 or 上年, is a slot), or by a measure and its predicate longer than the clause openings
+       tried (``{TEXT}单位国内生产总值能耗下降{PERCENT}``, whether it opens its clause or not); a key gives
+       way to a longer one only when that one holds the same clauses (``{TEXT}财政赤字{MONEY}`` stands
+       beside 中央财政赤字, 地方财政赤字). Fixed clauses found in
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
        join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
@@ -47,8 +50,8 @@ Mining (:class:`FrameMiner`)
        clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
-       matches and ``support`` the number of documents matched (a frame in 31 documents reports
-       31), which may exceed the clauses that seeded it. After the merges below, number slots are
+       matches (a frame found twice in a sentence has two instances) and ``support`` the number of
+       documents matched (a frame in 31 documents reports 31), which may exceed the clauses that seeded it. After the merges below, number slots are
        retyped on their matched values and quantities ending (starting) the values of a free slot
        are split out of it (:mod:`~gkcorpus.templates.frame_retype`: the GDP level is MONEY).
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
