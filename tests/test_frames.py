@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
 from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, is_construction, load_library, match_table, wide_table
 from gkcorpus.templates import Slot, render
+from gkcorpus.templates.model import template_id
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +248,16 @@ def test_national_frames_and_their_support(national):
     jobless = _find(lib, "城镇登记失业率{TEXT}{PERCENT}")
     assert jobless.support == 10 and {"4．6％", "4.6%以内"} <= set(jobless.slots[1].values)
     # a number keyed by the measure (nouns) right before it, whatever comes first
+    # a measure with its predicate, whether it opens its clause or follows other words
+    energy = _find(lib, "{TEXT}单位国内生产总值能耗下降{PERCENT}")
+    assert energy.support == 7 and len(energy.instances) == 10
+    assert [i.slot_values for i in energy.instances if i.doc_id == "gwr_national/2010"] == [
+        {"TEXT": "“十一五”前四年累计", "PERCENT": "14.38％"}]
+    # the measure stands beside its longer keys (中央, 地方): every match in a sentence is an instance
+    deficit = _find(lib, "{TEXT}财政赤字{MONEY}")
+    assert deficit.support == 11 and len(deficit.instances) == 22
+    assert [i.slot_values for i in deficit.instances if i.doc_id == "gwr_national/2010"] == [
+        {"TEXT": "今年拟安排", "MONEY": "10500亿元"}, {"TEXT": "其中中央", "MONEY": "8500亿元"}]
     foreign = _find(lib, "{TEXT}利用外资{MONEY}")
     assert foreign.support == 6 and {"2894亿美元", "609亿美元"} <= set(foreign.slots[1].values)
 
@@ -350,6 +361,20 @@ def test_national_wide_table_of_targets(national):
     assert [split.loc[f"gwr_national/{y}", "国内生产总值 [PERCENT]"] for y in (2010, 2014)] == ["8", "7.5"]
     assert split.loc["gwr_national/2016", "财政赤字 [MONEY]"] == "2.18"
     assert split.loc["gwr_national/2016", "财政赤字 [MONEY] unit"] == "万亿元"
+    # one frame for the deficits, a column for each measure its matches name (the words its slot adds)
+    assert [wide.loc[f"gwr_national/{y}", "地方财政赤字 [MONEY]"] for y in (2015, 2016, 2017, 2018)] == [
+        "5000亿元", "7800亿元", "8300亿元", "8300亿元"]
+
+
+def test_later_matches_of_a_frame_in_one_sentence():
+    f = Frame(template_id("{TEXT}财政赤字{MONEY}"), "{TEXT}财政赤字{MONEY}",
+              [Slot("TEXT", "TEXT", [], 1), Slot("MONEY", "MONEY", [], 0)], [], True, True)
+    s = "今年拟安排财政赤字8000亿元，其中中央财政赤字5500亿元，代发地方债2500亿元"
+    first = f.match(s)
+    assert first.values == {"TEXT": "今年拟安排", "MONEY": "8000亿元"}
+    later = f.later_matches(s, first)
+    assert [(m.start, m.end, m.values) for m in later] == [(16, 30, {"TEXT": "其中中央", "MONEY": "5500亿元"})]
+    assert f.later_matches("今年拟安排财政赤字8000亿元，代发地方债2500亿元", f.match("今年拟安排财政赤字8000亿元，代发地方债2500亿元")) == []
 
 
 def test_fitted_miner_keeps_its_library_not_the_text(frames):

@@ -128,6 +128,21 @@ def is_measure(text: str) -> bool:
     return bool(tags) and all(f[:1] == "n" for _, f in tags) and tags[-1][1] in ("n", "vn")
 
 
+def is_measure_change(text: str) -> bool:
+    """Whether ``text`` is a measure and the predicate a number follows, in whole words
+    (单位国内生产总值能耗下降, 全国财政收入增长): nouns (or a place word such as 国内) of four Han
+    characters or more, a common noun last, then words opening with a verb or preposition and
+    ending in a verb."""
+    if len(text) < 6 or not re.fullmatch("[\u4e00-\u9fff]+", text):
+        return False
+    tags = _tags(text)
+    j = next((k for k, (_, f) in enumerate(tags) if f[:1] in ("p", "v")), 0)
+    noun, verb = tags[:j], tags[j:]
+    return (bool(noun) and bool(verb) and sum(len(w) for w, _ in noun) >= 4
+            and all(f[:1] == "n" or f == "s" for _, f in noun) and noun[-1][1] in ("n", "vn")
+            and verb[-1][1].startswith("v"))
+
+
 def _is_place(value: str) -> bool:
     if len(value) < 2 or len(value) > 20:
         return False

@@ -87,6 +87,22 @@ def measure(before: str) -> str:
     return name if len(re.findall("[\u4e00-\u9fff]", name)) >= 4 else ""
 
 
+def _measured_by_slot(library: TemplateLibrary) -> dict[tuple[str, str], tuple[str, str]]:
+    """``(frame id, slot) -> (free slot, fixed text)`` for the quantities whose measure ends in fixed
+    words that a free slot before them modifies (``{TEXT}财政赤字{MONEY}``, TEXT 中央 or 地方): each match
+    then names its own measure, the slot's value and those words (中央财政赤字, 地方财政赤字; 今年拟安排
+    财政赤字 → 财政赤字)."""
+    out = {}
+    for t in library:
+        pieces = t.pieces
+        for k, s in enumerate(t.slots):
+            if s.type in _QUANTITY_TYPES and k > 0 and t.slots[k - 1].type not in CLOSED_TYPES and measure(pieces[k]):
+                prev = t.slots[k - 1].name
+                if _modifies(t, prev):
+                    out[(t.id, s.name)] = (prev, pieces[k])
+    return out
+
+
 def _columns(library: TemplateLibrary) -> dict[tuple[str, str], str]:
     """``(frame id, slot) -> column name`` for the numeric slots: a quantity (NUM, PERCENT, MONEY)
     after fixed text naming a measure (:func:`measure`) goes to the column of that measure and type,
@@ -137,6 +153,17 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
     docs = _as_documents(X)
     ex = library.extract(docs) if extracted is None else extracted
     numeric = {"NUM", "PERCENT", "MONEY", "YEAR", "DATE"}
+    by_slot = _measured_by_slot(library)
+    own: dict[tuple, str] = {}  # (frame id, doc, unit, start, slot) -> the measure one match names
+    if by_slot and len(ex):
+        values = {(t, d, u, a, sl): v for t, d, u, a, sl, v in
+                  zip(ex["template_id"], ex["doc_id"], ex["unit_id"], ex["start"], ex["slot"], ex["value"])}
+        for key, v in values.items():
+            got = by_slot.get((key[0], key[4]))
+            if got:
+                name = measure(values.get((*key[:4], got[0]), "") + got[1])
+                if name:
+                    own[key] = name
     ex = ex[ex["type"].isin(numeric)] if len(ex) else ex
     table = pd.DataFrame({"doc_id": [d.id for d in docs]})
     if not len(ex):
@@ -144,7 +171,9 @@ def wide_table(library: TemplateLibrary, X: Any, min_docs: int = 2,
     names = _columns(library)
     after = {(t.id, s.name): t.pieces[k + 1] for t in library for k, s in enumerate(t.slots)}
     ex = ex.sort_values(["doc_id", "start"], kind="stable").copy()
-    ex["_col"] = [names.get((t, s), f"{f} [{s}]") for t, s, f in zip(ex["template_id"], ex["slot"], ex["template"])]
+    ex["_col"] = [f"{own[(t, d, u, a, s)]} [{ty}]" if (t, d, u, a, s) in own else names.get((t, s), f"{f} [{s}]")
+                  for t, s, f, d, u, a, ty in zip(ex["template_id"], ex["slot"], ex["template"], ex["doc_id"],
+                                                  ex["unit_id"], ex["start"], ex["type"])]
     ex["value"] = [_with_unit(v, after.get((t, s), "")) if ty in _QUANTITY_TYPES else v
                    for v, t, s, ty in zip(ex["value"], ex["template_id"], ex["slot"], ex["type"])]
     length = {d.id: max(1, len(d.text)) for d in docs}

@@ -20,7 +20,10 @@ Mining (:class:`FrameMiner`)
        gives a candidate with a slot of that kind there, keyed by its clause opening and the kind
        (``发放{TEXT}{NUM}``, ``国内生产总值{TEXT}{PERCENT}`` beside ``国内生产总值{TEXT}{MONEY}``), or by the predicate right before the
        number after a free subject (``{TEXT}比{YEAR}增长{PERCENT}``; a base year in the predicate,
-       一九五二年 or 上年, is a slot). Fixed clauses found in
+       一九五二年 or 上年, is a slot), or by a measure and its predicate longer than the clause openings
+       tried (``{TEXT}单位国内生产总值能耗下降{PERCENT}``, whether it opens its clause or not); a key gives
+       way to a longer one only when that one holds the same clauses (``{TEXT}财政赤字{MONEY}`` stands
+       beside 中央财政赤字, 地方财政赤字). Fixed clauses found in
        ``min_docs`` documents before or after a clause frame, or before or after a free clause,
        join it into a frame of two to ``max_chain`` clauses (``现在，我代表国务院，{TEXT}``,
        ``{TEXT}，并请全国政协{TEXT_2}委员提出意见``).
@@ -47,8 +50,8 @@ Mining (:class:`FrameMiner`)
        clauses; it does not displace or absorb them.
     6. Slots are typed by (nearly) all their values (:mod:`gkcorpus.templates.frame_slots`). Every frame is
        then matched by its regex in every sentence core of the corpus: its instances are all its
-       matches and ``support`` the number of documents matched (a frame in 31 documents reports
-       31), which may exceed the clauses that seeded it. After the merges below, number slots are
+       matches (a frame found twice in a sentence has two instances) and ``support`` the number of
+       documents matched (a frame in 31 documents reports 31), which may exceed the clauses that seeded it. After the merges below, number slots are
        retyped on their matched values and quantities ending (starting) the values of a free slot
        are split out of it (:mod:`~gkcorpus.templates.frame_retype`: the GDP level is MONEY).
     7. One frame per frame: pairs of frames sharing four Han characters are aligned and what
@@ -90,7 +93,7 @@ from sklearn.base import BaseEstimator
 
 from .slots import common_affix
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, CLOSED_TYPES, frame_slot_type, trim_value, typed_names
-from .frame_slots import is_measure, is_predicate as _is_predicate, quantity_kind
+from .frame_slots import is_measure, is_measure_change, is_predicate as _is_predicate, quantity_kind
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 from .units import _as_documents, document_units
@@ -147,6 +150,12 @@ def _shared_affixes(texts: Sequence[str], docs: Sequence[int], most: int, m: int
         if not groups:
             break
     return out
+
+
+def _all_matches(mt: Any, core: str) -> list[tuple[int, int, dict[str, str]]]:
+    """``(start, end, values)`` of a frame's first match in a sentence core and of its later matches
+    there (:meth:`~gkcorpus.templates.model.Template.later_matches`)."""
+    return [(m.start, m.end, dict(m.values)) for m in (mt, *mt.template.later_matches(core, mt))]
 
 
 class FrameMiner(_ClauseChains, BaseEstimator):
@@ -372,7 +381,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             # a base year inside the predicate is a slot of its own (比一九五二年增长, 比上年增长)
             marked = _BASE_YEAR.sub(_YEAR_MARK, head)
             years = _BASE_YEAR.findall(head)
-            for k in range(4, min(self.max_affix, len(marked) - 1) + 1):
+            # a key is a proper tail of the clause opening, or the whole of a long one (a measure
+            # and its predicate beyond the openings the opening table holds)
+            for k in range(4, min(2 * self.max_affix, len(marked) - (len(marked) <= self.max_affix)) + 1):
                 if not (_HAN.match(marked[-k]) or marked[-k] == _YEAR_MARK):
                     break
                 key = marked[-k:]
@@ -404,11 +415,17 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             if len(ds) < m:
                 continue
             longer = {r[2][-1:] + t for r in rows if r[2]}
-            if any(len({r[0] for r in before.get((x, after), ())}) == len(ds) for x in longer):
-                continue  # a longer predicate has the same documents
-            if 2 * sum(1 for r in rows if r[2]) < len(rows) or not (_is_predicate(t.replace(_YEAR_MARK, ""))
-                                                                   or is_measure(t)):
-                continue  # mostly a whole clause (the opening table has it), or not a predicate or a measure
+            if any(len(before.get((x, after), ())) == len(rows) and len({r[0] for r in before[(x, after)]}) == len(ds)
+                   for x in longer):
+                continue  # a longer predicate has the same clauses
+            if 2 * sum(1 for r in rows if r[2]) < len(rows) and len(t) <= self.max_affix:
+                continue  # mostly a whole clause (the opening table has it: openings up to max_affix)
+            plain = t.replace(_YEAR_MARK, "")
+            if not ((_is_predicate(plain) or is_measure(t)) if len(t) <= self.max_affix else is_measure_change(t)):
+                # not a predicate or a measure; longer than the openings the opening table holds, not a measure
+                # with its predicate (单位国内生产总值能耗下降; a shorter one, 国内生产总值增长, keeps its measure whole
+                # as the opening of 国内生产总值{TEXT}{PERCENT})
+                continue
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
@@ -666,12 +683,13 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         by_doc = {d.id: d for d in docs}
         for core, ms in zip(cores, lib.match_cores(cores)):
             for mt in ms:
-                for u in core_units[core]:
-                    unit = units[u]
-                    a, b = unit.core_start + mt.start, unit.core_start + mt.end
-                    ra, rb = by_doc[unit.doc_id].raw_span(a, b)
-                    found[pos[id(mt.template)]].append(
-                        Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(mt.values)))
+                for start, end, values in _all_matches(mt, core):
+                    for u in core_units[core]:
+                        unit = units[u]
+                        a, b = unit.core_start + start, unit.core_start + end
+                        ra, rb = by_doc[unit.doc_id].raw_span(a, b)
+                        found[pos[id(mt.template)]].append(
+                            Instance(unit.doc_id, unit.unit_id, unit.sentence, a, b, int(ra), int(rb), dict(values)))
         out = []
         for k, t in enumerate(frames):
             t.instances = sorted(found.get(k, []), key=lambda i: (i.doc_id, i.start))

@@ -364,6 +364,9 @@ class TemplateLibrary:
                 first = len(pat["template_id"])
                 for m in ms[:1] if best_only else ms:
                     self._row_patterns(m, pat, numbers)
+                    if not best_only:  # every match of the template in the sentence, not only its first
+                        for later in m.template.later_matches(core, m):
+                            self._row_patterns(later, pat, numbers)
                 seen[core] = (first, len(pat["template_id"]) - first)
             for k, s, e, cs, _ce, core in sents:
                 ent = seen[core]

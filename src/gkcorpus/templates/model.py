@@ -378,12 +378,30 @@ class Template:
         m = self.regex().search(text)
         if m is None:
             return None
+        return self._from_regex(m)
+
+    def _from_regex(self, m: re.Match) -> TemplateMatch:
         values = {s.name: (g or "") for s, g in zip(self.slots, m.groups())}
         spans = {}
         for k, s in enumerate(self.slots, 1):
             a, b = m.span(k)
             spans[s.name] = (a, b) if a >= 0 else (m.start(), m.start())
         return TemplateMatch(self, m.start(), m.end(), values, spans)
+
+    def later_matches(self, text: str, first: TemplateMatch) -> list[TemplateMatch]:
+        """The matches in ``text`` after ``first`` (its :meth:`match`), each after the one before: a
+        template that may start inside a text (after a clause mark) can hold there more than once (the
+        total deficit and the central one in one sentence). Looked for only while the template's
+        longest fixed part occurs after the last match."""
+        out: list[TemplateMatch] = []
+        key, end = self.match_key(), first.end
+        while end < len(text) and key in text[end:]:
+            m = self.regex().search(text, end)
+            if m is None or m.end() <= end:
+                break
+            out.append(self._from_regex(m))
+            end = m.end()
+        return out
 
     def fill(self, values: Mapping[str, Any] | None = None, strict: bool = True, **kw: Any) -> str:
         """Render the template with slot values; missing ones raise ``KeyError`` (``strict``) or stay ``{NAME}``."""
