@@ -187,6 +187,11 @@ def _retype_open_slots(t: Template) -> None:
     for k, s in enumerate(t.slots):
         kind = frame_slot_type([trim_value(v) for v in s.values], t.pieces[k], t.pieces[k + 1])
         types.append(kind if kind not in CLOSED_TYPES else "TEXT")
+    rename_slots(t, types)
+
+
+def rename_slots(t: Template, types: list[str]) -> None:
+    """Give ``t``'s slots ``types`` and the names they imply, in its text, id and instances (in place)."""
     names = typed_names(types)
     renamed = {s.name: n for s, n in zip(t.slots, names)}
     for s, ty, n in zip(t.slots, types, names):

@@ -151,14 +151,7 @@ def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
 
 def _rename(t: Any, types: list[str]) -> None:
     """``t`` with its slots retyped in place (open types: the regex does not change)."""
-    from .model import render, template_id
+    from .frame_filters import rename_slots
 
-    names = typed_names(types)
-    renamed = {s.name: n for s, n in zip(t.slots, names)}
-    for s, ty, n in zip(t.slots, types, names):
-        s.type, s.name = ty, n
-    t.template = render(t.pieces, names)
-    t.id = template_id(t.template)
-    t._regex = None
-    for i in t.instances:
-        i.slot_values = {renamed.get(x, x): v for x, v in i.slot_values.items()}
+    rename_slots(t, types)
+    t._regex = None  # a closed type has a pattern of its own
