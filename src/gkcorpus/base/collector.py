@@ -35,22 +35,22 @@ def fewer_collections(young: int = YOUNG, middle: int = 20, old: int = 10) -> It
 
 
 @contextmanager
-def paused_collection() -> Iterator[None]:
+def paused_collection(promote: bool = True) -> Iterator[None]:
     """No collections within the block; on exit the objects made in it that are still alive join the
     oldest generation at once (``gc.freeze`` then ``gc.unfreeze``), then collections resume.
 
     For a step that builds a large, acyclic result (a fitted model's records): paused, the
     collector would otherwise meet all of them in the first young collection after the block and
     traverse them there (a third of a second for the national reports' phrase bank), only to
-    promote them. Skipped -- a plain pause -- when collections were off already or objects are
-    frozen (whoever froze them meant them to stay so)."""
+    promote them. Skipped -- a plain pause -- when collections were off already, objects are
+    frozen (whoever froze them meant them to stay so) or ``promote`` is false."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
-            if gc.get_freeze_count() == 0:
+            if promote and gc.get_freeze_count() == 0:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
