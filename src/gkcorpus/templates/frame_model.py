@@ -215,6 +215,16 @@ class Frame(Template):
     def _groups(self) -> list[tuple] | None:
         return None  # always the regex (its slot patterns are not those of plain templates)
 
+    def _from_regex(self, m: re.Match) -> Any:
+        """The match, a name slot beside a free slot cut at the name's edge by the segmenter
+        (:func:`~gkcorpus.templates.frame_names.resplit`: a regex cannot tell where a name starts)."""
+        found = super()._from_regex(m)
+        if any(s.type in ("PERSON", "PLACE", "ORG") for s in self.slots) and "" in self.pieces[1:-1]:
+            from .frame_names import resplit
+
+            resplit(self, found.values, found.spans)
+        return found
+
     def match_key(self) -> str:
         """The longest clause part of the fixed text: a comma in it matches any clause mark (，；：),
         so the text it stands for need not hold that comma."""

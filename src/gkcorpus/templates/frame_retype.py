@@ -21,6 +21,7 @@ its documents:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Sequence
 
 from .frame_slots import CLOSED_TYPES, MONEY_RE, NUM_PLUS_RE, PERCENT_PLUS_RE, frame_slot_type, trim_value, typed_names
@@ -97,7 +98,53 @@ def _split_plan(t: Any) -> tuple[int, bool, str, int] | None:
             kind = frame_slot_type(nums, "" if tail else pieces[k], pieces[k + 1] if tail else "")
             if kind in CLOSED_TYPES and kind not in ("YEAR", "DATE"):
                 return k, tail, kind, sum(1 for r in rest if not r) + len(vals) - len(nums) + s.n_empty
+        plan = _name_plan(t, k, vals)
+        if plan is not None:
+            return plan
     return None
+
+
+def _name_plan(t: Any, k: int, vals: list[str]) -> tuple[int, bool, str, int] | None:
+    """``(k, at its end, type, values left empty)`` when (nearly) all ``vals`` of free slot ``k`` end
+    (``at its end``) or start with a name of one type (:func:`~gkcorpus.templates.frame_names.name_edge`),
+    at least two names apart (one name throughout is fixed wording, not a slot); else None."""
+    from .frame_names import NAME_TYPES, name_edge
+
+    pieces, slots = t.pieces, t.slots
+    if slots[k].type != "TEXT" or (k + 1 < len(slots) and pieces[k + 1] == "" and slots[k + 1].type in NAME_TYPES) or (
+            k and pieces[k] == "" and slots[k - 1].type in NAME_TYPES):
+        return None
+    vals = _sample(vals)
+    for tail in (True, False):
+        found: list[tuple[str, str, str]] = []  # (name, rest, type)
+        misses = 0
+        for v in vals:  # stops as soon as too many values hold no name there
+            edge = name_edge(v, tail)
+            if edge is None:
+                misses += 1
+                if misses > (1 - SHARE) * len(vals):
+                    break
+                continue
+            c, kind = edge
+            found.append((v[c:], v[:c], kind) if tail else (v[:c], v[c:], kind))
+        if misses > (1 - SHARE) * len(vals):
+            continue
+        kinds = Counter(kind for *_, kind in found)
+        kind, n = kinds.most_common(1)[0]
+        names = {name for name, _, ty in found if ty == kind}
+        if n >= SHARE * len(vals) and len(names) > 1:
+            return k, tail, kind, sum(1 for _, rest, _ in found if not rest) + len(vals) - n + slots[k].n_empty
+    return None
+
+
+def _sample(vals: list[str], n: int = 64) -> list[str]:
+    """An even sample of ``n`` of the values (sorted: the same values give the same sample), as a
+    slot's type is decided on."""
+    vals = sorted(vals)
+    if len(vals) <= n:
+        return vals
+    step = len(vals) / n
+    return [vals[int(i * step)] for i in range(n)]
 
 
 def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
