@@ -170,6 +170,45 @@ def test_slots_retyped_and_numbers_split_on_matched_values():
                    2: "国内生产总值增长{PERCENT}"}
 
 
+@pytest.mark.parametrize("value, tail, edge", [
+    ("在以习近平", True, (2, "PERSON")), ("这是全国广大干部和群众在以江泽民", True, (13, "PERSON")),
+    ("支持香港", True, (2, "PLACE")), ("广东省", True, (0, "PLACE")), ("由国务院", True, (1, "ORG")),
+    ("中国共产党的正确", False, (5, "ORG")), ("中国领土不可分割", False, (2, "PLACE")),
+    ("发展经济", True, None), ("我们大家", True, None), ("增长8%", True, None),
+])
+def test_name_at_the_edge_of_a_value(value, tail, edge):
+    from gkcorpus.templates.frame_names import name_edge
+
+    assert name_edge(value, tail) == edge
+
+
+def test_names_split_out_of_free_slots_and_cut_when_matched():
+    from gkcorpus.templates.frame_retype import retyped
+    from gkcorpus.templates.model import Instance
+
+    def frame(text, rows):
+        f = Frame("x", text, [Slot("TEXT", "TEXT", [], 0)], [], True, True)
+        f.instances = [Instance("d", "u", "", 0, 0, 0, 0, {"TEXT": r}) for r in rows]
+        return f
+
+    leader = frame("{TEXT}同志为核心的党中央", ["在以习近平", "是以江泽民", "以胡锦涛", "坚决维护以习近平"])
+    one = frame("{TEXT}严格执行", ["由国务院", "由国务院"])  # one name throughout: wording, not a slot
+    mixed = frame("{TEXT}提出意见", ["在以习近平", "支持香港", "发展经济"])
+    out = {k: f for k, f in retyped([leader, one, mixed])}
+    assert list(out) == [0]
+    split = out[0]
+    assert split.template == "{TEXT}{PERSON}同志为核心的党中央"
+    assert [(s.type, s.n_empty) for s in split.slots] == [("TEXT", 0), ("PERSON", 0)]
+    # the regex finds where the pair of slots lies; the segmenter cuts it at the name
+    core = "让我们更加紧密地团结在以习近平同志为核心的党中央周围"
+    m = split.match(core[: core.index("周围")])
+    assert m.values == {"TEXT": "让我们更加紧密地团结在以", "PERSON": "习近平"}
+    assert core[slice(*m.spans["PERSON"])] == "习近平"
+    assert split.fill(m.values) == core[: core.index("周围")]
+    # no person there: the free slot holds it all
+    assert split.match("我们大家同志为核心的党中央").values == {"TEXT": "我们大家", "PERSON": ""}
+
+
 @pytest.mark.parametrize("before, name", [
     ("国内生产总值", "国内生产总值"), ("今年经济社会发展的主要预期目标是，国内生产总值增长", "国内生产总值"),
     ("今年拟安排财政赤字", "财政赤字"), ("城镇新增就业", "城镇新增就业"), ("其中高速公路", "高速公路"),
@@ -315,6 +354,11 @@ def test_national_variants_merge_into_one_frame(national):
     _, miner = national
     lib = miner.library_
     closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{ORG}周围")
+    # the leadership formula elsewhere: the name split out of the free wording before it
+    leader = _find(lib, "{TEXT}{PERSON}同志为{TEXT_2}的党中央{TEXT_3}")
+    assert (leader.support, len(leader.instances)) == (25, 51)
+    assert leader.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
+    assert {"在以", "这是以", "全国各族人民在以"} <= set(leader.slots[0].values)
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
     # an organisation headed by a modifier ending in 的 (核心的党中央) is typed ORG

@@ -1,8 +1,8 @@
-"""Slot types decided on a frame's matches: retyping, and numbers split out of free slots.
+"""Slot types decided on a frame's matches: retyping, and numbers and names split out of free slots.
 
 A frame is mined from the clauses that seeded it, but its instances are all its matches in the
 corpus; a slot's type is the type of (nearly) all the values it holds there
-(:func:`~gkcorpus.templates.frame_slots.frame_slot_type`). Two rewrites follow from the matched
+(:func:`~gkcorpus.templates.frame_slots.frame_slot_type`). These rewrites follow from the matched
 values, each giving a frame the miner matches again and keeps when it still holds (nearly) all
 its documents:
 
@@ -15,7 +15,12 @@ its documents:
 * **numbers split out** — a free slot whose values (nearly) all end with a quantity (a number with
   its unit, a percent, money; ``共完成4000`` before ``亿元``) becomes a free slot and a typed slot
   (``{TEXT}{MONEY}亿元``); one whose values (nearly) all start with a quantity becomes the typed slot
-  and the free slot after it.
+  and the free slot after it;
+* **names split out** — likewise a free slot whose values (nearly) all end (start) with a person, a
+  place or an organisation of one type, at least two names apart (:mod:`~gkcorpus.templates.frame_names`:
+  jieba's tags nr, ns, nt): ``{TEXT}同志为…`` holding ``在以习近平``, ``这是以胡锦涛`` is
+  ``{TEXT}{PERSON}同志为…``. A regex cannot tell where a name starts: the frame cuts the pair of
+  slots at the name's edge whenever it matches.
 """
 
 from __future__ import annotations
@@ -72,7 +77,8 @@ def _values(t: Any, name: str) -> list[str]:
 
 def _split_plan(t: Any) -> tuple[int, bool, str, int] | None:
     """``(slot index, at its end, type, values left empty)`` for the first free slot whose values
-    (nearly) all end (``at its end``) or start with a quantity of one type; None when no slot does."""
+    (nearly) all end (``at its end``) or start with a quantity of one type, or else with a name of
+    one type (:func:`_name_plan`); None when no slot does."""
     pieces, slots = t.pieces, t.slots
     for k, s in enumerate(slots):
         if s.type in CLOSED_TYPES:
@@ -151,7 +157,7 @@ def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
     """``(index, frame)`` for each frame whose slots, typed by their matched values, change: the
     rewritten frame (not matched yet; the caller matches it and keeps it when it holds nearly all
     the documents of the original). Open types change in place (their pattern stays); a change
-    of a closed type or a number split out of a free slot gives a new frame."""
+    of a closed type or a number or a name split out of a free slot gives a new frame."""
     from .frame_model import Frame
     from .model import Slot, render, template_id
 

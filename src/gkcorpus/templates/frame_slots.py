@@ -11,7 +11,8 @@ it is ``TEXT``. Value types, most specific first:
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
 ``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``四十五点二`` (a numeral
             word such as ``一个``, ``两项`` is wording: TEXT)
-``PERSON``  a Han name of two to four characters before ``同志``
+``PERSON``  a Han name of two to four characters before ``同志``; split out of a free slot, a word
+            jieba.posseg tags ``nr`` (:mod:`~gkcorpus.templates.frame_names`)
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
             optionally followed by an administrative suffix (省, 市, 县, 区, 自治区 …)
 ``ORG``     the last word an organisation by the segmenter's tag (``nt``), or an organisation
