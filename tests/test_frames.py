@@ -174,6 +174,9 @@ def test_slots_retyped_and_numbers_split_on_matched_values():
     ("在以习近平", True, (2, "PERSON")), ("这是全国广大干部和群众在以江泽民", True, (13, "PERSON")),
     ("支持香港", True, (2, "PLACE")), ("广东省", True, (0, "PLACE")), ("由国务院", True, (1, "ORG")),
     ("中国共产党的正确", False, (5, "ORG")), ("中国领土不可分割", False, (2, "PLACE")),
+    # an organisation headed by a 的-phrase, organisations joined by 、 (the openings of 在{TEXT}领导下)
+    ("以习近平同志为核心的党中央坚强", False, (13, "ORG")), ("党中央、国务院坚强", False, (7, "ORG")),
+    ("我们认真贯彻以习近平同志为核心的党中央", False, None),
     ("发展经济", True, None), ("我们大家", True, None), ("增长8%", True, None),
 ])
 def test_name_at_the_edge_of_a_value(value, tail, edge):

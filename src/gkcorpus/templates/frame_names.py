@@ -9,7 +9,9 @@ there is a word the segmenter's part-of-speech dictionary (``jieba.posseg``) tag
   as :func:`~gkcorpus.templates.frame_slots.value_type` checks a place value (no gazetteer
   package: jieba's dictionary covers provinces, cities and counties);
 * ``nt``: an **ORG**, the longest run of nouns ending with it that
-  :func:`~gkcorpus.templates.frame_slots.value_type` takes for an organisation (中国共产党中央委员会).
+  :func:`~gkcorpus.templates.frame_slots.value_type` takes for an organisation (中国共产党中央委员会);
+  opening a value, also a noun phrase headed by one (``以习近平同志为核心的党中央``, in ``在{TEXT}领导下``),
+  when the value opens with a noun or a preposition.
 
 Only the last (first) few words of a value are tagged: a name is short, and tagging whole free
 values is the slow part of typing. The same cut is made when a frame's slot is split
@@ -27,7 +29,9 @@ from .frame_slots import _ADMIN, _is_org, _is_place, _tags
 __all__ = ["NAME_TYPES", "name_edge", "resplit"]
 
 NAME_TYPES = ("PERSON", "PLACE", "ORG")
-_WINDOW = 12  # characters tagged at a value's edge (the longest names: 中国共产党中央委员会)
+_WINDOW = 12  # characters tagged at a value's end (the longest names: 中国共产党中央委员会)
+_HEAD_WINDOW = 24  # characters tagged at its start (an organisation headed by a 的-phrase, as value_type takes it)
+_JOINS = ("、", "和", "及", "与")  # words joining names of one kind
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
@@ -82,14 +86,25 @@ def _head(text: str, kinds: tuple[str, ...]) -> tuple[int, str] | None:
             j += 1
         if _is_place(text[: ws[j - 1][1]]):
             return ws[j - 1][1], "PLACE"
-    if "ORG" in kinds:
-        j = 0
-        while j < len(ws) and _is_name_word(ws[j][2]):
-            j += 1
-        for k in range(j, 0, -1):  # the longest organisation
-            if ws[k - 1][2] == "nt" and _is_org(text[: ws[k - 1][1]]):
+    if "ORG" in kinds and (f[:1] in "nj" or f == "p"):
+        # the longest opening of whole words that is an organisation: names (中国共产党的正确 →
+        # 中国共产党) or a noun phrase headed by one (以习近平同志为核心的党中央坚强 → …的党中央)
+        for k in range(len(ws), 0, -1):
+            if ws[k - 1][2][:1] in "nj" and _are_orgs(text, ws[:k]):
                 return ws[k - 1][1], "ORG"
     return None
+
+
+def _are_orgs(text: str, ws: list[tuple[int, int, str]]) -> bool:
+    """Whether the words ``ws`` of ``text`` are an organisation, or several joined by 、, 和, 及 or 与
+    (党中央、国务院)."""
+    parts, start = [], ws[0][0]
+    for a, b, _ in ws:
+        if text[a:b] in _JOINS:
+            parts.append(text[start:a])
+            start = b
+    parts.append(text[start: ws[-1][1]])
+    return all(parts) and all(map(_is_org, parts))
 
 
 def name_edge(value: str, tail: bool, kinds: tuple[str, ...] = NAME_TYPES) -> tuple[int, str] | None:
@@ -102,7 +117,7 @@ def name_edge(value: str, tail: bool, kinds: tuple[str, ...] = NAME_TYPES) -> tu
         off = max(0, len(value) - _WINDOW)
         found = _tail(value[off:], kinds)
         return None if found is None else (off + found[0], found[1])
-    return _head(value[:_WINDOW], kinds)
+    return _head(value[:_HEAD_WINDOW], kinds)
 
 
 def resplit(t: Any, values: dict[str, str], spans: dict[str, tuple[int, int]]) -> None:
