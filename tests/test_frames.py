@@ -255,6 +255,20 @@ def test_frame_match_then_fill_reproduces_the_clause(pieces, data):
     assert t.fill(m.values) == clause
 
 
+@settings(max_examples=60, deadline=None)
+@given(before=st.text(alphabet=_HAN, min_size=2, max_size=8), after=st.text(alphabet=_HAN, min_size=0, max_size=4))
+def test_name_slot_cut_by_the_segmenter_fills_back(before, after):
+    """Wherever the segmenter cuts a name slot from the free slot beside it, the values fill back to
+    the clause and each value sits at its span."""
+    for text, slots, clause in (("{TEXT}{PERSON}同志为核心", [("TEXT", 0), ("PERSON", 0)], before + "同志为核心"),
+                                ("在{ORG}{TEXT}领导下", [("ORG", 0), ("TEXT", 1)], "在" + before + after + "领导下")):
+        t = Frame("f", text, [Slot(n, n, [], e) for n, e in slots], [], True, True)
+        core = "前文，" + clause + "，后文"
+        m = t.match(core)
+        assert m is not None and t.fill(m.values) == clause
+        assert all(core[a:b] == m.values[k] for k, (a, b) in m.spans.items())
+
+
 # --------------------------------------------------------------------------- the national reports
 
 
