@@ -45,10 +45,12 @@ def _words(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_name_word(tag: str) -> bool:
+    """A noun or an abbreviation that is not a person's name: a word an organisation's name holds."""
     return tag[:1] in "nj" and not tag.startswith("nr")
 
 
 def _tail(text: str, kinds: tuple[str, ...]) -> tuple[int, str] | None:
+    """``(start, type)`` of the name of one of ``kinds`` ending ``text``, or None."""
     ws = _words(text)
     if not ws:
         return None
@@ -74,6 +76,7 @@ def _tail(text: str, kinds: tuple[str, ...]) -> tuple[int, str] | None:
 
 
 def _head(text: str, kinds: tuple[str, ...]) -> tuple[int, str] | None:
+    """``(end, type)`` of the name of one of ``kinds`` opening ``text``, or None."""
     ws = _words(text)
     if not ws:
         return None
