@@ -47,6 +47,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .parts import Part, find_parts
 from .targets import find_targets_parts
+from .topic_split import split_off_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -157,7 +158,7 @@ class PartTyper(BaseEstimator):
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
-                 targets: float | None = 1.0, tokenizer: Callable[[str], list[str]] | None = None,
+                 targets: float | None = 1.0, split_topics: bool = True, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -169,6 +170,7 @@ class PartTyper(BaseEstimator):
         self.min_docs = min_docs
         self.n_components = n_components
         self.targets = targets
+        self.split_topics = split_topics
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -233,6 +235,7 @@ class PartTyper(BaseEstimator):
         "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "targets": [None, Interval(Real, 0, None, closed="neither")],
+        "split_topics": ["boolean"],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -275,13 +278,20 @@ class PartTyper(BaseEstimator):
                 sub = fcluster(Z, k, "maxclust") - 1
             merged = {int(c): [int(c)] for c in np.unique(sub)}
             if self.n_types == "auto" and self.ordered is not None:
+                before = sub
                 sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
                                     self.ordered)
                 k_topics = len(set(sub.tolist()))
                 if k_topics < k:
                     how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
                             f"order in fewer than {self.ordered:.0%} of the documents holding both)")
-                k = k_topics
+                if self.split_topics and k_topics < k:
+                    sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
+                    if len(set(sub.tolist())) > k_topics:
+                        how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
+                                f"that documents splitting the part in two give a chapter of its own, in "
+                                f"{min_docs:g} documents)")
+                k = len(set(sub.tolist()))
             if self.n_types == "auto":
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
@@ -314,6 +324,18 @@ class PartTyper(BaseEstimator):
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
+
+    def _split_topics(self, corpus: "Corpus", body: Sequence[Part], sub: np.ndarray, before: np.ndarray,
+                      docs: np.ndarray, min_docs: float) -> np.ndarray:
+        """``sub`` with the chapter-worthy topics of the types merged from several clusters split off
+        (:mod:`gkcorpus.outline.topic_split`), renumbered 0, 1, ..."""
+        from ..text.tokenize import Tokenizer
+
+        merged_types = [int(t) for t in np.unique(sub) if len(set(before[sub == t].tolist())) > 1]
+        texts = [corpus[p.doc_id].text[p.start:p.end] for p in body]
+        out = split_off_topics(sub, merged_types, texts, docs, self.tokenizer or Tokenizer(stopwords=True),
+                               self.cooccurrence, min_docs)
+        return np.unique(out, return_inverse=True)[1]
 
     def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
         """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,

@@ -1,0 +1,69 @@
+"""A topic that reports give a chapter of its own: split off from the part it was merged into.
+
+The part typer merges types that are found together in no stable order into one part (the tasks'
+agriculture, education and reform chapters interleave from report to report). Some of those topics are
+nevertheless parts of the genre: a report that gives its tasks two chapters gives one to this topic
+and one to everything else (经济体制改革 beside 国内建设 in the 1980s reports), while other topics get a
+chapter only in reports that split their tasks into many.
+
+The criterion, for a type merged from several clusters: its sections are grouped again by their own
+vocabulary (TF-IDF of the words found in at most half of its sections, centred on each document's mean,
+so that what is left is what a section says that its document's other sections of the type do not),
+by Ward's method cut top-down where both halves are found in the same documents (the same cut as the
+part types). The group found in the most documents is the type's main body; another group becomes a
+type of its own when, in at least ``min_docs`` documents, the type's sections are exactly one or more of
+this group beside the main body -- the documents that split the type in two split it there. A group that
+only appears beside several other groups is a topic of the part and stays in it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+__all__ = ["split_off_topics", "alone_beside_main"]
+
+
+def alone_beside_main(sub: np.ndarray, docs: np.ndarray) -> dict[int, int]:
+    """For each group of ``sub`` but the one found in most documents (the main body): the number of
+    documents with exactly two rows, one of this group and one of the main body."""
+    dcount = {int(c): len(set(docs[sub == c])) for c in np.unique(sub)}
+    main = max(sorted(dcount), key=lambda c: dcount[c])
+    out = {}
+    for c in sorted(dcount):
+        if c == main:
+            continue
+        out[c] = sum(1 for d in set(docs[sub == c]) if sorted(sub[docs == d].tolist()) == sorted((c, main)))
+    return out
+
+
+def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequence[str], docs: np.ndarray,
+                     tokenizer: Callable[[str], list[str]], share: float, min_docs: float) -> np.ndarray:
+    """``labels`` with the chapter-worthy topics of each type in ``topic_types`` as types of their own
+    (new labels after the largest). ``texts`` and ``docs`` give every row's text and document."""
+    from scipy.cluster.hierarchy import linkage
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from .part_types import _centre, _cooccurrence_cut
+
+    labels = labels.copy()
+    nxt = int(labels.max()) + 1
+    for t in topic_types:
+        rows = np.flatnonzero(labels == t)
+        if len(rows) < 4:
+            continue
+        vec = TfidfVectorizer(tokenizer=tokenizer, lowercase=False, token_pattern=None, sublinear_tf=True,
+                              min_df=2, max_df=0.5)
+        try:
+            X = vec.fit_transform([texts[i] for i in rows])
+        except ValueError:  # no word left after the document-frequency limits
+            continue
+        X = normalize(_centre(normalize(X).toarray(), docs[rows], 1.0))
+        sub = _cooccurrence_cut(linkage(X, "ward"), docs[rows], share, min_docs)
+        for c, n in alone_beside_main(sub, docs[rows]).items():
+            if n >= min_docs:
+                labels[rows[sub == c]] = nxt
+                nxt += 1
+    return labels
