@@ -158,7 +158,7 @@ class PartTyper(BaseEstimator):
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
-                 targets: float | None = 1.0, split_topics: bool = True, tokenizer: Callable[[str], list[str]] | None = None,
+                 targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -171,6 +171,7 @@ class PartTyper(BaseEstimator):
         self.n_components = n_components
         self.targets = targets
         self.split_topics = split_topics
+        self.refine = refine
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -235,7 +236,8 @@ class PartTyper(BaseEstimator):
         "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "targets": [None, Interval(Real, 0, None, closed="neither")],
-        "split_topics": ["boolean"],
+        "split_topics": [None, Interval(Real, 0, 1, closed="both")],
+        "refine": [Interval(Integral, 0, None, closed="left")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -285,7 +287,7 @@ class PartTyper(BaseEstimator):
                 if k_topics < k:
                     how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
                             f"order in fewer than {self.ordered:.0%} of the documents holding both)")
-                if self.split_topics and k_topics < k:
+                if self.split_topics is not None and k_topics < k:
                     sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
                     if len(set(sub.tolist())) > k_topics:
                         how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
@@ -296,6 +298,9 @@ class PartTyper(BaseEstimator):
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+                if self.refine:
+                    sub, moved = _nearest_centroid(sub, Xr, self.refine)
+                    how += f"; {moved} part(s) moved to the type of the nearest centroid"
                 how = f"k={len(merged)}: {how}"
             labels[rows] = sub
         elif len(rows):
@@ -333,8 +338,9 @@ class PartTyper(BaseEstimator):
 
         merged_types = [int(t) for t in np.unique(sub) if len(set(before[sub == t].tolist())) > 1]
         texts = [corpus[p.doc_id].text[p.start:p.end] for p in body]
-        out = split_off_topics(sub, merged_types, texts, docs, self.tokenizer or Tokenizer(stopwords=True),
-                               self.cooccurrence, min_docs)
+        heads = [normalise_heading(p.heading) for p in body]
+        out = split_off_topics(sub, merged_types, texts, heads, docs, self.tokenizer or Tokenizer(stopwords=True),
+                               self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
     def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
@@ -610,6 +616,23 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
             break
         labels[labels == best[2]] = best[1]
     return np.unique(labels, return_inverse=True)[1]
+
+
+def _nearest_centroid(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
+    """Move every row to the type whose centroid (cosine, in ``X``) is nearest, at most ``passes`` times
+    (k-means steps from the tree's types: a cut of the tree leaves the rows near its border on the
+    wrong side). Types keep their labels; returns the labels and the number of rows moved."""
+    labels = labels.copy()
+    start = labels.copy()
+    for _ in range(passes):
+        live = sorted(set(labels.tolist()))
+        C = np.vstack([X[labels == t].mean(axis=0) for t in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        new = np.array(live)[(X @ C.T).argmax(axis=1)]
+        if (new == labels).all():
+            break
+        labels = new
+    return labels, int((labels != start).sum())
 
 
 def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],

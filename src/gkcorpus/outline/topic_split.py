@@ -7,7 +7,8 @@ and one to everything else (经济体制改革 beside 国内建设 in the 1980s 
 chapter only in reports that split their tasks into many.
 
 The criterion, for a type merged from several clusters: its sections are grouped again by their own
-vocabulary (TF-IDF of the words found in at most half of its sections, centred on each document's mean,
+vocabulary (TF-IDF of the words found in at most half of its sections, beside the character n-grams of the
+masked heading, in the typer's proportions of body and heading; each block centred on its document's mean,
 so that what is left is what a section says that its document's other sections of the type do not),
 by Ward's method cut top-down where both halves are found in the same documents (the same cut as the
 part types). The group found in the most documents is the type's main body; another group becomes a
@@ -38,10 +39,12 @@ def alone_beside_main(sub: np.ndarray, docs: np.ndarray) -> dict[int, int]:
     return out
 
 
-def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequence[str], docs: np.ndarray,
-                     tokenizer: Callable[[str], list[str]], share: float, min_docs: float) -> np.ndarray:
+def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequence[str], headings: Sequence[str],
+                     docs: np.ndarray, tokenizer: Callable[[str], list[str]], share: float, min_docs: float,
+                     heading_weight: float = 0.5) -> np.ndarray:
     """``labels`` with the chapter-worthy topics of each type in ``topic_types`` as types of their own
-    (new labels after the largest). ``texts`` and ``docs`` give every row's text and document."""
+    (new labels after the largest). ``texts``, ``headings`` (masked) and ``docs`` give every row's text,
+    heading and document; ``heading_weight`` is the squared share of the heading block."""
     from scipy.cluster.hierarchy import linkage
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -56,11 +59,14 @@ def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequ
             continue
         vec = TfidfVectorizer(tokenizer=tokenizer, lowercase=False, token_pattern=None, sublinear_tf=True,
                               min_df=2, max_df=0.5)
+        hvec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
         try:
-            X = vec.fit_transform([texts[i] for i in rows])
+            B = vec.fit_transform([texts[i] for i in rows])
+            H = hvec.fit_transform([headings[i] or " " for i in rows])
         except ValueError:  # no word left after the document-frequency limits
             continue
-        X = normalize(_centre(normalize(X).toarray(), docs[rows], 1.0))
+        blocks = [normalize(_centre(normalize(M).toarray(), docs[rows], 1.0)) for M in (B, H)]
+        X = normalize(np.hstack([np.sqrt(1 - heading_weight) * blocks[0], np.sqrt(heading_weight) * blocks[1]]))
         sub = _cooccurrence_cut(linkage(X, "ward"), docs[rows], share, min_docs)
         for c, n in alone_beside_main(sub, docs[rows]).items():
             if n >= min_docs:
