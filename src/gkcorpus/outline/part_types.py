@@ -28,8 +28,12 @@ different parts of the genre; two halves that live in different documents are th
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
 one type. Parts are ordered, topics are not: two types found together whose sections are not in a
 stable order in the documents holding both (the tasks' agriculture, education and reform sections,
-interleaved differently from report to report) are topics of one part and are merged. Two types that
-never share a document and are each other's nearest type are then merged.
+interleaved differently from report to report) are topics of one part and are merged -- except a topic
+that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
+the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
+as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
+are each other's nearest type are then merged, and one k-means step moves every part to the type of its
+nearest centroid (a cut of the tree leaves the parts near its borders on the wrong side).
 """
 
 from __future__ import annotations
@@ -128,8 +132,10 @@ class PartTyper(BaseEstimator):
     the documents' order (:func:`_merge_topics`): two types found together are two parts only when, in
     at least ``ordered`` of the documents holding both, the sections of one all come before those of
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
-    pair first. Two types that never share a document and are each other's nearest type are then
-    merged (variants of one part).
+    pair first. A topic that documents dividing the merged part into two sections give one of them is
+    split off again (``split_topics``). Two types that never share a document and are each other's
+    nearest type are then merged (variants of one part), and ``refine`` k-means steps move each part to
+    the type of the nearest centroid.
 
     Parameters
     ----------
@@ -147,6 +153,10 @@ class PartTyper(BaseEstimator):
     targets : target-setting words per thousand characters from which a part after the document's first
         body part, followed by more body text than it holds, is the targets part (the overall requirements,
         :mod:`gkcorpus.outline.targets`), one type of its own; None: no such role, it is clustered.
+    split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
+        of a type merged as topics are grouped again to find a topic that is a part of its own
+        (:mod:`gkcorpus.outline.topic_split`); None: no such split.
+    refine : k-means steps (nearest centroid in the clustering space) after the types are chosen; 0: none.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
