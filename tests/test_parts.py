@@ -120,29 +120,29 @@ def test_part_types_against_section_types_on_the_bundled_summaries(bundled):
 
     run = cluster_corpus(bundled)
     parts, sections = run.parts.segments_, run.typer.segments_
-    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.752
+    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.736
     assert round(order_concordance(sections.doc_id, sections.type), 3) == 0.921
 
 
 def test_bundled_part_types(bundled):
     pt = PartTyper().fit(bundled)
-    assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
+    assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
     assert "5 clusters; 2 type(s) merged as topics of one part" in pt.selection_
-    assert "2 topic(s) split off as parts" in pt.selection_ and "3 part(s) moved to the type of the nearest" in pt.selection_
-    assert pt.n_body_types_ == 5
+    assert "1 topic(s) split off as parts" in pt.selection_ and "3 part(s) moved to the type of the nearest" in pt.selection_
+    assert pt.n_body_types_ == 4
     assert [(t.name, t.hows) for t in pt.types_][:4] == [
-        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(活动 有序 局)", {"numbered": 14}),
-        ("(LED 滚动 悬挂)", {"numbered": 7}), ("存在问题", {"numbered": 9})]
+        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(活动 有序 领导)", {"numbered": 20}),
+        ("(LED 滚动 悬挂)", {"numbered": 7}), ("存在问题", {"numbered": 10})]
     assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
     assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
-    # the problems and the next steps keep one type each; the measures are split by topic on these short
-    # summaries (the topic split needs only two documents in a corpus of fifteen): 深入群众 and 主要做法 apart
+    # what was done (the measures' topics, one type), the problems, the next steps; the publicity measures
+    # (LED screens, banners: 广泛宣传…) are the topic split off, on thin evidence (two documents of fifteen)
     by_head = dict(zip(seg.heading, seg.type))
+    assert by_head["领导重视，周密部署"] == by_head["深入群众，全面公开"] == by_head["主要做法"] == 1
     assert by_head["存在问题"] == by_head["存在的主要问题"] == 3
-    assert by_head["下一步工作打算"] == by_head["下一步工作要求"] == by_head["工作打算"] == 5
-    assert by_head["领导重视，周密部署"] == by_head["基本情况"] == by_head["工作成效"] == 1
-    assert by_head["深入群众，全面公开"] == by_head["主要做法"] == 4
+    assert by_head["下一步工作打算"] == by_head["下一步工作要求"] == by_head["工作打算"] == 4
+    assert by_head["加强宣传，营造公开氛围"] == 2
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
     given = PartTyper(n_types=3).fit(bundled)  # a given number: a plain Ward cut
@@ -153,17 +153,17 @@ def test_bundled_part_types(bundled):
     # transform gives form-found parts their form's type and the others the nearest type
     moved = pt.transform(bundled)
     assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
-    assert (moved.type == seg.type).sum() == 64
+    assert (moved.type == seg.type).sum() == 62
 
 
 def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     import numpy as np
 
     from gkcorpus.outline.part_types import _nearest_centroid
-    from gkcorpus.outline.topic_split import alone_beside_main, split_off_topics
+    from gkcorpus.outline.topic_split import second_chapters, split_off_topics
 
-    # the main body (0) is in a, b, c, d; 1 is beside it alone in a, b, c; 2 only in d (beside 0) and e (alone)
-    assert alone_beside_main(np.array([0, 1, 0, 1, 0, 1, 2, 0, 2]), np.array(list("aabbccdde"))) == {1: 3, 2: 1}
+    # the main body (0) is in a-e; 1 is one of two sections in a, b, c; 2 in d and e, and alone in f
+    assert second_chapters(np.array([0, 1, 0, 1, 0, 1, 2, 0, 2, 0, 2]), np.array(list("aabbccddeef"))) == {1: 3, 2: 2}
     # five reports give their tasks two chapters (the economy, the reform), three give them three (and schools)
     chapters = {"economy": "growth grain steel output investment", "reform": "enterprise ownership market pricing contract",
                 "schools": "school teacher pupil college exam"}

@@ -8,13 +8,13 @@ chapter only in reports that split their tasks into many.
 
 The criterion, for a type merged from several clusters: its sections are grouped again by their own
 vocabulary (TF-IDF of the words found in at most half of its sections, beside the character n-grams of the
-masked heading, in the typer's proportions of body and heading; each block centred on its document's mean,
-so that what is left is what a section says that its document's other sections of the type do not),
-by Ward's method cut top-down where both halves are found in the same documents (the same cut as the
-part types). The group found in the most documents is the type's main body; another group becomes a
-type of its own when, in at least ``min_docs`` documents, the type's sections are exactly one or more of
-this group beside the main body -- the documents that split the type in two split it there. A group that
-only appears beside several other groups is a topic of the part and stays in it.
+masked heading; each block centred on its document's mean, so that what is left is what a section says
+that its document's other sections of the type do not), by Ward's method cut top-down where both halves
+are found in the same documents (the same cut as the part types). The group found in the most documents
+is the type's main body. Among the other groups, the one that holds one of the two sections of the most
+documents having exactly two sections of the type becomes a type of its own, when there are at least
+``min_docs`` such documents: a document that divides the part in two chapters divides it there. At most
+one topic per type is split off (the part's second chapter); the other groups stay topics of the part.
 """
 
 from __future__ import annotations
@@ -23,19 +23,20 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["split_off_topics", "alone_beside_main"]
+__all__ = ["split_off_topics", "second_chapters"]
 
 
-def alone_beside_main(sub: np.ndarray, docs: np.ndarray) -> dict[int, int]:
+def second_chapters(sub: np.ndarray, docs: np.ndarray) -> dict[int, int]:
     """For each group of ``sub`` but the one found in most documents (the main body): the number of
-    documents with exactly two rows, one of this group and one of the main body."""
+    documents with exactly two rows, one of them in this group."""
     dcount = {int(c): len(set(docs[sub == c])) for c in np.unique(sub)}
     main = max(sorted(dcount), key=lambda c: dcount[c])
     out = {}
     for c in sorted(dcount):
         if c == main:
             continue
-        out[c] = sum(1 for d in set(docs[sub == c]) if sorted(sub[docs == d].tolist()) == sorted((c, main)))
+        out[c] = sum(1 for d in set(docs[sub == c])
+                     if (docs == d).sum() == 2 and int((sub[docs == d] == c).sum()) == 1)
     return out
 
 
@@ -68,8 +69,9 @@ def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequ
         blocks = [normalize(_centre(normalize(M).toarray(), docs[rows], 1.0)) for M in (B, H)]
         X = normalize(np.hstack([np.sqrt(1 - heading_weight) * blocks[0], np.sqrt(heading_weight) * blocks[1]]))
         sub = _cooccurrence_cut(linkage(X, "ward"), docs[rows], share, min_docs)
-        for c, n in alone_beside_main(sub, docs[rows]).items():
-            if n >= min_docs:
-                labels[rows[sub == c]] = nxt
-                nxt += 1
+        counts = second_chapters(sub, docs[rows])
+        best = max(sorted(counts), key=lambda c: counts[c], default=None)
+        if best is not None and counts[best] >= min_docs:
+            labels[rows[sub == best]] = nxt
+            nxt += 1
     return labels
