@@ -50,7 +50,7 @@ def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequ
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    from .part_types import _centre, _cooccurrence_cut
+    from .cooccurrence import centre, cooccurrence_cut
 
     labels = labels.copy()
     nxt = int(labels.max()) + 1
@@ -66,9 +66,9 @@ def split_off_topics(labels: np.ndarray, topic_types: Sequence[int], texts: Sequ
             H = hvec.fit_transform([headings[i] or " " for i in rows])
         except ValueError:  # no word left after the document-frequency limits
             continue
-        blocks = [normalize(_centre(normalize(M).toarray(), docs[rows], 1.0)) for M in (B, H)]
+        blocks = [normalize(centre(normalize(M).toarray(), docs[rows], 1.0)) for M in (B, H)]
         X = normalize(np.hstack([np.sqrt(1 - heading_weight) * blocks[0], np.sqrt(heading_weight) * blocks[1]]))
-        sub = _cooccurrence_cut(linkage(X, "ward"), docs[rows], share, min_docs)
+        sub = cooccurrence_cut(linkage(X, "ward"), docs[rows], share, min_docs)
         counts = second_chapters(sub, docs[rows])
         best = max(sorted(counts), key=lambda c: counts[c], default=None)
         if best is not None and counts[best] >= min_docs:
