@@ -28,8 +28,12 @@ different parts of the genre; two halves that live in different documents are th
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
 one type. Parts are ordered, topics are not: two types found together whose sections are not in a
 stable order in the documents holding both (the tasks' agriculture, education and reform sections,
-interleaved differently from report to report) are topics of one part and are merged. Two types that
-never share a document and are each other's nearest type are then merged.
+interleaved differently from report to report) are topics of one part and are merged -- except a topic
+that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
+the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
+as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
+are each other's nearest type are then merged, and one k-means step moves every part to the type of its
+nearest centroid (a cut of the tree leaves the parts near its borders on the wrong side).
 """
 
 from __future__ import annotations
@@ -46,7 +50,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .parts import Part, find_parts
+from .cooccurrence import centre as _centre
+from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts
+from .topic_split import split_off_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -127,8 +134,10 @@ class PartTyper(BaseEstimator):
     the documents' order (:func:`_merge_topics`): two types found together are two parts only when, in
     at least ``ordered`` of the documents holding both, the sections of one all come before those of
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
-    pair first. Two types that never share a document and are each other's nearest type are then
-    merged (variants of one part).
+    pair first. A topic that documents dividing the merged part into two sections give one of them is
+    split off again (``split_topics``). Two types that never share a document and are each other's
+    nearest type are then merged (variants of one part), and ``refine`` k-means steps move each part to
+    the type of the nearest centroid.
 
     Parameters
     ----------
@@ -146,6 +155,10 @@ class PartTyper(BaseEstimator):
     targets : target-setting words per thousand characters from which a part after the document's first
         body part, followed by more body text than it holds, is the targets part (the overall requirements,
         :mod:`gkcorpus.outline.targets`), one type of its own; None: no such role, it is clustered.
+    split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
+        of a type merged as topics are grouped again to find a topic that is a part of its own
+        (:mod:`gkcorpus.outline.topic_split`); None: no such split.
+    refine : k-means steps (nearest centroid in the clustering space) after the types are chosen; 0: none.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -157,7 +170,7 @@ class PartTyper(BaseEstimator):
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
-                 targets: float | None = 1.0, tokenizer: Callable[[str], list[str]] | None = None,
+                 targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -169,6 +182,8 @@ class PartTyper(BaseEstimator):
         self.min_docs = min_docs
         self.n_components = n_components
         self.targets = targets
+        self.split_topics = split_topics
+        self.refine = refine
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -233,6 +248,8 @@ class PartTyper(BaseEstimator):
         "min_docs": [Interval(Real, 0, 1, closed="both")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "targets": [None, Interval(Real, 0, None, closed="neither")],
+        "split_topics": [None, Interval(Real, 0, 1, closed="both")],
+        "refine": [Interval(Integral, 0, None, closed="left")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -275,17 +292,27 @@ class PartTyper(BaseEstimator):
                 sub = fcluster(Z, k, "maxclust") - 1
             merged = {int(c): [int(c)] for c in np.unique(sub)}
             if self.n_types == "auto" and self.ordered is not None:
+                before = sub
                 sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
                                     self.ordered)
                 k_topics = len(set(sub.tolist()))
                 if k_topics < k:
                     how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
                             f"order in fewer than {self.ordered:.0%} of the documents holding both)")
-                k = k_topics
+                if self.split_topics is not None and k_topics < k:
+                    sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
+                    if len(set(sub.tolist())) > k_topics:
+                        how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
+                                f"that documents splitting the part in two give a chapter of its own, in "
+                                f"{min_docs:g} documents)")
+                k = len(set(sub.tolist()))
             if self.n_types == "auto":
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+                if self.refine:
+                    sub, moved = _nearest_centroid(sub, Xr, self.refine)
+                    how += f"; {moved} part(s) moved to the type of the nearest centroid"
                 how = f"k={len(merged)}: {how}"
             labels[rows] = sub
         elif len(rows):
@@ -314,6 +341,19 @@ class PartTyper(BaseEstimator):
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
+
+    def _split_topics(self, corpus: "Corpus", body: Sequence[Part], sub: np.ndarray, before: np.ndarray,
+                      docs: np.ndarray, min_docs: float) -> np.ndarray:
+        """``sub`` with the chapter-worthy topics of the types merged from several clusters split off
+        (:mod:`gkcorpus.outline.topic_split`), renumbered 0, 1, ..."""
+        from ..text.tokenize import Tokenizer
+
+        merged_types = [int(t) for t in np.unique(sub) if len(set(before[sub == t].tolist())) > 1]
+        texts = [corpus[p.doc_id].text[p.start:p.end] for p in body]
+        heads = [normalise_heading(p.heading) for p in body]
+        out = split_off_topics(sub, merged_types, texts, heads, docs, self.tokenizer or Tokenizer(stopwords=True),
+                               self.cooccurrence, min_docs, self.split_topics)
+        return np.unique(out, return_inverse=True)[1]
 
     def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
         """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
@@ -496,51 +536,6 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
     return score / pairs if pairs else 0.0
 
 
-def _centre(X: np.ndarray, docs: np.ndarray, share: float) -> np.ndarray:
-    """Rows of ``X`` minus ``share`` times the mean row of their document."""
-    if share == 0:
-        return X
-    out = X.copy()
-    for d in np.unique(docs):
-        idx = docs == d
-        out[idx] -= share * X[idx].mean(axis=0)
-    return out
-
-
-def _cooccurrence_cut(Z: np.ndarray, docs: np.ndarray, share: float, min_docs: float) -> np.ndarray:
-    """Cut a Ward tree top-down where its halves are different parts of the same documents.
-
-    A cluster is split into its two children (highest merge first) only when the smaller child is found
-    in at least ``min_docs`` documents and at least ``share`` of the smaller child's documents also
-    hold the other child. Halves that live in different documents are variants of one part (the
-    wording of an era, a five-year instead of a one-year review) and stay one type. Returns labels."""
-    import heapq
-
-    from scipy.cluster.hierarchy import to_tree
-
-    root = to_tree(Z)
-    heap: list[tuple[float, int, Any]] = [(-root.dist, 0, root)]
-    leaves, count = [], 1
-    while heap:
-        _, _, node = heapq.heappop(heap)
-        if node.is_leaf():
-            leaves.append(node)
-            continue
-        a, b = node.get_left(), node.get_right()
-        da, db = set(docs[a.pre_order()]), set(docs[b.pre_order()])
-        small = min(len(da), len(db))
-        if small >= min_docs and len(da & db) >= share * small:
-            for child in (a, b):
-                heapq.heappush(heap, (-child.dist, count, child))
-                count += 1
-        else:
-            leaves.append(node)
-    labels = np.zeros(len(docs), dtype=int)
-    for t, node in enumerate(sorted(leaves, key=lambda nd: min(nd.pre_order()))):
-        labels[node.pre_order()] = t
-    return labels
-
-
 def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> float:
     """Share of the documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of
     one all come before those of the other, in the direction most of them take (0 if none hold both)."""
@@ -588,6 +583,23 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
             break
         labels[labels == best[2]] = best[1]
     return np.unique(labels, return_inverse=True)[1]
+
+
+def _nearest_centroid(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
+    """Move every row to the type whose centroid (cosine, in ``X``) is nearest, at most ``passes`` times
+    (k-means steps from the tree's types: a cut of the tree leaves the rows near its border on the
+    wrong side). Types keep their labels; returns the labels and the number of rows moved."""
+    labels = labels.copy()
+    start = labels.copy()
+    for _ in range(passes):
+        live = sorted(set(labels.tolist()))
+        C = np.vstack([X[labels == t].mean(axis=0) for t in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        new = np.array(live)[(X @ C.T).argmax(axis=1)]
+        if (new == labels).all():
+            break
+        labels = new
+    return labels, int((labels != start).sum())
 
 
 def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
