@@ -13,6 +13,10 @@ dies, the calls run in the caller's process: same results, only later.
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import threading
+import time
 import warnings
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +31,22 @@ def _recording(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> t
         warnings.simplefilter("always")
         value = fn(*args, **kwargs)
     return value, [(w.category, str(w.message)) for w in caught]
+
+
+def _watch(parent: int, every: float = 0.2) -> None:
+    """Worker set-up: signals are the caller's to handle (Ctrl-C reaches the whole process group;
+    the caller stops the worker), and the worker ends when the caller has gone (killed), instead
+    of waiting for calls forever with the caller's output streams open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gkcorpus-side-watch", daemon=True).start()
 
 
 def _import(modules: Sequence[str]) -> None:
@@ -44,7 +64,8 @@ class SideProcess:
     def __init__(self, preload: Sequence[str] = ()):
         self._calls: dict[Future, tuple[Callable[..., Any], tuple, dict[str, Any]]] = {}
         try:
-            self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=1)
+            self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+                max_workers=1, initializer=_watch, initargs=(os.getpid(),))
             if preload:
                 self._pool.submit(_import, tuple(preload))
         except (OSError, RuntimeError, BrokenProcessPool):  # no processes here (a sandbox, a frozen app)
