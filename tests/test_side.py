@@ -71,3 +71,15 @@ def test_plot_warnings_are_recorded_where_their_stage_would_have_recorded_them()
         stages.close()
         assert res.warnings == ["a", "p", "b"]
         assert [x for x, _ in drawn + res.files] == [2]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs two CPUs and CPU affinity")
+def test_no_side_process_with_one_cpu():
+    import subprocess
+    import sys
+
+    code = ("import os; from gkcorpus.runtime.side import side_process_helps as h; a = h(); "
+            "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); print(a, h())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]

@@ -139,6 +139,8 @@ def mine(
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
+    With ``plots`` and two CPUs or more (on Linux), the plots are drawn by a side process while the
+    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files.
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -158,9 +160,9 @@ def mine(
     limits = threadpool_limits(limits=threads) if threads else None
     side = None
     try:
-        if plots:  # started here: the worker inherits the libraries loaded so far and the thread limits
-            from ..runtime.side import SideProcess
+        from ..runtime.side import SideProcess, side_process_helps
 
+        if plots and side_process_helps():  # started here: the worker inherits the modules and thread limits
             side = SideProcess(preload=PLOT_MODULES)
         with fewer_collections(), segmentation_memo() as memo:
             t = time.perf_counter()

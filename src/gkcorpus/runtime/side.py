@@ -8,12 +8,17 @@ a single ``concurrent.futures`` worker (the platform's start method, as
 call's value and issues again, in the caller, the warnings the call raised in the worker, so they
 are recorded as if the call had run in the caller's process. When no worker can be started, or it
 dies, the calls run in the caller's process: same results, only later.
+
+The worker is forked (Linux only, :func:`side_process_helps`): it starts with everything the caller
+has imported and nothing of the caller's script is run again, as it would be with "spawn".
 """
 
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
+import sys
 import signal
 import threading
 import time
@@ -22,7 +27,18 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
 
-__all__ = ["SideProcess"]
+__all__ = ["SideProcess", "side_process_helps"]
+
+
+def side_process_helps() -> bool:
+    """Whether a side process can draw meanwhile: on Linux (forked workers) with two CPUs or more
+    for this process (its affinity)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except (AttributeError, OSError):
+        return (os.cpu_count() or 1) >= 2
 
 
 def _recording(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> tuple[Any, list[tuple[type, str]]]:
@@ -65,10 +81,11 @@ class SideProcess:
         self._calls: dict[Future, tuple[Callable[..., Any], tuple, dict[str, Any]]] = {}
         try:
             self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-                max_workers=1, initializer=_watch, initargs=(os.getpid(),))
+                max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_watch,
+                initargs=(os.getpid(),))
             if preload:
                 self._pool.submit(_import, tuple(preload))
-        except (OSError, RuntimeError, BrokenProcessPool):  # no processes here (a sandbox, a frozen app)
+        except (OSError, RuntimeError, ValueError, BrokenProcessPool):  # no fork, no processes (a sandbox)
             self._pool = None
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
