@@ -30,8 +30,8 @@ STAGES = ("clean", "clusters", "boilerplate", "templates", "trends", "report")
 OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "trends", "report.html", "manifest.json")
 #: documents carrying this variable get formula timelines (``trends/``) in ``mine``
 TIMELINE_VARIABLE = "year"
-#: what the plots need, imported by the side process that draws them while the stages run
-PLOT_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "gkcorpus.outline.plots")
+#: what the plots need besides gkcorpus, imported by the side process that draws them while the stages run
+PLOT_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg")
 
 
 @dataclass
@@ -162,8 +162,10 @@ def mine(
     try:
         from ..runtime.side import SideProcess, side_process_helps
 
-        if plots and side_process_helps():  # started here: the worker inherits the modules and thread limits
-            side = SideProcess(preload=PLOT_MODULES)
+        if plots and side_process_helps():
+            from ..outline import plots as _  # noqa: F401  (imported once, here: the forked worker has it)
+
+            side = SideProcess(preload=PLOT_MODULES)  # the worker inherits the modules and thread limits
         with fewer_collections(), segmentation_memo() as memo:
             t = time.perf_counter()
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
