@@ -337,8 +337,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
             res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
-            res.files.append(stages.run("report", lambda: stages.take_drawn() or build_report(corpus, res).write(
-                out / "report.html")))
+            res.files.append(stages.run("report", lambda: _write_report(corpus, res, stages)))
         stages.take_drawn()
     finally:
         stages.close()
@@ -348,6 +347,12 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                 "segmenter": segmenter, "files": res.relative_files()}
     res.files.append(write_json(out / "manifest.json", manifest))
     return res
+
+
+def _write_report(corpus: "Corpus", res: MineResult, stages: _Stages) -> Path:
+    """``report.html``, once the plots it embeds are drawn."""
+    stages.take_drawn()
+    return build_report(corpus, res).write(res.out_dir / "report.html")
 
 
 def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]:
