@@ -15,6 +15,7 @@ has imported and nothing of the caller's script is run again, as it would be wit
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing
 import os
@@ -83,8 +84,17 @@ class SideProcess:
             self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_watch,
                 initargs=(os.getpid(),))
-            if preload:
+            # The first call forks the worker. The objects alive then are frozen for it: its collector
+            # would otherwise walk them, writing to every page that holds one, and the pages of the
+            # caller's heap (a corpus of gigabytes) would be copied into the worker one by one.
+            freeze = gc.get_freeze_count() == 0
+            if freeze:
+                gc.freeze()
+            try:
                 self._pool.submit(_import, tuple(preload))
+            finally:
+                if freeze:
+                    gc.unfreeze()
         except (OSError, RuntimeError, ValueError, BrokenProcessPool):  # no fork, no processes (a sandbox)
             self._pool = None
 
