@@ -146,6 +146,9 @@ def test_mojibake_word_model_and_segmenter_share_one_dictionary_load():
         "calls = []\n"
         "orig = jieba.Tokenizer.initialize\n"
         "jieba.Tokenizer.initialize = lambda self, *a: (calls.append(1), orig(self, *a))[1]\n"
+        "import gkcorpus.text.tokenize as T\n"
+        "read = T._read_jieba_cache\n"
+        "T._read_jieba_cache = lambda tk: (lambda r: (calls.append(1) if r else None, r)[1])(read(tk))\n"
         "from gkcorpus.text.clean.mojibake import _jieba_freq\n"
         "from gkcorpus import Tokenizer\n"
         "freq, log_total = _jieba_freq()\n"
@@ -157,3 +160,24 @@ def test_mojibake_word_model_and_segmenter_share_one_dictionary_load():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out == ["['推进', '政务公开'] 1 True", "True True False"]
+
+
+def test_jieba_cache_read_whole_or_not_at_all(tmp_path):
+    """The dictionary cache is read as jieba writes it, and anything else in its place (no file, a
+    truncated or foreign one) is refused, so that jieba builds the dictionary itself."""
+    import marshal
+
+    import jieba
+
+    from gkcorpus.text.tokenize import _read_jieba_cache
+
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path)
+    assert _read_jieba_cache(tk) is None
+    cache = tmp_path / "jieba.cache"
+    cache.write_bytes(marshal.dumps(({"政务": 3, "政": 0}, 3)))
+    assert _read_jieba_cache(tk) == ({"政务": 3, "政": 0}, 3)
+    cache.write_bytes(marshal.dumps(({"政务": 3}, 3))[:-3])
+    assert _read_jieba_cache(tk) is None
+    cache.write_bytes(marshal.dumps(["政务", 3]))
+    assert _read_jieba_cache(tk) is None

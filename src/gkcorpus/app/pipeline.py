@@ -30,6 +30,8 @@ STAGES = ("clean", "clusters", "boilerplate", "templates", "trends", "report")
 OWNED = ("clean", "clusters", "phrases", "reuse", "templates", "trends", "report.html", "manifest.json")
 #: documents carrying this variable get formula timelines (``trends/``) in ``mine``
 TIMELINE_VARIABLE = "year"
+#: what the plots need besides gkcorpus, imported by the side process that draws them while the stages run
+PLOT_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg")
 
 
 @dataclass
@@ -50,6 +52,8 @@ class MineResult:
     numeric: Any = None  # DataFrame: numeric frame slots side by side, one row per document
     warnings: list[str] = field(default_factory=list)
     segmentation: dict[str, Any] = field(default_factory=dict)
+    #: plots being drawn in a side process: their path -> a function that waits for the file
+    drawing: dict[Path, Callable[[], Path]] = field(default_factory=dict, repr=False)
 
     def relative_files(self) -> list[str]:
         root = self.out_dir.resolve()
@@ -135,6 +139,8 @@ def mine(
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
+    With ``plots`` and two CPUs or more (on Linux), the plots are drawn by a side process while the
+    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files.
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -152,7 +158,14 @@ def mine(
     if threads:
         import sklearn.cluster  # noqa: F401  (threadpoolctl limits only the thread pools already loaded)
     limits = threadpool_limits(limits=threads) if threads else None
+    side = None
     try:
+        from ..runtime.side import SideProcess, side_process_helps
+
+        if plots and side_process_helps():
+            from ..outline import plots as _  # noqa: F401  (imported once, here: the forked worker has it)
+
+            side = SideProcess(preload=PLOT_MODULES)  # the worker inherits the modules and thread limits
         with fewer_collections(), segmentation_memo() as memo:
             t = time.perf_counter()
             stats = prime_segmentation(corpus, segmenter, executor, cache_dir, memo)
@@ -162,10 +175,12 @@ def mine(
                 release_memory()
             t = time.perf_counter() - t
             res = _mine_swapped(corpus, out_dir, formats, plots, report, top_phrases, random_state, progress, log,
-                                segmenter, bank)
+                                segmenter, bank, side)
             res.timings = {"segment": round(t, 3), **res.timings}
             res.segmentation = {"segmenter": segmenter, "paragraphs": len(memo), "cache": stats}
     finally:
+        if side is not None:
+            side.close()
         if limits is not None:
             limits.restore_original_limits()
     return res
@@ -230,14 +245,49 @@ def prime_segmentation(corpus: "Corpus", segmenter: str, executor: "PerDocumentE
 
 class _Stages:
     """Runs the stages of a ``mine`` run: a progress bar and a log line per stage, its time, and the
-    warnings worth keeping (missing CJK font, user warnings) recorded in the result."""
+    warnings worth keeping (missing CJK font, user warnings) recorded in the result.
+
+    With a side process (``side``), a stage's plots are drawn there while the next stages run
+    (:meth:`draw`); :meth:`take_drawn` waits for them and records their warnings where the stage's
+    own are, so the result is the same as drawing them in the stage."""
 
     def __init__(self, res: MineResult, progress: bool, log: Callable[[str], None] | None,
-                 release: bool = False):
+                 release: bool = False, side: Any = None):
         self.res = res
         self.release = release
         self.say = log or (lambda msg: None)
         self.bar = _Progress(progress, len(STAGES))
+        self.side = side
+        self.drawing: list[list[Any]] = []  # [position in res.warnings (None: stage running), futures]
+
+    def draw(self, calls: Sequence[tuple[Callable[..., Path], tuple, dict[str, Any]]]) -> list[Path]:
+        """Draw ``calls`` (function, args, kwargs; each writes one PNG): here, returning the files, or
+        in the side process, returning none (:meth:`take_drawn` adds them)."""
+        if self.side is None:
+            return [fn(*args, **kwargs) for fn, args, kwargs in calls]
+        self.drawing.append([None, [self.side.submit(fn, *args, **kwargs) for fn, args, kwargs in calls]])
+        return []
+
+    def take_drawn(self) -> None:
+        """Wait for the plots drawn in the side process; add their files and record their warnings
+        at their stage's place (last first, so the earlier places stay valid)."""
+        for at, futures in reversed(self.drawing):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self.res.files += [self.side.result(f) for f in futures]
+            ws = self.res.warnings
+            for msg in self._kept(caught):
+                if msg in ws[:at]:
+                    continue
+                if msg in ws[at:]:  # recorded by a later stage, which would have found it recorded
+                    ws.remove(msg)
+                ws.insert(at, msg)
+                at += 1
+        self.drawing = []
+
+    @staticmethod
+    def _kept(caught: Sequence[Any]) -> list[str]:
+        return [str(w.message) for w in caught if w.category.__name__ in ("CJKFontWarning", "UserWarning")]
 
     def run(self, name: str, fn: Callable[[], Any]) -> Any:
         self.bar.stage(name)
@@ -246,10 +296,12 @@ class _Stages:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value = fn()
-        for w in caught:
-            msg = str(w.message)
-            if msg not in self.res.warnings and w.category.__name__ in ("CJKFontWarning", "UserWarning"):
+        for msg in self._kept(caught):
+            if msg not in self.res.warnings:
                 self.res.warnings.append(msg)
+        for entry in self.drawing:
+            if entry[0] is None:
+                entry[0] = len(self.res.warnings)
         if self.release:
             release_memory()
         self.res.timings[name] = round(time.perf_counter() - t, 3)
@@ -257,29 +309,36 @@ class _Stages:
         return value
 
     def close(self) -> None:
+        """Stop the side process (the plot it is drawing is finished, the others are dropped)."""
         self.bar.close()
+        if self.side is not None:
+            self.side.close()
 
 
 def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: bool, report: bool,
           top_phrases: int | None, random_state: int, progress: bool, log: Callable[[str], None] | None,
-          segmenter: str, bank: str = "formulae") -> MineResult:
+          segmenter: str, bank: str = "formulae", side: Any = None) -> MineResult:
     """Run every stage on ``corpus`` (documents in id order, sorted by the caller, so the exports do
-    not depend on the input order), write their files into ``out_dir`` and the manifest last."""
+    not depend on the input order), write their files into ``out_dir`` and the manifest last.
+    ``side``: a :class:`~gkcorpus.runtime.side.SideProcess` that draws the plots meanwhile, or None."""
     out = ensure_dir(out_dir)
     res = MineResult(out)
     formats = _available_formats(formats, res)
-    stages = _Stages(res, progress, log, release=_is_large(corpus))
+    stages = _Stages(res, progress, log, release=_is_large(corpus), side=side)
     try:
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
-                                                                   plots))
+                                                                   plots, stages.draw))
         res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
                                                                          formats, top_phrases))
+        if side is not None and report:
+            _draw_formulaicness(res, side)
         res.files += stages.run("templates", lambda: _mine_templates(corpus, res))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
             res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
-            res.files.append(stages.run("report", lambda: build_report(corpus, res).write(out / "report.html")))
+            res.files.append(stages.run("report", lambda: _write_report(corpus, res, stages)))
+        stages.take_drawn()
     finally:
         stages.close()
     files = sorted({p.resolve() for p in res.files})
@@ -288,6 +347,12 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                 "segmenter": segmenter, "files": res.relative_files()}
     res.files.append(write_json(out / "manifest.json", manifest))
     return res
+
+
+def _write_report(corpus: "Corpus", res: MineResult, stages: _Stages) -> Path:
+    """``report.html``, once the plots it embeds are drawn."""
+    stages.take_drawn()
+    return build_report(corpus, res).write(res.out_dir / "report.html")
 
 
 def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]:
@@ -302,9 +367,10 @@ def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]
 
 
 def _mine_clusters(corpus: "Corpus", res: MineResult, random_state: int, progress: bool, segmenter: str,
-                   plots: bool) -> list[Path]:
+                   plots: bool, draw: Callable[[Sequence[Any]], list[Path]]) -> list[Path]:
     """Section types, outlines and plots into ``clusters/``; skipped with a warning when there are
-    no words to cluster (punctuation, digits, stopwords only), and the rest goes on."""
+    no words to cluster (punctuation, digits, stopwords only), and the rest goes on. ``draw``
+    draws the plots (:meth:`_Stages.draw`)."""
     from ..outline.run import cluster_corpus
     from ..text.tokenize import Tokenizer
 
@@ -315,7 +381,8 @@ def _mine_clusters(corpus: "Corpus", res: MineResult, random_state: int, progres
         res.warnings.append(f"section types skipped: {e}")
         return []
     res.clustering = run
-    return run.write(res.out_dir / "clusters", plots=plots)
+    d = res.out_dir / "clusters"
+    return run.write(d, plots=False) + (draw(run.plot_calls(d)) if plots else [])
 
 
 def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str, bank: str,
@@ -552,7 +619,9 @@ def _report_boilerplate(rb: Any, corpus: "Corpus", res: MineResult, cite: _Citat
     df = bp.formulaicness.documents_
     rb.table(df[[c for c in ("rank", "doc_id", "title", "chars", "sentences", "index", "index_low", "index_high")
                  if c in df.columns]], max_rows=200)
-    png = _formulaicness_plot(df, res.out_dir / "reuse" / "formulaicness.png")
+    path = res.out_dir / "reuse" / "formulaicness.png"
+    drawn = res.drawing.pop(path, None)
+    png = drawn() if drawn is not None else _formulaicness_plot(df, path)
     if png is not None:
         res.files.append(png)
         rb.image(png, "The 套话 index per document")
@@ -640,6 +709,15 @@ def _report_evidence(rb: Any, corpus: "Corpus", cited: Iterable[str]) -> None:
         items.append(f'<li id="{_anchor(uid)}"><b>{esc(uid)}</b> <span class="muted">raw {u.raw_start}–{u.raw_end}'
                      f'{" · " + esc(u.heading) if u.heading else ""}</span><br>{esc(u.text)}</li>')
     rb.html("<ol>" + "".join(items) + "</ol>")
+
+
+def _draw_formulaicness(res: MineResult, side: Any) -> None:
+    """Start the report's 套话 index plot in the side process (:func:`_report_boilerplate` takes it)."""
+    if res.boilerplate is None:
+        return
+    path = res.out_dir / "reuse" / "formulaicness.png"
+    future = side.submit(_formulaicness_plot, res.boilerplate.formulaicness.documents_, path)
+    res.drawing[path] = lambda: side.result(future)
 
 
 def _formulaicness_plot(df: Any, path: Path) -> Path | None:

@@ -206,6 +206,12 @@ class ClusteringRun:
         return written
 
     def write_plots(self, d: Path) -> list[Path]:
+        """Draw the plots of :meth:`plot_calls` into ``d``."""
+        return [fn(*args, **kwargs) for fn, args, kwargs in self.plot_calls(d)]
+
+    def plot_calls(self, d: Path) -> list[tuple[Callable[..., Path], tuple, dict[str, Any]]]:
+        """The plots of this run as ``(function, args, kwargs)``, each writing one PNG into ``d``:
+        plain data (matrix, labels, names, outlines), so that another process can draw them."""
         from .plots import plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
 
         if self.result is None:
@@ -223,11 +229,11 @@ class ClusteringRun:
             what = f"{self.level} clusters"
             unit_name = f"{self.level} units"
         return [
-            plot_cluster_map(X, labels, names, d / "cluster_map.png",
-                             title=f"{len(labels)} {unit_name}, {len(sizes)} {what} (TF-IDF)"),
-            plot_cluster_sizes(sizes, d / "cluster_sizes.png", title=f"Sizes of the {what}"),
-            plot_outline_heatmap(self.outlines, self.typer.types_, d / "outline_heatmap.png",
-                                 title="Documents × section types"),
+            (plot_cluster_map, (X, labels, names, d / "cluster_map.png"),
+             {"title": f"{len(labels)} {unit_name}, {len(sizes)} {what} (TF-IDF)"}),
+            (plot_cluster_sizes, (sizes, d / "cluster_sizes.png"), {"title": f"Sizes of the {what}"}),
+            (plot_outline_heatmap, (self.outlines, self.typer.types_, d / "outline_heatmap.png"),
+             {"title": "Documents × section types"}),
         ]
 
 
