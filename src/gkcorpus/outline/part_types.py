@@ -32,8 +32,11 @@ interleaved differently from report to report) are topics of one part and are me
 that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
 the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
-are each other's nearest type are then merged, and one k-means step moves every part to the type of its
-nearest centroid (a cut of the tree leaves the parts near its borders on the wrong side).
+are each other's nearest type are then merged, and one step moves a part to another type when that type is both
+nearer and more likely, each type a spherical Gaussian with its own spread and share (a cut of the tree
+leaves the parts near its borders on the wrong side; the nearest centroid alone would pull the far members
+of a broad part, the tasks, into a tight topic split off from it, the likelihood alone the outliers of a
+tight part into a broad one).
 """
 
 from __future__ import annotations
@@ -136,8 +139,8 @@ class PartTyper(BaseEstimator):
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
     pair first. A topic that documents dividing the merged part into two sections give one of them is
     split off again (``split_topics``). Two types that never share a document and are each other's
-    nearest type are then merged (variants of one part), and ``refine`` k-means steps move each part to
-    the type of the nearest centroid.
+    nearest type are then merged (variants of one part), and ``refine`` steps move a part to another
+    type when that type is both nearer and more likely (:func:`_mixture_step`).
 
     Parameters
     ----------
@@ -158,7 +161,9 @@ class PartTyper(BaseEstimator):
     split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
         of a type merged as topics are grouped again to find a topic that is a part of its own
         (:mod:`gkcorpus.outline.topic_split`); None: no such split.
-    refine : k-means steps (nearest centroid in the clustering space) after the types are chosen; 0: none.
+    refine : steps after the types are chosen that move a part to a type both nearer (cosine to the centroid)
+        and more likely (each type a spherical Gaussian in the clustering space, with its own variance and
+        share); 0: none.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -311,8 +316,8 @@ class PartTyper(BaseEstimator):
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
                 if self.refine:
-                    sub, moved = _nearest_centroid(sub, Xr, self.refine)
-                    how += f"; {moved} part(s) moved to the type of the nearest centroid"
+                    sub, moved = _mixture_step(sub, Xr, self.refine)
+                    how += f"; {moved} part(s) moved to a type both nearer and more likely"
                 how = f"k={len(merged)}: {how}"
             labels[rows] = sub
         elif len(rows):
@@ -585,17 +590,33 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     return np.unique(labels, return_inverse=True)[1]
 
 
-def _nearest_centroid(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
-    """Move every row to the type whose centroid (cosine, in ``X``) is nearest, at most ``passes`` times
-    (k-means steps from the tree's types: a cut of the tree leaves the rows near its border on the
-    wrong side). Types keep their labels; returns the labels and the number of rows moved."""
+def _mixture_step(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
+    """Move a row to another type when that type is both nearer (cosine to its centroid) and explains the
+    row better (each type a spherical Gaussian with its own mean, variance and share of the rows); at most
+    ``passes`` times (classification-EM steps from the tree's types: a cut of the tree leaves the rows near
+    its borders on the wrong side).
+
+    Each test alone moves the wrong rows. The nearest centroid favours tight types: a part made of many
+    topics (the tasks) has members far from its mean, and those nearest a small, tight type (one topic
+    split off from it) would move there. The likelihood favours broad types: the outliers of a tight type
+    (a five-year review among one-year reviews) would move into the broad one. A row moves only when both
+    agree. Types keep their labels; returns the labels and the number of rows moved."""
     labels = labels.copy()
     start = labels.copy()
+    d = X.shape[1]
     for _ in range(passes):
         live = sorted(set(labels.tolist()))
-        C = np.vstack([X[labels == t].mean(axis=0) for t in live])
-        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-        new = np.array(live)[(X @ C.T).argmax(axis=1)]
+        log_lik = np.empty((len(X), len(live)))
+        cosine = np.empty((len(X), len(live)))
+        for j, t in enumerate(live):
+            members = X[labels == t]
+            mean = members.mean(axis=0)
+            var = float(((members - mean) ** 2).sum(axis=1).mean()) / d + 1e-6  # + a floor, as sklearn's reg_covar
+            log_lik[:, j] = (np.log(len(members) / len(X)) - 0.5 * d * np.log(var)
+                             - ((X - mean) ** 2).sum(axis=1) / (2 * var))
+            cosine[:, j] = X @ (mean / max(float(np.linalg.norm(mean)), 1e-12))
+        likely, nearest = log_lik.argmax(axis=1), cosine.argmax(axis=1)
+        new = np.where(likely == nearest, np.array(live)[likely], labels)
         if (new == labels).all():
             break
         labels = new
