@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "FORM_TYPES"]
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
+HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
@@ -296,6 +297,7 @@ class PartTyper(BaseEstimator):
                 how = f"k={k} given"
                 sub = fcluster(Z, k, "maxclust") - 1
             merged = {int(c): [int(c)] for c in np.unique(sub)}
+            split_off: dict[int, int] = {}
             if self.n_types == "auto" and self.ordered is not None:
                 before = sub
                 sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
@@ -305,7 +307,9 @@ class PartTyper(BaseEstimator):
                     how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
                             f"order in fewer than {self.ordered:.0%} of the documents holding both)")
                 if self.split_topics is not None and k_topics < k:
+                    pre_split = sub
                     sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
+                    split_off = _split_parents(pre_split, sub, docs)
                     if len(set(sub.tolist())) > k_topics:
                         how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
                                 f"that documents splitting the part in two give a chapter of its own, in "
@@ -315,6 +319,14 @@ class PartTyper(BaseEstimator):
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+                if self.ordered is not None:
+                    n_before = len(merged)
+                    sub, merged = _merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
+                                                  np.array([p.how in HEADED for p in body]))
+                    if len(merged) < n_before:
+                        how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
+                                f"(mutual nearest, only in documents holding that part, beside its sections, in "
+                                f"fewer documents)")
                 if self.refine:
                     sub, moved = _mixture_step(sub, Xr, self.refine)
                     how += f"; {moved} part(s) moved to a type both nearer and more likely"
@@ -621,6 +633,88 @@ def _mixture_step(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.nd
             break
         labels = new
     return labels, int((labels != start).sum())
+
+
+def _split_parents(before: np.ndarray, after: np.ndarray, docs: np.ndarray) -> dict[int, int]:
+    """The topics the split made (labels of ``after``) and the type each was split from: of the two types
+    a type of ``before`` became, the one found in fewer documents."""
+    out = {}
+    for t in np.unique(before):
+        now = sorted({int(c) for c in after[before == t]})
+        if len(now) == 2:
+            n = {c: len(set(docs[after == c])) for c in now}
+            child, parent = sorted(now, key=lambda c: (n[c], c))
+            out[child] = parent
+    return out
+
+
+def _merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray,
+                    groups: dict[int, list[int]], split_off: dict[int, int],
+                    headed: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Merge a type that is a chapter some documents give one topic of a part into that part.
+
+    Two types found together in a stable order stay two parts (:func:`_merge_topics`); but a part can be
+    divided into several chapters, the first always on the same topic (the economy chapter that opens the
+    tasks of the 1987-2005 work reports, where later reports have one tasks chapter holding the same
+    topic). A type ``t`` is merged into ``u`` when (1) they are each other's nearest type (cosine of the
+    centroids in ``X``); (2) every section of ``t`` is a chapter (``headed``: numbered or with a heading
+    line; unheaded codas are parts found by their place and formulae); (3) every document holding ``t``
+    holds ``u``, and ``u`` is found in more documents (a part of its own is found without the other, a
+    chapter only where the part is divided); (4) in every such document each run of ``t`` has a section
+    of ``u`` right before or after it (the topic split off from ``u``, ``split_off``, counts as ``u``); and
+    (5) the topic left the part: the sections of ``u`` in the documents without ``t`` are on average
+    nearer ``t``'s centroid than those in the documents with ``t``. Topics split off are not merged back.
+    Repeated, most similar pair first; ``groups`` (type: the clusters it was merged from) is updated."""
+    labels = labels.copy()
+    groups = {k: list(v) for k, v in groups.items()}
+    while len(groups) > 2:
+        live = sorted(groups)
+        C = np.vstack([X[labels == c].mean(axis=0) for c in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        S = C @ C.T
+        np.fill_diagonal(S, -np.inf)
+        nearest = S.argmax(axis=1)
+        dsets = {c: set(docs[labels == c]) for c in live}
+        best = None
+        for i, j in enumerate(nearest):
+            t, u = live[i], live[int(j)]
+            if nearest[j] != i or t in split_off or u in split_off or not headed[labels == t].all():
+                continue
+            if not (dsets[t] <= dsets[u] and len(dsets[t]) < len(dsets[u])):
+                continue
+            part = {u} | {c for c, p in split_off.items() if p == u}
+            if not all(_beside(labels[docs == d][np.argsort(order[docs == d], kind="stable")], t, part)
+                       for d in dsets[t]):
+                continue
+            # the topic left the part: the part's sections in the documents without t are nearer t than
+            # those in the documents with t (where t's topic has a chapter of its own)
+            in_u = labels == u
+            with_t = np.isin(docs, sorted(dsets[t]))
+            sim = X @ C[i]
+            if not (in_u & ~with_t).any() or sim[in_u & ~with_t].mean() <= sim[in_u & with_t].mean():
+                continue
+            if best is None or S[i, j] > best[0]:
+                best = (S[i, j], t, u)
+        if best is None:
+            break
+        _, t, u = best
+        labels[labels == t] = u
+        groups[u] += groups.pop(t)
+    return labels, groups
+
+
+def _beside(seq: np.ndarray, t: int, part: set[int]) -> bool:
+    """Whether every run of ``t`` in a document's sequence of types has a section of ``part`` right before
+    or right after it."""
+    ok = True
+    for k in np.flatnonzero(seq == t):
+        if k > 0 and seq[k - 1] == t:
+            continue  # inside a run: its first section decides
+        end = k
+        while end + 1 < len(seq) and seq[end + 1] == t:
+            end += 1
+        ok &= bool((k > 0 and seq[k - 1] in part) or (end + 1 < len(seq) and seq[end + 1] in part))
+    return ok
 
 
 def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
