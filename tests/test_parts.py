@@ -187,6 +187,36 @@ def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     assert (X[3] @ centroids.T).argmax() == 1
 
 
+def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
+    import numpy as np
+
+    from gkcorpus.outline.part_types import _beside, _merge_chapters
+
+    # documents a-c: review (0), an economy chapter (2), the other tasks (1), external affairs (3); d-f hold
+    # the economy inside their one tasks chapter, so their tasks sections are nearer the economy chapter
+    def corpus(tasks_alone):
+        vec = {0: [1, 0.2, 0], 2: [0.1, 1, 0], 3: [0, 0.1, 1]}
+        rows, docs, labels, order = [], [], [], []
+        for d in "abcdef":
+            for k, t in enumerate([0, 2, 1, 3] if d in "abc" else [0, 1, 3]):
+                rows.append(vec.get(t) or ([0.5, 0.7, 0.1] if d in "abc" else tasks_alone))
+                docs.append(d), labels.append(t), order.append(k)
+        X = np.array(rows, dtype=float)
+        return np.array(labels), X / np.linalg.norm(X, axis=1, keepdims=True), np.array(docs), np.array(order)
+
+    labels, X, docs, order = corpus([0.2, 0.9, 0.1])
+    groups = {0: [0], 1: [1], 2: [2], 3: [3]}
+    out, merged = _merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))
+    assert merged == {0: [0], 1: [1, 2], 3: [3]} and out.tolist() == [0, 1, 1, 3] * 3 + [0, 1, 3] * 3
+    # not when the economy sections are unheaded (a coda is a part found by its place, not a chapter) ...
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, labels != 2)[1]) == [0, 1, 2, 3]
+    # ... nor when the tasks of d-f are no nearer the economy than those of a-c (the topic did not leave them)
+    labels, X, docs, order = corpus([0.6, 0.6, 0.2])
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))[1]) == [0, 1, 2, 3]
+    # beside: every run of the type has a section of the part right before or after it
+    assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})
+
+
 # --------------------------------------------------------------------------- national reports since 1978
 
 
@@ -297,6 +327,20 @@ def test_national_part_types(since_1978):
     # transform finds the same targets parts by the same rule
     moved = pt.transform(since_1978)
     assert (moved.type == 2).tolist() == (seg.type == 2).tolist()
+
+
+def test_national_economy_chapter_is_one_of_the_tasks(national):
+    """On all fifty reports the economy chapter that opens the tasks of 1987-2005 is a Ward cluster found
+    before the other task chapters in a stable order; it joins the tasks as a chapter of theirs."""
+    pt = PartTyper().fit(national)
+    seg = pt.segments_
+    assert "1 type(s) merged as a chapter of the part next to them" in pt.selection_
+    assert [t.name for t in pt.types_][3:7] == ["(鼓励 企业 农村)", "(企业 国有企业 国有资产)", "(民族 各级 干部)", "外交工作"]
+    assert [t.n_docs for t in pt.types_] == [50, 46, 14, 41, 13, 23, 34, 2, 43]
+    by_head = dict(zip(seg.heading, seg.type))
+    economy = ["促进国民经济持续、快速、健康发展", "坚持长期稳定发展经济的方针", "抓紧有利时机，加快经济发展"]
+    assert {by_head[h] for h in economy} == set(seg[seg.heading.str.contains("教育")].type) == {3}
+    assert set(seg[seg.heading.str.contains("经济体制改革$|国有企业改革")].type) == {4}
 
 
 def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():
