@@ -32,11 +32,13 @@ interleaved differently from report to report) are topics of one part and are me
 that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
 the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
-are each other's nearest type are then merged, and one step moves a part to another type when that type is both
-nearer and more likely, each type a spherical Gaussian with its own spread and share (a cut of the tree
-leaves the parts near its borders on the wrong side; the nearest centroid alone would pull the far members
-of a broad part, the tasks, into a tight topic split off from it, the likelihood alone the outliers of a
-tight part into a broad one).
+are each other's nearest type are then merged, and so is a type that is a chapter some documents give
+one topic of a part (the economy chapter opening the tasks of the 1987-2005 reports, which later reports
+hold inside their one tasks chapter: :func:`_merge_chapters`). Last, one step moves a part to another
+type when that type is both nearer and more likely, each type a spherical Gaussian with its own spread and
+share (a cut of the tree leaves the parts near its borders on the wrong side; the nearest centroid alone
+would pull the far members of a broad part, the tasks, into a tight topic split off from it, the
+likelihood alone the outliers of a tight part into a broad one).
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ class PartTyper(BaseEstimator):
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
     pair first. A topic that documents dividing the merged part into two sections give one of them is
     split off again (``split_topics``). Two types that never share a document and are each other's
-    nearest type are then merged (variants of one part), and ``refine`` steps move a part to another
+    nearest type are then merged (variants of one part), and so is a chapter that some documents give one
+    topic of a part (:func:`_merge_chapters`); ``refine`` steps move a part to another
     type when that type is both nearer and more likely (:func:`_mixture_step`).
 
     Parameters
