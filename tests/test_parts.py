@@ -120,7 +120,7 @@ def test_part_types_against_section_types_on_the_bundled_summaries(bundled):
 
     run = cluster_corpus(bundled)
     parts, sections = run.parts.segments_, run.typer.segments_
-    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.736
+    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.694
     assert round(order_concordance(sections.doc_id, sections.type), 3) == 0.921
 
 
@@ -128,11 +128,11 @@ def test_bundled_part_types(bundled):
     pt = PartTyper().fit(bundled)
     assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
     assert "5 clusters; 2 type(s) merged as topics of one part" in pt.selection_
-    assert "1 topic(s) split off as parts" in pt.selection_ and "3 part(s) moved to the type of the nearest" in pt.selection_
+    assert "1 topic(s) split off as parts" in pt.selection_ and "0 part(s) moved to a type both nearer" in pt.selection_
     assert pt.n_body_types_ == 4
-    assert [(t.name, t.hows) for t in pt.types_][:4] == [
-        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(活动 有序 领导)", {"numbered": 20}),
-        ("(LED 滚动 悬挂)", {"numbered": 7}), ("存在问题", {"numbered": 10})]
+    assert [(t.name, t.hows) for t in pt.types_][:5] == [
+        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(活动 落实 有序)", {"numbered": 22}),
+        ("(LED 滚动 悬挂)", {"numbered": 8}), ("存在问题", {"numbered": 8}), ("(制度 检查 完善)", {"numbered": 10})]
     assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
     assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
@@ -159,7 +159,7 @@ def test_bundled_part_types(bundled):
 def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     import numpy as np
 
-    from gkcorpus.outline.part_types import _nearest_centroid
+    from gkcorpus.outline.part_types import _mixture_step
     from gkcorpus.outline.topic_split import second_chapters, split_off_topics
 
     # the main body (0) is in a-e; 1 is one of two sections in a, b, c; 2 in d and e, and alone in f
@@ -176,10 +176,45 @@ def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     # the reform is split off (five documents split the part there); the schools stay with the economy
     assert [h for (_, h), t in zip(rows, out) if t == 1] == ["reform"] * 8
     assert split_off_topics(np.zeros(len(rows), dtype=int), [0], texts, heads, docs, str.split, 0.5, 6).max() == 0
-    # one k-means step: a row nearer the other type's centroid moves there
-    X = np.array([[1.0, 0.0], [0.9, 0.1], [0.2, 0.8], [0.0, 1.0], [0.1, 0.9]])
-    labels, moved = _nearest_centroid(np.array([0, 0, 0, 1, 1]), X, 1)
-    assert labels.tolist() == [0, 0, 1, 1, 1] and moved == 1
+    # the row typed 0 that sits among the tight type 1 moves there (nearer and more likely); the row
+    # (0.3, 0.7) of the broad type 0, nearer type 1's centroid but within 0's spread, stays (a plain
+    # nearest centroid would move it too)
+    X = np.array([[1, 0], [0.8, 0.6], [0.8, -0.6], [0.3, 0.7], [0.6, 0.2], [0, 1], [0.05, 1], [-0.05, 1], [0.02, 0.97]])
+    labels, moved = _mixture_step(np.array([0, 0, 0, 0, 0, 1, 1, 1, 0]), X, 1)
+    assert labels.tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 1] and moved == 1
+    centroids = np.vstack([X[:5].mean(axis=0), X[5:8].mean(axis=0)])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    assert (X[3] @ centroids.T).argmax() == 1
+
+
+def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
+    import numpy as np
+
+    from gkcorpus.outline.part_types import _beside, _merge_chapters
+
+    # documents a-c: review (0), an economy chapter (2), the other tasks (1), external affairs (3); d-f hold
+    # the economy inside their one tasks chapter, so their tasks sections are nearer the economy chapter
+    def corpus(tasks_alone):
+        vec = {0: [1, 0.2, 0], 2: [0.1, 1, 0], 3: [0, 0.1, 1]}
+        rows, docs, labels, order = [], [], [], []
+        for d in "abcdef":
+            for k, t in enumerate([0, 2, 1, 3] if d in "abc" else [0, 1, 3]):
+                rows.append(vec.get(t) or ([0.5, 0.7, 0.1] if d in "abc" else tasks_alone))
+                docs.append(d), labels.append(t), order.append(k)
+        X = np.array(rows, dtype=float)
+        return np.array(labels), X / np.linalg.norm(X, axis=1, keepdims=True), np.array(docs), np.array(order)
+
+    labels, X, docs, order = corpus([0.2, 0.9, 0.1])
+    groups = {0: [0], 1: [1], 2: [2], 3: [3]}
+    out, merged = _merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))
+    assert merged == {0: [0], 1: [1, 2], 3: [3]} and out.tolist() == [0, 1, 1, 3] * 3 + [0, 1, 3] * 3
+    # not when the economy sections are unheaded (a coda is a part found by its place, not a chapter) ...
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, labels != 2)[1]) == [0, 1, 2, 3]
+    # ... nor when the tasks of d-f are no nearer the economy than those of a-c (the topic did not leave them)
+    labels, X, docs, order = corpus([0.6, 0.6, 0.2])
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))[1]) == [0, 1, 2, 3]
+    # beside: every run of the type has a section of the part right before or after it
+    assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})
 
 
 # --------------------------------------------------------------------------- national reports since 1978
@@ -258,10 +293,10 @@ def test_national_part_types(since_1978):
     seg = pt.segments_
     assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
     assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
-    assert "1 topic(s) split off as parts" in pt.selection_ and "10 part(s) moved to the type of the nearest" in pt.selection_
+    assert "1 topic(s) split off as parts" in pt.selection_ and "7 part(s) moved to a type both nearer and more likely" in pt.selection_
     assert pt.selection_.endswith("appendix parts one type, targets parts one type")
     assert len(pt.types_) == 9 and len(seg) == 276
-    assert [t.size for t in pt.types_] == [41, 41, 13, 56, 26, 19, 41, 2, 37]
+    assert [t.size for t in pt.types_] == [41, 41, 13, 59, 24, 18, 41, 2, 37]
     # every form-found part is one type, and so are the unheaded codas
     for how in ("preamble", "closing", "appendix", "unheaded_coda"):
         assert seg[seg.how == how].type.nunique() == 1
@@ -278,9 +313,9 @@ def test_national_part_types(since_1978):
     assert set(norm[targets.index]) >= {"Y工作总体部署", "P期间的奋斗目标和指导方针", "P时期的主要目标和任务",
                                         "Y国民经济计划的任务和主要指标", "Y经济社会发展总体要求和政策取向"}
     # the tasks: the education headings (1978-2002), the tasks of 1998, 2003 and 2013-2018 (对…政府工作的建议,
-    # Y重点工作) -- all but the 2000 education chapter, which goes with democracy and law
+    # Y重点工作), the 2000 education chapter too (a plain nearest centroid put it with democracy and law)
     tasks = seg[norm.str.contains("教育|重点工作|政府工作的建议")]
-    assert len(tasks) == 13 and tasks.type.value_counts().to_dict() == {3: 12, 5: 1}
+    assert len(tasks) == 13 and tasks.type.value_counts().to_dict() == {3: 13}
     # the reform and opening-up chapters (1985-2015) are a part of their own: the reports with two task
     # chapters give one to the reform (1986, 1987, 1992, ...)
     reform = seg[norm.str.contains("国有企业改革|经济体制改革$|扩大对外开放|对外开放水平|推向纵深")]
@@ -292,6 +327,20 @@ def test_national_part_types(since_1978):
     # transform finds the same targets parts by the same rule
     moved = pt.transform(since_1978)
     assert (moved.type == 2).tolist() == (seg.type == 2).tolist()
+
+
+def test_national_economy_chapter_is_one_of_the_tasks(national):
+    """On all fifty reports the economy chapter that opens the tasks of 1987-2005 is a Ward cluster found
+    before the other task chapters in a stable order; it joins the tasks as a chapter of theirs."""
+    pt = PartTyper().fit(national)
+    seg = pt.segments_
+    assert "1 type(s) merged as a chapter of the part next to them" in pt.selection_
+    assert [t.name for t in pt.types_][3:7] == ["(鼓励 企业 农村)", "(企业 国有企业 国有资产)", "(民族 各级 干部)", "外交工作"]
+    assert [t.n_docs for t in pt.types_] == [50, 46, 14, 41, 13, 23, 34, 2, 43]
+    by_head = dict(zip(seg.heading, seg.type))
+    economy = ["促进国民经济持续、快速、健康发展", "坚持长期稳定发展经济的方针", "抓紧有利时机，加快经济发展"]
+    assert {by_head[h] for h in economy} == set(seg[seg.heading.str.contains("教育")].type) == {3}
+    assert set(seg[seg.heading.str.contains("经济体制改革$|国有企业改革")].type) == {4}
 
 
 def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():

@@ -32,8 +32,13 @@ interleaved differently from report to report) are topics of one part and are me
 that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
 the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
-are each other's nearest type are then merged, and one k-means step moves every part to the type of its
-nearest centroid (a cut of the tree leaves the parts near its borders on the wrong side).
+are each other's nearest type are then merged, and so is a type that is a chapter some documents give
+one topic of a part (the economy chapter opening the tasks of the 1987-2005 reports, which later reports
+hold inside their one tasks chapter: :func:`_merge_chapters`). Last, one step moves a part to another
+type when that type is both nearer and more likely, each type a spherical Gaussian with its own spread and
+share (a cut of the tree leaves the parts near its borders on the wrong side; the nearest centroid alone
+would pull the far members of a broad part, the tasks, into a tight topic split off from it, the
+likelihood alone the outliers of a tight part into a broad one).
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "FORM_TYPES"]
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
+HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
@@ -136,8 +142,9 @@ class PartTyper(BaseEstimator):
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
     pair first. A topic that documents dividing the merged part into two sections give one of them is
     split off again (``split_topics``). Two types that never share a document and are each other's
-    nearest type are then merged (variants of one part), and ``refine`` k-means steps move each part to
-    the type of the nearest centroid.
+    nearest type are then merged (variants of one part), and so is a chapter that some documents give one
+    topic of a part (:func:`_merge_chapters`); ``refine`` steps move a part to another
+    type when that type is both nearer and more likely (:func:`_mixture_step`).
 
     Parameters
     ----------
@@ -158,7 +165,9 @@ class PartTyper(BaseEstimator):
     split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
         of a type merged as topics are grouped again to find a topic that is a part of its own
         (:mod:`gkcorpus.outline.topic_split`); None: no such split.
-    refine : k-means steps (nearest centroid in the clustering space) after the types are chosen; 0: none.
+    refine : steps after the types are chosen that move a part to a type both nearer (cosine to the centroid)
+        and more likely (each type a spherical Gaussian in the clustering space, with its own variance and
+        share); 0: none.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -291,6 +300,7 @@ class PartTyper(BaseEstimator):
                 how = f"k={k} given"
                 sub = fcluster(Z, k, "maxclust") - 1
             merged = {int(c): [int(c)] for c in np.unique(sub)}
+            split_off: dict[int, int] = {}
             if self.n_types == "auto" and self.ordered is not None:
                 before = sub
                 sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
@@ -300,7 +310,9 @@ class PartTyper(BaseEstimator):
                     how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
                             f"order in fewer than {self.ordered:.0%} of the documents holding both)")
                 if self.split_topics is not None and k_topics < k:
+                    pre_split = sub
                     sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
+                    split_off = _split_parents(pre_split, sub, docs)
                     if len(set(sub.tolist())) > k_topics:
                         how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
                                 f"that documents splitting the part in two give a chapter of its own, in "
@@ -310,9 +322,17 @@ class PartTyper(BaseEstimator):
                 sub, merged = _merge_variants(sub, Xr, list(docs))
                 if len(merged) < k:
                     how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+                if self.ordered is not None:
+                    n_before = len(merged)
+                    sub, merged = _merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
+                                                  np.array([p.how in HEADED for p in body]))
+                    if len(merged) < n_before:
+                        how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
+                                f"(mutual nearest, only in documents holding that part, beside its sections, in "
+                                f"fewer documents)")
                 if self.refine:
-                    sub, moved = _nearest_centroid(sub, Xr, self.refine)
-                    how += f"; {moved} part(s) moved to the type of the nearest centroid"
+                    sub, moved = _mixture_step(sub, Xr, self.refine)
+                    how += f"; {moved} part(s) moved to a type both nearer and more likely"
                 how = f"k={len(merged)}: {how}"
             labels[rows] = sub
         elif len(rows):
@@ -585,21 +605,119 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     return np.unique(labels, return_inverse=True)[1]
 
 
-def _nearest_centroid(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
-    """Move every row to the type whose centroid (cosine, in ``X``) is nearest, at most ``passes`` times
-    (k-means steps from the tree's types: a cut of the tree leaves the rows near its border on the
-    wrong side). Types keep their labels; returns the labels and the number of rows moved."""
+def _mixture_step(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
+    """Move a row to another type when that type is both nearer (cosine to its centroid) and explains the
+    row better (each type a spherical Gaussian with its own mean, variance and share of the rows); at most
+    ``passes`` times (classification-EM steps from the tree's types: a cut of the tree leaves the rows near
+    its borders on the wrong side).
+
+    Each test alone moves the wrong rows. The nearest centroid favours tight types: a part made of many
+    topics (the tasks) has members far from its mean, and those nearest a small, tight type (one topic
+    split off from it) would move there. The likelihood favours broad types: the outliers of a tight type
+    (a five-year review among one-year reviews) would move into the broad one. A row moves only when both
+    agree. Types keep their labels; returns the labels and the number of rows moved."""
     labels = labels.copy()
     start = labels.copy()
+    d = X.shape[1]
     for _ in range(passes):
         live = sorted(set(labels.tolist()))
-        C = np.vstack([X[labels == t].mean(axis=0) for t in live])
-        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-        new = np.array(live)[(X @ C.T).argmax(axis=1)]
+        log_lik = np.empty((len(X), len(live)))
+        cosine = np.empty((len(X), len(live)))
+        for j, t in enumerate(live):
+            members = X[labels == t]
+            mean = members.mean(axis=0)
+            var = float(((members - mean) ** 2).sum(axis=1).mean()) / d + 1e-6  # + a floor, as sklearn's reg_covar
+            log_lik[:, j] = (np.log(len(members) / len(X)) - 0.5 * d * np.log(var)
+                             - ((X - mean) ** 2).sum(axis=1) / (2 * var))
+            cosine[:, j] = X @ (mean / max(float(np.linalg.norm(mean)), 1e-12))
+        likely, nearest = log_lik.argmax(axis=1), cosine.argmax(axis=1)
+        new = np.where(likely == nearest, np.array(live)[likely], labels)
         if (new == labels).all():
             break
         labels = new
     return labels, int((labels != start).sum())
+
+
+def _split_parents(before: np.ndarray, after: np.ndarray, docs: np.ndarray) -> dict[int, int]:
+    """The topics the split made (labels of ``after``) and the type each was split from: of the two types
+    a type of ``before`` became, the one found in fewer documents."""
+    out = {}
+    for t in np.unique(before):
+        now = sorted({int(c) for c in after[before == t]})
+        if len(now) == 2:
+            n = {c: len(set(docs[after == c])) for c in now}
+            child, parent = sorted(now, key=lambda c: (n[c], c))
+            out[child] = parent
+    return out
+
+
+def _merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray,
+                    groups: dict[int, list[int]], split_off: dict[int, int],
+                    headed: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Merge a type that is a chapter some documents give one topic of a part into that part.
+
+    Two types found together in a stable order stay two parts (:func:`_merge_topics`); but a part can be
+    divided into several chapters, the first always on the same topic (the economy chapter that opens the
+    tasks of the 1987-2005 work reports, where later reports have one tasks chapter holding the same
+    topic). A type ``t`` is merged into ``u`` when (1) they are each other's nearest type (cosine of the
+    centroids in ``X``); (2) every section of ``t`` is a chapter (``headed``: numbered or with a heading
+    line; unheaded codas are parts found by their place and formulae); (3) every document holding ``t``
+    holds ``u``, and ``u`` is found in more documents (a part of its own is found without the other, a
+    chapter only where the part is divided); (4) in every such document each run of ``t`` has a section
+    of ``u`` right before or after it (the topic split off from ``u``, ``split_off``, counts as ``u``); and
+    (5) the topic left the part: the sections of ``u`` in the documents without ``t`` are on average
+    nearer ``t``'s centroid than those in the documents with ``t``. Topics split off are not merged back.
+    Repeated, most similar pair first; ``groups`` (type: the clusters it was merged from) is updated."""
+    labels = labels.copy()
+    groups = {k: list(v) for k, v in groups.items()}
+    while len(groups) > 2:
+        live = sorted(groups)
+        C = np.vstack([X[labels == c].mean(axis=0) for c in live])
+        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        S = C @ C.T
+        np.fill_diagonal(S, -np.inf)
+        nearest = S.argmax(axis=1)
+        dsets = {c: set(docs[labels == c]) for c in live}
+        best = None
+        for i, j in enumerate(nearest):
+            t, u = live[i], live[int(j)]
+            if nearest[j] != i or t in split_off or u in split_off or not headed[labels == t].all():
+                continue
+            if not (dsets[t] <= dsets[u] and len(dsets[t]) < len(dsets[u])):
+                continue
+            part = {u} | {c for c, p in split_off.items() if p == u}
+            if not all(_beside(labels[docs == d][np.argsort(order[docs == d], kind="stable")], t, part)
+                       for d in dsets[t]):
+                continue
+            # the topic left the part: the part's sections in the documents without t are nearer t than
+            # those in the documents with t (where t's topic has a chapter of its own)
+            in_u = labels == u
+            with_t = np.isin(docs, sorted(dsets[t]))
+            sim = X @ C[i]
+            if not (in_u & ~with_t).any() or sim[in_u & ~with_t].mean() <= sim[in_u & with_t].mean():
+                continue
+            if best is None or S[i, j] > best[0]:
+                best = (S[i, j], t, u)
+        if best is None:
+            break
+        _, t, u = best
+        labels[labels == t] = u
+        groups[u] += groups.pop(t)
+    return labels, groups
+
+
+def _beside(seq: np.ndarray, t: int, part: set[int]) -> bool:
+    """Whether every run of ``t`` in a document's sequence of types has a section of ``part`` right before
+    or right after it."""
+    ok = True
+    for k in np.flatnonzero(seq == t):
+        if k > 0 and seq[k - 1] == t:
+            continue  # inside a run: its first section decides
+        end = k
+        while end + 1 < len(seq) and seq[end + 1] == t:
+            end += 1
+        ok &= bool((k > 0 and seq[k - 1] in part) or (end + 1 < len(seq) and seq[end + 1] in part))
+    return ok
 
 
 def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
