@@ -266,7 +266,6 @@ class PartTyper(BaseEstimator):
     def fit(self, corpus: "Corpus", y: Any = None) -> "PartTyper":
         """Find every document's parts and learn the part types."""
         self._validate_params()
-        from scipy.cluster.hierarchy import fcluster, linkage
         from sklearn.preprocessing import normalize
 
         parts = [p for d in corpus for p in find_parts(d)]
@@ -282,58 +281,7 @@ class PartTyper(BaseEstimator):
         how = "no headed or unheaded body parts"
         Xr = np.zeros((len(parts), 1))
         if len(rows) >= 3:
-            body = [parts[i] for i in rows]
-            X = self._blocks(corpus, body, fit=True)
-            self._fit_space(X)
-            Xr = self._project(X)
-            Z = linkage(Xr, "ward")
-            docs = np.array([p.doc_id for p in body])
-            if self.n_types == "auto":
-                min_docs = max(2.0, self.min_docs * len(set(docs)))
-                sub = _cooccurrence_cut(Z, docs, self.cooccurrence, min_docs)
-                k = len(set(sub.tolist()))
-                how = (f"the Ward tree cut where both halves are found together in at least "
-                       f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents): "
-                       f"{k} clusters")
-            else:
-                k = min(int(self.n_types), len(rows))
-                how = f"k={k} given"
-                sub = fcluster(Z, k, "maxclust") - 1
-            merged = {int(c): [int(c)] for c in np.unique(sub)}
-            split_off: dict[int, int] = {}
-            if self.n_types == "auto" and self.ordered is not None:
-                before = sub
-                sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
-                                    self.ordered)
-                k_topics = len(set(sub.tolist()))
-                if k_topics < k:
-                    how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
-                            f"order in fewer than {self.ordered:.0%} of the documents holding both)")
-                if self.split_topics is not None and k_topics < k:
-                    pre_split = sub
-                    sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
-                    split_off = _split_parents(pre_split, sub, docs)
-                    if len(set(sub.tolist())) > k_topics:
-                        how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
-                                f"that documents splitting the part in two give a chapter of its own, in "
-                                f"{min_docs:g} documents)")
-                k = len(set(sub.tolist()))
-            if self.n_types == "auto":
-                sub, merged = _merge_variants(sub, Xr, list(docs))
-                if len(merged) < k:
-                    how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
-                if self.ordered is not None:
-                    n_before = len(merged)
-                    sub, merged = _merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
-                                                  np.array([p.how in HEADED for p in body]))
-                    if len(merged) < n_before:
-                        how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
-                                f"(mutual nearest, only in documents holding that part, beside its sections, in "
-                                f"fewer documents)")
-                if self.refine:
-                    sub, moved = _mixture_step(sub, Xr, self.refine)
-                    how += f"; {moved} part(s) moved to a type both nearer and more likely"
-                how = f"k={len(merged)}: {how}"
+            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows])
             labels[rows] = sub
         elif len(rows):
             labels[rows] = 0
@@ -361,6 +309,65 @@ class PartTyper(BaseEstimator):
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
+
+    def _type_body(self, corpus: "Corpus",
+                   body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+        """The body parts' projected vectors, their types, the clusters each type merges and how the
+        number of types was chosen (the Ward tree cut, then the topic, variant and chapter merges)."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        X = self._blocks(corpus, body, fit=True)
+        self._fit_space(X)
+        Xr = self._project(X)
+        Z = linkage(Xr, "ward")
+        docs = np.array([p.doc_id for p in body])
+        if self.n_types == "auto":
+            min_docs = max(2.0, self.min_docs * len(set(docs)))
+            sub = _cooccurrence_cut(Z, docs, self.cooccurrence, min_docs)
+            k = len(set(sub.tolist()))
+            how = (f"the Ward tree cut where both halves are found together in at least "
+                   f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents): "
+                   f"{k} clusters")
+        else:
+            k = min(int(self.n_types), len(body))
+            how = f"k={k} given"
+            sub = fcluster(Z, k, "maxclust") - 1
+        merged = {int(c): [int(c)] for c in np.unique(sub)}
+        split_off: dict[int, int] = {}
+        if self.n_types == "auto" and self.ordered is not None:
+            before = sub
+            sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
+                                self.ordered)
+            k_topics = len(set(sub.tolist()))
+            if k_topics < k:
+                how += (f"; {k - k_topics} type(s) merged as topics of one part (found together, in a stable "
+                        f"order in fewer than {self.ordered:.0%} of the documents holding both)")
+            if self.split_topics is not None and k_topics < k:
+                pre_split = sub
+                sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
+                split_off = _split_parents(pre_split, sub, docs)
+                if len(set(sub.tolist())) > k_topics:
+                    how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
+                            f"that documents splitting the part in two give a chapter of its own, in "
+                            f"{min_docs:g} documents)")
+            k = len(set(sub.tolist()))
+        if self.n_types == "auto":
+            sub, merged = _merge_variants(sub, Xr, list(docs))
+            if len(merged) < k:
+                how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
+            if self.ordered is not None:
+                n_before = len(merged)
+                sub, merged = _merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
+                                              np.array([p.how in HEADED for p in body]))
+                if len(merged) < n_before:
+                    how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
+                            f"(mutual nearest, only in documents holding that part, beside its sections, in "
+                            f"fewer documents)")
+            if self.refine:
+                sub, moved = _mixture_step(sub, Xr, self.refine)
+                how += f"; {moved} part(s) moved to a type both nearer and more likely"
+            how = f"k={len(merged)}: {how}"
+        return Xr, sub, merged, how
 
     def _split_topics(self, corpus: "Corpus", body: Sequence[Part], sub: np.ndarray, before: np.ndarray,
                       docs: np.ndarray, min_docs: float) -> np.ndarray:
