@@ -146,10 +146,15 @@ def _key(k: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
 
 
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
 def _indented(o: Any, level: int, out: list[str]) -> None:
     """Append the pieces of ``json.dumps(o, ensure_ascii=False, indent=2, default=_default)`` at
     nesting ``level``: the same rules in the same order, without the generic pure-Python encoder's
-    generator machinery (which ``indent`` otherwise forces on every value)."""
+    generator machinery (which ``indent`` otherwise forces on every value). A container's values of
+    the plain types (exactly ``str``, ``int``, ``float``, ``bool``, ``None``) are written with its
+    punctuation in one piece, a list of strings in one join; anything else by the general rules."""
     if isinstance(o, str):
         out.append(_ESCAPE(o))
     elif o is None:
@@ -167,21 +172,49 @@ def _indented(o: Any, level: int, out: list[str]) -> None:
             out.append("[]")
             return
         inner = "\n" + "  " * (level + 1)
-        out.append("[" + inner)
-        for i, v in enumerate(o):
-            if i:
-                out.append("," + inner)
-            _indented(v, level + 1, out)
+        comma = "," + inner
+        try:  # a list of strings (str subclasses too: encoded alike)
+            out.append("[" + inner + comma.join(map(_ESCAPE, o)) + "\n" + "  " * level + "]")
+            return
+        except TypeError:
+            pass
+        sep = "[" + inner
+        for v in o:
+            t = type(v)
+            if t is str:
+                out.append(sep + _ESCAPE(v))
+            elif t is int:
+                out.append(sep + int.__repr__(v))
+            elif t is float:
+                out.append(sep + _float(v))
+            elif v is None or t is bool:
+                out.append(sep + _LITERALS[v])
+            else:
+                out.append(sep)
+                _indented(v, level + 1, out)
+            sep = comma
         out.append("\n" + "  " * level + "]")
     elif isinstance(o, dict):
         if not o:
             out.append("{}")
             return
         inner = "\n" + "  " * (level + 1)
-        out.append("{" + inner)
-        for i, (k, v) in enumerate(o.items()):
-            out.append(("," + inner if i else "") + _ESCAPE(_key(k)) + ": ")
-            _indented(v, level + 1, out)
+        sep, comma = "{" + inner, "," + inner
+        for k, v in o.items():
+            head = sep + _ESCAPE(k if type(k) is str else _key(k)) + ": "
+            t = type(v)
+            if t is str:
+                out.append(head + _ESCAPE(v))
+            elif t is int:
+                out.append(head + int.__repr__(v))
+            elif t is float:
+                out.append(head + _float(v))
+            elif v is None or t is bool:
+                out.append(head + _LITERALS[v])
+            else:
+                out.append(head)
+                _indented(v, level + 1, out)
+            sep = comma
         out.append("\n" + "  " * level + "}")
     else:
         _indented(_default(o), level, out)

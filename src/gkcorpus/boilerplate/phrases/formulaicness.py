@@ -20,7 +20,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
     import pandas as pd
 
-__all__ = ["FormulaicnessIndex", "sentence_mean_ci"]
+__all__ = ["FormulaicnessIndex", "PhraseSpans", "sentence_mean_ci"]
+
+
+@dataclass
+class PhraseSpans:
+    """Contiguous phrases as flat arrays, for the 套话 index: a large bank without a
+    :class:`Phrase` and a span list per entry. Phrase ``i`` is labelled ``labels[i]`` ("id phrase")
+    and has the next ``counts[i]`` occurrences of ``docs``/``starts``/``ends`` (index into
+    ``doc_ids``, clean start, clean end), phrase after phrase."""
+
+    doc_ids: Sequence[str]
+    labels: list[str]
+    counts: np.ndarray
+    docs: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
 
 
 # --------------------------------------------------------------------------- the 套话 index
@@ -57,10 +72,11 @@ class FormulaicnessIndex(BaseEstimator):
         "confidence": [Interval(Real, 0, 1, closed="neither")],
     }
 
-    def fit(self, corpus: "Corpus", phrases: Sequence[Phrase], passages: Sequence[Passage],
+    def fit(self, corpus: "Corpus", phrases: Sequence[Phrase] | PhraseSpans, passages: Sequence[Passage],
             sentences: Sequence[list[SentenceRecord]] | None = None) -> "FormulaicnessIndex":
         """Compute the index (``sentences``: the corpus's :func:`~gkcorpus.reuse.document_sentences`,
-        when already computed). Every item that overlaps a sentence counts, however long."""
+        when already computed; ``phrases``: records, or contiguous phrases as :class:`PhraseSpans`).
+        Every item that overlaps a sentence counts, however long."""
         self._validate_params()
         import pandas as pd
 
@@ -211,8 +227,8 @@ def _anchor_spans(parts: Sequence[str], dix: np.ndarray, starts: np.ndarray,
     return tuple(np.array(x, dtype=np.int64) for x in (ss, ee, dd))  # type: ignore[return-value]
 
 
-def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray, phrases: Sequence[Phrase],
-                    passages: Sequence[Passage]) -> _EvidenceItems:
+def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray,
+                    phrases: Sequence[Phrase] | PhraseSpans, passages: Sequence[Passage]) -> _EvidenceItems:
     """Spans of the passages' occurrences, the contiguous phrases and the anchors of gapped patterns,
     sorted by (start, end, kind, label)."""
     labels: list[str] = []
@@ -244,6 +260,17 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     p_start: list[np.ndarray] = []
     p_end: list[np.ndarray] = []
     p_count: list[int] = []
+    if isinstance(phrases, PhraseSpans):
+        doc_of = np.asarray(phrases.docs, dtype=np.int64)
+        if list(phrases.doc_ids) != ids:
+            doc_of = np.array([pos[d] for d in phrases.doc_ids], dtype=np.int64)[doc_of]
+        p_doc.append(doc_of)
+        p_start.append(phrases.starts)
+        p_end.append(phrases.ends)
+        p_count.extend(np.asarray(phrases.counts, dtype=np.int64).tolist())
+        labels.extend(phrases.labels)
+        label_kind.extend(["phrase"] * len(phrases.labels))
+        phrases = ()
     for ph in phrases:
         sp = ph.spans
         if isinstance(sp, SpanList):

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence, TYPE_CHECKING
 
+import numpy as np
+
 from ..reuse import ReuseFinder, document_sentences
 from ...kernels.suffix import TextIndex
-from .formulaicness import FormulaicnessIndex
+from .formulaicness import FormulaicnessIndex, PhraseSpans
 from .formula_export import write_formulabank
 from .formula_miner import FormulaMiner
 from .miner import PhraseMiner
-from .records import CATEGORIES, Phrase, SpanList
+from .records import CATEGORIES, Phrase
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
@@ -74,14 +76,18 @@ def mine_boilerplate(
     return Boilerplate(rf, pm, fi)
 
 
-def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase]:
+def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase] | PhraseSpans:
     """The phrases the 套话 index counts: the contiguous entries of the bank (a gapped entry's matches
-    would cover its fillers too)."""
+    would cover its fillers too); the formula bank's as flat arrays (tens of thousands of entries)."""
     if not isinstance(pm, FormulaMiner):
         return pm.phrases_
-    ids = pm.doc_ids_
-    return [Phrase(f.id, f.phrase, "contiguous", (f.phrase,), f.category, f.df, f.tf, f.score, f.docs,
-                   SpanList(ids, *f.spans), []) for f in pm.formulae_ if not f.pattern]
+    cont = [f for f in pm.formulae_ if not f.pattern]
+    counts = np.fromiter((len(f.spans[0]) for f in cont), dtype=np.int64, count=len(cont))
+
+    def joined(i: int) -> np.ndarray:
+        return np.concatenate([f.spans[i] for f in cont]) if cont else np.zeros(0, dtype=np.int32)
+
+    return PhraseSpans(pm.doc_ids_, [f"{f.id} {f.phrase}" for f in cont], counts, joined(0), joined(1), joined(2))
 
 
 def _flat_row(p: dict[str, Any]) -> dict[str, Any]:
