@@ -357,8 +357,18 @@ def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[st
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([safe_cell(c) for c in columns])
         for part in itertools.chain([first], chunks):
-            w.writerows([safe_cell(_cell(r.get(c))) for c in columns] for r in part)
+            w.writerows([_csv_value(r.get(c)) for c in columns] for r in part)
     return Path(path)
+
+
+def _csv_value(v: Any) -> Any:
+    """``safe_cell(_cell(v))``, text and numbers without the calls."""
+    t = type(v)
+    if t is str:
+        return "'" + v if v.startswith(_FORMULA_START) else v
+    if t is int or t is float:
+        return v
+    return safe_cell(_cell(v))
 
 
 def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
@@ -391,6 +401,29 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
     return atomic_write_bytes(path, data)
 
 
+def _safe_value(v: Any) -> Any:
+    """A cell's value for the workbook: text made safe (:func:`safe_cell`), lists and dicts as JSON
+    text, anything else unchanged."""
+    if type(v) is str:
+        return "'" + v if v.startswith(_FORMULA_START) else v
+    return safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v
+
+
+def _safe_frame(df: Any) -> Any:
+    """``df.map(_safe_value)``: only the columns that can hold text, lists or dicts are mapped (a
+    column of numbers or booleans comes back from the map as it was)."""
+    kinds = [dt.kind for dt in df.dtypes]
+    if all(k in "bif" for k in kinds):
+        return df
+    if all(k not in "bif" for k in kinds) or not df.columns.is_unique:
+        return df.map(_safe_value)
+    df = df.copy()
+    for j, k in enumerate(kinds):
+        if k not in "bif":
+            df.isetitem(j, df.iloc[:, j].map(_safe_value))
+    return df
+
+
 class _LayoutError(ValueError):
     """A header-only worksheet that does not look as :func:`_splice_rows` expects."""
 
@@ -407,7 +440,7 @@ def _workbook(sheets: dict[str, Any], fast: bool) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-            df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
+            df = _safe_frame(df)
             df.columns = [safe_cell(c) for c in df.columns]
             title = name[:31]
             body = body_rows(df) if fast else None

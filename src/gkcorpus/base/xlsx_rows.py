@@ -93,7 +93,10 @@ def body_rows(df: Any) -> str | None:
                 or col.dtype.kind in "biuf"):
             return None
         values = col.tolist()
-        cells = [_cell(v) for v in values]
+        if col.dtype.kind in "iu":  # Python ints: no call per cell
+            cells = [f'" t="n"><v>{"%.16g" % v}</v></c>' for v in values]
+        else:
+            cells = [_cell(v) for v in values]
         if None in cells:
             return None
         cols.append(cells)
