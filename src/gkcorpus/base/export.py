@@ -409,18 +409,25 @@ def _safe_value(v: Any) -> Any:
     return safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v
 
 
+def _unchanged_text(values: list) -> bool:
+    """Whether :func:`_safe_value` leaves every value as it is: all text, none starting as a formula."""
+    if not all(type(v) is str for v in values):
+        return False
+    return not any(v.startswith(_FORMULA_START) for v in values)
+
+
 def _safe_frame(df: Any) -> Any:
-    """``df.map(_safe_value)``: only the columns that can hold text, lists or dicts are mapped (a
-    column of numbers or booleans comes back from the map as it was)."""
-    kinds = [dt.kind for dt in df.dtypes]
-    if all(k in "bif" for k in kinds):
-        return df
-    if all(k not in "bif" for k in kinds) or not df.columns.is_unique:
+    """``df.map(_safe_value)``, mapping only the columns it would change: not a column of numbers or
+    booleans, nor one of text that holds no formula (the map gives such columns back as they were)."""
+    if not df.columns.is_unique:
         return df.map(_safe_value)
+    todo = [j for j, dt in enumerate(df.dtypes) if dt.kind not in "bif"
+            and not (dt == object and _unchanged_text(df.iloc[:, j].tolist()))]
+    if not todo:
+        return df
     df = df.copy()
-    for j, k in enumerate(kinds):
-        if k not in "bif":
-            df.isetitem(j, df.iloc[:, j].map(_safe_value))
+    for j in todo:
+        df.isetitem(j, df.iloc[:, j].map(_safe_value))
     return df
 
 
