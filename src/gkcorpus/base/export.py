@@ -418,11 +418,14 @@ def _unchanged_text(values: list) -> bool:
 
 def _safe_frame(df: Any) -> Any:
     """``df.map(_safe_value)``, mapping only the columns it would change: not a column of numbers or
-    booleans, nor one of text that holds no formula (the map gives such columns back as they were)."""
+    booleans, nor a text column (``StringDtype``) that holds no formula (the map gives such columns
+    back as they were)."""
+    import pandas as pd
+
     if not df.columns.is_unique:
         return df.map(_safe_value)
     todo = [j for j, dt in enumerate(df.dtypes) if dt.kind not in "bif"
-            and not (dt == object and _unchanged_text(df.iloc[:, j].tolist()))]
+            and not (isinstance(dt, pd.StringDtype) and _unchanged_text(df.iloc[:, j].tolist()))]
     if not todo:
         return df
     df = df.copy()
