@@ -82,6 +82,7 @@ from .formula_gapped import _GappedFormulae
 from .formula_snap import _SnapEdges
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
+from .formulaicness import PhraseSpans
 from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
@@ -613,6 +614,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
         # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
         D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
+        self._occurrences = (np.asarray(e_start, dtype=np.int64), D32, S32, T32)
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
@@ -670,6 +672,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
                 df_folded=df_l[k], tf_folded=tf_l[k], spans=(D32[e0:e1], S32[e0:e1], T32[e0:e1])))
             out[-1]._head = heads[k]  # type: ignore[attr-defined]
+            out[-1]._entry = k  # type: ignore[attr-defined]  (its rows of the flat occurrence arrays)
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
 
@@ -764,6 +767,25 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         import pandas as pd
 
         return pd.DataFrame(self.to_records(top, kind), columns=FORMULA_COLUMNS)
+
+    def contiguous_spans(self) -> PhraseSpans:
+        """The contiguous entries and their occurrences as flat arrays (what the 套话 index counts),
+        taken from the arrays the entries' ``spans`` are views of, without a copy per entry."""
+        self._check()
+        cont = [f for f in self.formulae_ if not f.pattern]
+        labels = [f"{f.id} {f.phrase}" for f in cont]
+        occ = getattr(self, "_occurrences", None)
+        entry = [getattr(f, "_entry", -1) for f in cont]
+        if occ is None or -1 in entry:  # entries made elsewhere: their own span arrays
+            counts = np.fromiter((len(f.spans[0]) for f in cont), dtype=np.int64, count=len(cont))
+            flat = [np.concatenate([f.spans[i] for f in cont]) if cont else np.zeros(0, dtype=np.int32)
+                    for i in range(3)]
+            return PhraseSpans(self.doc_ids_, labels, counts, *flat)
+        bounds, *arrays = occ
+        k = np.array(entry, dtype=np.int64)
+        start, counts = bounds[k], bounds[k + 1] - bounds[k]
+        rows = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(start - (np.cumsum(counts) - counts), counts)
+        return PhraseSpans(self.doc_ids_, labels, counts, *(a[rows] for a in arrays))
 
     def userdict(self, freq: int = 1000) -> str:
         """The contiguous entries as a jieba user dictionary ("word freq tag" per line)."""

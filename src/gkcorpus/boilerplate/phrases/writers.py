@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence, TYPE_CHECKING
 
-import numpy as np
-
 from ..reuse import ReuseFinder, document_sentences
 from ...kernels.suffix import TextIndex
 from .formulaicness import FormulaicnessIndex, PhraseSpans
@@ -81,13 +79,7 @@ def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase] | PhraseSpans:
     would cover its fillers too); the formula bank's as flat arrays (tens of thousands of entries)."""
     if not isinstance(pm, FormulaMiner):
         return pm.phrases_
-    cont = [f for f in pm.formulae_ if not f.pattern]
-    counts = np.fromiter((len(f.spans[0]) for f in cont), dtype=np.int64, count=len(cont))
-
-    def joined(i: int) -> np.ndarray:
-        return np.concatenate([f.spans[i] for f in cont]) if cont else np.zeros(0, dtype=np.int32)
-
-    return PhraseSpans(pm.doc_ids_, [f"{f.id} {f.phrase}" for f in cont], counts, joined(0), joined(1), joined(2))
+    return pm.contiguous_spans()
 
 
 def _flat_row(p: dict[str, Any]) -> dict[str, Any]:
