@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Iterator, Mapping, Sequence, TYPE_CHECKING
@@ -146,7 +147,7 @@ class FormulaicnessIndex(BaseEstimator):
         keep = np.flatnonzero(g1[sent_of] > items.gs[item_of])
         sent_of, item_of = sent_of[keep], item_of[keep]
         lab = items.label[item_of]
-        order = np.lexsort((item_of, sent_of))
+        order = _lexsort((item_of, sent_of))
         sent_of, lab = sent_of[order], lab[order]
         seen = np.unique(sent_of * (len(items.labels) + 1) + lab, return_index=True)[1]
         first_seen = np.zeros(len(sent_of), dtype=bool)
@@ -204,6 +205,20 @@ class _EvidenceItems:
     labels: list[str]
     label_kind: list[str]
     label_rank: np.ndarray  # rank of (kind, label) in sorted order
+
+
+def _lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """``np.lexsort(keys)`` for non-negative integer keys (the last one primary): one stable sort of the
+    keys packed into one int64 when their ranges fit in 63 bits (about twice as fast), else lexsort."""
+    if not len(keys[0]) or any(int(k.min()) < 0 for k in keys):
+        return np.lexsort(keys)
+    sizes = [int(k.max()) + 1 for k in keys]
+    if math.prod(sizes) >= 2 ** 63:
+        return np.lexsort(keys)
+    packed = keys[-1].astype(np.int64)
+    for k, size in zip(keys[-2::-1], sizes[-2::-1]):
+        packed = packed * size + k
+    return np.argsort(packed, kind="stable")
 
 
 def _excerpt(text: str, limit: int = 30) -> str:
@@ -316,7 +331,7 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     label_rank = np.empty(len(labels), dtype=np.int64)
     label_rank[rank_order] = np.arange(len(labels))
     kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
-    order = np.lexsort((label_rank[g_l] if len(g_l) else g_l, g_e, g_s))
+    order = _lexsort((label_rank[g_l] if len(g_l) else g_l, g_e, g_s))
     return _EvidenceItems(g_s[order], g_e[order], kind[order], g_l[order], labels, label_kind, label_rank)
 
 
@@ -328,7 +343,7 @@ def _label_chars(items: _EvidenceItems, base: np.ndarray,
         z = np.zeros(0, dtype=np.int64)
         return z, z, z
     doc = np.searchsorted(base, items.gs, side="right") - 1
-    order = np.lexsort((items.gs, doc, items.label))
+    order = _lexsort((items.gs, doc, items.label))
     lab, d, s, e = items.label[order], doc[order], items.gs[order], items.ge[order]
     group_new = np.ones(len(lab), dtype=bool)
     group_new[1:] = (lab[1:] != lab[:-1]) | (d[1:] != d[:-1])
