@@ -324,10 +324,13 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
     g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
     g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
-    kinds = np.array([0 if k == "passage" else 1 for k in label_kind], dtype=np.int8)
+    # the passages' labels come first, then the phrases'
+    n_pass = label_kind.count("passage")
+    kinds = np.zeros(len(labels), dtype=np.int8)
+    kinds[n_pass:] = 1
     # by kind, then label (each kind's labels sorted apart: no key tuple per label)
-    rank_order = [k for kind_ in sorted(set(label_kind))
-                  for k in sorted((k for k in range(len(labels)) if label_kind[k] == kind_), key=labels.__getitem__)]
+    rank_order = sorted(range(n_pass), key=labels.__getitem__) + \
+        sorted(range(n_pass, len(labels)), key=labels.__getitem__)
     label_rank = np.empty(len(labels), dtype=np.int64)
     label_rank[rank_order] = np.arange(len(labels))
     kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
