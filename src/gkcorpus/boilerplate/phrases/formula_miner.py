@@ -222,6 +222,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._verb_shares: dict[str, float] | None = None
         # nothing made here forms a cycle: collecting while the tokens, candidates and records are made
         # (hundreds of thousands of objects, in a process that may hold a large corpus) costs up to a
         # tenth of the stage, and the records kept are long-lived
@@ -232,7 +233,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 cands += self._gapped_candidates()
             self.formulae_ = self._finish(cands, passages or ())
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags",
+                     "_verb_shares"):
             self.__dict__.pop(name, None)
         return self
 
@@ -629,8 +631,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
         category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
         # how often a verb follows each gapped lead in the corpus (an adverb before its verb, or a mis-tagged verb)
-        lead_verb = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
-                                       {texts[k].split("…", 1)[0] for k in live if patterns[k]})
+        lead_verb = self._verb_follow({texts[k].split("…", 1)[0] for k in live if patterns[k]})
         for r, k in enumerate(live):
             text, pattern = texts[k], patterns[k]
             if pattern:
@@ -689,8 +690,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             tf = np.array([out[i].tf_folded for i in arr[:, 0].tolist()], dtype=np.int64)
             for i, a in zip(arr[:, 0].tolist(), np.maximum(tf / counts[0], tf / counts[1]).tolist()):
                 assoc[i] = a
-        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
-                                       {f.words[0] for f in out if not f.kind and f.words})
+        verb_next = self._verb_follow({f.words[0] for f in out if not f.kind and f.words})
         for i, f in enumerate(out):
             right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
@@ -713,6 +713,13 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
             cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
+
+    def _verb_follow(self, wanted: set[str]) -> dict[str, float]:
+        """:func:`verb_follow_shares` of the words in ``wanted`` (every word's share counted once per fit)."""
+        shares = self._verb_shares
+        if shares is None:
+            shares = self._verb_shares = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
+        return {w: shares[w] for w in wanted if w in shares}
 
     def _anchor_tag(self, w: str) -> str:
         """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 活动开展情况 ``n``, 我局 ``r``)."""
