@@ -87,7 +87,7 @@ from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
-from .formula_records import (_CLOSE, _Evidence, _Examples, _FOLD_PUNCT, _HAN_RE, _INNER_PUNCT, _OPEN, _fold_key,
+from .formula_records import (_CLOSE, _Evidence, _Examples, _SpanViews, _FOLD_PUNCT, _HAN_RE, _INNER_PUNCT, _OPEN, _fold_key,
                               _insertion_roots, _DIGITS)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -617,6 +617,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
         D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
         self._occurrences = (np.asarray(e_start, dtype=np.int64), D32, S32, T32)
+        occ = (D32, S32, T32)
+        ex_lists = (ed_d_l, ex_s, ex_t)  # the examples: each entry's first documents, first occurrence in each
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
@@ -662,16 +664,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             score = _entry_score(df_l[k], hc, coh_l[k], free_l[k], edge_l[k])
             d0, d1 = d_start[k], d_start[k + 1]
             udocs = ed_d_l[d0:d1]
-            spans = [(ed_d_l[g], ex_s[g], ex_t[g]) for g in range(d0, min(d1, d0 + max_examples))]
             exact = ent.dfs[k] >= 0
             e0, e1 = e_start[k], e_start[k + 1]
             out.append(Formula(
                 id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
-                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, spans),
+                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, lists=ex_lists, lo=d0, hi=min(d1, d0 + max_examples)),
                 variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
-                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D32[e0:e1], S32[e0:e1], T32[e0:e1])))
+                df_folded=df_l[k], tf_folded=tf_l[k], spans=_SpanViews(occ, e0, e1)))
             out[-1]._head = heads[k]  # type: ignore[attr-defined]
             out[-1]._entry = k  # type: ignore[attr-defined]  (its rows of the flat occurrence arrays)
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]

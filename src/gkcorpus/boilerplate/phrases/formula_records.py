@@ -138,22 +138,30 @@ class _Evidence:
 
 class _Examples(SequenceABC):
     """An entry's examples, made into :class:`~gkcorpus.reuse.Occurrence` records when first read
-    (most entries of a large bank are never exported)."""
+    (most entries of a large bank are never exported): ``spans`` (document index, clean start, clean
+    end), or the three lists (``docs``, ``starts``, ``ends``, shared by the entries) and the range
+    ``lo:hi`` of this entry's examples in them."""
 
-    __slots__ = ("_evidence", "_spans", "_items")
+    __slots__ = ("_evidence", "_spans", "_items", "_lists", "_lo", "_hi")
 
-    def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]]):
+    def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]] | None = None,
+                 lists: tuple[list[int], list[int], list[int]] | None = None, lo: int = 0, hi: int = 0):
         self._evidence = evidence
         self._spans = spans
+        self._lists, self._lo, self._hi = lists, lo, hi
         self._items: list[Occurrence] | None = None
 
     def _list(self) -> list[Occurrence]:
         if self._items is None:
+            if self._spans is None:
+                docs, starts, ends = self._lists  # type: ignore[misc]
+                lo, hi = self._lo, self._hi
+                self._spans = list(zip(docs[lo:hi], starts[lo:hi], ends[lo:hi]))
             self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._spans]
         return self._items
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._spans) if self._spans is not None else self._hi - self._lo
 
     def __getitem__(self, i: Any) -> Any:
         return self._list()[i]
@@ -163,6 +171,27 @@ class _Examples(SequenceABC):
 
     def __repr__(self) -> str:
         return repr(self._list())
+
+
+class _SpanViews(SequenceABC):
+    """An entry's ``spans``: its rows ``lo:hi`` of the bank's three flat occurrence arrays, each
+    sliced (a view, no copy) when read."""
+
+    __slots__ = ("_arrays", "_lo", "_hi")
+
+    def __init__(self, arrays: tuple[np.ndarray, np.ndarray, np.ndarray], lo: int, hi: int):
+        self._arrays, self._lo, self._hi = arrays, lo, hi
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(self)[i]
+        return self._arrays[i][self._lo: self._hi]
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 # --------------------------------------------------------------------------- text keys
