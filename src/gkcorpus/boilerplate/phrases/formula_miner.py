@@ -799,6 +799,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         """The contiguous entries as a jieba user dictionary ("word freq tag" per line)."""
         self._check()
         tag = {"term": "n", "collocation": "l", "formula": "l"}
-        lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in self.formulae_
-                 if not f.pattern and not _SPACE.search(f.phrase)]
+        cont = [f for f in self.formulae_ if not f.pattern]
+        if _SPACE.search("".join([f.phrase for f in cont])):  # rare: drop the entries holding a space
+            cont = [f for f in cont if not _SPACE.search(f.phrase)]
+        lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in cont]
         return "\n".join(lines) + ("\n" if lines else "")

@@ -101,7 +101,8 @@ class Formula:
             "tf": self.tf,
             "score": round(float(self.score), 4),
             "docs": list(self.docs),
-            "examples": [o.to_dict() for o in self.examples],
+            "examples": self.examples.to_dicts() if isinstance(self.examples, _Examples)
+            else [o.to_dict() for o in self.examples],
             "variants": [v.to_dict() for v in self.variants],
             "parents": list(self.parents),
             "children": list(self.children),
@@ -135,6 +136,17 @@ class _Evidence:
         return Occurrence(doc.id, sent.index if sent else 0, start, end, rs, re_, doc.text[start:end],
                           sent.text if sent else "")
 
+    def occurrence_dict(self, d: int, start: int, end: int) -> dict[str, Any]:
+        """``occurrence(d, start, end).to_dict()`` without the record."""
+        doc = self.docs[d]
+        rs, re_ = doc.raw_span(start, end)
+        k = bisect.bisect_right(self.starts[d], start) - 1
+        sent = self.sentences[d][k] if k >= 0 else None
+        index = sent.index if sent else 0
+        return {"doc_id": doc.id, "sentence": index, "unit_id": f"{doc.id}#t{index}", "start": start, "end": end,
+                "raw_start": rs, "raw_end": re_, "text": doc.text[start:end],
+                "sentence_text": sent.text if sent else ""}
+
 
 class _Examples(SequenceABC):
     """An entry's examples, made into :class:`~gkcorpus.reuse.Occurrence` records when first read
@@ -153,12 +165,21 @@ class _Examples(SequenceABC):
 
     def _list(self) -> list[Occurrence]:
         if self._items is None:
-            if self._spans is None:
-                docs, starts, ends = self._lists  # type: ignore[misc]
-                lo, hi = self._lo, self._hi
-                self._spans = list(zip(docs[lo:hi], starts[lo:hi], ends[lo:hi]))
-            self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._spans]
+            self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._span_list()]
         return self._items
+
+    def _span_list(self) -> list[tuple[int, int, int]]:
+        if self._spans is None:
+            docs, starts, ends = self._lists  # type: ignore[misc]
+            lo, hi = self._lo, self._hi
+            self._spans = list(zip(docs[lo:hi], starts[lo:hi], ends[lo:hi]))
+        return self._spans
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The examples as :meth:`~gkcorpus.reuse.Occurrence.to_dict` gives them (no records made)."""
+        if self._items is not None:
+            return [o.to_dict() for o in self._items]
+        return [self._evidence.occurrence_dict(d, a, b) for d, a, b in self._span_list()]
 
     def __len__(self) -> int:
         return len(self._spans) if self._spans is not None else self._hi - self._lo
