@@ -450,9 +450,17 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             for a, b in zip(pi, pj):  # by parent, then child: each child's parents in order
                 children[a].append(b)
                 parents[b].append(a)
-        closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
-                  for j in range(len(contiguous))]
-        return parents, children, closed
+        # kept: a whole clause, or more occurrences than every parent
+        closed = np.fromiter((c["clause"] for c in contiguous), dtype=bool, count=n_c)
+        if n_c and len(live) and len(pair):
+            tf = np.fromiter((c["tf"] for c in contiguous), dtype=np.int64, count=n_c)
+            pa, ch = pair // n_c, pair % n_c
+            outdone = np.zeros(n_c, dtype=bool)
+            outdone[ch[tf[ch] <= tf[pa]]] = True
+            closed |= ~outdone
+        else:
+            closed[:] = True
+        return parents, children, closed.tolist()
 
     def _inner_cut_arrays(self, pos: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The word boundaries strictly inside each span (``pos``, ``pos + length``), as offsets from its
