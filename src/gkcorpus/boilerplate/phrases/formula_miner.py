@@ -719,8 +719,10 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             del f._head  # type: ignore[attr-defined]
             if h_ < 0:
                 continue
-            ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
-            cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
+            # (length, text) and (-length, text) orders as two stable sorts (no key tuple per phrase)
+            ps = sorted(sorted([kept[i] for i in parents[h_] if i in kept]), key=len) if parents[h_] else []
+            cs = sorted(sorted([kept[i] for i in children[h_] if i in kept]), key=len, reverse=True) \
+                if children[h_] else []
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
 
     def _verb_follow(self, wanted: set[str]) -> dict[str, float]:
