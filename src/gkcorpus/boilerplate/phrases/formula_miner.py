@@ -677,7 +677,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             out.append(Formula(
                 id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
-                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, lists=ex_lists, lo=d0, hi=min(d1, d0 + max_examples)),
+                score=score, docs=[doc_ids[i] for i in udocs],
+                examples=_Examples(evidence, lists=ex_lists, lo=d0, hi=min(d1, d0 + max_examples)),
                 variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
                 df_folded=df_l[k], tf_folded=tf_l[k], spans=_SpanViews(occ, e0, e1)))

@@ -84,8 +84,9 @@ class Formula:
     #: counts over all folded wordings (``df``/``tf`` are those of the wording ``phrase`` itself)
     df_folded: int = 0
     tf_folded: int = 0
-    #: every occurrence as arrays (document index in the fitted corpus, clean start, clean end)
-    spans: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default=(), repr=False, compare=False)
+    #: every occurrence as three arrays (document index in the fitted corpus, clean start, clean end); the
+    #: miner's entries hold views of the bank's shared arrays, sliced when read
+    spans: Sequence[np.ndarray] = field(default=(), repr=False, compare=False)
 
     @property
     def gapped(self) -> bool:
