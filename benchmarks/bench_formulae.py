@@ -2,6 +2,7 @@
 
     python benchmarks/bench_formulae.py                      # the 50 national reports (../shared/corpora)
     python benchmarks/bench_formulae.py --bundled --top 20   # the fifteen bundled summaries
+    python benchmarks/bench_formulae.py --stage --rounds 4   # the whole boilerplate stage of ``mine``, both banks
 
 Both miners get what ``gkcorpus mine`` gives them: every document segmented once beforehand (the
 segmentation memo), one suffix array, the sentences and the shared passages. Each miner is timed
@@ -12,6 +13,12 @@ machine). Then the first ``--top`` entries of each kind of the formula bank.
 To compare with an earlier version of the package, run this script alternately under each tree
 (``PYTHONPATH=OTHER/src python OTHER/benchmarks/bench_formulae.py``, then this one, twice): the legacy
 miner is the same code in both and shows how loaded the machine was.
+
+``--stage`` times instead the whole boilerplate stage as ``gkcorpus mine`` runs it (shared passages,
+the bank, the 套话 index and every export of ``phrases/`` and ``reuse/``, with ``mine``'s defaults:
+every format, the first 1,000 entries of each kind) with the default bank and with ``--bank legacy``,
+alternating, after one untimed round of each; CPU seconds per round, their medians, and the load
+average before and after.
 """
 
 from __future__ import annotations
@@ -30,7 +37,11 @@ def main() -> None:
     ap.add_argument("--bundled", action="store_true", help="the bundled summaries instead of the national reports")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--stage", action="store_true",
+                    help="time the boilerplate stage of `gkcorpus mine` with each bank instead of the miners alone")
     args = ap.parse_args()
+    if args.stage:
+        return stage(args.bundled, args.rounds)
 
     import gkcorpus
     from gkcorpus.app.pipeline import prime_segmentation
@@ -70,6 +81,45 @@ def main() -> None:
         print(f"\n{kind} ({len(sub)}), top {args.top}:")
         for f in sub[: args.top]:
             print(f"  {f.phrase}\tdf={f.df} tf={f.tf}\t{f.category or '-'}\t{f.score:.2f}")
+
+
+def stage(bundled: bool, rounds: int) -> None:
+    """The boilerplate stage of ``mine`` (``_mine_boilerplate``) with each bank, alternating, CPU seconds."""
+    import gc
+    import os
+    import tempfile
+
+    import gkcorpus
+    from gkcorpus.app.pipeline import MineResult, _mine_boilerplate, prime_segmentation
+    from gkcorpus.base.collector import fewer_collections
+    from gkcorpus.text.tokenize import segmentation_memo
+
+    corpus = gkcorpus.load_bundled() if bundled else gkcorpus.load([str(SOURCE)])
+    corpus = gkcorpus.Corpus(sorted(corpus.documents, key=lambda d: d.id))  # as mine sorts it
+    banks = ("legacy", "formulae")
+    cpu: dict[str, list[float]] = {b: [] for b in banks}
+    wall: dict[str, list[float]] = {b: [] for b in banks}
+    load0 = os.getloadavg()
+    # as in mine: every document segmented once beforehand, fewer garbage collections meanwhile
+    with fewer_collections(), segmentation_memo() as memo, tempfile.TemporaryDirectory() as tmp:
+        prime_segmentation(corpus, "jieba", None, None, memo)
+        for r in range(rounds + 1):  # round 0 untimed: imports and first uses
+            for bank in banks if r % 2 == 0 else banks[::-1]:
+                res = MineResult(Path(tmp) / f"{bank}{r}")
+                gc.collect()
+                t, c = time.perf_counter(), time.process_time()
+                _mine_boilerplate(corpus, res, False, "jieba", bank, ("json", "csv", "md", "xlsx"), 1000)
+                if r:
+                    wall[bank].append(time.perf_counter() - t)
+                    cpu[bank].append(time.process_time() - c)
+    load1 = os.getloadavg()
+    print(f"{len(corpus)} documents, {corpus.n_chars:,} characters; boilerplate stage of mine, CPU s")
+    print("bank      " + "  ".join(f"round {i + 1}" for i in range(rounds)) + "  median  (wall median)")
+    for b in banks:
+        print(f"{b:9} " + "  ".join(f"{t:7.2f}" for t in cpu[b]) + f"  {statistics.median(cpu[b]):6.2f}"
+              f"  ({statistics.median(wall[b]):.2f})")
+    print(f"default / legacy: {statistics.median(cpu['formulae']) / statistics.median(cpu['legacy']):.3f}"
+          f"; load average {load0[0]:.2f} before, {load1[0]:.2f} after")
 
 
 if __name__ == "__main__":

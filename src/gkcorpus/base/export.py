@@ -146,10 +146,15 @@ def _key(k: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
 
 
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
 def _indented(o: Any, level: int, out: list[str]) -> None:
     """Append the pieces of ``json.dumps(o, ensure_ascii=False, indent=2, default=_default)`` at
     nesting ``level``: the same rules in the same order, without the generic pure-Python encoder's
-    generator machinery (which ``indent`` otherwise forces on every value)."""
+    generator machinery (which ``indent`` otherwise forces on every value). A container's values of
+    the plain types (exactly ``str``, ``int``, ``float``, ``bool``, ``None``) are written with its
+    punctuation in one piece, a list of strings in one join; anything else by the general rules."""
     if isinstance(o, str):
         out.append(_ESCAPE(o))
     elif o is None:
@@ -167,21 +172,49 @@ def _indented(o: Any, level: int, out: list[str]) -> None:
             out.append("[]")
             return
         inner = "\n" + "  " * (level + 1)
-        out.append("[" + inner)
-        for i, v in enumerate(o):
-            if i:
-                out.append("," + inner)
-            _indented(v, level + 1, out)
+        comma = "," + inner
+        try:  # a list of strings (str subclasses too: encoded alike)
+            out.append("[" + inner + comma.join(map(_ESCAPE, o)) + "\n" + "  " * level + "]")
+            return
+        except TypeError:
+            pass
+        sep = "[" + inner
+        for v in o:
+            t = type(v)
+            if t is str:
+                out.append(sep + _ESCAPE(v))
+            elif t is int:
+                out.append(sep + int.__repr__(v))
+            elif t is float:
+                out.append(sep + _float(v))
+            elif v is None or t is bool:
+                out.append(sep + _LITERALS[v])
+            else:
+                out.append(sep)
+                _indented(v, level + 1, out)
+            sep = comma
         out.append("\n" + "  " * level + "]")
     elif isinstance(o, dict):
         if not o:
             out.append("{}")
             return
         inner = "\n" + "  " * (level + 1)
-        out.append("{" + inner)
-        for i, (k, v) in enumerate(o.items()):
-            out.append(("," + inner if i else "") + _ESCAPE(_key(k)) + ": ")
-            _indented(v, level + 1, out)
+        sep, comma = "{" + inner, "," + inner
+        for k, v in o.items():
+            head = sep + _ESCAPE(k if type(k) is str else _key(k)) + ": "
+            t = type(v)
+            if t is str:
+                out.append(head + _ESCAPE(v))
+            elif t is int:
+                out.append(head + int.__repr__(v))
+            elif t is float:
+                out.append(head + _float(v))
+            elif v is None or t is bool:
+                out.append(head + _LITERALS[v])
+            else:
+                out.append(head)
+                _indented(v, level + 1, out)
+            sep = comma
         out.append("\n" + "  " * level + "}")
     else:
         _indented(_default(o), level, out)
@@ -324,8 +357,18 @@ def write_csv(path: str | Path, rows: Iterable[dict] | Any, columns: Sequence[st
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([safe_cell(c) for c in columns])
         for part in itertools.chain([first], chunks):
-            w.writerows([safe_cell(_cell(r.get(c))) for c in columns] for r in part)
+            w.writerows([_csv_value(r.get(c)) for c in columns] for r in part)
     return Path(path)
+
+
+def _csv_value(v: Any) -> Any:
+    """``safe_cell(_cell(v))``, text and numbers without the calls."""
+    t = type(v)
+    if t is str:
+        return "'" + v if v.startswith(_FORMULA_START) else v
+    if t is int or t is float:
+        return v
+    return safe_cell(_cell(v))
 
 
 def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
@@ -358,6 +401,39 @@ def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
     return atomic_write_bytes(path, data)
 
 
+def _safe_value(v: Any) -> Any:
+    """A cell's value for the workbook: text made safe (:func:`safe_cell`), lists and dicts as JSON
+    text, anything else unchanged."""
+    if type(v) is str:
+        return "'" + v if v.startswith(_FORMULA_START) else v
+    return safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v
+
+
+def _unchanged_text(values: list) -> bool:
+    """Whether :func:`_safe_value` leaves every value as it is: all text, none starting as a formula."""
+    if not all(type(v) is str for v in values):
+        return False
+    return not any(v.startswith(_FORMULA_START) for v in values)
+
+
+def _safe_frame(df: Any) -> Any:
+    """``df.map(_safe_value)``, mapping only the columns it would change: not a column of numbers or
+    booleans, nor a text column (``StringDtype``) that holds no formula (the map gives such columns
+    back as they were)."""
+    import pandas as pd
+
+    if not df.columns.is_unique:
+        return df.map(_safe_value)
+    todo = [j for j, dt in enumerate(df.dtypes) if dt.kind not in "bif"
+            and not (isinstance(dt, pd.StringDtype) and _unchanged_text(df.iloc[:, j].tolist()))]
+    if not todo:
+        return df
+    df = df.copy()
+    for j in todo:
+        df.isetitem(j, df.iloc[:, j].map(_safe_value))
+    return df
+
+
 class _LayoutError(ValueError):
     """A header-only worksheet that does not look as :func:`_splice_rows` expects."""
 
@@ -374,7 +450,7 @@ def _workbook(sheets: dict[str, Any], fast: bool) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, data in sheets.items():
             df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-            df = df.map(lambda v: safe_cell(_cell(v)) if isinstance(v, (list, tuple, dict, str)) else v)
+            df = _safe_frame(df)
             df.columns = [safe_cell(c) for c in df.columns]
             title = name[:31]
             body = body_rows(df) if fast else None

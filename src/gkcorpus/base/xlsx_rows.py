@@ -12,6 +12,7 @@ handled: :func:`body_rows` returns ``None`` and the caller writes the sheet the 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any
@@ -79,6 +80,20 @@ def _cell(v: Any) -> str | None:
     return None
 
 
+def _text_cells(values: list[str]) -> list[str | None]:
+    """:func:`_text` of each value of a column of text: the common case (text without outer whitespace,
+    XML special characters or anything openpyxl refuses, not an error code) in one pass, the rest
+    value by value."""
+    joined = "\n".join(values)  # a line break is legal in a cell and in the search below
+    if _ILLEGAL.search(joined) or "&" in joined or "<" in joined or ">" in joined:
+        return [_text(v) for v in values]
+    cells = [f'" t="inlineStr"><is><t>{v}</t></is></c>' for v in values]
+    for i, v in enumerate(values):
+        if not v or len(v) > MAX_CHARS or v[0].isspace() or v[-1].isspace() or v in ERROR_CODES:
+            cells[i] = _text(v)
+    return cells
+
+
 def body_rows(df: Any) -> str | None:
     """``<row>`` elements for every data row of ``df`` (rows 2…, under the header pandas writes), or
     ``None`` when a value is of a kind this writer does not reproduce."""
@@ -86,6 +101,7 @@ def body_rows(df: Any) -> str | None:
 
     if isinstance(df.columns, pd.MultiIndex) or df.shape[1] == 0:
         return None
+    rows = [str(i + 2) for i in range(len(df))]
     cols = []
     for j in range(df.shape[1]):
         col = df.iloc[:, j]
@@ -93,13 +109,16 @@ def body_rows(df: Any) -> str | None:
                 or col.dtype.kind in "biuf"):
             return None
         values = col.tolist()
-        cells = [_cell(v) for v in values]
+        if col.dtype.kind in "iu":  # Python ints: no call per cell
+            cells = [f'" t="n"><v>{"%.16g" % v}</v></c>' for v in values]
+        elif all(type(v) is str for v in values):
+            cells = _text_cells(values)
+        else:
+            cells = [_cell(v) for v in values]
         if None in cells:
             return None
-        cols.append(cells)
-    letters = [column_letter(j + 1) for j in range(len(cols))]
-    out = []
-    for i, row in enumerate(zip(*cols)):
-        r = str(i + 2)
-        out.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}{x}' for c, x in zip(letters, row)) + "</row>")
-    return "".join(out)
+        letter = column_letter(j + 1)
+        cols.append([f'<c r="{letter}{r}{x}' for r, x in zip(rows, cells)])
+    # row after row: its start tag, its cells in column order, its end tag
+    return "".join(itertools.chain.from_iterable(zip([f'<row r="{r}">' for r in rows], *cols,
+                                                     itertools.repeat("</row>"))))

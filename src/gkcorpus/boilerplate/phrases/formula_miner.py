@@ -82,11 +82,12 @@ from .formula_gapped import _GappedFormulae
 from .formula_snap import _SnapEdges
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
+from .formulaicness import PhraseSpans
 from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
-from .formula_records import (_CLOSE, _Evidence, _Examples, _FOLD_PUNCT, _HAN_RE, _INNER_PUNCT, _OPEN, _fold_key,
+from .formula_records import (_CLOSE, _Evidence, _Examples, _SpanViews, _FOLD_PUNCT, _HAN_RE, _INNER_PUNCT, _OPEN, _fold_key,
                               _insertion_roots, _DIGITS)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -221,6 +222,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         tokenizer, user_dicts = self._tokenizer()
         self._tags = _pos_tags(user_dicts)
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._verb_shares: dict[str, float] | None = None
         # nothing made here forms a cycle: collecting while the tokens, candidates and records are made
         # (hundreds of thousands of objects, in a process that may hold a large corpus) costs up to a
         # tenth of the stage, and the records kept are long-lived
@@ -231,7 +233,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
                 cands += self._gapped_candidates()
             self.formulae_ = self._finish(cands, passages or ())
         for name in ("_ix", "_wb", "_docs", "_sentences", "_tok_gs", "_tok_ids",
-                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags"):
+                     "_tok_words", "_han", "_allowed", "_labels", "_splits", "_wb_pos", "_rmq", "_doc_at", "_tags",
+                     "_verb_shares"):
             self.__dict__.pop(name, None)
         return self
 
@@ -447,9 +450,17 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             for a, b in zip(pi, pj):  # by parent, then child: each child's parents in order
                 children[a].append(b)
                 parents[b].append(a)
-        closed = [contiguous[j]["clause"] or all(contiguous[j]["tf"] > contiguous[i]["tf"] for i in parents[j])
-                  for j in range(len(contiguous))]
-        return parents, children, closed
+        # kept: a whole clause, or more occurrences than every parent
+        closed = np.fromiter((c["clause"] for c in contiguous), dtype=bool, count=n_c)
+        if n_c and len(live) and len(pair):
+            tf = np.fromiter((c["tf"] for c in contiguous), dtype=np.int64, count=n_c)
+            pa, ch = pair // n_c, pair % n_c
+            outdone = np.zeros(n_c, dtype=bool)
+            outdone[ch[tf[ch] <= tf[pa]]] = True
+            closed |= ~outdone
+        else:
+            closed[:] = True
+        return parents, children, closed.tolist()
 
     def _inner_cut_arrays(self, pos: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The word boundaries strictly inside each span (``pos``, ``pos + length``), as offsets from its
@@ -613,6 +624,9 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
         # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
         D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
+        self._occurrences = (np.asarray(e_start, dtype=np.int64), D32, S32, T32)
+        occ = (D32, S32, T32)
+        ex_lists = (ed_d_l, ex_s, ex_t)  # the examples: each entry's first documents, first occurrence in each
         out: list[Formula] = []
         need = np.full(n_e, self.min_df, dtype=np.int64)
         need[ent.n_cont:] = self.min_df_gapped_
@@ -627,8 +641,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
         category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
         # how often a verb follows each gapped lead in the corpus (an adverb before its verb, or a mis-tagged verb)
-        lead_verb = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
-                                       {texts[k].split("…", 1)[0] for k in live if patterns[k]})
+        lead_verb = self._verb_follow({texts[k].split("…", 1)[0] for k in live if patterns[k]})
         for r, k in enumerate(live):
             text, pattern = texts[k], patterns[k]
             if pattern:
@@ -659,17 +672,18 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             score = _entry_score(df_l[k], hc, coh_l[k], free_l[k], edge_l[k])
             d0, d1 = d_start[k], d_start[k + 1]
             udocs = ed_d_l[d0:d1]
-            spans = [(ed_d_l[g], ex_s[g], ex_t[g]) for g in range(d0, min(d1, d0 + max_examples))]
             exact = ent.dfs[k] >= 0
             e0, e1 = e_start[k], e_start[k + 1]
             out.append(Formula(
                 id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
-                score=score, docs=[doc_ids[i] for i in udocs], examples=_Examples(evidence, spans),
+                score=score, docs=[doc_ids[i] for i in udocs],
+                examples=_Examples(evidence, lists=ex_lists, lo=d0, hi=min(d1, d0 + max_examples)),
                 variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
-                df_folded=df_l[k], tf_folded=tf_l[k], spans=(D32[e0:e1], S32[e0:e1], T32[e0:e1])))
+                df_folded=df_l[k], tf_folded=tf_l[k], spans=_SpanViews(occ, e0, e1)))
             out[-1]._head = heads[k]  # type: ignore[attr-defined]
+            out[-1]._entry = k  # type: ignore[attr-defined]  (its rows of the flat occurrence arrays)
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
 
@@ -686,8 +700,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             tf = np.array([out[i].tf_folded for i in arr[:, 0].tolist()], dtype=np.int64)
             for i, a in zip(arr[:, 0].tolist(), np.maximum(tf / counts[0], tf / counts[1]).tolist()):
                 assoc[i] = a
-        verb_next = verb_follow_shares(self._tok_ids, self._tok_words, self._tag,
-                                       {f.words[0] for f in out if not f.kind and f.words})
+        verb_next = self._verb_follow({f.words[0] for f in out if not f.kind and f.words})
         for i, f in enumerate(out):
             right_closed, split, edges = f._kind_extra  # type: ignore[attr-defined]
             del f._kind_extra  # type: ignore[attr-defined]
@@ -707,9 +720,18 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             del f._head  # type: ignore[attr-defined]
             if h_ < 0:
                 continue
-            ps = sorted((kept[i] for i in parents[h_] if i in kept), key=lambda t: (len(t), t)) if parents[h_] else []
-            cs = sorted((kept[i] for i in children[h_] if i in kept), key=lambda t: (-len(t), t)) if children[h_] else []
+            # (length, text) and (-length, text) orders as two stable sorts (no key tuple per phrase)
+            ps = sorted(sorted([kept[i] for i in parents[h_] if i in kept]), key=len) if parents[h_] else []
+            cs = sorted(sorted([kept[i] for i in children[h_] if i in kept]), key=len, reverse=True) \
+                if children[h_] else []
             f.parents, f.children = ps[: self.max_links], cs[: self.max_links]
+
+    def _verb_follow(self, wanted: set[str]) -> dict[str, float]:
+        """:func:`verb_follow_shares` of the words in ``wanted`` (every word's share counted once per fit)."""
+        shares = self._verb_shares
+        if shares is None:
+            shares = self._verb_shares = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
+        return {w: shares[w] for w in wanted if w in shares}
 
     def _anchor_tag(self, w: str) -> str:
         """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 活动开展情况 ``n``, 我局 ``r``)."""
@@ -765,10 +787,31 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
 
         return pd.DataFrame(self.to_records(top, kind), columns=FORMULA_COLUMNS)
 
+    def contiguous_spans(self) -> PhraseSpans:
+        """The contiguous entries and their occurrences as flat arrays (what the 套话 index counts),
+        taken from the arrays the entries' ``spans`` are views of, without a copy per entry."""
+        self._check()
+        cont = [f for f in self.formulae_ if not f.pattern]
+        labels = [f"{f.id} {f.phrase}" for f in cont]
+        occ = getattr(self, "_occurrences", None)
+        entry = [getattr(f, "_entry", -1) for f in cont]
+        if occ is None or -1 in entry:  # entries made elsewhere: their own span arrays
+            counts = np.fromiter((len(f.spans[0]) for f in cont), dtype=np.int64, count=len(cont))
+            flat = [np.concatenate([f.spans[i] for f in cont]) if cont else np.zeros(0, dtype=np.int32)
+                    for i in range(3)]
+            return PhraseSpans(self.doc_ids_, labels, counts, *flat)
+        bounds, *arrays = occ
+        k = np.array(entry, dtype=np.int64)
+        start, counts = bounds[k], bounds[k + 1] - bounds[k]
+        rows = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(start - (np.cumsum(counts) - counts), counts)
+        return PhraseSpans(self.doc_ids_, labels, counts, *(a[rows] for a in arrays))
+
     def userdict(self, freq: int = 1000) -> str:
         """The contiguous entries as a jieba user dictionary ("word freq tag" per line)."""
         self._check()
         tag = {"term": "n", "collocation": "l", "formula": "l"}
-        lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in self.formulae_
-                 if not f.pattern and not _SPACE.search(f.phrase)]
+        cont = [f for f in self.formulae_ if not f.pattern]
+        if _SPACE.search("".join([f.phrase for f in cont])):  # rare: drop the entries holding a space
+            cont = [f for f in cont if not _SPACE.search(f.phrase)]
+        lines = [f"{f.phrase} {freq} {tag[f.kind]}" for f in cont]
         return "\n".join(lines) + ("\n" if lines else "")

@@ -84,8 +84,9 @@ class Formula:
     #: counts over all folded wordings (``df``/``tf`` are those of the wording ``phrase`` itself)
     df_folded: int = 0
     tf_folded: int = 0
-    #: every occurrence as arrays (document index in the fitted corpus, clean start, clean end)
-    spans: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default=(), repr=False, compare=False)
+    #: every occurrence as three arrays (document index in the fitted corpus, clean start, clean end); the
+    #: miner's entries hold views of the bank's shared arrays, sliced when read
+    spans: Sequence[np.ndarray] = field(default=(), repr=False, compare=False)
 
     @property
     def gapped(self) -> bool:
@@ -101,7 +102,8 @@ class Formula:
             "tf": self.tf,
             "score": round(float(self.score), 4),
             "docs": list(self.docs),
-            "examples": [o.to_dict() for o in self.examples],
+            "examples": self.examples.to_dicts() if isinstance(self.examples, _Examples)
+            else [o.to_dict() for o in self.examples],
             "variants": [v.to_dict() for v in self.variants],
             "parents": list(self.parents),
             "children": list(self.children),
@@ -135,25 +137,53 @@ class _Evidence:
         return Occurrence(doc.id, sent.index if sent else 0, start, end, rs, re_, doc.text[start:end],
                           sent.text if sent else "")
 
+    def occurrence_dict(self, d: int, start: int, end: int) -> dict[str, Any]:
+        """``occurrence(d, start, end).to_dict()`` without the record."""
+        doc = self.docs[d]
+        rs, re_ = doc.raw_span(start, end)
+        k = bisect.bisect_right(self.starts[d], start) - 1
+        sent = self.sentences[d][k] if k >= 0 else None
+        index = sent.index if sent else 0
+        return {"doc_id": doc.id, "sentence": index, "unit_id": f"{doc.id}#t{index}", "start": start, "end": end,
+                "raw_start": rs, "raw_end": re_, "text": doc.text[start:end],
+                "sentence_text": sent.text if sent else ""}
+
 
 class _Examples(SequenceABC):
     """An entry's examples, made into :class:`~gkcorpus.reuse.Occurrence` records when first read
-    (most entries of a large bank are never exported)."""
+    (most entries of a large bank are never exported): ``spans`` (document index, clean start, clean
+    end), or the three lists (``docs``, ``starts``, ``ends``, shared by the entries) and the range
+    ``lo:hi`` of this entry's examples in them."""
 
-    __slots__ = ("_evidence", "_spans", "_items")
+    __slots__ = ("_evidence", "_spans", "_items", "_lists", "_lo", "_hi")
 
-    def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]]):
+    def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]] | None = None,
+                 lists: tuple[list[int], list[int], list[int]] | None = None, lo: int = 0, hi: int = 0):
         self._evidence = evidence
         self._spans = spans
+        self._lists, self._lo, self._hi = lists, lo, hi
         self._items: list[Occurrence] | None = None
 
     def _list(self) -> list[Occurrence]:
         if self._items is None:
-            self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._spans]
+            self._items = [self._evidence.occurrence(d, a, b) for d, a, b in self._span_list()]
         return self._items
 
+    def _span_list(self) -> list[tuple[int, int, int]]:
+        if self._spans is None:
+            docs, starts, ends = self._lists  # type: ignore[misc]
+            lo, hi = self._lo, self._hi
+            self._spans = list(zip(docs[lo:hi], starts[lo:hi], ends[lo:hi]))
+        return self._spans
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The examples as :meth:`~gkcorpus.reuse.Occurrence.to_dict` gives them (no records made)."""
+        if self._items is not None:
+            return [o.to_dict() for o in self._items]
+        return [self._evidence.occurrence_dict(d, a, b) for d, a, b in self._span_list()]
+
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._spans) if self._spans is not None else self._hi - self._lo
 
     def __getitem__(self, i: Any) -> Any:
         return self._list()[i]
@@ -163,6 +193,27 @@ class _Examples(SequenceABC):
 
     def __repr__(self) -> str:
         return repr(self._list())
+
+
+class _SpanViews(SequenceABC):
+    """An entry's ``spans``: its rows ``lo:hi`` of the bank's three flat occurrence arrays, each
+    sliced (a view, no copy) when read."""
+
+    __slots__ = ("_arrays", "_lo", "_hi")
+
+    def __init__(self, arrays: tuple[np.ndarray, np.ndarray, np.ndarray], lo: int, hi: int):
+        self._arrays, self._lo, self._hi = arrays, lo, hi
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(self)[i]
+        return self._arrays[i][self._lo: self._hi]
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 # --------------------------------------------------------------------------- text keys

@@ -8,11 +8,11 @@ from typing import Any, Sequence, TYPE_CHECKING
 
 from ..reuse import ReuseFinder, document_sentences
 from ...kernels.suffix import TextIndex
-from .formulaicness import FormulaicnessIndex
+from .formulaicness import FormulaicnessIndex, PhraseSpans
 from .formula_export import write_formulabank
 from .formula_miner import FormulaMiner
 from .miner import PhraseMiner
-from .records import CATEGORIES, Phrase, SpanList
+from .records import CATEGORIES, Phrase
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
@@ -74,14 +74,12 @@ def mine_boilerplate(
     return Boilerplate(rf, pm, fi)
 
 
-def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase]:
+def index_items(pm: FormulaMiner | PhraseMiner) -> list[Phrase] | PhraseSpans:
     """The phrases the 套话 index counts: the contiguous entries of the bank (a gapped entry's matches
-    would cover its fillers too)."""
+    would cover its fillers too); the formula bank's as flat arrays (tens of thousands of entries)."""
     if not isinstance(pm, FormulaMiner):
         return pm.phrases_
-    ids = pm.doc_ids_
-    return [Phrase(f.id, f.phrase, "contiguous", (f.phrase,), f.category, f.df, f.tf, f.score, f.docs,
-                   SpanList(ids, *f.spans), []) for f in pm.formulae_ if not f.pattern]
+    return pm.contiguous_spans()
 
 
 def _flat_row(p: dict[str, Any]) -> dict[str, Any]:
