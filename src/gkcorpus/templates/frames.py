@@ -760,7 +760,8 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         out = self._relax(out, units, docs, m, text)
         out = self._retype(out, units, docs, m)
         # frames inside clauses (第{ORD}个五年计划) and constructions of a function word (是{TEXT}的一年)
-        extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses))
+        extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses),
+                             self.__dict__.get("_count"))
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``

@@ -1,0 +1,98 @@
+"""Frames of a function word and the word it governs later in the clause: ``经过{TEXT}努力``,
+``根据{TEXT}情况``, ``按照{TEXT}原则``, matched anywhere inside a clause.
+
+A preposition or a conjunction takes objects of many kinds, so no single word after it reaches a
+large share of its uses; yet the word it meets most often later in its clause, when that word is
+much likelier there than in a clause at large, is its set frame (the phrase bank's gapped patterns
+of a preposition and its commonest partner, :mod:`~gkcorpus.boilerplate.phrases.formula_gapped`).
+Both anchors are words of the segmentation (two Han characters or more); the partner is taken
+within :data:`MAX_GAP` words of the lead, and the kind of the pair is the phrase bank's
+(:func:`~gkcorpus.boilerplate.phrases.formula_kinds.decide_gapped_kind`: a frame word opening it,
+``formula``); a conjunction's partner is a conjunction too (无论…还是: a correlative pair). The
+fillers must vary (three different at least, none in half of the pairs).
+
+Neither anchor need start or end a clause (完成…计划 inside 为完成…计划而奋斗), so the frames are
+:class:`~gkcorpus.templates.frame_inner.InnerFrame` records; the caller matches them over the
+corpus and keeps those in ``min_docs`` documents, as for every frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Callable, Sequence
+
+from .frame_inner import InnerFrame
+from .model import Slot, render, template_id
+
+__all__ = ["MAX_GAP", "ATTRACTION", "pair_frames"]
+
+MAX_GAP = 10  # words between the lead and its partner (the phrase bank's ``max_gap``)
+ATTRACTION = 4.0  # how much likelier the partner is after the lead than in any clause (the bank's ``min_attraction``)
+_LEAD_TAGS = ("p", "c")  # jieba.posseg: preposition, conjunction
+_HAN_WORD = re.compile("[\u4e00-\u9fff]{2,}")
+_PARTICLES = frozenset("的 地 得 了 着 过 和 与 及 或 等".split())
+
+
+def _tag_table() -> dict[str, str]:
+    """jieba's dictionary: word -> part-of-speech tag."""
+    import jieba.posseg as pseg
+
+    return pseg.dt.word_tag_tab
+
+
+def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words: Callable[[int], list[int]],
+                count: Callable[[str], int]) -> list[InnerFrame]:
+    """``lead{TEXT}partner`` frames (see the module docstring) from clause ``texts``, their ``docs``
+    and word boundaries (``words(i)``), unmatched: the caller matches them. ``count``: occurrences of
+    a text in the clauses (the partner's frequency at large)."""
+    from ..boilerplate.phrases.formula_kinds import decide_gapped_kind
+
+    tags = _tag_table()
+    leads = {w for w, t in tags.items() if t in _LEAD_TAGS and _HAN_WORD.fullmatch(w)}
+    if not texts or not leads:
+        return []
+    finder = re.compile("|".join(sorted(map(re.escape, leads), key=len, reverse=True)))
+    uses: dict[str, int] = defaultdict(int)  # clauses where the lead is a word
+    pairs: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for i, t in enumerate(texts):
+        if not finder.search(t):
+            continue
+        bounds = words(i)
+        ws = [(a, t[a:b]) for a, b in zip(bounds, bounds[1:])]
+        seen: set[str] = set()
+        for k, (a, w) in enumerate(ws):
+            if w not in leads or w in seen:
+                continue
+            seen.add(w)
+            uses[w] += 1
+            met: set[str] = set()
+            for start, v in ws[k + 1:k + 1 + MAX_GAP]:
+                if v in met or v in _PARTICLES or not _HAN_WORD.fullmatch(v):
+                    continue
+                met.add(v)
+                pairs[(w, v)].append((docs[i], i, t[a + len(w):start]))
+    best: dict[str, tuple[int, str]] = {}
+    for (a, b), rows in pairs.items():
+        if (len(rows), b) > best.get(a, (0, "")):
+            best[a] = (len(rows), b)
+    n = len(texts)
+    out = []
+    for a, (n_pair, b) in sorted(best.items()):
+        rows = pairs[(a, b)]
+        if n_pair < min_docs or len({r[0] for r in rows}) < min_docs:
+            continue
+        fills: dict[str, int] = defaultdict(int)
+        for r in rows:
+            fills[r[2]] += 1
+        if len(fills) < 3 or 2 * max(fills.values()) > n_pair:
+            continue  # one filler (or none) in half of the pairs: a fixed phrase, the phrase bank's
+        if (n_pair / uses[a]) < ATTRACTION * count(b) / n:
+            continue  # the partner is not much likelier after the lead than anywhere
+        if tags[a] == "c" and tags.get(b) != "c":
+            continue  # a conjunction's set frame is a correlative one (无论…还是), not its commonest content word
+        if decide_gapped_kind([tags[a], tags.get(b, "x")], [a, b]) != "formula":
+            continue
+        text = render([a, b], ["TEXT"])
+        out.append(InnerFrame(template_id(text), text, [Slot("TEXT", "TEXT", [], 0)], [], True, True))
+    return out
