@@ -8,8 +8,11 @@ of a preposition and its commonest partner, :mod:`~gkcorpus.boilerplate.phrases.
 Both anchors are words of the segmentation (two Han characters or more); the partner is taken
 within :data:`MAX_GAP` words of the lead, and the kind of the pair is the phrase bank's
 (:func:`~gkcorpus.boilerplate.phrases.formula_kinds.decide_gapped_kind`: a frame word opening it,
-``formula``); a conjunction's partner is a conjunction too (无论…还是: a correlative pair). The
-fillers must vary (three different at least, none in half of the pairs).
+``formula``); a conjunction's partner is a conjunction too (无论…还是: a correlative pair). Beside
+its commonest partner, a preposition frames any attracted word that heads its object, a 的-phrase,
+in half of the pairs (根据{TEXT}决定 with 国务院的, 人大常委会的: the rule of the clause-final
+constructions of :func:`~gkcorpus.templates.frame_gaps.headed_constructions`, inside the clause).
+The fillers must vary (three different at least, none in half of the pairs).
 
 Neither anchor need start or end a clause (完成…计划 inside 为完成…计划而奋斗), so the frames are
 :class:`~gkcorpus.templates.frame_inner.InnerFrame` records; the caller matches them over the
@@ -31,6 +34,7 @@ MAX_GAP = 10  # words between the lead and its partner (the phrase bank's ``max_
 ATTRACTION = 4.0  # how much likelier the partner is after the lead than in any clause (the bank's ``min_attraction``)
 _LEAD_TAGS = ("p", "c")  # jieba.posseg: preposition, conjunction
 _HAN_WORD = re.compile("[\u4e00-\u9fff]{2,}")
+_QUANTITY_TAGS = ("m", "q")  # a numeral or measure word after 的 opens the head, it is not one (关于…的一系列政策)
 _PARTICLES = frozenset("的 地 得 了 着 过 和 与 及 或 等".split())
 
 
@@ -78,8 +82,8 @@ def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words:
             best[a] = (len(rows), b)
     n = len(texts)
     out = []
-    for a, (n_pair, b) in sorted(best.items()):
-        rows = pairs[(a, b)]
+    for (a, b), rows in sorted(pairs.items()):
+        n_pair = len(rows)
         if n_pair < min_docs or len({r[0] for r in rows}) < min_docs:
             continue
         fills: dict[str, int] = defaultdict(int)
@@ -89,6 +93,9 @@ def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words:
             continue  # one filler (or none) in half of the pairs: a fixed phrase, the phrase bank's
         if (n_pair / uses[a]) < ATTRACTION * count(b) / n:
             continue  # the partner is not much likelier after the lead than anywhere
+        headed = 2 * sum(1 for r in rows if r[2].endswith("的")) >= n_pair and tags.get(b, "x")[:1] not in _QUANTITY_TAGS
+        if best[a][1] != b and not (headed and tags[a] == "p"):
+            continue  # neither the commonest partner nor the head of the preposition's 的-phrase
         if tags[a] == "c" and tags.get(b) != "c":
             continue  # a conjunction's set frame is a correlative one (无论…还是), not its commonest content word
         if decide_gapped_kind([tags[a], tags.get(b, "x")], [a, b]) != "formula":

@@ -248,7 +248,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             return self._alive(c, clauses, units, docs, m, corpus_text[0])
 
         chosen = self._select(cands, clauses, m, alive=alive)
-        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
+        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m, units=units))
         for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
