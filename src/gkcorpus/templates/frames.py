@@ -67,10 +67,16 @@ Mining (:class:`FrameMiner`)
        is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
-       (a subject, a predicate around number slots) stays however short its wording.
+       (a subject, a predicate around number slots) stays however short its wording. Frames the
+       selection does not propose are then added, matched like the others
+       (:func:`~gkcorpus.templates.frame_inner.extra_frames`): fixed words around an ordinal
+       (``第{ORD}个五年计划``), a function word and the head of its 的-phrase (``是{TEXT}的一年``), and a
+       preposition and the word it governs later in its clause, both inside the clause
+       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``).
     9. Headings and title lines (lines without clause punctuation) are mined apart
        (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
-       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``).
+       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``);
+       a heading frame also matches a heading run into the text after it (``一、2013年工作回顾过去一年…``).
     10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
         halved for a phrase floating between free slots; constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
