@@ -92,19 +92,24 @@ def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words:
         if not finder.search(t):
             continue
         bounds = words(i)
-        ws = [(a, t[a:b]) for a, b in zip(bounds, bounds[1:])]
+        at = {p: k for k, p in enumerate(bounds)}
         seen: set[str] = set()
-        for k, (a, w) in enumerate(ws):
-            if w not in leads or w in seen:
+        for m in finder.finditer(t):  # a lead is a word of the segmentation, counted once a clause
+            a, e = m.span()
+            k = at.get(a)
+            w = m.group()
+            if k is None or e >= len(t) or bounds[k + 1] != e or w in seen:
                 continue
             seen.add(w)
             uses[w] += 1
             met: set[str] = set()
-            for start, v in ws[k + 1:k + 1 + MAX_GAP]:
+            for x in range(k + 1, min(k + 1 + MAX_GAP, len(bounds) - 1)):
+                start = bounds[x]
+                v = t[start:bounds[x + 1]]
                 if v in met or v in _PARTICLES or not _HAN_WORD.fullmatch(v):
                     continue
                 met.add(v)
-                pairs[(w, v)].append((docs[i], i, t[a + len(w):start]))
+                pairs[(w, v)].append((docs[i], i, t[e:start]))
     best: dict[str, tuple[int, str]] = {}
     for (a, b), rows in pairs.items():
         if (len(rows), b) > best.get(a, (0, "")):
