@@ -6,15 +6,15 @@ large share of its uses; yet the word it meets most often later in its clause, w
 much likelier there than in a clause at large, is its set frame (the phrase bank's gapped patterns
 of a preposition and its commonest partner, :mod:`~gkcorpus.boilerplate.phrases.formula_gapped`).
 Both anchors are words of the segmentation (two Han characters or more); the partner is taken
-within :data:`MAX_GAP` words of the lead, and the kind of the pair is the phrase bank's
-(:func:`~gkcorpus.boilerplate.phrases.formula_kinds.decide_gapped_kind`: a frame word opening it,
-``formula``); a conjunction's partner is a conjunction too (无论…还是: a correlative pair). Beside
+within :data:`MAX_GAP` words of the lead. A function word opening a gapped pair is what the phrase
+bank's kinds call a ``formula`` (``decide_gapped_kind``; a verb opening it makes a collocation, 发挥…作用,
+left to the bank); a conjunction's partner is a conjunction too (无论…还是: a correlative pair). Beside
 its commonest partner, a preposition frames any attracted word that heads its object, a 的-phrase,
 in half of the pairs (根据{TEXT}决定 with 国务院的, 人大常委会的: the rule of the clause-final
 constructions of :func:`~gkcorpus.templates.frame_gaps.headed_constructions`, inside the clause).
 The fillers must vary (three different at least, none in half of the pairs).
 
-Neither anchor need start or end a clause (完成…计划 inside 为完成…计划而奋斗), so the frames are
+Neither anchor need start or end a clause (经过…努力 in 我国经过几十年的努力建立起来的…), so the frames are
 :class:`~gkcorpus.templates.frame_inner.InnerFrame` records; the caller matches them over the
 corpus and keeps those in ``min_docs`` documents, as for every frame.
 """
@@ -80,8 +80,6 @@ def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words:
     """``lead{TEXT}partner`` frames (see the module docstring) from clause ``texts``, their ``docs``
     and word boundaries (``words(i)``), unmatched: the caller matches them. ``count``: occurrences of
     a text in the clauses (the partner's frequency at large)."""
-    from ..boilerplate.phrases.formula_kinds import decide_gapped_kind
-
     tags = _tag_table()
     leads, finder = _leads(len(tags))  # the clauses holding one are segmented
     if not texts or not leads:
@@ -132,8 +130,6 @@ def pair_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int, words:
             continue  # neither the commonest partner nor the head of the preposition's 的-phrase
         if tags[a] == "c" and tags.get(b) != "c":
             continue  # a conjunction's set frame is a correlative one (无论…还是), not its commonest content word
-        if decide_gapped_kind([tags[a], tags.get(b, "x")], [a, b]) != "formula":
-            continue
         text = render([a, b], ["TEXT"])
         out.append(InnerFrame(template_id(text), text, [Slot("TEXT", "TEXT", [], 0)], [], True, True))
     return out
