@@ -103,21 +103,16 @@ def ordinal_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int) -> 
 
 
 def extra_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int,
-                 words: Callable[[int], list[int]], count: Callable[[str], int] | None = None) -> list[Frame]:
+                 words: Callable[[int], list[int]]) -> list[Frame]:
     """Frames the clause miner's selection does not propose, unmatched: the ordinal frames
-    (:func:`ordinal_frames`), the constructions of a function word and a 的-phrase head
+    (:func:`ordinal_frames`) and the constructions of a function word and a 的-phrase head
     (:func:`~gkcorpus.templates.frame_gaps.headed_constructions`: 是{TEXT}的一年), whose opening floats
-    inside the clause, and, given ``count`` (occurrences of a text in the clauses), the frames of a
-    preposition and the word it governs later in the clause
-    (:func:`~gkcorpus.templates.frame_pairs.pair_frames`: 经过{TEXT}努力). ``words(i)``: the word
-    boundaries of clause ``i``."""
+    inside the clause (the caller adds the frames of a preposition and its partner,
+    :func:`~gkcorpus.templates.frame_pairs.pair_frames`). ``words(i)``: the word boundaries of clause ``i``."""
     from .frame_gaps import headed_constructions
-    from .frame_pairs import pair_frames
     from .frame_slots import frame_slot_type, trim_value
 
     out: list[Frame] = list(ordinal_frames(texts, docs, min_docs))
-    if count is not None:
-        out += pair_frames(texts, docs, min_docs, words, count)
     for fc in headed_constructions(texts, docs, min_docs, words):
         kind = frame_slot_type([trim_value(r[3]) for r in fc.rows], fc.opening, fc.ending)
         text = render([fc.opening, fc.ending], [kind])

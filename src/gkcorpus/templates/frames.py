@@ -116,6 +116,7 @@ from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
 from .frame_inner import extra_frames
+from .frame_pairs import pair_frames
 from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
@@ -766,8 +767,11 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         out = self._relax(out, units, docs, m, text)
         out = self._retype(out, units, docs, m)
         # frames inside clauses (第{ORD}个五年计划) and constructions of a function word (是{TEXT}的一年)
-        extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses),
-                             self.__dict__.get("_count"))
+        texts, owners = [c.text for c in clauses], [units[c.unit].doc_id for c in clauses]
+        extra = extra_frames(texts, owners, m, self._words(clauses))
+        count = self.__dict__.get("_count")
+        if count is not None:  # a preposition and the word it governs later in its clause (经过{TEXT}努力)
+            extra += pair_frames(texts, owners, m, self._words(clauses), count)
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
