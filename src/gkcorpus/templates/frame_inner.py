@@ -27,13 +27,21 @@ __all__ = ["InnerFrame", "ORD_RE", "extra_frames", "ordinal_frames"]
 
 MIN_TAIL_HAN = 4  # Han characters after the numeral
 MAX_TAIL = 12  # longest fixed text after the numeral
+MAX_SLOT = 60  # longest free slot (the phrase bank's longest filler of a gapped formula, ``max_gap_chars``)
 ORD_RE = re.compile(r"第([一二三四五六七八九十百零〇]+|\d+)")
 _HAN = re.compile("[\u4e00-\u9fff]")
 
 
+def _inner_text_slot() -> str:
+    """A free slot of an inner frame: as a clause frame's (:func:`~gkcorpus.templates.frame_model._text_slot`),
+    of at most :data:`MAX_SLOT` characters (a quotation or a title counts as one)."""
+    return _text_slot(False, most=MAX_SLOT)
+
+
 class InnerFrame(Frame):
     """A frame matched anywhere inside a clause: neither its start nor its end needs a clause
-    boundary; an ``ORD`` slot holds a numeral after 第."""
+    boundary; an ``ORD`` slot holds a numeral after 第, a free slot at most :data:`MAX_SLOT`
+    characters (nothing marks where a slot inside a clause ends but the fixed text after it)."""
 
     inner = True
 
@@ -43,7 +51,7 @@ class InnerFrame(Frame):
             for i, p in enumerate(self.pieces):
                 parts.append(re.escape(p))
                 if i < len(self.slots):
-                    parts.append(f"({ORD_RE.pattern[2:-1]})" if self.slots[i].type == "ORD" else _text_slot(False))
+                    parts.append(f"({ORD_RE.pattern[2:-1]})" if self.slots[i].type == "ORD" else _inner_text_slot())
             self._regex = re.compile("".join(parts), re.S)
         return self._regex
 
@@ -99,7 +107,8 @@ def extra_frames(texts: Sequence[str], docs: Sequence[int], min_docs: int,
     """Frames the clause miner's selection does not propose, unmatched: the ordinal frames
     (:func:`ordinal_frames`) and the constructions of a function word and a 的-phrase head
     (:func:`~gkcorpus.templates.frame_gaps.headed_constructions`: 是{TEXT}的一年), whose opening floats
-    inside the clause. ``words(i)``: the word boundaries of clause ``i``."""
+    inside the clause (the caller adds the frames of a preposition and its partner,
+    :func:`~gkcorpus.templates.frame_pairs.pair_frames`). ``words(i)``: the word boundaries of clause ``i``."""
     from .frame_gaps import headed_constructions
     from .frame_slots import frame_slot_type, trim_value
 

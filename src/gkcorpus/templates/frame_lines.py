@@ -8,6 +8,11 @@ typed slots; a field shape found in ``min_docs``
 documents with four fixed Han characters or more is a frame, marked with where it occurs
 (``where``: ``title`` for the lines before a document's first punctuated sentence, ``heading`` for
 later lines without clause punctuation) so that users can keep or drop it.
+
+A heading is sometimes run into the text after it: its line goes on with more words
+(``一、1998年工作回顾和1999年工作的总体要求``) or with the first sentence of its section, no line
+break between (``一、2013年工作回顾过去一年是…``). A heading frame ending in fixed text is matched
+too at the start of a sentence that opens with an enumerator (一、, （二）), as headings do.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections import defaultdict
 from typing import Any, Sequence
 
 from .frame_model import Frame, _balanced, _han
-from .frame_slots import YEAR_RE, typed_names
+from .frame_slots import ENUMERATOR, YEAR_RE, typed_names
 from .library import TemplateLibrary
 from .model import Instance, Slot, render, template_id
 
@@ -58,6 +63,13 @@ class LineFrame(Frame):
             self._regex = re.compile("".join(parts))
         return self._regex
 
+    def run_in_regex(self) -> re.Pattern | None:
+        """The frame at the start of a line that goes on after it (a heading run into the text after
+        it); None for a frame ending in a slot (where it ends is not known)."""
+        if not self.pieces[-1]:
+            return None
+        return re.compile(self.regex().pattern[len(r"(?:^|(?<=[—\s]))"):-len(r"(?=[—\s]|$)")].join(("^", "")))
+
 
 def line_kinds(units: Sequence[Any], body: Sequence[Any]) -> list[tuple[str, Any]]:
     """``(kind, unit)`` for a document's lines without clause punctuation: ``title`` before its first
@@ -87,9 +99,12 @@ def _shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
 
 
 def mine_line_frames(lines: Sequence[tuple[str, Any]], docs: Sequence[Any], min_docs: int,
-                     min_fixed_han: int = 4) -> list[LineFrame]:
+                     min_fixed_han: int = 4, units: Sequence[Any] = ()) -> list[LineFrame]:
     """Frames of heading and title fields (see the module docstring), each with its matches in the
-    lines of its kind: one instance per matching field, ``support`` the documents matched."""
+    lines of its kind: one instance per matching field, ``support`` the documents matched. A heading
+    frame is matched too at the start of the ``units`` (sentences and lines) that open with an
+    enumerator and go on after it (a heading run into the text after it)."""
+    run_in = [u for u in units if u.core and ENUMERATOR.match(u.sentence)]
     shapes: dict[tuple, set[str]] = defaultdict(set)
     for kind, u in lines:
         for f in _FIELD.finditer(u.core):
@@ -115,6 +130,20 @@ def mine_line_frames(lines: Sequence[tuple[str, Any]], docs: Sequence[Any], min_
                 ra, rb = by_doc[u.doc_id].raw_span(a, b)
                 frame.instances.append(Instance(u.doc_id, u.unit_id, u.sentence, a, b, int(ra), int(rb),
                                                 dict(zip(names, m.groups()))))
+        head = frame.run_in_regex() if kind == "heading" else None
+        if head is not None:
+            done = {i.unit_id for i in frame.instances}
+            n_field = len(frame.instances)
+            for u in run_in:
+                m = head.match(u.core)
+                if m and u.unit_id not in done:
+                    a, b = u.core_start + m.start(), u.core_start + m.end()
+                    ra, rb = by_doc[u.doc_id].raw_span(a, b)
+                    frame.instances.append(Instance(u.doc_id, u.unit_id, u.sentence, a, b, int(ra), int(rb),
+                                                    dict(zip(names, m.groups()))))
+            if len(frame.instances) > n_field:
+                order = {d.id: k for k, d in enumerate(docs)}
+                frame.instances.sort(key=lambda i: (order[i.doc_id], i.start))
         for s in frame.slots:
             s.values = sorted({i.slot_values[s.name] for i in frame.instances})
         if frame.support >= min_docs:

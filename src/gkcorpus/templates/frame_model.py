@@ -172,12 +172,12 @@ def _floating_factor(pieces: Sequence[str], types: Sequence[str]) -> float:
 _ITEM = "(?:[^，；：。！？“”《》]|“[^“”]*”|《[^《》]*》)"
 
 
-def _text_slot(allow_empty: bool, before_number: bool = False) -> str:
-    """A free slot: clause characters, quotations and titles whole; never starting with an
-    enumerator (一是), a dash or an opening bracket (the frame starts after ——, after an aside such as
-    （鼓掌）), nor starting or ending with 、."""
+def _text_slot(allow_empty: bool, before_number: bool = False, most: int | None = None) -> str:
+    """A free slot: clause characters, quotations and titles whole (at most ``most`` of them);
+    never starting with an enumerator (一是), a dash or an opening bracket (the frame starts after
+    ——, after an aside such as （鼓掌）), nor starting or ending with 、."""
     end = "(?<![、·\\d.．])" if before_number else "(?<![、·])"  # never cut a number in two
-    body = f"(?![、·—（(]|[一二三四五六七八九十]是){_ITEM}+?{end}"
+    body = f"(?![、·—（(]|[一二三四五六七八九十]是){_ITEM}{'+' if most is None else f'{{1,{most}}}'}?{end}"
     return f"((?:{body})??)" if allow_empty else f"({body})"
 
 

@@ -67,10 +67,16 @@ Mining (:class:`FrameMiner`)
        is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
-       (a subject, a predicate around number slots) stays however short its wording.
+       (a subject, a predicate around number slots) stays however short its wording. Frames the
+       selection does not propose are then added, matched like the others
+       (:func:`~gkcorpus.templates.frame_inner.extra_frames`): fixed words around an ordinal
+       (``第{ORD}个五年计划``), a function word and the head of its 的-phrase (``是{TEXT}的一年``), and a
+       preposition and the word it governs later in its clause, both inside the clause
+       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``).
     9. Headings and title lines (lines without clause punctuation) are mined apart
        (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
-       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``).
+       and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``);
+       a heading frame also matches a heading run into the text after it (``一、2013年工作回顾过去一年…``).
     10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
         halved for a phrase floating between free slots; constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
@@ -110,6 +116,7 @@ from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
 from .frame_inner import extra_frames
+from .frame_pairs import pair_frames
 from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
@@ -248,7 +255,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             return self._alive(c, clauses, units, docs, m, corpus_text[0])
 
         chosen = self._select(cands, clauses, m, alive=alive)
-        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m))
+        self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m, units=units))
         for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
@@ -760,7 +767,11 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         out = self._relax(out, units, docs, m, text)
         out = self._retype(out, units, docs, m)
         # frames inside clauses (第{ORD}个五年计划) and constructions of a function word (是{TEXT}的一年)
-        extra = extra_frames([c.text for c in clauses], [units[c.unit].doc_id for c in clauses], m, self._words(clauses))
+        texts, owners = [c.text for c in clauses], [units[c.unit].doc_id for c in clauses]
+        extra = extra_frames(texts, owners, m, self._words(clauses))
+        count = self.__dict__.get("_count")
+        if count is not None:  # a preposition and the word it governs later in its clause (经过{TEXT}努力)
+            extra += pair_frames(texts, owners, m, self._words(clauses), count)
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
         out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``

@@ -135,7 +135,8 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
     with fixed text, found in the suffix array), a free slot closing it too, and the start is not
     held to a clause start: a frame is counted in every document it matched, and may be counted in
     more (``{YEAR}政府工作报告`` also where the words stand in a sentence). A frame matched inside a
-    clause (``inner``, e.g. ``第{ORD}个五年计划``) has no clause end after it; an ORD slot holds a numeral."""
+    clause (``inner``, e.g. ``第{ORD}个五年计划``) or a heading (which may run into the text after it)
+    has no clause end after it; an ORD slot holds a numeral."""
     out = []
     for t in frames:
         text = str(_get(t, "template"))
@@ -147,7 +148,8 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
         first = next((i for i, p in enumerate(pieces) if p), None)
         if first is None:
             continue
-        inner = bool(_get(t, "inner", False))  # matched anywhere inside a clause: no clause end after it
+        # matched anywhere inside a clause, or a heading that may run into the text after it: no clause end after it
+        inner = bool(_get(t, "inner", False)) or _get(t, "where", "body") == "heading"
         # after a dropped slot, clause punctuation is context too (the pattern keeps a literal start)
         parts = [_frame_piece(pieces[first].lstrip("，") if first else pieces[first])]
         pending: list[str] = []  # slots since the last fixed piece
