@@ -19,6 +19,14 @@ the bank, the 套话 index and every export of ``phrases/`` and ``reuse/``, with
 every format, the first 1,000 entries of each kind) with the default bank and with ``--bank legacy``,
 alternating, after one untimed round of each; CPU seconds per round, their medians, and the load
 average before and after.
+
+``--against OTHER/src`` compares instead the stages of a whole ``mine`` run (no plots, no report) under
+another tree of the package with this one, alternating, each run in a process of its own whose stage
+clock counts CPU seconds (``time.perf_counter`` replaced by ``time.process_time``): the way to compare
+with the code as it was before the formula bank, whose stage cannot be called on its own:
+
+    git worktree add /tmp/before 1a8255b^1   # main before the formula bank
+    python benchmarks/bench_formulae.py --against /tmp/before/src --rounds 3
 """
 
 from __future__ import annotations
@@ -39,7 +47,11 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--stage", action="store_true",
                     help="time the boilerplate stage of `gkcorpus mine` with each bank instead of the miners alone")
+    ap.add_argument("--against", metavar="SRC", type=Path,
+                    help="compare the stages of `mine` under another tree's src/ with this one (CPU s)")
     args = ap.parse_args()
+    if args.against:
+        return against(args.against, args.bundled, args.rounds)
     if args.stage:
         return stage(args.bundled, args.rounds)
 
@@ -120,6 +132,46 @@ def stage(bundled: bool, rounds: int) -> None:
               f"  ({statistics.median(wall[b]):.2f})")
     print(f"default / legacy: {statistics.median(cpu['formulae']) / statistics.median(cpu['legacy']):.3f}"
           f"; load average {load0[0]:.2f} before, {load1[0]:.2f} after")
+
+
+_RUN = r"""
+import json, sys, time
+time.perf_counter = time.process_time  # the stage timings count CPU seconds
+import gkcorpus
+from gkcorpus.app.pipeline import mine
+corpus = gkcorpus.load_bundled() if sys.argv[2] == "bundled" else gkcorpus.load([sys.argv[2]])
+print(json.dumps(mine(corpus, sys.argv[1], plots=False, report=False).timings))
+"""
+
+
+def against(other: Path, bundled: bool, rounds: int) -> None:
+    """The stages of ``mine`` under ``other`` (a tree's ``src/``) and under this tree, alternating."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    trees = {"other": other.resolve(), "this": HERE.parent / "src"}
+    source = "bundled" if bundled else str(SOURCE)
+    stages: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    load0 = os.getloadavg()
+    for r in range(rounds):
+        for name in trees if r % 2 == 0 else list(trees)[::-1]:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = dict(os.environ, PYTHONPATH=str(trees[name]))
+                run = subprocess.run([sys.executable, "-c", _RUN, str(Path(tmp) / "out"), source], env=env,
+                                     capture_output=True, text=True, check=True)
+                stages[name].append(json.loads(run.stdout.strip().splitlines()[-1]))
+    load1 = os.getloadavg()
+    print(f"mine on {'the bundled corpus' if bundled else SOURCE.name}: stage CPU s, median of {rounds} "
+          f"(other = {trees['other']})")
+    names = [s for s in stages["this"][0] if all(s in t for ts in stages.values() for t in ts)]
+    print("tree   " + "".join(f"{s:>13}" for s in names))
+    for name, ts in stages.items():
+        print(f"{name:6} " + "".join(f"{statistics.median(t[s] for t in ts):13.2f}" for s in names))
+    print(f"boilerplate per round: other {[t['boilerplate'] for t in stages['other']]}, "
+          f"this {[t['boilerplate'] for t in stages['this']]}; load average {load0[0]:.2f} before, {load1[0]:.2f} after")
 
 
 if __name__ == "__main__":
