@@ -628,16 +628,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         occ = (D32, S32, T32)
         ex_lists = (ed_d_l, ex_s, ex_t)  # the examples: each entry's first documents, first occurrence in each
         out: list[Formula] = []
-        need = np.full(n_e, self.min_df, dtype=np.int64)
-        need[ent.n_cont:] = self.min_df_gapped_
-        live = np.flatnonzero(ft["df"] >= need).tolist()
-        n_cont = ent.n_cont
-        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < n_cont else 0 for k in live]
-        head_len = [len(ent.texts[k]) if k < n_cont else 0 for k in live]
-        inner, at = self._inner_cuts(head_pos, head_len)
-        hq = np.array(head_pos, dtype=np.int64)
-        han_cum = self._ix.han_cum
-        head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
+        live, head_pos, inner, at, head_han = self._live_heads(ent, ft, contiguous)
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
         category, doc_ids, max_examples = ft["category"], self.doc_ids_, self.max_examples
         # how often a verb follows each gapped lead in the corpus (an adverb before its verb, or a mis-tagged verb)
@@ -686,6 +677,22 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             out[-1]._entry = k  # type: ignore[attr-defined]  (its rows of the flat occurrence arrays)
             out[-1]._kind_extra = (rc_l[k], split_tags.get(len(out) - 1, ()), edge_l[k])  # type: ignore[attr-defined]
         return out, two
+
+    def _live_heads(self, ent: "_Entries", ft: dict[str, Any], contiguous: list[dict[str, Any]]
+                    ) -> tuple[list[int], list[int], Any, Any, list[int]]:
+        """The entries with enough documents (``min_df``; gapped: ``min_df_gapped_``), and their heads'
+        positions, word cuts and Han character counts (contiguous entries; 0 for gapped ones)."""
+        need = np.full(len(ent.texts), self.min_df, dtype=np.int64)
+        need[ent.n_cont:] = self.min_df_gapped_
+        live = np.flatnonzero(ft["df"] >= need).tolist()
+        n_cont = ent.n_cont
+        head_pos = [int(contiguous[ent.heads[k]]["pos"]) if k < n_cont else 0 for k in live]
+        head_len = [len(ent.texts[k]) if k < n_cont else 0 for k in live]
+        inner, at = self._inner_cuts(head_pos, head_len)
+        hq = np.array(head_pos, dtype=np.int64)
+        han_cum = self._ix.han_cum
+        head_han = (han_cum[hq + np.array(head_len, dtype=np.int64)] - han_cum[hq]).tolist()
+        return live, head_pos, inner, at, head_han
 
     def _decide_kinds(self, out: list[Formula], two: list[tuple[int, int, int, int, int]]) -> None:
         """Kinds of the contiguous entries; a two-word entry's association needs both words' counts

@@ -242,6 +242,44 @@ def _anchor_spans(parts: Sequence[str], dix: np.ndarray, starts: np.ndarray,
     return tuple(np.array(x, dtype=np.int64) for x in (ss, ee, dd))  # type: ignore[return-value]
 
 
+def _sorted_items(gs: list[np.ndarray], ge: list[np.ndarray], lab: list[np.ndarray], labels: list[str],
+                  label_kind: list[str]) -> _EvidenceItems:
+    """The spans joined and sorted by (start, end, kind, label); the passages' labels come first."""
+    g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
+    g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
+    g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
+    # the passages' labels come first, then the phrases'
+    n_pass = label_kind.count("passage")
+    kinds = np.zeros(len(labels), dtype=np.int8)
+    kinds[n_pass:] = 1
+    # by kind, then label (each kind's labels sorted apart: no key tuple per label)
+    rank_order = sorted(range(n_pass), key=labels.__getitem__) + \
+        sorted(range(n_pass, len(labels)), key=labels.__getitem__)
+    label_rank = np.empty(len(labels), dtype=np.int64)
+    label_rank[rank_order] = np.arange(len(labels))
+    kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
+    order = _lexsort((label_rank[g_l] if len(g_l) else g_l, g_e, g_s))
+    return _EvidenceItems(g_s[order], g_e[order], kind[order], g_l[order], labels, label_kind, label_rank)
+
+
+def _passage_labels(rows: np.ndarray, passages: Sequence[Passage], texts: Sequence[str], labels: list[str],
+                    label_kind: list[str]) -> np.ndarray:
+    """Each passage occurrence's label (appended to ``labels``): a passage is cited in each document's
+    own wording (a near-verbatim passage differs by document)."""
+    label_of: dict[tuple[int, str | None], int] = {}
+    own = []
+    for d, a, b, k in rows.tolist():
+        verbatim = passages[k].kind == "verbatim"
+        key = (k, None if verbatim else texts[d][a:b])
+        j = label_of.get(key)
+        if j is None:
+            j = label_of[key] = len(labels)
+            labels.append(f"{passages[k].id} {_excerpt(passages[k].text if verbatim else key[1])}")
+            label_kind.append("passage")
+        own.append(j)
+    return np.array(own, dtype=np.int64)
+
+
 def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.ndarray,
                     phrases: Sequence[Phrase] | PhraseSpans, passages: Sequence[Passage]) -> _EvidenceItems:
     """Spans of the passages' occurrences, the contiguous phrases and the anchors of gapped patterns,
@@ -255,19 +293,7 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
     gs.append(base[rows[:, 0]] + rows[:, 1])
     ge.append(base[rows[:, 0]] + rows[:, 2])
     texts = [d.text for d in docs]
-    # a passage is cited in each document's own wording (a near-verbatim passage differs by document)
-    label_of: dict[tuple[int, str], int] = {}
-    own = []
-    for d, a, b, k in rows.tolist():
-        verbatim = passages[k].kind == "verbatim"
-        key = (k, None if verbatim else texts[d][a:b])
-        j = label_of.get(key)
-        if j is None:
-            j = label_of[key] = len(labels)
-            labels.append(f"{passages[k].id} {_excerpt(passages[k].text if verbatim else key[1])}")
-            label_kind.append("passage")
-        own.append(j)
-    lab.append(np.array(own, dtype=np.int64))
+    lab.append(_passage_labels(rows, passages, texts, labels, label_kind))
     ids = [d.id for d in docs]
     same_ids: dict[int, bool] = {}
     # occurrence arrays per phrase, joined once at the end (most phrases only pass their arrays on)
@@ -321,21 +347,7 @@ def _evidence_items(docs: Sequence["Document"], pos: dict[str, int], base: np.nd
         ge.append(base[dix] + np.concatenate(p_end).astype(np.int64))
         lab.append(np.repeat(np.arange(len(labels) - len(p_count), len(labels), dtype=np.int64),
                              np.array(p_count, dtype=np.int64)))
-    g_s = np.concatenate(gs) if gs else np.zeros(0, dtype=np.int64)
-    g_e = np.concatenate(ge) if ge else np.zeros(0, dtype=np.int64)
-    g_l = np.concatenate(lab) if lab else np.zeros(0, dtype=np.int64)
-    # the passages' labels come first, then the phrases'
-    n_pass = label_kind.count("passage")
-    kinds = np.zeros(len(labels), dtype=np.int8)
-    kinds[n_pass:] = 1
-    # by kind, then label (each kind's labels sorted apart: no key tuple per label)
-    rank_order = sorted(range(n_pass), key=labels.__getitem__) + \
-        sorted(range(n_pass, len(labels)), key=labels.__getitem__)
-    label_rank = np.empty(len(labels), dtype=np.int64)
-    label_rank[rank_order] = np.arange(len(labels))
-    kind = kinds[g_l] if len(g_l) else np.zeros(0, dtype=np.int8)
-    order = _lexsort((label_rank[g_l] if len(g_l) else g_l, g_e, g_s))
-    return _EvidenceItems(g_s[order], g_e[order], kind[order], g_l[order], labels, label_kind, label_rank)
+    return _sorted_items(gs, ge, lab, labels, label_kind)
 
 
 def _label_chars(items: _EvidenceItems, base: np.ndarray,
