@@ -774,7 +774,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             extra += pair_frames(texts, owners, m, self._words(clauses), count)
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
-        out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
+        # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
+        # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
+        out = _absorb(out + list(line_frames))
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
