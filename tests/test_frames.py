@@ -291,7 +291,12 @@ def test_national_frames_and_their_support(national):
     review = _find(lib, "{TEXT}，并请全国政协{TEXT_2}委员提出意见")
     assert review.support == 25
     assert {"请予审议", "请各位代表审议"} <= set(review.slots[0].values)
-    assert _find(lib, "{TEXT}，表示诚挚{TEXT_2}感谢").support == 16
+    # one frame per frame: the variants of the opening and of the thanks that only add wording to a
+    # better frame they overlap are absorbed into it
+    assert not [t for t in lib if t.template in ("{TEXT}，表示诚挚{TEXT_2}感谢",
+                                                           "{TEXT}，请予审议，并请全国政协各位委员提出意见")]
+    thanks = _find(lib, "{TEXT}表示{TEXT_2}感谢")
+    assert thanks.support == 31 and thanks.slots[1].values == ["深切的", "衷心的", "诚挚", "诚挚的"]
     # an optional particle is relaxed into the frame: 清醒地看到 and 清醒看到 are one frame (13 → 15 documents)
     sober = _find(lib, "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}")
     assert sober.support == 15 and sober.slots[1].values == ["地"] and sober.slots[1].n_empty == 2
@@ -589,3 +594,33 @@ def test_headed_constructions_of_a_function_word():
     # 提高…的水平 has no function word; 新的一年 has no opening
     assert [(c.opening, c.ending, c.docs) for c in found] == [("是", "的一年", 3)]
     assert [r[3] for r in found[0].rows] == ["发展经济", "深化改革", "很不平凡"]
+
+
+def _frame_at(text, sentences):
+    """A frame with one instance per ``(doc, sentence)``: its regex match in the sentence."""
+    f = Frame(template_id(text), text, [], [], True, True)
+    f.slots = [Slot(n, "TEXT", [], 1) for n in re.findall(r"\{(\w+)\}", text)]
+    from gkcorpus.templates.model import Instance
+
+    for doc, s in sentences:
+        m = f.match(s)
+        assert m is not None, (text, s)
+        f.instances.append(Instance(doc, f"{doc}:0", s, m.start, m.end, m.start, m.end, dict(m.values)))
+    return f
+
+
+def test_absorb_takes_a_variant_that_only_adds_wording_to_a_frame_it_overlaps():
+    from gkcorpus.templates.frame_filters import _absorb, _holds_wording
+
+    plain = [f"d{k}" for k in range(5)]
+    rows = [(d, "向全国各族人民，表示衷心的感谢。") for d in plain] + [(d, "向各国朋友，表示诚挚的感谢。") for d in ("e1", "e2")]
+    thanks = _frame_at("{TEXT}表示{TEXT_2}感谢", rows)
+    warm = _frame_at("{TEXT}，表示诚挚{TEXT_2}感谢", rows[5:])
+    assert _holds_wording(warm, thanks) and not _holds_wording(thanks, warm)
+    # the variant's matches start a clause earlier: they overlap the frame's matches, they do not lie inside them
+    assert warm.instances[0].start < thanks.instances[5].start
+    assert [t.template for t in _absorb([warm, thanks])] == ["{TEXT}表示{TEXT_2}感谢"]
+    # an overlapping frame that does not hold the other's wording stays
+    other = _frame_at("{TEXT}，表示诚挚的{TEXT_2}", rows[5:])
+    assert other.instances[0].end > thanks.instances[5].start and not _holds_wording(other, thanks)
+    assert sorted(t.template for t in _absorb([other, thanks])) == ["{TEXT}表示{TEXT_2}感谢", "{TEXT}，表示诚挚的{TEXT_2}"]

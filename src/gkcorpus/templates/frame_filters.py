@@ -367,24 +367,53 @@ def _word_tags(text: str) -> tuple[tuple[str, str], ...]:
 def _absorb(frames: list[Frame], share: float = 0.8) -> list[Frame]:
     """Frames without those whose matches (``share`` of them) lie inside the matches of a frame with
     at least their support, half their fixed Han characters and their number slots: variants of a
-    merged frame, and the shorter of near-duplicate multi-clause frames of the same support. A
-    construction (:func:`~gkcorpus.templates.frame_model.is_construction`) absorbs constructions
-    only: 我们{TEXT}地看到 stands beside 我们{TEXT}清醒地看到{TEXT_2}, it does not replace it."""
+    merged frame, and the shorter of near-duplicate multi-clause frames of the same support. So are
+    frames whose matches (``share``) overlap those of such a frame whose fixed pieces all recur, in
+    order, in their own fixed text (:func:`_holds_wording`): the same frame with an optional word or
+    clause of its own (``{TEXT}，表示诚挚{TEXT_2}感谢`` in ``{TEXT}表示{TEXT_2}感谢``; the opening with
+    and without 请予审议). A construction (:func:`~gkcorpus.templates.frame_model.is_construction`)
+    absorbs constructions only: 我们{TEXT}地看到 stands beside 我们{TEXT}清醒地看到{TEXT_2}, it does
+    not replace it."""
     order = sorted(frames, key=lambda t: (-t.support, -_fixed_han(t), -len(t.instances), t.template))
     spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
     kept: list[Frame] = []
     for t in order:
-        hits: dict[int, int] = defaultdict(int)
+        inside: dict[int, int] = defaultdict(int)
+        overlap: dict[int, int] = defaultdict(int)
         for i in t.instances:
-            for k in {k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a <= i.start and b >= i.end}:
-                hits[k] += 1
+            near = spans.get((i.doc_id, i.unit_id), ())
+            for k in {k for a, b, k in near if a <= i.start and b >= i.end}:
+                inside[k] += 1
+            for k in {k for a, b, k in near if a < i.end and b > i.start}:
+                overlap[k] += 1
         n, h = len(t.instances), _fixed_han(t)
-        if any(v >= share * n and 2 * _fixed_han(kept[k]) >= h and holds_numbers(_types(kept[k]), _types(t))
-               and (is_construction(kept[k]) <= is_construction(t)) for k, v in hits.items()):
+
+        def absorbs(k: int) -> bool:
+            return (2 * _fixed_han(kept[k]) >= h and holds_numbers(_types(kept[k]), _types(t))
+                    and is_construction(kept[k]) <= is_construction(t))
+
+        if any(v >= share * n and absorbs(k) for k, v in inside.items()) or any(
+                v >= share * n and _holds_wording(t, kept[k]) and absorbs(k) for k, v in overlap.items()):
             continue
         for i in t.instances:
             spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(kept)))
         kept.append(t)
     return kept
+
+
+def _holds_wording(t: Frame, other: Frame) -> bool:
+    """Whether every fixed piece of ``other`` occurs in ``t``'s fixed text, in order and each inside
+    one piece of ``t``: ``t`` is ``other``'s wording with words or clauses added."""
+    k, at = 0, 0
+    for piece in (p for p in other.pieces if p):
+        while k < len(t.pieces):
+            found = t.pieces[k].find(piece, at)
+            if found >= 0:
+                at = found + len(piece)
+                break
+            k, at = k + 1, 0
+        else:
+            return False
+    return True
 
 

@@ -63,8 +63,11 @@ Mining (:class:`FrameMiner`)
        characters, nearly all of its values words found in two documents or more, however many;
        the thanks, ``{TEXT}表示{TEXT_2}感谢`` with 诚挚的, 衷心的, 深切的, 诚挚). A frame whose
        matches lie inside those of a frame with at least its support, half its fixed text and its
-       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames); a frame
-       is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
+       number slots is absorbed (variants; the shorter of near-duplicate multi-clause frames), and so
+       is a frame whose matches overlap those of such a frame whose fixed pieces all recur, in order,
+       in its own fixed text (an optional word or clause added: ``{TEXT}，表示诚挚{TEXT_2}感谢`` in the
+       thanks; heading frames take part, so a heading frame matching body sentences inside a body
+       frame is that frame); a frame is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording. Frames the
@@ -774,7 +777,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             extra += pair_frames(texts, owners, m, self._words(clauses), count)
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
-        out = _absorb(out) + list(line_frames)  # heading and title frames: mined apart, marked by ``where``
+        # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
+        # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
+        out = _absorb(out + list(line_frames))
         # constructions (以{TEXT}为指导) after the frames with content of their own
         out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
