@@ -41,9 +41,9 @@ _PARTICLES = frozenset("的 地 得 了 着 过 和 与 及 或 等".split())
 
 def _tag_table() -> dict[str, str]:
     """jieba's dictionary: word -> part-of-speech tag."""
-    import jieba.posseg as pseg
+    from ..text.postags import posseg
 
-    return pseg.dt.word_tag_tab
+    return posseg().dt.word_tag_tab
 
 
 @lru_cache(maxsize=4)

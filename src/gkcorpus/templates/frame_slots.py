@@ -30,7 +30,6 @@ weakness is a few common nouns tagged ``ns`` (城镇); such values are rare in f
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -106,11 +105,9 @@ def trim_value(value: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _tags(value: str) -> tuple[tuple[str, str], ...]:
-    import jieba
-    import jieba.posseg as pseg
+    from ..text.postags import posseg
 
-    jieba.setLogLevel(logging.WARNING)  # loading the dictionary is not news (as in gkcorpus.text.tokenize)
-    return tuple((w.word, w.flag) for w in pseg.cut(value))
+    return tuple((w.word, w.flag) for w in posseg().cut(value))
 
 
 def is_predicate(text: str) -> bool:

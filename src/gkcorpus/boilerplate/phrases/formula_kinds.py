@@ -97,14 +97,13 @@ category (``""``).
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from ...text.postags import word_tags as _pos_tags  # noqa: F401  (the miners' table, under its old name)
 
 __all__ = ["KindFeatures", "decide_kind", "decide_gapped_kind", "compound_tag", "anchor_tag", "gapped_lead_has_kind", "is_fragment", "is_incomplete", "is_open_frame", "starts_with_particle", "starts_with_enumerator", "is_clipped_clause", "position_zones",
            "position_categories", "NOMINAL_TAGS", "KINDS", "POSITIONS"]
@@ -512,56 +511,6 @@ def position_categories(group: np.ndarray, n_groups: int, totals: np.ndarray, in
 
 
 # --------------------------------------------------------------------------- the dictionary's tags
-
-
-@lru_cache(maxsize=8)
-def _pos_tags(user_dicts: tuple[str, ...]) -> dict[str, str]:
-    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries ("word freq tag" lines).
-
-    Parsing the 350,000 lines takes about a second; the table is kept in a pickle in the temporary
-    directory (as jieba keeps its prefix dictionary), keyed by the files' paths, sizes and mtimes.
-    """
-    import hashlib
-    import pickle
-    import tempfile
-
-    import jieba
-
-    paths = [os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), *user_dicts]
-    stamp = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-            stamp.append(f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            stamp.append(f"{path}:missing")
-    key = hashlib.sha1("|".join(stamp).encode("utf-8")).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"gkcorpus-postags-{key}.pickle"
-    try:
-        with cache.open("rb") as fh:
-            tags = pickle.load(fh)
-        if isinstance(tags, dict):
-            return tags
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass
-    tags = {}
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) >= 3 and not parts[0].startswith("#"):
-                        tags[parts[0]] = parts[2]
-        except OSError:
-            continue
-    try:  # written whole, then renamed: a concurrent reader never sees half a table
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(tags, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
-    return tags
 
 
 def _dict_split(word: str, tags: dict[str, str], idioms: bool = False, min_chars: int = 2) -> list[str]:

@@ -1,0 +1,99 @@
+"""Part-of-speech tags of dictionary words: one table per process, shared by the miners and ``jieba.posseg``.
+
+jieba keeps its tags in ``dict.txt`` ("word freq tag" lines). ``jieba.posseg`` parses the whole file
+when it is imported (0.2–0.3 s), and the phrase miners need the same table as a plain mapping. Both
+now take it from :func:`word_tags`, read once per process from a pickle in the temporary directory:
+:func:`posseg` imports ``jieba.posseg`` without its own parse and hands it a copy of that table.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+__all__ = ["word_tags", "posseg"]
+
+
+@lru_cache(maxsize=8)
+def word_tags(user_dicts: tuple[str, ...] = ()) -> dict[str, str]:
+    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries ("word freq tag" lines).
+
+    Parsing the 350,000 lines takes about a second; the table is kept in a pickle in the temporary
+    directory (as jieba keeps its prefix dictionary), keyed by the files' paths, sizes and mtimes.
+    Read-only: the same dict is returned to every caller.
+    """
+    import hashlib
+    import pickle
+    import tempfile
+
+    import jieba
+
+    paths = [_default_dict_path(jieba), *user_dicts]
+    stamp = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            stamp.append(f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            stamp.append(f"{path}:missing")
+    key = hashlib.sha1("|".join(stamp).encode("utf-8")).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"gkcorpus-postags-{key}.pickle"
+    try:
+        with cache.open("rb") as fh:
+            tags = pickle.load(fh)
+        if isinstance(tags, dict):
+            return tags
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    tags = {}
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) >= 3 and not parts[0].startswith("#"):
+                        tags[parts[0]] = parts[2]
+        except OSError:
+            continue
+    try:  # written whole, then renamed: a concurrent reader never sees half a table
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(tags, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return tags
+
+
+def _default_dict_path(jieba: ModuleType) -> str:
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+def posseg() -> ModuleType:
+    """``jieba.posseg``, imported with :func:`word_tags` as its word-tag table instead of parsing
+    ``dict.txt`` a second time. When jieba's process-wide tokenizer reads another dictionary (set
+    with ``jieba.set_dictionary``), or ``jieba.posseg`` is already imported, it is left as it is."""
+    import sys
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # loading the dictionary is not news (as in gkcorpus.text.tokenize)
+    module = sys.modules.get("jieba.posseg")
+    if module is not None:
+        return module
+    dt = jieba.dt
+    if dt.dictionary is not jieba.DEFAULT_DICT or "get_dict_file" in vars(dt):
+        import jieba.posseg as module
+
+        return module
+    dt.get_dict_file = lambda: io.BytesIO(b"")  # posseg's own parse of dict.txt reads nothing
+    try:
+        import jieba.posseg as module
+    finally:
+        del dt.get_dict_file
+    module.dt.word_tag_tab = dict(word_tags())  # a copy: posseg adds the words given to jieba.add_word
+    return module
