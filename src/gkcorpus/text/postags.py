@@ -20,27 +20,39 @@ __all__ = ["word_tags", "posseg"]
 
 @lru_cache(maxsize=8)
 def word_tags(user_dicts: tuple[str, ...] = ()) -> dict[str, str]:
-    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries ("word freq tag" lines).
+    """Word -> part-of-speech tag from jieba's dictionary and the user dictionaries ("word freq tag" lines),
+    later files overriding earlier ones. Read-only: the same dict is returned to every caller.
 
-    Parsing the 350,000 lines takes about a second; the table is kept in a pickle in the temporary
-    directory (as jieba keeps its prefix dictionary), keyed by the files' paths, sizes and mtimes.
-    Read-only: the same dict is returned to every caller.
+    jieba's own dictionary comes from :func:`_jieba_tags` (read once per process); the user
+    dictionaries (a few thousand lines) are parsed into a copy of it.
     """
+    base = _jieba_tags()
+    if not user_dicts:
+        return base
+    tags = dict(base)
+    for path in user_dicts:
+        _parse_into(tags, path)
+    return tags
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    """Word -> tag of jieba's ``dict.txt``. Parsing its 350,000 lines takes about a second; the table
+    is kept in a pickle in the temporary directory (as jieba keeps its prefix dictionary), keyed by
+    the file's path, size and mtime."""
     import hashlib
     import pickle
     import tempfile
 
     import jieba
 
-    paths = [_default_dict_path(jieba), *user_dicts]
-    stamp = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-            stamp.append(f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            stamp.append(f"{path}:missing")
-    key = hashlib.sha1("|".join(stamp).encode("utf-8")).hexdigest()[:16]
+    path = _default_dict_path(jieba)
+    try:
+        st = os.stat(path)
+        stamp = f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        stamp = f"{path}:missing"
+    key = hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"gkcorpus-postags-{key}.pickle"
     try:
         with cache.open("rb") as fh:
@@ -49,16 +61,8 @@ def word_tags(user_dicts: tuple[str, ...] = ()) -> dict[str, str]:
             return tags
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass
-    tags = {}
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) >= 3 and not parts[0].startswith("#"):
-                        tags[parts[0]] = parts[2]
-        except OSError:
-            continue
+    tags: dict[str, str] = {}
+    _parse_into(tags, path)
     try:  # written whole, then renamed: a concurrent reader never sees half a table
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
@@ -67,6 +71,18 @@ def word_tags(user_dicts: tuple[str, ...] = ()) -> dict[str, str]:
     except OSError:
         pass
     return tags
+
+
+def _parse_into(tags: dict[str, str], path: str) -> None:
+    """Add the tagged words of one dictionary file to ``tags`` (a missing file adds nothing)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 3 and not parts[0].startswith("#"):
+                    tags[parts[0]] = parts[2]
+    except OSError:
+        pass
 
 
 def _default_dict_path(jieba: ModuleType) -> str:
@@ -95,5 +111,5 @@ def posseg() -> ModuleType:
         import jieba.posseg as module
     finally:
         del dt.get_dict_file
-    module.dt.word_tag_tab = dict(word_tags())  # a copy: posseg adds the words given to jieba.add_word
+    module.dt.word_tag_tab = dict(_jieba_tags())  # a copy: posseg adds the words given to jieba.add_word
     return module
