@@ -80,7 +80,9 @@ def test_killed_run_leaves_only_complete_files(tmp_path, first_run, sig, code, m
     base, before = first_run
     out = tmp_path / "out"
     shutil.copytree(base, out)
-    src = _corpus_folder(tmp_path / "src", copies=4)
+    # ten copies: still running at the later signal (a signal after the new run is swapped in, while the
+    # process exits, finds a complete new run, not the first one)
+    src = _corpus_folder(tmp_path / "src", copies=10)
     proc = subprocess.Popen([sys.executable, "-m", "gkcorpus", "mine", str(src), "-o", str(out), "--format", "json,csv,md"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # Wait until the run is working (its first stage line), however slow the machine is to start it.
