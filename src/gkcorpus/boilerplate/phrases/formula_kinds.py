@@ -529,3 +529,37 @@ def _dict_split(word: str, tags: dict[str, str], idioms: bool = False, min_chars
         else:
             return [word]
     return out
+
+
+_HAN_START = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # as formula_records._HAN_RE
+
+
+def dictionary_words(text: str, inner: Sequence[int], tags: dict[str, str],
+                     cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words of ``text`` as segmented where it occurs (``inner``: the word boundaries inside that
+    occurrence, as offsets) and their tags; a word the dictionary lacks or tags as a fixed
+    expression (``l``) is split into the dictionary words it is made of. ``cache`` keeps each
+    word's split (one per fit)."""
+    cut = [0, *inner, len(text)]
+    words: list[str] = []
+    out_tags: list[str] = []
+    for x, y in zip(cut[:-1], cut[1:]):
+        w = text[x:y]
+        got = cache.get(w)
+        if got is None:
+            if not _HAN_START.match(w):
+                got = ((), ())
+            else:
+                # long dictionary entries are often compositional (充分发挥 is tagged as a noun)
+                parts = _dict_split(w, tags) if len(w) >= 4 or tags.get(w, "l") == "l" else [w]
+                got = (tuple(parts), tuple(word_tag(p, tags) for p in parts))
+            cache[w] = got
+        words.extend(got[0])
+        out_tags.extend(got[1])
+    return tuple(words), tuple(out_tags)
+
+
+def word_tag(w: str, tags: dict[str, str]) -> str:
+    """A word's tag; a word the dictionary lacks is a noun (one character: ``x``)."""
+    t = tags.get(w)
+    return t if t is not None else ("n" if len(w) > 1 else "x")

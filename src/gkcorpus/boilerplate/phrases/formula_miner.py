@@ -83,7 +83,7 @@ from .formula_snap import _SnapEdges
 from .formula_context import HEAD_SHARE, head_shares, verb_follow_shares
 from .formula_spans import heading_spans, passage_spans
 from .formulaicness import PhraseSpans
-from .formula_kinds import (LEAD_IN_WORDS, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
+from .formula_kinds import (LEAD_IN_WORDS, dictionary_words, word_tag, KindFeatures, _dict_split, _pos_tags, anchor_tag, decide_gapped_kind, decide_kind, is_clipped_clause, is_fragment, is_open_frame,
                             is_incomplete, starts_with_enumerator, starts_with_particle,
                             position_categories, position_zones)
 from .formula_records import FORMULA_COLUMNS, Formula, FormulaVariant
@@ -637,13 +637,13 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             text, pattern = texts[k], patterns[k]
             if pattern:
                 words = tuple(text.split("…"))
-                tags = tuple(self._anchor_tag(w) for w in words)
+                tags = tuple(anchor_tag(w, self._tags) for w in words)
                 kind = decide_gapped_kind(tags, words, lead_verb.get(words[0], 0.0))
                 if not kind or starts_with_particle(words) or starts_with_enumerator(words):
                     continue
             else:
                 q = head_pos[r]
-                words, tags = self._words_of(text, inner[at[r]: at[r + 1]])  # the head's own wording
+                words, tags = dictionary_words(text, inner[at[r]: at[r + 1]], self._tags, self._splits)  # its own wording
                 if ((is_fragment(tags) or is_open_frame(tags, words)) and sa_l[k] < 0.5) or is_clipped_clause(text, right_closed=rc_l[k]) \
                         or is_incomplete(tags, words, rc_l[k]):
                     continue
@@ -740,36 +740,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             shares = self._verb_shares = verb_follow_shares(self._tok_ids, self._tok_words, self._tag)
         return {w: shares[w] for w in wanted if w in shares}
 
-    def _anchor_tag(self, w: str) -> str:
-        """Tag of a gapped anchor (:func:`anchor_tag`: 积极稳妥 ``ad``, 活动开展情况 ``n``, 我局 ``r``)."""
-        return anchor_tag(w, self._tags)
-
     def _tag(self, w: str) -> str:
-        t = self._tags.get(w)
-        return t if t is not None else ("n" if len(w) > 1 else "x")
-
-    def _words_of(self, text: str, inner: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Words of ``text`` as segmented where it occurs (``inner``: the word boundaries inside that
-        occurrence, as offsets) and their tags; a word the dictionary lacks or tags as a fixed
-        expression (``l``) is split into the dictionary words it is made of."""
-        cut = [0, *inner, len(text)]
-        words: list[str] = []
-        tags: list[str] = []
-        info = self._splits
-        for x, y in zip(cut[:-1], cut[1:]):
-            w = text[x:y]
-            got = info.get(w)
-            if got is None:
-                if not _HAN_RE.match(w):
-                    got = ((), ())
-                else:
-                    # long dictionary entries are often compositional (充分发挥 is tagged as a noun)
-                    parts = _dict_split(w, self._tags) if len(w) >= 4 or self._tags.get(w, "l") == "l" else [w]
-                    got = (tuple(parts), tuple(self._tag(p) for p in parts))
-                info[w] = got
-            words.extend(got[0])
-            tags.extend(got[1])
-        return tuple(words), tuple(tags)
+        return word_tag(w, self._tags)
 
     # ---- results
     @property
