@@ -41,6 +41,7 @@ __all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", 
 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
 CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
+NAME_TYPES = ("PERSON", "PLACE", "ORG")
 
 _AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
@@ -56,13 +57,19 @@ BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|�
 PERCENT_PLUS_RE = re.compile(
     rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern}){BOUND}")
 # a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
-NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}){BOUND}")
+# or a count in tens of thousands with 多/余 before its 万 or 亿 (4800多万, 300余万人)
+NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|(?:近|约|共|逾|达)?(?:{_AR}|{_CN_NUMBER})(?:多|余)[万亿]+"
+                         rf"(?:人次|人|户|吨|亩|元|个|项|名|家|套|辆|公里)?|{NUM_RE.pattern}){BOUND}")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
 # a numeral word: one small numeral and at most a classifier (一个, 两项, 三) — wording, not a quantity
 _NUMERAL_WORD = re.compile(r"[一两二三四五六七八九十几][个项批种些次条类大点方面]?")
-_CURRENCY = ("亿元", "万元", "元", "美元", "亿美元", "万美元")
+# the fixed text after a number slot begins with a currency, with its multipliers (万亿美元, 亿元)
+_CURRENCY_AFTER = re.compile(r"[万亿千百]*(?:元|美元)")
+# … or with any unit of a quantity: the value before it is a number, whatever its shape (1.42 before
+# 万亿美元 is an amount, not the date 1.42)
+_UNIT_AFTER = re.compile(r"[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍)")
 _EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
 _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
 _ORG_SUFFIX = re.compile(
@@ -185,12 +192,15 @@ def value_type(value: str, before: str = "", after: str = "") -> str:
         return "PERCENT"
     if MONEY_RE.fullmatch(v):
         return "MONEY"
+    number = bool(NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v))
+    if number and _UNIT_AFTER.match(after):  # the unit is the frame's wording
+        return "MONEY" if _CURRENCY_AFTER.match(after) else "NUM"
     if YEAR_RE.fullmatch(v) or (before.endswith(("比", "较")) and BASE_YEAR_RE.fullmatch(v)):
         return "YEAR"
     if DATE_RE.fullmatch(v):
         return "DATE"
-    if NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
-        return "MONEY" if after.startswith(_CURRENCY) else "NUM"  # the unit may be the frame's wording
+    if number:
+        return "NUM"
     if after.startswith("同志") and PERSON_RE.fullmatch(v):
         return "PERSON"
     if _is_place(v):
@@ -220,6 +230,8 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
         if counts.get("TEXT", 0) > n - share * n:
             return "TEXT"  # too many free values for any type (the rest need not be looked at)
     best = max(counts, key=lambda k: (counts[k], k))
+    if best in NAME_TYPES and len(set(vals)) < 2:
+        return "TEXT"  # one name throughout, or left out: an optional word of the frame's wording (和谐|美丽)
     if best != "TEXT" and counts[best] >= share * n:
         return best
     numeric = sum(counts.get(k, 0) for k in ("NUM", "PERCENT", "MONEY"))
@@ -231,7 +243,7 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
 def closed_pattern(kind: str, after: str = "") -> str | None:
     """The regex body accepting values of a closed type (None for open types); ``after``: the fixed
     text after the slot (a MONEY slot before 亿元 holds the number only)."""
-    if kind == "MONEY" and after.startswith(_CURRENCY):
+    if kind == "MONEY" and _CURRENCY_AFTER.match(after):
         return NUM_PLUS_RE.pattern
     # a NUM slot holds a mixture of quantities (a count, an amount, a percent): its pattern takes them all
     return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": BASE_YEAR_RE.pattern,
