@@ -129,6 +129,7 @@ def test_match_table_rows(frames, bundled):
     ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
     # a bound and a range belong to the quantity
     ("8％左右", "PERCENT"), ("6.5%－7%", "PERCENT"), ("900万人以上", "NUM"), ("3000亿元左右", "MONEY"),
+    ("百分之四至百分之五", "PERCENT"),
 ])
 def test_value_types(value, kind):
     assert value_type(value) == kind
@@ -143,6 +144,13 @@ def test_value_types(value, kind):
 ])
 def test_value_types_by_the_unit_after(value, after, kind):
     assert value_type(value, after=after) == kind
+
+
+def test_a_range_is_not_one_quantity_of_a_table():
+    from gkcorpus.templates.frame_slots import split_quantity
+
+    assert split_quantity("百分之十二点五") == ("十二点五", "%")
+    assert split_quantity("百分之四至百分之五") is None and split_quantity("6.5%－7%") is None
 
 
 def test_one_name_throughout_is_wording_not_a_name_slot():

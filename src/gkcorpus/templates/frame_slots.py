@@ -55,7 +55,8 @@ YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇○零一二三四
 # a year as a point of comparison: a date (一九五二年, 1978年) or one relative to the report's (上年, 去年)
 BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|当年)(?:同期)?")
 PERCENT_PLUS_RE = re.compile(
-    rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern}){BOUND}")
+    rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+(?:{_RANGE}(?:百分之)?[{_CN}\d.点]+)?"
+    rf"|{PERCENT_RE.pattern}){BOUND}")
 # a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
 # or a count in tens of thousands with 多/余 before its 万 or 亿 (4800多万, 300余万人)
 NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|(?:近|约|共|逾|达)?(?:{_AR}|{_CN_NUMBER})(?:多|余)[万亿]+"
@@ -84,10 +85,10 @@ def split_quantity(value: str) -> tuple[str, str] | None:
     """A quantity as its number and its unit, as a table of figures keeps them (``859万人`` →
     ``("859", "万人")``, ``7.5%`` → ``("7.5", "%")``, ``百分之十二点五`` → ``("十二点五", "%")``,
     ``1998年`` → ``("1998", "年")``); qualifiers (约, 近 …) are dropped. None when ``value`` is not
-    one number followed by a unit."""
+    one number followed by a unit (a range is two)."""
     m = _QUANTITY.fullmatch(value.strip())
-    if not m:
-        return None
+    if not m or re.search(_RANGE, m.group(3)):
+        return None  # not a quantity, or a range of two (百分之四至百分之五)
     unit = ("%" if m.group(1) else "") + m.group(3).replace("％", "%")
     return m.group(2).replace("．", "."), unit
 
