@@ -4,13 +4,14 @@ A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by 
 it is ``TEXT``. Value types, most specific first:
 
 =========  ==================================================================================
-``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``, ``6.5%－7%`` (a range is one value)
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``, ``6.5%－7%``,
+            ``百分之四至百分之五`` (a range is one value)
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
 ``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``; as a base of comparison (比{YEAR}增长)
             also a year relative to the report's: ``上年``, ``去年``
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
-``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``四十五点二`` (a numeral
-            word such as ``一个``, ``两项`` is wording: TEXT)
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``4800多万``,
+            ``四十五点二`` (a numeral word such as ``一个``, ``两项`` is wording: TEXT)
 ``PERSON``  a Han name of two to four characters before ``同志``; split out of a free slot, a word
             jieba.posseg tags ``nr`` (:mod:`~gkcorpus.templates.frame_names`)
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
@@ -21,11 +22,19 @@ it is ``TEXT``. Value types, most specific first:
 =========  ==================================================================================
 
 A bound after a quantity is part of its value (``8%左右``, ``900万人以上``, ``4.6%以内``): the frame
-``国内生产总值增长{PERCENT}`` holds the target of every year, with or without 左右.
+``国内生产总值增长{PERCENT}`` holds the target of every year, with or without 左右. A number before
+a unit in the frame's fixed text is a quantity whatever its shape (``1.42`` before ``万亿美元`` is
+MONEY, not a date), MONEY when the unit is a currency.
+
+A name type (PERSON, PLACE, ORG) needs at least two different values: a slot holding one word or
+nothing (``和谐{PLACE}`` holding 美丽, which jieba tags ``ns``) is an optional word of the frame's
+wording, typed TEXT.
 
 Place names come from jieba's part-of-speech dictionary (tag ``ns``), not from a gazetteer
-package: it covers provinces, cities and counties and needs no further dependency. Its known
-weakness is a few common nouns tagged ``ns`` (城镇); such values are rare in frame slots.
+package: it covers provinces, cities and counties, and also the countries and regions the reports
+name (德国, 柬埔寨, 印度支那), which a gazetteer of administrative divisions (cpca and its forks) does
+not hold; it needs no further dependency. Its known weakness is a few common words tagged ``ns``
+(城镇, 美丽); such values are rare in frame slots, and one alone does not type a slot.
 """
 
 from __future__ import annotations
