@@ -209,6 +209,7 @@ def test_slots_retyped_and_numbers_split_on_matched_values():
     ("中国共产党的正确", False, (5, "ORG")), ("中国领土不可分割", False, (2, "PLACE")),
     # an organisation headed by a 的-phrase, organisations joined by 、 (the openings of 在{TEXT}领导下)
     ("以习近平同志为核心的党中央坚强", False, (13, "ORG")), ("党中央、国务院坚强", False, (7, "ORG")),
+    ("党的一元化", False, (1, "ORG")), ("中央的集中统一", False, (2, "ORG")),  # the genre's own names
     ("我们认真贯彻以习近平同志为核心的党中央", False, None),
     ("发展经济", True, None), ("我们大家", True, None), ("增长8%", True, None),
 ])

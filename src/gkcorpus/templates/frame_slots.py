@@ -82,6 +82,7 @@ _CURRENCY_AFTER = re.compile(r"[万亿千百]*(?:元|美元)")
 _UNIT_AFTER = re.compile(r"[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍)")
 _EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
 _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
+_GENRE_ORGS = frozenset({"国务院", "党中央", "中共中央", "党", "中央"})
 _ORG_SUFFIX = re.compile(
     r"(?:人民政府|委员会|办公厅|办公室|管理局|办事处|人民银行|银行|公司|集团|协会|大学|学院|医院|研究院|研究所"
     r"|总局|政府|党委|党组|国务院|局|部|委|署|院|会)$")
@@ -177,7 +178,10 @@ def _is_place(value: str) -> bool:
 
 def _is_org(value: str) -> bool:
     """An organisation: names only (中国共产党, 国家发展改革委), or a noun phrase headed by one whose
-    modifier ends in 的 (以江泽民同志为核心的党中央): its words after the last 的 are names."""
+    modifier ends in 的 (以江泽民同志为核心的党中央): its words after the last 的 are names. The
+    genre's own names without a suffix or a segmenter's tag count too (the Party, 党; the centre, 中央)."""
+    if value in _GENRE_ORGS:
+        return True
     if len(value) < 2 or len(value) > 24:
         return False
     tags = _tags(value)
@@ -189,7 +193,7 @@ def _is_org(value: str) -> bool:
         return head != value and _is_org(head)
     m = _ORG_SUFFIX.search(value)
     if not m or m.start() < 2:
-        return value in ("国务院", "党中央", "中共中央")
+        return False
     return all(f[0] in "nj" or f == "ns" for _, f in tags)
 
 
