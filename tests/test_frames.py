@@ -153,11 +153,16 @@ def test_a_range_is_not_one_quantity_of_a_table():
     assert split_quantity("百分之四至百分之五") is None and split_quantity("6.5%－7%") is None
 
 
-def test_one_name_throughout_is_wording_not_a_name_slot():
+def test_one_place_word_throughout_is_not_a_place_slot():
     assert value_type("美丽") == "PLACE"  # jieba's place tag (ns), as the segmenter has it
-    assert frame_slot_type(["美丽", "美丽", "美丽"]) == "TEXT"  # 和谐{美丽}: an optional word of the wording
+    assert frame_slot_type(["美丽", "美丽", "美丽"]) == "TEXT"  # 和谐{美丽}: the tag alone
     assert frame_slot_type(["北京", "上海", "北京"]) == "PLACE"
-    assert frame_slot_type(["党中央的", "党中央的"], "在", "领导下") == "TEXT"
+    assert frame_slot_type(["国务院", "国务院"]) == "ORG"
+
+
+def test_an_organisation_suffix_inside_a_common_word_is_not_one():
+    assert value_type("战略布局") == "TEXT" and value_type("大局") == "TEXT"
+    assert value_type("教育局") == "ORG" and value_type("居民委员会") == "ORG" and value_type("理事会") == "ORG"
 
 
 @pytest.mark.parametrize("value, cut", [

@@ -26,9 +26,9 @@ A bound after a quantity is part of its value (``8%左右``, ``900万人以上``
 a unit in the frame's fixed text is a quantity whatever its shape (``1.42`` before ``万亿美元`` is
 MONEY, not a date), MONEY when the unit is a currency.
 
-A name type (PERSON, PLACE, ORG) needs at least two different values: a slot holding one word or
-nothing (``和谐{PLACE}`` holding 美丽, which jieba tags ``ns``) is an optional word of the frame's
-wording, typed TEXT.
+A PLACE slot needs at least two different values: jieba tags some common words ``ns`` (美丽, 城市),
+and a slot holding one such word or nothing (``和谐{PLACE}`` holding 美丽) rests on that tag alone; it
+is typed TEXT (a lone real place, 促进{TEXT}经济 holding 澳门, is typed TEXT too).
 
 Place names come from jieba's part-of-speech dictionary (tag ``ns``), not from a gazetteer
 package: it covers provinces, cities and counties, and also the countries and regions the reports
@@ -194,6 +194,9 @@ def _is_org(value: str) -> bool:
     m = _ORG_SUFFIX.search(value)
     if not m or m.start() < 2:
         return False
+    last = tags[-1][0]
+    if len(m.group()) < len(last) < len(m.group()) + 2:
+        return False  # the suffix ends a common word of its own (战略布局: 布局, not a 局)
     return all(f[0] in "nj" or f == "ns" for _, f in tags)
 
 
@@ -244,8 +247,8 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
         if counts.get("TEXT", 0) > n - share * n:
             return "TEXT"  # too many free values for any type (the rest need not be looked at)
     best = max(counts, key=lambda k: (counts[k], k))
-    if best in NAME_TYPES and len(set(vals)) < 2:
-        return "TEXT"  # one name throughout, or left out: an optional word of the frame's wording (和谐|美丽)
+    if best == "PLACE" and len(set(vals)) < 2:
+        return "TEXT"  # one word throughout, or left out: the segmenter's place tag alone (和谐|美丽, 城市)
     if best != "TEXT" and counts[best] >= share * n:
         return best
     numeric = sum(counts.get(k, 0) for k in ("NUM", "PERCENT", "MONEY"))
