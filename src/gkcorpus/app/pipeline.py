@@ -188,11 +188,13 @@ def mine(
 
 def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResult:
     """:func:`_mine` into a fresh sibling folder swapped in at the end: ``out_dir`` is always one whole run."""
+    from ..base.export import deferred_sync
     from ..base.rundir import abandon_run, finish_run, start_run
 
     run_dir = start_run(out_dir, OWNED)
     try:
-        res = _mine(corpus, run_dir, *args)
+        with deferred_sync():  # the files reach the disk meanwhile, all of them before the swap
+            res = _mine(corpus, run_dir, *args)
     except BaseException:
         abandon_run(run_dir, out_dir)
         raise
