@@ -9,6 +9,7 @@ the source sentences. Every file is written atomically; the same input gives the
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -263,12 +264,21 @@ class _Stages:
         self.drawing: list[list[Any]] = []  # [position in res.warnings (None: stage running), futures]
 
     def draw(self, calls: Sequence[tuple[Callable[..., Path], tuple, dict[str, Any]]]) -> list[Path]:
-        """Draw ``calls`` (function, args, kwargs; each writes one PNG): here, returning the files, or
-        in the side process, returning none (:meth:`take_drawn` adds them)."""
+        """Draw ``calls`` (function, args, kwargs; each writes one file, a PNG): here, returning the
+        files, or in the side process, returning none (:meth:`take_drawn` adds them)."""
         if self.side is None:
             return [fn(*args, **kwargs) for fn, args, kwargs in calls]
         self.drawing.append([None, [self.side.submit(fn, *args, **kwargs) for fn, args, kwargs in calls]])
         return []
+
+    def xlsx_aside(self) -> Any:
+        """A context in which Excel workbooks are written by the side process, as the plots are
+        (:func:`~gkcorpus.base.export.xlsx_written_by`; :meth:`take_drawn` waits for them)."""
+        if self.side is None:
+            return contextlib.nullcontext()
+        from ..base.export import xlsx_written_by
+
+        return xlsx_written_by(lambda fn, args: self.draw([(fn, args, {})]))
 
     def take_drawn(self) -> None:
         """Wait for the plots drawn in the side process; add their files and record their warnings
@@ -331,8 +341,9 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
                                                                    plots, stages.draw))
-        res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
-                                                                         formats, top_phrases))
+        with stages.xlsx_aside():
+            res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
+                                                                             formats, top_phrases))
         if side is not None and report:
             _draw_formulaicness(res, side)
         res.files += stages.run("templates", lambda: _mine_templates(corpus, res, segmenter))
@@ -360,9 +371,9 @@ def _write_report(corpus: "Corpus", res: MineResult, stages: _Stages) -> Path:
 def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]:
     """``formats`` without xlsx when openpyxl is missing (with a warning in ``res``)."""
     if "xlsx" in formats:
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("openpyxl") is None:  # found, not imported: the writer imports it
             formats = [f for f in formats if f != "xlsx"]
             res.warnings.append("phrasebank.xlsx skipped: Excel export needs openpyxl (pip install 'gkcorpus[xlsx]')")
     return formats
