@@ -140,8 +140,10 @@ def mine(
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
-    With ``plots`` and two CPUs or more (on Linux), the plots are drawn by a side process while the
-    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files.
+    With ``plots`` and two CPUs or more (on Linux), the plots are drawn (and the phrase bank's Excel
+    workbook written) by a side process while the later stages run
+    (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files. The files
+    reach the disk (fsync) on a background thread, all of them before the run's folder is swapped in.
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
