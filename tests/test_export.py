@@ -237,18 +237,3 @@ def test_deferred_sync_names_the_file_it_could_not_flush(tmp_path, monkeypatch):
         write_json(tmp_path / "b.json", [1])  # outside the block: at once, and the previous file stays
     assert not (tmp_path / "b.json").exists()
 
-
-def test_xlsx_written_by_hands_the_workbook_to_the_call_it_submits(tmp_path):
-    from gkcorpus.base.export import write_xlsx, xlsx_written_by
-
-    pytest.importorskip("openpyxl")
-    sheets = {"formula": [{"phrase": "稳中求进", "df": 3}], "term": pd.DataFrame({"phrase": ["财政"], "df": [2]})}
-    calls = []
-    with xlsx_written_by(lambda fn, args: calls.append((fn, args))):
-        assert write_xlsx(tmp_path / "aside.xlsx", sheets) == tmp_path / "aside.xlsx"
-    assert not (tmp_path / "aside.xlsx").exists() and len(calls) == 1  # not written here
-    fn, args = calls[0]
-    assert fn(*args) == tmp_path / "aside.xlsx"
-    assert write_xlsx(tmp_path / "here.xlsx", sheets) == tmp_path / "here.xlsx"  # outside the block: at once
-    assert (tmp_path / "aside.xlsx").read_bytes() == (tmp_path / "here.xlsx").read_bytes()
-    assert pd.read_excel(tmp_path / "aside.xlsx", sheet_name="formula").to_dict("records") == [{"phrase": "稳中求进", "df": 3}]

@@ -9,7 +9,6 @@ the source sentences. Every file is written atomically; the same input gives the
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
 import time
@@ -140,10 +139,10 @@ def mine(
     all stages then reuse that segmentation (:func:`gkcorpus.text.tokenize.segmentation_memo`). The
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
-    With ``plots`` and two CPUs or more (on Linux), the plots are drawn (and the phrase bank's Excel
-    workbook written) by a side process while the later stages run
-    (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files. The files
-    reach the disk (fsync) on a background thread, all of them before the run's folder is swapped in.
+    With ``plots`` and two CPUs or more (on Linux), the plots are drawn by a side process while the
+    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same
+    files. The files reach the disk (fsync) on a background thread, all of them before the run's
+    folder is swapped in.
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -266,21 +265,12 @@ class _Stages:
         self.drawing: list[list[Any]] = []  # [position in res.warnings (None: stage running), futures]
 
     def draw(self, calls: Sequence[tuple[Callable[..., Path], tuple, dict[str, Any]]]) -> list[Path]:
-        """Draw ``calls`` (function, args, kwargs; each writes one file, a PNG): here, returning the
-        files, or in the side process, returning none (:meth:`take_drawn` adds them)."""
+        """Draw ``calls`` (function, args, kwargs; each writes one PNG): here, returning the files, or
+        in the side process, returning none (:meth:`take_drawn` adds them)."""
         if self.side is None:
             return [fn(*args, **kwargs) for fn, args, kwargs in calls]
         self.drawing.append([None, [self.side.submit(fn, *args, **kwargs) for fn, args, kwargs in calls]])
         return []
-
-    def xlsx_aside(self) -> Any:
-        """A context in which Excel workbooks are written by the side process, as the plots are
-        (:func:`~gkcorpus.base.export.xlsx_written_by`; :meth:`take_drawn` waits for them)."""
-        if self.side is None:
-            return contextlib.nullcontext()
-        from ..base.export import xlsx_written_by
-
-        return xlsx_written_by(lambda fn, args: self.draw([(fn, args, {})]))
 
     def take_drawn(self) -> None:
         """Wait for the plots drawn in the side process; add their files and record their warnings
@@ -343,9 +333,8 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
                                                                    plots, stages.draw))
-        with stages.xlsx_aside():
-            res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
-                                                                             formats, top_phrases))
+        res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
+                                                                         formats, top_phrases))
         if side is not None and report:
             _draw_formulaicness(res, side)
         res.files += stages.run("templates", lambda: _mine_templates(corpus, res, segmenter))
@@ -396,8 +385,9 @@ def _mine_clusters(corpus: "Corpus", res: MineResult, random_state: int, progres
         res.warnings.append(f"section types skipped: {e}")
         return []
     res.clustering = run
-    d = res.out_dir / "clusters"
-    return run.write(d, plots=False) + (draw(run.plot_calls(d)) if plots else [])
+    d = ensure_dir(res.out_dir / "clusters")
+    drawn = draw(run.plot_calls(d)) if plots else []  # first: the side process starts drawing at once
+    return run.write(d, plots=False) + drawn
 
 
 def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str, bank: str,

@@ -18,7 +18,7 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 __all__ = [
     "ExportError",
@@ -30,7 +30,6 @@ __all__ = [
     "write_json_items",
     "write_csv",
     "write_xlsx",
-    "xlsx_written_by",
     "ensure_dir",
     "safe_cell",
     "safe_file_stem",
@@ -456,39 +455,13 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-_xlsx_aside: contextvars.ContextVar[Callable[[Callable[..., Path], tuple], Any] | None] = contextvars.ContextVar(
-    "gkcorpus_xlsx_aside", default=None)
-
-
-@contextlib.contextmanager
-def xlsx_written_by(submit: Callable[[Callable[..., Path], tuple], Any]) -> Iterator[None]:
-    """Inside the block (in this thread), :func:`write_xlsx` hands the workbook to ``submit(fn, args)``
-    and returns its path at once: ``fn(*args)`` writes it. For a side process that writes it meanwhile
-    (importing openpyxl and building the workbook cost a tenth of a second); the caller waits for
-    the call before the file is used, and any error is raised then."""
-    token = _xlsx_aside.set(submit)
-    try:
-        yield
-    finally:
-        _xlsx_aside.reset(token)
-
-
 def write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
     """An Excel workbook, one sheet per DataFrame or list of dicts (needs the ``xlsx`` extra).
 
     pandas and openpyxl write the workbook with each sheet's header row; the body rows are built
     by :func:`gkcorpus.base.xlsx_rows.body_rows` (the XML openpyxl would write, without a Python
     object per cell) and spliced in. A sheet holding values that module does not reproduce is
-    written whole by pandas, and so is every sheet when openpyxl lays a worksheet out otherwise.
-    Inside :func:`xlsx_written_by`, written by the call it submits."""
-    submit = _xlsx_aside.get()
-    if submit is not None:
-        submit(_write_xlsx, (path, sheets))
-        return Path(path)
-    return _write_xlsx(path, sheets)
-
-
-def _write_xlsx(path: str | Path, sheets: dict[str, Any]) -> Path:
+    written whole by pandas, and so is every sheet when openpyxl lays a worksheet out otherwise."""
     try:
         import openpyxl  # noqa: F401
     except ImportError:
