@@ -407,3 +407,29 @@ def test_minhash_units_and_lsh_candidates_equal_datasketch(bundled):
     want = sorted((i, j) for i, m in enumerate(oracle) for j in lsh.query(m) if i < j)
     got = band_pairs(sig, band_ranges(*lsh_params(0.5, 128))).tolist()
     assert [tuple(p) for p in got] == want and len(want) == 8
+
+
+def test_cluster_corpus_hands_over_the_section_types_before_the_rest(bundled, tmp_path):
+    """on_section_types is called once, with the run's own typer and outlines, before the document
+    kinds; the plots made from them then are the run's plots."""
+    from gkcorpus.outline import run as run_module
+
+    seen = []
+    real_kinds = run_module.document_kinds
+
+    def kinds(*args, **kwargs):
+        seen.append("kinds")
+        return real_kinds(*args, **kwargs)
+
+    run_module.document_kinds = kinds
+    try:
+        run = run_module.cluster_corpus(bundled, on_section_types=lambda t, o: seen.append((t, o)))
+    finally:
+        run_module.document_kinds = real_kinds
+    assert len(seen) == 2 and seen[1] == "kinds"
+    typer, outlines = seen[0]
+    assert typer is run.typer and outlines is run.outlines and len(outlines) == 15
+    early = run_module.plot_calls(typer, outlines, tmp_path)
+    assert [(fn.__name__, args[-1].name, kw) for fn, args, kw in early] == \
+        [(fn.__name__, args[-1].name, kw) for fn, args, kw in run.plot_calls(tmp_path)]
+    assert [a[-1].name for _, a, _ in early] == ["cluster_map.png", "cluster_sizes.png", "outline_heatmap.png"]

@@ -183,3 +183,57 @@ def test_column_letters():
     from gkcorpus.base.xlsx_rows import column_letter
 
     assert [column_letter(i) for i in (1, 26, 27, 52, 53, 702, 703)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+
+
+def _record_fsyncs(monkeypatch) -> list[tuple[str, str]]:
+    """Every fsync as (file name, thread name); the file is flushed for real."""
+    import os
+    import threading
+
+    calls: list[tuple[str, str]] = []
+    real = os.fsync
+
+    def fsync(fd):
+        calls.append((os.path.basename(os.readlink(f"/proc/self/fd/{fd}")), threading.current_thread().name))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_deferred_sync_flushes_every_file_on_its_thread_before_the_block_ends(tmp_path, monkeypatch):
+    from gkcorpus.base.export import atomic_write_text, deferred_sync
+
+    calls = _record_fsyncs(monkeypatch)
+    write_json(tmp_path / "before.json", {"a": 1})
+    assert calls == [(calls[0][0], "MainThread")] and calls[0][0].startswith(".before.json.")  # the temporary file
+    calls.clear()
+    with deferred_sync():
+        write_json(tmp_path / "a.json", {"甲": 1})
+        write_csv(tmp_path / "b.csv", [{"x": 1}])
+        atomic_write_text(tmp_path / "c.txt", "乙\n")
+        assert (tmp_path / "a.json").read_text(encoding="utf-8") == '{\n  "甲": 1\n}\n'  # in place at once
+    assert sorted(calls) == [("a.json", "gkcorpus-fsync_0"), ("b.csv", "gkcorpus-fsync_0"),
+                             ("c.txt", "gkcorpus-fsync_0")]
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig") == "x\n1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.csv", "before.json", "c.txt"]
+
+
+def test_deferred_sync_names_the_file_it_could_not_flush(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from gkcorpus.base.export import ExportError, deferred_sync
+
+    def fsync(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(ExportError, match=r"a\.json: cannot write \(Input/output error\)$"):
+        with deferred_sync():
+            write_json(tmp_path / "a.json", [1])
+    with pytest.raises(ExportError, match=r"b\.json: cannot write \(Input/output error\)$"):
+        write_json(tmp_path / "b.json", [1])  # outside the block: at once, and the previous file stays
+    assert not (tmp_path / "b.json").exists()
+

@@ -276,3 +276,22 @@ def test_bundled_skeleton_keeps_the_section_types(mined):
     entries = [line for line in md.splitlines() if line.startswith("## ")]
     assert len(entries) == 11
     assert entries[1] == "## 2. 基本情况 (+4)" and entries[7] == "## 8. 下一步工作打算 (+7)"
+
+
+def test_clusters_failing_after_the_section_types_leave_no_plots(tmp_path, monkeypatch):
+    """The plots start once the section types are fitted; when the stage fails later, they are taken
+    back: no clusters/ folder, the warning, and the rest of the run as before."""
+    from gkcorpus import load_bundled
+    from gkcorpus.app.pipeline import mine
+    from gkcorpus.outline import run as run_module
+
+    def no_kinds(*args, **kwargs):
+        raise ValueError("no document kinds here")
+
+    monkeypatch.setattr(run_module, "document_kinds", no_kinds)
+    res = mine(load_bundled(), tmp_path / "out", plots=True, formats=("json",))
+    out = tmp_path / "out"
+    assert not (out / "clusters").exists()
+    assert "section types skipped: no document kinds here" in res.warnings
+    assert (out / "reuse" / "formulaicness.png").is_file() and (out / "report.html").is_file()
+    assert not [p for p in out.rglob("*.png") if p.parent.name == "clusters"]

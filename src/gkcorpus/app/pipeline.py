@@ -140,7 +140,9 @@ def mine(
     executor's workers are shut down once segmentation is done (it starts them again if used later).
     The garbage collector runs less often meanwhile (:func:`gkcorpus.base.collector.fewer_collections`).
     With ``plots`` and two CPUs or more (on Linux), the plots are drawn by a side process while the
-    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same files.
+    later stages run (:class:`gkcorpus.runtime.side.SideProcess`); the report waits for them; same
+    files. The files reach the disk (fsync) on a background thread, all of them before the run's
+    folder is swapped in.
     ``threads`` caps BLAS/OpenMP threads (None: the libraries' default): on the small dense
     matrices of this analysis extra threads spin more than they compute. ``bank``: the phrase bank's
     miner, "formulae" (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner`, the default) or "legacy"
@@ -188,11 +190,13 @@ def mine(
 
 def _mine_swapped(corpus: "Corpus", out_dir: str | Path, *args: Any) -> MineResult:
     """:func:`_mine` into a fresh sibling folder swapped in at the end: ``out_dir`` is always one whole run."""
+    from ..base.export import deferred_sync
     from ..base.rundir import abandon_run, finish_run, start_run
 
     run_dir = start_run(out_dir, OWNED)
     try:
-        res = _mine(corpus, run_dir, *args)
+        with deferred_sync():  # the files reach the disk meanwhile, all of them before the swap
+            res = _mine(corpus, run_dir, *args)
     except BaseException:
         abandon_run(run_dir, out_dir)
         raise
@@ -268,6 +272,17 @@ class _Stages:
         self.drawing.append([None, [self.side.submit(fn, *args, **kwargs) for fn, args, kwargs in calls]])
         return []
 
+    def undraw(self, files: list[Path]) -> None:
+        """Take back the last :meth:`draw`: its ``files`` (drawn here) or its calls (in the side
+        process: waited for, their warnings dropped) deleted."""
+        if self.side is not None and self.drawing:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                files = [self.side.result(f) for f in self.drawing.pop()[1]]
+        for p in files:
+            if p is not None:
+                Path(p).unlink(missing_ok=True)
+
     def take_drawn(self) -> None:
         """Wait for the plots drawn in the side process; add their files and record their warnings
         at their stage's place (last first, so the earlier places stay valid)."""
@@ -328,7 +343,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
     try:
         res.files += stages.run("clean", lambda: write_clean_texts(corpus, out / "clean"))
         res.files += stages.run("clusters", lambda: _mine_clusters(corpus, res, random_state, progress, segmenter,
-                                                                   plots, stages.draw))
+                                                                   plots, stages.draw, stages.undraw))
         res.files += stages.run("boilerplate", lambda: _mine_boilerplate(corpus, res, progress, segmenter, bank,
                                                                          formats, top_phrases))
         if side is not None and report:
@@ -358,31 +373,45 @@ def _write_report(corpus: "Corpus", res: MineResult, stages: _Stages) -> Path:
 def _available_formats(formats: Sequence[str], res: MineResult) -> Sequence[str]:
     """``formats`` without xlsx when openpyxl is missing (with a warning in ``res``)."""
     if "xlsx" in formats:
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("openpyxl") is None:  # found, not imported: the writer imports it
             formats = [f for f in formats if f != "xlsx"]
             res.warnings.append("phrasebank.xlsx skipped: Excel export needs openpyxl (pip install 'gkcorpus[xlsx]')")
     return formats
 
 
 def _mine_clusters(corpus: "Corpus", res: MineResult, random_state: int, progress: bool, segmenter: str,
-                   plots: bool, draw: Callable[[Sequence[Any]], list[Path]]) -> list[Path]:
+                   plots: bool, draw: Callable[[Sequence[Any]], list[Path]],
+                   undraw: Callable[[list[Path]], None]) -> list[Path]:
     """Section types, outlines and plots into ``clusters/``; skipped with a warning when there are
     no words to cluster (punctuation, digits, stopwords only), and the rest goes on. ``draw``
-    draws the plots (:meth:`_Stages.draw`)."""
-    from ..outline.run import cluster_corpus
+    draws the plots (:meth:`_Stages.draw`) as soon as the section types are fitted, ``undraw``
+    takes them back if the stage fails later."""
+    from ..outline.run import cluster_corpus, plot_calls
     from ..text.tokenize import Tokenizer
+
+    d = res.out_dir / "clusters"
+    drawn: list[list[Path]] = []
+
+    def start_plots(typer: Any, outlines: list[Any]) -> None:  # the side process draws them meanwhile
+        drawn.append(draw(plot_calls(typer, outlines, ensure_dir(d))))
 
     try:
         run = cluster_corpus(corpus, level="section", random_state=random_state, progress=progress,
-                             tokenizer=Tokenizer(backend=segmenter, stopwords=True))
+                             tokenizer=Tokenizer(backend=segmenter, stopwords=True),
+                             on_section_types=start_plots if plots else None)
     except ValueError as e:
+        if drawn:  # failed after the section types: no plots, as when the stage fails before them
+            undraw(drawn[0])
+            try:
+                d.rmdir()  # made for the plots; left alone if something else is in it
+            except OSError:
+                pass
         res.warnings.append(f"section types skipped: {e}")
         return []
     res.clustering = run
-    d = res.out_dir / "clusters"
-    return run.write(d, plots=False) + (draw(run.plot_calls(d)) if plots else [])
+    return run.write(d, plots=False) + (drawn[0] if drawn else [])
 
 
 def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segmenter: str, bank: str,

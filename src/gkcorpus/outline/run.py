@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus
     import pandas as pd
 
-__all__ = ["ClusteringRun", "cluster_corpus"]
+__all__ = ["ClusteringRun", "cluster_corpus", "plot_calls"]
 
 
 # --------------------------------------------------------------------------- one run, written to a folder
@@ -212,29 +212,36 @@ class ClusteringRun:
     def plot_calls(self, d: Path) -> list[tuple[Callable[..., Path], tuple, dict[str, Any]]]:
         """The plots of this run as ``(function, args, kwargs)``, each writing one PNG into ``d``:
         plain data (matrix, labels, names, outlines), so that another process can draw them."""
-        from .plots import plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
+        return plot_calls(self.typer, self.outlines, d, self.result, self.level)
 
-        if self.result is None:
-            X = self.typer.matrix_
-            labels = self.typer.segments_.type.to_numpy()
-            names = {t.type_id: t.name for t in self.typer.types_}
-            sizes = [(f"T{t.type_id} {t.name}", t.size) for t in self.typer.types_]
-            what = "section types"
-            unit_name = "outline segments"
-        else:
-            X = self.result.vectorized.matrix
-            labels = self.result.labels
-            names = {c.cluster: c.label for c in self.result.clusters}
-            sizes = [(f"{c.cluster}: {c.label}", c.size) for c in self.result.clusters]
-            what = f"{self.level} clusters"
-            unit_name = f"{self.level} units"
-        return [
-            (plot_cluster_map, (X, labels, names, d / "cluster_map.png"),
-             {"title": f"{len(labels)} {unit_name}, {len(sizes)} {what} (TF-IDF)"}),
-            (plot_cluster_sizes, (sizes, d / "cluster_sizes.png"), {"title": f"Sizes of the {what}"}),
-            (plot_outline_heatmap, (self.outlines, self.typer.types_, d / "outline_heatmap.png"),
-             {"title": "Documents × section types"}),
-        ]
+
+def plot_calls(typer: SectionTyper, outlines: list[DocOutline], d: Path, result: Any = None,
+               level: str = "section") -> list[tuple[Callable[..., Path], tuple, dict[str, Any]]]:
+    """:meth:`ClusteringRun.plot_calls` from its parts: at section level (``result`` None) they are
+    known once the section types are fitted (see ``on_section_types`` of :func:`cluster_corpus`)."""
+    from .plots import plot_cluster_map, plot_cluster_sizes, plot_outline_heatmap
+
+    if result is None:
+        X = typer.matrix_
+        labels = typer.segments_.type.to_numpy()
+        names = {t.type_id: t.name for t in typer.types_}
+        sizes = [(f"T{t.type_id} {t.name}", t.size) for t in typer.types_]
+        what = "section types"
+        unit_name = "outline segments"
+    else:
+        X = result.vectorized.matrix
+        labels = result.labels
+        names = {c.cluster: c.label for c in result.clusters}
+        sizes = [(f"{c.cluster}: {c.label}", c.size) for c in result.clusters]
+        what = f"{level} clusters"
+        unit_name = f"{level} units"
+    return [
+        (plot_cluster_map, (X, labels, names, d / "cluster_map.png"),
+         {"title": f"{len(labels)} {unit_name}, {len(sizes)} {what} (TF-IDF)"}),
+        (plot_cluster_sizes, (sizes, d / "cluster_sizes.png"), {"title": f"Sizes of the {what}"}),
+        (plot_outline_heatmap, (outlines, typer.types_, d / "outline_heatmap.png"),
+         {"title": "Documents × section types"}),
+    ]
 
 
 def cluster_corpus(
@@ -250,6 +257,7 @@ def cluster_corpus(
     progress: bool = False,
     tokenizer: Callable[[str], list[str]] | None = None,
     parts: bool = True,
+    on_section_types: Callable[[SectionTyper, list[DocOutline]], Any] | None = None,
 ) -> ClusteringRun:
     """Section types, outlines and document kinds of ``corpus``, plus clusters of its units at ``level``.
 
@@ -259,6 +267,8 @@ def cluster_corpus(
     ``tokenizer``: the word tokenizer of the TF-IDF (default ``Tokenizer(stopwords=True)``).
     ``parts``: also type every top-level part, however marked, into the genre's real parts
     (:class:`~gkcorpus.outline.part_types.PartTyper`; at section level only).
+    ``on_section_types(typer, outlines)`` is called as soon as the section types and outlines are
+    fitted, before the document kinds and part types (``mine`` starts drawing the plots then).
     """
     import time
 
@@ -276,6 +286,8 @@ def cluster_corpus(
         clusterer=SectionTyper.default_clusterer(n_clusters if section_level else "auto",
                                                  method if section_level else "kmeans", random_state))
     outlines = typer.fit_outlines(corpus)
+    if on_section_types is not None:
+        on_section_types(typer, outlines)
     common = common_outline(outlines, typer.types_)
     timings["section types"] = time.perf_counter() - t0
     t0 = time.perf_counter()

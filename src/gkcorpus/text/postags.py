@@ -44,7 +44,9 @@ def _jieba_tags() -> dict[str, str]:
     import pickle
     import tempfile
 
-    import jieba
+    from .jieba_import import import_jieba
+
+    jieba = import_jieba()
 
     path = _default_dict_path(jieba)
     try:
@@ -95,7 +97,9 @@ def posseg() -> ModuleType:
     with ``jieba.set_dictionary``), or ``jieba.posseg`` is already imported, it is left as it is."""
     import sys
 
-    import jieba
+    from .jieba_import import import_jieba
+
+    jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)  # loading the dictionary is not news (as in gkcorpus.text.tokenize)
     module = sys.modules.get("jieba.posseg")

@@ -73,7 +73,9 @@ def default_jieba_dictionary() -> tuple[dict[str, int], int]:
     The segmenter, jieba's process-wide tokenizer and the mojibake repairer's word model all start
     from this copy: loading it costs about half a second each time, copying it a few milliseconds.
     Read-only: a tokenizer that adds words copies it first."""
-    import jieba
+    from .jieba_import import import_jieba
+
+    jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
@@ -128,7 +130,9 @@ def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, b
     """A function ``(text, hmm) -> tokens`` for the backend, with the user dictionaries loaded."""
     entries = [e for path in user_dicts for e in _read_user_dict(path)]
     if backend == "jieba":
-        import jieba
+        from .jieba_import import import_jieba
+
+        jieba = import_jieba()
 
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
