@@ -86,6 +86,7 @@ def frame_score(t: Template) -> float:
     of the genre; the library lists constructions after the frames with content of their own."""
     types = [s.type for s in t.slots]
     fixed = _han("".join(t.pieces)) + 2 * sum(ty in CLOSED_TYPES for ty in types)
+    fixed += sum(min(map(len, s.values)) for s in t.slots if s.type == "CHOICE" and s.values)  # its shortest wording
     return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
 
 
@@ -197,6 +198,9 @@ class Frame(Template):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
+                    if s.type == "CHOICE":  # one of its values (an alternation of wording: {之年|一年})
+                        parts.append("(" + "|".join(re.escape(v) for v in sorted(s.values, key=lambda v: (-len(v), v))) + ")")
+                        continue
                     body = closed_pattern(s.type, pieces[i + 1])
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
@@ -224,6 +228,14 @@ class Frame(Template):
 
             resplit(self, found.values, found.spans)
         return found
+
+    def fill(self, values: Any = None, strict: bool = True, **kw: Any) -> str:
+        """As :meth:`Template.fill`; a ``CHOICE`` slot takes one of its values (``strict``)."""
+        vals = {**(values or {}), **kw}
+        for s in self.slots:
+            if strict and s.type == "CHOICE" and s.name in vals and str(vals[s.name]) not in s.values:
+                raise KeyError(f"{s.name} must be one of {'|'.join(s.values)}, got {vals[s.name]!r}")
+        return super().fill(vals, strict)
 
     def match_key(self) -> str:
         """The longest clause part of the fixed text: a comma in it matches any clause mark (，；：),
