@@ -36,6 +36,7 @@ MIN_CHOICE_DOCS = 2  # documents an ending found after the front needs to join t
 _NOT_HEAD = ("f", "u", "p", "c", "d")
 _HAN_ONLY = re.compile("[\u4e00-\u9fff]{2,}")
 _HAN = re.compile("[\u4e00-\u9fff]")
+_NUMBER_END = re.compile("[0-9０-９%％.．]$")  # an ending after a number is its bound (4.6%以内), not wording
 _PROBE = "\x00"  # a placeholder choice, replaced by the probe's pattern
 
 
@@ -115,7 +116,8 @@ def probe_frame(g: Siblings) -> Frame:
 
 def widened_choices(g: Siblings, probe: Frame | None, cut: Callable[[str], list[str]]) -> list[str] | None:
     """The siblings' endings and the endings of the probe's matches (``probe``, matched; None when
-    it matched too few documents) that start at a word boundary (``cut``, the segmenter) and are
+    it matched too few documents) that start at a word boundary (``cut``, the segmenter), not right
+    after a number (控制在4.6%以内: the bound belongs to the quantity), and are
     found in :data:`MIN_CHOICE_DOCS` documents; None when they are one wording with words before it
     (:func:`shortest_wordings`: …的作用, …重要作用 are 作用 after free words)."""
 
@@ -130,7 +132,8 @@ def widened_choices(g: Siblings, probe: Frame | None, cut: Callable[[str], list[
                 pos += len(w)
                 bounds.add(pos)
             ends = [seq[-n:] for n in range(max(2, len(g.tail)), g.longest + 1)
-                    if len(seq) > n and len(seq) - n in bounds and _HAN_ONLY.fullmatch(seq[-n:])]
+                    if len(seq) > n and len(seq) - n in bounds and _HAN_ONLY.fullmatch(seq[-n:])
+                    and not _NUMBER_END.search(seq[:-n])]
             for e in ends:
                 docs[e].add(i.doc_id)
             if ends:

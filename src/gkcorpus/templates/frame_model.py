@@ -106,13 +106,16 @@ def is_construction(t: Template) -> bool:
 
 def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:
     """``t``'s fixed pieces and slots, its inner optional slots of particles and adverbs
-    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) joined to the fixed text around them."""
+    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) and its choices of wording (their
+    shortest) joined to the fixed text around them."""
     from .frame_slots import holds_modifiers
 
     pieces, slots = [t.pieces[0]], []
     for k, s in enumerate(t.slots):
         nxt = t.pieces[k + 1]
-        if (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
+        if s.type == "CHOICE" and s.values:  # a choice of wording is wording (its shortest)
+            pieces[-1] += min(s.values, key=lambda v: (len(v), v)) + nxt
+        elif (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
                 and holds_modifiers([i.slot_values.get(s.name, "") for i in t.instances])):
             pieces[-1] += nxt
         else:
@@ -198,8 +201,8 @@ class Frame(Template):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
-                    if s.type == "CHOICE":  # one of its values (an alternation of wording: {之年|一年})
-                        parts.append("(" + "|".join(re.escape(v) for v in sorted(s.values, key=lambda v: (-len(v), v))) + ")")
+                    if s.type == "CHOICE":  # one of its values (an alternation of wording: {之年|一年}), never a number's bound
+                        parts.append("(?<![0-9０-９%％.．])(" + "|".join(re.escape(v) for v in sorted(s.values, key=lambda v: (-len(v), v))) + ")")
                         continue
                     body = closed_pattern(s.type, pieces[i + 1])
                     if body is not None:
