@@ -75,13 +75,18 @@ Mining (:class:`FrameMiner`)
        (:func:`~gkcorpus.templates.frame_inner.extra_frames`): fixed words around an ordinal
        (``第{ORD}个五年计划``), a function word and the head of its 的-phrase (``是{TEXT}的一年``), and a
        preposition and the word it governs later in its clause, both inside the clause
-       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``).
+       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``). Sibling frames
+       that differ only in the words ending them, those endings sharing a head (今年是…的第一年, …关键一年,
+       …开局之年), become one frame ending in a ``CHOICE`` slot, widened to the other endings with that
+       head found after the same front (:mod:`~gkcorpus.templates.frame_choices`: ``是{TEXT}{CHOICE}``).
     9. Headings and title lines (lines without clause punctuation) are mined apart
        (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
        and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``);
        a heading frame also matches a heading run into the text after it (``一、2013年工作回顾过去一年…``).
     10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
-        halved for a phrase floating between free slots; constructions
+        halved for a phrase floating between free slots, and × the share of its matches whose content
+        slots hold text, at least a half (:func:`~gkcorpus.templates.frame_model.content_factor`: a
+        fixed phrase with only context around it, ``{TEXT}，积极引导宗教与社会主义社会相适应``, is halved); constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are

@@ -121,10 +121,9 @@ def _frame_slot(kind: str, before: str, after: str, may_be_empty: bool, slot_cha
     from ..templates.frame_inner import ORD_RE
     from ..templates.frame_slots import closed_pattern
 
-    if kind == "CHOICE" and choices:
-        closed: str | None = "|".join(re.escape(c) for c in sorted(choices, key=lambda c: (-len(c), c)))
-    else:
-        closed = ORD_RE.pattern[2:-1] if kind == "ORD" else closed_pattern(kind, after)
+    if kind == "CHOICE" and choices:  # one of its values, never a number's bound (as the frame matches)
+        return "(?<![0-9０-９%％.．])(?:" + "|".join(re.escape(c) for c in sorted(choices, key=lambda c: (-len(c), c))) + ")"
+    closed = ORD_RE.pattern[2:-1] if kind == "ORD" else closed_pattern(kind, after)
     if closed is not None:
         return f"(?:{closed}){'?' if may_be_empty else ''}"
     quoted = before.count("“") > before.count("”") or before.count("《") > before.count("》")
