@@ -664,6 +664,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         groups = sibling_groups(frames)
         if not groups:
             return frames
+        # every match of a probe or a merge ends a clause with its siblings' head: only those sentences are matched
+        ends = re.compile("(?:" + "|".join(sorted({re.escape(g.tail) for g in groups})) + ")(?=[，；：。！？]|$)")
+        units = [u for u in units if ends.search(u.core)]
         probed = dict(self._matched([probe_frame(g) for g in groups], units, docs, MIN_CHOICE_DOCS))
         cut = self._cutter_fn()
         choices = [(g, widened_choices(g, probed.get(j), cut)) for j, g in enumerate(groups)]
