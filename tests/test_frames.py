@@ -129,14 +129,46 @@ def test_match_table_rows(frames, bundled):
     ("一个", "TEXT"), ("两项", "TEXT"), ("八十", "NUM"), ("20万份", "NUM"),
     # a bound and a range belong to the quantity
     ("8％左右", "PERCENT"), ("6.5%－7%", "PERCENT"), ("900万人以上", "NUM"), ("3000亿元左右", "MONEY"),
+    ("百分之四至百分之五", "PERCENT"),
 ])
 def test_value_types(value, kind):
     assert value_type(value) == kind
 
 
+@pytest.mark.parametrize("value, after, kind", [
+    # a number before the frame's unit is a quantity, whatever its shape: 1.42 is not the date 1.42
+    ("1.42", "万亿美元", "MONEY"), ("1．15", "万亿美元", "MONEY"), ("8500", "亿元", "MONEY"), ("727", "万人", "NUM"),
+    ("1.42", "", "NUM"), ("5.15", "", "DATE"), ("5.15", "政务公开日", "DATE"),
+    # 多 or 余 before 万, 亿
+    ("4800多万", "", "NUM"), ("300余万人", "", "NUM"), ("2018", "年", "NUM"),
+])
+def test_value_types_by_the_unit_after(value, after, kind):
+    assert value_type(value, after=after) == kind
+
+
+def test_a_range_is_not_one_quantity_of_a_table():
+    from gkcorpus.templates.frame_slots import split_quantity
+
+    assert split_quantity("百分之十二点五") == ("十二点五", "%")
+    assert split_quantity("百分之四至百分之五") is None and split_quantity("6.5%－7%") is None
+
+
+def test_one_place_word_throughout_is_not_a_place_slot():
+    assert value_type("美丽") == "PLACE"  # jieba's place tag (ns), as the segmenter has it
+    assert frame_slot_type(["美丽", "美丽", "美丽"]) == "TEXT"  # 和谐{美丽}: the tag alone
+    assert frame_slot_type(["北京", "上海", "北京"]) == "PLACE"
+    assert frame_slot_type(["国务院", "国务院"]) == "ORG"
+
+
+def test_an_organisation_suffix_inside_a_common_word_is_not_one():
+    assert value_type("战略布局") == "TEXT" and value_type("大局") == "TEXT"
+    assert value_type("教育局") == "ORG" and value_type("居民委员会") == "ORG" and value_type("理事会") == "ORG"
+
+
 @pytest.mark.parametrize("value, cut", [
     ("共完成4000", 3), ("实际增长8.5％", 4), ("完成四千四百五十一", 2), ("增加三十亿元", 2),
     ("一一", None), ("房屋达九", None), ("统一", None), ("达到5 1 6 0 元", None),
+    ("解决4800多万", 2), ("总额达到1.42", 4),
 ])
 def test_quantity_at_the_end_of_a_value(value, cut):
     from gkcorpus.templates.frame_retype import quantity_tail
@@ -167,9 +199,13 @@ def test_slots_retyped_and_numbers_split_on_matched_values():
                    [{"TEXT": "今年", "TEXT_2": "共完成4000"}, {"TEXT": "", "TEXT_2": "规模要比上年压缩920"}])
     rate = frame("国内生产总值增长{NUM}%左右", [("NUM", "NUM")], [{"NUM": "8"}, {"NUM": "7.5"}])
     free = frame("以{TEXT}为指导", [("TEXT", "TEXT")], [{"TEXT": "科学发展观"}, {"TEXT": "产业政策"}])
-    out = {k: f.template for k, f in retyped([level, invest, rate, free])}
+    trade = frame("进出口{TEXT}万亿美元", [("TEXT", "TEXT")],
+                  [{"TEXT": "总额达到1.42"}, {"TEXT": "贸易总额1．15"}, {"TEXT": "总额2.56"}])
+    water = frame("{TEXT}农村人口饮水安全问题", [("TEXT", "TEXT")],
+                  [{"TEXT": "解决了9748万"}, {"TEXT": "解决4800多万"}, {"TEXT": "又解决6434万"}])
+    out = {k: f.template for k, f in retyped([level, invest, rate, free, trade, water])}
     assert out == {0: "国内生产总值{TEXT}{MONEY}", 1: "{TEXT}全社会固定资产投资{TEXT_2}{MONEY}亿元",
-                   2: "国内生产总值增长{PERCENT}"}
+                   2: "国内生产总值增长{PERCENT}", 4: "进出口{TEXT}{MONEY}万亿美元", 5: "{TEXT}{NUM}农村人口饮水安全问题"}
 
 
 @pytest.mark.parametrize("value, tail, edge", [
@@ -178,6 +214,7 @@ def test_slots_retyped_and_numbers_split_on_matched_values():
     ("中国共产党的正确", False, (5, "ORG")), ("中国领土不可分割", False, (2, "PLACE")),
     # an organisation headed by a 的-phrase, organisations joined by 、 (the openings of 在{TEXT}领导下)
     ("以习近平同志为核心的党中央坚强", False, (13, "ORG")), ("党中央、国务院坚强", False, (7, "ORG")),
+    ("党的一元化", False, (1, "ORG")), ("中央的集中统一", False, (2, "ORG")),  # the genre's own names
     ("我们认真贯彻以习近平同志为核心的党中央", False, None),
     ("发展经济", True, None), ("我们大家", True, None), ("增长8%", True, None),
 ])

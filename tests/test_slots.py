@@ -64,6 +64,8 @@ def test_classify(value, kind):
 def test_four_point_two_is_a_number_but_five_point_fifteen_a_date():
     assert classify("4.2万") == "NUM"
     assert classify("5.15") == "DATE"
+    assert classify("12.31") == "DATE"
+    assert classify("1.42") == "NUM" and classify("13.05") == "NUM"  # no day 42, no month 13
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .frame_slots import _ADMIN, _is_org, _is_place, _tags
+from .frame_slots import _ADMIN, NAME_TYPES, _is_org, _is_place, _tags
 
 __all__ = ["NAME_TYPES", "name_edge", "resplit"]
 
-NAME_TYPES = ("PERSON", "PLACE", "ORG")
 _WINDOW = 12  # characters tagged at a value's end (the longest names: 中国共产党中央委员会)
 _HEAD_WINDOW = 24  # characters tagged at its start (an organisation headed by a 的-phrase, as value_type takes it)
 _JOINS = ("、", "和", "及", "与")  # words joining names of one kind

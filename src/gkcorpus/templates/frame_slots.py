@@ -4,13 +4,14 @@ A frame slot is typed by the type of (nearly) all its values (``share``, 0.9 by 
 it is ``TEXT``. Value types, most specific first:
 
 =========  ==================================================================================
-``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``, ``6.5%－7%`` (a range is one value)
+``PERCENT`` ``7%``, ``4.5％``, ``百分之九十``, ``百分之十二点五``, ``3个百分点``, ``6.5%－7%``,
+            ``百分之四至百分之五`` (a range is one value)
 ``MONEY``   a number with a currency unit: ``1.2万亿元``, ``500多亿元``, ``20美元``
 ``YEAR``    ``2018年``, ``1978年``, ``一九五四年``, ``20xx年``; as a base of comparison (比{YEAR}增长)
             also a year relative to the report's: ``上年``, ``去年``
 ``DATE``    months and days: ``5月15日``, ``今年5月``, ``第十二届`` (see :mod:`gkcorpus.slots`)
-``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``四十五点二`` (a numeral
-            word such as ``一个``, ``两项`` is wording: TEXT)
+``NUM``     a number with its qualifiers and unit: ``1800余份``, ``百余册``, ``4.2万``, ``4800多万``,
+            ``四十五点二`` (a numeral word such as ``一个``, ``两项`` is wording: TEXT)
 ``PERSON``  a Han name of two to four characters before ``同志``; split out of a free slot, a word
             jieba.posseg tags ``nr`` (:mod:`~gkcorpus.templates.frame_names`)
 ``PLACE``   every word a place name by the segmenter's part-of-speech tag (jieba.posseg ``ns``),
@@ -21,11 +22,19 @@ it is ``TEXT``. Value types, most specific first:
 =========  ==================================================================================
 
 A bound after a quantity is part of its value (``8%左右``, ``900万人以上``, ``4.6%以内``): the frame
-``国内生产总值增长{PERCENT}`` holds the target of every year, with or without 左右.
+``国内生产总值增长{PERCENT}`` holds the target of every year, with or without 左右. A number before
+a unit in the frame's fixed text is a quantity whatever its shape (``1.42`` before ``万亿美元`` is
+MONEY, not a date), MONEY when the unit is a currency.
+
+A PLACE slot needs at least two different values: jieba tags some common words ``ns`` (美丽, 城市),
+and a slot holding one such word or nothing (``和谐{PLACE}`` holding 美丽) rests on that tag alone; it
+is typed TEXT (a lone real place, 促进{TEXT}经济 holding 澳门, is typed TEXT too).
 
 Place names come from jieba's part-of-speech dictionary (tag ``ns``), not from a gazetteer
-package: it covers provinces, cities and counties and needs no further dependency. Its known
-weakness is a few common nouns tagged ``ns`` (城镇); such values are rare in frame slots.
+package: it covers provinces, cities and counties, and also the countries and regions the reports
+name (德国, 柬埔寨, 印度支那), which a gazetteer of administrative divisions (cpca and its forks) does
+not hold; it needs no further dependency. Its known weakness is a few common words tagged ``ns``
+(城镇, 美丽); such values are rare in frame slots, and one alone does not type a slot.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ __all__ = ["FRAME_SLOT_TYPES", "CLOSED_TYPES", "value_type", "frame_slot_type", 
 
 FRAME_SLOT_TYPES = ("NUM", "PERCENT", "DATE", "YEAR", "MONEY", "ORG", "PLACE", "PERSON", "TEXT")
 CLOSED_TYPES = frozenset({"NUM", "PERCENT", "DATE", "YEAR", "MONEY"})
+NAME_TYPES = ("PERSON", "PLACE", "ORG")
 
 _AR = r"\d+(?:[.．]\d+)?"
 _CN = "零〇一二两三四五六七八九十百千万亿"
@@ -54,17 +64,25 @@ YEAR_RE = re.compile(r"(?:(?:19|20)\d{2}|(?:19|20)[xX]{2}|[〇○零一二三四
 # a year as a point of comparison: a date (一九五二年, 1978年) or one relative to the report's (上年, 去年)
 BASE_YEAR_RE = re.compile(rf"{YEAR_RE.pattern}|(?:上年|去年|前年|同年|当年)(?:同期)?")
 PERCENT_PLUS_RE = re.compile(
-    rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+|{PERCENT_RE.pattern}){BOUND}")
+    rf"(?:近|约|达|超过)?(?:{_AR}[%％]?{_RANGE}{_AR}[%％]|百分之[{_CN}\d.点]+(?:{_RANGE}(?:百分之)?[{_CN}\d.点]+)?"
+    rf"|{PERCENT_RE.pattern}){BOUND}")
 # a number in Chinese numerals with a decimal point (四十五点二, as the older reports write figures), or a number
-NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|{NUM_RE.pattern}){BOUND}")
+# or a count in tens of thousands with 多/余 before its 万 or 亿 (4800多万, 300余万人)
+NUM_PLUS_RE = re.compile(rf"(?:(?:近|约|达)?[{_CN}]+点[{_CN}]+|(?:近|约|共|逾|达)?(?:{_AR}|{_CN_NUMBER})(?:多|余)[万亿]+"
+                         rf"(?:人次|人|户|吨|亩|元|个|项|名|家|套|辆|公里)?|{NUM_RE.pattern}){BOUND}")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[，、])|[一二三四五六七八九十]{1,3}[、．.]"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]、?|\d{1,2}[、．.](?!\d))")
 # a numeral word: one small numeral and at most a classifier (一个, 两项, 三) — wording, not a quantity
 _NUMERAL_WORD = re.compile(r"[一两二三四五六七八九十几][个项批种些次条类大点方面]?")
-_CURRENCY = ("亿元", "万元", "元", "美元", "亿美元", "万美元")
+# the fixed text after a number slot begins with a currency, with its multipliers (万亿美元, 亿元)
+_CURRENCY_AFTER = re.compile(r"[万亿千百]*(?:元|美元)")
+# … or with any unit of a quantity: the value before it is a number, whatever its shape (1.42 before
+# 万亿美元 is an amount, not the date 1.42)
+_UNIT_AFTER = re.compile(r"[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍)")
 _EDGE_PUNCT = "，；：。！？、,;:!?·—…（）()《》“”‘’「」 \t\u3000"
 _ADMIN = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "县", "区", "州", "盟", "旗")
+_GENRE_ORGS = frozenset({"国务院", "党中央", "中共中央", "党", "中央"})
 _ORG_SUFFIX = re.compile(
     r"(?:人民政府|委员会|办公厅|办公室|管理局|办事处|人民银行|银行|公司|集团|协会|大学|学院|医院|研究院|研究所"
     r"|总局|政府|党委|党组|国务院|局|部|委|署|院|会)$")
@@ -77,10 +95,10 @@ def split_quantity(value: str) -> tuple[str, str] | None:
     """A quantity as its number and its unit, as a table of figures keeps them (``859万人`` →
     ``("859", "万人")``, ``7.5%`` → ``("7.5", "%")``, ``百分之十二点五`` → ``("十二点五", "%")``,
     ``1998年`` → ``("1998", "年")``); qualifiers (约, 近 …) are dropped. None when ``value`` is not
-    one number followed by a unit."""
+    one number followed by a unit (a range is two)."""
     m = _QUANTITY.fullmatch(value.strip())
-    if not m:
-        return None
+    if not m or re.search(_RANGE, m.group(3)):
+        return None  # not a quantity, or a range of two (百分之四至百分之五)
     unit = ("%" if m.group(1) else "") + m.group(3).replace("％", "%")
     return m.group(2).replace("．", "."), unit
 
@@ -160,7 +178,10 @@ def _is_place(value: str) -> bool:
 
 def _is_org(value: str) -> bool:
     """An organisation: names only (中国共产党, 国家发展改革委), or a noun phrase headed by one whose
-    modifier ends in 的 (以江泽民同志为核心的党中央): its words after the last 的 are names."""
+    modifier ends in 的 (以江泽民同志为核心的党中央): its words after the last 的 are names. The
+    genre's own names without a suffix or a segmenter's tag count too (the Party, 党; the centre, 中央)."""
+    if value in _GENRE_ORGS:
+        return True
     if len(value) < 2 or len(value) > 24:
         return False
     tags = _tags(value)
@@ -172,7 +193,10 @@ def _is_org(value: str) -> bool:
         return head != value and _is_org(head)
     m = _ORG_SUFFIX.search(value)
     if not m or m.start() < 2:
-        return value in ("国务院", "党中央", "中共中央")
+        return False
+    last = tags[-1][0]
+    if len(m.group()) < len(last) < len(m.group()) + 2:
+        return False  # the suffix ends a common word of its own (战略布局: 布局, not a 局)
     return all(f[0] in "nj" or f == "ns" for _, f in tags)
 
 
@@ -185,12 +209,15 @@ def value_type(value: str, before: str = "", after: str = "") -> str:
         return "PERCENT"
     if MONEY_RE.fullmatch(v):
         return "MONEY"
+    number = bool(NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v))
+    if number and _UNIT_AFTER.match(after):  # the unit is the frame's wording
+        return "MONEY" if _CURRENCY_AFTER.match(after) else "NUM"
     if YEAR_RE.fullmatch(v) or (before.endswith(("比", "较")) and BASE_YEAR_RE.fullmatch(v)):
         return "YEAR"
     if DATE_RE.fullmatch(v):
         return "DATE"
-    if NUM_PLUS_RE.fullmatch(v) and re.search(rf"[\d{_CN}]", v) and not _NUMERAL_WORD.fullmatch(v):
-        return "MONEY" if after.startswith(_CURRENCY) else "NUM"  # the unit may be the frame's wording
+    if number:
+        return "NUM"
     if after.startswith("同志") and PERSON_RE.fullmatch(v):
         return "PERSON"
     if _is_place(v):
@@ -220,6 +247,8 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
         if counts.get("TEXT", 0) > n - share * n:
             return "TEXT"  # too many free values for any type (the rest need not be looked at)
     best = max(counts, key=lambda k: (counts[k], k))
+    if best == "PLACE" and len(set(vals)) < 2:
+        return "TEXT"  # one word throughout, or left out: the segmenter's place tag alone (和谐|美丽, 城市)
     if best != "TEXT" and counts[best] >= share * n:
         return best
     numeric = sum(counts.get(k, 0) for k in ("NUM", "PERCENT", "MONEY"))
@@ -231,7 +260,7 @@ def frame_slot_type(values: Iterable[str], before: str = "", after: str = "", sh
 def closed_pattern(kind: str, after: str = "") -> str | None:
     """The regex body accepting values of a closed type (None for open types); ``after``: the fixed
     text after the slot (a MONEY slot before 亿元 holds the number only)."""
-    if kind == "MONEY" and after.startswith(_CURRENCY):
+    if kind == "MONEY" and _CURRENCY_AFTER.match(after):
         return NUM_PLUS_RE.pattern
     # a NUM slot holds a mixture of quantities (a count, an amount, a percent): its pattern takes them all
     return {"PERCENT": PERCENT_PLUS_RE.pattern, "MONEY": MONEY_RE.pattern, "YEAR": BASE_YEAR_RE.pattern,

@@ -71,7 +71,7 @@ DATE_RE = re.compile(
     rf"|{_YEAR}(?:度|底|初)?"  # 20xx年, 2018年度
     rf"|第[{_CN_NUM}\d]+届"  # 第十二届
     r"|\d{1,2}[·•]\d{1,2}"  # 5·15
-    r"|\d{1,2}\.\d{2}(?!\d)"  # 5.15 (two-digit day: 4.2万 is a number)
+    r"|(?:0?[1-9]|1[0-2])\.(?:0[1-9]|[12]\d|3[01])(?!\d)"  # 5.15 (a two-digit day: 4.2万, 1.42 are numbers)
 )
 PLACEHOLDER_RE = re.compile(r"(?:19|20)[xX]{2}|[xX]{2,4}")
 DOC_TITLE_RE = re.compile(r"《[^《》]+》(?:[和、及与]《[^《》]+》)*")
