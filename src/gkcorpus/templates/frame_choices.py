@@ -27,7 +27,8 @@ from .frame_model import Frame
 from .frame_slots import CLOSED_TYPES, typed_names
 from .model import Slot, render, template_id
 
-__all__ = ["CHOICE", "MIN_CHOICE_DOCS", "Siblings", "choice_frame", "probe_frame", "sibling_groups", "widened_choices"]
+__all__ = ["CHOICE", "MIN_CHOICE_DOCS", "Siblings", "choice_frame", "probe_frame", "shortest_wordings", "sibling_groups",
+           "widened_choices"]
 
 CHOICE = "CHOICE"
 MIN_CHOICE_DOCS = 2  # documents an ending found after the front needs to join the choice
@@ -120,9 +121,7 @@ def widened_choices(g: Siblings, probe: Frame | None, cut: Callable[[str], list[
     after a number (控制在4.6%以内: the bound belongs to the quantity), and are
     found in :data:`MIN_CHOICE_DOCS` documents; None when they are one wording with words before it
     (:func:`shortest_wordings`: …的作用, …重要作用 are 作用 after free words)."""
-
     docs: dict[str, set[str]] = defaultdict(set)
-    longest: list[tuple[str, str]] = []  # (document, the longest ending) of each match
     if probe is not None:
         before, last = probe.slots[-2].name, probe.slots[-1].name
         for i in probe.instances:
@@ -136,8 +135,6 @@ def widened_choices(g: Siblings, probe: Frame | None, cut: Callable[[str], list[
                     and not _NUMBER_END.search(seq[:-n])]
             for e in ends:
                 docs[e].add(i.doc_id)
-            if ends:
-                longest.append((i.doc_id, ends[-1]))
     found = {e for e, ds in docs.items() if len(ds) >= MIN_CHOICE_DOCS}
     choices = found | set(g.endings)
     if len(shortest_wordings(choices)) < 2:
