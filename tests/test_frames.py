@@ -558,9 +558,23 @@ def test_national_inner_and_relaxed_frames(national):
     # 为…而{共同|努力}奋斗: the two words found once (团结, 不懈) do not keep the choice out
     rally = _find(lib, "为{TEXT}而{TEXT_2}奋斗")
     assert rally.support == 28 and set(rally.slots[1].values) == {"不懈", "共同", "努力", "团结"}
-    # a copula and a 的-phrase head, its opening inside the clause (今年是…的一年, 这是…的一年)
-    year = _find(lib, "是{TEXT}的一年")
-    assert year.support == 20 and year.floats and is_construction(year)
+    # a copula and a 的-phrase head, its opening inside the clause (今年是…的一年, 这是…的一年), one frame
+    # with its siblings (是…第一年, 是…的五年) and the other endings with the head 年: a choice of wording
+    assert not [t for t in lib if t.template in ("是{TEXT}的一年", "是{TEXT}第一年")]
+    year = _find(lib, "是{TEXT}{CHOICE}")
+    assert year.support == 42 and year.floats and is_construction(year)
+    assert year.slots[1].type == "CHOICE"
+    assert {"的一年", "第一年", "关键一年", "重要一年", "开局之年", "收官之年", "的头一年"} <= set(year.slots[1].values)
+    # the ten reports that call the year 今年是…的第一年/头一年/关键一年/重要一年/之年, each matched
+    said = {"1979": "的第一年", "1986": "的头一年", "1990": "的第一年", "1999": "关键一年", "2004": "的一年",
+            "2010": "关键一年", "2012": "重要一年", "2015": "收官之年", "2016": "开局之年", "2018": "开局之年"}
+    got: dict[str, str] = {}
+    for i in sorted(year.instances, key=lambda i: (i.doc_id, i.start)):  # the first match of the sentence
+        if i.sentence.startswith("今年是"):
+            got.setdefault(i.doc_id[-4:], i.slot_values["CHOICE"])
+    assert {d: got.get(d) for d in said} == said
+    # endings with another head stay apart: 在…领导下 and 在…情况下 end in a localizer
+    assert _find(lib, "在{ORG}{TEXT}领导下").support == 44 and _find(lib, "在{TEXT}情况下").support == 35
 
 
 def test_national_frames_of_a_preposition_and_its_partner(national):
@@ -661,3 +675,82 @@ def test_absorb_takes_a_variant_that_only_adds_wording_to_a_frame_it_overlaps():
     other = _frame_at("{TEXT}，表示诚挚的{TEXT_2}", rows[5:])
     assert other.instances[0].end > thanks.instances[5].start and not _holds_wording(other, thanks)
     assert sorted(t.template for t in _absorb([other, thanks])) == ["{TEXT}表示{TEXT_2}感谢", "{TEXT}，表示诚挚的{TEXT_2}"]
+
+
+# --------------------------------------------------------------------------- choices of wording
+
+
+def _choice_frame(front, choices):
+    text = render([front, "", ""], ["TEXT", "CHOICE"])
+    return Frame(template_id(text), text, [Slot("TEXT", "TEXT"), Slot("CHOICE", "CHOICE", list(choices))], [], True, True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(front=st.text(alphabet=_HAN, min_size=1, max_size=4), middle=st.text(alphabet=_HAN, min_size=1, max_size=6),
+       data=st.data())
+def test_choice_frame_match_then_fill_reproduces_the_clause(front, middle, data):
+    choices = ["之年", "一年", "第一年", "关键一年"]
+    t = _choice_frame(front, choices)
+    clause = t.fill({"TEXT": middle, "CHOICE": data.draw(st.sampled_from(choices))})
+    sentence = "前文，" + clause + "，后文"
+    m = t.match(sentence)
+    assert m is not None and sentence[m.start:m.end] == clause and m.values["CHOICE"] in choices
+    assert t.fill(m.values) == clause
+
+
+def test_choice_frame_fill_round_trip_and_cli(tmp_path, capsys):
+    from gkcorpus.cli import main
+    from gkcorpus.templates.library import TemplateLibrary
+
+    t = _choice_frame("今年是", ["之年", "一年"])
+    assert t.template == "今年是{TEXT}{CHOICE}"
+    assert t.match("今年是“十二五”开局之年。").values == {"TEXT": "“十二五”开局", "CHOICE": "之年"}
+    assert t.match("今年是很不平凡的年份。") is None
+    # a choice never takes a number's bound: 控制在4.6%以内 is a quantity
+    assert _choice_frame("在", ["以内", "范围内"]).match("控制在4.6%以内") is None
+    with pytest.raises(KeyError, match="CHOICE must be one of"):
+        t.fill({"TEXT": "开局", "CHOICE": "之岁"})
+    assert t.fill({"TEXT": "开局", "CHOICE": "之岁"}, strict=False) == "今年是开局之岁"
+    TemplateLibrary([t]).save(tmp_path / "lib.json")
+    back = load_library(tmp_path / "lib.json").templates[0]
+    assert isinstance(back, Frame) and back.slots[1].type == "CHOICE" and back.slots[1].values == ["之年", "一年"]
+    assert back.match("今年是关键的一年").values == {"TEXT": "关键的", "CHOICE": "一年"}
+    assert main(["templates", "fill", "--id", t.id, "--library", str(tmp_path / "lib.json"),
+                 "TEXT=开局", "CHOICE=之年"]) == 0
+    assert capsys.readouterr().out.strip() == "今年是开局之年"
+    assert main(["templates", "fill", "--id", t.id, "--library", str(tmp_path / "lib.json"),
+                 "TEXT=开局", "CHOICE=之岁"]) == 1
+    assert "CHOICE must be one of 之年|一年" in capsys.readouterr().err
+
+
+def test_sibling_frames_with_one_head():
+    from gkcorpus.templates.frame_choices import shortest_wordings, sibling_groups
+
+    def floating(text):
+        f = Frame(template_id(text), text, [Slot("TEXT", "TEXT")], [], True, True)
+        f.floats = True
+        return f
+
+    frames = [floating(x) for x in ("是{TEXT}第一年", "是{TEXT}的一年", "在{TEXT}领导下", "在{TEXT}情况下",
+                                    "对{TEXT}力度", "对{TEXT}态度", "{TEXT}体制", "{TEXT}机制")]
+    groups = sibling_groups(frames)
+    # 下 is a localizer, 度 a bound morpheme, and siblings without fixed text before the slot are none
+    assert [(g.front, g.tail, g.endings, g.members) for g in groups] == [(["是"], "一年", ["的一年", "第一年"], [0, 1])]
+    assert shortest_wordings({"的一年", "第一年", "一年", "开局之年", "之年"}) == {"一年", "之年"}
+    assert shortest_wordings({"的作用", "重要作用", "作用"}) == {"作用"}
+
+
+def test_content_factor_ranks_fixed_phrases_in_context_after_frames():
+    from gkcorpus.templates.frame_model import content_factor
+
+    rows = [("d1", "我们要全面贯彻宗教政策，积极引导宗教与社会主义社会相适应。"), ("d2", "依法管理宗教事务，积极引导宗教与社会主义社会相适应。")]
+    assert content_factor(_frame_at("{TEXT}，积极引导宗教与社会主义社会相适应", rows)) == 0.5
+    rows = [("d1", "我们要全心全意为人民服务。"), ("d2", "全心全意地为人民服务。"), ("d3", "必须全心全意为人民服务。")]
+    assert content_factor(_frame_at("{TEXT}全心全意{TEXT_2}为人民服务", rows)) == 0.5  # its inner slot mostly empty
+    rows = [("d1", "我们要高举中国特色社会主义伟大旗帜。"), ("d2", "高举邓小平理论伟大旗帜。")]
+    assert content_factor(_frame_at("{TEXT}高举{TEXT_2}伟大旗帜", rows)) == 1.0
+    rows = [("d1", "现在，我代表国务院向大会报告工作。"), ("d2", "现在，我代表国务院，向大会报告工作。"),
+            ("d3", "现在，我代表国务院，向大会报告工作。")]
+    assert content_factor(_frame_at("现在，我代表国务院{TEXT}", rows)) == 0.5  # continues its clause once in three
+    rows = [("d1", "我代表国务院，向大会报告工作。"), ("d2", "我代表国务院，向大会报告工作。")]
+    assert content_factor(_frame_at("我代表国务院，{TEXT}", rows)) == 0.5  # a whole clause after it: context

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
-__all__ = ["Clause", "Frame", "clause_spans", "frame_score", "is_construction"]
+__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -80,13 +80,36 @@ def clause_spans(core: str) -> list[tuple[int, int]]:
 
 
 def frame_score(t: Template) -> float:
-    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted), halved
+    """Support × fixed Han characters (a closed-type slot counts as two; at most 24 counted) × the
+    share of its matches whose content slots hold text (:func:`content_factor`), halved
     for a frame with free slots at both ends and no number (a phrase in context, not a clause frame),
     and halved for a construction (:func:`is_construction`: 以{TEXT}为指导, 在{TEXT}的同时), grammar
     of the genre; the library lists constructions after the frames with content of their own."""
     types = [s.type for s in t.slots]
     fixed = _han("".join(t.pieces)) + 2 * sum(ty in CLOSED_TYPES for ty in types)
-    return t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
+    fixed += sum(min(map(len, s.values)) for s in t.slots if s.type == "CHOICE" and s.values)  # its shortest wording
+    return (t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
+            * content_factor(t))
+
+
+def content_factor(t: Template) -> float:
+    """How much of a frame is more than a fixed string: the share of its instances in which its best
+    content slot is filled, at least one half (a frame with none is halved). A content slot is a
+    closed-type slot (its number is the content), a slot inside the fixed text, or a last slot
+    continuing the clause of a fixed opening (现在，我代表国务院{TEXT}); a slot leading the frame holds
+    whatever precedes it in the clause, and a slot after clause punctuation a whole clause of
+    context: with only such slots, or an inner slot mostly empty (全心全意{TEXT}为人民服务), the frame
+    is a fixed phrase of the bank in context ({TEXT}，积极引导宗教与社会主义社会相适应)."""
+    if any(s.type in CLOSED_TYPES or s.type == "ORD" for s in t.slots):
+        return 1.0
+    pieces, n = t.pieces, max(1, len(t.instances))
+    best = 0.0
+    for k, s in enumerate(t.slots):
+        inner = bool(pieces[k]) and bool(pieces[k + 1])
+        continues = k == len(t.slots) - 1 and bool(pieces[k]) and not pieces[k + 1] and pieces[k][-1] not in _CLAUSE_PUNCT
+        if inner or continues:
+            best = max(best, sum(1 for i in t.instances if i.slot_values.get(s.name)) / n)
+    return max(best, 0.5)
 
 
 def is_construction(t: Template) -> bool:
@@ -105,13 +128,16 @@ def is_construction(t: Template) -> bool:
 
 def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:
     """``t``'s fixed pieces and slots, its inner optional slots of particles and adverbs
-    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) joined to the fixed text around them."""
+    (:func:`~gkcorpus.templates.frame_slots.holds_modifiers`) and its choices of wording (their
+    shortest) joined to the fixed text around them."""
     from .frame_slots import holds_modifiers
 
     pieces, slots = [t.pieces[0]], []
     for k, s in enumerate(t.slots):
         nxt = t.pieces[k + 1]
-        if (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
+        if s.type == "CHOICE" and s.values:  # a choice of wording is wording (its shortest)
+            pieces[-1] += min(s.values, key=lambda v: (len(v), v)) + nxt
+        elif (pieces[-1] and nxt and s.n_empty and s.type not in CLOSED_TYPES
                 and holds_modifiers([i.slot_values.get(s.name, "") for i in t.instances])):
             pieces[-1] += nxt
         else:
@@ -197,6 +223,9 @@ class Frame(Template):
                 parts.append("[，；：]".join(re.escape(x) for x in p.split("，")))
                 if i < len(self.slots):
                     s = self.slots[i]
+                    if s.type == "CHOICE":  # one of its values (an alternation of wording: {之年|一年}), never a number's bound
+                        parts.append("(?<![0-9０-９%％.．])(" + "|".join(re.escape(v) for v in sorted(s.values, key=lambda v: (-len(v), v))) + ")")
+                        continue
                     body = closed_pattern(s.type, pieces[i + 1])
                     if body is not None:
                         parts.append(f"((?:{body})?)" if s.n_empty else f"({body})")
@@ -224,6 +253,14 @@ class Frame(Template):
 
             resplit(self, found.values, found.spans)
         return found
+
+    def fill(self, values: Any = None, strict: bool = True, **kw: Any) -> str:
+        """As :meth:`Template.fill`; a ``CHOICE`` slot takes one of its values (``strict``)."""
+        vals = {**(values or {}), **kw}
+        for s in self.slots:
+            if strict and s.type == "CHOICE" and s.name in vals and str(vals[s.name]) not in s.values:
+                raise KeyError(f"{s.name} must be one of {'|'.join(s.values)}, got {vals[s.name]!r}")
+        return super().fill(vals, strict)
 
     def match_key(self) -> str:
         """The longest clause part of the fixed text: a comma in it matches any clause mark (，；：),

@@ -75,13 +75,18 @@ Mining (:class:`FrameMiner`)
        (:func:`~gkcorpus.templates.frame_inner.extra_frames`): fixed words around an ordinal
        (``第{ORD}个五年计划``), a function word and the head of its 的-phrase (``是{TEXT}的一年``), and a
        preposition and the word it governs later in its clause, both inside the clause
-       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``).
+       (:mod:`~gkcorpus.templates.frame_pairs`: ``经过{TEXT}努力``, ``根据{TEXT}决定``). Sibling frames
+       that differ only in the words ending them, those endings sharing a head (今年是…的第一年, …关键一年,
+       …开局之年), become one frame ending in a ``CHOICE`` slot, widened to the other endings with that
+       head found after the same front (:mod:`~gkcorpus.templates.frame_choices`: ``是{TEXT}{CHOICE}``).
     9. Headings and title lines (lines without clause punctuation) are mined apart
        (:mod:`gkcorpus.templates.frame_lines`): their fields with dates, years, ordinals (第{ORD}届)
        and numbers as slots, marked ``where = "title"`` or ``"heading"`` (body frames: ``"body"``);
        a heading frame also matches a heading run into the text after it (``一、2013年工作回顾过去一年…``).
     10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
-        halved for a phrase floating between free slots; constructions
+        halved for a phrase floating between free slots, and × the share of its matches whose content
+        slots hold text, at least a half (:func:`~gkcorpus.templates.frame_model.content_factor`: a
+        fixed phrase with only context around it, ``{TEXT}，积极引导宗教与社会主义社会相适应``, is halved); constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
@@ -120,6 +125,7 @@ from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
 from .frame_inner import extra_frames
 from .frame_pairs import pair_frames
+from .frame_choices import CHOICE, MIN_CHOICE_DOCS, choice_frame, probe_frame, sibling_groups, widened_choices
 from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
@@ -651,6 +657,29 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             return frames
         return relax_frames(frames, ix, self._cutter_fn(), lambda fs: self._matched(fs, units, docs, m), m, text)
 
+    def _alternations(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
+        """Sibling frames differing in their ending, with one head, as one frame ending in a choice
+        (:mod:`~gkcorpus.templates.frame_choices`: ``是{TEXT}{CHOICE}`` for 第一年, 的一年, 之年 …),
+        kept in their place when it matches more documents than each of them."""
+        groups = sibling_groups(frames)
+        if not groups:
+            return frames
+        # every match of a probe or a merge ends a clause with its siblings' head: only those sentences are matched
+        ends = re.compile("(?:" + "|".join(sorted({re.escape(g.tail) for g in groups})) + ")(?=[，；：。！？]|$)")
+        units = [u for u in units if ends.search(u.core)]
+        probed = dict(self._matched([probe_frame(g) for g in groups], units, docs, MIN_CHOICE_DOCS))
+        cut = self._cutter_fn()
+        choices = [(g, widened_choices(g, probed.get(j), cut)) for j, g in enumerate(groups)]
+        choices = [(g, c) for g, c in choices if c is not None]
+        out: list[Frame | None] = list(frames)
+        for j, f in self._matched([choice_frame(g, c) for g, c in choices], units, docs, m):
+            g = choices[j][0]
+            if f.slots[-1].type == CHOICE and f.support > max(frames[k].support for k in g.members):
+                for k in g.members:
+                    out[k] = None
+                out[g.members[0]] = f
+        return [f for f in out if f is not None]
+
     def _retype(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
         """Each frame with its slots typed by its matched values, numbers split out of its free slots
         (:func:`~gkcorpus.templates.frame_retype.retyped`), when the rewritten frame, matched again,
@@ -777,6 +806,7 @@ class FrameMiner(_ClauseChains, BaseEstimator):
             extra += pair_frames(texts, owners, m, self._words(clauses), count)
         have = {t.template for t in out}
         out += [t for _, t in self._matched([f for f in extra if f.template not in have], units, docs, m)]
+        out = self._alternations(out, units, docs, m)
         # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
         # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
         out = _absorb(out + list(line_frames))

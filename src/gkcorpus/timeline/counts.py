@@ -113,12 +113,16 @@ def _frame_piece(piece: str) -> str:
     return "[，；：]".join(re.escape(x) for x in piece.split("，"))
 
 
-def _frame_slot(kind: str, before: str, after: str, may_be_empty: bool, slot_chars: int) -> str:
+def _frame_slot(kind: str, before: str, after: str, may_be_empty: bool, slot_chars: int,
+                choices: Sequence[str] = ()) -> str:
     """A frame's slot after the fixed text ``before`` and before ``after``: a closed type by its pattern,
-    a free slot inside a quotation or title of the fixed text by anything but its brackets."""
+    a choice of wording (``CHOICE``) by its ``choices``, a free slot inside a quotation or title of the
+    fixed text by anything but its brackets."""
     from ..templates.frame_inner import ORD_RE
     from ..templates.frame_slots import closed_pattern
 
+    if kind == "CHOICE" and choices:  # one of its values, never a number's bound (as the frame matches)
+        return "(?<![0-9０-９%％.．])(?:" + "|".join(re.escape(c) for c in sorted(choices, key=lambda c: (-len(c), c))) + ")"
     closed = ORD_RE.pattern[2:-1] if kind == "ORD" else closed_pattern(kind, after)
     if closed is not None:
         return f"(?:{closed}){'?' if may_be_empty else ''}"
@@ -136,7 +140,7 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
     held to a clause start: a frame is counted in every document it matched, and may be counted in
     more (``{YEAR}政府工作报告`` also where the words stand in a sentence). A frame matched inside a
     clause (``inner``, e.g. ``第{ORD}个五年计划``) or a heading (which may run into the text after it)
-    has no clause end after it; an ORD slot holds a numeral."""
+    has no clause end after it; an ORD slot holds a numeral, a CHOICE slot one of its values."""
     out = []
     for t in frames:
         text = str(_get(t, "template"))
@@ -156,10 +160,11 @@ def formulae_from_frames(frames: Iterable[Any], slot_chars: int = 60) -> list[Fo
         for j in range(first, len(slots)):
             after = pieces[j + 1]
             kind, empty = str(_get(slots[j], "type", "TEXT")), bool(_get(slots[j], "n_empty", 0))
-            closed = kind in ("NUM", "PERCENT", "MONEY", "YEAR", "DATE", "ORD")
+            closed = kind in ("NUM", "PERCENT", "MONEY", "YEAR", "DATE", "ORD", "CHOICE")
             if not after and j == len(slots) - 1 and not closed:
                 break  # a free slot closing the frame: context
-            pending.append(_frame_slot(kind, "".join(pieces[: j + 1]), after, empty, slot_chars))
+            pending.append(_frame_slot(kind, "".join(pieces[: j + 1]), after, empty, slot_chars,
+                                       list(_get(slots[j], "values", None) or [])))
             if after or j == len(slots) - 1:
                 parts += pending + [_frame_piece(after)] if after else pending
                 pending = []
