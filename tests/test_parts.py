@@ -57,6 +57,19 @@ def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
     assert doc.text[parts[3].start:parts[3].end].startswith("各位代表！新征程")
 
 
+def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():
+    closing = "当前的国内形势和国际形势，对我国的建设和改革都很有利。我们一定要团结奋斗，沿着有中国特色的社会主义道路奋勇前进。"
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n"
+            "一、过去五年的工作\n过去五年，经济稳定增长，民生持续改善。\n"
+            "二、关于外交工作\n我们愿意同各国发展友好合作关系，共同推动世界和平与发展。\n" + closing + "\n")
+    duplicated = text + closing[8:] + "\n"  # the scrape repeats the closing's tail as a paragraph of its own
+    for t in (text, duplicated):
+        doc = Corpus.from_raw([RawDocument("r", t)])["r"]
+        parts = find_parts(doc)
+        assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
+        assert doc.text[parts[-1].start:parts[-1].end] == t[t.index(closing):].rstrip("\n")
+
+
 def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():
     filler = "全市经济稳定增长，民生持续改善，各项事业取得新进展。" * 60
     text = ("政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、过去一年工作回顾" + filler
