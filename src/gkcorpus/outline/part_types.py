@@ -3,7 +3,10 @@
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
 numbered or not, headed or not) by what they say and where they stand, not by their wording alone.
 Openings, closings and appendices are one type each by their form, and the part that sets the targets
-by its place and target words (:mod:`gkcorpus.outline.targets`); the others are clustered on three
+by its place and target words (:mod:`gkcorpus.outline.targets`; where no part passes that rule, a part
+whose heading names the targets joins the type after the clustering, in which it stays: taking the
+long plan chapters of the older reports out of it moves the Ward tree enough to split the tasks); the
+others are clustered on three
 blocks:
 
 * body: the relative frequencies of the genre's common words in the part's text (words found in at
@@ -57,7 +60,7 @@ from sklearn.utils.validation import check_is_fitted
 from .parts import Part, find_parts
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
-from .targets import find_targets_parts
+from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,7 +164,8 @@ class PartTyper(BaseEstimator):
     n_components : dimensions of the LSA space in which the parts are clustered.
     targets : target-setting words per thousand characters from which a part after the document's first
         body part, followed by more body text than it holds, is the targets part (the overall requirements,
-        :mod:`gkcorpus.outline.targets`), one type of its own; None: no such role, it is clustered.
+        :mod:`gkcorpus.outline.targets`), one type of its own; in a document where no part passes, a later
+        part whose heading names the targets joins that type after the clustering; None: no such role.
     split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
         of a type merged as topics are grouped again to find a topic that is a part of its own
         (:mod:`gkcorpus.outline.topic_split`); None: no such split.
@@ -275,6 +279,9 @@ class PartTyper(BaseEstimator):
         self.doc_ids_ = [d.id for d in corpus]
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
         form = self._roles(corpus, parts)
+        # a part whose heading names the targets (and no part of its document passed the density rule) is
+        # labelled a targets part after the body types are learned: it stays in their clustering
+        named = self._roles(corpus, parts, named=True) != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
         merged: dict[int, list[int]] = {}
@@ -286,13 +293,17 @@ class PartTyper(BaseEstimator):
         elif len(rows):
             labels[rows] = 0
             merged = {0: [0]}
+        body_labels = labels[rows].copy()
         nxt = max(merged, default=-1) + 1
+        role = {f: (form == f) | (named if f == "targets" else False) for f in ROLES}
         for f in ROLES:
-            if (form == f).any():
-                labels[form == f] = nxt
+            if role[f].any():
+                labels[role[f]] = nxt
                 merged[nxt] = [nxt]
                 nxt += 1
-        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if (form == f).any())
+        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if role[f].any())
+        if named.any():
+            how += f" ({int(named.sum())} of them by a heading naming the targets)"
         # number types by mean relative position
         lengths = {d.id: max(len(d.text), 1) for d in corpus}
         pos = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts])
@@ -300,11 +311,11 @@ class PartTyper(BaseEstimator):
         order = sorted(live, key=lambda c: (round(float(pos[labels == c].mean()), 6), c))
         remap = {old: new for new, old in enumerate(order)}
         self.labels_ = np.array([remap[c] for c in labels])
-        self.form_types_ = {f: remap[labels[form == f][0]] for f in ROLES if (form == f).any()}
-        self.centers_ = {remap[c]: normalize(Xr[labels[rows] == c].mean(axis=0, keepdims=True))[0]
-                         for c in set(labels[rows].tolist())} if len(rows) >= 3 else {}
+        self.form_types_ = {f: remap[labels[role[f]][0]] for f in ROLES if role[f].any()}
+        self.centers_ = {remap[c]: normalize(Xr[body_labels == c].mean(axis=0, keepdims=True))[0]
+                         for c in set(body_labels.tolist()) if c in remap} if len(rows) >= 3 else {}
         self.selection_ = how
-        self.n_body_types_ = len({int(x) for x in labels[rows]}) if len(rows) else 0
+        self.n_body_types_ = len({int(x) for x in labels[rows][~named[rows]]}) if len(rows) else 0
         self.types_ = self._describe(corpus, pos, {remap[c]: sorted(v) for c, v in merged.items()
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
@@ -382,13 +393,18 @@ class PartTyper(BaseEstimator):
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
-    def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part], named: bool = False) -> np.ndarray:
         """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
-        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering)."""
+        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering);
+        ``named``: also the targets parts found by a heading naming them."""
         form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts], dtype=object)
         if self.targets is not None:
             texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
-            flags = find_targets_parts([p.doc_id for p in parts], texts, list(form == ""), self.targets)
+            docs = [p.doc_id for p in parts]
+            flags = find_targets_parts(docs, texts, list(form == ""), self.targets)
+            if named:
+                heads = [p.heading if p.how in HEADED else "" for p in parts]
+                flags = [a or b for a, b in zip(flags, named_targets_parts(docs, texts, heads, list(form == ""), flags))]
             form[np.array(flags, dtype=bool)] = "targets"
         return form
 
@@ -461,7 +477,7 @@ class PartTyper(BaseEstimator):
         parts = [p for d in corpus for p in find_parts(d)]
         labels = np.full(len(parts), -1)
         rows = []
-        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts))):
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, named=True))):
             if role and role in self.form_types_:
                 labels[i] = self.form_types_[role]
             else:
