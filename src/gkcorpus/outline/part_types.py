@@ -72,7 +72,8 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
-ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
+ROLES = (*FORM_TYPES, "targets")
+ORDER_CONFIDENCE = 0.9  # level of the interval of the share of documents holding two types in a stable order  # ... and the targets part, found by its place and content
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
@@ -579,9 +580,9 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
     return score / pairs if pairs else 0.0
 
 
-def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> float:
-    """Share of the documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of
-    one all come before those of the other, in the direction most of them take (0 if none hold both)."""
+def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int]:
+    """The documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of one all come
+    before those of the other, in the direction most of them take, and the documents holding both."""
     first: Counter = Counter()
     shared = set(docs[a]) & set(docs[b])
     for d in shared:
@@ -590,7 +591,17 @@ def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray)
             first["a"] += 1
         elif pb.max() < pa.min():
             first["b"] += 1
-    return max(first.values(), default=0) / len(shared) if shared else 0.0
+    return max(first.values(), default=0), len(shared)
+
+
+def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
+    """Wilson interval of the share of documents in a stable order, ``k`` of ``n``."""
+    from scipy.stats import binomtest
+
+    if n == 0:
+        return 0.0, 1.0
+    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray, share: float,
@@ -602,7 +613,13 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     do all the sections of one come before all those of the other (``order``: each row's place in its
     document). The parts of a genre follow one another (review, targets, tasks, the government's own
     conduct, foreign affairs); the topics inside the tasks (agriculture, education, reform) alternate
-    and change places from one report to the next. Labels are renumbered 0, 1, …"""
+    and change places from one report to the next.
+
+    The share is an estimate from the documents holding both, and few documents establish little: when
+    it reaches ``ordered`` but its Wilson interval (``ORDER_CONFIDENCE``) still holds values below
+    ``ordered``, the order does not decide, and the two types are merged when they are each other's
+    nearest type (as variants are); a share that passes by one document then no longer keeps two
+    neighbouring topics apart. Labels are renumbered 0, 1, …"""
     labels = labels.copy()
     while True:
         live = sorted(set(labels.tolist()))
@@ -610,6 +627,9 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
         dsets = {t: set(docs[rows[t]]) for t in live}
         C = np.vstack([X[rows[t]].mean(axis=0) for t in live])
         C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        S = C @ C.T
+        np.fill_diagonal(S, -np.inf)
+        nearest = S.argmax(axis=1) if len(live) > 1 else np.zeros(1, dtype=int)
         best = None
         for i, a in enumerate(live):
             for j in range(i + 1, len(live)):
@@ -617,9 +637,10 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
                 shared = dsets[a] & dsets[b]
                 if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
                     continue  # not found together: variants, if anything (see _merge_variants)
-                if _in_order(rows[a], rows[b], docs, order) >= ordered:
-                    continue  # two parts in a stable order
-                sim = float(C[i] @ C[j])
+                k, n = _in_order(rows[a], rows[b], docs, order)
+                if k >= ordered * n and (_order_bounds(k, n)[0] >= ordered or nearest[i] != j or nearest[j] != i):
+                    continue  # two parts in a stable order (or an undecided order between types not nearest)
+                sim = float(S[i, j])
                 if best is None or sim > best[0]:
                     best = (sim, a, b)
         if best is None:
