@@ -616,10 +616,12 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     and change places from one report to the next.
 
     The share is an estimate from the documents holding both, and few documents establish little: when
-    it reaches ``ordered`` but its Wilson interval (``ORDER_CONFIDENCE``) still holds values below
-    ``ordered``, the order does not decide, and the two types are merged when they are each other's
-    nearest type (as variants are); a share that passes by one document then no longer keeps two
-    neighbouring topics apart. Labels are renumbered 0, 1, …"""
+    some documents break the order and the share reaches ``ordered`` while its Wilson interval
+    (``ORDER_CONFIDENCE``) still holds values below ``ordered``, the order does not decide, and the two
+    types are merged when they are each other's nearest type (as variants are); a share that passes by
+    one document then no longer keeps two neighbouring topics apart. No document out of order is the
+    best evidence of an order the documents can give, whatever their number: such pairs stay apart (in a
+    corpus of a few documents every interval reaches below ``ordered``). Labels are renumbered 0, 1, …"""
     labels = labels.copy()
     while True:
         live = sorted(set(labels.tolist()))
@@ -638,7 +640,7 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
                 if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
                     continue  # not found together: variants, if anything (see _merge_variants)
                 k, n = _in_order(rows[a], rows[b], docs, order)
-                if k >= ordered * n and (_order_bounds(k, n)[0] >= ordered or nearest[i] != j or nearest[j] != i):
+                if k >= ordered * n and (k == n or _order_bounds(k, n)[0] >= ordered or nearest[i] != j or nearest[j] != i):
                     continue  # two parts in a stable order (or an undecided order between types not nearest)
                 sim = float(S[i, j])
                 if best is None or sim > best[0]:
