@@ -230,6 +230,33 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})
 
 
+def test_an_order_share_that_its_documents_do_not_establish_merges_mutual_nearest_types():
+    from gkcorpus.outline.part_types import _merge_topics, _order_bounds
+
+    # fifteen documents: a review (0), a first tasks chapter (1) and a later one (2); 1 precedes 2 in
+    # thirteen, follows it in one and surrounds it in one: 13/15 = 0.867 passes 0.8, but the 90% Wilson
+    # interval of that share reaches 0.666
+    def corpus(chapter, broken):
+        vec = {0: [1.0, 0.0, 0.0], 1: [0.0, 1.0, 0.3], 2: chapter}
+        rows, docs, labels, order = [], [], [], []
+        for d in range(15):
+            seq = [0, 1, 2] if d >= broken else ([0, 2, 1] if d == 0 else [0, 1, 2, 1])
+            for k, t in enumerate(seq):
+                rows.append(vec[t]), docs.append(f"d{d}"), labels.append(t), order.append(k)
+        X = np.array(rows)
+        return np.array(labels), X / np.linalg.norm(X, axis=1, keepdims=True), np.array(docs), np.array(order)
+
+    assert _order_bounds(13, 15) == pytest.approx((0.6664, 0.9548), abs=1e-4)
+    labels, X, docs, order = corpus([0.0, 0.8, 0.6], broken=2)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == [0, 1, 1] + [0, 1, 1, 1] + [0, 1, 1] * 13
+    # the same order, but the later chapter nearer the review than the first chapter: not each other's nearest
+    labels, X, docs, order = corpus([0.9, 0.2, 0.1], broken=2)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == labels.tolist()
+    # no document out of order: the order holds, whatever the interval of 15/15
+    labels, X, docs, order = corpus([0.0, 0.8, 0.6], broken=0)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == [0, 1, 2] * 15
+
+
 # --------------------------------------------------------------------------- national reports since 1978
 
 

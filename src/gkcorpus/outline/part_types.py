@@ -580,9 +580,10 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
     return score / pairs if pairs else 0.0
 
 
-def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int]:
-    """The documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of one all come
-    before those of the other, in the direction most of them take, and the documents holding both."""
+def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int, int]:
+    """Of the documents holding rows of both ``a`` and ``b`` (row indices): those in which the sections of
+    one all come before those of the other in the direction most of them take, those holding both, and
+    those in which all come in the other direction (the rest interleave)."""
     first: Counter = Counter()
     shared = set(docs[a]) & set(docs[b])
     for d in shared:
@@ -591,7 +592,8 @@ def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray)
             first["a"] += 1
         elif pb.max() < pa.min():
             first["b"] += 1
-    return max(first.values(), default=0), len(shared)
+    k, rev = max(first["a"], first["b"]), min(first["a"], first["b"])
+    return k, len(shared), rev
 
 
 def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
@@ -616,12 +618,13 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     and change places from one report to the next.
 
     The share is an estimate from the documents holding both, and few documents establish little: when
-    some documents break the order and the share reaches ``ordered`` while its Wilson interval
-    (``ORDER_CONFIDENCE``) still holds values below ``ordered``, the order does not decide, and the two
-    types are merged when they are each other's nearest type (as variants are); a share that passes by
-    one document then no longer keeps two neighbouring topics apart. No document out of order is the
-    best evidence of an order the documents can give, whatever their number: such pairs stay apart (in a
-    corpus of a few documents every interval reaches below ``ordered``). Labels are renumbered 0, 1, …"""
+    some documents put the two in the opposite order and the share reaches ``ordered`` while its Wilson
+    interval (``ORDER_CONFIDENCE``) still holds values below ``ordered``, the order does not decide, and
+    the two types are merged when they are each other's nearest type (as variants are); a share that
+    passes by one document then no longer keeps two neighbouring chapters apart. Documents that only
+    interleave the two do not make the order undecided: a section cut on the wrong side of a tree's
+    border sits inside the other part's run (the democracy and law chapter and one misplaced task
+    chapter), while topics change places. Labels are renumbered 0, 1, …"""
     labels = labels.copy()
     while True:
         live = sorted(set(labels.tolist()))
@@ -639,8 +642,9 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
                 shared = dsets[a] & dsets[b]
                 if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
                     continue  # not found together: variants, if anything (see _merge_variants)
-                k, n = _in_order(rows[a], rows[b], docs, order)
-                if k >= ordered * n and (k == n or _order_bounds(k, n)[0] >= ordered or nearest[i] != j or nearest[j] != i):
+                k, n, rev = _in_order(rows[a], rows[b], docs, order)
+                if k >= ordered * n and (not rev or _order_bounds(k, n)[0] >= ordered or nearest[i] != j
+                                         or nearest[j] != i):
                     continue  # two parts in a stable order (or an undecided order between types not nearest)
                 sim = float(S[i, j])
                 if best is None or sim > best[0]:
