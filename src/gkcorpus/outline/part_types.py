@@ -31,7 +31,9 @@ different parts of the genre; two halves that live in different documents are th
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
 one type. Parts are ordered, topics are not: two types found together whose sections are not in a
 stable order in the documents holding both (the tasks' agriculture, education and reform sections,
-interleaved differently from report to report) are topics of one part and are merged -- except a topic
+interleaved differently from report to report) are topics of one part and are merged (a share of
+documents in order that passes while some document reverses the order and its confidence interval still
+reaches below the threshold does not decide: the two merge when they are each other's nearest type) -- except a topic
 that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
 the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
@@ -160,7 +162,9 @@ class PartTyper(BaseEstimator):
     n_types : "auto" (the co-occurrence cut, then merging of variants) or an int (a plain Ward cut).
     cooccurrence : share of the smaller half's documents that must hold both halves for a split.
     ordered : share of the documents holding two types in which one type's sections all precede the
-        other's, for the two to stay two parts (None: no merging by order).
+        other's, for the two to stay two parts (None: no merging by order); a share that reaches it while
+        some document reverses the order and its Wilson interval (``ORDER_CONFIDENCE``) reaches below it
+        leaves the decision to the types' similarity (merged when mutual nearest).
     min_docs : share of the documents a half must be found in for a split.
     n_components : dimensions of the LSA space in which the parts are clustered.
     targets : target-setting words per thousand characters from which a part after the document's first
