@@ -74,8 +74,9 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
-ROLES = (*FORM_TYPES, "targets")
-ORDER_CONFIDENCE = 0.9  # level of the interval of the share of documents holding two types in a stable order  # ... and the targets part, found by its place and content
+ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
+# level of the Wilson interval of the share of documents holding two types in a stable order (_merge_topics)
+ORDER_CONFIDENCE = 0.9
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
