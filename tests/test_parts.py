@@ -57,6 +57,19 @@ def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
     assert doc.text[parts[3].start:parts[3].end].startswith("各位代表！新征程")
 
 
+def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():
+    closing = "当前的国内形势和国际形势，对我国的建设和改革都很有利。我们一定要团结奋斗，沿着有中国特色的社会主义道路奋勇前进。"
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n"
+            "一、过去五年的工作\n过去五年，经济稳定增长，民生持续改善。\n"
+            "二、关于外交工作\n我们愿意同各国发展友好合作关系，共同推动世界和平与发展。\n" + closing + "\n")
+    duplicated = text + closing[8:] + "\n"  # the scrape repeats the closing's tail as a paragraph of its own
+    for t in (text, duplicated):
+        doc = Corpus.from_raw([RawDocument("r", t)])["r"]
+        parts = find_parts(doc)
+        assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
+        assert doc.text[parts[-1].start:parts[-1].end] == t[t.index(closing):].rstrip("\n")
+
+
 def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():
     filler = "全市经济稳定增长，民生持续改善，各项事业取得新进展。" * 60
     text = ("政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、过去一年工作回顾" + filler
@@ -217,6 +230,33 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})
 
 
+def test_an_order_share_that_its_documents_do_not_establish_merges_mutual_nearest_types():
+    from gkcorpus.outline.part_types import _merge_topics, _order_bounds
+
+    # fifteen documents: a review (0), a first tasks chapter (1) and a later one (2); 1 precedes 2 in
+    # thirteen, follows it in one and surrounds it in one: 13/15 = 0.867 passes 0.8, but the 90% Wilson
+    # interval of that share reaches 0.666
+    def corpus(chapter, broken):
+        vec = {0: [1.0, 0.0, 0.0], 1: [0.0, 1.0, 0.3], 2: chapter}
+        rows, docs, labels, order = [], [], [], []
+        for d in range(15):
+            seq = [0, 1, 2] if d >= broken else ([0, 2, 1] if d == 0 else [0, 1, 2, 1])
+            for k, t in enumerate(seq):
+                rows.append(vec[t]), docs.append(f"d{d}"), labels.append(t), order.append(k)
+        X = np.array(rows)
+        return np.array(labels), X / np.linalg.norm(X, axis=1, keepdims=True), np.array(docs), np.array(order)
+
+    assert _order_bounds(13, 15) == pytest.approx((0.6664, 0.9548), abs=1e-4)
+    labels, X, docs, order = corpus([0.0, 0.8, 0.6], broken=2)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == [0, 1, 1] + [0, 1, 1, 1] + [0, 1, 1] * 13
+    # the same order, but the later chapter nearer the review than the first chapter: not each other's nearest
+    labels, X, docs, order = corpus([0.9, 0.2, 0.1], broken=2)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == labels.tolist()
+    # no document out of order: the order holds, whatever the interval of 15/15
+    labels, X, docs, order = corpus([0.0, 0.8, 0.6], broken=0)
+    assert _merge_topics(labels, X, docs, order, 0.5, 0.8).tolist() == [0, 1, 2] * 15
+
+
 # --------------------------------------------------------------------------- national reports since 1978
 
 
@@ -294,9 +334,9 @@ def test_national_part_types(since_1978):
     assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
     assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
     assert "1 topic(s) split off as parts" in pt.selection_ and "7 part(s) moved to a type both nearer and more likely" in pt.selection_
-    assert pt.selection_.endswith("appendix parts one type, targets parts one type")
+    assert pt.selection_.endswith("appendix parts one type, targets parts one type (2 of them by a heading naming the targets)")
     assert len(pt.types_) == 9 and len(seg) == 276
-    assert [t.size for t in pt.types_] == [41, 41, 13, 59, 24, 18, 41, 2, 37]
+    assert [t.size for t in pt.types_] == [41, 41, 15, 57, 24, 18, 41, 2, 37]
     # every form-found part is one type, and so are the unheaded codas
     for how in ("preamble", "closing", "appendix", "unheaded_coda"):
         assert seg[seg.how == how].type.nunique() == 1
@@ -305,11 +345,14 @@ def test_national_part_types(since_1978):
     # the unheaded review of 2002
     review = seg[seg.heading.str.contains("回顾") | (seg.how == "unheaded")]
     assert len(review) == 28 and review.type.value_counts().to_dict() == {1: 28}
-    # the targets part, by its place and its target words, whatever its heading, right after the review
+    # the targets part, by its place and its target words, whatever its heading, right after the review; in
+    # 1986 and 1991 (long plan chapters, density below 1) by a heading naming the targets
     targets = seg[seg.type == pt.form_types_["targets"]]
     assert pt.form_types_["targets"] == 2 and pt.type_by_id(2).name.startswith("(targets)")
-    assert [d[-4:] for d in targets.doc_id] == ["1980", "1993", "1996", "2001", "2005", "2011", "2012", "2013",
-                                                "2014", "2015", "2016", "2017", "2018"]
+    assert [d[-4:] for d in targets.doc_id] == ["1980", "1986", "1991", "1993", "1996", "2001", "2005", "2011", "2012",
+                                                "2013", "2014", "2015", "2016", "2017", "2018"]
+    assert set(targets.heading[targets.doc_id.str.endswith(("1986", "1991"))]) == {
+        "“七五”时期的基本任务和主要建设方针", "1991年计划的主要目标和任务"}
     assert set(norm[targets.index]) >= {"Y工作总体部署", "P期间的奋斗目标和指导方针", "P时期的主要目标和任务",
                                         "Y国民经济计划的任务和主要指标", "Y经济社会发展总体要求和政策取向"}
     # the tasks: the education headings (1978-2002), the tasks of 1998, 2003 and 2013-2018 (对…政府工作的建议,
@@ -336,7 +379,7 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     seg = pt.segments_
     assert "1 type(s) merged as a chapter of the part next to them" in pt.selection_
     assert [t.name for t in pt.types_][3:7] == ["(鼓励 企业 农村)", "(企业 国有企业 国有资产)", "(民族 各级 干部)", "外交工作"]
-    assert [t.n_docs for t in pt.types_] == [50, 46, 14, 41, 13, 23, 34, 2, 43]
+    assert [t.n_docs for t in pt.types_] == [50, 46, 16, 39, 13, 23, 34, 2, 43]
     by_head = dict(zip(seg.heading, seg.type))
     economy = ["促进国民经济持续、快速、健康发展", "坚持长期稳定发展经济的方针", "抓紧有利时机，加快经济发展"]
     assert {by_head[h] for h in economy} == set(seg[seg.heading.str.contains("教育")].type) == {3}
@@ -376,6 +419,24 @@ def test_the_targets_part_by_place_and_target_words():
     assert find_targets_parts(docs, texts, body, 1.0) == [False, False, True, False, False, False, False]
     # the first body part is never the targets part, however dense
     assert find_targets_parts(["c", "c"], [targets, tasks], [True, True], 1.0) == [False, False]
+
+
+
+def test_a_heading_naming_the_targets_marks_the_targets_part_where_the_density_rule_finds_none():
+    from gkcorpus.outline.targets import find_targets_parts, named_targets_parts
+
+    review = "过去一年，国民经济持续发展。" * 20
+    plan = "今年计划的主要目标是国民生产总值增长4.5%。" + "要搞好农业生产，加强重点建设。" * 80  # long: density 0.8
+    tasks = "要继续深化改革。" * 30
+    docs, body = ["a"] * 4, [False, True, True, True]
+    texts = ["标题", review, plan, tasks]
+    heads = ["", "1990年计划的执行情况", "1991年计划的主要目标和任务", "以提高经济效益为中心"]
+    found = find_targets_parts(docs, texts, body, 1.0)
+    assert found == [False] * 4  # too long and too sparse for the density rule
+    assert named_targets_parts(docs, texts, heads, body, found) == [False, False, True, False]
+    # never the first body part (当前国内形势和基本任务 heads a review), nor beside a part the density rule found
+    assert named_targets_parts(docs, texts, ["", "当前国内形势和基本任务", "", ""], body, found) == [False] * 4
+    assert named_targets_parts(docs, texts, heads, body, [False, False, False, True]) == [False] * 4
 
 
 @pytest.mark.slow

@@ -3,7 +3,10 @@
 :class:`PartTyper` types the parts :func:`gkcorpus.parts.find_parts` finds (every top-level part,
 numbered or not, headed or not) by what they say and where they stand, not by their wording alone.
 Openings, closings and appendices are one type each by their form, and the part that sets the targets
-by its place and target words (:mod:`gkcorpus.outline.targets`); the others are clustered on three
+by its place and target words (:mod:`gkcorpus.outline.targets`; where no part passes that rule, a part
+whose heading names the targets joins the type after the clustering, in which it stays: taking the
+long plan chapters of the older reports out of it moves the Ward tree enough to split the tasks); the
+others are clustered on three
 blocks:
 
 * body: the relative frequencies of the genre's common words in the part's text (words found in at
@@ -28,7 +31,9 @@ different parts of the genre; two halves that live in different documents are th
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
 one type. Parts are ordered, topics are not: two types found together whose sections are not in a
 stable order in the documents holding both (the tasks' agriculture, education and reform sections,
-interleaved differently from report to report) are topics of one part and are merged -- except a topic
+interleaved differently from report to report) are topics of one part and are merged (a share of
+documents in order that passes while some document reverses the order and its confidence interval still
+reaches below the threshold does not decide: the two merge when they are each other's nearest type) -- except a topic
 that the reports dividing that part into exactly two chapters give one of them (the reform chapters of
 the 1980s and 1990s work reports beside a single chapter for the other tasks), which is split off again
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
@@ -57,7 +62,7 @@ from sklearn.utils.validation import check_is_fitted
 from .parts import Part, find_parts
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
-from .targets import find_targets_parts
+from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,6 +75,8 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
+# level of the Wilson interval of the share of documents holding two types in a stable order (_merge_topics)
+ORDER_CONFIDENCE = 0.9
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
@@ -156,12 +163,15 @@ class PartTyper(BaseEstimator):
     n_types : "auto" (the co-occurrence cut, then merging of variants) or an int (a plain Ward cut).
     cooccurrence : share of the smaller half's documents that must hold both halves for a split.
     ordered : share of the documents holding two types in which one type's sections all precede the
-        other's, for the two to stay two parts (None: no merging by order).
+        other's, for the two to stay two parts (None: no merging by order); a share that reaches it while
+        some document reverses the order and its Wilson interval (``ORDER_CONFIDENCE``) reaches below it
+        leaves the decision to the types' similarity (merged when mutual nearest).
     min_docs : share of the documents a half must be found in for a split.
     n_components : dimensions of the LSA space in which the parts are clustered.
     targets : target-setting words per thousand characters from which a part after the document's first
         body part, followed by more body text than it holds, is the targets part (the overall requirements,
-        :mod:`gkcorpus.outline.targets`), one type of its own; None: no such role, it is clustered.
+        :mod:`gkcorpus.outline.targets`), one type of its own; in a document where no part passes, a later
+        part whose heading names the targets joins that type after the clustering; None: no such role.
     split_topics : squared share of the masked heading (beside the distinctive body words) when the sections
         of a type merged as topics are grouped again to find a topic that is a part of its own
         (:mod:`gkcorpus.outline.topic_split`); None: no such split.
@@ -275,6 +285,9 @@ class PartTyper(BaseEstimator):
         self.doc_ids_ = [d.id for d in corpus]
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
         form = self._roles(corpus, parts)
+        # a part whose heading names the targets (and no part of its document passed the density rule) is
+        # labelled a targets part after the body types are learned: it stays in their clustering
+        named = self._roles(corpus, parts, named=True) != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
         merged: dict[int, list[int]] = {}
@@ -286,13 +299,17 @@ class PartTyper(BaseEstimator):
         elif len(rows):
             labels[rows] = 0
             merged = {0: [0]}
+        body_labels = labels[rows].copy()
         nxt = max(merged, default=-1) + 1
+        role = {f: (form == f) | (named if f == "targets" else False) for f in ROLES}
         for f in ROLES:
-            if (form == f).any():
-                labels[form == f] = nxt
+            if role[f].any():
+                labels[role[f]] = nxt
                 merged[nxt] = [nxt]
                 nxt += 1
-        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if (form == f).any())
+        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if role[f].any())
+        if named.any():
+            how += f" ({int(named.sum())} of them by a heading naming the targets)"
         # number types by mean relative position
         lengths = {d.id: max(len(d.text), 1) for d in corpus}
         pos = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts])
@@ -300,11 +317,11 @@ class PartTyper(BaseEstimator):
         order = sorted(live, key=lambda c: (round(float(pos[labels == c].mean()), 6), c))
         remap = {old: new for new, old in enumerate(order)}
         self.labels_ = np.array([remap[c] for c in labels])
-        self.form_types_ = {f: remap[labels[form == f][0]] for f in ROLES if (form == f).any()}
-        self.centers_ = {remap[c]: normalize(Xr[labels[rows] == c].mean(axis=0, keepdims=True))[0]
-                         for c in set(labels[rows].tolist())} if len(rows) >= 3 else {}
+        self.form_types_ = {f: remap[labels[role[f]][0]] for f in ROLES if role[f].any()}
+        self.centers_ = {remap[c]: normalize(Xr[body_labels == c].mean(axis=0, keepdims=True))[0]
+                         for c in set(body_labels.tolist()) if c in remap} if len(rows) >= 3 else {}
         self.selection_ = how
-        self.n_body_types_ = len({int(x) for x in labels[rows]}) if len(rows) else 0
+        self.n_body_types_ = len({int(x) for x in labels[rows][~named[rows]]}) if len(rows) else 0
         self.types_ = self._describe(corpus, pos, {remap[c]: sorted(v) for c, v in merged.items()
                                                    if c in remap})
         self.segments_ = self._frame(corpus, parts, self.labels_)
@@ -382,13 +399,18 @@ class PartTyper(BaseEstimator):
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
-    def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> np.ndarray:
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part], named: bool = False) -> np.ndarray:
         """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
-        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering)."""
+        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering);
+        ``named``: also the targets parts found by a heading naming them."""
         form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts], dtype=object)
         if self.targets is not None:
             texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
-            flags = find_targets_parts([p.doc_id for p in parts], texts, list(form == ""), self.targets)
+            docs = [p.doc_id for p in parts]
+            flags = find_targets_parts(docs, texts, list(form == ""), self.targets)
+            if named:
+                heads = [p.heading if p.how in HEADED else "" for p in parts]
+                flags = [a or b for a, b in zip(flags, named_targets_parts(docs, texts, heads, list(form == ""), flags))]
             form[np.array(flags, dtype=bool)] = "targets"
         return form
 
@@ -461,7 +483,7 @@ class PartTyper(BaseEstimator):
         parts = [p for d in corpus for p in find_parts(d)]
         labels = np.full(len(parts), -1)
         rows = []
-        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts))):
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, named=True))):
             if role and role in self.form_types_:
                 labels[i] = self.form_types_[role]
             else:
@@ -563,9 +585,10 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
     return score / pairs if pairs else 0.0
 
 
-def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> float:
-    """Share of the documents holding rows of both ``a`` and ``b`` (row indices) in which the sections of
-    one all come before those of the other, in the direction most of them take (0 if none hold both)."""
+def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int, int]:
+    """Of the documents holding rows of both ``a`` and ``b`` (row indices): those in which the sections of
+    one all come before those of the other in the direction most of them take, those holding both, and
+    those in which all come in the other direction (the rest interleave)."""
     first: Counter = Counter()
     shared = set(docs[a]) & set(docs[b])
     for d in shared:
@@ -574,7 +597,18 @@ def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray)
             first["a"] += 1
         elif pb.max() < pa.min():
             first["b"] += 1
-    return max(first.values(), default=0) / len(shared) if shared else 0.0
+    k, rev = max(first["a"], first["b"]), min(first["a"], first["b"])
+    return k, len(shared), rev
+
+
+def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
+    """Wilson interval of the share of documents in a stable order, ``k`` of ``n``."""
+    from scipy.stats import binomtest
+
+    if n == 0:
+        return 0.0, 1.0
+    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray, share: float,
@@ -586,7 +620,16 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
     do all the sections of one come before all those of the other (``order``: each row's place in its
     document). The parts of a genre follow one another (review, targets, tasks, the government's own
     conduct, foreign affairs); the topics inside the tasks (agriculture, education, reform) alternate
-    and change places from one report to the next. Labels are renumbered 0, 1, …"""
+    and change places from one report to the next.
+
+    The share is an estimate from the documents holding both, and few documents establish little: when
+    some documents put the two in the opposite order and the share reaches ``ordered`` while its Wilson
+    interval (``ORDER_CONFIDENCE``) still holds values below ``ordered``, the order does not decide, and
+    the two types are merged when they are each other's nearest type (as variants are); a share that
+    passes by one document then no longer keeps two neighbouring chapters apart. Documents that only
+    interleave the two do not make the order undecided: a section cut on the wrong side of a tree's
+    border sits inside the other part's run (the democracy and law chapter and one misplaced task
+    chapter), while topics change places. Labels are renumbered 0, 1, …"""
     labels = labels.copy()
     while True:
         live = sorted(set(labels.tolist()))
@@ -594,6 +637,9 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
         dsets = {t: set(docs[rows[t]]) for t in live}
         C = np.vstack([X[rows[t]].mean(axis=0) for t in live])
         C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+        S = C @ C.T
+        np.fill_diagonal(S, -np.inf)
+        nearest = S.argmax(axis=1) if len(live) > 1 else np.zeros(1, dtype=int)
         best = None
         for i, a in enumerate(live):
             for j in range(i + 1, len(live)):
@@ -601,9 +647,11 @@ def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np
                 shared = dsets[a] & dsets[b]
                 if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
                     continue  # not found together: variants, if anything (see _merge_variants)
-                if _in_order(rows[a], rows[b], docs, order) >= ordered:
-                    continue  # two parts in a stable order
-                sim = float(C[i] @ C[j])
+                k, n, rev = _in_order(rows[a], rows[b], docs, order)
+                if k >= ordered * n and (not rev or _order_bounds(k, n)[0] >= ordered or nearest[i] != j
+                                         or nearest[j] != i):
+                    continue  # two parts in a stable order (or an undecided order between types not nearest)
+                sim = float(S[i, j])
                 if best is None or sim > best[0]:
                     best = (sim, a, b)
         if best is None:

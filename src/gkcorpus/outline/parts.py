@@ -30,7 +30,8 @@ records how each was found:
     ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
     paragraph ending in ``！``), reaching back over an address or opener right before them, to a
     bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
-    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it.
+    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it,
+    and so does a last paragraph that only repeats the end of the one before it (a scraping error).
     The last of several coda addresses, when its block is short and rallies with the closing formulae, is
     the closing's own address; a report that ends on no closing formula has its last short address block
     (at most ``MAX_CLOSING_CHARS``) as its closing;
@@ -377,7 +378,9 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
     heading_starts = {h.start for h in doc.structure.headings}
     lines = [text[paras[k].start:paras[k].end] for k in main]
     j = len(lines) - 1
-    while j > 0 and "万岁" in lines[j] and len(lines[j]) <= 40:
+    # trailing 万岁 lines, and a last paragraph that only repeats the end of the one before it (a scrape's
+    # duplicate), belong to the closing but do not decide it
+    while j > 0 and (("万岁" in lines[j] and len(lines[j]) <= 40) or (lines[j] and lines[j - 1].endswith(lines[j]))):
         j -= 1
     if j <= 0 or paras[main[j]].start in heading_starts or paras[main[j - 1]].kind == "heading":
         return None  # a paragraph right under a heading line is that section's own body

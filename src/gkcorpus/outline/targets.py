@@ -13,6 +13,13 @@ and its words do:
 
 The single task chapter of a report that states its targets at its head (2010年主要任务) is long, so
 its density stays low; a short part announcing the year's targets is dense.
+
+Some older reports name the part in its heading but hold the plan's targets and tasks at length
+(1991年计划的主要目标和任务, “七五”时期的基本任务和主要建设方针: density 0.6-0.8, longer than what
+follows). :func:`named_targets_parts` finds these: in a document where no part passes the rule above,
+the body part after the first whose heading holds a target word (the densest, if several). The first
+body part is excluded here too (当前国内形势和基本任务 and 1998年工作回顾和1999年工作的总体要求 head
+reviews).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["TARGET_WORDS", "target_density", "find_targets_parts"]
+__all__ = ["TARGET_WORDS", "target_density", "find_targets_parts", "named_targets_parts"]
 
 TARGET_WORDS = re.compile(
     r"主要预期目标|预期目标|总体要求|总的要求|指导思想|指导方针|奋斗目标|主要目标|主要指标|基本任务|政策取向"
@@ -51,4 +58,23 @@ def find_targets_parts(docs: Sequence[str], texts: Sequence[str], body: Sequence
                 best, best_density = i, density
         if best is not None:
             out[best] = True
+    return out
+
+
+def named_targets_parts(docs: Sequence[str], texts: Sequence[str], headings: Sequence[str], body: Sequence[bool],
+                        found: Sequence[bool]) -> list[bool]:
+    """Which parts set the targets by their heading. ``docs``, ``texts``, ``headings`` ("" when none) and
+    ``body`` give every part in document order; ``found`` marks the targets parts already found by
+    :func:`find_targets_parts` (a document holding one gets no other)."""
+    out = [False] * len(texts)
+    by_doc: dict[str, list[int]] = {}
+    for i, (d, b) in enumerate(zip(docs, body)):
+        if b:
+            by_doc.setdefault(d, []).append(i)
+    for d, rows in by_doc.items():
+        if any(found[i] for i in range(len(docs)) if docs[i] == d):
+            continue
+        named = [i for i in rows[1:] if TARGET_WORDS.search(headings[i] or "")]
+        if named:
+            out[max(named, key=lambda i: (target_density(texts[i]), -i))] = True
     return out
