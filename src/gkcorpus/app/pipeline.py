@@ -42,7 +42,7 @@ class MineResult:
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     clustering: Any = None
-    boilerplate: Any = None
+    boilerplate: Any = None  # Boilerplate, without what only its files need (WRITTEN_ONLY)
     miner: Any = None  # the fitted FrameMiner
     extractions: Any = None  # DataFrame: one row per slot value of every frame match
     skeleton: Any = None
@@ -396,7 +396,26 @@ def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segment
     bp = mine_boilerplate(corpus, progress=progress, bank=bank,
                           phrases=miner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
     res.boilerplate = bp
-    return bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
+    files = bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
+    _drop_written(bp)
+    return files
+
+
+#: what the boilerplate stage's files hold and no later stage reads: ``mine`` drops them once written (the
+#: text index and the per-sentence tables grow with the text: 1.0 GB of a 10 M-character run, kept through
+#: the template and timeline stages). The report reads the passages, the bank and the documents' index.
+WRITTEN_ONLY = {"reuse": ("index_", "sentences_", "_sent_starts", "sub_passages_"),
+                "phrases": ("_occurrences",),
+                "formulaicness": ("sentences_", "evidence_")}
+
+
+def _drop_written(bp: Any) -> None:
+    """Drop from ``bp`` (a :class:`~gkcorpus.boilerplate.phrases.Boilerplate`) the attributes in
+    :data:`WRITTEN_ONLY`: their content is in ``reuse/`` and ``phrases/``."""
+    for part, names in WRITTEN_ONLY.items():
+        est = getattr(bp, part)
+        for name in names:
+            est.__dict__.pop(name, None)
 
 
 #: how much better (Kendall's tau, :func:`~gkcorpus.outline.part_types.order_concordance`) the section
