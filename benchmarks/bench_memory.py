@@ -180,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     def measured(self, name, fn):
         state["stage"] = name
         value = run(self, name, fn)
+        state["stage"] = "measuring"  # the walk's own memory is no stage's
         pipeline.release_memory()
+        after = rss_kb()  # before the walk, which allocates a set of every object id
+        alloc = allocators()
         res = self.res
         named = [("corpus", state["corpus"]), ("memo", tokenize.active_memo())]
         named += [(f"res.{k}", v) for k, v in vars(res).items() if k not in ("out_dir", "files", "timings")]
@@ -188,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
         seen |= {id(seen), id(named), id(report), id(peaks), id(state)}
         found = holders(named, args.depth, seen)
         rest = other_objects(seen)
-        after = rss_kb()
         report[name] = {"rss_mb": after * 1024 / MB, "peak_mb": peaks.get(name, 0) * 1024 / MB,
                         "holders": {n: b / MB for n, b in found}}
         print(f"\n== {name}: {res.timings.get(name, 0):.1f} s, peak {peaks.get(name, 0) * 1024 / MB:,.0f} MB, "
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, b in sorted(rest.items(), key=lambda kv: -kv[1])[:8]:
             print(f"    {n:<58} {b / MB:>9,.1f}", file=sys.stderr, flush=True)
         report[name]["other"] = {n: b / MB for n, b in rest.items() if b >= MB}
-        alloc = report[name]["allocators"] = allocators()
+        report[name]["allocators"] = alloc
         print("  " + ", ".join(f"{k} {v:,.0f} MB" for k, v in alloc.items()), file=sys.stderr, flush=True)
         return value
 
