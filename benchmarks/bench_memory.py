@@ -154,12 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--depth", type=int, default=2)
     ap.add_argument("--min-mb", type=float, default=5.0, help="list holders from this size")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--large", action="store_true",
+                    help="run as on a large corpus whatever its size (RELEASE_MIN_CHARS = 0: memory released between "
+                         "stages, the templates stage in a forked child)")
     args = ap.parse_args(argv)
 
     import gkcorpus.app.pipeline as pipeline
     from gkcorpus.cli import main as cli
     from gkcorpus.text import tokenize
 
+    if args.large:
+        pipeline.RELEASE_MIN_CHARS = 0
     state: dict[str, Any] = {"stage": "load"}
     peaks: dict[str, int] = {}
     report: dict[str, Any] = {}
