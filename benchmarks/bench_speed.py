@@ -12,7 +12,10 @@ For each corpus, in one run (the machine is shared: compare within a row, not ac
   segmenting and every stage), wall time of the command, and its stage timings;
 * **ratio** = mine / segment, and the peak resident memory of each process (children included);
 * **stages**: each stage of ``mine`` as ``seconds/peak MB`` (resident memory of the main process
-  sampled every 20 ms while the stage runs; ``load`` is reading and cleaning).
+  sampled every 20 ms while the stage runs; ``load`` is reading and cleaning), and in brackets the
+  peak of the whole process tree's proportional set size (the main process, its side process and
+  workers, and a stage forked into a child; shared pages counted once), sampled every 0.1 s;
+* **tree MB**: that tree's peak over the whole run, the memory the run takes.
 """
 
 from __future__ import annotations
@@ -56,8 +59,24 @@ args = ["mine"] + ([] if path == "-" else [path]) + ["-o", out, "--no-cache", "-
 # peak resident memory per stage: /proc/self/statm sampled every 20 ms, stages told apart by the
 # command's progress lines ("gkcorpus: clusters …") and by the start of segmentation
 page_kb = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-stage, peaks, done = ["load"], {}, threading.Event()
+stage, peaks, tree, done = ["load"], {}, {}, threading.Event()
+def descendants(pid):
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except OSError:
+        return out
+    return out + [d for c in out for d in descendants(c)]
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(l.split()[1]) for l in fh if l.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
 def sample():
+    n = 0
     while True:
         try:
             with open("/proc/self/statm") as fh:
@@ -65,6 +84,12 @@ def sample():
         except OSError:
             return
         peaks[stage[0]] = max(peaks.get(stage[0], 0), kb)
+        if n % 5 == 0:  # every 0.1 s: the proportional set size of this process and its children (side
+            # process, workers, a forked stage), shared pages counted once: the memory the run takes
+            me = os.getpid()
+            total = sum(pss_kb(p) for p in [me] + descendants(me))
+            tree[stage[0]] = max(tree.get(stage[0], 0), total)
+        n += 1
         if done.wait(0.02):
             return
 class Marks(io.TextIOBase):
@@ -89,7 +114,8 @@ done.set()
 sampler.join()
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 line = next((l for l in buf.getvalue().splitlines() if l.startswith("mined ")), "")
-print(json.dumps({"rc": rc, "seconds": dt, "rss_kb": rss, "line": line, "stage_rss_kb": peaks}))
+print(json.dumps({"rc": rc, "seconds": dt, "rss_kb": rss, "line": line, "stage_rss_kb": peaks, "stage_tree_pss_kb": tree,
+                  "tree_pss_kb": max(tree.values(), default=0)}))
 """
 
 
@@ -101,13 +127,15 @@ def quarter(path: Path, out: Path) -> Path:
     return out
 
 
-def _stages(line: str, peaks: dict[str, int]) -> str:
+def _stages(line: str, peaks: dict[str, int], tree: dict[str, int] | None = None) -> str:
     """``stage seconds/peak MB, …`` from the command's last line ("mined … in T s (segment 1.2 s, …)")
     and the sampled peaks (``load``: reading and cleaning, before the first stage)."""
     times = dict(re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])) if " (" in line else {}
     parts = [f"load -/{peaks['load'] / 1024:.0f}"] if "load" in peaks else []
     for name, sec in times.items():
         mb = f"{peaks[name] / 1024:.0f}" if name in peaks else "-"
+        if tree and name in tree:
+            mb += f" ({tree[name] / 1024:.0f})"
         parts.append(f"{name} {float(sec):.1f}/{mb}")
     return ", ".join(parts)
 
@@ -144,19 +172,19 @@ def main(argv: list[str] | None = None) -> int:
         corpora = [c for c in corpora if c[0] in args.only]
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; "
           f"segmenter {args.segmenter}; {time.strftime('%Y-%m-%d %H:%M')}")
-    header = f"{'corpus':<11} {'chars':>11} {'segment s':>10} {'mine s':>8} {'ratio':>6} {'seg MB':>7} {'mine MB':>8}  stages (s/peak MB)"
+    header = f"{'corpus':<11} {'chars':>11} {'segment s':>10} {'mine s':>8} {'ratio':>6} {'seg MB':>7} {'mine MB':>8} {'tree MB':>8}  stages (s/peak MB (tree MB))"
     print(header)
     rows = []
     for name, path in corpora:
         seg = run_child(CHILD_SEGMENT, path, args.segmenter)
         with tempfile.TemporaryDirectory() as tmp:
             mine = run_child(CHILD_MINE, path, str(Path(tmp) / "out"), args.segmenter)
-        stages = _stages(mine["line"], mine.get("stage_rss_kb", {}))
+        stages = _stages(mine["line"], mine.get("stage_rss_kb", {}), mine.get("stage_tree_pss_kb", {}))
         ratio = mine["seconds"] / seg["seconds"] if seg["seconds"] else float("nan")
         rows.append({"corpus": name, **{f"segment_{k}": v for k, v in seg.items()},
                      **{f"mine_{k}": v for k, v in mine.items()}, "ratio": ratio})
         print(f"{name:<11} {seg['chars']:>11,} {seg['seconds']:>10.1f} {mine['seconds']:>8.1f} {ratio:>6.1f} "
-              f"{seg['rss_kb'] / 1024:>7.0f} {mine['rss_kb'] / 1024:>8.0f}  {stages}")
+              f"{seg['rss_kb'] / 1024:>7.0f} {mine['rss_kb'] / 1024:>8.0f} {mine.get('tree_pss_kb', 0) / 1024:>8.0f}  {stages}")
     by = {r["corpus"]: r for r in rows}
     if "national" in by and "national/4" in by:
         a, b = by["national/4"], by["national"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -130,6 +131,23 @@ def test_mine_is_byte_identical_on_rerun(mined, tmp_path):
     again = tmp_path / "again"
     assert main(["mine", "-o", str(again)]) == 0
     assert _files(again) == _files(mined)
+
+
+def test_mine_as_on_a_large_corpus_writes_the_same_bytes(mined, tmp_path, monkeypatch):
+    """From RELEASE_MIN_CHARS on, ``mine`` frees memory between stages, drops what only the files need and
+    runs the templates stage in a forked child: the same exports."""
+    import gkcorpus.app.pipeline as pipeline
+
+    calls = []
+    real = pipeline._templates
+    monkeypatch.setattr(pipeline, "_templates", lambda *a: calls.append(os.getpid()) or real(*a))
+    monkeypatch.setattr(pipeline, "RELEASE_MIN_CHARS", 0)
+    big = tmp_path / "big"
+    assert main(["mine", "-o", str(big)]) == 0
+    assert _files(big) == _files(mined)
+    from gkcorpus.runtime.isolated import isolation_available
+
+    assert calls == ([] if isolation_available() else [os.getpid()])  # the child's call is the child's
 
 
 @pytest.mark.slow

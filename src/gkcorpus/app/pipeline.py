@@ -42,7 +42,7 @@ class MineResult:
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     clustering: Any = None
-    boilerplate: Any = None
+    boilerplate: Any = None  # Boilerplate, without what only its files need (WRITTEN_ONLY)
     miner: Any = None  # the fitted FrameMiner
     extractions: Any = None  # DataFrame: one row per slot value of every frame match
     skeleton: Any = None
@@ -348,7 +348,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
                                                                          formats, top_phrases))
         if side is not None and report:
             _draw_formulaicness(res, side)
-        res.files += stages.run("templates", lambda: _mine_templates(corpus, res, segmenter))
+        res.files += stages.run("templates", lambda: _mine_templates(corpus, res, segmenter, isolated=stages.release))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
             res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
         if report:
@@ -425,7 +425,26 @@ def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segment
     bp = mine_boilerplate(corpus, progress=progress, bank=bank,
                           phrases=miner(tokenizer=Tokenizer(backend=segmenter), progress=progress))
     res.boilerplate = bp
-    return bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
+    files = bp.write_phrasebank(res.out_dir / "phrases", formats, top=top_phrases) + bp.write_reuse(res.out_dir / "reuse")
+    _drop_written(bp)
+    return files
+
+
+#: what the boilerplate stage's files hold and no later stage reads: ``mine`` drops them once written (the
+#: text index and the per-sentence tables grow with the text: 1.0 GB of a 10 M-character run, kept through
+#: the template and timeline stages). The report reads the passages, the bank and the documents' index.
+WRITTEN_ONLY = {"reuse": ("index_", "sentences_", "_sent_starts", "sub_passages_"),
+                "phrases": ("_occurrences",),
+                "formulaicness": ("sentences_", "evidence_")}
+
+
+def _drop_written(bp: Any) -> None:
+    """Drop from ``bp`` (a :class:`~gkcorpus.boilerplate.phrases.Boilerplate`) the attributes in
+    :data:`WRITTEN_ONLY`: their content is in ``reuse/`` and ``phrases/``."""
+    for part, names in WRITTEN_ONLY.items():
+        est = getattr(bp, part)
+        for name in names:
+            est.__dict__.pop(name, None)
 
 
 #: how much better (Kendall's tau, :func:`~gkcorpus.outline.part_types.order_concordance`) the section
@@ -439,9 +458,26 @@ SKELETON_ORDER_MARGIN = 0.05
 SMALL_CORPUS_CHARS = 100_000
 
 
-def _mine_templates(corpus: "Corpus", res: MineResult, segmenter: str = "rjieba") -> list[Path]:
+def _mine_templates(corpus: "Corpus", res: MineResult, segmenter: str = "rjieba", isolated: bool = False) -> list[Path]:
     """Sentence frames (the templates), one row per match, the numeric slots by document and the
-    writer's skeleton into ``templates/``."""
+    writer's skeleton into ``templates/``. With ``isolated`` (large corpora) the stage runs in a child
+    process forked for it (:func:`~gkcorpus.runtime.isolated.isolated_call`): the frame miner makes and
+    drops millions of candidate objects, whose arenas the objects it keeps would otherwise pin for
+    the rest of the run (1.6 GB at 10 M characters); its results come back pickled, the same values."""
+    if isolated:
+        from ..runtime.isolated import isolated_call
+
+        out = isolated_call(_templates, corpus, res.clustering, res.out_dir, segmenter)
+    else:
+        out = _templates(corpus, res.clustering, res.out_dir, segmenter)
+    files, res.miner, res.extractions, res.numeric, res.skeleton = out
+    res.frames = res.miner.library_
+    return files
+
+
+def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str) -> tuple[list[Path], Any, Any, Any, Any]:
+    """:func:`_mine_templates`' work: ``(files, fitted FrameMiner, extractions, numeric table, skeleton)``
+    (``run``: the section types just fitted, or None)."""
     from ..base.export import write_csv
     from ..outline.part_types import order_concordance
     from ..templates.frames import FrameMiner, match_table, wide_table
@@ -451,29 +487,29 @@ def _mine_templates(corpus: "Corpus", res: MineResult, segmenter: str = "rjieba"
     # character (jieba: about 2 s CPU more on the national reports) but costs ~0.3 s to start, so a jieba run
     # keeps jieba below SMALL_CORPUS_CHARS (the two give the same bounds on both bundled and national texts)
     bounds = segmenter if corpus.n_chars < SMALL_CORPUS_CHARS else "rjieba"
-    miner = res.miner = FrameMiner(segmenter=bounds).fit(corpus)
-    frames = res.frames = miner.library_
-    found = res.extractions = frames.extract(corpus)
-    res.numeric = wide_table(frames, corpus, extracted=found)
-    run = res.clustering  # the section types just fitted: the skeleton does not fit its own
+    miner = FrameMiner(segmenter=bounds).fit(corpus)
+    frames = miner.library_
+    found = frames.extract(corpus)
+    numeric = wide_table(frames, corpus, extracted=found)
+    # the section types just fitted: the skeleton does not fit its own
     if run is not None and run.parts is not None and run.parts.n_body_types_ >= 2 and (
             order_concordance(run.parts.segments_.doc_id, run.parts.segments_.type)
             >= order_concordance(run.typer.segments_.doc_id, run.typer.segments_.type) - SKELETON_ORDER_MARGIN):
         # one entry per real part of the genre -- when the part types tell the body parts apart and
         # predict the order of each document's sections about as well as the section types do: the
         # fewer types win unless the finer typing predicts the order clearly better
-        res.skeleton = skeleton(corpus, frames, typer=run.parts)
+        skel = skeleton(corpus, frames, typer=run.parts)
     else:
-        res.skeleton = skeleton(corpus, frames, typer=run.typer if run else None,
-                                common=run.common if run else None)
-    d = ensure_dir(res.out_dir / "templates")
-    return [
+        skel = skeleton(corpus, frames, typer=run.typer if run else None, common=run.common if run else None)
+    d = ensure_dir(out_dir / "templates")
+    files = [
         frames.save(d / "frames.json") or d / "frames.json",
         atomic_write_text(d / "frames.md", frames.to_markdown(title="Sentence frames")),
         write_csv(d / "matches.csv", match_table(frames, corpus, found)),
-        write_csv(d / "numeric.csv", res.numeric),
-        atomic_write_text(d / "skeleton.md", res.skeleton.to_markdown()),
+        write_csv(d / "numeric.csv", numeric),
+        atomic_write_text(d / "skeleton.md", skel.to_markdown()),
     ]
+    return files, miner, found, numeric, skel
 
 
 def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
