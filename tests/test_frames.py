@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
+from gkcorpus.templates.frame_model import rank_tier
 from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, is_construction, load_library, match_table, wide_table
 from gkcorpus.templates import Slot, render
 from gkcorpus.templates.model import template_id
@@ -375,9 +376,12 @@ def test_national_construction_generalises_its_longer_frames(national):
     inside = [i for i in guide.instances if i.doc_id == "gwr_national/1992"]
     assert [i.slot_values["TEXT"] for i in inside] == ["马列主义、毛泽东思想", "和平共处五项原则"]
     assert guide.match("我们要继续坚持以马列主义、毛泽东思想为指导，").values == {"TEXT": "马列主义、毛泽东思想"}
-    # constructions follow the frames with content of their own in the library order
+    # constructions follow the frames with content of their own in the library order, and the fixed
+    # strings (the longer frame: its only slot leads it) follow the constructions
     order = [t.template for t in lib]
-    assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
+    assert (rank_tier(guide), rank_tier(longer)) == (2, 3)
+    assert order.index("以{TEXT}为指导") > max(k for k, t in enumerate(lib) if rank_tier(t) == 0)
+    assert order.index("以{TEXT}为指导") < order.index("{TEXT}“三个代表”重要思想为指导")
     assert guide.where == "body"
     # a correlative construction over two clauses, its first opening inside a clause too (我们既要…)
     both = _find(lib, "既要{TEXT}，又要{TEXT_2}")

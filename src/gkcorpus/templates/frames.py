@@ -120,7 +120,7 @@ __all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "mat
 from .frame_tables import match_table, wide_table
 
 
-from .frame_model import Clause, Frame, clause_spans, frame_score, rank_tier
+from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction, rank_tier  # noqa: F401 (re-exported)
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
