@@ -139,12 +139,13 @@ def rank_tier(t: Template) -> int:
     return 1 if names_no_subject(t) else 0
 
 
-_NOUN_TAGS = ("n", "vn", "j", "s")  # nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, places
+_NOUN_TAGS = ("n", "vn", "j", "s", "l", "i")  # nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, places, set phrases
 
 
 def names_no_subject(t: Template) -> bool:
     """Whether ``t`` holds a figure (NUM, PERCENT, MONEY) and no fixed word that could name what it
-    measures (jieba.posseg: no noun, verbal noun, abbreviation or place word in any fixed piece):
+    measures (jieba.posseg: no noun, verbal noun, abbreviation, place word or set phrase such as
+    粮食产量 or 水土流失 in any fixed piece):
     ``比上年增长{PERCENT}``, ``{TEXT}比上年增加{MONEY}亿元`` say by how much, not what grew."""
     from .frame_slots import _tags
 
