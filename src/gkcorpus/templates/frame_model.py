@@ -143,13 +143,15 @@ _NOUN_TAGS = ("n", "vn", "j", "s", "l", "i")  # nouns (n, nr, ns, nt, nz …), v
 
 
 def names_no_subject(t: Template) -> bool:
-    """Whether ``t`` holds a figure (NUM, PERCENT, MONEY) and no fixed word that could name what it
-    measures (jieba.posseg: no noun, verbal noun, abbreviation, place word or set phrase such as
-    粮食产量 or 水土流失 in any fixed piece):
-    ``比上年增长{PERCENT}``, ``{TEXT}比上年增加{MONEY}亿元`` say by how much, not what grew."""
+    """Whether ``t`` holds a figure (NUM, PERCENT, MONEY) and nothing that could name what it
+    measures: no fixed word that could (jieba.posseg: a noun, verbal noun, abbreviation, place word
+    or set phrase such as 粮食产量 or 水土流失) and no free slot of content (:func:`_free_content`:
+    发放{TEXT}{NUM} names its item in the slot). ``比上年增长{TEXT}{PERCENT}`` (the slot nearly
+    always empty), ``{TEXT}比上年增加{MONEY}亿元`` (the slot only what precedes) say by how much,
+    not what grew."""
     from .frame_slots import _tags
 
-    if not any(s.type in ("NUM", "PERCENT", "MONEY") for s in t.slots):
+    if not any(s.type in ("NUM", "PERCENT", "MONEY") for s in t.slots) or _free_content(t):
         return False
     return not any(f.startswith(_NOUN_TAGS) for p in t.pieces if p for _, f in _tags(_HAN_ONLY.sub("", p)))
 
@@ -158,21 +160,28 @@ _HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]")
 
 
 def is_fixed_string(t: Template) -> bool:
-    """Whether ``t``'s slots are all wording or context, so that ``t`` is a fixed string of the phrase
-    bank matched with its surroundings. A slot is context when it leads the frame (the words before
-    the fixed text in its clause) or follows clause punctuation (a whole next clause); it is wording
-    when in most of its matches it is empty or holds function words only (:func:`is_function_words`:
-    也, 地, 的, 一切, 各位). A title line whose only slots are years (``{YEAR}政府工作报告``: the
-    document's own date) is a fixed title too. A slot of any other closed type (a figure, a date, an
-    ordinal) is content."""
+    """Whether ``t``'s slots are all wording or context (:func:`_free_content` finds none of
+    content), so that ``t`` is a fixed string of the phrase bank matched with its surroundings. A
+    title line whose only slots are years (``{YEAR}政府工作报告``: the document's own date) is a fixed
+    title too. A slot of any other closed type (a figure, a date, an ordinal) is content."""
     if not t.slots:
         return True
     if getattr(t, "where", "body") == "title" and all(s.type == "YEAR" for s in t.slots):
         return True
     if any(s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE") for s in t.slots):
         return False
+    return not _free_content(t)
+
+
+def _free_content(t: Template) -> bool:
+    """Whether one of ``t``'s free slots holds content. A slot is context when it leads the frame (the
+    words before the fixed text in its clause) or follows clause punctuation (a whole next clause);
+    it is wording when in most of its matches it is empty or holds function words only
+    (:func:`is_function_words`: 也, 地, 的, 一切, 各位); any other free slot is content."""
     pieces, n = t.pieces, len(t.instances)
     for k, s in enumerate(t.slots):
+        if s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE"):
+            continue
         if k == 0 and not pieces[0]:
             continue  # leading: what precedes in the clause
         if pieces[k] and pieces[k][-1] in _CLAUSE_PUNCT:
@@ -180,8 +189,8 @@ def is_fixed_string(t: Template) -> bool:
         vals = [i.slot_values.get(s.name, "") for i in t.instances]
         if n and 2 * sum(1 for v in vals if not v or is_function_words(v)) > n:
             continue  # optional wording
-        return False
-    return True
+        return True
+    return False
 
 
 _FUNCTION_TAGS = ("u", "d", "ad", "r", "c", "p")  # particles, adverbs, pronouns, conjunctions, prepositions
