@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gkcorpus.templates.frame_slots import frame_slot_type, trim_value, value_type
+from gkcorpus.templates.frame_model import rank_tier
 from gkcorpus.templates.frames import Frame, FrameMiner, clause_spans, is_construction, load_library, match_table, wide_table
 from gkcorpus.templates import Slot, render
 from gkcorpus.templates.model import template_id
@@ -375,9 +376,12 @@ def test_national_construction_generalises_its_longer_frames(national):
     inside = [i for i in guide.instances if i.doc_id == "gwr_national/1992"]
     assert [i.slot_values["TEXT"] for i in inside] == ["马列主义、毛泽东思想", "和平共处五项原则"]
     assert guide.match("我们要继续坚持以马列主义、毛泽东思想为指导，").values == {"TEXT": "马列主义、毛泽东思想"}
-    # constructions follow the frames with content of their own in the library order
+    # constructions follow the frames with content of their own in the library order, and the fixed
+    # strings (the longer frame: its only slot leads it) follow the constructions
     order = [t.template for t in lib]
-    assert order.index("以{TEXT}为指导") > order.index("{TEXT}“三个代表”重要思想为指导")
+    assert (rank_tier(guide), rank_tier(longer)) == (2, 3)
+    assert order.index("以{TEXT}为指导") > max(k for k, t in enumerate(lib) if rank_tier(t) == 0)
+    assert order.index("以{TEXT}为指导") < order.index("{TEXT}“三个代表”重要思想为指导")
     assert guide.where == "body"
     # a correlative construction over two clauses, its first opening inside a clause too (我们既要…)
     both = _find(lib, "既要{TEXT}，又要{TEXT_2}")
@@ -754,3 +758,56 @@ def test_content_factor_ranks_fixed_phrases_in_context_after_frames():
     assert content_factor(_frame_at("现在，我代表国务院{TEXT}", rows)) == 0.5  # continues its clause once in three
     rows = [("d1", "我代表国务院，向大会报告工作。"), ("d2", "我代表国务院，向大会报告工作。")]
     assert content_factor(_frame_at("我代表国务院，{TEXT}", rows)) == 0.5  # a whole clause after it: context
+
+
+def test_fixed_strings_and_figures_without_a_subject_rank_in_their_tiers():
+    from gkcorpus.templates.frame_model import is_fixed_string, is_function_words, names_no_subject
+
+    assert [is_function_words(w) for w in ("的", "也", "地", "一切", "各位", "诚挚的", "社会主义", "")] == [
+        True, True, True, True, True, False, False, False]
+    # slots of optional wording only (也/∅, 地/∅, ∅): the fixed phrase 我们也清醒地看到
+    rows = [("d1", "我们也清醒地看到。"), ("d2", "我们清醒地看到。"), ("d3", "我们也清醒看到。")]
+    seen = _frame_at("我们{TEXT}清醒{TEXT_2}看到{TEXT_3}", rows)
+    assert [[i.slot_values[s.name] for s in seen.slots] for i in seen.instances] == [["也", "地", ""], ["", "地", ""], ["也", "", ""]]
+    assert is_fixed_string(seen) and rank_tier(seen) == 3
+    # a leading slot and a clause after punctuation are context, not content
+    rows = [("d1", "现在，我代表国务院，向大会报告工作。"), ("d2", "现在，我代表国务院，请予审议。")]
+    assert is_fixed_string(_frame_at("我代表国务院，{TEXT}", rows))
+    rows = [("d1", "我们要全面贯彻宗教政策，积极引导宗教与社会主义社会相适应。"), ("d2", "依法管理宗教事务，积极引导宗教与社会主义社会相适应。")]
+    assert is_fixed_string(_frame_at("{TEXT}，积极引导宗教与社会主义社会相适应", rows))
+    # an inner slot of content words is content, though a leading slot is context
+    rows = [("d1", "要充分调动各方面的积极性。"), ("d2", "调动企业和职工的积极性。"), ("d3", "调动农民种粮的积极性。")]
+    actors = _frame_at("{TEXT}调动{TEXT_2}的积极性", rows)
+    assert not is_fixed_string(actors) and rank_tier(actors) == 0
+    # a figure whose fixed text names nothing it measures, and one that names it
+    rows = [("d1", "粮食产量比上年增长5%。"), ("d2", "财政收入比上年增长12%。")]
+    bare = _frame_at("{TEXT}比上年增长{PERCENT}", rows)
+    assert [i.slot_values for i in bare.instances] == [{"TEXT": "粮食产量", "PERCENT": "5%"}, {"TEXT": "财政收入", "PERCENT": "12%"}]
+    assert not names_no_subject(bare)  # no figure slot yet: all TEXT
+    bare.slots[1].type = "PERCENT"
+    assert names_no_subject(bare) and not is_fixed_string(bare) and rank_tier(bare) == 1
+    rows = [("d1", "今年国内生产总值增长7%。"), ("d2", "国内生产总值增长8%。")]
+    gdp = _frame_at("{TEXT}国内生产总值增长{PERCENT}", rows)
+    gdp.slots[1].type = "PERCENT"
+    assert not names_no_subject(gdp) and rank_tier(gdp) == 0
+
+
+def test_national_fixed_strings_rank_after_every_frame_with_content(national):
+    _, miner = national
+    lib = list(miner.library_)
+    tiers = [rank_tier(t) for t in lib]
+    assert tiers == sorted(tiers)  # the library lists its tiers in order
+    assert [tiers.count(k) for k in range(4)] == [123, 6, 143, 107]
+    # figures without a subject, after every frame with content (比上年增长 says by how much, not what grew)
+    assert [t.template for t in lib if rank_tier(t) == 1] == [
+        "{TEXT}比{YEAR}增长{PERCENT}", "比上年增长{TEXT}{PERCENT}", "{TEXT}比上年增加{MONEY}亿元", "比上年增加{NUM}",
+        "{TEXT}比{YEAR}下降{PERCENT}", "比去年增加{MONEY}"]
+    # the opening in its fragments, the archive titles, 我们也清醒地看到: fixed strings, out of the top 50
+    top = [t.template for t in lib[:50]]
+    fixed = {"现在，我代表国务院{TEXT}", "我代表国务院，{TEXT}", "现在，我代表国务院，向大会作政府工作报告，{TEXT}",
+             "{TEXT}，并请全国政协{TEXT_2}委员提出意见", "{YEAR}国务院政府工作报告", "{YEAR}政府工作报告",
+             "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}", "{TEXT}中国共产党{TEXT_2}领导下"}
+    assert all(rank_tier(_find(lib, f)) == 3 for f in fixed) and not fixed & set(top)
+    # the title line with dates and session ordinals is content; figures that name their measure stay in the top
+    assert top[0] == "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上"
+    assert {"国内生产总值{TEXT}{PERCENT}", "居民消费价格{TEXT}{PERCENT}", "城镇登记失业率{TEXT}{PERCENT}"} <= set(top)

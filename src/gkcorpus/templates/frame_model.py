@@ -11,7 +11,8 @@ from typing import Any, Sequence
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
-__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction"]
+__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string",
+           "names_no_subject", "rank_tier"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -124,6 +125,84 @@ def is_construction(t: Template) -> bool:
     if len(slots) == 2:
         return pieces[1][:1] in ("，", "；") and pieces[2] == ""
     return len(slots) == 1 and bool(pieces[1])
+
+
+def rank_tier(t: Template) -> int:
+    """Where ``t`` stands in the library before its score is looked at: 0 a frame with content of
+    its own, 1 a figure whose fixed text names nothing that the figure measures
+    (:func:`names_no_subject`: 比上年增长{PERCENT}), 2 a construction (:func:`is_construction`), 3 a
+    fixed string with slots of wording or context only (:func:`is_fixed_string`): the phrase bank's."""
+    if is_fixed_string(t):
+        return 3
+    if is_construction(t):
+        return 2
+    return 1 if names_no_subject(t) else 0
+
+
+_NOUN_TAGS = ("n", "vn", "j", "s", "l", "i")  # nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, places, set phrases
+
+
+def names_no_subject(t: Template) -> bool:
+    """Whether ``t`` holds a figure (NUM, PERCENT, MONEY) and nothing that could name what it
+    measures: no fixed word that could (jieba.posseg: a noun, verbal noun, abbreviation, place word
+    or set phrase such as 粮食产量 or 水土流失) and no free slot of content (:func:`_free_content`:
+    发放{TEXT}{NUM} names its item in the slot). ``比上年增长{TEXT}{PERCENT}`` (the slot nearly
+    always empty), ``{TEXT}比上年增加{MONEY}亿元`` (the slot only what precedes) say by how much,
+    not what grew."""
+    from .frame_slots import _tags
+
+    if not any(s.type in ("NUM", "PERCENT", "MONEY") for s in t.slots) or _free_content(t):
+        return False
+    return not any(f.startswith(_NOUN_TAGS) for p in t.pieces if p for _, f in _tags(_HAN_ONLY.sub("", p)))
+
+
+_HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def is_fixed_string(t: Template) -> bool:
+    """Whether ``t``'s slots are all wording or context (:func:`_free_content` finds none of
+    content), so that ``t`` is a fixed string of the phrase bank matched with its surroundings. A
+    title line whose only slots are years (``{YEAR}政府工作报告``: the document's own date) is a fixed
+    title too. A slot of any other closed type (a figure, a date, an ordinal) is content."""
+    if not t.slots:
+        return True
+    if getattr(t, "where", "body") == "title" and all(s.type == "YEAR" for s in t.slots):
+        return True
+    if any(s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE") for s in t.slots):
+        return False
+    return not _free_content(t)
+
+
+def _free_content(t: Template) -> bool:
+    """Whether one of ``t``'s free slots holds content. A slot is context when it leads the frame (the
+    words before the fixed text in its clause) or follows clause punctuation (a whole next clause);
+    it is wording when in most of its matches it is empty or holds function words only
+    (:func:`is_function_words`: 也, 地, 的, 一切, 各位); any other free slot is content."""
+    pieces, n = t.pieces, len(t.instances)
+    for k, s in enumerate(t.slots):
+        if s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE"):
+            continue
+        if k == 0 and not pieces[0]:
+            continue  # leading: what precedes in the clause
+        if pieces[k] and pieces[k][-1] in _CLAUSE_PUNCT:
+            continue  # a clause after the fixed text's punctuation
+        vals = [i.slot_values.get(s.name, "") for i in t.instances]
+        if n and 2 * sum(1 for v in vals if not v or is_function_words(v)) > n:
+            continue  # optional wording
+        return True
+    return False
+
+
+_FUNCTION_TAGS = ("u", "d", "ad", "r", "c", "p")  # particles, adverbs, pronouns, conjunctions, prepositions
+
+
+def is_function_words(text: str) -> bool:
+    """Whether ``text`` is only function words (jieba.posseg: particles, adverbs, pronouns,
+    conjunctions, prepositions: 的, 也, 地, 一切, 各位), no content word."""
+    from .frame_slots import _tags
+
+    tags = _tags(_HAN_ONLY.sub("", text))
+    return bool(tags) and all(f.startswith(_FUNCTION_TAGS) for _, f in tags)
 
 
 def _without_modifier_slots(t: Template) -> tuple[list[str], list[Any]]:

@@ -86,8 +86,11 @@ Mining (:class:`FrameMiner`)
     10. The library is ordered by :func:`frame_score`: support × fixed Han characters (capped),
         halved for a phrase floating between free slots, and × the share of its matches whose content
         slots hold text, at least a half (:func:`~gkcorpus.templates.frame_model.content_factor`: a
-        fixed phrase with only context around it, ``{TEXT}，积极引导宗教与社会主义社会相适应``, is halved); constructions
-        (:func:`~gkcorpus.templates.frame_model.is_construction`) come after the frames with content.
+        fixed phrase with only context around it, ``{TEXT}，积极引导宗教与社会主义社会相适应``, is halved), within
+        tiers (:func:`~gkcorpus.templates.frame_model.rank_tier`): frames with content first, then figures
+        whose fixed text names nothing they measure (``比上年增长{PERCENT}``), then constructions
+        (:func:`~gkcorpus.templates.frame_model.is_construction`), then fixed strings whose slots hold only
+        wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`).
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -117,7 +120,7 @@ __all__ = ["Clause", "Frame", "clause_spans", "load_library", "FrameMiner", "mat
 from .frame_tables import match_table, wide_table
 
 
-from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction
+from .frame_model import Clause, Frame, clause_spans, frame_score, is_construction, rank_tier  # noqa: F401 (re-exported)
 from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _NUM_TAIL, _han, _phrase_in_context, _without_empty_slots,
                           _without_front_matter, _balanced)
 from .frame_lines import line_kinds, load_library, mine_line_frames
@@ -810,8 +813,9 @@ class FrameMiner(_ClauseChains, BaseEstimator):
         # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
         # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
         out = _absorb(out + list(line_frames))
-        # constructions (以{TEXT}为指导) after the frames with content of their own
-        out.sort(key=lambda t: (is_construction(t), -frame_score(t), -len(t.instances), t.template))
+        # frames with content of their own first, then figures naming nothing they measure, then
+        # constructions (以{TEXT}为指导), then fixed strings with slots of wording or context only
+        out.sort(key=lambda t: (rank_tier(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
         return TemplateLibrary(out)
