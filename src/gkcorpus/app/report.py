@@ -1,7 +1,7 @@
 """A self-contained HTML report: sections of prose, tables and embedded PNG plots.
 
 No network is needed to read it: styles are inline and images are base64 data URIs.
-:class:`ReportBuilder` is generic; :func:`gkcorpus.app.pipeline.build_report` fills it with the
+:class:`ReportBuilder` is generic; :func:`gkcorpus.app.report_sections.build_report` fills it with the
 results of a ``mine`` run.
 """
 
