@@ -172,7 +172,7 @@ def test_bundled_part_types(bundled):
 def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     import numpy as np
 
-    from gkcorpus.outline.part_types import _mixture_step
+    from gkcorpus.outline.type_merges import mixture_step as _mixture_step
     from gkcorpus.outline.topic_split import second_chapters, split_off_topics
 
     # the main body (0) is in a-e; 1 is one of two sections in a, b, c; 2 in d and e, and alone in f
@@ -203,7 +203,7 @@ def test_a_topic_given_a_chapter_of_its_own_is_split_off():
 def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     import numpy as np
 
-    from gkcorpus.outline.part_types import _beside, _merge_chapters
+    from gkcorpus.outline.type_merges import _beside, merge_chapters as _merge_chapters
 
     # documents a-c: review (0), an economy chapter (2), the other tasks (1), external affairs (3); d-f hold
     # the economy inside their one tasks chapter, so their tasks sections are nearer the economy chapter
@@ -231,7 +231,7 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
 
 
 def test_an_order_share_that_its_documents_do_not_establish_merges_mutual_nearest_types():
-    from gkcorpus.outline.part_types import _merge_topics, _order_bounds
+    from gkcorpus.outline.type_merges import _order_bounds, merge_topics as _merge_topics
 
     # fifteen documents: a review (0), a first tasks chapter (1) and a later one (2); 1 precedes 2 in
     # thirteen, follows it in one and surrounds it in one: 13/15 = 0.867 passes 0.8, but the 90% Wilson

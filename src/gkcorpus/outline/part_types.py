@@ -39,7 +39,7 @@ the 1980s and 1990s work reports beside a single chapter for the other tasks), w
 as a part of its own (:mod:`gkcorpus.outline.topic_split`). Two types that never share a document and
 are each other's nearest type are then merged, and so is a type that is a chapter some documents give
 one topic of a part (the economy chapter opening the tasks of the 1987-2005 reports, which later reports
-hold inside their one tasks chapter: :func:`_merge_chapters`). Last, one step moves a part to another
+hold inside their one tasks chapter: :func:`merge_chapters`). Last, one step moves a part to another
 type when that type is both nearer and more likely, each type a spherical Gaussian with its own spread and
 share (a cut of the tree leaves the parts near its borders on the wrong side; the nearest centroid alone
 would pull the far members of a broad part, the tasks, into a tight topic split off from it, the
@@ -64,6 +64,7 @@ from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
+from .type_merges import merge_chapters, merge_topics, merge_variants, mixture_step, split_parents
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,8 +76,7 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
-# level of the Wilson interval of the share of documents holding two types in a stable order (_merge_topics)
-ORDER_CONFIDENCE = 0.9
+# level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (
@@ -144,14 +144,14 @@ class PartTyper(BaseEstimator):
     smaller half is found in at least ``min_docs`` of the documents (and two). Halves found in
     different documents are one part in two wordings; this prefers the fewest types and does not
     move when a few documents are added unless they join two halves. Then the types are aligned with
-    the documents' order (:func:`_merge_topics`): two types found together are two parts only when, in
+    the documents' order (:func:`merge_topics`): two types found together are two parts only when, in
     at least ``ordered`` of the documents holding both, the sections of one all come before those of
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
     pair first. A topic that documents dividing the merged part into two sections give one of them is
     split off again (``split_topics``). Two types that never share a document and are each other's
     nearest type are then merged (variants of one part), and so is a chapter that some documents give one
-    topic of a part (:func:`_merge_chapters`); ``refine`` steps move a part to another
-    type when that type is both nearer and more likely (:func:`_mixture_step`).
+    topic of a part (:func:`merge_chapters`); ``refine`` steps move a part to another
+    type when that type is both nearer and more likely (:func:`mixture_step`).
 
     Parameters
     ----------
@@ -353,7 +353,7 @@ class PartTyper(BaseEstimator):
         split_off: dict[int, int] = {}
         if self.n_types == "auto" and self.ordered is not None:
             before = sub
-            sub = _merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
+            sub = merge_topics(sub, Xr, docs, np.array([p.index for p in body]), self.cooccurrence,
                                 self.ordered)
             k_topics = len(set(sub.tolist()))
             if k_topics < k:
@@ -362,26 +362,26 @@ class PartTyper(BaseEstimator):
             if self.split_topics is not None and k_topics < k:
                 pre_split = sub
                 sub = self._split_topics(corpus, body, sub, before, docs, min_docs)
-                split_off = _split_parents(pre_split, sub, docs)
+                split_off = split_parents(pre_split, sub, docs)
                 if len(set(sub.tolist())) > k_topics:
                     how += (f"; {len(set(sub.tolist())) - k_topics} topic(s) split off as parts (the group "
                             f"that documents splitting the part in two give a chapter of its own, in "
                             f"{min_docs:g} documents)")
             k = len(set(sub.tolist()))
         if self.n_types == "auto":
-            sub, merged = _merge_variants(sub, Xr, list(docs))
+            sub, merged = merge_variants(sub, Xr, list(docs))
             if len(merged) < k:
                 how += f"; {k - len(merged)} variant type(s) merged (mutual nearest types sharing no document)"
             if self.ordered is not None:
                 n_before = len(merged)
-                sub, merged = _merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
+                sub, merged = merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
                                               np.array([p.how in HEADED for p in body]))
                 if len(merged) < n_before:
                     how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
                             f"(mutual nearest, only in documents holding that part, beside its sections, in "
                             f"fewer documents)")
             if self.refine:
-                sub, moved = _mixture_step(sub, Xr, self.refine)
+                sub, moved = mixture_step(sub, Xr, self.refine)
                 how += f"; {moved} part(s) moved to a type both nearer and more likely"
             how = f"k={len(merged)}: {how}"
         return Xr, sub, merged, how
@@ -583,223 +583,6 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
                 if a != b and a in rank and b in rank:
                     score += (rank[a] < rank[b]) - (rank[a] > rank[b])
     return score / pairs if pairs else 0.0
-
-
-def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int, int]:
-    """Of the documents holding rows of both ``a`` and ``b`` (row indices): those in which the sections of
-    one all come before those of the other in the direction most of them take, those holding both, and
-    those in which all come in the other direction (the rest interleave)."""
-    first: Counter = Counter()
-    shared = set(docs[a]) & set(docs[b])
-    for d in shared:
-        pa, pb = order[a[docs[a] == d]], order[b[docs[b] == d]]
-        if pa.max() < pb.min():
-            first["a"] += 1
-        elif pb.max() < pa.min():
-            first["b"] += 1
-    k, rev = max(first["a"], first["b"]), min(first["a"], first["b"])
-    return k, len(shared), rev
-
-
-def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
-    """Wilson interval of the share of documents in a stable order, ``k`` of ``n``."""
-    from scipy.stats import binomtest
-
-    if n == 0:
-        return 0.0, 1.0
-    ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    return float(ci.low), float(ci.high)
-
-
-def _merge_topics(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray, share: float,
-                  ordered: float) -> np.ndarray:
-    """Merge types that are topics of one part, most similar pair first (cosine of centroids in ``X``).
-
-    Two types are topics of one part when they are found together (in at least ``share`` of the smaller
-    one's documents) but not in a stable order: in fewer than ``ordered`` of the documents holding both
-    do all the sections of one come before all those of the other (``order``: each row's place in its
-    document). The parts of a genre follow one another (review, targets, tasks, the government's own
-    conduct, foreign affairs); the topics inside the tasks (agriculture, education, reform) alternate
-    and change places from one report to the next.
-
-    The share is an estimate from the documents holding both, and few documents establish little: when
-    some documents put the two in the opposite order and the share reaches ``ordered`` while its Wilson
-    interval (``ORDER_CONFIDENCE``) still holds values below ``ordered``, the order does not decide, and
-    the two types are merged when they are each other's nearest type (as variants are); a share that
-    passes by one document then no longer keeps two neighbouring chapters apart. Documents that only
-    interleave the two do not make the order undecided: a section cut on the wrong side of a tree's
-    border sits inside the other part's run (the democracy and law chapter and one misplaced task
-    chapter), while topics change places. Labels are renumbered 0, 1, …"""
-    labels = labels.copy()
-    while True:
-        live = sorted(set(labels.tolist()))
-        rows = {t: np.flatnonzero(labels == t) for t in live}
-        dsets = {t: set(docs[rows[t]]) for t in live}
-        C = np.vstack([X[rows[t]].mean(axis=0) for t in live])
-        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-        S = C @ C.T
-        np.fill_diagonal(S, -np.inf)
-        nearest = S.argmax(axis=1) if len(live) > 1 else np.zeros(1, dtype=int)
-        best = None
-        for i, a in enumerate(live):
-            for j in range(i + 1, len(live)):
-                b = live[j]
-                shared = dsets[a] & dsets[b]
-                if not shared or len(shared) < share * min(len(dsets[a]), len(dsets[b])):
-                    continue  # not found together: variants, if anything (see _merge_variants)
-                k, n, rev = _in_order(rows[a], rows[b], docs, order)
-                if k >= ordered * n and (not rev or _order_bounds(k, n)[0] >= ordered or nearest[i] != j
-                                         or nearest[j] != i):
-                    continue  # two parts in a stable order (or an undecided order between types not nearest)
-                sim = float(S[i, j])
-                if best is None or sim > best[0]:
-                    best = (sim, a, b)
-        if best is None:
-            break
-        labels[labels == best[2]] = best[1]
-    return np.unique(labels, return_inverse=True)[1]
-
-
-def _mixture_step(labels: np.ndarray, X: np.ndarray, passes: int) -> tuple[np.ndarray, int]:
-    """Move a row to another type when that type is both nearer (cosine to its centroid) and explains the
-    row better (each type a spherical Gaussian with its own mean, variance and share of the rows); at most
-    ``passes`` times (classification-EM steps from the tree's types: a cut of the tree leaves the rows near
-    its borders on the wrong side).
-
-    Each test alone moves the wrong rows. The nearest centroid favours tight types: a part made of many
-    topics (the tasks) has members far from its mean, and those nearest a small, tight type (one topic
-    split off from it) would move there. The likelihood favours broad types: the outliers of a tight type
-    (a five-year review among one-year reviews) would move into the broad one. A row moves only when both
-    agree. Types keep their labels; returns the labels and the number of rows moved."""
-    labels = labels.copy()
-    start = labels.copy()
-    d = X.shape[1]
-    for _ in range(passes):
-        live = sorted(set(labels.tolist()))
-        log_lik = np.empty((len(X), len(live)))
-        cosine = np.empty((len(X), len(live)))
-        for j, t in enumerate(live):
-            members = X[labels == t]
-            mean = members.mean(axis=0)
-            var = float(((members - mean) ** 2).sum(axis=1).mean()) / d + 1e-6  # + a floor, as sklearn's reg_covar
-            log_lik[:, j] = (np.log(len(members) / len(X)) - 0.5 * d * np.log(var)
-                             - ((X - mean) ** 2).sum(axis=1) / (2 * var))
-            cosine[:, j] = X @ (mean / max(float(np.linalg.norm(mean)), 1e-12))
-        likely, nearest = log_lik.argmax(axis=1), cosine.argmax(axis=1)
-        new = np.where(likely == nearest, np.array(live)[likely], labels)
-        if (new == labels).all():
-            break
-        labels = new
-    return labels, int((labels != start).sum())
-
-
-def _split_parents(before: np.ndarray, after: np.ndarray, docs: np.ndarray) -> dict[int, int]:
-    """The topics the split made (labels of ``after``) and the type each was split from: of the two types
-    a type of ``before`` became, the one found in fewer documents."""
-    out = {}
-    for t in np.unique(before):
-        now = sorted({int(c) for c in after[before == t]})
-        if len(now) == 2:
-            n = {c: len(set(docs[after == c])) for c in now}
-            child, parent = sorted(now, key=lambda c: (n[c], c))
-            out[child] = parent
-    return out
-
-
-def _merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray,
-                    groups: dict[int, list[int]], split_off: dict[int, int],
-                    headed: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
-    """Merge a type that is a chapter some documents give one topic of a part into that part.
-
-    Two types found together in a stable order stay two parts (:func:`_merge_topics`); but a part can be
-    divided into several chapters, the first always on the same topic (the economy chapter that opens the
-    tasks of the 1987-2005 work reports, where later reports have one tasks chapter holding the same
-    topic). A type ``t`` is merged into ``u`` when (1) they are each other's nearest type (cosine of the
-    centroids in ``X``); (2) every section of ``t`` is a chapter (``headed``: numbered or with a heading
-    line; unheaded codas are parts found by their place and formulae); (3) every document holding ``t``
-    holds ``u``, and ``u`` is found in more documents (a part of its own is found without the other, a
-    chapter only where the part is divided); (4) in every such document each run of ``t`` has a section
-    of ``u`` right before or after it (the topic split off from ``u``, ``split_off``, counts as ``u``); and
-    (5) the topic left the part: the sections of ``u`` in the documents without ``t`` are on average
-    nearer ``t``'s centroid than those in the documents with ``t``. Topics split off are not merged back.
-    Repeated, most similar pair first; ``groups`` (type: the clusters it was merged from) is updated."""
-    labels = labels.copy()
-    groups = {k: list(v) for k, v in groups.items()}
-    while len(groups) > 2:
-        live = sorted(groups)
-        C = np.vstack([X[labels == c].mean(axis=0) for c in live])
-        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-        S = C @ C.T
-        np.fill_diagonal(S, -np.inf)
-        nearest = S.argmax(axis=1)
-        dsets = {c: set(docs[labels == c]) for c in live}
-        best = None
-        for i, j in enumerate(nearest):
-            t, u = live[i], live[int(j)]
-            if nearest[j] != i or t in split_off or u in split_off or not headed[labels == t].all():
-                continue
-            if not (dsets[t] <= dsets[u] and len(dsets[t]) < len(dsets[u])):
-                continue
-            part = {u} | {c for c, p in split_off.items() if p == u}
-            if not all(_beside(labels[docs == d][np.argsort(order[docs == d], kind="stable")], t, part)
-                       for d in dsets[t]):
-                continue
-            # the topic left the part: the part's sections in the documents without t are nearer t than
-            # those in the documents with t (where t's topic has a chapter of its own)
-            in_u = labels == u
-            with_t = np.isin(docs, sorted(dsets[t]))
-            sim = X @ C[i]
-            if not (in_u & ~with_t).any() or sim[in_u & ~with_t].mean() <= sim[in_u & with_t].mean():
-                continue
-            if best is None or S[i, j] > best[0]:
-                best = (S[i, j], t, u)
-        if best is None:
-            break
-        _, t, u = best
-        labels[labels == t] = u
-        groups[u] += groups.pop(t)
-    return labels, groups
-
-
-def _beside(seq: np.ndarray, t: int, part: set[int]) -> bool:
-    """Whether every run of ``t`` in a document's sequence of types has a section of ``part`` right before
-    or right after it."""
-    ok = True
-    for k in np.flatnonzero(seq == t):
-        if k > 0 and seq[k - 1] == t:
-            continue  # inside a run: its first section decides
-        end = k
-        while end + 1 < len(seq) and seq[end + 1] == t:
-            end += 1
-        ok &= bool((k > 0 and seq[k - 1] in part) or (end + 1 < len(seq) and seq[end + 1] in part))
-    return ok
-
-
-def _merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
-                    share: float = 0.0) -> tuple[np.ndarray, dict[int, list[int]]]:
-    """Merge variant types: two types that are not found together (they share no document, or fewer
-    than ``share`` of the smaller one's) and are each other's nearest type (cosine of their centroids
-    in the clustering space) are one part written two ways -- a five-year review and a one-year review,
-    an older and a newer wording. Repeated, most similar pair first."""
-    labels = labels.copy()
-    groups = {int(c): [int(c)] for c in np.unique(labels)}
-    while len(groups) > 2:
-        live = sorted(groups)
-        docs = [{doc_ids[i] for i in np.flatnonzero(labels == c)} for c in live]
-        C = np.vstack([X[labels == c].mean(axis=0) for c in live])
-        C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-        S = C @ C.T
-        np.fill_diagonal(S, -np.inf)
-        nearest = S.argmax(axis=1)
-        pairs = [(S[i, j], i, j) for i, j in enumerate(nearest) if i < j and nearest[j] == i
-                 and (not docs[i] & docs[j] or len(docs[i] & docs[j]) < share * min(len(docs[i]), len(docs[j])))]
-        if not pairs:
-            break
-        _, i, j = max(pairs)
-        a, b = live[i], live[j]
-        labels[labels == b] = a
-        groups[a] += groups.pop(b)
-    return labels, groups
 
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
