@@ -201,11 +201,12 @@ def _free_content(t: Template) -> bool:
 def _most_common_count(values: Sequence[str]) -> int:
     """How many of ``values`` equal the most common one once function words are taken out
     (:func:`content_words`: 诚挚的 and 诚挚 are one value); empty and function-word-only values are
-    not counted (they are wording of their own)."""
+    not counted (they are wording of their own), nor a value found once."""
     from collections import Counter
 
     counts = Counter(c for c in map(content_words, values) if c)
-    return max(counts.values(), default=0)
+    top = max(counts.values(), default=0)
+    return top if top > 1 else 0  # a value that never repeats is no fixed text
 
 
 def content_words(text: str) -> str:
