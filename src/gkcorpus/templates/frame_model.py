@@ -201,12 +201,13 @@ def _free_content(t: Template) -> bool:
 def _most_common_count(values: Sequence[str]) -> int:
     """How many of ``values`` equal the most common one once function words are taken out
     (:func:`content_words`: 诚挚的 and 诚挚 are one value); empty and function-word-only values are
-    not counted (they are wording of their own), nor a value found once."""
+    not counted (they are wording of their own), nor a value found in fewer than three matches (two
+    alike among three matches are no evidence of fixed text)."""
     from collections import Counter
 
     counts = Counter(c for c in map(content_words, values) if c)
     top = max(counts.values(), default=0)
-    return top if top > 1 else 0  # a value that never repeats is no fixed text
+    return top if top > 2 else 0  # a value found in one or two matches is no evidence of fixed text
 
 
 def content_words(text: str) -> str:
