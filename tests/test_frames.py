@@ -797,7 +797,7 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     lib = list(miner.library_)
     tiers = [rank_tier(t) for t in lib]
     assert tiers == sorted(tiers)  # the library lists its tiers in order
-    assert [tiers.count(k) for k in range(4)] == [123, 6, 143, 107]
+    assert [tiers.count(k) for k in range(4)] == [101, 6, 131, 141]
     # figures without a subject, after every frame with content (比上年增长 says by how much, not what grew)
     assert [t.template for t in lib if rank_tier(t) == 1] == [
         "{TEXT}比{YEAR}增长{PERCENT}", "比上年增长{TEXT}{PERCENT}", "{TEXT}比上年增加{MONEY}亿元", "比上年增加{NUM}",
@@ -811,3 +811,29 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     # the title line with dates and session ordinals is content; figures that name their measure stay in the top
     assert top[0] == "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上"
     assert {"国内生产总值{TEXT}{PERCENT}", "居民消费价格{TEXT}{PERCENT}", "城镇登记失业率{TEXT}{PERCENT}"} <= set(top)
+
+
+def test_a_slot_holding_one_value_in_most_matches_is_wording():
+    from gkcorpus.templates.frame_model import content_words, is_fixed_string
+
+    assert content_words("诚挚的") == "诚挚" and content_words("的") == ""
+    # 诚挚的 / 诚挚 are one value (3 of 4 matches): 表示{…}感谢 is a fixed string of the bank
+    rows = [("d1", "我们向大家表示诚挚的感谢。"), ("d2", "向大家表示诚挚感谢。"), ("d3", "谨表示诚挚的感谢。"),
+            ("d4", "对此表示衷心的感谢。")]
+    thanks = _frame_at("{TEXT}表示{TEXT_2}感谢", rows)
+    assert [i.slot_values["TEXT_2"] for i in thanks.instances] == ["诚挚的", "诚挚", "诚挚的", "衷心的"]
+    assert is_fixed_string(thanks) and rank_tier(thanks) == 3
+    # empty or 的 in two matches and one phrase in three more: wording too (5 of 7)
+    rows = [("d1", "向关心和支持中国现代化建设的各国朋友。"), ("d2", "向关心和支持中国现代化建设的各国政府和各国朋友。"),
+            ("d3", "向关心和支持中国现代化建设各国朋友。"), ("d4", "向关心和支持中国现代化建设的各国政府和各国朋友。"),
+            ("d5", "向关心和支持中国现代化建设的亚洲的各国朋友。"), ("d6", "向关心和支持中国现代化建设的友好的各国朋友。"),
+            ("d7", "向关心和支持中国现代化建设的各国政府和各国朋友。")]
+    friends = _frame_at("向关心和支持中国现代化建设{TEXT}各国朋友", rows)
+    assert rank_tier(friends) == 3
+    # a value found in two matches only is no evidence of fixed text: the slot is content (2 + 0 of 7)
+    friends = _frame_at("向关心和支持中国现代化建设{TEXT}各国朋友", rows[:6] + [("d7", "向关心和支持中国现代化建设的非洲的各国朋友。")])
+    assert rank_tier(friends) == 0
+    # values that differ in most matches are content
+    rows = [("d1", "我们向大家表示诚挚的感谢。"), ("d2", "向大家表示深切感谢。"), ("d3", "谨表示衷心的感谢。"),
+            ("d4", "对此表示由衷的感谢。")]
+    assert not is_fixed_string(_frame_at("{TEXT}表示{TEXT_2}感谢", rows))

@@ -177,7 +177,9 @@ def _free_content(t: Template) -> bool:
     """Whether one of ``t``'s free slots holds content. A slot is context when it leads the frame (the
     words before the fixed text in its clause) or follows clause punctuation (a whole next clause);
     it is wording when in most of its matches it is empty or holds function words only
-    (:func:`is_function_words`: 也, 地, 的, 一切, 各位); any other free slot is content."""
+    (:func:`is_function_words`: 也, 地, 的, 一切, 各位), or when it is empty, function words or one
+    and the same value in most of its matches (表示{诚挚的}感谢: optional fixed text); any other free
+    slot is content."""
     pieces, n = t.pieces, len(t.instances)
     for k, s in enumerate(t.slots):
         if s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE"):
@@ -187,10 +189,32 @@ def _free_content(t: Template) -> bool:
         if pieces[k] and pieces[k][-1] in _CLAUSE_PUNCT:
             continue  # a clause after the fixed text's punctuation
         vals = [i.slot_values.get(s.name, "") for i in t.instances]
-        if n and 2 * sum(1 for v in vals if not v or is_function_words(v)) > n:
+        wording = sum(1 for v in vals if not v or is_function_words(v))
+        if n and 2 * wording > n:
             continue  # optional wording
+        if n and 2 * (wording + _most_common_count(vals)) > n:
+            continue  # empty or one value in most matches: fixed text written out or left out, not content
         return True
     return False
+
+
+def _most_common_count(values: Sequence[str]) -> int:
+    """How many of ``values`` equal the most common one once function words are taken out
+    (:func:`content_words`: 诚挚的 and 诚挚 are one value); empty and function-word-only values are
+    not counted (they are wording of their own), nor a value found in fewer than three matches (two
+    alike among three matches are no evidence of fixed text)."""
+    from collections import Counter
+
+    counts = Counter(c for c in map(content_words, values) if c)
+    top = max(counts.values(), default=0)
+    return top if top > 2 else 0  # a value found in one or two matches is no evidence of fixed text
+
+
+def content_words(text: str) -> str:
+    """``text``'s Han characters without its function words (:func:`is_function_words`)."""
+    from .frame_slots import _tags
+
+    return "".join(w for w, f in _tags(_HAN_ONLY.sub("", text)) if not f.startswith(_FUNCTION_TAGS))
 
 
 _FUNCTION_TAGS = ("u", "d", "ad", "r", "c", "p")  # particles, adverbs, pronouns, conjunctions, prepositions

@@ -90,7 +90,8 @@ Mining (:class:`FrameMiner`)
         tiers (:func:`~gkcorpus.templates.frame_model.rank_tier`): frames with content first, then figures
         whose fixed text names nothing they measure (``比上年增长{PERCENT}``), then constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`), then fixed strings whose slots hold only
-        wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`).
+        wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`: a slot empty, of
+        function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``).
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
