@@ -11,7 +11,9 @@ one column per template library given (``--templates national=PATH:before``) and
   ordered by support × fixed content; ``--rank support`` ranks by support instead, ties: more
   instances, more fixed characters): judgements in
   benchmarks/judgements/frames_<corpus>.csv (template, judgement in useful / collocation / broken),
-  written by reading the lists; entries not judged yet are counted as ``unjudged``;
+  written by reading the lists; entries not judged yet are counted as ``unjudged``; and by the blind
+  readings (frames_<corpus>_blind_r*.csv, read by someone who had not built the miner and had not
+  seen those judgements), each construction counted once;
 * **slot-type accuracy** on tests/data/slot_types_sample.csv: a sample value is covered when some
   template slot holds exactly that value in an instance of the same document, or, for a quantity
   (NUM, PERCENT, MONEY, YEAR), the same number with a unit written apart (the sample's ``859`` and a
@@ -177,6 +179,36 @@ def read_judgements(name: str) -> dict[str, str]:
     return {r["template"]: r["judgement"] for r in rows}
 
 
+def read_blind(name: str) -> dict[str, tuple[str, str]]:
+    """The blind readings (benchmarks/judgements/frames_<corpus>_blind_r*.csv, later rounds over earlier
+    ones): template -> (judgement, the template it repeats or ""). A round's ``duplicate_of`` is a rank in
+    that round's own file, or ``duplicate_of_template`` names the frame."""
+    out: dict[str, tuple[str, str]] = {}
+    for path in sorted(JUDGEMENTS.glob(f"frames_{name}_blind_r*.csv"), key=lambda p: int(p.stem.rsplit("_r", 1)[1])):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        by_rank = {r["rank"]: r["template"] for r in rows}
+        for r in rows:
+            dup = r.get("duplicate_of_template") or (by_rank.get(r["duplicate_of"], "") if r.get("duplicate_of") else "")
+            if r.get("duplicate_of") and not dup:
+                raise SystemExit(f"{path}: duplicate_of {r['duplicate_of']} names no row of the file (template {r['template']})")
+            out[r["template"]] = (r["judgement"], dup)
+    return out
+
+
+def blind_useful(top: list[Template], blind: dict[str, tuple[str, str]]) -> tuple[int, int]:
+    """Useful frames among ``top`` by the blind readings, each construction once (a useful repeat of a
+    useful frame ranked above it is not counted; a repeat of one that is not useful is), and how many
+    of ``top`` no blind reading judged."""
+    texts = [t.text for t in top]
+    useful = 0
+    for k, t in enumerate(texts):
+        judgement, dup = blind.get(t, ("", ""))
+        if judgement == "useful" and not (dup in texts[:k] and blind.get(dup, ("", ""))[0] == "useful"):
+            useful += 1
+    return useful, sum(t not in blind for t in texts)
+
+
 def slot_accuracy(name: str, templates: list[Template]) -> tuple[int, int, int]:
     """(correct, covered, sample size) on the corpus's rows of the slot-type sample."""
     with open(DATA / "slot_types_sample.csv", encoding="utf-8", newline="") as f:
@@ -269,6 +301,10 @@ def report(name: str, results: list[Result], frames: list[Frame], judged: dict[s
     order = "library order" if rank == "library" else "by support"
     for k in (*JUDGED, "unjudged"):
         rows.append((f"top-{TOP} {k} ({order})", [str(sum(judged.get(t.text, 'unjudged') == k for t in top)) for top in tops]))
+    blind = read_blind(name)
+    if blind:
+        counts = [blind_useful(top, blind) for top in tops]
+        rows.append((f"top-{TOP} useful, blind reading, each once", [f"{u} ({n} unread)" for u, n in counts]))
     accs = [slot_accuracy(name, r.templates) for r in results]
     rows.append(("slot-type accuracy", [f"{c}/{v}" + (f" = {c / v:.2f}" if v else "") for c, v, _ in accs]))
     rows.append(("  sample values covered", [f"{v}/{s}" for _, v, s in accs]))

@@ -797,11 +797,17 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     lib = list(miner.library_)
     tiers = [rank_tier(t) for t in lib]
     assert tiers == sorted(tiers)  # the library lists its tiers in order
-    assert [tiers.count(k) for k in range(4)] == [101, 6, 131, 141]
-    # figures without a subject, after every frame with content (比上年增长 says by how much, not what grew)
+    assert [tiers.count(k) for k in range(4)] == [96, 9, 129, 145]
+    # figures without a subject (比上年增长 says by how much, not what grew) and figures left in free text,
+    # after every frame with content
     assert [t.template for t in lib if rank_tier(t) == 1] == [
-        "{TEXT}比{YEAR}增长{PERCENT}", "比上年增长{TEXT}{PERCENT}", "{TEXT}比上年增加{MONEY}亿元", "比上年增加{NUM}",
-        "{TEXT}比{YEAR}下降{PERCENT}", "比去年增加{MONEY}"]
+        "{TEXT}比{YEAR}增长{PERCENT}", "比上年增长{TEXT}{PERCENT}", "农村居民{TEXT}人均纯收入{TEXT_2}", "{TEXT}比上年增加{MONEY}亿元",
+        "比上年增加{NUM}", "{TEXT}全社会固定资产投资{TEXT_2}亿元", "{TEXT}农村新建{TEXT_2}亿平方米", "{TEXT}比{YEAR}下降{PERCENT}",
+        "比去年增加{MONEY}"]
+    # names numbered by an ordinal are terms with their number
+    assert [t.template for t in lib if t.slots and all(s.type == "ORD" for s in t.slots)] == [
+        "第{ORD}届全国人民代表大会", "第{ORD}次全国代表大会", "第{ORD}个五年计划", "第{ORD}代移动通信"]
+    assert all(rank_tier(_find(lib, f)) == 3 for f in ("第{ORD}届全国人民代表大会", "第{ORD}个五年计划"))
     # the opening in its fragments, the archive titles, 我们也清醒地看到: fixed strings, out of the top 50
     top = [t.template for t in lib[:50]]
     fixed = {"现在，我代表国务院{TEXT}", "我代表国务院，{TEXT}", "现在，我代表国务院，向大会作政府工作报告，{TEXT}",
@@ -811,6 +817,29 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     # the title line with dates and session ordinals is content; figures that name their measure stay in the top
     assert top[0] == "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上"
     assert {"国内生产总值{TEXT}{PERCENT}", "居民消费价格{TEXT}{PERCENT}", "城镇登记失业率{TEXT}{PERCENT}"} <= set(top)
+
+
+def test_figures_left_in_free_text_and_numbered_names_rank_below_frames_with_content():
+    from gkcorpus.templates.frame_model import is_fixed_string, untyped_figure
+
+    # the figure sits in the TEXT slot in two of three matches: no column of the wide table could hold it
+    rows = [("d1", "农村居民人均纯收入实际增长9.3%。"), ("d2", "农村居民人均纯收入2936元。"), ("d3", "农村居民人均纯收入增长较快。")]
+    income = _frame_at("农村居民人均纯收入{TEXT}", rows)
+    assert untyped_figure(income) and rank_tier(income) == 1
+    # the same figures in a typed slot are content
+    typed = _frame_at("农村居民人均纯收入{TEXT}{NUM}", rows[:2])
+    typed.slots[1].type = "NUM"
+    assert not untyped_figure(typed)
+    # years and dates are no figures: 现将…总结如下 keeps its place
+    rows = [("d1", "现将2019年政务公开工作总结如下。"), ("d2", "现将我镇“5.15政务公开日”活动工作总结如下。"),
+            ("d3", "现将有关工作总结如下。")]
+    opening = _frame_at("现将{TEXT}工作总结如下", rows)
+    assert not untyped_figure(opening) and rank_tier(opening) == 0
+    # a name whose only slot is an ordinal is a term of the bank with its number
+    from gkcorpus.templates.frame_inner import ordinal_frames
+
+    plan, = ordinal_frames(["胜利完成第一个五年计划", "在第二个五年计划期间", "执行第三个五年计划的任务"], [0, 1, 2], 3)
+    assert plan.template == "第{ORD}个五年计划" and is_fixed_string(plan) and rank_tier(plan) == 3
 
 
 def test_a_slot_holding_one_value_in_most_matches_is_wording():

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
-__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string",
+__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string", "untyped_figure",
            "names_no_subject", "rank_tier"]
 
 
@@ -129,14 +129,33 @@ def is_construction(t: Template) -> bool:
 
 def rank_tier(t: Template) -> int:
     """Where ``t`` stands in the library before its score is looked at: 0 a frame with content of
-    its own, 1 a figure whose fixed text names nothing that the figure measures
-    (:func:`names_no_subject`: 比上年增长{PERCENT}), 2 a construction (:func:`is_construction`), 3 a
-    fixed string with slots of wording or context only (:func:`is_fixed_string`): the phrase bank's."""
+    its own, 1 a figure a table cannot use as one: its fixed text names nothing that the figure
+    measures (:func:`names_no_subject`: 比上年增长{PERCENT}), or the figure stays inside free text
+    (:func:`untyped_figure`: 全社会固定资产投资{完成26000}亿元), 2 a construction
+    (:func:`is_construction`), 3 a fixed string with slots of wording or context only
+    (:func:`is_fixed_string`): the phrase bank's."""
     if is_fixed_string(t):
         return 3
     if is_construction(t):
         return 2
-    return 1 if names_no_subject(t) else 0
+    return 1 if names_no_subject(t) or untyped_figure(t) else 0
+
+
+# a figure inside a value: a number ending the value or followed by a unit (住房39, 完成26000, 增长9.3%, 2936元);
+# not a year or a date (2019年, “5.15”政务公开日)
+_FIGURE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?(?=$|[多余]|[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍))")
+
+
+def untyped_figure(t: Template) -> bool:
+    """Whether ``t`` has no figure slot (NUM, PERCENT, MONEY) while one of its free slots holds a
+    figure (a number ending the value or before a unit; a year or a date is none) in at least half of
+    its matches: the figures it finds stay in text (``农村居民人均纯收入{增长9.3%}``) and its wide table
+    would have no column for them."""
+    if any(s.type in ("NUM", "PERCENT", "MONEY") for s in t.slots) or not t.instances:
+        return False
+    n = len(t.instances)
+    return any(2 * sum(1 for i in t.instances if _FIGURE.search(i.slot_values.get(s.name) or "")) >= n
+               for s in t.slots if s.type == "TEXT")
 
 
 _NOUN_TAGS = ("n", "vn", "j", "s", "l", "i")  # nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, places, set phrases
@@ -163,10 +182,14 @@ def is_fixed_string(t: Template) -> bool:
     """Whether ``t``'s slots are all wording or context (:func:`_free_content` finds none of
     content), so that ``t`` is a fixed string of the phrase bank matched with its surroundings. A
     title line whose only slots are years (``{YEAR}政府工作报告``: the document's own date) is a fixed
-    title too. A slot of any other closed type (a figure, a date, an ordinal) is content."""
+    title too, and a name whose only slots are ordinals (``第{ORD}届全国人民代表大会``) a term with its
+    number. A slot of any other closed type (a figure, a date) or an ordinal beside other slots is
+    content."""
     if not t.slots:
         return True
     if getattr(t, "where", "body") == "title" and all(s.type == "YEAR" for s in t.slots):
+        return True
+    if all(s.type == "ORD" for s in t.slots):
         return True
     if any(s.type in CLOSED_TYPES or s.type in ("ORD", "CHOICE") for s in t.slots):
         return False

@@ -88,10 +88,12 @@ Mining (:class:`FrameMiner`)
         slots hold text, at least a half (:func:`~gkcorpus.templates.frame_model.content_factor`: a
         fixed phrase with only context around it, ``{TEXT}，积极引导宗教与社会主义社会相适应``, is halved), within
         tiers (:func:`~gkcorpus.templates.frame_model.rank_tier`): frames with content first, then figures
-        whose fixed text names nothing they measure (``比上年增长{PERCENT}``), then constructions
+        whose fixed text names nothing they measure (``比上年增长{PERCENT}``) or whose figures stay in free
+        text (:func:`~gkcorpus.templates.frame_model.untyped_figure`), then constructions
         (:func:`~gkcorpus.templates.frame_model.is_construction`), then fixed strings whose slots hold only
         wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`: a slot empty, of
-        function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``).
+        function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``; a name
+        numbered by an ordinal, ``第{ORD}届全国人民代表大会``, is a term).
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
