@@ -11,7 +11,7 @@ from typing import Any, Sequence
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
-__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string", "untyped_figure",
+__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string", "untyped_figure", "figure_often_empty",
            "names_no_subject", "rank_tier"]
 
 
@@ -131,18 +131,28 @@ def rank_tier(t: Template) -> int:
     """Where ``t`` stands in the library before its score is looked at: 0 a frame with content of
     its own, 1 a figure a table cannot use as one: its fixed text names nothing that the figure
     measures (:func:`names_no_subject`: 比上年增长{PERCENT}), or the figure stays inside free text
-    (:func:`untyped_figure`: 全社会固定资产投资{完成26000}亿元), 2 a construction
+    (:func:`untyped_figure`: 全社会固定资产投资{完成26000}亿元) or its figure slot is often empty
+    (:func:`figure_often_empty`), 2 a construction
     (:func:`is_construction`), 3 a fixed string with slots of wording or context only
     (:func:`is_fixed_string`): the phrase bank's."""
     if is_fixed_string(t):
         return 3
     if is_construction(t):
         return 2
-    return 1 if names_no_subject(t) or untyped_figure(t) else 0
+    return 1 if names_no_subject(t) or untyped_figure(t) or figure_often_empty(t) else 0
 
 
 # a figure inside a value: a number ending the value or followed by a unit (住房39, 完成26000, 增长9.3%, 2936元);
 # not a year or a date (2019年, “5.15”政务公开日)
+def figure_often_empty(t: Template) -> bool:
+    """Whether a figure slot (NUM, PERCENT, MONEY) of ``t`` is empty in at least a quarter of its matches:
+    there the figure is elsewhere or missing (``城镇居民人均可支配收入{TEXT_2}{NUM}`` with 达到5160元 in
+    TEXT_2 and NUM empty), and the frame's column of the wide table has holes where the text has a figure."""
+    n = len(t.instances)
+    return bool(n) and any(4 * sum(1 for i in t.instances if not i.slot_values.get(s.name)) >= n
+                           for s in t.slots if s.type in ("NUM", "PERCENT", "MONEY"))
+
+
 _FIGURE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?(?=$|[多余]|[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍))")
 
 
