@@ -64,7 +64,7 @@ from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
-from .type_merges import merge_chapters, merge_topics, merge_variants, mixture_step, split_parents
+from .type_merges import merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document, split_parents
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -151,7 +151,8 @@ class PartTyper(BaseEstimator):
     split off again (``split_topics``). Two types that never share a document and are each other's
     nearest type are then merged (variants of one part), and so is a chapter that some documents give one
     topic of a part (:func:`merge_chapters`); ``refine`` steps move a part to another
-    type when that type is both nearer and more likely (:func:`mixture_step`).
+    type when that type is both nearer and more likely (:func:`mixture_step`); a type that nearly every
+    document holds once keeps one part per document (``once``).
 
     Parameters
     ----------
@@ -178,6 +179,10 @@ class PartTyper(BaseEstimator):
     refine : steps after the types are chosen that move a part to a type both nearer (cosine to the centroid)
         and more likely (each type a spherical Gaussian in the clustering space, with its own variance and
         share); 0: none.
+    once : share of the documents holding a type that hold it once (the whole Wilson interval of the share at
+        ``ORDER_CONFIDENCE`` at or above it) from which the type is one part per document: where a document
+        holds it several times, the part nearest its centroid stays and the others go to their nearest other
+        type (:func:`once_per_document`: a task chapter typed as a second review); None: no such step.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -189,7 +194,8 @@ class PartTyper(BaseEstimator):
     def __init__(self, weights: tuple[float, float, float] = (0.45, 0.45, 0.1), doc_centring: float = 0.5,
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
-                 targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1, tokenizer: Callable[[str], list[str]] | None = None,
+                 targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1,
+                 once: float | None = 0.8, tokenizer: Callable[[str], list[str]] | None = None,
                  random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -203,6 +209,7 @@ class PartTyper(BaseEstimator):
         self.targets = targets
         self.split_topics = split_topics
         self.refine = refine
+        self.once = once
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -269,6 +276,7 @@ class PartTyper(BaseEstimator):
         "targets": [None, Interval(Real, 0, None, closed="neither")],
         "split_topics": [None, Interval(Real, 0, 1, closed="both")],
         "refine": [Interval(Integral, 0, None, closed="left")],
+        "once": [None, Interval(Real, 0, 1, closed="both")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -383,6 +391,11 @@ class PartTyper(BaseEstimator):
             if self.refine:
                 sub, moved = mixture_step(sub, Xr, self.refine)
                 how += f"; {moved} part(s) moved to a type both nearer and more likely"
+            moved = 0
+            if self.once is not None:
+                sub, moved = once_per_document(sub, Xr, docs, self.once, min_docs)
+            if moved:
+                how += f"; {moved} part(s) moved out of a type nearly every document holds once"
             how = f"k={len(merged)}: {how}"
         return Xr, sub, merged, how
 

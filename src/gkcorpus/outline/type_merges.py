@@ -12,7 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["ORDER_CONFIDENCE", "merge_chapters", "merge_topics", "merge_variants", "mixture_step", "split_parents"]
+__all__ = ["ORDER_CONFIDENCE", "merge_chapters", "merge_topics", "merge_variants", "mixture_step", "once_per_document",
+           "split_parents"]
 
 #: level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 ORDER_CONFIDENCE = 0.9
@@ -35,7 +36,7 @@ def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray)
 
 
 def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
-    """Wilson interval of the share of documents in a stable order, ``k`` of ``n``."""
+    """Wilson interval (``confidence``) of a share of documents, ``k`` of ``n`` (a stable order, a type held once)."""
     from scipy.stats import binomtest
 
     if n == 0:
@@ -233,3 +234,36 @@ def merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
         labels[labels == b] = a
         groups[a] += groups.pop(b)
     return labels, groups
+
+
+def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share: float,
+                      min_docs: float) -> tuple[np.ndarray, int]:
+    """Keep a type that nearly every document holds once (a review) to one part per document: a type
+    found in ``min_docs`` documents, exactly once in a share of them whose Wilson interval
+    (``ORDER_CONFIDENCE``) lies wholly at or above ``share`` (a few documents are no evidence: 6 of 7 is
+    not), keeps in a document holding it several times the part nearest its centroid (cosine); the others
+    move to their nearest other type. Returns the labels and the number moved."""
+    start = labels
+    labels = labels.copy()
+    live = sorted(set(labels.tolist()))
+    if len(live) < 2:
+        return labels, 0
+    centres = {t: X[labels == t].mean(axis=0) for t in live}
+    for t in live:
+        c = centres[t] / max(float(np.linalg.norm(centres[t])), 1e-12)
+        per_doc = Counter(docs[labels == t].tolist())
+        once = sum(1 for n in per_doc.values() if n == 1)
+        if len(per_doc) < min_docs or once == len(per_doc) or _order_bounds(once, len(per_doc))[0] < share:
+            continue
+        for doc, n in per_doc.items():
+            if n < 2:
+                continue
+            rows = np.flatnonzero((labels == t) & (docs == doc))
+            keep = rows[int(np.argmax(X[rows] @ c))]
+            for r in rows:
+                if r == keep:
+                    continue
+                others = [u for u in live if u != t]
+                sims = [float(X[r] @ (centres[u] / max(float(np.linalg.norm(centres[u])), 1e-12))) for u in others]
+                labels[r] = others[int(np.argmax(sims))]
+    return labels, int((labels != start).sum())
