@@ -248,9 +248,9 @@ def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share
     live = sorted(set(labels.tolist()))
     if len(live) < 2:
         return labels, 0
-    centres = {t: X[labels == t].mean(axis=0) for t in live}
+    # the centroids of the types as they came (one pass: a move does not shift them)
+    unit = {t: (c := X[labels == t].mean(axis=0)) / max(float(np.linalg.norm(c)), 1e-12) for t in live}
     for t in live:
-        c = centres[t] / max(float(np.linalg.norm(centres[t])), 1e-12)
         per_doc = Counter(docs[labels == t].tolist())
         once = sum(1 for n in per_doc.values() if n == 1)
         if len(per_doc) < min_docs or once == len(per_doc) or _order_bounds(once, len(per_doc))[0] < share:
@@ -259,11 +259,9 @@ def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share
             if n < 2:
                 continue
             rows = np.flatnonzero((labels == t) & (docs == doc))
-            keep = rows[int(np.argmax(X[rows] @ c))]
+            keep = rows[int(np.argmax(X[rows] @ unit[t]))]
+            others = [u for u in live if u != t]
             for r in rows:
-                if r == keep:
-                    continue
-                others = [u for u in live if u != t]
-                sims = [float(X[r] @ (centres[u] / max(float(np.linalg.norm(centres[u])), 1e-12))) for u in others]
-                labels[r] = others[int(np.argmax(sims))]
+                if r != keep:
+                    labels[r] = others[int(np.argmax([float(X[r] @ unit[u]) for u in others]))]
     return labels, int((labels != start).sum())

@@ -11,8 +11,8 @@ from typing import Any, Sequence
 from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
-__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "frame_score", "is_construction", "is_fixed_string", "untyped_figure", "figure_often_empty",
-           "names_no_subject", "rank_tier"]
+__all__ = ["Clause", "Frame", "clause_spans", "content_factor", "figure_often_empty", "frame_score", "is_construction",
+           "is_fixed_string", "names_no_subject", "rank_tier", "untyped_figure"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -142,8 +142,6 @@ def rank_tier(t: Template) -> int:
     return 1 if names_no_subject(t) or untyped_figure(t) or figure_often_empty(t) else 0
 
 
-# a figure inside a value: a number ending the value or followed by a unit (住房39, 完成26000, 增长9.3%, 2936元);
-# not a year or a date (2019年, “5.15”政务公开日)
 def figure_often_empty(t: Template) -> bool:
     """Whether a figure slot (NUM, PERCENT, MONEY) of ``t`` is empty in at least a quarter of its matches:
     there the figure is elsewhere or missing (``城镇居民人均可支配收入{TEXT_2}{NUM}`` with 达到5160元 in
@@ -153,6 +151,8 @@ def figure_often_empty(t: Template) -> bool:
                            for s in t.slots if s.type in ("NUM", "PERCENT", "MONEY"))
 
 
+# a figure inside a value: a number ending the value or followed by a unit (住房39, 完成26000, 增长9.3%, 2936元);
+# not a year or a date (2019年, “5.15”政务公开日)
 _FIGURE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?(?=$|[多余]|[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍))")
 
 
