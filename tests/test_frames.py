@@ -842,7 +842,11 @@ def test_figures_left_in_free_text_and_numbered_names_rank_below_frames_with_con
     assert figure_often_empty(urban) and rank_tier(urban) == 1
     urban.instances.pop(2)
     assert not figure_often_empty(urban) and rank_tier(urban) == 0
-    # years and dates are no figures: 现将…总结如下 keeps its place
+    # years, dates and ordinals are no figures: 现将…总结如下 keeps its place
+    from gkcorpus.templates.frame_model import _FIGURE
+
+    assert [bool(_FIGURE.search(v)) for v in ("住房39", "完成26000", "增长9.3%", "2936元", "３０万人", "完成2000亿元")] == [True] * 6
+    assert not any(_FIGURE.search(v) for v in ("2019年", "截至2019", "2019.5", "5.15政务公开日", "第3个五年计划", "第2名", "10月"))
     rows = [("d1", "现将2019年政务公开工作总结如下。"), ("d2", "现将我镇“5.15政务公开日”活动工作总结如下。"),
             ("d3", "现将有关工作总结如下。")]
     opening = _frame_at("现将{TEXT}工作总结如下", rows)

@@ -463,3 +463,27 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
         "## 7. (closing) 周围 富强 梦"]
     assert [x for x in lines if x.startswith("In ")] == [
         f"In {n} of 15 documents." for n in (15, 14, 12, 14, 6, 15, 15)]
+
+def test_a_type_nearly_every_document_holds_once_keeps_one_part_per_document():
+    import numpy as np
+
+    from gkcorpus.outline.type_merges import once_per_document
+
+    # 20 documents, each holding types 0, 1, 2 once (review, tasks, closing-like), and d0 a second part of type 0
+    # that lies nearest type 1, then type 3 (a type documents hold several times)
+    X, labels, docs = [], [], []
+    axes = np.eye(4)
+    for d in range(20):
+        for t in range(3):
+            X.append(axes[t]), labels.append(t), docs.append(f"d{d}")
+        for _ in range(2):
+            X.append(axes[3]), labels.append(3), docs.append(f"d{d}")
+    X.append(0.6 * axes[0] + 0.5 * axes[1] + 0.4 * axes[3]), labels.append(0), docs.append("d0")
+    X, labels, docs = np.array(X), np.array(labels), np.array(docs)
+    out, moved = once_per_document(labels, X, docs, 0.8, 2)
+    # the extra part leaves type 0 (the original part is nearer its centroid) and goes to type 3, not to type 1,
+    # which d0 already holds once
+    assert moved == 1 and out[-1] == 3 and (out[:-1] == labels[:-1]).all()
+    # 6 of 7 documents holding a type once is no evidence: nothing moves
+    small = np.isin(docs, [f"d{d}" for d in range(7)]) | (np.arange(len(docs)) == len(docs) - 1)
+    assert once_per_document(labels[small], X[small], docs[small], 0.8, 2)[1] == 0

@@ -182,7 +182,8 @@ class PartTyper(BaseEstimator):
     once : share of the documents holding a type that hold it once (the whole Wilson interval of the share at
         ``ORDER_CONFIDENCE`` at or above it) from which the type is one part per document: where a document
         holds it several times, the part nearest its centroid stays and the others go to their nearest other
-        type (:func:`once_per_document`: a task chapter typed as a second review); None: no such step.
+        type (:func:`once_per_document`: a task chapter typed as a second review); None: no such step. Like
+        ``refine``, only with ``n_types="auto"``.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``

@@ -242,26 +242,28 @@ def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share
     found in ``min_docs`` documents, exactly once in a share of them whose Wilson interval
     (``ORDER_CONFIDENCE``) lies wholly at or above ``share`` (a few documents are no evidence: 6 of 7 is
     not), keeps in a document holding it several times the part nearest its centroid (cosine); the others
-    move to their nearest other type. Returns the labels and the number moved."""
-    start = labels
-    labels = labels.copy()
+    move to their nearest other type, never to another such type the document already holds. The types
+    that qualify, their centroids and what each document holds are those of ``labels`` as given (one pass:
+    a move changes none of them, and the order of the types does not matter). Returns the labels and the
+    number moved."""
     live = sorted(set(labels.tolist()))
     if len(live) < 2:
-        return labels, 0
-    # the centroids of the types as they came (one pass: a move does not shift them)
+        return labels.copy(), 0
     unit = {t: (c := X[labels == t].mean(axis=0)) / max(float(np.linalg.norm(c)), 1e-12) for t in live}
-    for t in live:
-        per_doc = Counter(docs[labels == t].tolist())
-        once = sum(1 for n in per_doc.values() if n == 1)
-        if len(per_doc) < min_docs or once == len(per_doc) or _order_bounds(once, len(per_doc))[0] < share:
-            continue
-        for doc, n in per_doc.items():
+    held = {t: Counter(docs[labels == t].tolist()) for t in live}
+    single = {t for t, per_doc in held.items() if len(per_doc) >= min_docs
+              and _order_bounds(sum(1 for n in per_doc.values() if n == 1), len(per_doc))[0] >= share}
+    out = labels.copy()
+    for t in sorted(single):
+        for doc, n in held[t].items():
             if n < 2:
                 continue
             rows = np.flatnonzero((labels == t) & (docs == doc))
             keep = rows[int(np.argmax(X[rows] @ unit[t]))]
-            others = [u for u in live if u != t]
+            others = [u for u in live if u != t and not (u in single and held[u].get(doc))]
+            if not others:
+                continue
             for r in rows:
                 if r != keep:
-                    labels[r] = others[int(np.argmax([float(X[r] @ unit[u]) for u in others]))]
-    return labels, int((labels != start).sum())
+                    out[r] = others[int(np.argmax([float(X[r] @ unit[u]) for u in others]))]
+    return out, int((out != labels).sum())

@@ -152,8 +152,8 @@ def figure_often_empty(t: Template) -> bool:
 
 
 # a figure inside a value: a number ending the value or followed by a unit (住房39, 完成26000, 增长9.3%, 2936元);
-# not a year or a date (2019年, “5.15”政务公开日)
-_FIGURE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?(?=$|[多余]|[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍))")
+# not a year or a date (2019年, 截至2019, 2019.5, “5.15”政务公开日), nor an ordinal (第3个)
+_FIGURE = re.compile(r"(?<![第0-9０-９.．])(?!(?:19|20)\d\d(?:[.．]\d{1,2})?$)[0-9０-９]+(?:[.．][0-9０-９]+)?(?=$|[多余]|[万亿千百]*(?:元|美元|[%％]|个百分点|人|户|吨|亩|公里|平方米|千瓦|斤|担|辆|台|套|项|所|个|家|名|倍))")
 
 
 def untyped_figure(t: Template) -> bool:
