@@ -5,6 +5,7 @@ clause helpers (the library loader is :func:`gkcorpus.templates.frame_lines.load
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -236,8 +237,6 @@ def _most_common_count(values: Sequence[str]) -> int:
     (:func:`content_words`: 诚挚的 and 诚挚 are one value); empty and function-word-only values are
     not counted (they are wording of their own), nor a value found in fewer than three matches (two
     alike among three matches are no evidence of fixed text)."""
-    from collections import Counter
-
     counts = Counter(c for c in map(content_words, values) if c)
     top = max(counts.values(), default=0)
     return top if top > 2 else 0  # a value found in one or two matches is no evidence of fixed text
