@@ -5,15 +5,15 @@ duplicates absorbed by the frames that contain them."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Sequence
 
 from .frame_cands import holds_numbers
-from .frame_model import Frame, _balanced, _han, is_construction
+from .frame_model import Frame, _balanced, _han, is_construction, rank_tier
 from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
 from .model import Slot, Template, render, template_id
 
-__all__ = ["is_frame"]
+__all__ = ["is_frame", "repeats_last"]
 
 # --------------------------------------------------------------------------- variants, collocations
 
@@ -417,3 +417,30 @@ def _holds_wording(t: Frame, other: Frame) -> bool:
     return True
 
 
+def repeats_last(frames: Sequence[Template], share: float = 0.8) -> list[Template]:
+    """``frames`` (in library order) with each repeat moved to the end of its tier (:func:`~gkcorpus.templates.frame_model.rank_tier`):
+    a frame whose matches (``share`` of them) overlap the matches of a frame listed before it that holds
+    its figure slots (the same sentences read again: a longer wording of an earlier frame, or
+    ``总额{TEXT}{MONEY}万亿美元`` after ``进出口{TEXT}{MONEY}万亿美元``). The top of the library then shows
+    each passage once; a frame with a figure slot the earlier one lacks is no repeat."""
+    spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    firsts: list[Template] = []
+    repeats: list[Template] = []
+    for t in frames:
+        hits: Counter[int] = Counter()
+        for i in t.instances:
+            hits.update({k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a < i.end and b > i.start})
+        types = [s.type for s in t.slots]
+        if any(v >= share * len(t.instances) and holds_numbers([s.type for s in firsts[k].slots], types)
+               for k, v in hits.items()):
+            repeats.append(t)
+            continue
+        for i in t.instances:
+            spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(firsts)))
+        firsts.append(t)
+    tiers = [rank_tier(t) for t in firsts]
+    rep_tiers = [rank_tier(t) for t in repeats]
+    out: list[Template] = []
+    for tier in sorted(set(tiers) | set(rep_tiers)):
+        out += [t for t, r in zip(firsts, tiers) if r == tier] + [t for t, r in zip(repeats, rep_tiers) if r == tier]
+    return out

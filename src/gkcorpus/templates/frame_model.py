@@ -13,7 +13,8 @@ from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
 __all__ = ["Clause", "Frame", "clause_spans", "content_factor", "figure_often_empty", "frame_score", "is_construction",
-           "is_fixed_string", "names_no_subject", "rank_tier", "untyped_figure"]
+           "is_fixed_string", "names_no_subject", "rank_tier", "terms_in_context",
+           "too_little_fixed", "untyped_figure"]
 
 
 _SCORE_CAP = 24  # fixed Han characters counted in a frame's score (a long copied passage is not a better frame)
@@ -134,13 +135,66 @@ def rank_tier(t: Template) -> int:
     measures (:func:`names_no_subject`: 比上年增长{PERCENT}), or the figure stays inside free text
     (:func:`untyped_figure`: 全社会固定资产投资{完成26000}亿元) or its figure slot is often empty
     (:func:`figure_often_empty`), 2 a construction
-    (:func:`is_construction`), 3 a fixed string with slots of wording or context only
+    (:func:`is_construction`), a term in its context (:func:`terms_in_context`) or a single short
+    fixed piece (:func:`too_little_fixed`), 3 a fixed string with slots of wording or context only
     (:func:`is_fixed_string`): the phrase bank's."""
     if is_fixed_string(t):
         return 3
     if is_construction(t):
         return 2
-    return 1 if names_no_subject(t) or untyped_figure(t) or figure_often_empty(t) else 0
+    if names_no_subject(t) or untyped_figure(t) or figure_often_empty(t):
+        return 1
+    return 2 if terms_in_context(t) or too_little_fixed(t) else 0
+
+
+_FIGURE_TYPES = ("NUM", "PERCENT", "MONEY")
+
+
+def too_little_fixed(t: Template) -> bool:
+    """Whether ``t`` is one fixed piece of fewer than eight Han characters (a closed slot counting as
+    two) and no figure to extract: too little wording to be a frame (``{YEAR}工作回顾``, the heading's
+    year the year before the report's own); a figure slot makes a measure its frame
+    (``{TEXT}财政赤字{MONEY}``)."""
+    if any(s.type in _FIGURE_TYPES for s in t.slots):
+        return False
+    pieces = [p for p in t.pieces if _HAN.search(p)]
+    fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
+    return len(pieces) == 1 and fixed < 8
+
+
+# noun-like tags: nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, pronouns, numerals and
+# measure words, localisers, time and place words, conjunctions joining nouns (和, 及其)
+_NOMINAL_TAGS = ("n", "vn", "j", "r", "m", "q", "f", "t", "c", "s")
+
+
+def terms_in_context(t: Template) -> bool:
+    """Whether ``t`` is terms in their context rather than a construction: free slots only, the last
+    one open at the end (the rest of the clause), and every word of its fixed pieces of two Han
+    characters or more noun-like (:data:`_NOMINAL_TAGS`, a long word by its head, :func:`_head_tag`):
+    ``各级政府{TEXT}工作人员{TEXT_2}``, ``国务院{TEXT}机构改革{TEXT_2}``, 是{TEXT}我国现代化建设{TEXT_2}
+    (a lone character binds nothing). Nothing relates the terms (no verb, preposition or particle of
+    the frame's own), so the slots hold whatever the sentences around them say; a verb head keeps a
+    frame (``全力支持香港、澳门{TEXT}``)."""
+    from .frame_slots import _tags
+
+    if not t.slots or t.pieces[-1] or any(s.type != "TEXT" for s in t.slots):
+        return False
+    words = [w for p in t.pieces if _han(p) > 1 for w in _tags(_HAN_ONLY.sub("", p))]
+    return bool(words) and all(_head_tag(w, f).startswith(_NOMINAL_TAGS) for w, f in words)
+
+
+def _head_tag(word: str, tag: str) -> str:
+    """The tag of ``word``'s head: for a word of four Han characters or more, the tag of its longest
+    proper suffix in the dictionary (Chinese compounds are head-final: 全力支持 is tagged a noun,
+    its head 支持 a verb); otherwise ``tag``."""
+    from ..text.postags import word_tags
+
+    if len(word) >= 4:
+        tags = word_tags()
+        for k in range(1, len(word) - 1):
+            if word[k:] in tags:
+                return tags[word[k:]]
+    return tag
 
 
 def figure_often_empty(t: Template) -> bool:
@@ -192,13 +246,14 @@ _HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]")
 def is_fixed_string(t: Template) -> bool:
     """Whether ``t``'s slots are all wording or context (:func:`_free_content` finds none of
     content), so that ``t`` is a fixed string of the phrase bank matched with its surroundings. A
-    title line whose only slots are years (``{YEAR}政府工作报告``: the document's own date) is a fixed
-    title too, and a name whose only slots are ordinals (``第{ORD}届全国人民代表大会``) a term with its
+    title or heading line whose only slots are years (``{YEAR}政府工作报告``,
+    ``{YEAR}经济社会发展总体要求和政策取向``: the document's own date or the year before) is a fixed
+    line too, and a name whose only slots are ordinals (``第{ORD}届全国人民代表大会``) a term with its
     number. A slot of any other closed type (a figure, a date) or an ordinal beside other slots is
     content."""
     if not t.slots:
         return True
-    if getattr(t, "where", "body") == "title" and all(s.type == "YEAR" for s in t.slots):
+    if getattr(t, "where", "body") in ("title", "heading") and all(s.type == "YEAR" for s in t.slots):
         return True
     if all(s.type == "ORD" for s in t.slots):
         return True

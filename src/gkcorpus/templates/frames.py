@@ -90,10 +90,14 @@ Mining (:class:`FrameMiner`)
         tiers (:func:`~gkcorpus.templates.frame_model.rank_tier`): frames with content first, then figures
         whose fixed text names nothing they measure (``比上年增长{PERCENT}``) or whose figures stay in free
         text (:func:`~gkcorpus.templates.frame_model.untyped_figure`), then constructions
-        (:func:`~gkcorpus.templates.frame_model.is_construction`), then fixed strings whose slots hold only
+        (:func:`~gkcorpus.templates.frame_model.is_construction`), terms in their context
+        (:func:`~gkcorpus.templates.frame_model.terms_in_context`: ``国务院{TEXT}机构改革{TEXT_2}``) and
+        single short pieces (``{YEAR}工作回顾``), then fixed strings whose slots hold only
         wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`: a slot empty, of
         function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``; a name
-        numbered by an ordinal, ``第{ORD}届全国人民代表大会``, is a term).
+        numbered by an ordinal, ``第{ORD}届全国人民代表大会``, is a term). Within its tier, a frame whose
+        matches overlap those of a frame listed before it comes last
+        (:func:`~gkcorpus.templates.frame_filters.repeats_last`): the top shows each passage once.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -135,7 +139,7 @@ from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_seeds import _ClauseSeeds
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, slot_choice
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, repeats_last, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
@@ -698,4 +702,5 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         out.sort(key=lambda t: (rank_tier(t), -frame_score(t), -len(t.instances), t.template))
         seen: set[str] = set()
         out = [t for t in out if not (t.id in seen or seen.add(t.id))]  # one frame per text
+        out = repeats_last(out)  # the same sentences read again follow the frames that read them first
         return TemplateLibrary(out)
