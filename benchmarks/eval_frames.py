@@ -179,12 +179,18 @@ def read_judgements(name: str) -> dict[str, str]:
     return {r["template"]: r["judgement"] for r in rows}
 
 
-def read_blind(name: str) -> dict[str, tuple[str, str]]:
+def blind_rounds(name: str) -> list[int]:
+    """The numbers of the blind reading rounds kept for ``name`` (frames_<corpus>_blind_r<N>.csv)."""
+    return sorted(int(p.stem.rsplit("_r", 1)[1]) for p in JUDGEMENTS.glob(f"frames_{name}_blind_r*.csv"))
+
+
+def read_blind(name: str, rounds: list[int] | None = None) -> dict[str, tuple[str, str]]:
     """The blind readings (benchmarks/judgements/frames_<corpus>_blind_r*.csv, later rounds over earlier
-    ones): template -> (judgement, the template it repeats or ""). A round's ``duplicate_of`` is a rank in
-    that round's own file, or ``duplicate_of_template`` names the frame."""
+    ones; ``rounds``: only those): template -> (judgement, the template it repeats or ""). A round's
+    ``duplicate_of`` is a rank in that round's own file, or ``duplicate_of_template`` names the frame."""
     out: dict[str, tuple[str, str]] = {}
-    for path in sorted(JUDGEMENTS.glob(f"frames_{name}_blind_r*.csv"), key=lambda p: int(p.stem.rsplit("_r", 1)[1])):
+    for k in blind_rounds(name) if rounds is None else rounds:
+        path = JUDGEMENTS / f"frames_{name}_blind_r{k}.csv"
         with open(path, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         by_rank = {r["rank"]: r["template"] for r in rows}
@@ -305,6 +311,11 @@ def report(name: str, results: list[Result], frames: list[Frame], judged: dict[s
     if blind:
         counts = [blind_useful(top, blind) for top in tops]
         rows.append((f"top-{TOP} useful, blind reading, each once", [f"{u} ({n} unread)" for u, n in counts]))
+        rounds = blind_rounds(name)
+        if len(rounds) > 1:  # readers differ in how strict they are: the latest round alone, and the earlier ones
+            for label, sub in ((f"r{rounds[-1]} alone", rounds[-1:]), (f"r{rounds[0]}-r{rounds[-2]}", rounds[:-1])):
+                counts = [blind_useful(top, read_blind(name, sub)) for top in tops]
+                rows.append((f"  {label}", [f"{u} ({n} unread)" for u, n in counts]))
     accs = [slot_accuracy(name, r.templates) for r in results]
     rows.append(("slot-type accuracy", [f"{c}/{v}" + (f" = {c / v:.2f}" if v else "") for c, v, _ in accs]))
     rows.append(("  sample values covered", [f"{v}/{s}" for _, v, s in accs]))

@@ -11,7 +11,8 @@ its documents:
   whose matches hold other phrases is TEXT (a TEXT slot is not retyped: its seeding values were free
   text already, and tagging every value of every free slot is the slow part of typing);
 * **a percent sign after a number slot** joins it (``国内生产总值增长{NUM}%左右`` is
-  ``国内生产总值增长{PERCENT}``, its values ``7%左右``);
+  ``国内生产总值增长{PERCENT}``, its values ``7%左右``), and so does 年 after a number slot whose values are
+  all four-digit years (``{NUM}年经济社会发展总体要求`` is ``{YEAR}经济社会发展总体要求``, its values ``2019年``);
 * **numbers split out** — a free slot whose values (nearly) all end with a quantity (a number with
   its unit, a percent, money; ``共完成4000`` before ``亿元``) becomes a free slot and a typed slot
   (``{TEXT}{MONEY}亿元``); one whose values (nearly) all start with a quantity becomes the typed slot
@@ -39,6 +40,8 @@ _NUMERIC = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]"
 _LEAD = "近约共计逾达超过百"  # characters a quantity may open with (近20万, 约3%, 百分之五)
 # a percent sign (and a bound) in the fixed text right after a number slot, up to the clause's end
 _PERCENT_AFTER = re.compile(r"[%％](?:(?:左右|以上|以内|以下|上下)(?=[，；：]|$))?")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}")
+_YEAR_AFTER = re.compile(r"年度?")
 _INSIDE_NUMBER = re.compile(r"[\d.．零〇一二两三四五六七八九十百千万亿点]")
 
 
@@ -180,6 +183,11 @@ def retyped(frames: Sequence[Any]) -> list[tuple[int, Any]]:
             if s.type == "NUM" and m:  # {NUM}%左右: the percent sign and the bound belong to the value
                 pieces[j + 1] = pieces[j + 1][m.end():]
                 types[j] = "PERCENT"
+            y = _YEAR_AFTER.match(pieces[j + 1])
+            vals = [v for v in _values(t, s.name) if v]
+            if s.type == "NUM" and y and vals and all(_YEAR_NUMBER.fullmatch(v) for v in vals):
+                pieces[j + 1] = pieces[j + 1][y.end():]  # {NUM}年 holding 2019: a year
+                types[j] = "YEAR"
         plan = _split_plan(t) if types == [s.type for s in t.slots] else None
         if plan is not None:
             j, tail, kind, n_free = plan

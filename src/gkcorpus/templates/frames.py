@@ -696,6 +696,9 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         out = self._alternations(out, units, docs, m)
         # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
         # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
+        lines = {t.id: t.where for t in line_frames}
+        for t in out:  # a body frame with the text of a heading frame is that heading (its matches are those lines)
+            t.where = lines.get(t.id, getattr(t, "where", "body"))
         out = _absorb(out + list(line_frames))
         # frames with content of their own first, then figures naming nothing they measure, then
         # constructions (以{TEXT}为指导), then fixed strings with slots of wording or context only
