@@ -862,6 +862,20 @@ def test_terms_in_context_and_short_pieces_rank_with_the_constructions():
     assert not too_little_fixed(deficit) and rank_tier(deficit) == 0
 
 
+def test_a_figure_never_opens_inside_a_word():
+    text = "今年高校毕业生{TEXT}{NUM}"
+    grads = Frame(template_id(text), text, [Slot("TEXT", "TEXT", [], 1), Slot("NUM", "NUM", [], 0)], [], True, True)
+    # the figure's pattern takes the opener 达; after 高 it ends the word 高达 and stays in the free slot
+    m = grads.match("今年高校毕业生将高达765万人，")
+    assert m.values == {"TEXT": "将高达", "NUM": "765万人"} and m.spans == {"TEXT": (7, 10), "NUM": (10, 15)}
+    assert grads.fill(m.values) == "今年高校毕业生将高达765万人"
+    assert grads.match("今年高校毕业生达765万人").values == {"TEXT": "", "NUM": "达765万人"}
+    text = "中央财政用于{TEXT}{MONEY}"
+    farm = Frame(template_id(text), text, [Slot("TEXT", "TEXT", [], 0), Slot("MONEY", "MONEY", [], 0)], [], True, True)
+    assert farm.match("中央财政用于“三农”的支出五年累计1.6万亿元").values == {"TEXT": "“三农”的支出五年累计", "MONEY": "1.6万亿元"}
+    assert farm.match("中央财政用于“三农”投入约7000亿元").values == {"TEXT": "“三农”投入", "MONEY": "约7000亿元"}
+
+
 def test_a_frame_read_again_in_the_sentences_of_one_above_it_comes_last_in_its_tier():
     rows = [("d1", "进出口总额2.4万亿美元。"), ("d2", "进出口总额3.9万亿美元。")]
     trade = _frame_at("进出口总额{TEXT}美元", rows)

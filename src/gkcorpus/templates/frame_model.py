@@ -438,10 +438,13 @@ class Frame(Template):
         """The match, a name slot beside a free slot cut at the name's edge by the segmenter
         (:func:`~gkcorpus.templates.frame_names.resplit`: a regex cannot tell where a name starts)."""
         found = super()._from_regex(m)
-        if any(s.type in ("PERSON", "PLACE", "ORG") for s in self.slots) and "" in self.pieces[1:-1]:
-            from .frame_names import resplit
+        if "" in self.pieces[1:-1]:
+            if any(s.type in ("PERSON", "PLACE", "ORG") for s in self.slots):
+                from .frame_names import resplit
 
-            resplit(self, found.values, found.spans)
+                resplit(self, found.values, found.spans)
+            if any(s.type in _FIGURE_TYPES for s in self.slots):
+                _keep_word_whole(self, found.values, found.spans)
         return found
 
     def fill(self, values: Any = None, strict: bool = True, **kw: Any) -> str:
@@ -471,6 +474,29 @@ class Frame(Template):
     @classmethod
     def from_template(cls, t: Template) -> "Frame":
         return cls(t.id, t.template, t.slots, t.instances, True, True)
+
+
+_LEADS = "近约共计逾达"  # one-character openers a figure's pattern takes (达765万人, 计1.6万亿元)
+
+
+def _keep_word_whole(t: Any, values: dict[str, str], spans: dict[str, tuple[int, int]]) -> None:
+    """Where a figure slot of frame ``t`` follows a free slot with no fixed text between them and its
+    value opens with a one-character opener (达, 计 …) that ends a word with the free value's last
+    character (高达, 累计, 预计: jieba's dictionary), the opener goes back to the free value, in place:
+    the figure's pattern takes an opener wherever it stands, and a value never starts inside a word."""
+    from ..text.postags import word_tags
+
+    slots, pieces = t.slots, t.pieces
+    for k in range(len(slots) - 1):
+        a, b = slots[k], slots[k + 1]
+        if pieces[k + 1] or a.type != "TEXT" or b.type not in _FIGURE_TYPES:
+            continue
+        free, figure = values.get(a.name, ""), values.get(b.name, "")
+        if free and figure and figure[0] in _LEADS and free[-1] + figure[0] in word_tags():
+            values[a.name], values[b.name] = free + figure[0], figure[1:]
+            if a.name in spans and b.name in spans:
+                spans[a.name] = (spans[a.name][0], spans[a.name][1] + 1)
+                spans[b.name] = (spans[b.name][0] + 1, spans[b.name][1])
 
 
 def _balanced(pieces: Sequence[str]) -> bool:
