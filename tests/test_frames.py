@@ -876,6 +876,36 @@ def test_a_figure_never_opens_inside_a_word():
     assert farm.match("中央财政用于“三农”投入约7000亿元").values == {"TEXT": "“三农”投入", "MONEY": "约7000亿元"}
 
 
+def test_a_sentence_copied_between_documents_is_no_frame():
+    import numpy as np
+
+    from gkcorpus.boilerplate.phrases.formula_spans import spans_by_document
+    from gkcorpus.boilerplate.records import Occurrence, Passage
+    from gkcorpus.templates.frame_filters import copied_passage
+
+    rows = [("d1", "我们要坚持对台工作大政方针。"), ("d2", "我们要继续贯彻对台工作的大政方针。")]
+    taiwan = _frame_at("我们{TEXT}对台工作{TEXT_2}大政方针", rows)
+    # the passages shared between the two documents, as the reuse miner gives them (overlapping, unordered)
+    occ = lambda d, a, b: Occurrence(d, 0, a, b, a, b, "")  # noqa: E731
+    passages = [Passage("p1", "对台工作", "verbatim", ["d1", "d2"], [occ("d1", 5, 9), occ("d2", 7, 11)]),
+                Passage("p2", "我们要", "verbatim", ["d1", "d2"], [occ("d1", 0, 5), occ("d2", 0, 3)]),
+                Passage("p3", "大政方针", "verbatim", ["d1", "d2", "d9"], [occ("d1", 9, 13), occ("d2", 12, 16), occ("d9", 0, 4)])]
+    shared = spans_by_document(passages, ["d1", "d2"])  # d9 is not in the corpus
+    assert {d: (list(a), list(b)) for d, (a, b) in shared.items()} == {"d1": ([0], [13]), "d2": ([0, 7, 12], [3, 11, 16])}
+    # d1 inside, d2 in 11 of its 16 characters (3 + 4 + 4, under 80%): one of two matches
+    assert not copied_passage(taiwan, shared)
+    shared["d2"] = (np.array([0]), np.array([16]))
+    assert copied_passage(taiwan, shared) and not copied_passage(taiwan, {"d1": shared["d1"]})
+    # a figure in a slot is content, however much of the sentence is copied
+    grads = _frame_at("今年高校毕业生{TEXT}", [("d1", "今年高校毕业生749万人。"), ("d2", "今年高校毕业生765万人。")])
+    assert copied_passage(grads, {"d1": (np.array([0]), np.array([12])), "d2": (np.array([0]), np.array([12]))})
+    grads.slots[0].type = "NUM"
+    assert not copied_passage(grads, {"d1": (np.array([0]), np.array([12])), "d2": (np.array([0]), np.array([12]))})
+    # the miner's flag puts it with the fixed strings, and the library file keeps it
+    taiwan.copied = True
+    assert rank_tier(taiwan) == 3 and taiwan.to_dict()["copied"] is True
+
+
 def test_a_frame_read_again_in_the_sentences_of_one_above_it_comes_last_in_its_tier():
     rows = [("d1", "进出口总额2.4万亿美元。"), ("d2", "进出口总额3.9万亿美元。")]
     trade = _frame_at("进出口总额{TEXT}美元", rows)

@@ -438,20 +438,27 @@ def _mine_templates(corpus: "Corpus", res: MineResult, segmenter: str = "rjieba"
     process forked for it (:func:`~gkcorpus.runtime.isolated.isolated_call`): the frame miner makes and
     drops millions of candidate objects, whose arenas the objects it keeps would otherwise pin for
     the rest of the run (1.6 GB at 10 M characters); its results come back pickled, the same values."""
+    shared = None
+    if res.boilerplate is not None:  # the passages documents share: a frame inside them is a copied sentence
+        from ..boilerplate.phrases.formula_spans import spans_by_document
+
+        shared = spans_by_document(res.boilerplate.reuse.passages_, [d.id for d in corpus])
     if isolated:
         from ..runtime.isolated import isolated_call
 
-        out = isolated_call(_templates, corpus, res.clustering, res.out_dir, segmenter)
+        out = isolated_call(_templates, corpus, res.clustering, res.out_dir, segmenter, shared)
     else:
-        out = _templates(corpus, res.clustering, res.out_dir, segmenter)
+        out = _templates(corpus, res.clustering, res.out_dir, segmenter, shared)
     files, res.miner, res.extractions, res.numeric, res.skeleton = out
     res.frames = res.miner.library_
     return files
 
 
-def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str) -> tuple[list[Path], Any, Any, Any, Any]:
+def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str,
+               shared: Any = None) -> tuple[list[Path], Any, Any, Any, Any]:
     """:func:`_mine_templates`' work: ``(files, fitted FrameMiner, extractions, numeric table, skeleton)``
-    (``run``: the section types just fitted, or None)."""
+    (``run``: the section types just fitted, or None; ``shared``: each document's spans of shared
+    passages, for :meth:`FrameMiner.fit <gkcorpus.templates.frames.FrameMiner.fit>`)."""
     from ..base.export import write_csv
     from ..outline.part_types import order_concordance
     from ..templates.frames import FrameMiner, match_table, wide_table
@@ -461,7 +468,7 @@ def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str) -> tup
     # character (jieba: about 2 s CPU more on the national reports) but costs ~0.3 s to start, so a jieba run
     # keeps jieba below SMALL_CORPUS_CHARS (the two give the same bounds on both bundled and national texts)
     bounds = segmenter if corpus.n_chars < SMALL_CORPUS_CHARS else "rjieba"
-    miner = FrameMiner(segmenter=bounds).fit(corpus)
+    miner = FrameMiner(segmenter=bounds).fit(corpus, shared=shared)
     frames = miner.library_
     found = frames.extract(corpus)
     numeric = wide_table(frames, corpus, extracted=found)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from .frame_cands import holds_numbers
 from .frame_model import Frame, _balanced, _han, is_construction, rank_tier
 from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
 from .model import Slot, Template, render, template_id
 
-__all__ = ["is_frame", "repeats_last"]
+__all__ = ["copied_passage", "is_frame", "repeats_last"]
 
 # --------------------------------------------------------------------------- variants, collocations
 
@@ -444,3 +444,27 @@ def repeats_last(frames: Sequence[Template], share: float = 0.8) -> list[Templat
     for tier in sorted(set(tiers) | set(rep_tiers)):
         out += [t for t, r in zip(firsts, tiers) if r == tier] + [t for t, r in zip(repeats, rep_tiers) if r == tier]
     return out
+
+
+def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -> bool:
+    """Whether ``t`` has free slots only and ``share`` of its matches lie (``share`` of their
+    characters) inside passages other documents share (``shared``: each document's merged spans,
+    two arrays of starts and ends, as the reuse miner finds them): a sentence copied from report to
+    report whose slots hold the edits between the copies (我们{TEXT}“一国两制”…高度自治{TEXT_2}方针,
+    restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame; a figure or a
+    name in a slot is content however much of the sentence is copied."""
+    import numpy as np
+
+    if not t.instances or any(s.type != "TEXT" for s in t.slots):
+        return False
+    inside = 0
+    for i in t.instances:
+        spans = shared.get(i.doc_id)
+        if spans is None or i.end <= i.start:
+            continue
+        starts, ends = spans
+        lo = int(np.searchsorted(ends, i.start, side="right"))
+        hi = int(np.searchsorted(starts, i.end, side="left"))
+        covered = sum(min(int(ends[k]), i.end) - max(int(starts[k]), i.start) for k in range(lo, hi))
+        inside += covered >= share * (i.end - i.start)
+    return inside >= share * len(t.instances)

@@ -160,8 +160,10 @@ def load_library(path: Any) -> TemplateLibrary:
 
     lib = TemplateLibrary.load(path)
     try:
+        raw = json.loads(open(path, encoding="utf-8").read())
         flags = [(bool(d.get("frame")), d.get("where", "body"), bool(d.get("floats")), bool(d.get("inner")))
-                 for d in json.loads(open(path, encoding="utf-8").read())]
+                 for d in raw]
+        copied = [bool(d.get("copied")) for d in raw]
     except (AttributeError, TypeError):
         return lib
     out = []
@@ -180,4 +182,7 @@ def load_library(path: Any) -> TemplateLibrary:
             out.append(f)
         else:
             out.append(t)
+    for t, c in zip(out, copied):
+        if c and isinstance(t, Frame):
+            t.copied = True
     return TemplateLibrary(out)

@@ -137,8 +137,10 @@ def rank_tier(t: Template) -> int:
     (:func:`figure_often_empty`), 2 a construction
     (:func:`is_construction`), a term in its context (:func:`terms_in_context`) or a single short
     fixed piece (:func:`too_little_fixed`), 3 a fixed string with slots of wording or context only
-    (:func:`is_fixed_string`): the phrase bank's."""
-    if is_fixed_string(t):
+    (:func:`is_fixed_string`) or a passage copied between documents whose slots hold the edits
+    between the copies (``copied``, set by the miner from the shared passages:
+    :func:`~gkcorpus.templates.frame_filters.copied_passage`): the phrase bank's."""
+    if is_fixed_string(t) or getattr(t, "copied", False):
         return 3
     if is_construction(t):
         return 2
@@ -462,6 +464,7 @@ class Frame(Template):
 
     where = "body"  # where the frame occurs: body (sentences), heading or title lines
     floats = False  # its opening may start inside a clause (坚持以{TEXT}为指导), not only at a clause start
+    copied = False  # its matches lie in passages copied between documents, its slots hold the edits (rank_tier 3)
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
@@ -469,6 +472,8 @@ class Frame(Template):
         d["where"] = self.where
         if self.floats:
             d["floats"] = True
+        if self.copied:
+            d["copied"] = True
         return d
 
     @classmethod

@@ -97,7 +97,11 @@ Mining (:class:`FrameMiner`)
         function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``; a name
         numbered by an ordinal, ``第{ORD}届全国人民代表大会``, is a term). Within its tier, a frame whose
         matches overlap those of a frame listed before it comes last
-        (:func:`~gkcorpus.templates.frame_filters.repeats_last`): the top shows each passage once.
+        (:func:`~gkcorpus.templates.frame_filters.repeats_last`): the top shows each passage once. Given the
+        passages documents share (``fit(..., shared=...)``, as ``gkcorpus mine`` does), a frame with free
+        slots only whose matches lie inside them is a sentence copied between reports, its slots the
+        edits between the copies, and ranks with the fixed strings
+        (:func:`~gkcorpus.templates.frame_filters.copied_passage`).
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -110,7 +114,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -139,7 +143,7 @@ from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_seeds import _ClauseSeeds
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, is_frame, repeats_last, slot_choice
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, copied_passage, is_frame, repeats_last, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
@@ -234,9 +238,14 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         self.segmenter = segmenter
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any = None) -> "FrameMiner":
-
+    def fit(self, X: Any, y: Any = None, shared: Mapping[str, Any] | None = None) -> "FrameMiner":
+        """Mine the frames of ``X`` (a corpus or documents). ``shared``: the passages other documents
+        share, per document id its merged spans (two sorted arrays, starts and ends, clean offsets), as
+        the reuse miner finds them (``gkcorpus mine`` passes them): a frame with free slots only whose
+        matches lie inside them is a copied passage and ranks with the fixed strings
+        (:func:`~gkcorpus.templates.frame_filters.copied_passage`)."""
         docs = _as_documents(X)
+        self._shared = shared
         if self.min_docs is not None and int(self.min_docs) < 1:
             raise ValueError(f"min_docs must be at least 1, got {self.min_docs}")
         m = int(self.min_docs) if self.min_docs is not None else max(2, round(0.1 * len(docs)))
@@ -272,7 +281,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
 
         chosen = self._select(cands, clauses, m, alive=alive)
         self.library_ = self._finish(chosen, clauses, units, docs, m, mine_line_frames(lines, docs, m, units=units))
-        for name in ("_cuts", "_cutter", "_count", "_bounds", "_index"):  # fit-time caches: the fitted miner keeps its library, not the text
+        for name in ("_cuts", "_cutter", "_count", "_bounds", "_index", "_shared"):  # fit-time caches: the fitted miner keeps its library, not the text
             self.__dict__.pop(name, None)
         return self
 
@@ -700,6 +709,10 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         for t in out:  # a body frame with the text of a heading frame is that heading (its matches are those lines)
             t.where = lines.get(t.id, getattr(t, "where", "body"))
         out = _absorb(out + list(line_frames))
+        shared = self.__dict__.get("_shared")
+        if shared:
+            for t in out:
+                t.copied = copied_passage(t, shared)
         # frames with content of their own first, then figures naming nothing they measure, then
         # constructions (以{TEXT}为指导), then fixed strings with slots of wording or context only
         out.sort(key=lambda t: (rank_tier(t), -frame_score(t), -len(t.instances), t.template))

@@ -27,6 +27,23 @@ def passage_spans(passages: Sequence["Passage"], doc_ids: Sequence[str],
     return _merge_arrays(base + rows[:, 1], base + rows[:, 2])
 
 
+def spans_by_document(passages: Sequence["Passage"], doc_ids: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each document's merged spans of shared passages (clean offsets): document id -> (starts, ends),
+    sorted; documents with none are left out."""
+    rows = _passage_rows(passages, doc_ids)
+    if not len(rows):
+        return {}
+    stride = int(rows[:, 2].max()) + 1  # one stretch of offsets per document: merged spans never join two
+    s0, s1 = _merge_arrays(rows[:, 0] * stride + rows[:, 1], rows[:, 0] * stride + rows[:, 2])
+    doc = s0 // stride
+    cuts = np.flatnonzero(np.diff(doc)) + 1
+    out = {}
+    for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(doc)]))):
+        d = int(doc[a])
+        out[doc_ids[d]] = (s0[a:b] - d * stride, s1[a:b] - d * stride)
+    return out
+
+
 def heading_spans(docs: Sequence["Document"], doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Global heading spans (merged) and the heading characters of each document."""
     spans, chars = [], np.zeros(len(docs), dtype=np.float64)
