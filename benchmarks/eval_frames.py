@@ -312,10 +312,10 @@ def report(name: str, results: list[Result], frames: list[Frame], judged: dict[s
         counts = [blind_useful(top, blind) for top in tops]
         rows.append((f"top-{TOP} useful, blind reading, each once", [f"{u} ({n} unread)" for u, n in counts]))
         rounds = blind_rounds(name)
-        if len(rounds) > 1:  # readers differ in how strict they are: the latest round alone, and the earlier ones
-            for label, sub in ((f"r{rounds[-1]} alone", rounds[-1:]), (f"r{rounds[0]}-r{rounds[-2]}", rounds[:-1])):
-                counts = [blind_useful(top, read_blind(name, sub)) for top in tops]
-                rows.append((f"  {label}", [f"{u} ({n} unread)" for u, n in counts]))
+        if len(rounds) > 1:  # readers differ in how strict they are: each round alone
+            for k in rounds:
+                counts = [blind_useful(top, read_blind(name, [k])) for top in tops]
+                rows.append((f"  r{k} alone", [f"{u} ({n} unread)" for u, n in counts]))
     accs = [slot_accuracy(name, r.templates) for r in results]
     rows.append(("slot-type accuracy", [f"{c}/{v}" + (f" = {c / v:.2f}" if v else "") for c, v, _ in accs]))
     rows.append(("  sample values covered", [f"{v}/{s}" for _, v, s in accs]))
