@@ -139,7 +139,7 @@ def _frames_into(out: Path, corpus: Any, library: str | None, min_docs: int | No
     if library:
         lib = _load_library(library)
     else:
-        lib = FrameMiner(min_docs=min_docs).fit(corpus).library_
+        lib = FrameMiner(min_docs=min_docs).fit(corpus, shared=_shared_passages(corpus)).library_
         lib.save(out / "frames.json")
         atomic_write_text(out / "frames.md", lib.to_markdown(title="Sentence frames"))
     extracted = lib.extract(corpus)
@@ -149,6 +149,15 @@ def _frames_into(out: Path, corpus: Any, library: str | None, min_docs: int | No
     write_csv(out / "numeric.csv", wide)
     written = ([] if library else ["frames.json", "frames.md"]) + ["matches.csv", "numeric.csv"]
     return lib, written, len(matches), wide
+
+
+def _shared_passages(corpus: Any) -> dict[str, Any]:
+    """The spans of the passages the documents share, as ``gkcorpus mine`` gives them to the frame
+    miner (a frame inside them is a copied sentence): the same library as ``mine`` writes."""
+    from ..boilerplate.phrases.formula_spans import spans_by_document
+    from ..boilerplate.reuse import ReuseFinder
+
+    return spans_by_document(ReuseFinder().fit(corpus).passages_, [d.id for d in corpus])
 
 
 def run_match(args: argparse.Namespace) -> int:
