@@ -901,6 +901,9 @@ def test_a_sentence_copied_between_documents_is_no_frame():
     assert copied_passage(grads, {"d1": (np.array([0]), np.array([12])), "d2": (np.array([0]), np.array([12]))})
     grads.slots[0].type = "NUM"
     assert not copied_passage(grads, {"d1": (np.array([0]), np.array([12])), "d2": (np.array([0]), np.array([12]))})
+    # a construction's slot is content, however long the copies of its sentences
+    guide = _frame_at("以{TEXT}为指导", [("d1", "以邓小平理论为指导。"), ("d2", "以科学发展观为指导。")])
+    assert is_construction(guide) and not copied_passage(guide, {"d1": (np.array([0]), np.array([9])), "d2": (np.array([0]), np.array([9]))})
     # the miner's flag puts it with the fixed strings, and the library file keeps it
     taiwan.copied = True
     assert rank_tier(taiwan) == 3 and taiwan.to_dict()["copied"] is True

@@ -452,10 +452,12 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
     two arrays of starts and ends, as the reuse miner finds them): a sentence copied from report to
     report whose slots hold the edits between the copies (我们{TEXT}“一国两制”…高度自治{TEXT_2}方针,
     restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame; a figure or a
-    name in a slot is content however much of the sentence is copied."""
+    name in a slot is content however much of the sentence is copied, and so is the slot of a
+    construction (:func:`~gkcorpus.templates.frame_model.is_construction`: 以{TEXT}为指导 holds the
+    guiding doctrine, copied for as long as it stays the same)."""
     import numpy as np
 
-    if not t.instances or any(s.type != "TEXT" for s in t.slots):
+    if not t.instances or any(s.type != "TEXT" for s in t.slots) or is_construction(t):
         return False
     inside = 0
     for i in t.instances:
