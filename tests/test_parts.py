@@ -276,7 +276,7 @@ def test_national_parts_however_marked(since_1978):
     assert len(since_1978) == 41
     assert Counter(p.how for d in since_1978 for p in find_parts(d)) == {
         "numbered": 163, "preamble": 41, "closing": 37, "unnumbered_heading": 16, "unheaded_coda": 16,
-        "appendix": 2, "unheaded": 1}
+        "appendix": 2, "unheaded": 2}
     heads = lambda y: [(p.how, p.heading) for p in find_parts(since_1978[f"gwr_national/{y}"])]  # noqa: E731
     # 1986: the 一、…五、 series nested under 二、 and 三、 are not top-level parts
     assert heads(1986) == [("preamble", ""), ("numbered", "“六五”计划执行情况的回顾"),
@@ -289,8 +289,12 @@ def test_national_parts_however_marked(since_1978):
     assert heads(1983) == [("preamble", ""), ("unnumbered_heading", "过去五年的回顾"),
                            ("unnumbered_heading", "今后五年的主要任务"), ("closing", "")]
     assert [(p.how, p.start) for p in find_parts(since_1978["gwr_national/1991"])][-1] == ("closing", 12851)
-    # 2002: the review has no heading; it follows the address, announced by one sentence
-    assert heads(2002)[1] == ("unheaded", "首先报告2001年的工作")
+    # 2002: the review has no heading; it follows the address, announced by one sentence; the year's part
+    # opens where a paragraph turns to the report's own year (2002年是…, the year of the title line)
+    assert heads(2002)[1:3] == [("unheaded", "首先报告2001年的工作"), ("unheaded", "")]
+    d2002 = since_1978["gwr_national/2002"]
+    assert d2002.text[find_parts(d2002)[2].start:][:12] == "2002年是我们党和国家"
+    assert find_parts(d2002)[3].how == "numbered"
     # 2014 is one run-on paragraph: its inline 一、二、三、 and 各位代表！ start parts at their own offsets; the
     # coda is the first 各位代表！ after the run-in heading 三、 (whose line holds its body); it opens on the
     # government's own work, so the next 各位代表！ starts the chain of addresses (ethnic affairs, defence,
@@ -333,10 +337,10 @@ def test_national_part_types(since_1978):
     seg = pt.segments_
     assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
     assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
-    assert "1 topic(s) split off as parts" in pt.selection_ and "7 part(s) moved to a type both nearer and more likely" in pt.selection_
+    assert "1 topic(s) split off as parts" in pt.selection_ and "3 part(s) moved to a type both nearer and more likely" in pt.selection_
     assert pt.selection_.endswith("appendix parts one type, targets parts one type (2 of them by a heading naming the targets)")
-    assert len(pt.types_) == 9 and len(seg) == 276
-    assert [t.size for t in pt.types_] == [41, 40, 15, 58, 24, 18, 41, 2, 37]
+    assert len(pt.types_) == 9 and len(seg) == 277
+    assert [t.size for t in pt.types_] == [41, 40, 16, 63, 19, 18, 41, 2, 37]
     # the review is one part per document in 40 of 41: 1978's second review-like chapter (揭批“四人帮”, a task by
     # the labels) goes to the tasks
     assert "1 part(s) moved out of a type nearly every document holds once" in pt.selection_
@@ -346,15 +350,15 @@ def test_national_part_types(since_1978):
         assert seg[seg.how == how].type.nunique() == 1
     norm = seg.heading.map(normalise_heading)
     # one review type across eras: the 27 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …) and
-    # the unheaded review of 2002
+    # the unheaded review of 2002; its unheaded year's part (2002年是…) is the targets part
     review = seg[seg.heading.str.contains("回顾") | (seg.how == "unheaded")]
-    assert len(review) == 28 and review.type.value_counts().to_dict() == {1: 28}
+    assert len(review) == 29 and review.type.value_counts().to_dict() == {1: 28, 2: 1}
     # the targets part, by its place and its target words, whatever its heading, right after the review; in
     # 1986 and 1991 (long plan chapters, density below 1) by a heading naming the targets
     targets = seg[seg.type == pt.form_types_["targets"]]
     assert pt.form_types_["targets"] == 2 and pt.type_by_id(2).name.startswith("(targets)")
-    assert [d[-4:] for d in targets.doc_id] == ["1980", "1986", "1991", "1993", "1996", "2001", "2005", "2011", "2012",
-                                                "2013", "2014", "2015", "2016", "2017", "2018"]
+    assert [d[-4:] for d in targets.doc_id] == ["1980", "1986", "1991", "1993", "1996", "2001", "2002", "2005", "2011",
+                                                "2012", "2013", "2014", "2015", "2016", "2017", "2018"]
     assert set(targets.heading[targets.doc_id.str.endswith(("1986", "1991"))]) == {
         "“七五”时期的基本任务和主要建设方针", "1991年计划的主要目标和任务"}
     assert set(norm[targets.index]) >= {"Y工作总体部署", "P期间的奋斗目标和指导方针", "P时期的主要目标和任务",
@@ -365,8 +369,10 @@ def test_national_part_types(since_1978):
     assert len(tasks) == 13 and tasks.type.value_counts().to_dict() == {3: 13}
     # the reform and opening-up chapters (1985-2015) are a part of their own: the reports with two task
     # chapters give one to the reform (1986, 1987, 1992, ...)
+    # (2002's 积极推进经济结构调整和经济体制改革 is a task chapter by the labels, and typed with the tasks)
     reform = seg[norm.str.contains("国有企业改革|经济体制改革$|扩大对外开放|对外开放水平|推向纵深")]
-    assert len(reform) == 13 and set(reform.type) == {4} and pt.type_by_id(4).n_docs == 17
+    assert len(reform) == 13 and pt.type_by_id(4).n_docs == 16
+    assert reform.type.tolist() == [4] * 10 + [3, 4, 4] and reform.heading.tolist()[10] == "积极推进经济结构调整和经济体制改革"
     # every 外交工作 and 祖国和平统一 section and the unheaded 各位代表 blocks after the tasks are one type
     foreign = seg[norm.str.contains("外交工作") | norm.str.contains("祖国和平统")]
     assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type) == {6}
@@ -377,16 +383,18 @@ def test_national_part_types(since_1978):
 
 
 def test_national_economy_chapter_is_one_of_the_tasks(national):
-    """On all fifty reports the economy chapter that opens the tasks of 1987-2005 is a Ward cluster found
-    before the other task chapters in a stable order; it joins the tasks as a chapter of theirs."""
+    """On all fifty reports the economy chapter that opens the tasks of 1987-2005 is typed with the tasks
+    (the unit test above covers the merge of such a chapter when the Ward tree splits it off)."""
     pt = PartTyper().fit(national)
     seg = pt.segments_
-    assert "1 type(s) merged as a chapter of the part next to them" in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["(企业 鼓励 技术)", "(企业 国有企业 国有资产)", "(民族 各级 干部)", "外交工作"]
-    assert [t.n_docs for t in pt.types_] == [50, 46, 16, 40, 13, 23, 34, 2, 43]
-    # four chapters leave the review, which 43 of the 46 documents holding it hold once: 1958's and 1964's plans
+    assert "merged as a chapter" not in pt.selection_
+    assert [t.name for t in pt.types_][3:7] == ["(农村 农业 增加)", "(企业 市场 管理)", "(民族 各级 干部)", "外交工作"]
+    assert [t.n_docs for t in pt.types_] == [50, 46, 17, 39, 17, 23, 34, 2, 43]
+    # chapters leave the review, which 43 of the 46 documents holding it hold once: 1958's and 1964's plans
     # go to the tasks (and 1964's achievements chapter with them), 1978's 揭批“四人帮” to democracy and law
-    assert "4 part(s) moved out of a type nearly every document holds once" in pt.selection_
+    assert "3 part(s) moved out of a type nearly every document holds once" in pt.selection_
+    by_year = lambda y: list(seg[seg.doc_id == f"gwr_national/{y}"].type)  # noqa: E731
+    assert by_year(1958)[1:3] == [1, 3] and by_year(1964)[1:5] == [1, 3, 2, 3] and by_year(1978)[1:3] == [1, 5]
     by_head = dict(zip(seg.heading, seg.type))
     economy = ["促进国民经济持续、快速、健康发展", "坚持长期稳定发展经济的方针", "抓紧有利时机，加快经济发展"]
     assert {by_head[h] for h in economy} == set(seg[seg.heading.str.contains("教育")].type) == {3}

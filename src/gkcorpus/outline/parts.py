@@ -78,6 +78,7 @@ _CLOSING = re.compile(
 # the government's own conduct, in the first sentence of the coda that turns to it (政府自身建设)
 _OWN_CONDUCT = re.compile(r"政府工作|各级政府|政府自身|自身建设|自身改革")
 _OWN_WORK = re.compile(r"政府工作|政府自身")  # the same, without an address to open it: a stricter opener
+_OWN_YEAR = re.compile(r"^(?:今年|(?:19|20)\d\d年)是")  # the turn to the report's own year: 今年是…, 2002年是…
 _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
@@ -269,9 +270,8 @@ def _find_parts(doc: Any) -> list[Part]:
     # ---- a long preamble: the address, then an unheaded part
     if first > 0:
         starts.insert(0, (0, "preamble", "", ""))
-        un = _unheaded_in_preamble(doc, main[:first])
-        if un is not None:
-            starts.insert(1, (un[0], "unheaded", "", un[1]))
+        for k, (at, announce) in enumerate(_unheaded_in_preamble(doc, main[:first])):
+            starts.insert(1 + k, (at, "unheaded", "", announce))
     # ---- closing formulae at the end
     close = _closing_start(doc, main)
     # ---- the coda: a 各位代表 address after every nested heading of the last top-level part
@@ -357,19 +357,27 @@ def _part(doc: "Document", index: int, k0: int, k1: int, heading: str, marker: s
     return Part(doc.id, index, s, e, rs, re_, heading, marker, how, n)
 
 
-def _unheaded_in_preamble(doc: "Document", pre: Sequence[int]) -> tuple[int, str] | None:
-    """(start index, announcement) of an unheaded part in a long preamble, after the address paragraph."""
+def _unheaded_in_preamble(doc: "Document", pre: Sequence[int]) -> list[tuple[int, str]]:
+    """(start index, announcement) of each unheaded part in a long preamble: the first after the address
+    paragraph, and a second where a paragraph turns to the report's own year (``今年是…``, ``2002年是…``
+    with the year of the title line: :data:`_OWN_YEAR`), the year's part after the review."""
     text, paras = doc.text, doc.structure.paragraphs
     lines = [text[paras[k].start:paras[k].end] for k in pre]
     addr = next((j for j, line in enumerate(lines[:10]) if _REPORTS.search(line) and line[-1] in "。：:"), None)
     if addr is None or addr + 1 >= len(lines):
-        return None
+        return []
     rest = lines[addr + 1:]
     if sum(len(x) for x in rest) < MIN_UNHEADED or len(rest) < 3:
-        return None
+        return []
     first = rest[0]
     announce = first.rstrip("。：:") if len(first) <= MAX_UNNUMBERED_HEADING and first.count("。") <= 1 else ""
-    return addr + 1, announce
+    out = [(addr + 1, announce)]
+    title_year = re.search(r"(?:19|20)\d\d(?=年)", lines[0]) if lines else None
+    own = ("今年",) + ((title_year.group() + "年",) if title_year else ())
+    turn = next((j for j in range(2, len(rest)) if _OWN_YEAR.match(rest[j]) and rest[j].startswith(own)), None)
+    if turn is not None:
+        out.append((addr + 1 + turn, ""))
+    return out
 
 
 def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
