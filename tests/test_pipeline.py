@@ -302,7 +302,9 @@ def test_bundled_skeleton_keeps_the_section_types(mined):
     md = (mined / "templates" / "skeleton.md").read_text(encoding="utf-8")
     entries = [line for line in md.splitlines() if line.startswith("## ")]
     assert len(entries) == 11
-    assert entries[1] == "## 2. 基本情况 (+4)" and entries[7] == "## 8. 下一步工作打算 (+7)"
+    # in the most common order: the problems before the next steps (the problems come first in more of the
+    # summaries holding both), though the next steps' first section lies earlier in the median document
+    assert entries[1] == "## 2. 基本情况 (+4)" and entries[8:10] == ["## 9. 存在问题 (+1)", "## 10. 下一步工作打算 (+7)"]
 
 
 def test_clusters_failing_after_the_section_types_leave_no_plots(tmp_path, monkeypatch):

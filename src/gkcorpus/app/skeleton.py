@@ -178,7 +178,8 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
     fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
     opening (text before the first heading) and the closing paragraph. A part is listed when it
-    appears in at least ``min_support`` of the documents, in the order of its median position.
+    appears in at least ``min_support`` of the documents, in the most common order (a part before those it
+    precedes in most of the documents holding both; the median position breaks ties).
 
     ``typer``: a :class:`~gkcorpus.outline.SectionTyper` already fitted on ``corpus`` (such as
     ``cluster_corpus(corpus).typer``): its segments are used as they are, instead of fitting a new
@@ -213,12 +214,21 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
                 headings[name][head] += 1
     need = max(2, int(round(min_support * len(docs)))) if len(docs) > 1 else 1
     names = [n for n in support if len(support[n]) >= need]
-    # By median position; the opening and closing parts of the common outline stay first and last.
+    # In the most common order: a part goes before another when it does so in more of the documents
+    # holding both (its first section's start); the number of parts it goes before decides, the median
+    # position breaks ties (parts no document holds together, or a cycle). The opening and closing parts
+    # of the common outline stay first and last.
     first, last = (order[0], order[-1]) if order else (None, None)
+    starts: dict[str, dict[str, float]] = defaultdict(dict)  # part -> document -> its first section's position
+    for d in docs:
+        for s, e, name, head in segs.get(d.id, []):
+            starts[name].setdefault(d.id, s / lengths[d.id])
+    wins = {n: sum(1 for m in names if m != n and _before(starts[n], starts[m]) > _before(starts[m], starts[n]))
+            for n in names}
 
     def place(n: str) -> tuple:
         edge = 0 if n == first else 2 if n == last else 1
-        return (edge, sorted(positions[n])[len(positions[n]) // 2], n)
+        return (edge, -wins[n], sorted(positions[n])[len(positions[n]) // 2], n)
 
     names.sort(key=place)
     # where each template's instances fall: the first of the document's parts holding the start
@@ -252,3 +262,8 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
         sections.append({"name": n, "support": len(support[n]), "headings": headings[n].most_common(5),
                          "templates": tmpl})
     return Skeleton(len(docs), source, sections)
+
+
+def _before(a: dict[str, float], b: dict[str, float]) -> int:
+    """In how many documents holding both parts the one at positions ``a`` starts before the one at ``b``."""
+    return sum(1 for d, x in a.items() if d in b and x < b[d])
