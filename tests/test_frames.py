@@ -107,7 +107,13 @@ def test_library_round_trip_and_cli(frames, bundled, tmp_path, capsys):
     assert main(["templates", "extract", "-o", str(tmp_path / "out")]) == 0
     assert "frames" in capsys.readouterr().out
     saved = json.loads((tmp_path / "out" / "frames.json").read_text(encoding="utf-8"))
-    assert [d["template"] for d in saved] == [t.template for t in frames.library_]
+    # the same frames; the command gives the miner the shared passages, as mine does: the sentences copied
+    # between the summaries rank with the fixed strings
+    assert sorted(d["template"] for d in saved) == sorted(t.template for t in frames.library_)
+    assert [d["template"] for d in saved if d.get("copied")] == [
+        "促进{TEXT}经济社会在新的更高起点上实现大发展快发展", "{TEXT}给予认真的记录和耐心的解答",
+        "{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动", "完善政府信息公开{TEXT}",
+        "创新政务公开载体，拓展政务公开渠道，{TEXT}的政务公开工作进一步推向深入，不断提高政务公开工作质量"]
     assert main(["templates", "match", str(tmp_path / "out" / "frames.json"), "-o", str(tmp_path / "m")]) == 0
     assert main(["templates", "extract", "--min-docs", "0", "-o", str(tmp_path / "bad")]) == 1
 

@@ -285,7 +285,7 @@ def test_failed_rerun_leaves_the_previous_run_whole(tmp_path, monkeypatch, excha
 
     real_fit = FrameMiner.fit
 
-    def boom(self, corpus):
+    def boom(self, corpus, *args, **kwargs):
         raise RuntimeError("templates failed")
 
     monkeypatch.setattr(FrameMiner, "fit", boom)
