@@ -331,6 +331,22 @@ def national(shared_corpora):
     return corpus, FrameMiner().fit(corpus)
 
 
+def test_bilingual_frames_keep_where_they_match_through_a_saved_library(shared_corpora, tmp_path):
+    """A body frame with the text of a heading frame is that heading only when all its matches are the
+    heading lines; a saved and reloaded library matches what the fitted one matches."""
+    import gkcorpus
+
+    corpus = gkcorpus.load([str(shared_corpora / "gwr_national_bilingual.jsonl")])
+    lib = FrameMiner().fit(corpus).library_
+    growth = _find(lib, "国内生产总值增长{PERCENT}")  # a heading frame has this text too; 17 body matches
+    assert growth.where == "body" and len(growth.instances) == 17
+    plan = _find(lib, "{YEAR}经济社会发展总体要求和政策取向")  # the body frame of the heading lines themselves
+    assert plan.where == "heading" and rank_tier(plan) == 3 and plan.support == 3
+    lib.save(tmp_path / "frames.json")
+    back = load_library(tmp_path / "frames.json")
+    assert len(back.extract(corpus)) == len(lib.extract(corpus)) == 5308
+
+
 def test_national_frames_and_their_support(national):
     _, miner = national
     lib = miner.library_
@@ -880,6 +896,9 @@ def test_a_figure_never_opens_inside_a_word():
     farm = Frame(template_id(text), text, [Slot("TEXT", "TEXT", [], 0), Slot("MONEY", "MONEY", [], 0)], [], True, True)
     assert farm.match("中央财政用于“三农”的支出五年累计1.6万亿元").values == {"TEXT": "“三农”的支出五年累计", "MONEY": "1.6万亿元"}
     assert farm.match("中央财政用于“三农”投入约7000亿元").values == {"TEXT": "“三农”投入", "MONEY": "约7000亿元"}
+    # by the segmenter in context, not by any pair in the dictionary (资金达 is no word, 金达 is a name)
+    assert farm.match("中央财政用于社会保障的资金达1465亿元").values == {"TEXT": "社会保障的资金", "MONEY": "达1465亿元"}
+    assert farm.match("中央财政用于涉企收费约2000亿元").values == {"TEXT": "涉企收费", "MONEY": "约2000亿元"}
 
 
 def test_a_sentence_copied_between_documents_is_no_frame():

@@ -705,9 +705,11 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         out = self._alternations(out, units, docs, m)
         # heading and title frames: mined apart, marked by ``where``; one that matches body sentences
         # inside a body frame is that frame (居民消费价格涨幅{PERCENT} in 居民消费价格{TEXT}{PERCENT})
-        lines = {t.id: t.where for t in line_frames}
-        for t in out:  # a body frame with the text of a heading frame is that heading (its matches are those lines)
-            t.where = lines.get(t.id, getattr(t, "where", "body"))
+        lines = {t.id: (t.where, {(i.doc_id, i.unit_id) for i in t.instances}) for t in line_frames}
+        for t in out:  # a body frame with the text of a heading frame whose matches are all on those lines is that heading
+            where, units_of = lines.get(t.id, ("", set()))
+            if where and t.instances and all((i.doc_id, i.unit_id) in units_of for i in t.instances):
+                t.where = where
         out = _absorb(out + list(line_frames))
         shared = self.__dict__.get("_shared")
         if shared:
