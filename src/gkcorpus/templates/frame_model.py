@@ -90,10 +90,15 @@ def frame_score(t: Template) -> float:
     and halved for a construction (:func:`is_construction`: 以{TEXT}为指导, 在{TEXT}的同时), grammar
     of the genre; the library lists constructions after the frames with content of their own."""
     types = [s.type for s in t.slots]
-    fixed = _han("".join(t.pieces)) + 2 * sum(ty in CLOSED_TYPES for ty in types)
+    fixed = _fixed_content(t)
     fixed += sum(min(map(len, s.values)) for s in t.slots if s.type == "CHOICE" and s.values)  # its shortest wording
     return (t.support * min(fixed, _SCORE_CAP) * _floating_factor(t.pieces, types) * (0.5 if is_construction(t) else 1.0)
             * content_factor(t))
+
+
+def _fixed_content(t: Template) -> int:
+    """Fixed Han characters, a closed-type slot (a figure, a year, a date) counting as two."""
+    return _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
 
 
 def content_factor(t: Template) -> float:
@@ -161,8 +166,7 @@ def too_little_fixed(t: Template) -> bool:
     if any(s.type in _FIGURE_TYPES for s in t.slots):
         return False
     pieces = [p for p in t.pieces if _HAN.search(p)]
-    fixed = _han("".join(t.pieces)) + 2 * sum(s.type in CLOSED_TYPES for s in t.slots)
-    return len(pieces) == 1 and fixed < 8
+    return len(pieces) == 1 and _fixed_content(t) < 8
 
 
 # noun-like tags: nouns (n, nr, ns, nt, nz …), verbal nouns, abbreviations, pronouns, numerals and
