@@ -447,17 +447,22 @@ def repeats_last(frames: Sequence[Template], share: float = 0.8) -> list[Templat
 
 
 def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -> bool:
-    """Whether ``t`` has free slots only and ``share`` of its matches lie (``share`` of their
+    """Whether ``t`` has no slot of content and ``share`` of its matches lie (``share`` of their
     characters) inside passages other documents share (``shared``: each document's merged spans,
     two arrays of starts and ends, as the reuse miner finds them): a sentence copied from report to
     report whose slots hold the edits between the copies (我们{TEXT}“一国两制”…高度自治{TEXT_2}方针,
-    restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame; a figure or a
-    name in a slot is content however much of the sentence is copied, and so is the slot of a
-    construction (:func:`~gkcorpus.templates.frame_model.is_construction`: 以{TEXT}为指导 holds the
-    guiding doctrine, copied for as long as it stays the same)."""
+    restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame. A figure or a
+    name in a slot is content however much of the sentence is copied -- unless it is the same in
+    every match (a target restated unchanged, 化学需氧量、氨氮排放量要分别下降2%), and so is the slot of
+    a construction (:func:`~gkcorpus.templates.frame_model.is_construction`: 以{TEXT}为指导 holds the
+    guiding doctrine, copied for as long as it stays the same). A frame found in two documents only,
+    both copies of one passage, is that one copy whatever its slots hold: its wording never recurs
+    apart from the copying."""
     import numpy as np
 
-    if not t.instances or any(s.type != "TEXT" for s in t.slots) or is_construction(t):
+    if not t.instances or is_construction(t):
+        return False
+    if len({i.doc_id for i in t.instances}) > 2 and any(s.type != "TEXT" and _varies(t, s.name) for s in t.slots):
         return False
     inside = 0
     for i in t.instances:
@@ -470,3 +475,10 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
         covered = sum(min(int(ends[k]), i.end) - max(int(starts[k]), i.start) for k in range(lo, hi))
         inside += covered >= share * (i.end - i.start)
     return inside >= share * len(t.instances)
+
+
+def _varies(t: Template, name: str) -> bool:
+    """Whether slot ``name`` holds more than one value (width folded: 2% and 2％ are one) over ``t``'s matches."""
+    import unicodedata
+
+    return len({unicodedata.normalize("NFKC", i.slot_values.get(name, "")) for i in t.instances}) > 1

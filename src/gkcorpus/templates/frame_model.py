@@ -14,7 +14,7 @@ from .frame_slots import CLOSED_TYPES, ENUMERATOR, typed_names
 from .model import Instance, Template, render, template_id
 
 __all__ = ["Clause", "Frame", "clause_spans", "content_factor", "figure_often_empty", "frame_score", "is_construction",
-           "is_fixed_string", "names_no_subject", "rank_tier", "terms_in_context",
+           "is_fixed_string", "names_no_subject", "rank_tier", "says_one_thing", "terms_in_context",
            "too_little_fixed", "untyped_figure"]
 
 
@@ -111,14 +111,55 @@ def content_factor(t: Template) -> float:
     is a fixed phrase of the bank in context ({TEXT}，积极引导宗教与社会主义社会相适应)."""
     if any(s.type in CLOSED_TYPES or s.type == "ORD" for s in t.slots):
         return 1.0
-    pieces, n = t.pieces, max(1, len(t.instances))
+    n = max(1, len(t.instances))
     best = 0.0
+    for s in _content_slots(t):
+        best = max(best, sum(1 for i in t.instances if i.slot_values.get(s.name)) / n)
+    return max(best, 0.5)
+
+
+def _content_slots(t: Template) -> list[Any]:
+    """The slots that can hold a frame's content: inside the fixed text, or last and continuing the
+    clause of a fixed opening (not a slot leading the frame, nor one after clause punctuation)."""
+    pieces, out = t.pieces, []
     for k, s in enumerate(t.slots):
         inner = bool(pieces[k]) and bool(pieces[k + 1])
         continues = k == len(t.slots) - 1 and bool(pieces[k]) and not pieces[k + 1] and pieces[k][-1] not in _CLAUSE_PUNCT
         if inner or continues:
-            best = max(best, sum(1 for i in t.instances if i.slot_values.get(s.name)) / n)
-    return max(best, 0.5)
+            out.append(s)
+    return out
+
+
+SAYS_ONE_THING_MATCHES = 5  # the fewest matches from which a slot's values are read as evidence
+SAYS_ONE_THING_SHARE = 0.4
+
+
+def says_one_thing(t: Template) -> bool:
+    """Whether every content slot of ``t`` (free slots only, at least ``SAYS_ONE_THING_MATCHES``
+    matches) says one thing: in fewer than ``SAYS_ONE_THING_SHARE`` of the matches does it hold
+    something other than its commonest word (a word of two Han characters or more, by the segmenter;
+    an empty value says nothing). The frame is a set phrase with that word, or with nothing, in the
+    slot: 在总结{经验}的基础上, 充分考虑{国家、企业和}群众的承受能力, 对香港{恢复}行使主权; a frame whose
+    slot reads something else in two matches of five (高举{邓小平理论 / 中国特色社会主义 …}伟大旗帜) is
+    not."""
+    if len(t.instances) < SAYS_ONE_THING_MATCHES or any(s.type != "TEXT" for s in t.slots):
+        return False
+    slots = _content_slots(t)
+    if not slots:
+        return False
+    cut = _segmenter()
+    n = len(t.instances)
+    for s in slots:
+        values = [i.slot_values.get(s.name) or "" for i in t.instances]
+        words = [{w for w in cut(v) if len(w) > 1 and _HAN_WORD.fullmatch(w)} if v else set() for v in values]
+        common = Counter(w for ws in words for w in ws)
+        top = min(common, key=lambda w: (-common[w], w)) if common else None
+        if sum(1 for v, ws in zip(values, words) if v and top not in ws) >= SAYS_ONE_THING_SHARE * n:
+            return False
+    return True
+
+
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def is_construction(t: Template) -> bool:
@@ -141,8 +182,9 @@ def rank_tier(t: Template) -> int:
     measures (:func:`names_no_subject`: 比上年增长{PERCENT}), or the figure stays inside free text
     (:func:`untyped_figure`: 全社会固定资产投资{完成26000}亿元) or its figure slot is often empty
     (:func:`figure_often_empty`), 2 a construction
-    (:func:`is_construction`), a term in its context (:func:`terms_in_context`) or a single short
-    fixed piece (:func:`too_little_fixed`), 3 a fixed string with slots of wording or context only
+    (:func:`is_construction`), a term in its context (:func:`terms_in_context`), a single short
+    fixed piece (:func:`too_little_fixed`) or a set phrase whose slots say one thing
+    (:func:`says_one_thing`), 3 a fixed string with slots of wording or context only
     (:func:`is_fixed_string`) or a passage copied between documents whose slots hold the edits
     between the copies (``copied``, set by the miner from the shared passages:
     :func:`~gkcorpus.templates.frame_filters.copied_passage`): the phrase bank's."""
@@ -152,7 +194,7 @@ def rank_tier(t: Template) -> int:
         return 2
     if names_no_subject(t) or untyped_figure(t) or figure_often_empty(t):
         return 1
-    return 2 if terms_in_context(t) or too_little_fixed(t) else 0
+    return 2 if terms_in_context(t) or too_little_fixed(t) or says_one_thing(t) else 0
 
 
 _FIGURE_TYPES = ("NUM", "PERCENT", "MONEY")
