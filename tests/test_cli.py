@@ -111,3 +111,23 @@ def test_console_script_runs():
                        capture_output=True, text=True)
     assert r.returncode == 1
     assert r.stderr == "gkcorpus: error: /nonexistent/x.txt: no such file or directory\n"
+
+
+def test_an_interrupt_outside_the_command_still_ends_with_its_status(monkeypatch, capsys):
+    """Ctrl-C while the arguments are read (before the command's own handler) is an interrupted run too:
+    status 130 and the one-line message, no traceback; SIGTERM's 143 likewise."""
+    import gkcorpus.cli as cli
+
+    def parse_interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {"parse_args": staticmethod(parse_interrupted)})())
+    assert cli.main(["mine"]) == 130
+    assert capsys.readouterr().err == "gkcorpus: interrupted; files already written are complete, none is half-written\n"
+
+    def parse_terminated(argv):
+        raise cli.Terminated
+
+    monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {"parse_args": staticmethod(parse_terminated)})())
+    assert cli.main(["mine"]) == 143
+    assert capsys.readouterr().err.startswith("gkcorpus: terminated;")

@@ -61,18 +61,36 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: returns the exit status (0 ok, 1 error in the input or output, 2 usage, 130 interrupted).
+    """Entry point: returns the exit status (0 ok, 1 error in the input or output, 2 usage, 130 interrupted,
+    143 terminated).
 
     Run as the program (``argv`` None: the arguments are ``sys.argv``), the process ends right after:
     the objects still alive are then frozen (:func:`gc.freeze`), so that the collections at
-    interpreter shutdown do not walk them all once more (a third of a second after ``mine``)."""
+    interpreter shutdown do not walk them all once more (a third of a second after ``mine``), and
+    Ctrl-C and SIGTERM are ignored from then on: the status is decided and every file is complete,
+    and a signal during the interpreter's shutdown (which restores the default handlers) would
+    otherwise end the process by the signal instead of with that status."""
     try:
         return _main(argv)
+    except KeyboardInterrupt as e:  # outside the command's own handler: while the arguments are read
+        return _interrupted(e)
     finally:
         if argv is None:
             import gc
+            import signal
+            import threading
 
+            if threading.current_thread() is threading.main_thread():
+                for name in ("SIGINT", "SIGTERM"):
+                    if hasattr(signal, name):
+                        signal.signal(getattr(signal, name), signal.SIG_IGN)
             gc.freeze()
+
+
+def _interrupted(e: KeyboardInterrupt) -> int:
+    what = "terminated" if isinstance(e, Terminated) else "interrupted"
+    print(f"gkcorpus: {what}; files already written are complete, none is half-written", file=sys.stderr)
+    return 143 if isinstance(e, Terminated) else 130
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -99,9 +117,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"gkcorpus: error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as e:
-        what = "terminated" if isinstance(e, Terminated) else "interrupted"
-        print(f"gkcorpus: {what}; files already written are complete, none is half-written", file=sys.stderr)
-        return 143 if isinstance(e, Terminated) else 130
+        return _interrupted(e)
     except BrokenPipeError:
         return 0
 
