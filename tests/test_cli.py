@@ -131,3 +131,27 @@ def test_an_interrupt_outside_the_command_still_ends_with_its_status(monkeypatch
     monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {"parse_args": staticmethod(parse_terminated)})())
     assert cli.main(["mine"]) == 143
     assert capsys.readouterr().err.startswith("gkcorpus: terminated;")
+
+
+def test_the_program_exits_with_the_status_and_ignores_a_late_signal(monkeypatch, capsys):
+    """``gkcorpus`` (the console script, ``python -m gkcorpus``) exits with main's status; from then on
+    Ctrl-C and SIGTERM are ignored, so a signal during the interpreter's shutdown cannot end the process
+    by the signal instead."""
+    import gc
+    import signal
+
+    import gkcorpus.cli as cli
+
+    monkeypatch.setattr(sys, "argv", ["gkcorpus", "info"])
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(SystemExit) as e:
+            cli.program()
+        assert e.value.code == 0 and "documents: 15" in capsys.readouterr().out
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN and signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+        gc.unfreeze()
+    r = subprocess.run([sys.executable, "-m", "gkcorpus", "info"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("documents: 15")

@@ -66,10 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Run as the program (``argv`` None: the arguments are ``sys.argv``), the process ends right after:
     the objects still alive are then frozen (:func:`gc.freeze`), so that the collections at
-    interpreter shutdown do not walk them all once more (a third of a second after ``mine``), and
-    Ctrl-C and SIGTERM are ignored from then on: the status is decided and every file is complete,
-    and a signal during the interpreter's shutdown (which restores the default handlers) would
-    otherwise end the process by the signal instead of with that status."""
+    interpreter shutdown do not walk them all once more (a third of a second after ``mine``)."""
     try:
         return _main(argv)
     except KeyboardInterrupt as e:  # outside the command's own handler: while the arguments are read
@@ -77,14 +74,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if argv is None:
             import gc
-            import signal
-            import threading
 
-            if threading.current_thread() is threading.main_thread():
-                for name in ("SIGINT", "SIGTERM"):
-                    if hasattr(signal, name):
-                        signal.signal(getattr(signal, name), signal.SIG_IGN)
             gc.freeze()
+
+
+def program() -> None:
+    """The ``gkcorpus`` command (and ``python -m gkcorpus``): :func:`main`, then exit with its status.
+    Once the status is decided, Ctrl-C and SIGTERM are ignored: every file is complete, and a signal
+    during the interpreter's shutdown (which restores the default handlers) would otherwise end the
+    process by the signal instead of with that status."""
+    try:
+        code = main()
+    except KeyboardInterrupt as e:
+        code = _interrupted(e)
+    finally:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGINT", "SIGTERM"):
+                if hasattr(signal, name):
+                    signal.signal(getattr(signal, name), signal.SIG_IGN)
+    sys.exit(code)
 
 
 def _interrupted(e: KeyboardInterrupt) -> int:
@@ -123,4 +134,4 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    program()
