@@ -955,10 +955,17 @@ def test_a_sentence_copied_between_documents_is_no_frame():
                                            ("d3", "今年高校毕业生７４９万人。")])
     same.slots[0].type = "NUM"
     assert copied_passage(same, inside)
-    # a frame of two documents, both copies of one passage, is that copy whatever its slots hold
+    # a frame of two documents whose fixed wording runs over two clauses, both matches inside shared passages,
+    # is one sentence copied once, its figure the edit; a one-clause measure in two documents keeps its figure
     pair = _frame_at("今年高校毕业生{TEXT}", three[:2])
     pair.slots[0].type = "NUM"
-    assert copied_passage(pair, inside) and not copied_passage(pair, {"d1": inside["d1"]})
+    assert not copied_passage(pair, inside)
+    bonds = _frame_at("安排地方专项债券{TEXT}亿元，继续发行地方政府置换债券",
+                      [("d1", "安排地方专项债券4000亿元，继续发行地方政府置换债券。"),
+                       ("d2", "安排地方专项债券8000亿元，继续发行地方政府置换债券。")])
+    bonds.slots[0].type = "MONEY"
+    wide = {d: (np.array([0]), np.array([30])) for d in ("d1", "d2")}
+    assert copied_passage(bonds, wide) and not copied_passage(bonds, {"d1": wide["d1"]})
     # a construction's slot is content, however long the copies of its sentences
     guide = _frame_at("以{TEXT}为指导", [("d1", "以邓小平理论为指导。"), ("d2", "以科学发展观为指导。")])
     assert is_construction(guide) and not copied_passage(guide, {"d1": (np.array([0]), np.array([9])), "d2": (np.array([0]), np.array([9]))})

@@ -82,7 +82,9 @@ def program() -> None:
     """The ``gkcorpus`` command (and ``python -m gkcorpus``): :func:`main`, then exit with its status.
     Once the status is decided, Ctrl-C and SIGTERM are ignored: every file is complete, and a signal
     during the interpreter's shutdown (which restores the default handlers) would otherwise end the
-    process by the signal instead of with that status."""
+    process by the signal instead of with that status. Only for the process's own end: called from a
+    session that goes on (``runpy`` in a REPL), it leaves the two signals ignored there; a session
+    calls :func:`main`."""
     try:
         code = main()
     except KeyboardInterrupt as e:

@@ -451,18 +451,20 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
     characters) inside passages other documents share (``shared``: each document's merged spans,
     two arrays of starts and ends, as the reuse miner finds them): a sentence copied from report to
     report whose slots hold the edits between the copies (我们{TEXT}“一国两制”…高度自治{TEXT_2}方针,
-    restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame. A figure or a
-    name in a slot is content however much of the sentence is copied -- unless it is the same in
-    every match (a target restated unchanged, 化学需氧量、氨氮排放量要分别下降2%), and so is the slot of
-    a construction (:func:`~gkcorpus.templates.frame_model.is_construction`: 以{TEXT}为指导 holds the
-    guiding doctrine, copied for as long as it stays the same). A frame found in two documents only,
-    both copies of one passage, is that one copy whatever its slots hold: its wording never recurs
-    apart from the copying."""
+    restated 2004–2017). It is the reuse miner's and the phrase bank's, not a frame. The slot of a
+    construction (:func:`~gkcorpus.templates.frame_model.is_construction`: 以{TEXT}为指导 holds the
+    guiding doctrine, copied for as long as it stays the same) is content, and so is a figure or a
+    name in a slot however much of the sentence is copied -- unless it is the same in every match (a
+    target restated unchanged: 化学需氧量、氨氮排放量要分别下降2%), or the frame is found in two documents
+    only and its fixed wording runs over more than one clause: that is one sentence copied once, its
+    figure the edit (安排地方专项债券{MONEY}亿元，继续发行地方政府置换债券). A one-clause measure found in two
+    documents (居民消费价格总水平涨幅控制在{PERCENT}) keeps its figure as content."""
     import numpy as np
 
     if not t.instances or is_construction(t):
         return False
-    if len({i.doc_id for i in t.instances}) > 2 and any(s.type != "TEXT" and _varies(t, s.name) for s in t.slots):
+    one_copy = len({i.doc_id for i in t.instances}) <= 2 and _CLAUSE_BREAK.search("".join(t.pieces)) is not None
+    if not one_copy and any(s.type != "TEXT" and _varies(t, s.name) for s in t.slots):
         return False
     inside = 0
     for i in t.instances:
@@ -475,6 +477,9 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
         covered = sum(min(int(ends[k]), i.end) - max(int(starts[k]), i.start) for k in range(lo, hi))
         inside += covered >= share * (i.end - i.start)
     return inside >= share * len(t.instances)
+
+
+_CLAUSE_BREAK = re.compile("[，；：,;:]")
 
 
 def _varies(t: Template, name: str) -> bool:

@@ -136,12 +136,14 @@ SAYS_ONE_THING_SHARE = 0.4
 
 def says_one_thing(t: Template) -> bool:
     """Whether every content slot of ``t`` (free slots only, at least ``SAYS_ONE_THING_MATCHES``
-    matches) says one thing: in fewer than ``SAYS_ONE_THING_SHARE`` of the matches does it hold
-    something other than its commonest word (a word of two Han characters or more, by the segmenter;
-    an empty value says nothing). The frame is a set phrase with that word, or with nothing, in the
-    slot: 在总结{经验}的基础上, 充分考虑{国家、企业和}群众的承受能力, 对香港{恢复}行使主权; a frame whose
-    slot reads something else in two matches of five (高举{邓小平理论 / 中国特色社会主义 …}伟大旗帜) is
-    not."""
+    matches) says one thing: fewer than ``SAYS_ONE_THING_SHARE`` of the matches hold a value in the slot
+    that lacks its commonest word (a word of two Han characters or more, by the segmenter); an empty
+    value says nothing, a one-character value (将, 对) something else. The frame is a set phrase with
+    that word, or with nothing, in the slot: 在总结{(过去)经验}的基础上, 充分考虑{国家、企业和}群众的承受能力, 对香港{恢复}行使
+    主权. A slot that lacks that word in two matches of five (高举{邓小平理论 / 中国特色社会主义 …}伟大旗帜)
+    is content. The test reads a shared word, not a shared value: values that all hold one modifier
+    and differ in the rest (继续实行{适度从紧的财政政策和 / 积极的财政政策和稳健的}货币政策) read as one
+    thing too."""
     if len(t.instances) < SAYS_ONE_THING_MATCHES or any(s.type != "TEXT" for s in t.slots):
         return False
     slots = _content_slots(t)
