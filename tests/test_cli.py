@@ -155,3 +155,28 @@ def test_the_program_exits_with_the_status_and_ignores_a_late_signal(monkeypatch
         gc.unfreeze()
     r = subprocess.run([sys.executable, "-m", "gkcorpus", "info"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("documents: 15")
+
+
+def test_an_interrupt_wrapped_by_the_code_it_hit_is_an_interrupted_run(monkeypatch, capsys):
+    """Ctrl-C during an import can reach the command wrapped in another exception (Python 3.11 wraps one raised
+    in a class body's ``__set_name__`` in a RuntimeError): still status 130 and the one-line message; any other
+    error still propagates."""
+    import gkcorpus.cli as cli
+    import gkcorpus.cli.info_cmd as info_cmd
+
+    def wrapped(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise RuntimeError("Error calling __set_name__") from e
+
+    monkeypatch.setattr(info_cmd, "run", wrapped)
+    assert cli.main(["info"]) == 130
+    assert capsys.readouterr().err == "gkcorpus: interrupted; files already written are complete, none is half-written\n"
+
+    def other(args):
+        raise RuntimeError("not an interrupt")
+
+    monkeypatch.setattr(info_cmd, "run", other)
+    with pytest.raises(RuntimeError, match="not an interrupt"):
+        cli.main(["info"])

@@ -133,6 +133,23 @@ def _main(argv: Sequence[str] | None) -> int:
         return _interrupted(e)
     except BrokenPipeError:
         return 0
+    except Exception as e:  # an interrupt wrapped by the code it hit (Python 3.11 wraps one raised in __set_name__)
+        cause = _interrupt_in_chain(e)
+        if cause is None:
+            raise
+        return _interrupted(cause)
+
+
+def _interrupt_in_chain(e: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt (Ctrl-C, or SIGTERM as :class:`Terminated`) that ``e`` was raised from, if any."""
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

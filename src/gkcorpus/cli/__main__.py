@@ -1,7 +1,5 @@
 """python -m gkcorpus.cli: the command line."""
 
-import sys
+from . import program
 
-from . import main
-
-sys.exit(main())
+program()
