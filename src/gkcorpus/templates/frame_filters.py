@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any, Mapping, Sequence
 
 from .frame_cands import holds_numbers
-from .frame_model import Frame, _balanced, _han, is_construction, rank_tier
+from .frame_model import _CLAUSE_PUNCT, Frame, _balanced, _han, is_construction, rank_tier
 from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
 from .model import Slot, Template, render, template_id
 
@@ -463,7 +463,7 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
 
     if not t.instances or is_construction(t):
         return False
-    one_copy = len({i.doc_id for i in t.instances}) <= 2 and _CLAUSE_BREAK.search("".join(t.pieces)) is not None
+    one_copy = len({i.doc_id for i in t.instances}) <= 2 and any(ch in _CLAUSE_PUNCT for ch in "".join(t.pieces))
     if not one_copy and any(s.type != "TEXT" and _varies(t, s.name) for s in t.slots):
         return False
     inside = 0
@@ -477,9 +477,6 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
         covered = sum(min(int(ends[k]), i.end) - max(int(starts[k]), i.start) for k in range(lo, hi))
         inside += covered >= share * (i.end - i.start)
     return inside >= share * len(t.instances)
-
-
-_CLAUSE_BREAK = re.compile("[，；：,;:]")
 
 
 def _varies(t: Template, name: str) -> bool:
