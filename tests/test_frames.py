@@ -111,9 +111,9 @@ def test_library_round_trip_and_cli(frames, bundled, tmp_path, capsys):
     # between the summaries rank with the fixed strings
     assert sorted(d["template"] for d in saved) == sorted(t.template for t in frames.library_)
     assert [d["template"] for d in saved if d.get("copied")] == [
-        "促进{TEXT}经济社会在新的更高起点上实现大发展快发展", "{TEXT}给予认真的记录和耐心的解答",
-        "{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动", "完善政府信息公开{TEXT}",
-        "创新政务公开载体，拓展政务公开渠道，{TEXT}的政务公开工作进一步推向深入，不断提高政务公开工作质量"]
+        "促进{TEXT}经济社会在新的更高起点上实现大发展快发展", "结合{TEXT}实际，我镇按照要求组织开展“5.15政务公开日”主题活动",
+        "{TEXT}给予认真的记录和耐心的解答", "完善政府信息公开{TEXT}",
+        "创新政务公开载体，拓展政务公开渠道，把{TEXT}的政务公开工作进一步推向深入，不断提高政务公开工作质量"]
     assert main(["templates", "match", str(tmp_path / "out" / "frames.json"), "-o", str(tmp_path / "m")]) == 0
     assert main(["templates", "extract", "--min-docs", "0", "-o", str(tmp_path / "bad")]) == 1
 
@@ -353,9 +353,10 @@ def test_national_frames_and_their_support(national):
     assert miner.min_docs_ == 5
     assert _find(lib, "现在，我代表国务院{TEXT}").support == 32
     # a free clause before fixed clauses: the request for review in all its wordings is one frame
-    review = _find(lib, "{TEXT}，并请全国政协{TEXT_2}委员提出意见")
+    # (审议 ends every value of the free clause: it is fixed text)
+    review = _find(lib, "{TEXT}审议，并请全国政协{TEXT_2}委员提出意见")
     assert review.support == 25
-    assert {"请予审议", "请各位代表审议"} <= set(review.slots[0].values)
+    assert {"请予", "请各位代表"} <= set(review.slots[0].values)
     # one frame per frame: the variants of the opening and of the thanks that only add wording to a
     # better frame they overlap are absorbed into it
     assert not [t for t in lib if t.template in ("{TEXT}，表示诚挚{TEXT_2}感谢",
@@ -365,10 +366,11 @@ def test_national_frames_and_their_support(national):
     # an optional particle is relaxed into the frame: 清醒地看到 and 清醒看到 are one frame (13 → 15 documents)
     sober = _find(lib, "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}")
     assert sober.support == 15 and sober.slots[1].values == ["地"] and sober.slots[1].n_empty == 2
-    # a growth rate: its bound (左右) and a range (6.5%－7%) are part of the value, the predicate a slot
-    gdp = _find(lib, "国内生产总值{TEXT}{PERCENT}")
+    # a growth rate: its bound (左右) and a range (6.5%－7%) are part of the value; 增长, in every match, is
+    # fixed text, what may come before it a slot
+    gdp = _find(lib, "国内生产总值{TEXT}增长{PERCENT}")
     assert gdp.support == 13 and [s.type for s in gdp.slots] == ["TEXT", "PERCENT"]
-    assert gdp.slots[0].values == ["增长", "年均增长", "比上年增长"]
+    assert gdp.slots[0].values == ["年均", "比上年"] and gdp.slots[0].n_empty == 13
     assert {"6.5%－7%", "7%左右", "7.5%左右", "7．5%", "8％左右"} <= set(gdp.slots[1].values)
     # the GDP level is another frame: its values are money, so is its type
     level = _find(lib, "国内生产总值{TEXT}{MONEY}")
@@ -395,7 +397,7 @@ def test_national_construction_generalises_its_longer_frames(national):
     lib = miner.library_
     # kept beside the longer frame that explains most of its clauses: it is found in more documents
     guide = _find(lib, "以{TEXT}为指导")
-    longer = _find(lib, "{TEXT}“三个代表”重要思想为指导")
+    longer = _find(lib, "以{TEXT}“三个代表”重要思想为指导")
     assert (guide.support, longer.support) == (23, 7)
     assert {"“三个代表”重要思想", "和平共处五项原则"} <= set(guide.slots[0].values)
     # its opening floats: it is matched inside clauses too (坚持以…为指导), from 以 on
@@ -404,11 +406,11 @@ def test_national_construction_generalises_its_longer_frames(national):
     assert [i.slot_values["TEXT"] for i in inside] == ["马列主义、毛泽东思想", "和平共处五项原则"]
     assert guide.match("我们要继续坚持以马列主义、毛泽东思想为指导，").values == {"TEXT": "马列主义、毛泽东思想"}
     # constructions follow the frames with content of their own in the library order, and the fixed
-    # strings (the longer frame: its only slot leads it) follow the constructions
+    # strings (the longer frame: its only slot holds 邓小平理论和 or nothing) follow the constructions
     order = [t.template for t in lib]
     assert (rank_tier(guide), rank_tier(longer)) == (2, 3)
     assert order.index("以{TEXT}为指导") > max(k for k, t in enumerate(lib) if rank_tier(t) == 0)
-    assert order.index("以{TEXT}为指导") < order.index("{TEXT}“三个代表”重要思想为指导")
+    assert order.index("以{TEXT}为指导") < order.index("以{TEXT}“三个代表”重要思想为指导")
     assert guide.where == "body"
     # a correlative construction over two clauses, its first opening inside a clause too (我们既要…)
     both = _find(lib, "既要{TEXT}，又要{TEXT_2}")
@@ -454,10 +456,11 @@ def test_national_variants_merge_into_one_frame(national):
     lib = miner.library_
     closing = _find(lib, "{TEXT}团结在以{PERSON}同志为{ORG}周围")
     # the leadership formula elsewhere: the name split out of the free wording before it
-    leader = _find(lib, "{TEXT}{PERSON}同志为{TEXT_2}的党中央{TEXT_3}")
+    # (以 ends the first slot in all 51 matches: fixed text)
+    leader = _find(lib, "{TEXT}以{PERSON}同志为{TEXT_2}的党中央{TEXT_3}")
     assert (leader.support, len(leader.instances)) == (25, 51)
     assert leader.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
-    assert {"在以", "这是以", "全国各族人民在以"} <= set(leader.slots[0].values)
+    assert {"在", "这是", "全国各族人民在"} <= set(leader.slots[0].values) and leader.slots[0].n_empty == 1
     assert closing.support == 11
     assert closing.slots[1].values == ["习近平", "江泽民", "胡锦涛"]
     # an organisation headed by a modifier ending in 的 (核心的党中央) is typed ORG
@@ -832,8 +835,8 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     # figure slot empty in 5 of 17 matches (the income figure sits in TEXT_2), after every frame with content
     assert [t.template for t in lib if rank_tier(t) == 1] == [
         "城镇居民{TEXT}人均可支配收入{TEXT_2}{NUM}", "{TEXT}比{YEAR}增长{PERCENT}", "比上年增长{TEXT}{PERCENT}", "农村居民{TEXT}人均纯收入{TEXT_2}", "{TEXT}比上年增加{MONEY}亿元",
-        "比上年增加{NUM}", "{TEXT}全社会固定资产投资{TEXT_2}亿元", "{TEXT}农村新建{TEXT_2}亿平方米", "{TEXT}比{YEAR}下降{PERCENT}",
-        "比去年增加{MONEY}"]
+        "{TEXT}全社会固定资产投资{TEXT_2}亿元", "{TEXT}农村新建{TEXT_2}亿平方米", "{TEXT}比{YEAR}下降{PERCENT}",
+        "比去年增加{MONEY}", "比上年增加{NUM}"]
     # terms in their context (nothing but noun-like words fixed, the clause open at the end) and single short
     # pieces rank with the constructions
     assert [t.template for t in lib if terms_in_context(t) and rank_tier(t) == 2] == [
@@ -842,10 +845,12 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
         "社会主义{TEXT}资本主义{TEXT_2}", "我国经济社会发展{TEXT}", "城乡居民{TEXT}消费水平{TEXT_2}"]
     assert [t.template for t in lib if too_little_fixed(t) and rank_tier(t) == 2] == [
         "是{TEXT}{CHOICE}", "在{TEXT}{CHOICE}", "{TEXT}有条件的地方{TEXT_2}"]
-    # a frame read again in the sentences of a frame above it follows the frames of its tier that are not
+    # a frame read again in the sentences of a frame above it follows the frames of its tier that are not: the
+    # targets sentence (5 reports) after the GDP growth frame (13 reports, its matches among them)
     first = [t.template for t in lib if rank_tier(t) == 0]
-    assert first[-2:] == ["{TEXT}商品粮{TEXT_2}基地建设", "总额{TEXT}{MONEY}万亿美元"]
-    assert first.index("进出口{TEXT}{MONEY}万亿美元") == 19
+    assert first[-3:] == ["{TEXT}商品粮{TEXT_2}基地建设", "今年经济社会发展的主要预期目标是，国内生产总值增长{PERCENT}",
+                          "总额{TEXT}{MONEY}万亿美元"]
+    assert first.index("进出口{TEXT}{MONEY}万亿美元") == 18
     # set phrases whose slots say one thing (坚定不移 in every match, then 方针) rank with the constructions
     assert [t.template for t in lib if says_one_thing(t) and rank_tier(t) == 2][:4] == [
         "各级政府{TEXT}及其常委会的监督{TEXT_2}", "我们{TEXT}“和平统一、一国两制”的{TEXT_2}", "全力支持香港、澳门{TEXT}",
@@ -857,13 +862,13 @@ def test_national_fixed_strings_rank_after_every_frame_with_content(national):
     assert all(rank_tier(_find(lib, f)) == 3 for f in ("第{ORD}届全国人民代表大会", "第{ORD}个五年计划"))
     # the opening in its fragments, the archive titles, 我们也清醒地看到: fixed strings, out of the top 50
     top = [t.template for t in lib[:50]]
-    fixed = {"现在，我代表国务院{TEXT}", "我代表国务院，{TEXT}", "现在，我代表国务院，向大会作政府工作报告，{TEXT}",
-             "{TEXT}，并请全国政协{TEXT_2}委员提出意见", "{YEAR}国务院政府工作报告", "{YEAR}政府工作报告",
+    fixed = {"现在，我代表国务院{TEXT}", "我代表国务院，{TEXT}", "现在，我代表国务院，向大会作政府工作报告，{TEXT}审议",
+             "{TEXT}审议，并请全国政协{TEXT_2}委员提出意见", "{YEAR}国务院政府工作报告", "{YEAR}政府工作报告",
              "我们{TEXT}清醒{TEXT_2}看到{TEXT_3}", "{TEXT}中国共产党{TEXT_2}领导下"}
     assert all(rank_tier(_find(lib, f)) == 3 for f in fixed) and not fixed & set(top)
     # the title line with dates and session ordinals is content; figures that name their measure stay in the top
     assert top[0] == "{DATE}在第{ORD}届全国人民代表大会第{ORD_2}次会议上"
-    assert {"国内生产总值{TEXT}{PERCENT}", "居民消费价格{TEXT}{PERCENT}", "城镇登记失业率{TEXT}{PERCENT}"} <= set(top)
+    assert {"国内生产总值{TEXT}增长{PERCENT}", "居民消费价格{TEXT}{PERCENT}", "城镇登记失业率{TEXT}{PERCENT}"} <= set(top)
 
 
 def test_terms_in_context_and_short_pieces_rank_with_the_constructions():
@@ -1053,3 +1058,91 @@ def test_a_slot_holding_one_value_in_most_matches_is_wording():
     rows = [("d1", "我们向大家表示诚挚的感谢。"), ("d2", "向大家表示深切感谢。"), ("d3", "谨表示衷心的感谢。"),
             ("d4", "对此表示由衷的感谢。")]
     assert not is_fixed_string(_frame_at("{TEXT}表示{TEXT_2}感谢", rows))
+
+
+def test_a_general_wording_reading_the_figures_of_a_frame_above_it_comes_last():
+    # the targets sentence in three reports; the general GDP frame reads those three and two reviews
+    rows = [("d1", "今年发展的主要预期目标是，国内生产总值增长8%左右。"), ("d2", "今年发展的主要预期目标是，国内生产总值增长7.5%左右。"),
+            ("d3", "今年发展的主要预期目标是，国内生产总值增长7%左右。"), ("d4", "国内生产总值增长6.9%。"), ("d5", "国内生产总值增长6.7%。")]
+    targets = _frame_at("今年发展的主要预期目标是，国内生产总值增长{TEXT}", rows[:3])
+    gdp = _frame_at("国内生产总值{TEXT}{TEXT_2}", rows)
+    actors = _frame_at("{TEXT}调动{TEXT_2}的积极性", [("d5", "要调动农民的积极性。"), ("d6", "调动企业和职工的积极性。")])
+    targets.slots[0].type = gdp.slots[1].type = "PERCENT"
+    # all three target matches lie in the general frame's, and they are three of its five (at least a quarter)
+    assert [f.template for f in repeats_last([targets, gdp, actors])] == [targets.template, actors.template, gdp.template]
+    # the earlier frame's matches a fifth of its own (one of five): a frame of its own
+    one = _frame_at("今年发展的主要预期目标是，国内生产总值增长{TEXT}", rows[:1])
+    one.slots[0].type = "PERCENT"
+    assert [f.template for f in repeats_last([one, gdp, actors])] == [one.template, gdp.template, actors.template]
+    # an amount with its unit in the fixed text repeats the same amount read as MONEY
+    budget = [("d1", "中央预算内投资安排5076亿元。"), ("d2", "中央预算内投资安排5376亿元。")]
+    money = _frame_at("{TEXT}中央预算内投资安排{TEXT_2}", budget)
+    count = _frame_at("中央预算内投资安排{TEXT}亿元", budget)
+    money.slots[1].type, count.slots[0].type = "MONEY", "NUM"
+    assert [f.template for f in repeats_last([money, count, actors])] == [money.template, actors.template, count.template]
+    # a general wording without figures is the formula itself: it keeps its place after its variant
+    summary = [("d1", "现将活动情况总结如下："), ("d2", "现将活动开展情况总结如下："), ("d3", "现将工作总结如下：")]
+    variant = _frame_at("现将{TEXT}情况总结如下", summary[:2])
+    formula = _frame_at("现将{TEXT}总结如下", summary)
+    request = _frame_at("按照{TEXT}要求", [("d7", "按照上级要求。"), ("d8", "按照市政府的要求。")])
+    assert [rank_tier(f) for f in (variant, formula, request)] == [0, 2, 2]
+    assert [f.template for f in repeats_last([variant, formula, request])] == [variant.template, formula.template, request.template]
+
+
+def test_a_sentence_found_in_two_documents_with_a_few_words_edited_is_a_copy():
+    from gkcorpus.templates.frame_filters import edited_copy
+
+    rows = [("d1", "推动西部大开发形成新格局，推动东北振兴取得新突破，促进中部地区加快崛起，鼓励东部地区加快推进现代化。"),
+            ("d2", "推动西部大开发形成新格局，推动东北振兴取得新突破，推动中部地区高质量发展，鼓励东部地区加快推进现代化。")]
+    regions = _frame_at("推动西部大开发形成新格局，推动东北振兴取得新突破，{TEXT}中部地区{TEXT_2}，鼓励东部地区加快推进现代化", rows)
+    assert edited_copy(regions)
+    # found in a third document it is left to the shared passages
+    third = _frame_at(regions.template, rows + [("d3", rows[0][1])])
+    assert not edited_copy(third)
+    # a short frame is no copy (8 fixed Han characters, under twice a frame's minimum), nor one whose edits
+    # outweigh half its fixed wording, nor one with a figure
+    short = _frame_at("建立健全{TEXT}管理机制", [("d1", "建立健全长效管理机制。"), ("d2", "建立健全动态管理机制。")])
+    assert not edited_copy(short) and edited_copy(short, min_fixed=8)
+    subsidy = _frame_at("新增补贴重点向{TEXT}大户、农民专业合作{TEXT_2}组织倾斜", [
+        ("d1", "新增补贴重点向主产区、重点品种、专业大户、农民专业合作组织倾斜。"),
+        ("d2", "新增补贴重点向种养大户、农民专业合作社及各种生产服务组织倾斜。")])
+    assert not edited_copy(subsidy)  # 2 + 8 Han characters edited in the second, against 18 fixed
+    regions.slots[0].type = "NUM"
+    assert not edited_copy(regions)
+    # the slot leading the frame holds context, not edits
+    lead = _frame_at("{TEXT}参与祖国现代化建设、促进祖国和平统一、推进中外{TEXT_2}的独特作用", [
+        ("d1", "发挥侨胞参与祖国现代化建设、促进祖国和平统一、推进中外人文交流的独特作用。"),
+        ("d2", "我们要更好发挥海外侨胞和归侨侨眷参与祖国现代化建设、促进祖国和平统一、推进中外交流合作的独特作用。")])
+    assert edited_copy(lead)
+
+
+def test_words_every_value_of_a_free_slot_holds_are_fixed_text():
+    from gkcorpus.templates.frame_affixes import fold_affixes
+    from gkcorpus.text.tokenize import Tokenizer
+
+    cut = Tokenizer(backend="rjieba", keep_punct=True).cut
+    # the fixed text ended inside 直接投资: the word joins it, the matches stay, their values shorter
+    rows = [("d1", "非金融类对外直接投资433亿美元。"), ("d2", "非金融类对外直接投资1200亿美元。")]
+    invest = _frame_at("非金融类对外直接{TEXT}亿美元", rows)
+    folded = fold_affixes(invest, cut)
+    assert folded.template == "非金融类对外直接投资{TEXT}亿美元"
+    assert [i.slot_values for i in folded.instances] == [{"TEXT": "433"}, {"TEXT": "1200"}]
+    assert [(i.start, i.end) for i in folded.instances] == [(i.start, i.end) for i in invest.instances]
+    assert folded.slots[0].values == ["1200", "433"] and folded.slots[0].n_empty == 0
+    # a suffix that is part of a word stays in the slot (积极|性 is no boundary)
+    spirit = _frame_at("发挥{TEXT}和创造性", [("d1", "发挥群众的积极性和创造性。"), ("d2", "发挥职工的主动性和创造性。")])
+    assert fold_affixes(spirit, cut) is spirit
+    # a word ending every value joins the fixed text after it; a value may then be empty
+    leader = _frame_at("{TEXT}同志为核心的党中央", [("d1", "在以江泽民同志为核心的党中央"), ("d2", "以习近平同志为核心的党中央")])
+    assert [i.slot_values["TEXT"] for i in leader.instances] == ["在以江泽民", "以习近平"]
+    assert fold_affixes(leader, cut).template == "{TEXT}同志为核心的党中央"  # 以江泽民 / 以习近平 share no word
+    grow = _frame_at("国内生产总值{TEXT}", [("d1", "国内生产总值增长8%"), ("d2", "国内生产总值比上年增长7%")])
+    grow.slots[0].type = "TEXT"
+    assert fold_affixes(grow, cut) is grow  # 8% and 7% end the values: nothing shared
+    jobs = _frame_at("失业率{TEXT}左右", [("d1", "失业率控制在4.5%左右"), ("d2", "失业率控制在5%左右")])
+    assert fold_affixes(jobs, cut).template == "失业率控制在{TEXT}左右"
+    # a slot whose values would all be empty, or a typed slot, is left alone
+    same = _frame_at("今年{TEXT}开局之年", [("d1", "今年是开局之年"), ("d2", "今年是开局之年")])
+    assert fold_affixes(same, cut) is same
+    jobs.slots[0].type = "PERCENT"
+    assert fold_affixes(jobs, cut) is jobs

@@ -331,13 +331,13 @@ def test_skeleton_from_headings(frames, bundled):
     assert names == ["开头", "基本情况", "主要做法", "工作成效", "存在问题", "下一步打算", "结尾"]
     assert [(t["template"], t["support"]) for t in sk.sections[0]["templates"]] == [
         ("现将{TEXT}总结如下", 5), ("按照{TEXT}要求", 5), ("现将{TEXT}情况总结如下", 3),
-        ("{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动", 2), ("以“{TEXT}营商环境”为主题", 2)]
+        ("结合{TEXT}实际，我镇按照要求组织开展“5.15政务公开日”主题活动", 2), ("以“{TEXT}营商环境”为主题", 2)]
     assert [(t["template"], t["support"]) for t in sk.sections[1]["templates"]] == [
         ("发放{TEXT}{NUM}", 3), ("受到{TEXT}好评", 2)]
     md = sk.to_markdown()
     # a slot at the edge of a frame says where free text goes: no … beside it
     assert md.startswith("# Document skeleton") and "- `…现将{TEXT}总结如下…` — 5 documents" in md
-    assert "- `{TEXT}，我镇按照要求组织开展“5.15政务公开日”主题活动…` — 2 documents" in md
+    assert "- `…发放{TEXT}{NUM}` — 3 documents" in md
 
 
 def test_skeleton_lists_a_frame_where_its_matches_concentrate(frames, bundled):

@@ -256,7 +256,7 @@ def test_mined_frames_are_counted_where_they_matched(national):
         assert s.df >= t.support, t.template
         assert s.first <= min(year[d] for d in t.doc_ids) and s.last >= max(year[d] for d in t.doc_ids)
     same = [t for t in lib if spans[t.template].df == t.support]
-    assert len(same) == 309
+    assert len(same) == 310
     opening = spans["现在，我代表国务院{TEXT}"]
     assert (opening.first, opening.last, opening.df) == (1978, 2018, 32)
     assert (spans["{YEAR}政府工作报告"].df, lib[[t.template for t in lib].index("{YEAR}政府工作报告")].support) == (46, 29)

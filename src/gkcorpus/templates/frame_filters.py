@@ -13,7 +13,7 @@ from .frame_model import _CLAUSE_PUNCT, Frame, _balanced, _han, is_construction,
 from .frame_slots import CLOSED_TYPES, frame_slot_type, trim_value, typed_names
 from .model import Slot, Template, render, template_id
 
-__all__ = ["copied_passage", "is_frame", "repeats_last"]
+__all__ = ["copied_passage", "edited_copy", "is_frame", "repeats_last"]
 
 # --------------------------------------------------------------------------- variants, collocations
 
@@ -417,26 +417,38 @@ def _holds_wording(t: Frame, other: Frame) -> bool:
     return True
 
 
-def repeats_last(frames: Sequence[Template], share: float = 0.8) -> list[Template]:
+def repeats_last(frames: Sequence[Template], share: float = 0.8, part: float = 0.25) -> list[Template]:
     """``frames`` (in library order) with each repeat moved to the end of its tier (:func:`~gkcorpus.templates.frame_model.rank_tier`):
     a frame whose matches (``share`` of them) overlap the matches of a frame listed before it that holds
     its figure slots (the same sentences read again: a longer wording of an earlier frame, or
-    ``总额{TEXT}{MONEY}万亿美元`` after ``进出口{TEXT}{MONEY}万亿美元``). The top of the library then shows
+    ``总额{TEXT}{MONEY}万亿美元`` after ``进出口{TEXT}{MONEY}万亿美元``), or a frame with figure slots whose matches
+    hold ``share`` of such a frame's matches, these being at least ``part`` of its own (the same figures read
+    again by a general wording: ``国内生产总值{TEXT}{PERCENT}`` after the targets sentence
+    ``…主要预期目标是，国内生产总值增长{PERCENT}``; ``住房{TEXT}{NUM}万套`` after ``{TEXT}棚户区{TEXT_2}改造{TEXT_3}{NUM}万套``;
+    a general wording without figures, ``现将{TEXT}总结如下`` after ``现将{TEXT}情况总结如下``, is the formula itself
+    and keeps its place). An amount is a number here
+    (``中央预算内投资安排{NUM}亿元`` repeats ``{TEXT}中央预算内投资安排{MONEY}``). The top of the library then shows
     each passage once; a frame with a figure slot the earlier one lacks is no repeat."""
-    spans: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    spans: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
     firsts: list[Template] = []
     repeats: list[Template] = []
     for t in frames:
         hits: Counter[int] = Counter()
+        held: dict[int, set[int]] = defaultdict(set)  # the earlier frame's matches this one overlaps
         for i in t.instances:
-            hits.update({k for a, b, k in spans.get((i.doc_id, i.unit_id), ()) if a < i.end and b > i.start})
-        types = [s.type for s in t.slots]
-        if any(v >= share * len(t.instances) and holds_numbers([s.type for s in firsts[k].slots], types)
-               for k, v in hits.items()):
+            over = [(k, x) for a, b, k, x in spans.get((i.doc_id, i.unit_id), ()) if a < i.end and b > i.start]
+            hits.update({k for k, _ in over})
+            for k, x in over:
+                held[k].add(x)
+        types = _figures(t)
+        n = len(t.instances)
+        figures = any(ty in CLOSED_TYPES for ty in types)
+        if any((v >= share * n or (figures and len(held[k]) >= share * len(firsts[k].instances) and v >= part * n))
+               and holds_numbers(_figures(firsts[k]), types) for k, v in hits.items()):
             repeats.append(t)
             continue
-        for i in t.instances:
-            spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(firsts)))
+        for x, i in enumerate(t.instances):
+            spans[(i.doc_id, i.unit_id)].append((i.start, i.end, len(firsts), x))
         firsts.append(t)
     tiers = [rank_tier(t) for t in firsts]
     rep_tiers = [rank_tier(t) for t in repeats]
@@ -444,6 +456,12 @@ def repeats_last(frames: Sequence[Template], share: float = 0.8) -> list[Templat
     for tier in sorted(set(tiers) | set(rep_tiers)):
         out += [t for t, r in zip(firsts, tiers) if r == tier] + [t for t, r in zip(repeats, rep_tiers) if r == tier]
     return out
+
+
+def _figures(t: Template) -> list[str]:
+    """The slot types of ``t`` with an amount read as a number (MONEY as NUM): the same figure, with
+    its unit in the slot or in the fixed text."""
+    return ["NUM" if s.type == "MONEY" else s.type for s in t.slots]
 
 
 def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -> bool:
@@ -477,6 +495,25 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
         covered = sum(min(int(ends[k]), i.end) - max(int(starts[k]), i.start) for k in range(lo, hi))
         inside += covered >= share * (i.end - i.start)
     return inside >= share * len(t.instances)
+
+
+def edited_copy(t: Template, min_fixed: int = 12) -> bool:
+    """Whether ``t`` is one sentence found in two documents with a few words edited: free slots only,
+    at least ``min_fixed`` fixed Han characters (the miner passes twice what a frame needs: a copy is
+    long), and in every match at least twice the Han characters of its inner slots (the slots between
+    fixed pieces; one leading or ending the frame holds context). The edits (促进/推动, 加快崛起/高质量发展
+    in ``推动西部大开发形成新格局，…，{TEXT}中部地区{TEXT_2}，鼓励东部地区加快推进现代化``) break the shared passage
+    into pieces too short for the reuse miner, so the copy is told from the frame itself. Two documents
+    are one copy, not a pattern; a frame found in more is left to the shared passages
+    (:func:`copied_passage`)."""
+    if len({i.doc_id for i in t.instances}) != 2 or any(s.type != "TEXT" for s in t.slots) or is_construction(t):
+        return False
+    pieces = t.pieces
+    inner = [s.name for k, s in enumerate(t.slots) if pieces[k] and pieces[k + 1]]
+    fixed = _han("".join(pieces))
+    if not inner or fixed < min_fixed:
+        return False
+    return all(2 * sum(_han(i.slot_values.get(n, "")) for n in inner) <= fixed for i in t.instances)
 
 
 def _varies(t: Template, name: str) -> bool:

@@ -61,6 +61,15 @@ def _modifies(t: Any, name: str) -> bool:
     return bool(vals) and 4 * nouns >= len(vals)
 
 
+def _verbs_only(piece: str) -> bool:
+    """Whether fixed text between a free slot and a number is a predicate alone (增长, 提高到): verbs,
+    adverbs, prepositions and particles, no measure."""
+    from .frame_slots import _tags
+
+    words = list(_tags(piece))
+    return bool(words) and all(tag[:1] in ("v", "d", "p", "u") and tag != "vn" for _, tag in words)
+
+
 def measure(before: str) -> str:
     """The measure a number after ``before`` (the frame's fixed text in its clause) states, or "":
     its last clause part without the time, modal and verb words that open it (今年拟安排财政赤字 →
@@ -116,8 +125,9 @@ def _columns(library: TemplateLibrary) -> dict[tuple[str, str], str]:
             name = ""
             if s.type in _QUANTITY_TYPES:
                 j = k
-                while j > 0 and not pieces[j] and t.slots[j - 1].type not in CLOSED_TYPES and _predicate(t, t.slots[j - 1].name):
-                    j -= 1  # a short free slot right before the number: the predicate (控制在, 达到); the measure is before it
+                while (j > 0 and (not pieces[j] or _verbs_only(pieces[j])) and t.slots[j - 1].type not in CLOSED_TYPES
+                       and _predicate(t, t.slots[j - 1].name)):
+                    j -= 1  # a short free slot (and a fixed verb: 增长) before the number: the predicate; the measure is before it
                 name = measure(pieces[j])
                 if name and j > 0 and t.slots[j - 1].type not in CLOSED_TYPES and _modifies(t, t.slots[j - 1].name):
                     name = ""  # {TEXT}财政赤字{MONEY} with 中央, 地方 before it: the words do not name one measure

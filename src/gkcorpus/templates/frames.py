@@ -68,6 +68,9 @@ Mining (:class:`FrameMiner`)
        in its own fixed text (an optional word or clause added: ``{TEXT}，表示诚挚{TEXT_2}感谢`` in the
        thanks; heading frames take part, so a heading frame matching body sentences inside a body
        frame is that frame); a frame is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
+       Words that every value of a free slot begins or ends with are fixed text (:mod:`~gkcorpus.templates.frame_affixes`:
+       以 before the leader's name in all 51 matches, 投资 after 对外直接), kept when the frame matched again
+       finds the same matches.
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording. Frames the
@@ -96,12 +99,15 @@ Mining (:class:`FrameMiner`)
         wording or context (:func:`~gkcorpus.templates.frame_model.is_fixed_string`: a slot empty, of
         function words or of one repeated value in most matches is wording, ``表示{诚挚的}感谢``; a name
         numbered by an ordinal, ``第{ORD}届全国人民代表大会``, is a term). Within its tier, a frame whose
-        matches overlap those of a frame listed before it comes last
+        matches overlap those of a frame listed before it comes last, and so does a general wording whose
+        figure slots read all the figures of a frame above it again
         (:func:`~gkcorpus.templates.frame_filters.repeats_last`): the top shows each passage once. Given the
         passages documents share (``fit(..., shared=...)``, as ``gkcorpus mine`` does), a frame with free
         slots only whose matches lie inside them is a sentence copied between reports, its slots the
         edits between the copies, and ranks with the fixed strings
-        (:func:`~gkcorpus.templates.frame_filters.copied_passage`).
+        (:func:`~gkcorpus.templates.frame_filters.copied_passage`); so does a long frame of two documents whose
+        free slots hold a few edited words (:func:`~gkcorpus.templates.frame_filters.edited_copy`), shared
+        passages or not.
 
 A comma in a frame's fixed text matches any clause punctuation (，；：): punctuation variants are
 one frame. Filling renders the frame's own wording.
@@ -136,6 +142,7 @@ from .frame_model import (_SCORE_CAP, _HAN, _DIGITS, _phrase_in_context, _withou
 from .frame_lines import line_kinds, load_library, mine_line_frames
 from .frame_gaps import constructions, suffix_counter, word_bounds
 from .frame_relax import relax_frames
+from .frame_affixes import fold_affixes
 from .frame_inner import extra_frames
 from .frame_pairs import pair_frames
 from .frame_choices import CHOICE, MIN_CHOICE_DOCS, choice_frame, probe_frame, sibling_groups, widened_choices
@@ -143,7 +150,7 @@ from .frame_retype import SHARE as RETYPE_SHARE, retyped
 from .frame_cands import _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_seeds import _ClauseSeeds
-from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, copied_passage, is_frame, repeats_last, slot_choice
+from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, copied_passage, edited_copy, is_frame, repeats_last, slot_choice
 
 # --------------------------------------------------------------------------- candidates
 
@@ -538,6 +545,24 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         counts = np.bincount(np.array(good, dtype=np.int64), minlength=n_edges) if good else np.zeros(n_edges)
         return bool((counts >= 0.5 * len(c.inst)).all())
 
+    def _folded(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
+        """Each body frame with the words every value of a free slot holds made fixed text
+        (:func:`~gkcorpus.templates.frame_affixes.fold_affixes`), kept when matching it again finds the
+        same number of matches (the same stretches of text, its values shorter)."""
+        cut = self._cutter_fn()
+        changed = [(k, f) for k, t in enumerate(frames)
+                   if getattr(t, "where", "body") == "body" and (f := fold_affixes(t, cut)) is not t]
+        if not changed:
+            return frames
+        out = list(frames)
+        again = dict(self._matched([f for _, f in changed], units, docs, m))
+        for j, (k, _) in enumerate(changed):
+            g = again.get(j)
+            if g is not None and len(g.instances) == len(frames[k].instances):
+                g.where, g.floats = frames[k].where, getattr(frames[k], "floats", False)
+                out[k] = g
+        return out
+
     def _words(self, clauses: Sequence[Clause]) -> Any:
         """Word boundaries of a clause by its index (:func:`~gkcorpus.templates.frame_gaps.word_bounds`),
         shared by the floating and the correlative constructions of one fit."""
@@ -711,10 +736,10 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             if where and t.instances and all((i.doc_id, i.unit_id) in units_of for i in t.instances):
                 t.where = where
         out = _absorb(out + list(line_frames))
+        out = self._folded(out, units, docs, m)
         shared = self.__dict__.get("_shared")
-        if shared:
-            for t in out:
-                t.copied = copied_passage(t, shared)
+        for t in out:
+            t.copied = edited_copy(t, 2 * self.min_fixed_han) or bool(shared) and copied_passage(t, shared)
         # frames with content of their own first, then figures naming nothing they measure, then
         # constructions (以{TEXT}为指导), then fixed strings with slots of wording or context only
         out.sort(key=lambda t: (rank_tier(t), -frame_score(t), -len(t.instances), t.template))
