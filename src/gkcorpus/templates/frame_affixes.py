@@ -1,11 +1,12 @@
 """Words every value of a free slot shares are fixed wording.
 
-A frame assembled from variants can leave a word of its fixed text inside a slot: the first slot of
-``{TEXT}{PERSON}同志为{TEXT_2}的党中央{TEXT_3}`` ends in 以 in all 51 of its matches, the slot of
-``非金融类对外直接{TEXT}{MONEY}`` starts with 投资 in all four (the fixed text ending inside the word 直接投资).
+A frame assembled from variants can leave a word of its fixed text inside a slot: the slot of
+``非金融类对外直接{TEXT}{MONEY}`` starts with 投资 in all four matches (the fixed text ending inside the word
+直接投资), the slot of ``国内生产总值{TEXT}{PERCENT}`` ends with 增长 in all 18.
 :func:`fold_affixes` moves such a shared prefix or suffix into the fixed text -- whole words only, by the
 segmenter, so 积极性 shared as 性 stays in its slot -- and keeps the matches: each is the same stretch of
-text, its slot value shorter.
+text, its slot value shorter. Nothing is folded into an empty piece between a free slot and a slot of names
+(``{TEXT}{PERSON}``): the name's pattern would take what the free slot held.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ def fold_affixes(t: Template, cut: Callable[[str], list[str]]) -> Template:
         vals = [i.slot_values.get(s.name, "") for i in t.instances]
         if not vals or not all(vals):
             continue
-        pre = _word_affix(vals, cut, suffix=False)
-        suf = _word_affix([v[len(pre):] for v in vals], cut, suffix=True)
+        # not into an empty piece beside a slot of names or free text: its pattern would then take the
+        # words the free slot held before (a name found by splitting the free value at it)
+        pre = _word_affix(vals, cut, suffix=False) if pieces[k] or _closed_before(t, k) else ""
+        suf = _word_affix([v[len(pre):] for v in vals], cut, suffix=True) if pieces[k + 1] or _closed_after(t, k) else ""
         if not (pre or suf) or all(len(v) == len(pre) + len(suf) for v in vals):
             continue
         pieces[k] += pre
@@ -59,6 +62,20 @@ def fold_affixes(t: Template, cut: Callable[[str], list[str]]) -> Template:
         if hasattr(t, attr):
             setattr(out, attr, getattr(t, attr))
     return out
+
+
+def _closed_before(t: Template, k: int) -> bool:
+    """Whether slot ``k`` is the frame's first or follows a figure slot (a pattern of its own)."""
+    from .frame_slots import CLOSED_TYPES
+
+    return k == 0 or t.slots[k - 1].type in CLOSED_TYPES
+
+
+def _closed_after(t: Template, k: int) -> bool:
+    """Whether slot ``k`` is the frame's last or precedes a figure slot."""
+    from .frame_slots import CLOSED_TYPES
+
+    return k == len(t.slots) - 1 or t.slots[k + 1].type in CLOSED_TYPES
 
 
 def _word_affix(values: Sequence[str], cut: Callable[[str], list[str]], suffix: bool) -> str:

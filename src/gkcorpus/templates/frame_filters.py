@@ -423,8 +423,8 @@ def repeats_last(frames: Sequence[Template], share: float = 0.8, part: float = 0
     its figure slots (the same sentences read again: a longer wording of an earlier frame, or
     ``总额{TEXT}{MONEY}万亿美元`` after ``进出口{TEXT}{MONEY}万亿美元``), or a frame with figure slots whose matches
     hold ``share`` of such a frame's matches, these being at least ``part`` of its own (the same figures read
-    again by a general wording: ``国内生产总值{TEXT}{PERCENT}`` after the targets sentence
-    ``…主要预期目标是，国内生产总值增长{PERCENT}``; ``住房{TEXT}{NUM}万套`` after ``{TEXT}棚户区{TEXT_2}改造{TEXT_3}{NUM}万套``;
+    again by a general wording: ``住房{TEXT}{NUM}万套`` after ``{TEXT}棚户区{TEXT_2}改造{TEXT_3}{NUM}万套``;
+    ``{TEXT}专项债券{MONEY}`` after ``今年拟安排地方政府专项债券{MONEY}万亿元``;
     a general wording without figures, ``现将{TEXT}总结如下`` after ``现将{TEXT}情况总结如下``, is the formula itself
     and keeps its place). An amount is a number here
     (``中央预算内投资安排{NUM}亿元`` repeats ``{TEXT}中央预算内投资安排{MONEY}``). The top of the library then shows
@@ -442,7 +442,7 @@ def repeats_last(frames: Sequence[Template], share: float = 0.8, part: float = 0
                 held[k].add(x)
         types = _figures(t)
         n = len(t.instances)
-        figures = any(ty in CLOSED_TYPES for ty in types)
+        figures = any(ty in ("NUM", "PERCENT") for ty in types)  # a quantity (an amount reads as NUM here)
         if any((v >= share * n or (figures and len(held[k]) >= share * len(firsts[k].instances) and v >= part * n))
                and holds_numbers(_figures(firsts[k]), types) for k, v in hits.items()):
             repeats.append(t)
@@ -498,7 +498,7 @@ def copied_passage(t: Template, shared: Mapping[str, Any], share: float = 0.8) -
 
 
 def edited_copy(t: Template, min_fixed: int = 12) -> bool:
-    """Whether ``t`` is one sentence found in two documents with a few words edited: free slots only,
+    """Whether ``t`` is one sentence found in two documents only, with a few words edited: free slots only,
     at least ``min_fixed`` fixed Han characters (the miner passes twice what a frame needs: a copy is
     long), and in every match at least twice the Han characters of its inner slots (the slots between
     fixed pieces; one leading or ending the frame holds context). The edits (促进/推动, 加快崛起/高质量发展

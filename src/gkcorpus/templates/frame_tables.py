@@ -61,6 +61,12 @@ def _modifies(t: Any, name: str) -> bool:
     return bool(vals) and 4 * nouns >= len(vals)
 
 
+def _whole_measure(piece: str) -> bool:
+    """Whether the measure named by fixed text is all of its last clause part: no verb opens it (改建农村公路
+    names 农村公路, and a free slot before 改建 does not modify the measure)."""
+    return measure(piece) == re.split("[，；：]", piece)[-1]
+
+
 def _verbs_only(piece: str) -> bool:
     """Whether fixed text between a free slot and a number is a predicate alone (增长, 提高到): verbs,
     adverbs, prepositions and particles, no measure."""
@@ -105,7 +111,8 @@ def _measured_by_slot(library: TemplateLibrary) -> dict[tuple[str, str], tuple[s
     for t in library:
         pieces = t.pieces
         for k, s in enumerate(t.slots):
-            if s.type in _QUANTITY_TYPES and k > 0 and t.slots[k - 1].type not in CLOSED_TYPES and measure(pieces[k]):
+            if (s.type in _QUANTITY_TYPES and k > 0 and t.slots[k - 1].type not in CLOSED_TYPES and measure(pieces[k])
+                    and _whole_measure(pieces[k])):
                 prev = t.slots[k - 1].name
                 if _modifies(t, prev):
                     out[(t.id, s.name)] = (prev, pieces[k])
@@ -129,7 +136,8 @@ def _columns(library: TemplateLibrary) -> dict[tuple[str, str], str]:
                        and _predicate(t, t.slots[j - 1].name)):
                     j -= 1  # a short free slot (and a fixed verb: 增长) before the number: the predicate; the measure is before it
                 name = measure(pieces[j])
-                if name and j > 0 and t.slots[j - 1].type not in CLOSED_TYPES and _modifies(t, t.slots[j - 1].name):
+                if (name and j > 0 and t.slots[j - 1].type not in CLOSED_TYPES and _whole_measure(pieces[j])
+                        and _modifies(t, t.slots[j - 1].name)):
                     name = ""  # {TEXT}财政赤字{MONEY} with 中央, 地方 before it: the words do not name one measure
             out[(t.id, s.name)] = f"{name} [{s.type}]" if name else f"{t.template} [{s.name}]"
     return out

@@ -69,8 +69,8 @@ Mining (:class:`FrameMiner`)
        thanks; heading frames take part, so a heading frame matching body sentences inside a body
        frame is that frame); a frame is relaxed where a particle or adverb varies (:mod:`~gkcorpus.templates.frame_relax`).
        Words that every value of a free slot begins or ends with are fixed text (:mod:`~gkcorpus.templates.frame_affixes`:
-       以 before the leader's name in all 51 matches, 投资 after 对外直接), kept when the frame matched again
-       finds the same matches.
+       投资 after 对外直接, 增长 before a growth rate), kept when the frame matched again finds the same
+       matches with the same values.
     8. Collocations leave (:func:`is_frame`): generic glue words, optional inner words, terms in
        context and verb–modifier–noun pairs are the phrase bank's; a comparison of quantities
        (a subject, a predicate around number slots) stays however short its wording. Frames the
@@ -548,7 +548,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
     def _folded(self, frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[Frame]:
         """Each body frame with the words every value of a free slot holds made fixed text
         (:func:`~gkcorpus.templates.frame_affixes.fold_affixes`), kept when matching it again finds the
-        same number of matches (the same stretches of text, its values shorter)."""
+        same matches: the same stretches of text with the same values, less the words made fixed."""
         cut = self._cutter_fn()
         changed = [(k, f) for k, t in enumerate(frames)
                    if getattr(t, "where", "body") == "body" and (f := fold_affixes(t, cut)) is not t]
@@ -556,9 +556,13 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             return frames
         out = list(frames)
         again = dict(self._matched([f for _, f in changed], units, docs, m))
-        for j, (k, _) in enumerate(changed):
+        def key(t: Frame) -> list[tuple]:
+            return sorted((i.doc_id, i.unit_id, i.start, i.end, tuple(i.slot_values[s.name] for s in t.slots))
+                          for i in t.instances)
+
+        for j, (k, f) in enumerate(changed):
             g = again.get(j)
-            if g is not None and len(g.instances) == len(frames[k].instances):
+            if g is not None and [s.name for s in g.slots] == [s.name for s in f.slots] and key(g) == key(f):
                 g.where, g.floats = frames[k].where, getattr(frames[k], "floats", False)
                 out[k] = g
         return out
