@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from .frame_gaps import word_bounds
 from .model import Instance, Template, render, template_id
 
 __all__ = ["fold_affixes"]
@@ -90,7 +91,9 @@ def _word_affix(values: Sequence[str], cut: Callable[[str], list[str]], suffix: 
     affix = runs[-1] if suffix else runs[0]
     if (common.endswith(affix) if suffix else common.startswith(affix)) is False:
         return ""
-    bounds = {v: _bounds(v, cut) for v in set(values)}
+    distinct = sorted(set(values))
+    words = word_bounds(distinct, cut)
+    bounds = {v: set(words(k)) | {len(v)} for k, v in enumerate(distinct)}
     while affix:
         n = len(affix)
         if all(((len(v) - n) if suffix else n) in bounds[v] for v in values):
@@ -98,10 +101,3 @@ def _word_affix(values: Sequence[str], cut: Callable[[str], list[str]], suffix: 
         affix = affix[1:] if suffix else affix[:-1]
     return ""
 
-
-def _bounds(text: str, cut: Callable[[str], list[str]]) -> set[int]:
-    pos, out = 0, {0, len(text)}
-    for tok in cut(text):
-        pos += len(tok)
-        out.add(pos)
-    return out
