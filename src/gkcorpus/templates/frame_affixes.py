@@ -15,11 +15,13 @@ import re
 from typing import Callable, Sequence
 
 from .frame_gaps import word_bounds
+from .frame_model import _HAN
+from .frame_slots import CLOSED_TYPES
 from .model import Instance, Template, render, template_id
 
 __all__ = ["fold_affixes"]
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_RUN = re.compile(_HAN.pattern + "+")
 
 
 def fold_affixes(t: Template, cut: Callable[[str], list[str]]) -> Template:
@@ -67,15 +69,11 @@ def fold_affixes(t: Template, cut: Callable[[str], list[str]]) -> Template:
 
 def _closed_before(t: Template, k: int) -> bool:
     """Whether slot ``k`` is the frame's first or follows a figure slot (a pattern of its own)."""
-    from .frame_slots import CLOSED_TYPES
-
     return k == 0 or t.slots[k - 1].type in CLOSED_TYPES
 
 
 def _closed_after(t: Template, k: int) -> bool:
     """Whether slot ``k`` is the frame's last or precedes a figure slot."""
-    from .frame_slots import CLOSED_TYPES
-
     return k == len(t.slots) - 1 or t.slots[k + 1].type in CLOSED_TYPES
 
 

@@ -549,6 +549,10 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         """Each body frame with the words every value of a free slot holds made fixed text
         (:func:`~gkcorpus.templates.frame_affixes.fold_affixes`), kept when matching it again finds the
         same matches: the same stretches of text with the same values, less the words made fixed."""
+        def key(t: Frame) -> list[tuple]:
+            return sorted((i.doc_id, i.unit_id, i.start, i.end, tuple(i.slot_values.get(s.name, "") for s in t.slots))
+                          for i in t.instances)
+
         cut = self._cutter_fn()
         changed = [(k, f) for k, t in enumerate(frames)
                    if getattr(t, "where", "body") == "body" and (f := fold_affixes(t, cut)) is not t]
@@ -556,10 +560,6 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             return frames
         out = list(frames)
         again = dict(self._matched([f for _, f in changed], units, docs, m))
-        def key(t: Frame) -> list[tuple]:
-            return sorted((i.doc_id, i.unit_id, i.start, i.end, tuple(i.slot_values[s.name] for s in t.slots))
-                          for i in t.instances)
-
         for j, (k, f) in enumerate(changed):
             g = again.get(j)
             if g is not None and [s.name for s in g.slots] == [s.name for s in f.slots] and key(g) == key(f):
