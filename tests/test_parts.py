@@ -169,6 +169,31 @@ def test_bundled_part_types(bundled):
     assert (moved.type == seg.type).sum() == 62
 
 
+def test_a_corpus_with_more_parts_than_max_parts_is_typed_on_a_sample_of_whole_documents(bundled):
+    """Above ``max_parts`` body parts (Ward's tree is quadratic) the types are learned on the parts of a seeded
+    sample of whole documents, exactly as a fit on those documents alone, and the other parts get the nearest type."""
+    pt = PartTyper(max_parts=30).fit(bundled)
+    seg = pt.segments_
+    assert (seg.type >= 0).all() and len(seg) == 65
+    sampled = pt.selection_.split("learned on the ")[1]
+    n_rows, n_docs = int(sampled.split(" parts")[0]), int(sampled.split("sample of ")[1].split(" of ")[0])
+    assert n_rows <= 30 and f"the other {48 - n_rows} parts typed by the nearest type;" in sampled
+    # the sample, found again: the documents whose body parts a plain fit of them alone types the same way
+    body = seg[~seg.how.isin(["preamble", "closing"])]
+    rows = pt._sample_rows([p for p in pt.parts_ if p.how not in ("preamble", "closing")])
+    docs = sorted(set(body.doc_id.iloc[rows]))
+    assert len(docs) == n_docs and len(rows) == n_rows
+    alone = PartTyper(max_parts=None).fit(bundled.subset(lambda d: d.id in docs)).segments_
+    mine = body[body.doc_id.isin(docs)]
+    ref = alone[~alone.how.isin(["preamble", "closing"])]
+    assert len(ref) == len(mine)
+    same = lambda t: [[a == b for b in t] for a in t]  # noqa: E731  (the partition, whatever the numbers)
+    assert same(ref.type.tolist()) == same(mine.type.tolist())
+    assert len(body) == 48 and PartTyper(max_parts=30).fit(bundled).segments_.type.tolist() == seg.type.tolist()
+    other = PartTyper(max_parts=30, random_state=1)
+    assert set(other._sample_rows([p for p in pt.parts_ if p.how not in ("preamble", "closing")])) != set(rows)
+
+
 def test_a_topic_given_a_chapter_of_its_own_is_split_off():
     import numpy as np
 

@@ -184,6 +184,10 @@ class PartTyper(BaseEstimator):
         holds it several times, the part nearest its centroid stays and the others go to their nearest other
         type (:func:`once_per_document`: a task chapter typed as a second review); None: no such step. Like
         ``refine``, only with ``n_types="auto"``.
+    max_parts : the most body parts the types are learned from (Ward's method keeps a distance for every pair:
+        quadratic memory and time). A corpus with more is typed on the parts of a seeded sample of whole
+        documents holding at most this many, and every other part gets the nearest type (cosine to the type's
+        centroid in the LSA space, as :meth:`transform` does); None: every part, however many.
     tokenizer : word tokenizer of the body block (default ``Tokenizer(stopwords=True)``).
 
     Attributes (after ``fit``): ``parts_`` (list of :class:`~gkcorpus.parts.Part`), ``segments_``
@@ -196,8 +200,8 @@ class PartTyper(BaseEstimator):
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
                  targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1,
-                 once: float | None = 0.8, tokenizer: Callable[[str], list[str]] | None = None,
-                 random_state: int = 0):
+                 once: float | None = 0.8, max_parts: int | None = 5000,
+                 tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
         self.body_chars = body_chars
@@ -211,6 +215,7 @@ class PartTyper(BaseEstimator):
         self.split_topics = split_topics
         self.refine = refine
         self.once = once
+        self.max_parts = max_parts
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -278,6 +283,7 @@ class PartTyper(BaseEstimator):
         "split_topics": [None, Interval(Real, 0, 1, closed="both")],
         "refine": [Interval(Integral, 0, None, closed="left")],
         "once": [None, Interval(Real, 0, 1, closed="both")],
+        "max_parts": [None, Interval(Integral, 3, None, closed="left")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -339,7 +345,47 @@ class PartTyper(BaseEstimator):
     def _type_body(self, corpus: "Corpus",
                    body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
         """The body parts' projected vectors, their types, the clusters each type merges and how the
-        number of types was chosen (the Ward tree cut, then the topic, variant and chapter merges)."""
+        number of types was chosen; above ``max_parts`` parts, learned on a sample of whole documents."""
+        if self.max_parts is None or len(body) <= self.max_parts:
+            return self._type_all(corpus, body)
+        from sklearn.preprocessing import normalize
+
+        rows = self._sample_rows(body)
+        Xs, sub_s, merged, how = self._type_all(corpus, [body[i] for i in rows])
+        ids = sorted(set(sub_s.tolist()))
+        C = normalize(np.vstack([Xs[sub_s == t].mean(axis=0) for t in ids]))
+        Xr = np.zeros((len(body), Xs.shape[1]))
+        sub = np.full(len(body), -1)
+        Xr[rows], sub[rows] = Xs, sub_s
+        rest = np.setdiff1d(np.arange(len(body)), rows)
+        for chunk in _whole_documents(rest, [body[i].doc_id for i in rest], 4096):
+            X = self._project(self._blocks(corpus, [body[i] for i in chunk], fit=False))
+            Xr[chunk] = X
+            sub[chunk] = np.asarray(ids)[(X @ C.T).argmax(axis=1)]
+        n_docs = len({p.doc_id for p in body})
+        how += (f"; learned on the {len(rows)} parts of a seeded sample of {len({body[i].doc_id for i in rows})} of "
+                f"{n_docs} documents, the other {len(rest)} parts typed by the nearest type")
+        return Xr, sub, merged, how
+
+    def _sample_rows(self, body: Sequence[Part]) -> np.ndarray:
+        """The rows of the parts of whole documents, in a seeded random order of the documents, while they
+        hold at most ``max_parts`` parts (in corpus order)."""
+        docs: dict[str, list[int]] = {}
+        for i, p in enumerate(body):
+            docs.setdefault(p.doc_id, []).append(i)
+        order = np.random.RandomState(self.random_state).permutation(len(docs))
+        groups = list(docs.values())
+        rows: list[int] = []
+        for j in order:
+            if len(rows) + len(groups[j]) > self.max_parts:
+                continue
+            rows += groups[j]
+        return np.array(sorted(rows), dtype=np.int64)
+
+    def _type_all(self, corpus: "Corpus",
+                  body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+        """:meth:`_type_body` on every part given: the Ward tree cut, then the topic, variant and chapter
+        merges."""
         from scipy.cluster.hierarchy import fcluster, linkage
 
         X = self._blocks(corpus, body, fit=True)
@@ -613,3 +659,14 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
         if count >= 2 and count * 5 >= sum(nh.values()):  # a heading the type's headed parts share, not one of many
             return top if len(top) <= 16 else top[:15] + "…"
     return f"({' '.join(terms[:3])})"
+
+
+def _whole_documents(rows: np.ndarray, docs: Sequence[str], size: int) -> list[np.ndarray]:
+    """``rows`` (in corpus order, ``docs`` their documents) in chunks of about ``size`` that never split a
+    document: the blocks are centred within each document."""
+    out, start = [], 0
+    for k in range(1, len(rows) + 1):
+        if k == len(rows) or (k - start >= size and docs[k] != docs[k - 1]):
+            out.append(rows[start:k])
+            start = k
+    return out
