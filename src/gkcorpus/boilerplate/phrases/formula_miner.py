@@ -240,10 +240,15 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
 
     def _word_bounds(self, docs: Sequence["Document"], tokenizer: Callable[[str], list[str]]) -> None:
         """Global word-boundary mask, token start offsets and word ids, and word counts."""
+        import pandas as pd
+
         ix = self._ix
         n = len(ix.codes)
         wb = np.zeros(n + 1, dtype=bool)
-        gs_parts, all_toks = [], []
+        # word ids in order of first appearance, document by document (what one factorisation of every
+        # token of the corpus gives, without holding every token as a string at once: at 10 M characters
+        # 6 M strings, whose freed blocks the surviving words then pin)
+        gs_parts, id_parts, word_id = [], [], {}
         items: Any = docs
         if self.progress:
             from tqdm.auto import tqdm
@@ -267,7 +272,10 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             wb[base + starts] = True
             wb[base + starts + lens] = True
             gs_parts.append(base + starts)
-            all_toks.extend(toks)
+            local, uniques = pd.factorize(np.array(toks, dtype=object), sort=False)
+            glob = np.fromiter((word_id.setdefault(w, len(word_id)) for w in uniques), dtype=np.int64,
+                               count=len(uniques))
+            id_parts.append(glob[local] if len(toks) else np.zeros(0, dtype=np.int64))
         codes = ix.codes
         han = _in_ranges(codes)
         allowed = han | _isin_chars(codes, _INNER_PUNCT + _DIGITS)
@@ -278,11 +286,8 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         self._han = han
         self._allowed = allowed
         self._tok_gs = np.concatenate(gs_parts) if gs_parts else np.zeros(0, dtype=np.int64)
-        import pandas as pd
-
-        codes_, uniques = pd.factorize(pd.Series(all_toks, dtype=object), sort=False)
-        self._tok_ids = np.asarray(codes_, dtype=np.int64)
-        self._tok_words = list(uniques)
+        self._tok_ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
+        self._tok_words = list(word_id)
 
     # ---- contiguous candidates
     def _contiguous(self) -> list[dict[str, Any]]:
