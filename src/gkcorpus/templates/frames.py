@@ -324,6 +324,10 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         full = ix.string
         out: list[_Cand] = []
         mh = self.min_anchor_han
+        # one object per distinct slot value and per distinct tuple of values: the instances of the anchors'
+        # candidates repeat them (at 2.5 M characters 2.4 M values, 15 % of them distinct), and they are most
+        # of what the candidates hold
+        shared: dict = {}
         for length, pos in ix.maximal_repeats(max(2, mh), min_docs=max(2, m)):
             p0 = int(pos[0])
             if int(han[p0 + length] - han[p0]) < mh:
@@ -333,13 +337,15 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
                 continue
             cl = owner[pos]
             occ = list(zip(np.asarray(c_doc_arr)[cl].tolist(), cl.tolist(), offset[pos].tolist()))
-            out.extend(self._contexts(anchor, occ, clauses, m))
+            out.extend(self._contexts(anchor, occ, clauses, m, shared))
         return out
 
     def _contexts(self, anchor: str, occ: Sequence[tuple[int, int, int]], clauses: Sequence[Clause],
-                  m: int) -> list[_Cand]:
+                  m: int, shared: dict | None = None) -> list[_Cand]:
         """Frames around one anchor: the anchor with, on each side, a shared clause opening
-        (ending), the clause edge, or a slot."""
+        (ending), the clause edge, or a slot. ``shared``: equal values and tuples of values are given
+        one object (memory only)."""
+        pool = {} if shared is None else shared
         la = len(anchor)
         lefts, rights = [], []
         for d, c, off in occ:
@@ -392,8 +398,8 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
                 vals = []
                 use_l, use_r = any(lv), any(rv)
                 for k, i in enumerate(sel):
-                    v = tuple(x for x, used in ((lv[k], use_l), (rv[k], use_r)) if used)
-                    vals.append((occ[i][0], occ[i][1], 1, v))
+                    v = tuple(pool.setdefault(x, x) for x, used in ((lv[k], use_l), (rv[k], use_r)) if used)
+                    vals.append((occ[i][0], occ[i][1], 1, pool.setdefault(v, v)))
                 ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
                 out.append(_Cand(pieces, types, vals, ok))
         return out
