@@ -114,8 +114,9 @@ class _ClauseSeeds:
             edges.append((max(0, min(mh.end() if mh else 0, n - 3)), max(0, min(mt.end() - mt.start() if mt else 0, n - 3))))
         heads = Counter(c.text[:a] for c, (nh, _) in zip(clauses, edges) for a in range(1, nh + 1))
         tails = Counter(c.text[-b:] for c, (_, nt) in zip(clauses, edges) for b in range(2, nt + 2))
-        # only openings and endings found in min_docs clauses can pair into a construction
-        table: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        # only openings and endings found in min_docs clauses can pair into a construction; a pair's rows are
+        # (document, clause), the text between the two cut only for the pairs that pass the counts
+        table: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         for i, (c, (nh, nt)) in enumerate(zip(clauses, edges)):
             if not nh or not nt:
                 continue
@@ -125,7 +126,7 @@ class _ClauseSeeds:
             for x in hs:
                 for y in ts:
                     if len(x) + len(y) < len(t):
-                        table[(x, y)].append((c_doc[i], i, t[len(x):len(t) - len(y)]))
+                        table[(x, y)].append((c_doc[i], i))
         out = []
         for (h, tl), rows in table.items():
             if len(rows) < m:  # fewer clauses than documents needed
@@ -133,6 +134,7 @@ class _ClauseSeeds:
             ds = {r[0] for r in rows}
             if len(ds) < m or _han(h + tl) < 4 or edge_cohesion(len(rows), heads[h], tails[tl]) < 0.5:
                 continue
+            rows = [(d, i, clauses[i].text[len(h):len(clauses[i].text) - len(tl)]) for d, i in rows]
             mids = {r[2] for r in rows}
             lengths = sorted(len(r[2]) for r in rows)
             if len(mids) < 3 or lengths[len(lengths) // 2] < 2 or any(ch.isdigit() for ch in h + tl):
