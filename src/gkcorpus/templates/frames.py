@@ -319,7 +319,12 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         ix = TextIndex(texts)
         self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
         self.__dict__["_index"] = ix
-        c_doc_arr = np.asarray(c_doc, dtype=np.int64)
+        # the documents and clauses as arrays of Python ints: an instance refers to the one int object of its
+        # clause instead of a new one (clause numbers are above the small ints Python shares)
+        c_doc_arr = np.empty(len(c_doc), dtype=object)
+        c_doc_arr[:] = c_doc
+        c_ids = np.empty(len(clauses), dtype=object)
+        c_ids[:] = range(len(clauses))
         han = ix.han_cum
         full = ix.string
         out: list[_Cand] = []
@@ -336,7 +341,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             if anchor[0] in "、的和及与" or anchor[-1] in "、和及与":
                 continue
             cl = owner[pos]
-            occ = list(zip(np.asarray(c_doc_arr)[cl].tolist(), cl.tolist(), offset[pos].tolist()))
+            occ = list(zip(c_doc_arr[cl].tolist(), c_ids[cl].tolist(), offset[pos].tolist()))
             out.extend(self._contexts(anchor, occ, clauses, m, shared))
         return out
 
