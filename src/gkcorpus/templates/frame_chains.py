@@ -40,21 +40,30 @@ class _ClauseChains:
         """Per clause, the labels it can take: the three best clause frames whose instances lie on it
         (``(candidate index, values)``) and, when its whole text recurs in ``m`` documents, that fixed
         clause (a negative label); and the text of each fixed-clause label."""
-        labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = defaultdict(list)
+        # per clause its three best (score, candidate, values), best first and, at equal scores, in the order
+        # met: what sorting all of them stably by score keeps, without holding them all
+        labels: dict[int, list[tuple[float, int, tuple[str, ...]]]] = {}
         for k, c in enumerate(cands):
             if c.edge:
                 continue  # a construction stands alone: it does not label clauses for chains
             sc = c.score()
             for d, ci, n, vals in c.inst:
-                labels[ci].append((sc, k, vals))
+                row = labels.get(ci)
+                if row is None:
+                    labels[ci] = [(sc, k, vals)]
+                elif len(row) < 3 or sc > row[-1][0]:
+                    j = len(row)
+                    while j and row[j - 1][0] < sc:
+                        j -= 1
+                    row.insert(j, (sc, k, vals))
+                    del row[3:]
         text_docs: dict[str, set[int]] = defaultdict(set)
         for ci, c in enumerate(clauses):
             text_docs[c.text].add(c_doc[ci])
         fixed_id: dict[str, int] = {}
         lab: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
         for ci, c in enumerate(clauses):
-            opts = sorted(labels.get(ci, ()), key=lambda x: -x[0])[:3]
-            row = [(k, v) for _, k, v in opts]
+            row = [(k, v) for _, k, v in labels.get(ci, ())]
             if len(text_docs[c.text]) >= m and _han(c.text) >= 2:
                 row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
             if row:
