@@ -100,13 +100,13 @@ def posseg() -> ModuleType:
     import sys
 
     from .jieba_import import import_jieba
-    from .tokenize import _share_default_dictionary
+    from .tokenize import share_default_dictionary
 
     jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)  # loading the dictionary is not news (as in gkcorpus.text.tokenize)
     if not jieba.dt.initialized:
-        _share_default_dictionary(jieba, jieba.Tokenizer())
+        share_default_dictionary(jieba, jieba.Tokenizer())
     module = sys.modules.get("jieba.posseg")
     if module is not None:
         return module

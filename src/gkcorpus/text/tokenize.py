@@ -117,7 +117,7 @@ def _load_default_dictionary(tk: Any) -> None:
             tk.initialized = True
 
 
-def _share_default_dictionary(jieba: Any, tk: Any) -> None:
+def share_default_dictionary(jieba: Any, tk: Any) -> None:
     """Give jieba's process-wide tokenizer (which ``jieba.posseg`` tags with) the default word
     frequencies too, when it has loaded none yet and would read the same dictionary as ``tk``."""
     dt = jieba.dt
@@ -137,7 +137,7 @@ def _build_engine(backend: str, user_dicts: tuple[str, ...]) -> Callable[[str, b
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
         _load_default_dictionary(tk)
-        _share_default_dictionary(jieba, tk)
+        share_default_dictionary(jieba, tk)
         for word, freq, tag in entries:
             tk.add_word(word, freq, tag)
         return lambda text, hmm: tk.lcut(text, HMM=hmm)

@@ -274,7 +274,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             local, uniques = pd.factorize(np.array(toks, dtype=object), sort=False)
             glob = np.fromiter((word_id.setdefault(w, len(word_id)) for w in uniques), dtype=np.int64,
                                count=len(uniques))
-            id_parts.append(glob[local] if len(toks) else np.zeros(0, dtype=np.int64))
+            id_parts.append(glob[local])
         codes = ix.codes
         han = _in_ranges(codes)
         allowed = han | _isin_chars(codes, _INNER_PUNCT + _DIGITS)
