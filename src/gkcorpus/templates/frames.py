@@ -332,7 +332,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         # one object per distinct slot value and per distinct tuple of values: the instances of the anchors'
         # candidates repeat them (at 2.5 M characters 2.4 M values, 15 % of them distinct), and they are most
         # of what the candidates hold
-        shared: dict = {}
+        pool: dict = {}
         for length, pos in ix.maximal_repeats(max(2, mh), min_docs=max(2, m)):
             p0 = int(pos[0])
             if int(han[p0 + length] - han[p0]) < mh:
@@ -342,15 +342,15 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
                 continue
             cl = owner[pos]
             occ = list(zip(c_doc_arr[cl].tolist(), c_ids[cl].tolist(), offset[pos].tolist()))
-            out.extend(self._contexts(anchor, occ, clauses, m, shared))
+            out.extend(self._contexts(anchor, occ, clauses, m, pool))
         return out
 
     def _contexts(self, anchor: str, occ: Sequence[tuple[int, int, int]], clauses: Sequence[Clause],
-                  m: int, shared: dict | None = None) -> list[_Cand]:
+                  m: int, pool: dict | None = None) -> list[_Cand]:
         """Frames around one anchor: the anchor with, on each side, a shared clause opening
-        (ending), the clause edge, or a slot. ``shared``: equal values and tuples of values are given
-        one object (memory only)."""
-        pool = {} if shared is None else shared
+        (ending), the clause edge, or a slot. ``pool``: equal values and tuples of values are given one
+        object, kept there (memory only; the fit's passages ``shared`` are another thing)."""
+        pool = {} if pool is None else pool
         la = len(anchor)
         lefts, rights = [], []
         for d, c, off in occ:
