@@ -74,7 +74,7 @@ from ...kernels.repeats import (RangeMin as _RangeMin, char_mask as _isin_chars,
                                 segmented_max as _segmented_max, spans_within as _within)
 from ...kernels.codes import stable_id
 from ...base.collector import paused_collection
-from ...kernels.suffix import SuffixArray, TextIndex
+from ...kernels.suffix import SuffixArray, TextIndex, _spans_groups
 from ..records import Passage, SentenceRecord
 from .formula_entries import _Entries, _entry_order, _entry_score
 from ..reuse import document_sentences
@@ -302,6 +302,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         del pos
         h = np.minimum(ix.lcp[: n - 1], nb[sa[: n - 1]])
         h = np.minimum(h, nb[sa[1:]]).astype(ix.lcp.dtype)
+        del nb
         shell = SuffixArray.__new__(SuffixArray)
         shell.codes, shell.sa, shell._isa = codes, sa, None
         shell.lcp = np.append(h, 0).astype(h.dtype)
@@ -314,13 +315,12 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         prev = np.where(prev_pos >= 0, codes[np.maximum(prev_pos, 0)].astype(np.int64), -1)
         fresh = (prev_pos < 0) | ~allowed[np.maximum(prev_pos, 0)]
         prev[fresh] = -2 - np.flatnonzero(fresh)
-        changes = np.zeros(n, dtype=np.int64)
-        np.cumsum(prev[1:] != prev[:-1], out=changes[1:])
+        del prev_pos, fresh  # arrays of the text's length go once read (800 MB each at 100 M characters)
+        keep = _spans_groups(prev, LB, RB)
+        del prev
         self._doc_at = np.repeat(np.arange(len(ix.doc_starts) - 1, dtype=np.int64), np.diff(ix.doc_starts))
         labels = self._doc_at[sa]  # per rank, its document (a gather, not a search per suffix)
-        dchanges = np.zeros(n, dtype=np.int64)
-        np.cumsum(labels[1:] != labels[:-1], out=dchanges[1:])
-        keep = (changes[RB] > changes[LB]) & (dchanges[RB] > dchanges[LB])
+        keep &= _spans_groups(labels, LB, RB)
         L, LB, RB = L[keep].astype(np.int64), LB[keep].astype(np.int64), RB[keep].astype(np.int64)
         # snap the edges to word boundaries the occurrences agree on
         a, b, again = self._snap(L, LB, RB)
@@ -618,19 +618,20 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         d_start = np.searchsorted(ft["ed_e"], np.arange(n_e + 1)).tolist()
         tf_l, df_l, coh_l, free_l, sa_l, pass_l = (ft["tf"].tolist(), ft["df"].tolist(), ft["cohesion"].tolist(),
                                                    ft["free"].tolist(), ft["standalone"].tolist(), ft["in_pass"].tolist())
-        ed_d_l = ft["ed_d"].tolist()
         evidence = _Evidence(self._docs, self._sentences)
         two: list[tuple[int, int, int, int, int]] = []  # (record, word 1 position, length, word 2 position, length)
         split_tags: dict[int, tuple[str, ...]] = {}
         rc_l, edge_l = ft["right_closed"].tolist(), ft["edges"].tolist()
         rh_l, own_l = ft["right_head"].tolist(), ft["own_docs"].tolist()
         S_, T_ = G0 - dstarts[D], G1 - dstarts[D]
-        ex_s, ex_t = S_[ft["ed_first"]].tolist(), T_[ft["ed_first"]].tolist()  # the first occurrence in each document
         # each entry's occurrences as views of int32 arrays (the dtype of the 套话 index's span lists: no copies)
         D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
         self._occurrences = (np.asarray(e_start, dtype=np.int64), D32, S32, T32)
         occ = (D32, S32, T32)
-        ex_lists = (ed_d_l, ex_s, ex_t)  # the examples: each entry's first documents, first occurrence in each
+        # the examples: each entry's documents, and the first occurrence in each (arrays: one pair per entry and
+        # document, of which an entry reads its first few)
+        ed_d = ft["ed_d"].astype(np.int32)
+        ex_arrays = (ed_d, S32[ft["ed_first"]], T32[ft["ed_first"]])
         out: list[Formula] = []
         live, head_pos, inner, at, head_han = self._live_heads(ent, ft, contiguous)
         texts, patterns, fillers, variants, heads = ent.texts, ent.patterns, ent.fillers, ent.variants, ent.heads
@@ -666,14 +667,14 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             hc = len(_HAN_RE.findall(text)) if pattern else head_han[r]
             score = _entry_score(df_l[k], hc, coh_l[k], free_l[k], edge_l[k])
             d0, d1 = d_start[k], d_start[k + 1]
-            udocs = ed_d_l[d0:d1]
+            udocs = ed_d[d0:d1].tolist()
             exact = ent.dfs[k] >= 0
             e0, e1 = e_start[k], e_start[k + 1]
             out.append(Formula(
                 id=stable_id("f", text), phrase=text, kind=kind, category=category[k],
                 df=ent.dfs[k] if exact else df_l[k], tf=ent.tfs[k] if exact else tf_l[k],
                 score=score, docs=[doc_ids[i] for i in udocs],
-                examples=_Examples(evidence, lists=ex_lists, lo=d0, hi=min(d1, d0 + max_examples)),
+                examples=_Examples(evidence, arrays=ex_arrays, lo=d0, hi=min(d1, d0 + max_examples)),
                 variants=variants[k], in_shared_passage=pass_l[k], han_chars=hc, words=words, tags=tags,
                 cohesion=coh_l[k], freedom=free_l[k], standalone=sa_l[k], pattern=pattern, fillers=fillers[k],
                 df_folded=df_l[k], tf_folded=tf_l[k], spans=_SpanViews(occ, e0, e1)))

@@ -14,6 +14,8 @@ from ..records import Occurrence, SentenceRecord
 from .records import _PARTICLES  # noqa: F401  (one list of particles; the formula modules import it from here)
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from ...corpus import Document
 
 __all__ = ["Formula", "FormulaVariant", "FORMULA_COLUMNS"]
@@ -152,16 +154,16 @@ class _Evidence:
 class _Examples(SequenceABC):
     """An entry's examples, made into :class:`~gkcorpus.reuse.Occurrence` records when first read
     (most entries of a large bank are never exported): ``spans`` (document index, clean start, clean
-    end), or the three lists (``docs``, ``starts``, ``ends``, shared by the entries) and the range
-    ``lo:hi`` of this entry's examples in them."""
+    end), or the three integer arrays (``docs``, ``starts``, ``ends``, shared by the entries) and the
+    range ``lo:hi`` of this entry's examples in them."""
 
-    __slots__ = ("_evidence", "_spans", "_items", "_lists", "_lo", "_hi")
+    __slots__ = ("_evidence", "_spans", "_items", "_arrays", "_lo", "_hi")
 
     def __init__(self, evidence: _Evidence, spans: list[tuple[int, int, int]] | None = None,
-                 lists: tuple[list[int], list[int], list[int]] | None = None, lo: int = 0, hi: int = 0):
+                 arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, lo: int = 0, hi: int = 0):
         self._evidence = evidence
         self._spans = spans
-        self._lists, self._lo, self._hi = lists, lo, hi
+        self._arrays, self._lo, self._hi = arrays, lo, hi
         self._items: list[Occurrence] | None = None
 
     def _list(self) -> list[Occurrence]:
@@ -171,9 +173,9 @@ class _Examples(SequenceABC):
 
     def _span_list(self) -> list[tuple[int, int, int]]:
         if self._spans is None:
-            docs, starts, ends = self._lists  # type: ignore[misc]
+            docs, starts, ends = self._arrays  # type: ignore[misc]
             lo, hi = self._lo, self._hi
-            self._spans = list(zip(docs[lo:hi], starts[lo:hi], ends[lo:hi]))
+            self._spans = list(zip(docs[lo:hi].tolist(), starts[lo:hi].tolist(), ends[lo:hi].tolist()))
         return self._spans
 
     def to_dicts(self) -> list[dict[str, Any]]:
