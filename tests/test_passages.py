@@ -159,6 +159,24 @@ def test_index_is_a_sentence_mean_with_an_interval(bundled):
     assert all(_first_half_agrees(fi))
 
 
+def test_sentence_rows_stream_the_table_that_sentences_gives(bundled):
+    """The rows a writer streams, a few sentences at a time, are the table's rows; the table is made
+    when read, and reading it before the fit is an AttributeError like any fitted attribute."""
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
+    from gkcorpus.boilerplate.phrases.formulaicness import FormulaicnessIndex
+
+    fi = mine_boilerplate(bundled).formulaicness
+    table = fi.sentences_
+    assert len(table) == 335 and (table["evidence"] != "").sum() == 270  # as in the CSV of `mine`
+    for chunk in (1, 7, 20_000):
+        assert list(fi.sentence_rows(chunk)) == table.to_dict("records")
+    row = table[table["evidence"] != ""].iloc[0]
+    assert row["unit_id"] == f"{row['doc_id']}#t{row['sentence']}" and "; " in row["evidence"]
+    assert fi.sentences_ is not table and fi.sentences_.equals(table)
+    with pytest.raises(AttributeError):
+        FormulaicnessIndex().sentences_
+
+
 @pytest.mark.slow
 def test_index_of_a_report_and_its_first_half_agree(shared_corpora):
     import gkcorpus

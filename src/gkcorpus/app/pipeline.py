@@ -409,7 +409,7 @@ def _mine_boilerplate(corpus: "Corpus", res: MineResult, progress: bool, segment
 #: the template and timeline stages). The report reads the passages, the bank and the documents' index.
 WRITTEN_ONLY = {"reuse": ("index_", "sentences_", "_sent_starts", "sub_passages_"),
                 "phrases": ("_occurrences",),
-                "formulaicness": ("sentences_", "evidence_")}
+                "formulaicness": ("_sentences", "evidence_")}
 
 
 def _drop_written(bp: Any) -> None:

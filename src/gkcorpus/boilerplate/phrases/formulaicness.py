@@ -15,7 +15,8 @@ from ..records import Passage, SentenceRecord
 from ..reuse import document_sentences
 from ...kernels.codes import _index_dtype
 from ...kernels.codes import code_mask
-from .records import _csr_gather, _distinct, _passage_rows, Phrase, SpanList
+from .records import _csr_gather, _passage_rows, Phrase, SpanList
+from .sentence_table import SentenceTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus, Document
@@ -60,8 +61,9 @@ class FormulaicnessIndex(BaseEstimator):
     Fitted attributes: ``documents_`` (DataFrame ranked most formulaic first: doc_id, title,
     chars, covered, reuse_chars, phrase_chars, covered_share, sentences, index, index_low,
     index_high, rank, evidence), ``sentences_`` (DataFrame:
-    doc_id, sentence, unit_id, text, chars, covered, index, evidence), ``evidence_`` (per document
-    id, the boilerplate items with the characters each covers).
+    doc_id, sentence, unit_id, text, chars, covered, index, evidence; made from arrays when read, and
+    streamed by :meth:`sentence_rows`), ``evidence_`` (per document id, the boilerplate items with the
+    characters each covers).
     """
 
     def __init__(self, top_evidence: int = 5, confidence: float = 0.95):
@@ -105,8 +107,8 @@ class FormulaicnessIndex(BaseEstimator):
         bounds = np.searchsorted(ev_doc, np.arange(len(docs) + 1)).tolist()
         self.evidence_ = _Evidence([d.id for d in docs], bounds, items.label_kind, items.labels,
                                    ev_label, ev_chars)
-        self.sentences_ = self._sentence_frame(docs, sentences, base, items, nonws_cum, covered_all)
-        mean, low, high, n_sent = sentence_mean_ci(self.sentences_, [d.id for d in docs], self.confidence)
+        self._sentences = self._sentence_table(docs, sentences, base, items, nonws_cum, covered_all)
+        mean, low, high, n_sent = sentence_mean_ci(self._sentences.shares(), [d.id for d in docs], self.confidence)
         doc_rows = []
         for i, d in enumerate(docs):
             a, b = bounds[i], min(bounds[i + 1], bounds[i] + self.top_evidence)
@@ -126,19 +128,29 @@ class FormulaicnessIndex(BaseEstimator):
         self.documents_ = ddf
         return self
 
-    @staticmethod
-    def _sentence_frame(docs: Sequence["Document"], sentences: Sequence[list[SentenceRecord]] | None,
-                        base: np.ndarray, items: "_EvidenceItems", nonws_cum: np.ndarray,
-                        coverage: "_Coverage") -> "pd.DataFrame":
-        import pandas as pd
+    @property
+    def sentences_(self) -> "pd.DataFrame":
+        """The per-sentence table (doc_id, sentence, unit_id, text, chars, covered, index, evidence), made
+        anew on each access from the arrays the fit keeps (:class:`SentenceTable`)."""
+        if "_sentences" not in self.__dict__:
+            raise AttributeError("sentences_: the index is not fitted")
+        return self._sentences.frame()
 
+    def sentence_rows(self, chunk: int = 20_000) -> Iterator[dict[str, Any]]:
+        """The rows of :attr:`sentences_` as dicts, made ``chunk`` sentences at a time (never the whole table)."""
+        return self._sentences.rows(chunk)
+
+    @staticmethod
+    def _sentence_table(docs: Sequence["Document"], sentences: Sequence[list[SentenceRecord]] | None,
+                        base: np.ndarray, items: "_EvidenceItems", nonws_cum: np.ndarray,
+                        coverage: "_Coverage") -> SentenceTable:
         sents = list(sentences) if sentences is not None else [document_sentences(d, i) for i, d in enumerate(docs)]
         recs = [s for ss in sents for s in ss]
         sdoc = np.fromiter((s.doc for s in recs), dtype=np.int64, count=len(recs))
         g0 = base[sdoc] + np.fromiter((s.start for s in recs), dtype=np.int64, count=len(recs))
         g1 = base[sdoc] + np.fromiter((s.end for s in recs), dtype=np.int64, count=len(recs))
-        n_chars = (nonws_cum[g1] - nonws_cum[g0]).tolist()
-        cov = coverage.count(g0, g1).tolist()
+        n_chars = nonws_cum[g1] - nonws_cum[g0]
+        cov = coverage.count(g0, g1)
         # the items overlapping each sentence, in item order, each label once
         first = np.searchsorted(g1, items.gs, side="right")  # first sentence ending after the item starts
         last = np.searchsorted(g0, items.ge, side="left")  # sentences starting before the item ends
@@ -153,24 +165,8 @@ class FormulaicnessIndex(BaseEstimator):
         first_seen = np.zeros(len(sent_of), dtype=bool)
         first_seen[seen] = True
         sent_of, lab = sent_of[first_seen], lab[first_seen]
-        ev = [""] * len(recs)
-        bounds = np.searchsorted(sent_of, np.arange(len(recs) + 1)).tolist()
-        labels = items.labels
-        lab_list = lab.tolist()
-        for r in _distinct(sent_of, is_sorted=True).tolist():
-            ev[r] = "; ".join([labels[k] for k in lab_list[bounds[r] : bounds[r + 1]]])
-        ids = [d.id for d in docs]
-        doc_id = [ids[s.doc] for s in recs]
-        return pd.DataFrame({
-            "doc_id": doc_id,
-            "sentence": [s.index for s in recs],
-            "unit_id": [f"{d}#t{s.index}" for d, s in zip(doc_id, recs)],
-            "text": [s.text for s in recs],
-            "chars": n_chars,
-            "covered": cov,
-            "index": [round(c / m, 4) if m else 0.0 for c, m in zip(cov, n_chars)],
-            "evidence": ev,
-        }, columns=["doc_id", "sentence", "unit_id", "text", "chars", "covered", "index", "evidence"])
+        bounds = np.searchsorted(sent_of, np.arange(len(recs) + 1))
+        return SentenceTable([d.id for d in docs], recs, n_chars, cov, bounds, lab.astype(np.int32), items.labels)
 
 
 def sentence_mean_ci(sentences: "pd.DataFrame", doc_ids: Sequence[str], confidence: float = 0.95

@@ -13,6 +13,7 @@ from .formula_export import write_formulabank
 from .formula_miner import FormulaMiner
 from .miner import PhraseMiner
 from .records import CATEGORIES, Phrase
+from .sentence_table import SENTENCE_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...corpus import Corpus
@@ -159,5 +160,5 @@ def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | P
         write_json_items(d / "reuse.json", finder.iter_records()),
         between,
         write_csv(d / "formulaicness.csv", index.documents_),
-        write_csv(d / "formulaicness_sentences.csv", index.sentences_),
+        write_csv(d / "formulaicness_sentences.csv", index.sentence_rows(), columns=SENTENCE_COLUMNS),
     ]
