@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
-from .frame_cands import _Cand, _content_ok
+from .frame_cands import OneClauseInstances, _Cand, _content_ok
 from .frame_filters import edge_cohesion
 from .frame_model import _HAN, _NUM_TAIL, Clause, _balanced, _han
 from .frame_slots import BASE_YEAR_RE as _BASE_YEAR, is_measure, is_measure_change, is_predicate as _is_predicate, quantity_kind
@@ -68,10 +68,10 @@ class _ClauseSeeds:
                 continue  # a longer opening has the same documents
             if any(r[2] for r in rows):
                 pieces, types = [h, "", ""], ["TEXT", after]
-                inst = [(d, i, 1, (mid, num)) for d, i, mid, num in rows]
+                inst = OneClauseInstances.from_rows((d, i, (mid, num)) for d, i, mid, num in rows)
             else:
                 pieces, types = [h, ""], [after]
-                inst = [(d, i, 1, (num,)) for d, i, _, num in rows]
+                inst = OneClauseInstances.from_rows((d, i, (num,)) for d, i, _, num in rows)
             out.append(_Cand(pieces, types, inst, _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)))
         for (t, after), rows in before.items():
             if len(rows) < m:  # fewer clauses than documents needed
@@ -94,7 +94,7 @@ class _ClauseSeeds:
             if t.startswith(_YEAR_MARK) or t.count(_YEAR_MARK) > 1:
                 continue
             fixed = t.split(_YEAR_MARK)
-            inst = [(d, i, 1, (lead, *rest)) for d, i, lead, rest in rows]
+            inst = OneClauseInstances.from_rows((d, i, (lead, *rest)) for d, i, lead, rest in rows)
             types = ["TEXT"] + ["YEAR"] * (len(fixed) - 1) + [after]
             out.append(_Cand(["", *fixed, ""], types, inst, _balanced(fixed)))
         return out
@@ -142,6 +142,6 @@ class _ClauseSeeds:
             longer = [(h + r[2][:1], tl) for r in rows] + [(h, r[2][-1:] + tl) for r in rows]
             if any(len({r[0] for r in table.get(x, ())}) == len(ds) for x in set(longer) if len(x[0]) <= 3 and len(x[1]) <= 4):
                 continue  # a longer opening or ending has the same documents
-            inst = [(d, i, 1, (mid,)) for d, i, mid in rows]
+            inst = OneClauseInstances.from_rows((d, i, (mid,)) for d, i, mid in rows)
             out.append(_Cand([h, tl], ["TEXT"], inst, _balanced([h, tl]), edge=True))
         return out

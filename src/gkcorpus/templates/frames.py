@@ -147,7 +147,7 @@ from .frame_inner import extra_frames
 from .frame_pairs import pair_frames
 from .frame_choices import CHOICE, MIN_CHOICE_DOCS, choice_frame, probe_frame, sibling_groups, widened_choices
 from .frame_retype import SHARE as RETYPE_SHARE, retyped
-from .frame_cands import _Cand, _content_ok, holds_numbers
+from .frame_cands import OneClauseInstances, _Cand, _content_ok, holds_numbers
 from .frame_chains import _ClauseChains
 from .frame_seeds import _ClauseSeeds
 from .frame_filters import _absorb, _generalisations, _near_variants, _retype_open_slots, copied_passage, edited_copy, is_frame, repeats_last, slot_choice
@@ -319,12 +319,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         ix = TextIndex(texts)
         self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
         self.__dict__["_index"] = ix
-        # the documents and clauses as arrays of Python ints: an instance refers to the one int object of its
-        # clause instead of a new one (clause numbers are above the small ints Python shares)
-        c_doc_arr = np.empty(len(c_doc), dtype=object)
-        c_doc_arr[:] = c_doc
-        c_ids = np.empty(len(clauses), dtype=object)
-        c_ids[:] = range(len(clauses))
+        c_doc_arr = np.asarray(c_doc, dtype=np.int64)
         han = ix.han_cum
         full = ix.string
         out: list[_Cand] = []
@@ -341,7 +336,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             if anchor[0] in "、的和及与" or anchor[-1] in "、和及与":
                 continue
             cl = owner[pos]
-            occ = list(zip(c_doc_arr[cl].tolist(), c_ids[cl].tolist(), offset[pos].tolist()))
+            occ = list(zip(c_doc_arr[cl].tolist(), cl.tolist(), offset[pos].tolist()))
             out.extend(self._contexts(anchor, occ, clauses, m, pool))
         return out
 
@@ -402,11 +397,12 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
                     continue  # a fixed clause: the phrase bank's business
                 vals = []
                 use_l, use_r = any(lv), any(rv)
-                for k, i in enumerate(sel):
+                for k in range(len(sel)):
                     v = tuple(pool.setdefault(x, x) for x, used in ((lv[k], use_l), (rv[k], use_r)) if used)
-                    vals.append((occ[i][0], occ[i][1], 1, pool.setdefault(v, v)))
+                    vals.append(pool.setdefault(v, v))
                 ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
-                out.append(_Cand(pieces, types, vals, ok))
+                out.append(_Cand(pieces, types, OneClauseInstances([occ[i][0] for i in sel], [occ[i][1] for i in sel], vals),
+                                 ok))
         return out
 
     def _construction_candidates(self, clauses: Sequence[Clause], c_doc: Sequence[int], m: int) -> list[_Cand]:
