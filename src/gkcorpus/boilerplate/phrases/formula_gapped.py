@@ -67,15 +67,23 @@ class _GappedFormulae:
                 break
             i = np.flatnonzero(ok)
             keys.append(aid[i] * nw + aid[i + k])
-            firsts.append(i)
+            firsts.append(i.astype(np.int32) if len(apos) < 2**31 else i)
             after = np.where(dist[i] > 1, ids[np.minimum(apos[i] + 1, len(ids) - 1)], -1)
-            fills.append(dist[i] * (nw + 1) + after + 1)  # a filler's identity: its length and first word
+            fill = dist[i] * (nw + 1) + after + 1  # a filler's identity: its length and first word
+            fills.append(fill.astype(np.int32) if (self.max_gap + 2) * (nw + 1) < 2**31 else fill)
         if not keys:  # no two anchor words share a clause: no gapped candidates
             return None
-        key, first, fill = np.concatenate(keys), np.concatenate(firsts), np.concatenate(fills)
+        # (one list of arrays at a time joined and dropped: at 30 M characters each is some 300 MB)
+        key = np.concatenate(keys)
+        del keys
         # pairs numbered by hashing, in order of first appearance (nothing below depends on their order)
         inv, uk = pd.factorize(key, sort=False)
-        inv = inv.astype(np.int64)
+        del key
+        inv = inv.astype(np.int64, copy=False)
+        first = np.concatenate(firsts)
+        del firsts
+        fill = np.concatenate(fills)
+        del fills
         n_pair = np.bincount(inv, minlength=len(uk))
         a_of, b_of = uk // nw, uk % nw
         expected = cnt[a_of] * cnt[b_of] * self.max_gap / len(apos)

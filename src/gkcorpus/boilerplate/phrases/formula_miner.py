@@ -440,6 +440,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
             v = u + 1 + np.arange(int(after.sum()), dtype=np.int64) - np.repeat(np.cumsum(after) - after, after)
             i_of = owner[u]
             length = cuts[v] - cuts[u]
+            del after, v, owner  # (one entry per pair of cuts: the largest arrays of the step)
             ok = (length >= self.min_han) & (length < size[live][i_of])
             u, i_of, length = u[ok], i_of[ok], length[ok]
             rank = self._ix.isa[pos[live][i_of] + cuts[u]].astype(np.int64)
