@@ -1158,3 +1158,14 @@ def test_words_every_value_of_a_free_slot_holds_are_fixed_text():
     assert fold_affixes(same, cut) is same
     jobs.slots[0].type = "PERCENT"
     assert fold_affixes(jobs, cut) is jobs
+
+
+def test_one_clause_instances_read_as_the_tuples_they_stand_for():
+    from gkcorpus.templates.frame_cands import OneClauseInstances
+
+    rows = [(0, 7, ("各项",)), (3, 70000, ("全面", "工作")), (3, 70001, ())]
+    inst = OneClauseInstances.from_rows(rows)
+    tuples = [(d, c, 1, v) for d, c, v in rows]
+    assert len(inst) == 3 and list(inst) == tuples
+    assert inst[1] == (3, 70000, 1, ("全面", "工作")) and inst[-1] == tuples[-1] and inst[1:] == tuples[1:]
+    assert list(OneClauseInstances([], [], [])) == []

@@ -133,7 +133,7 @@ class FormulaicnessIndex(BaseEstimator):
         """The per-sentence table (doc_id, sentence, unit_id, text, chars, covered, index, evidence), made
         anew on each access from the arrays the fit keeps (:class:`SentenceTable`)."""
         if "_sentences" not in self.__dict__:
-            raise AttributeError("sentences_: the index is not fitted")
+            raise AttributeError("sentences_: the index is not fitted (or its table was dropped once written)")
         return self._sentences.frame()
 
     def sentence_rows(self, chunk: int = 20_000) -> Iterator[dict[str, Any]]:

@@ -3,9 +3,9 @@
 One row per sentence of the corpus: its document, place, text, characters, characters covered by
 boilerplate, the share covered and the labels of the boilerplate items it overlaps. The evidence
 column alone averages some 400 characters a sentence on the work reports (every phrase-bank entry a
-sentence holds), so a table of strings would grow with the text faster than anything else the index
-keeps; here a sentence's labels are integers into the index's label list, joined when the row is
-made, and a writer can stream the rows (:meth:`SentenceTable.rows`) without the whole table.
+sentence holds): as strings it was the largest thing the index kept (221 of 315 MB at 10 M
+characters). Here a sentence's labels are integers into the index's label list, joined when the row
+is made, and a writer streams the rows (:meth:`SentenceTable.rows`) without the whole table.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class SentenceTable:
         doc_id = [ids[s.doc] for s in recs]
         n_chars, cov = self.chars[lo:hi].tolist(), self.covered[lo:hi].tolist()
         bounds = self.bounds[lo : hi + 1].tolist()
-        lab = self.labels_of[bounds[0] : bounds[-1]].tolist() if recs else []
-        b0 = bounds[0] if recs else 0
+        b0 = bounds[0]
+        lab = self.labels_of[b0 : bounds[-1]].tolist()
         return {
             "doc_id": doc_id,
             "sentence": [s.index for s in recs],
