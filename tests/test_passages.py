@@ -177,6 +177,21 @@ def test_sentence_rows_stream_the_table_that_sentences_gives(bundled):
         FormulaicnessIndex().sentences_
 
 
+def test_mine_drops_only_attributes_the_fitted_estimators_hold(bundled):
+    """What ``mine`` drops once written (``WRITTEN_ONLY``) names attributes that exist: a renamed one would
+    silently stay in memory through the later stages."""
+    from gkcorpus.app.pipeline import WRITTEN_ONLY, _drop_written
+    from gkcorpus.boilerplate.phrases import mine_boilerplate
+
+    bp = mine_boilerplate(bundled)
+    held = {part: [n for n in names if n in vars(getattr(bp, part))] for part, names in WRITTEN_ONLY.items()}
+    assert held == {part: list(names) for part, names in WRITTEN_ONLY.items()}
+    _drop_written(bp)
+    assert all(n not in vars(getattr(bp, part)) for part, names in WRITTEN_ONLY.items() for n in names)
+    with pytest.raises(AttributeError, match="dropped once written"):
+        bp.formulaicness.sentences_
+
+
 @pytest.mark.slow
 def test_index_of_a_report_and_its_first_half_agree(shared_corpora):
     import gkcorpus
