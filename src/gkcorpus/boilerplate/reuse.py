@@ -56,6 +56,7 @@ from ..kernels.codes import (
     stable_id,
 )
 from ..kernels.graph import component_labels
+from ..kernels.repeats import merge_sorted_arrays
 from ..kernels.nesting import nest
 from ..kernels.minhash import _jaccard
 from ..kernels.neardup import NearPairs, near_duplicate_pairs
@@ -338,9 +339,13 @@ class ReuseFinder(BaseEstimator):
             out.append(Passage(stable_id("v", t), t, "verbatim", [self.doc_ids_[x] for x in d],
                                OccurrenceList(table, bounds[j], bounds[j + 1], t)))
         out = self._fold(out, pos, lengths, counts)
-        ends_g = pos + np.repeat(lengths, counts)
-        depth = np.cumsum(np.bincount(pos, minlength=n + 1) - np.bincount(ends_g, minlength=n + 1))
-        np.cumsum(depth[:n] > 0, out=covered[1:])
+        # the positions inside some occurrence: the union of the occurrences as disjoint segments, marked on
+        # one byte a position (not counts of the text's length: 800 MB each at 100 M characters)
+        seg_s, seg_e = merge_sorted_arrays(pos, pos + np.repeat(lengths, counts))
+        mark = np.zeros(n + 1, dtype=np.int8)
+        mark[seg_s] = 1
+        mark[seg_e] -= 1
+        np.cumsum(np.cumsum(mark[:n], dtype=np.int8) > 0, out=covered[1:])
         return out, covered
 
     def _fold_into_near(self, verbatim: list[Passage], near: list[Passage]) -> list[Passage]:
