@@ -47,18 +47,24 @@ def nest(starts: np.ndarray, ends: np.ndarray, passage: np.ndarray, n_passages: 
     passage = np.asarray(passage, dtype=np.int64)
     if not len(starts):
         return Nesting(np.zeros(n_passages, dtype=np.int64), [[] for _ in range(n_passages)])
+    # (each array as long as the occurrences is dropped once read: at 100 M characters they are tens of millions)
     order = np.lexsort((-ends, starts))
     s, e, p = starts[order], ends[order], passage[order]
+    del order
     m = len(s) + 1
     # running maximum of (end, rank): the earlier occurrence reaching furthest right (latest on ties)
-    run = np.maximum.accumulate(e * m + np.arange(len(s)))
-    prev = np.concatenate(([-1], run[:-1]))
+    prev = np.empty(len(s), dtype=np.int64)
+    prev[0] = -1
+    prev[1:] = np.maximum.accumulate(e * m + np.arange(len(s)))[:-1]
     reach = np.where(prev >= 0, prev // m, -1)
     holder = np.where(prev >= 0, prev % m, 0)
+    del prev, s
     contained = (reach >= e) & (p[holder] != p)
+    del reach, e
     own = np.bincount(p[~contained], minlength=n_passages)
-    pairs = np.unique(np.stack([p[contained], p[holder[contained]]], axis=1), axis=0)
+    # the (child, parent) pairs, sorted and distinct: one key each (what a unique over rows gives)
+    pairs = np.unique(p[contained] * n_passages + p[holder[contained]])
     parents: list[list[int]] = [[] for _ in range(n_passages)]
-    for child, parent in pairs.tolist():
+    for child, parent in zip((pairs // n_passages).tolist(), (pairs % n_passages).tolist()):
         parents[child].append(parent)
     return Nesting(own, parents)
