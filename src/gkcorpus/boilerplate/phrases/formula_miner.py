@@ -300,8 +300,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         nb = np.where(~allowed, pos, n)
         nb = np.minimum.accumulate(nb[::-1])[::-1] - pos  # characters before the next break
         del pos
-        h = np.minimum(ix.lcp[: n - 1], nb[sa[: n - 1]])
-        h = np.minimum(h, nb[sa[1:]]).astype(ix.lcp.dtype)
+        h = np.minimum(np.minimum(ix.lcp[: n - 1], nb[sa[: n - 1]]), nb[sa[1:]]).astype(ix.lcp.dtype)
         del nb
         shell = SuffixArray.__new__(SuffixArray)
         shell.codes, shell.sa, shell._isa = codes, sa, None
@@ -629,8 +628,7 @@ class FormulaMiner(_GappedFormulae, _SnapEdges, BaseEstimator):
         D32, S32, T32 = D.astype(np.int32), S_.astype(np.int32), T_.astype(np.int32)
         self._occurrences = (np.asarray(e_start, dtype=np.int64), D32, S32, T32)
         occ = (D32, S32, T32)
-        # the examples: each entry's documents, and the first occurrence in each (arrays: one pair per entry and
-        # document, of which an entry reads its first few)
+        # the examples: per entry and document, the document and its first occurrence (an entry reads its first few)
         ed_d = ft["ed_d"].astype(np.int32)
         ex_arrays = (ed_d, S32[ft["ed_first"]], T32[ft["ed_first"]])
         out: list[Formula] = []
