@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -142,9 +143,10 @@ def _segment_into(args):
 
 def test_concurrent_writers_leave_only_complete_entries(bundled, tmp_path):
     texts = [d.text for d in bundled]
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(2) as pool:
-        sums = pool.map(_segment_into, [(str(tmp_path), texts)] * 4)
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies fails the test (BrokenProcessPool)
+    # instead of leaving the pool waiting for its result forever
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        sums = list(pool.map(_segment_into, [(str(tmp_path), texts)] * 4, timeout=300))
     assert sums == [[len(t) for t in texts]] * 4
     files = list(tmp_path.rglob("*"))
     assert not [f for f in files if f.name.endswith(".tmp")]

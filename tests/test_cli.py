@@ -180,3 +180,36 @@ def test_an_interrupt_wrapped_by_the_code_it_hit_is_an_interrupted_run(monkeypat
     monkeypatch.setattr(info_cmd, "run", other)
     with pytest.raises(RuntimeError, match="not an interrupt"):
         cli.main(["info"])
+
+
+def test_sigterm_raises_only_while_the_command_runs(monkeypatch, capsys):
+    """In a session that goes on (a notebook, a test), ``main`` hands SIGTERM back as it found it, whether
+    the command ends, fails or raises: a process the session forks later (a multiprocessing pool's worker)
+    must end on SIGTERM, not raise ``Terminated``."""
+    import signal
+
+    import gkcorpus.cli as cli
+    import gkcorpus.cli.info_cmd as info_cmd
+
+    def mark(signum, frame):  # the session's own handler
+        pass
+
+    saved = signal.signal(signal.SIGTERM, mark)
+    try:
+        during = []
+        real = info_cmd.run
+        monkeypatch.setattr(info_cmd, "run", lambda args: (during.append(signal.getsignal(signal.SIGTERM)), real(args))[1])
+        assert cli.main(["info"]) == 0 and "documents: 15" in capsys.readouterr().out
+        assert during == [cli._on_sigterm] and signal.getsignal(signal.SIGTERM) is mark
+        assert cli.main(["info", "/nonexistent/x.txt"]) == 1
+        assert signal.getsignal(signal.SIGTERM) is mark
+
+        def boom(args):
+            raise RuntimeError("not an interrupt")
+
+        monkeypatch.setattr(info_cmd, "run", boom)
+        with pytest.raises(RuntimeError):
+            cli.main(["info"])
+        assert signal.getsignal(signal.SIGTERM) is mark
+    finally:
+        signal.signal(signal.SIGTERM, saved)

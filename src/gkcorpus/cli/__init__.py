@@ -112,8 +112,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    # SIGTERM raises Terminated while the command runs, and only then: called in a session that goes on
+    # (a notebook, a test), the session's own handler is back on return, and processes it forks later
+    # (a multiprocessing pool) end on SIGTERM as they expect instead of raising.
+    own = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if own else None
     try:
         from ._common import check_output_not_input
 
@@ -138,6 +141,9 @@ def _main(argv: Sequence[str] | None) -> int:
         if cause is None:
             raise
         return _interrupted(cause)
+    finally:
+        if own:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _interrupt_in_chain(e: BaseException) -> KeyboardInterrupt | None:
