@@ -143,9 +143,10 @@ def _segment_into(args):
 
 def test_concurrent_writers_leave_only_complete_entries(bundled, tmp_path):
     texts = [d.text for d in bundled]
-    # concurrent.futures, not multiprocessing.Pool: a worker that dies fails the test (BrokenProcessPool)
-    # instead of leaving the pool waiting for its result forever
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Fresh interpreters (spawn), so the writers inherit nothing of this session (signal handlers, locks,
+    # threads of native libraries); concurrent.futures, so a worker that dies fails the test
+    # (BrokenProcessPool) instead of leaving the pool waiting for its result.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         sums = list(pool.map(_segment_into, [(str(tmp_path), texts)] * 4, timeout=300))
     assert sums == [[len(t) for t in texts]] * 4
     files = list(tmp_path.rglob("*"))
