@@ -112,11 +112,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    # SIGTERM raises Terminated while the command runs, and only then: called in a session that goes on
-    # (a notebook, a test), the session's own handler is back on return, and processes it forks later
-    # (a multiprocessing pool) end on SIGTERM as they expect instead of raising.
+    # SIGTERM raises Terminated while the command runs. Called with arguments in a session that goes on
+    # (a notebook, a test), the session's own handler is back on return, so that processes it forks
+    # later (a multiprocessing pool) end on SIGTERM as they expect instead of raising; run as the
+    # program (no arguments), the handler stays until program() ignores the signal.
     own = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if own else None
+    own = own and argv is not None
     try:
         from ._common import check_output_not_input
 
