@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -143,11 +142,11 @@ def _segment_into(args):
 
 def test_concurrent_writers_leave_only_complete_entries(bundled, tmp_path):
     texts = [d.text for d in bundled]
-    # Fresh interpreters (spawn), so the writers inherit nothing of this session (signal handlers, locks,
-    # threads of native libraries); concurrent.futures, so a worker that dies fails the test
-    # (BrokenProcessPool) instead of leaving the pool waiting for its result.
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        sums = list(pool.map(_segment_into, [(str(tmp_path), texts)] * 4, timeout=300))
+    # Fresh interpreters (spawn), so the writers do not inherit this session's signal handlers, locks or
+    # threads; a result that does not come fails the test (TimeoutError), and leaving the block terminates
+    # the workers, so nothing waits for a stuck one.
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        sums = pool.map_async(_segment_into, [(str(tmp_path), texts)] * 4).get(timeout=300)
     assert sums == [[len(t) for t in texts]] * 4
     files = list(tmp_path.rglob("*"))
     assert not [f for f in files if f.name.endswith(".tmp")]

@@ -183,9 +183,12 @@ def test_an_interrupt_wrapped_by_the_code_it_hit_is_an_interrupted_run(monkeypat
 
 
 def test_sigterm_raises_only_while_the_command_runs(monkeypatch, capsys):
-    """In a session that goes on (a notebook, a test), ``main`` hands SIGTERM back as it found it, whether
-    the command ends, fails or raises: a process the session forks later (a multiprocessing pool's worker)
-    must end on SIGTERM, not raise ``Terminated``."""
+    """In a session that goes on (a notebook, a test), ``main(argv)`` hands SIGTERM back as it found it,
+    whether the command ends, fails, is terminated or raises: a process the session forks later (a
+    multiprocessing pool's worker) must end on SIGTERM, not raise ``Terminated``. Run as the program
+    (``argv`` None) the handler stays, so that no SIGTERM takes the default action before ``program()``
+    ignores the signal."""
+    import os
     import signal
 
     import gkcorpus.cli as cli
@@ -198,10 +201,25 @@ def test_sigterm_raises_only_while_the_command_runs(monkeypatch, capsys):
     try:
         during = []
         real = info_cmd.run
-        monkeypatch.setattr(info_cmd, "run", lambda args: (during.append(signal.getsignal(signal.SIGTERM)), real(args))[1])
+
+        def record(args):
+            during.append(signal.getsignal(signal.SIGTERM))
+            return real(args)
+
+        monkeypatch.setattr(info_cmd, "run", record)
         assert cli.main(["info"]) == 0 and "documents: 15" in capsys.readouterr().out
         assert during == [cli._on_sigterm] and signal.getsignal(signal.SIGTERM) is mark
         assert cli.main(["info", "/nonexistent/x.txt"]) == 1
+        assert capsys.readouterr().err.startswith("gkcorpus: error: /nonexistent/x.txt")
+        assert signal.getsignal(signal.SIGTERM) is mark
+
+        def terminated(args):
+            os.kill(os.getpid(), signal.SIGTERM)
+            return 0
+
+        monkeypatch.setattr(info_cmd, "run", terminated)
+        assert cli.main(["info"]) == 143
+        assert capsys.readouterr().err == "gkcorpus: terminated; files already written are complete, none is half-written\n"
         assert signal.getsignal(signal.SIGTERM) is mark
 
         def boom(args):
@@ -211,5 +229,15 @@ def test_sigterm_raises_only_while_the_command_runs(monkeypatch, capsys):
         with pytest.raises(RuntimeError):
             cli.main(["info"])
         assert signal.getsignal(signal.SIGTERM) is mark
+
+        monkeypatch.setattr(info_cmd, "run", real)
+        monkeypatch.setattr(sys, "argv", ["gkcorpus", "info"])
+        try:
+            assert cli.main() == 0
+            assert signal.getsignal(signal.SIGTERM) is cli._on_sigterm
+        finally:
+            import gc
+
+            gc.unfreeze()
     finally:
         signal.signal(signal.SIGTERM, saved)

@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit status (0 ok, 1 error in the input or output, 2 usage, 130 interrupted,
     143 terminated).
 
+    While the command runs, SIGTERM raises :class:`Terminated` (temporary files are removed on the way
+    out); called with ``argv``, the caller's SIGTERM handler is back on return.
+
     Run as the program (``argv`` None: the arguments are ``sys.argv``), the process ends right after:
     the objects still alive are then frozen (:func:`gc.freeze`), so that the collections at
     interpreter shutdown do not walk them all once more (a third of a second after ``mine``)."""
@@ -112,14 +115,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    # SIGTERM raises Terminated while the command runs. Called with arguments in a session that goes on
+    # SIGTERM raises Terminated while the command runs. Called with ``argv`` in a session that goes on
     # (a notebook, a test), the session's own handler is back on return, so that processes it forks
-    # later (a multiprocessing pool) end on SIGTERM as they expect instead of raising; run as the
-    # program (no arguments), the handler stays until program() ignores the signal.
-    own = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if own else None
-    own = own and argv is not None
+    # later (a multiprocessing pool) end on SIGTERM as they expect instead of raising; with ``argv``
+    # None (the program), the handler stays until program() ignores the signal.
+    is_main = threading.current_thread() is threading.main_thread()
+    restore = is_main and argv is not None
+    previous = None
     try:
+        if is_main:
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
         from ._common import check_output_not_input
 
         check_output_not_input(args)
@@ -144,7 +149,7 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         return _interrupted(cause)
     finally:
-        if own:
+        if restore:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
