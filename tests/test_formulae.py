@@ -510,6 +510,27 @@ def test_vectorised_span_merge_is_the_loop():
         assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
 
 
+def test_covered_positions_read_from_segments_equal_the_running_count():
+    """``covered_before`` over merged spans gives what a running count of covered positions over the whole
+    text gives, at every position (the shared passages read it at sentence bounds)."""
+    import numpy as np
+
+    from gkcorpus.kernels.repeats import covered_before, merge_sorted_arrays
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 80))
+        s = rng.integers(0, n, int(rng.integers(0, 20)))
+        e = np.minimum(s + rng.integers(1, 15, len(s)), n)
+        mask = np.zeros(n, dtype=bool)
+        for a, b in zip(s.tolist(), e.tolist()):
+            mask[a:b] = True
+        running = np.concatenate(([0], np.cumsum(mask)))
+        s0, s1 = merge_sorted_arrays(s, e)
+        assert covered_before(s0, s1, np.arange(n + 1)).tolist() == running.tolist()
+    assert covered_before(np.array([2, 7]), np.array([5, 9]), np.array([0, 3, 5, 8, 9])).tolist() == [0, 1, 3, 4, 5]
+
+
 def test_a_corpus_whose_words_never_share_a_clause_has_no_gapped_formulae():
     """Found by the property test over random corpora: no pair of anchor words in one clause."""
     from gkcorpus.base.io import RawDocument

@@ -56,7 +56,7 @@ from ..kernels.codes import (
     stable_id,
 )
 from ..kernels.graph import component_labels
-from ..kernels.repeats import merge_sorted_arrays
+from ..kernels.repeats import covered_before, merge_sorted_arrays
 from ..kernels.nesting import nest
 from ..kernels.minhash import _jaccard
 from ..kernels.neardup import NearPairs, near_duplicate_pairs
@@ -268,12 +268,12 @@ class ReuseFinder(BaseEstimator):
         starts = positions - ix.doc_starts[docs]
         return self._occurrence_list(docs, starts, starts + length)
 
-    def _verbatim(self) -> tuple[list[Passage], np.ndarray]:
-        """The verbatim passages, and per global position the characters covered by them so far
-        (cumulative, length ``len(codes) + 1``)."""
+    def _verbatim(self) -> tuple[list[Passage], tuple[np.ndarray, np.ndarray]]:
+        """The verbatim passages, and the positions they cover: the union of their occurrences as sorted
+        disjoint segments (global starts, ends)."""
         ix = self.index_
         n = len(ix.codes)
-        covered = np.zeros(n + 1, dtype=_index_dtype(n))
+        covered = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         L, LB, RB, ks, owner = ix.interval_table(self.min_chars)
         if not len(L):
             return [], covered
@@ -339,14 +339,9 @@ class ReuseFinder(BaseEstimator):
             out.append(Passage(stable_id("v", t), t, "verbatim", [self.doc_ids_[x] for x in d],
                                OccurrenceList(table, bounds[j], bounds[j + 1], t)))
         out = self._fold(out, pos, lengths, counts)
-        # the positions inside some occurrence: the union of the occurrences as disjoint segments, marked on
-        # one byte a position (not counts of the text's length: 800 MB each at 100 M characters)
-        seg_s, seg_e = merge_sorted_arrays(pos, pos + np.repeat(lengths, counts))
-        mark = np.zeros(n + 1, dtype=np.int8)
-        mark[seg_s] = 1
-        mark[seg_e] -= 1
-        np.cumsum(np.cumsum(mark[:n], dtype=np.int8) > 0, out=covered[1:])
-        return out, covered
+        # the positions inside some occurrence: the union of the occurrences as disjoint segments (read
+        # where needed by covered_before, not counted over the text's length: 400 MB at 100 M characters)
+        return out, merge_sorted_arrays(pos, pos + np.repeat(lengths, counts))
 
     def _fold_into_near(self, verbatim: list[Passage], near: list[Passage]) -> list[Passage]:
         """Verbatim passages that occur only inside a near-verbatim passage's occurrences (the
@@ -441,9 +436,9 @@ class ReuseFinder(BaseEstimator):
         b = np.where(enough, b, a)
         return a, b, p0
 
-    def _near(self, covered: np.ndarray) -> list[Passage]:
+    def _near(self, covered: tuple[np.ndarray, np.ndarray]) -> list[Passage]:
         """Near-verbatim passages among the sentences with ``min_chars`` Han characters; ``covered``:
-        characters covered by verbatim passages (cumulative per global position)."""
+        the positions verbatim passages cover, as sorted disjoint segments (starts, ends)."""
         sents = self._near_sentences(covered)
         if sents is None:
             return []
@@ -452,7 +447,7 @@ class ReuseFinder(BaseEstimator):
         groups = self._uncovered_groups(sents, text_label[tid])
         return self._near_passages(sents, groups, tid, nid, near)
 
-    def _near_sentences(self, covered: np.ndarray) -> "_NearSentences | None":
+    def _near_sentences(self, covered: tuple[np.ndarray, np.ndarray]) -> "_NearSentences | None":
         """The sentences long enough to be near-verbatim passages (None when fewer than two), with
         the share of each that verbatim passages already cover."""
         ix = self.index_
@@ -468,7 +463,7 @@ class ReuseFinder(BaseEstimator):
         keep = np.flatnonzero(hc[g1] - hc[g0] >= self.min_chars)
         if len(keep) < 2:
             return None
-        share = (covered[g1[keep]] - covered[g0[keep]]) / (send - sstart)[keep]
+        share = (covered_before(*covered, g1[keep]) - covered_before(*covered, g0[keep])) / (send - sstart)[keep]
         return _NearSentences([sents[i] for i in keep.tolist()], sdoc[keep], sstart[keep], send[keep], share)
 
     def _near_components(self, texts: list[str], single: np.ndarray) -> tuple[np.ndarray, "NearPairs", np.ndarray]:

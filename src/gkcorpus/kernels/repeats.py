@@ -158,6 +158,19 @@ def merge_sorted_arrays(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarra
     return s[new], out_e
 
 
+def covered_before(s0: np.ndarray, s1: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """For each of ``pos``, how many positions of the merged spans ``[s0, s1)`` (sorted, disjoint) lie
+    before it: the running count of covered positions, read at ``pos`` without an array of the text's length."""
+    pos = np.asarray(pos, dtype=np.int64)
+    cum = np.zeros(len(s0) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(s1, dtype=np.int64) - s0, out=cum[1:])
+    j = np.searchsorted(s0, pos, side="left")  # the spans that start before each position
+    out = cum[j]
+    if len(s0):  # only the last of them can reach past the position
+        out -= np.where(j > 0, np.maximum(s1[np.maximum(j - 1, 0)] - pos, 0), 0)
+    return out
+
+
 def spans_within(g0: np.ndarray, g1: np.ndarray, s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
     """Whether each span ``[g0, g1)`` lies inside one of the merged spans ``[s0, s1)``."""
     if not len(s0):
