@@ -463,7 +463,8 @@ class ReuseFinder(BaseEstimator):
         keep = np.flatnonzero(hc[g1] - hc[g0] >= self.min_chars)
         if len(keep) < 2:
             return None
-        share = (covered_before(*covered, g1[keep]) - covered_before(*covered, g0[keep])) / (send - sstart)[keep]
+        before_end, before_start = covered_before(*covered, np.concatenate([g1[keep], g0[keep]])).reshape(2, -1)
+        share = (before_end - before_start) / (send - sstart)[keep]
         return _NearSentences([sents[i] for i in keep.tolist()], sdoc[keep], sstart[keep], send[keep], share)
 
     def _near_components(self, texts: list[str], single: np.ndarray) -> tuple[np.ndarray, "NearPairs", np.ndarray]:
