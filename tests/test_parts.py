@@ -22,7 +22,7 @@ def _hows(doc):
 
 
 def test_bundled_parts_and_how_they_were_found(bundled):
-    assert Counter(p.how for d in bundled for p in find_parts(d)) == {"numbered": 48, "preamble": 12, "closing": 5}
+    assert Counter(p.how for d in bundled for p in find_parts(d)) == {"numbered": 48, "preamble": 12, "closing": 6}
     parts = find_parts(bundled["summary-10"])
     assert [(p.how, p.heading, p.start, p.end, p.raw_start, p.raw_end) for p in parts] == [
         ("preamble", "", 0, 162, 0, 335), ("numbered", "领导重视，周密部署", 163, 270, 336, 549),
@@ -35,10 +35,32 @@ def test_bundled_parts_and_how_they_were_found(bundled):
     # a peroration opener (总之…) marks a closing too
     assert _hows(bundled["summary-08"])[-1] == "closing"
     assert _hows(bundled["summary-04"]) == ["preamble"]  # no headings: one part
+    # a last paragraph turning to the work ahead, after the numbered items of the last section, is the closing
+    last = find_parts(bundled["summary-06"])[-1]
+    assert (last.how, last.start) == ("closing", 736)
+    assert bundled["summary-06"].text[736:].startswith("在今后工作中，我们将扎实推进")
     for d in bundled:
         ps = find_parts(d)
         assert all(a.end < b.start for a, b in zip(ps, ps[1:]))
         assert all(d.raw_span(p.start, p.end) == (p.raw_start, p.raw_end) for p in ps)
+
+
+def test_a_summary_closing_on_the_work_ahead_in_an_unseen_summary():
+    body = ("关于2024年度政务公开工作的总结\n今年以来，我局认真落实政务公开各项要求，现将有关情况总结如下：\n"
+            "一、主要做法\n1.加强组织领导。成立工作专班，明确责任分工。\n2.拓展公开渠道。用好门户网站和政务新媒体。\n"
+            "二、存在问题\n个别科室对政务公开认识不足，公开内容不够全面。\n")
+    ahead = "下一步，我局将继续深化政务公开，不断提升公开质量和实效。"
+    doc = Corpus.from_raw([RawDocument("s", body + ahead)])["s"]
+    parts = find_parts(doc)
+    assert [(p.how, p.heading) for p in parts] == [("preamble", ""), ("numbered", "主要做法"), ("numbered", "存在问题"),
+                                                  ("closing", "")]
+    assert doc.text[parts[-1].start:parts[-1].end] == ahead
+    # the same paragraph right under its heading line is that section's own body, not a closing
+    doc = Corpus.from_raw([RawDocument("t", body + "三、下一步打算\n" + ahead)])["t"]
+    assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered", "numbered"]
+    # and the work ahead named inside a paragraph (not opening it) closes nothing
+    doc = Corpus.from_raw([RawDocument("u", body + "我局将在今后工作中继续深化政务公开，不断提升公开质量。")])["u"]
+    assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"]
 
 
 def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
@@ -133,7 +155,7 @@ def test_part_types_against_section_types_on_the_bundled_summaries(bundled):
 
     run = cluster_corpus(bundled)
     parts, sections = run.parts.segments_, run.typer.segments_
-    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.694
+    assert round(order_concordance(parts.doc_id, parts.type), 3) == 0.855
     assert round(order_concordance(sections.doc_id, sections.type), 3) == 0.921
 
 
@@ -141,21 +163,22 @@ def test_bundled_part_types(bundled):
     pt = PartTyper().fit(bundled)
     assert pt.selection_.startswith("k=4: the Ward tree cut where both halves are found together")
     assert "5 clusters; 2 type(s) merged as topics of one part" in pt.selection_
-    assert "1 topic(s) split off as parts" in pt.selection_ and "0 part(s) moved to a type both nearer" in pt.selection_
+    assert "1 topic(s) split off as parts" in pt.selection_ and "1 part(s) moved to a type both nearer" in pt.selection_
     assert pt.n_body_types_ == 4
     assert [(t.name, t.hows) for t in pt.types_][:5] == [
-        ("(opening) 关于 如下 主题", {"preamble": 12}), ("(活动 落实 有序)", {"numbered": 22}),
-        ("(LED 滚动 悬挂)", {"numbered": 8}), ("存在问题", {"numbered": 8}), ("(制度 检查 完善)", {"numbered": 10})]
-    assert pt.types_[-1].hows == {"closing": 5} and pt.types_[-1].name.startswith("(closing)")
+        ("(opening) 关于 如下 主题", {"preamble": 12}), ("领导重视，周密部署", {"numbered": 9}),
+        ("(群众 悬挂 执法)", {"numbered": 21}), ("存在问题", {"numbered": 8}), ("(制度 检查 完善)", {"numbered": 10})]
+    assert pt.types_[-1].hows == {"closing": 6} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
-    assert len(seg) == 65 and seg.unit_id.iloc[0] == "summary-01#part0"
-    # what was done (the measures' topics, one type), the problems, the next steps; the publicity measures
-    # (LED screens, banners: 广泛宣传…) are the topic split off, on thin evidence (two documents of fifteen)
+    assert len(seg) == 66 and seg.unit_id.iloc[0] == "summary-01#part0"
+    # what was done (the measures' topics, one type), the problems, the next steps; the leadership measures
+    # (领导重视…, 加强组织领导…) are the topic split off, on thin evidence (two documents of fifteen), and three
+    # of the five overview sections (基本情况, 开展情况) went with them: on fifteen short documents the typing is weak
     by_head = dict(zip(seg.heading, seg.type))
-    assert by_head["领导重视，周密部署"] == by_head["深入群众，全面公开"] == by_head["主要做法"] == 1
+    assert by_head["深入群众，全面公开"] == by_head["主要做法"] == by_head["加强宣传，营造公开氛围"] == 2
+    assert by_head["领导重视，周密部署"] == by_head["加强领导，落实责任"] == by_head["基本情况"] == 1
     assert by_head["存在问题"] == by_head["存在的主要问题"] == 3
     assert by_head["下一步工作打算"] == by_head["下一步工作要求"] == by_head["工作打算"] == 4
-    assert by_head["加强宣传，营造公开氛围"] == 2
     again = PartTyper().fit(bundled)
     assert again.segments_.type.tolist() == seg.type.tolist()
     given = PartTyper(n_types=3).fit(bundled)  # a given number: a plain Ward cut
@@ -166,7 +189,7 @@ def test_bundled_part_types(bundled):
     # transform gives form-found parts their form's type and the others the nearest type
     moved = pt.transform(bundled)
     assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
-    assert (moved.type == seg.type).sum() == 62
+    assert (moved.type == seg.type).sum() == 61
 
 
 def test_a_corpus_with_more_parts_than_max_parts_is_typed_on_a_sample_of_whole_documents(bundled):
@@ -174,7 +197,7 @@ def test_a_corpus_with_more_parts_than_max_parts_is_typed_on_a_sample_of_whole_d
     sample of whole documents, exactly as a fit on those documents alone, and the other parts get the nearest type."""
     pt = PartTyper(max_parts=30).fit(bundled)
     seg = pt.segments_
-    assert (seg.type >= 0).all() and len(seg) == 65
+    assert (seg.type >= 0).all() and len(seg) == 66
     sampled = pt.selection_.split("learned on the ")[1]
     n_rows, n_docs = int(sampled.split(" parts")[0]), int(sampled.split("sample of ")[1].split(" of ")[0])
     assert n_rows <= 30 and f"the other {48 - n_rows} parts typed by the nearest type;" in sampled

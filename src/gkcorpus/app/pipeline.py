@@ -424,7 +424,7 @@ def _drop_written(bp: Any) -> None:
 #: how much better (Kendall's tau, :func:`~gkcorpus.outline.part_types.order_concordance`) the section
 #: types must predict the order of each document's sections for the skeleton to use them instead of
 #: the fewer part types (work reports: part types 0.92 vs section types 0.94, 7 vs 16 types; the
-#: bundled summaries: 0.76 vs 0.92, where the part types lump the summaries' parts)
+#: bundled summaries: 0.86 vs 0.92, where the part types lump the summaries' parts)
 SKELETON_ORDER_MARGIN = 0.05
 #: below this many characters a ``mine`` run's frame miner takes word bounds from the run's segmenter
 #: instead of starting rjieba (the two costs, ~0.3 s to start rjieba against ~0.2 s per 100,000 characters

@@ -27,8 +27,9 @@ records how each was found:
     the first paragraph there that opens on ``政府工作``/``政府自身``;
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
-    ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, or a short last
-    paragraph ending in ``！``), reaching back over an address or opener right before them, to a
+    ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, a short last
+    paragraph ending in ``！``, or a last paragraph that turns to the work ahead, ``在今后的工作中，…`` or
+    ``下一步，…``, the summaries' closing), reaching back over an address or opener right before them, to a
     bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
     ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it,
     and so does a last paragraph that only repeats the end of the one before it (a scraping error).
@@ -80,6 +81,8 @@ _OWN_CONDUCT = re.compile(r"政府工作|各级政府|政府自身|自身建设|
 _OWN_WORK = re.compile(r"政府工作|政府自身")  # the same, without an address to open it: a stricter opener
 _OWN_YEAR = re.compile(r"^(?:今年|(?:19|20)\d\d年)是")  # the turn to the report's own year: 今年是…, 2002年是…
 _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
+# a last paragraph turning to the work ahead (the closing of a work summary): 在今后的工作中，我们将…; 下一步，我局将…
+_AHEAD = re.compile(r"^(?:在今后(?:的)?工作中|下一步)[，,]")
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
 _TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
@@ -392,7 +395,7 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
         j -= 1
     if j <= 0 or paras[main[j]].start in heading_starts or paras[main[j - 1]].kind == "heading":
         return None  # a paragraph right under a heading line is that section's own body
-    if not (_CLOSING.search(lines[j]) or _PERORATION.match(lines[j])
+    if not (_CLOSING.search(lines[j]) or _PERORATION.match(lines[j]) or _AHEAD.match(lines[j])
             or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
         return None
     # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
