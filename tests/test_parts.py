@@ -63,6 +63,24 @@ def test_a_summary_closing_on_the_work_ahead_in_an_unseen_summary():
     assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"]
 
 
+def test_a_top_heading_after_one_the_source_lost():
+    review = "一、过去一年工作回顾\n过去一年，经济社会发展取得新成就，人民生活持续改善，各项事业全面进步。\n"
+    tasks = "三、今年主要任务\n今年要着力扩大国内需求，推动经济平稳较快发展，切实保障和改善民生。\n"
+    doc = Corpus.from_raw([RawDocument("r", "政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n"
+                                            + review + tasks)])["r"]
+    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+        ("preamble", ""), ("numbered", "过去一年工作回顾"), ("numbered", "今年主要任务")]
+    # the missing number found later: 三、 is out of sequence and stays inside the review
+    later = tasks + "二、总体要求\n今年经济社会发展的总体要求是稳中求进，确保经济运行在合理区间。\n"
+    doc = Corpus.from_raw([RawDocument("s", "各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n" + review + later)])["s"]
+    assert [p.heading for p in find_parts(doc)] == ["", "过去一年工作回顾", "总体要求"]
+    # inside a nested series (一、二、 under the review's 一、) a skip is the nested series' business
+    nested = ("一、工作回顾\n过去一年成绩显著，各项事业全面进步。\n一、经济平稳增长。\n国内生产总值稳步增长，结构持续优化。\n"
+              "三、民生持续改善。\n城乡居民收入稳步增加，就业形势总体稳定。\n")
+    doc = Corpus.from_raw([RawDocument("t", "各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n" + nested)])["t"]
+    assert [p.heading for p in find_parts(doc)] == ["", "工作回顾"]
+
+
 def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
             "过去一年的工作\n过去一年，全市经济稳定增长，民生持续改善，各项事业取得新进展。\n"
@@ -269,6 +287,10 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     groups = {0: [0], 1: [1], 2: [2], 3: [3]}
     out, merged = _merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))
     assert merged == {0: [0], 1: [1, 2], 3: [3]} and out.tolist() == [0, 1, 1, 3] * 3 + [0, 1, 3] * 3
+    # the tasks are found without the economy chapter in three documents (d-f): evidence for min_docs up to 3
+    heads = np.ones(len(labels), dtype=bool)
+    assert _merge_chapters(labels, X, docs, order, groups, {}, heads, min_docs=3)[1] == merged
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, heads, min_docs=4)[1]) == [0, 1, 2, 3]
     # not when the economy sections are unheaded (a coda is a part found by its place, not a chapter) ...
     assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, labels != 2)[1]) == [0, 1, 2, 3]
     # ... nor when the tasks of d-f are no nearer the economy than those of a-c (the topic did not leave them)
@@ -518,7 +540,13 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
         "## 4. (服务 企业 农民)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
         "## 7. (closing) 周围 富强 梦"]
     assert [x for x in lines if x.startswith("In ")] == [
-        f"In {n} of 15 documents." for n in (15, 14, 12, 14, 6, 15, 15)]
+        f"In {n} of 15 documents." for n in (15, 14, 12, 15, 6, 15, 15)]
+    # 2009's source lost its 二、 heading: 三、2009年主要任务 is still a top-level part, typed with the tasks
+    from gkcorpus.outline.parts import find_parts
+
+    doc = load(shared_corpora / "gwr_national_bilingual.jsonl")["gwr_national_bilingual/2009"]
+    assert [(p.how, p.heading, p.start) for p in find_parts(doc)][1:3] == [
+        ("numbered", "2008年工作回顾", 98), ("numbered", "2009年主要任务", 4534)]
 
 def test_a_type_nearly_every_document_holds_once_keeps_one_part_per_document():
     import numpy as np

@@ -430,11 +430,11 @@ class PartTyper(BaseEstimator):
             if self.ordered is not None:
                 n_before = len(merged)
                 sub, merged = merge_chapters(sub, Xr, docs, np.array([p.index for p in body]), merged, split_off,
-                                              np.array([p.how in HEADED for p in body]))
+                                              np.array([p.how in HEADED for p in body]), min_docs)
                 if len(merged) < n_before:
                     how += (f"; {n_before - len(merged)} type(s) merged as a chapter of the part next to them "
-                            f"(mutual nearest, only in documents holding that part, beside its sections, in "
-                            f"fewer documents)")
+                            f"(mutual nearest, only in documents holding that part, beside its sections; that part "
+                            f"found without them in {min_docs:g} documents or more)")
             if self.refine:
                 sub, moved = mixture_step(sub, Xr, self.refine)
                 how += f"; {moved} part(s) moved to a type both nearer and more likely"

@@ -10,7 +10,9 @@ records how each was found:
     a numbered heading of the document's top series (``一、`` or, when the document opens with it,
     ``（一）``); a numbered series that restarts at ``一`` inside another part is nested, not top level
     (an ambiguous number is resolved by the shape of the heading line: a nested series' headings end
-    like sentences, the top series' do not);
+    like sentences, the top series' do not); a number that skips one (``三、`` after ``一、``) is a top
+    heading too when the missing number comes nowhere in the series, no nested series is open and its
+    line has the last top heading's shape: the source lost a heading;
 ``unnumbered_heading``
     a short heading line without a number and without final sentence punctuation, followed by body
     text, in a document whose first heading is such a line (slogans and 关于… headings of older
@@ -180,7 +182,11 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
         if as_top and as_inner and inner is not None and last_top is not None:
             # ambiguous: the shape of the line decides (nested items end like sentences)
             as_top = c.sentence_like == last_top.sentence_like or c.sentence_like != inner.sentence_like
-        if as_top or (outer == 0 and not as_inner):
+        # a number skipping one, where no section of the part is open and the missing number comes nowhere in
+        # the series, with the shape of the last top heading: a top heading whose predecessor the source lost
+        lost = (c.number == outer + 2 and inner is None and last_top is not None
+                and c.sentence_like == last_top.sentence_like and not any(x.number == outer + 1 for x in series))
+        if as_top or (outer == 0 and not as_inner) or lost:
             out.append(c)
             outer, inner, last_top = c.number, None, c
         elif as_inner:

@@ -142,7 +142,7 @@ def split_parents(before: np.ndarray, after: np.ndarray, docs: np.ndarray) -> di
 
 def merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray,
                     groups: dict[int, list[int]], split_off: dict[int, int],
-                    headed: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+                    headed: np.ndarray, min_docs: float = 1) -> tuple[np.ndarray, dict[int, list[int]]]:
     """Merge a type that is a chapter some documents give one topic of a part into that part.
 
     Two types found together in a stable order stay two parts (:func:`merge_topics`); but a part can be
@@ -151,8 +151,9 @@ def merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: n
     topic). A type ``t`` is merged into ``u`` when (1) they are each other's nearest type (cosine of the
     centroids in ``X``); (2) every section of ``t`` is a chapter (``headed``: numbered or with a heading
     line; unheaded codas are parts found by their place and formulae); (3) every document holding ``t``
-    holds ``u``, and ``u`` is found in more documents (a part of its own is found without the other, a
-    chapter only where the part is divided); (4) in every such document each run of ``t`` has a section
+    holds ``u``, and ``u`` is found without ``t`` in at least ``min_docs`` documents (a part of its own is
+    found without the other, often enough to tell -- the evidence the tree's cut asks of two parts; a chapter
+    only where the part is divided); (4) in every such document each run of ``t`` has a section
     of ``u`` right before or after it (the topic split off from ``u``, ``split_off``, counts as ``u``); and
     (5) the topic left the part: the sections of ``u`` in the documents without ``t`` are on average
     nearer ``t``'s centroid than those in the documents with ``t``. Topics split off are not merged back.
@@ -172,7 +173,7 @@ def merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: n
             t, u = live[i], live[int(j)]
             if nearest[j] != i or t in split_off or u in split_off or not headed[labels == t].all():
                 continue
-            if not (dsets[t] <= dsets[u] and len(dsets[t]) < len(dsets[u])):
+            if not (dsets[t] <= dsets[u] and len(dsets[u]) - len(dsets[t]) >= min_docs):
                 continue
             part = {u} | {c for c, p in split_off.items() if p == u}
             if not all(_beside(labels[docs == d][np.argsort(order[docs == d], kind="stable")], t, part)
