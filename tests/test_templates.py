@@ -529,3 +529,22 @@ def test_national_reports_share_their_formulae(shared_corpora):
     assert unite, [t.template for t in m.templates_ if "团结" in t.template]
     assert any(t.support >= 3 for t in unite)
     assert any(t.template.startswith("让我们") for t in unite)
+
+
+def test_markdown_counts_a_sentence_with_two_matches_once():
+    from gkcorpus.templates.frames import Frame
+    from gkcorpus.templates.library import TemplateLibrary
+    from gkcorpus.templates.model import Instance, Slot
+
+    two = "拟安排财政赤字1.12万亿元，其中中央财政赤字1.62万亿元"
+    one = "削减财政赤字450亿元"
+    inst = [Instance("a", "a#s1", two, 3, 16, 3, 16, {"MONEY": "1.12万亿元"}),
+            Instance("a", "a#s1", two, 21, 33, 21, 33, {"MONEY": "1.62万亿元"}),
+            Instance("b", "b#s4", one, 2, 12, 2, 12, {"MONEY": "450亿元"})]
+    frame = Frame("t1", "财政赤字{MONEY}", [Slot("MONEY", "MONEY", ["1.12万亿元", "1.62万亿元", "450亿元"], 0)], inst,
+                  True, True)
+    md = TemplateLibrary([frame]).to_markdown()
+    assert "- id `t1`, 2 documents, 2 sentences (3 matches): a, b" in md
+    assert md.count(f"  - a: {two}") == 1 and f"  - b: {one}" in md  # each sentence once among the examples
+    frame.instances = [inst[0], inst[2]]
+    assert "- id `t1`, 2 documents, 2 sentences: a, b" in TemplateLibrary([frame]).to_markdown()

@@ -439,12 +439,17 @@ class TemplateLibrary:
             lines.append("")
             where = getattr(t, "where", "body")  # frames over heading and title lines say so
             kind = f", {where} lines" if where != "body" else ""
-            lines.append(f"- id `{t.id}`{kind}, {t.support} documents, {len(t.instances)} sentences: {', '.join(t.doc_ids)}")
+            # a sentence may hold several matches (中央财政赤字…，地方财政赤字…): sentences counted once
+            first = {(i.doc_id, i.unit_id): i for i in reversed(t.instances)}
+            sents = sorted(first.values(), key=lambda i: (i.doc_id, i.start))
+            matches = f" ({len(t.instances)} matches)" if len(t.instances) > len(sents) else ""
+            lines.append(f"- id `{t.id}`{kind}, {t.support} documents, {len(sents)} sentences{matches}: "
+                         f"{', '.join(t.doc_ids)}")
             for s in t.slots:
                 vals = ", ".join(f"`{v}`" for v in s.values[:8]) + (" …" if len(s.values) > 8 else "")
                 empty = f" (empty in {s.n_empty})" if s.n_empty else ""
                 lines.append(f"- `{{{s.name}}}` {s.type}: {vals}{empty}")
-            for inst in t.instances[:max_examples]:
+            for inst in sents[:max_examples]:
                 lines.append(f"  - {inst.doc_id}: {inst.sentence}")
             lines.append("")
         return "\n".join(lines)
