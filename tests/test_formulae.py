@@ -333,6 +333,11 @@ def test_exports(miner, tmp_path):
             "children", "in_shared_passage"} <= set(records[0])
     rows = list(csv.DictReader((tmp_path / "phrasebank.csv").open(encoding="utf-8")))
     assert rows[0]["phrase"] == records[0]["phrase"]
+    # the Markdown shows both counts: the wording's and the folded one (variants included)
+    md = (tmp_path / "phrasebank.md").read_text(encoding="utf-8")
+    assert "| phrase | category | df | df_folded | tf | score | example_doc | example |" in md
+    folded = next(r for r in records if r["df_folded"] > r["df"])
+    assert f"| {folded['phrase']} | {folded['category']} | {folded['df']} | {folded['df_folded']} | " in md
     wb = openpyxl.load_workbook(tmp_path / "phrasebank.xlsx")
     assert wb.sheetnames == ["formula", "collocation", "term"]
     assert sum(ws.max_row - 1 for ws in wb.worksheets) == len(records)

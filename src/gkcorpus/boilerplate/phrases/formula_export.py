@@ -73,8 +73,10 @@ def write_formulabank(miner: FormulaMiner, out_dir: str | Path, formats: Sequenc
     if "csv" in formats:
         written.append(write_csv(d / "phrasebank.csv", rows, FLAT_FORMULA_COLUMNS))
     if "md" in formats:
-        cols = ["phrase", "category", "df", "tf", "score", "example_doc", "example"]
-        lines = [f"# Phrase bank\n\n{len(records)} entries from {miner.n_docs_} documents, most formulaic first.\n"]
+        cols = ["phrase", "category", "df", "df_folded", "tf", "score", "example_doc", "example"]
+        lines = [f"# Phrase bank\n\n{len(records)} entries from {miner.n_docs_} documents, most formulaic first. "
+                 "`df`: documents holding the wording shown; `df_folded`: with its variant wordings (the "
+                 "`variants` of the CSV and JSON).\n"]
         for kind in ("formula", "collocation", "term"):
             sub = [r for r in rows if r["kind"] == kind]
             if sub:
