@@ -139,6 +139,22 @@ def test_normalise_heading_masks_years_plans_and_enumerators():
     assert normalise_heading("六、积极推进祖国和平统一大业") == "积极推进祖国和平统一大业"
 
 
+def test_section_types_are_named_by_their_masked_headings():
+    """A section type holding every year's review is named ``Y工作回顾``, not after one year's heading."""
+    from collections import Counter
+
+    from gkcorpus.outline.headings import masked_heading_counts
+    from gkcorpus.outline.typer import _type_name
+
+    heads = [("2016年工作回顾", 2), ("过去五年工作回顾", 2), ("2009年工作回顾", 1), ("2017年工作回顾", 1)]
+    assert masked_heading_counts(heads) == [("Y工作回顾", 4), ("过去N年工作回顾", 2)]
+    assert _type_name(heads, Counter({"section": 6}), "回顾 · 发展") == "Y工作回顾 (+1)"
+    assert _type_name([("2016年重点工作", 1)], Counter({"section": 1}), "重点") == "Y重点工作"
+    # a tie keeps the heading met first (the labeller's order: most frequent, then most central)
+    assert _type_name([("基本情况", 1), ("主要做法", 1)], Counter({"section": 2}), "x") == "基本情况 (+1)"
+    assert _type_name([], Counter({"section": 2}), "情况 · 基本") == "(情况 · 基本)"
+
+
 def test_the_tree_is_cut_only_where_both_halves_share_documents():
     from scipy.cluster.hierarchy import linkage
 

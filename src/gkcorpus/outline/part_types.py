@@ -48,7 +48,6 @@ likelihood alone the outliers of a tight part into a broad one).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from numbers import Integral, Real
@@ -59,6 +58,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .headings import normalise_heading
 from .parts import Part, find_parts
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
@@ -77,30 +77,6 @@ FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says 
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
 # level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
-
-_CN_NUM = "〇零○一二三四五六七八九十百千两"
-_MASKS = (
-    (re.compile(r"[“\"‘]?(?:第[" + _CN_NUM + r"]+个|[" + _CN_NUM + r"]{1,3})五(?:年计划|计划|规划)?[”\"’]?"), "P"),  # 十四五, 第六个五年计划
-    (re.compile(r"(?:\d\s*){4}\s*年|[" + _CN_NUM + r"]{4}年|[0-9xX]{2,4}年"), "Y"),  # 2025年, 一九八九年, 20xx年
-    (re.compile(r"今年|去年|明年|过去一年|一年来|过去的一年"), "Y"),
-    # counts (三年, 四个, 两大); not the 一 of a word (统一大业, 同一个, 唯一)
-    (re.compile(r"\d+(?:\.\d+)?|(?<![统唯同万])[" + _CN_NUM + r"]+(?=[年个项条点大])"), "N"),
-    (re.compile(r"^(?:[（(]?[" + _CN_NUM + r"\d]+[）)]?[、．.]?\s*)"), ""),  # a leading enumerator
-    (re.compile(r"^关于(?:我国的?)?|^对"), ""),
-)
-
-
-def normalise_heading(text: str) -> str:
-    """A heading with its wording variables masked: plan numbers → P, years → Y, counts → N.
-
-    ``一、“十四五”时期和2025年工作回顾`` → ``P时期和Y工作回顾``; ``二、关于1 9 9 8 年政府工作的建议`` →
-    ``Y政府工作的建议``.
-    """
-    t = text.strip()
-    for rx, rep in _MASKS:
-        t = rx.sub(rep, t)
-    return re.sub(r"\s+", "", t).strip("，、：:。")
-
 
 @dataclass
 class PartType:

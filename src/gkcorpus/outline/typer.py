@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..corpus import Unit
+from .headings import masked_heading_counts
 from .records import DocOutline, SectionType
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -319,16 +320,19 @@ def _short(text: str, n: int = 18) -> str:
 
 
 def _type_name(headings: list[tuple[str, int]], roles: Counter, label: str) -> str:
-    """Openings and closings by role; otherwise the type's most frequent (then most central) heading."""
+    """Openings and closings by role; otherwise the type's most frequent (then most central) heading, its
+    years, plan numbers and counts masked (``Y工作回顾`` for every year's review, not one year's heading), and
+    how many other masked headings the type holds."""
     total = sum(roles.values())
     if roles.get(ROLE_OPENING, 0) * 2 > total:
         return f"(opening) {label}"
     if roles.get(ROLE_CLOSING, 0) * 2 > total:
         return f"(closing) {label}"
-    if headings:
-        name = _short(headings[0][0], 14)
-        if len(headings) > 1:
-            name += f" (+{len(headings) - 1})"
+    masked = [(h, n) for h, n in masked_heading_counts(headings) if h]
+    if masked:
+        name = _short(masked[0][0], 14)
+        if len(masked) > 1:
+            name += f" (+{len(masked) - 1})"
         return name
     return f"({label})"
 

@@ -1,0 +1,43 @@
+"""Headings with their wording variables masked, so that one part's headings read alike across years.
+
+``一、2025年工作回顾`` and ``一、过去一年工作回顾`` are both ``Y工作回顾``: the part typer's heading features and
+the names of part and section types use this form.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["normalise_heading", "masked_heading_counts"]
+
+_CN_NUM = "〇零○一二三四五六七八九十百千两"
+_MASKS = (
+    (re.compile(r"[“\"‘]?(?:第[" + _CN_NUM + r"]+个|[" + _CN_NUM + r"]{1,3})五(?:年计划|计划|规划)?[”\"’]?"), "P"),  # 十四五, 第六个五年计划
+    (re.compile(r"(?:\d\s*){4}\s*年|[" + _CN_NUM + r"]{4}年|[0-9xX]{2,4}年"), "Y"),  # 2025年, 一九八九年, 20xx年
+    (re.compile(r"今年|去年|明年|过去一年|一年来|过去的一年"), "Y"),
+    # counts (三年, 四个, 两大); not the 一 of a word (统一大业, 同一个, 唯一)
+    (re.compile(r"\d+(?:\.\d+)?|(?<![统唯同万])[" + _CN_NUM + r"]+(?=[年个项条点大])"), "N"),
+    (re.compile(r"^(?:[（(]?[" + _CN_NUM + r"\d]+[）)]?[、．.]?\s*)"), ""),  # a leading enumerator
+    (re.compile(r"^关于(?:我国的?)?|^对"), ""),
+)
+
+
+def normalise_heading(text: str) -> str:
+    """A heading with its wording variables masked: plan numbers → P, years → Y, counts → N.
+
+    ``一、“十四五”时期和2025年工作回顾`` → ``P时期和Y工作回顾``; ``二、关于1 9 9 8 年政府工作的建议`` →
+    ``Y政府工作的建议``.
+    """
+    t = text.strip()
+    for rx, rep in _MASKS:
+        t = rx.sub(rep, t)
+    return re.sub(r"\s+", "", t).strip("，、：:。")
+
+
+def masked_heading_counts(headings: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``(heading, count)`` pairs summed by masked heading, most frequent first (then first met)."""
+    out: dict[str, int] = {}
+    for h, n in headings:
+        m = normalise_heading(h)
+        out[m] = out.get(m, 0) + n
+    return sorted(out.items(), key=lambda kv: -kv[1])
