@@ -135,6 +135,14 @@ def test_matrix_is_share_of_characters(finder):
 def test_ids_stable_and_output_deterministic(bundled, finder):
     again = ReuseFinder().fit(bundled)
     assert [p.to_dict() for p in again.passages_] == finder.to_records()
+    # the same passages by the text they make shared: documents × characters, then id
+    ranked = finder.by_coverage()
+    assert sorted(p.id for p in ranked) == sorted(p.id for p in finder.passages_)
+    assert [(-len(p.docs) * len(p.text), p.id) for p in ranked] == sorted((-len(p.docs) * len(p.text), p.id)
+                                                                           for p in finder.passages_)
+    assert list(finder.iter_records(order="coverage")) == [p.to_dict() for p in ranked]
+    with pytest.raises(ValueError, match="order must be"):
+        finder.iter_records(order="length")
     for p in finder.passages_:
         assert p.id == stable_id("v" if p.kind == "verbatim" else "n", p.text)
 
@@ -152,6 +160,10 @@ def test_reuse_command_writes_atomic_files(tmp_path):
     assert names == ["formulaicness.csv", "formulaicness_sentences.csv", "reuse.json", "reuse_matrix.csv"]
     passages = json.loads((out / "reuse.json").read_text(encoding="utf-8"))
     assert all({"text", "docs", "occurrences"} <= set(p) for p in passages)
+    # the passages covering most text first (documents × characters), as the report lists them
+    cover = [len(p["docs"]) * len(p["text"]) for p in passages]
+    assert cover == sorted(cover, reverse=True) and len(passages) > 10
+    assert [len(p["docs"]) for p in passages] != sorted((len(p["docs"]) for p in passages), reverse=True)
     assert all({"doc_id", "sentence", "raw_start", "raw_end"} <= set(o) for p in passages for o in p["occurrences"])
     import pandas as pd
 

@@ -170,7 +170,7 @@ def _report_boilerplate(rb: Any, corpus: "Corpus", res: MineResult, cite: _Citat
     rb.section("reuse", "Shared passages",
                "Passages shared verbatim or near-verbatim by two or more documents (suffix array and MinHash).")
     rrow = []
-    for ps in sorted(bp.reuse.passages_, key=lambda x: (-len(x.docs) * len(x.text), x.id))[:30]:
+    for ps in bp.reuse.by_coverage()[:30]:
         occ = " ".join(cite(o.unit_id, o.doc_id) for o in ps.occurrences[:8])
         rrow.append({"passage": esc(ps.text if len(ps.text) <= 120 else ps.text[:119] + "…"), "kind": esc(ps.kind), "documents": len(ps.docs), "occurrences": occ})
     rb.table(rrow, html_columns=("passage", "kind", "occurrences"))

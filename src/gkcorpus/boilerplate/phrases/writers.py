@@ -144,7 +144,8 @@ PAIRS_TOP = 50  # partners kept per document in reuse_pairs.csv
 
 def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | Path,
                 max_matrix_docs: int = MATRIX_MAX_DOCS, pairs_top: int = PAIRS_TOP) -> list[Path]:
-    """Write ``reuse.json``, ``reuse_matrix.csv``, ``formulaicness.csv`` and ``formulaicness_sentences.csv``.
+    """Write ``reuse.json`` (the passages covering most text first), ``reuse_matrix.csv``, ``formulaicness.csv``
+    and ``formulaicness_sentences.csv``.
 
     With more than ``max_matrix_docs`` documents the document × document matrix (n² cells) becomes
     ``reuse_pairs.csv``: each document's ``pairs_top`` partners by share, plus its overall reused share.
@@ -157,7 +158,7 @@ def write_reuse(finder: ReuseFinder, index: FormulaicnessIndex, out_dir: str | P
     else:
         between = write_csv(d / "reuse_pairs.csv", finder.pairs(top=pairs_top).round({"share": 4, "reused": 4}))
     return [
-        write_json_items(d / "reuse.json", finder.iter_records()),
+        write_json_items(d / "reuse.json", finder.iter_records(order="coverage")),
         between,
         write_csv(d / "formulaicness.csv", index.documents_),
         write_csv(d / "formulaicness_sentences.csv", index.sentence_rows(), columns=SENTENCE_COLUMNS),
