@@ -127,7 +127,7 @@ def _segments_by_types(corpus: Any, typer: Any = None,
     df = typer.segments_
     heads = df["heading"].fillna("").tolist() if "heading" in df.columns else [""] * len(df)
     if hasattr(typer, "parts_"):  # part types: headings with their years, plan numbers and counts masked
-        from ..outline.part_types import normalise_heading as mask
+        from ..outline.headings import normalise_heading as mask
 
         heads = [mask(h) for h in heads]
     for doc_id, s, e, kind, head in zip(df["doc_id"].tolist(), df["start"].tolist(), df["end"].tolist(),

@@ -678,7 +678,7 @@ class ReuseFinder(BaseEstimator):
         """The passages by the text they make shared, documents × characters, most first (then by id): a long
         passage in 14 documents before an 8-character fragment in 15, which leads ``passages_``."""
         self._check()
-        return sorted(self.passages_, key=lambda p: (-len(p.docs) * len(p.text), p.id))
+        return sorted(self.passages_, key=lambda p: (-p.n_docs * p.n_chars, p.id))
 
     def to_frame(self) -> "pd.DataFrame":
         """One row per passage: id, kind, n_docs, chars, docs, text."""
