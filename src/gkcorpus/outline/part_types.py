@@ -43,7 +43,10 @@ hold inside their one tasks chapter: :func:`merge_chapters`). Last, one step mov
 type when that type is both nearer and more likely, each type a spherical Gaussian with its own spread and
 share (a cut of the tree leaves the parts near its borders on the wrong side; the nearest centroid alone
 would pull the far members of a broad part, the tasks, into a tight topic split off from it, the
-likelihood alone the outliers of a tight part into a broad one).
+likelihood alone the outliers of a tight part into a broad one). A type nearly every document holds once
+(the review) keeps one part per document, and a document lacking it gets it for the part that stands for it: a
+part of a type the document holds twice, nearest that type after its own and in its usual place (the 2011
+report's review of the five-year plan period, typed as a task chapter: :func:`fill_once`).
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
-from .type_merges import merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document, split_parents
+from .type_merges import (fill_once, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
+                          split_parents)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -128,7 +132,8 @@ class PartTyper(BaseEstimator):
     nearest type are then merged (variants of one part), and so is a chapter that some documents give one
     topic of a part (:func:`merge_chapters`); ``refine`` steps move a part to another
     type when that type is both nearer and more likely (:func:`mixture_step`); a type that nearly every
-    document holds once keeps one part per document (``once``).
+    document holds once keeps one part per document, and a document lacking it gets it for the part that
+    stands for it (``once``).
 
     Parameters
     ----------
@@ -158,8 +163,9 @@ class PartTyper(BaseEstimator):
     once : share of the documents holding a type that hold it once (the whole Wilson interval of the share at
         ``ORDER_CONFIDENCE`` at or above it) from which the type is one part per document: where a document
         holds it several times, the part nearest its centroid stays and the others go to their nearest other
-        type (:func:`once_per_document`: a task chapter typed as a second review); None: no such step. Like
-        ``refine``, only with ``n_types="auto"``.
+        type (:func:`once_per_document`: a task chapter typed as a second review); then a document lacking such a
+        type gets it for the part that stands for it (:func:`fill_once`: a five-year review typed as a task
+        chapter); None: neither step. Like ``refine``, only with ``n_types="auto"``.
     max_parts : the most body parts the types are learned from (Ward's method keeps a distance for every pair:
         quadratic memory and time). A corpus with more is typed on the parts of a seeded sample of whole
         documents holding at most this many, and every other part gets the nearest type (cosine to the type's
@@ -419,6 +425,10 @@ class PartTyper(BaseEstimator):
                 sub, moved = once_per_document(sub, Xr, docs, self.once, min_docs)
             if moved:
                 how += f"; {moved} part(s) moved out of a type nearly every document holds once"
+            if self.once is not None:
+                sub, filled = fill_once(sub, Xr, docs, np.array([p.index for p in body]), self.once, min_docs)
+                if filled:
+                    how += f"; {filled} part(s) given a type nearly every document holds once, which their document lacked"
             how = f"k={len(merged)}: {how}"
         return Xr, sub, merged, how
 

@@ -12,8 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["ORDER_CONFIDENCE", "merge_chapters", "merge_topics", "merge_variants", "mixture_step", "once_per_document",
-           "split_parents"]
+__all__ = ["ORDER_CONFIDENCE", "fill_once", "merge_chapters", "merge_topics", "merge_variants", "mixture_step",
+           "once_per_document", "split_parents"]
 
 #: level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 ORDER_CONFIDENCE = 0.9
@@ -237,6 +237,21 @@ def merge_variants(labels: np.ndarray, X: np.ndarray, doc_ids: Sequence[str],
     return labels, groups
 
 
+def _held_once(labels: np.ndarray, docs: np.ndarray, share: float, min_docs: float) -> tuple[dict, set[int]]:
+    """What each document holds of each type, and the types nearly every document holds once: found in
+    ``min_docs`` documents, exactly once in a share of them whose Wilson interval lies wholly at or above
+    ``share``."""
+    held = {t: Counter(docs[labels == t].tolist()) for t in sorted(set(labels.tolist()))}
+    single = {t for t, per_doc in held.items() if len(per_doc) >= min_docs
+              and _order_bounds(sum(1 for n in per_doc.values() if n == 1), len(per_doc))[0] >= share}
+    return held, single
+
+
+def _unit_centroids(labels: np.ndarray, X: np.ndarray) -> dict[int, np.ndarray]:
+    return {t: (c := X[labels == t].mean(axis=0)) / max(float(np.linalg.norm(c)), 1e-12)
+            for t in sorted(set(labels.tolist()))}
+
+
 def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share: float,
                       min_docs: float) -> tuple[np.ndarray, int]:
     """Keep a type that nearly every document holds once (a review) to one part per document: a type
@@ -250,10 +265,8 @@ def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share
     live = sorted(set(labels.tolist()))
     if len(live) < 2:
         return labels.copy(), 0
-    unit = {t: (c := X[labels == t].mean(axis=0)) / max(float(np.linalg.norm(c)), 1e-12) for t in live}
-    held = {t: Counter(docs[labels == t].tolist()) for t in live}
-    single = {t for t, per_doc in held.items() if len(per_doc) >= min_docs
-              and _order_bounds(sum(1 for n in per_doc.values() if n == 1), len(per_doc))[0] >= share}
+    unit = _unit_centroids(labels, X)
+    held, single = _held_once(labels, docs, share, min_docs)
     out = labels.copy()
     for t in sorted(single):
         for doc, n in held[t].items():
@@ -267,4 +280,65 @@ def once_per_document(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, share
             for r in rows:
                 if r != keep:
                     out[r] = others[int(np.argmax([float(X[r] @ unit[u]) for u in others]))]
+    return out, int((out != labels).sum())
+
+
+def fill_once(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.ndarray, share: float,
+              min_docs: float) -> tuple[np.ndarray, int]:
+    """Give a document that lacks a type nearly every document holds once (its review: found in at least
+    ``share`` of the documents, and once in those, see :func:`once_per_document`) that type, when one of its
+    parts stands for it: a part whose type the
+    document holds more than once (so the document keeps that type), whose nearest other type (cosine to the
+    centroids, strictly) is the missing one, and whose place agrees with that type's usual side of every other part of
+    the document (the side most documents holding both types give it; no side when they are split evenly).
+    Of several such parts, the nearest moves. The five-year review a report opens with, typed as a task
+    chapter because its heading and words are those of a plan period, is its review. The types, their
+    centroids and what each document holds are those of ``labels`` as given (one pass). Returns the labels and
+    the number moved."""
+    live = sorted(set(labels.tolist()))
+    if len(live) < 2:
+        return labels.copy(), 0
+    held, single = _held_once(labels, docs, share, min_docs)
+    n_docs = len(set(docs.tolist()))
+    single = {t for t in single if len(held[t]) >= share * n_docs}  # and found in nearly every document
+    if not single:
+        return labels.copy(), 0
+    unit = _unit_centroids(labels, X)
+    rows_of: dict = {}
+    for r, d in enumerate(docs.tolist()):
+        rows_of.setdefault(d, []).append(r)
+    sides: dict[tuple[int, int], int] = {}
+
+    def side(t: int, v: int) -> int:
+        """-1 when most documents holding both put ``t`` before ``v``, 1 after, 0 when neither side wins."""
+        if (t, v) not in sides:
+            a, b = np.flatnonzero(labels == t), np.flatnonzero(labels == v)
+            before = after = 0
+            for d in set(docs[a].tolist()) & set(docs[b].tolist()):
+                pa, pb = order[a[docs[a] == d]], order[b[docs[b] == d]]
+                before += int(pa.max() < pb.min())
+                after += int(pa.min() > pb.max())
+            sides[(t, v)] = 0 if before == after else (-1 if before > after else 1)
+        return sides[(t, v)]
+
+    out = labels.copy()
+    for t in sorted(single):
+        for d, rows in rows_of.items():
+            if held[t].get(d):
+                continue
+            here = Counter(labels[r] for r in rows)
+            best: tuple[float, int] | None = None
+            for r in rows:
+                u = int(labels[r])
+                if here[u] < 2 or u in single:
+                    continue
+                sims = {w: float(X[r] @ unit[w]) for w in live if w != u}
+                if not all(sims[t] > v for w, v in sims.items() if w != t):  # strictly the nearest
+                    continue
+                if all(not side(t, int(labels[q])) or (order[q] > order[r]) == (side(t, int(labels[q])) < 0)
+                       for q in rows if q != r):
+                    if best is None or sims[t] > best[0]:
+                        best = (sims[t], r)
+            if best is not None:
+                out[best[1]] = t
     return out, int((out != labels).sum())
