@@ -420,12 +420,10 @@ class PartTyper(BaseEstimator):
             if self.refine:
                 sub, moved = mixture_step(sub, Xr, self.refine)
                 how += f"; {moved} part(s) moved to a type both nearer and more likely"
-            moved = 0
             if self.once is not None:
                 sub, moved = once_per_document(sub, Xr, docs, self.once, min_docs)
-            if moved:
-                how += f"; {moved} part(s) moved out of a type nearly every document holds once"
-            if self.once is not None:
+                if moved:
+                    how += f"; {moved} part(s) moved out of a type nearly every document holds once"
                 sub, filled = fill_once(sub, Xr, docs, np.array([p.index for p in body]), self.once, min_docs)
                 if filled:
                     how += f"; {filled} part(s) given a type nearly every document holds once, which their document lacked"

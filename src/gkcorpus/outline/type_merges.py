@@ -287,14 +287,13 @@ def fill_once(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.nda
               min_docs: float) -> tuple[np.ndarray, int]:
     """Give a document that lacks a type nearly every document holds once (its review: found in at least
     ``share`` of the documents, and once in those, see :func:`once_per_document`) that type, when one of its
-    parts stands for it: a part whose type the
-    document holds more than once (so the document keeps that type), whose nearest other type (cosine to the
-    centroids, strictly) is the missing one, and whose place agrees with that type's usual side of every other part of
-    the document (the side most documents holding both types give it; no side when they are split evenly).
-    Of several such parts, the nearest moves. The five-year review a report opens with, typed as a task
-    chapter because its heading and words are those of a plan period, is its review. The types, their
-    centroids and what each document holds are those of ``labels`` as given (one pass). Returns the labels and
-    the number moved."""
+    parts stands for it: a part of a type the document holds more than once (and still will: the document
+    keeps that type), whose nearest other type (cosine to the centroids, strictly) is the missing one, and
+    whose place agrees with that type's usual side of every other part of the document (the side most
+    documents holding both types give it; no side when they are split evenly). Of several such parts, the
+    nearest moves. The five-year review a report opens with, typed as a task chapter because its heading and
+    words are those of a plan period, is its review. The types, their centroids and their usual sides are
+    those of ``labels`` as given (one pass). Returns the labels and the number moved."""
     live = sorted(set(labels.tolist()))
     if len(live) < 2:
         return labels.copy(), 0
@@ -326,11 +325,11 @@ def fill_once(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.nda
         for d, rows in rows_of.items():
             if held[t].get(d):
                 continue
-            here = Counter(labels[r] for r in rows)
+            here = Counter(out[r] for r in rows)  # what the document holds now, earlier moves included
             best: tuple[float, int] | None = None
             for r in rows:
                 u = int(labels[r])
-                if here[u] < 2 or u in single:
+                if out[r] != u or here[u] < 2 or u in single:
                     continue
                 sims = {w: float(X[r] @ unit[w]) for w in live if w != u}
                 if not all(sims[t] > v for w, v in sims.items() if w != t):  # strictly the nearest
