@@ -23,16 +23,22 @@ def _in_order(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray)
     """Of the documents holding rows of both ``a`` and ``b`` (row indices): those in which the sections of
     one all come before those of the other in the direction most of them take, those holding both, and
     those in which all come in the other direction (the rest interleave)."""
-    first: Counter = Counter()
+    a_first, b_first, shared = _precedence(a, b, docs, order)
+    return max(a_first, b_first), shared, min(a_first, b_first)
+
+
+def _precedence(a: np.ndarray, b: np.ndarray, docs: np.ndarray, order: np.ndarray) -> tuple[int, int, int]:
+    """Of the documents holding rows of both ``a`` and ``b`` (row indices): those in which the sections of ``a``
+    all come before those of ``b``, those in which they all come after, and how many hold both."""
+    a_first = b_first = 0
     shared = set(docs[a]) & set(docs[b])
     for d in shared:
         pa, pb = order[a[docs[a] == d]], order[b[docs[b] == d]]
         if pa.max() < pb.min():
-            first["a"] += 1
+            a_first += 1
         elif pb.max() < pa.min():
-            first["b"] += 1
-    k, rev = max(first["a"], first["b"]), min(first["a"], first["b"])
-    return k, len(shared), rev
+            b_first += 1
+    return a_first, b_first, len(shared)
 
 
 def _order_bounds(k: int, n: int, confidence: float = ORDER_CONFIDENCE) -> tuple[float, float]:
@@ -311,12 +317,7 @@ def fill_once(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: np.nda
     def side(t: int, v: int) -> int:
         """-1 when most documents holding both put ``t`` before ``v``, 1 after, 0 when neither side wins."""
         if (t, v) not in sides:
-            a, b = np.flatnonzero(labels == t), np.flatnonzero(labels == v)
-            before = after = 0
-            for d in set(docs[a].tolist()) & set(docs[b].tolist()):
-                pa, pb = order[a[docs[a] == d]], order[b[docs[b] == d]]
-                before += int(pa.max() < pb.min())
-                after += int(pa.min() > pb.max())
+            before, after, _ = _precedence(np.flatnonzero(labels == t), np.flatnonzero(labels == v), docs, order)
             sides[(t, v)] = 0 if before == after else (-1 if before > after else 1)
         return sides[(t, v)]
 
