@@ -382,6 +382,36 @@ def test_skeleton_uses_a_fitted_section_typer_as_it_is(frames, bundled, monkeypa
                    "现将此次活动开展情况总结如下："}
 
 
+def test_skeleton_lists_a_part_its_form_decides_from_two_documents(bundled):
+    """An appendix held by two of fifteen documents is a part of the genre (its form says so): listed, after the
+    closing; a clustered type held by two documents is not (below ``min_support``)."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    rows = []
+    for k, d in enumerate(bundled):
+        n = len(d.text)
+        cut = [0, n // 4, n // 2, 3 * n // 4, n]
+        types = [0, 1, 4 if k < 2 else 1, 2] if k < 4 else [0, 1, 1, 2]
+        if k in (2, 3):
+            types = [0, 1, 2, 3]  # the last part an appendix after the closing
+        rows += [(d.id, cut[i], cut[i + 1], t, f"H{t}") for i, t in enumerate(types)]
+    typer = SimpleNamespace(
+        segments_=pd.DataFrame(rows, columns=["doc_id", "start", "end", "type", "heading"]), parts_=[],
+        types_=[SimpleNamespace(type_id=t, name=n) for t, n in
+                enumerate(["(opening) a", "body", "(closing) c", "(appendix) 注释", "rare"])],
+        form_types_={"preamble": 0, "closing": 2, "appendix": 3})
+    common = SimpleNamespace(consensus=[{"type": 0, "name": "(opening) a"}, {"type": 1, "name": "body"},
+                                        {"type": 2, "name": "(closing) c"}])
+    sk = skeleton(bundled, TemplateLibrary([]), typer=typer, common=common)
+    assert [(s["name"], s["support"]) for s in sk.sections] == [
+        ("(opening) a", 15), ("body", 15), ("(closing) c", 15), ("(appendix) 注释", 2)]
+    # without the form type (a section typer's clusters), the same two documents are too few
+    typer.form_types_ = {}
+    assert [s["name"] for s in skeleton(bundled, TemplateLibrary([]), typer=typer, common=common).sections] == [
+        "(opening) a", "body", "(closing) c"]
+
+
 def test_skeleton_shows_a_title_frame_as_a_whole_line(bundled):
     from gkcorpus.templates.frame_lines import LineFrame
     from gkcorpus.templates.frames import Frame

@@ -103,9 +103,10 @@ def _segments_by_headings(doc: Any) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _segments_by_types(corpus: Any, typer: Any = None,
-                       common: Any = None) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str]] | None:
-    """Segments typed by :class:`gkcorpus.outline.SectionTyper`, and the consensus order (None if unavailable).
+def _segments_by_types(corpus: Any, typer: Any = None, common: Any = None
+                       ) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str], set[str]] | None:
+    """Segments typed by :class:`gkcorpus.outline.SectionTyper`, the consensus order and the names of the
+    types a part's form decides (a PartTyper's openings, closings and appendices); None if unavailable.
 
     ``typer``: a SectionTyper, or a PartTyper (whose headings are listed masked: ``Y工作回顾`` for every
     year's review), already fitted on ``corpus`` (used as is); else a SectionTyper is fitted here.
@@ -134,7 +135,10 @@ def _segments_by_types(corpus: Any, typer: Any = None,
                                         df["type"].tolist(), heads):
         segs[str(doc_id)].append((int(s), int(e), names.get(int(kind), f"T{int(kind)}"), str(head or "")))
     order = [names.get(c["type"], c["name"]) for c in outline.consensus]
-    return segs, order
+    from ..outline.part_types import FORM_TYPES
+
+    by_form = {names[t] for f, t in getattr(typer, "form_types_", {}).items() if f in FORM_TYPES and t in names}
+    return segs, order, by_form
 
 
 def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple[int, int, str, str]]]
@@ -178,8 +182,10 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
     fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
     opening (text before the first heading) and the closing paragraph. A part is listed when it
-    appears in at least ``min_support`` of the documents, in the most common order (a part before those it
-    precedes in most of the documents holding both; the median position breaks ties).
+    appears in at least ``min_support`` of the documents -- a part its form alone decides (the part
+    typer's openings, closings and appendices) in two -- in the most common order (a part before those it
+    precedes in most of the documents holding both; the median position breaks ties; an appendix after
+    the closing).
 
     ``typer``: a :class:`~gkcorpus.outline.SectionTyper` already fitted on ``corpus`` (such as
     ``cluster_corpus(corpus).typer``): its segments are used as they are, instead of fitting a new
@@ -195,11 +201,11 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
     docs = list(corpus)
     typed = _segments_by_types(corpus, typer, common) if section_types else None
     if typed is not None:
-        segs, order = typed
+        segs, order, by_form = typed
         source = "section_types"
     else:
         segs = {d.id: _segments_by_headings(d) for d in docs}
-        order = []
+        order, by_form = [], set()
         source = "headings"
     lengths = {d.id: max(len(d.text), 1) for d in docs}
     support: dict[str, set[str]] = defaultdict(set)
@@ -213,11 +219,13 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
             if head:
                 headings[name][head] += 1
     need = max(2, int(round(min_support * len(docs)))) if len(docs) > 1 else 1
-    names = [n for n in support if len(support[n]) >= need]
+    # a part its form decides (an appendix) is a part of the genre however few documents hold it: listed from two
+    names = [n for n in support if len(support[n]) >= need or (n in by_form and len(support[n]) >= min(2, need))]
     # In the most common order: a part goes before another when it does so in more of the documents
     # holding both (its first section's start); the number of parts it goes before decides, the median
     # position breaks ties (parts no document holds together, or a cycle). The opening and closing parts
-    # of the common outline stay first and last.
+    # of the common outline stay first and last, but for a part that follows the closing in most of the
+    # documents holding both (an appendix): it comes after it.
     first, last = (order[0], order[-1]) if order else (None, None)
     starts: dict[str, dict[str, float]] = defaultdict(dict)  # part -> document -> its first section's position
     for d in docs:
@@ -228,6 +236,8 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
 
     def place(n: str) -> tuple:
         edge = 0 if n == first else 2 if n == last else 1
+        if last in starts and n != last and _before(starts[last], starts[n]) > _before(starts[n], starts[last]):
+            edge = 3
         return (edge, -wins[n], sorted(positions[n])[len(positions[n]) // 2], n)
 
     names.sort(key=place)
