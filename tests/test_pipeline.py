@@ -119,6 +119,23 @@ def test_mine_does_not_run_the_sentence_template_miner(tmp_path, monkeypatch):
     assert len(res.frames) == 44 and res.miner.library_ is res.frames
 
 
+def test_no_plots_means_no_png_in_any_stage(tmp_path):
+    """``--no-plots`` skips every plot: the section types', the 套话 index's and the formula timelines'."""
+    from gkcorpus import load, load_bundled
+
+    src = tmp_path / "years.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for k, d in enumerate(load_bundled()):
+            f.write(json.dumps({"id": d.id, "text": d.text, "year": 2010 + k // 3}, ensure_ascii=False) + "\n")
+    out = tmp_path / "out"
+    assert main(["mine", str(src), "-o", str(out), "--format", "json", "--no-plots"]) == 0
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {"trends/trends.csv", "reuse/formulaicness.csv", "clusters/parts.csv", "report.html"} <= written
+    assert sorted(p for p in written if p.endswith(".png")) == []
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Formula timelines" in html and "<img" not in html
+
+
 def test_a_corpus_without_shared_frames_says_so(tmp_path):
     from gkcorpus import load
     from gkcorpus.app.pipeline import mine

@@ -311,7 +311,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
     not depend on the input order), write their files into ``out_dir`` and the manifest last.
     ``side``: a :class:`~gkcorpus.runtime.side.SideProcess` that draws the plots meanwhile, or None."""
     out = ensure_dir(out_dir)
-    res = MineResult(out)
+    res = MineResult(out, plots=plots)
     formats = _available_formats(formats, res)
     stages = _Stages(res, progress, log, release=_is_large(corpus), side=side)
     try:
@@ -324,7 +324,7 @@ def _mine(corpus: "Corpus", out_dir: str | Path, formats: Sequence[str], plots: 
             draw_formulaicness(res, side)
         res.files += stages.run("templates", lambda: _mine_templates(corpus, res, segmenter, isolated=stages.release))
         if len(corpus) and all(TIMELINE_VARIABLE in d.meta for d in corpus):
-            res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends"))
+            res.files += stages.run("trends", lambda: _timelines(corpus, res, out / "trends", plots))
         if report:
             res.files.append(stages.run("report", lambda: _write_report(corpus, res, stages)))
         stages.take_drawn()
@@ -493,8 +493,8 @@ def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str,
     return files, miner, found, numeric, skel
 
 
-def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
-    """Every mined formula and frame counted by year: life spans, successions, eras."""
+def _timelines(corpus: "Corpus", res: MineResult, out: Path, plots: bool = True) -> list[Path]:
+    """Every mined formula and frame counted by year: life spans, successions, eras (and their plots)."""
     from ..timeline import EraSegmenter, FormulaTimeline, formulae_from_bank, formulae_from_frames, write_trends
 
     formulae = formulae_from_bank(res.boilerplate.phrases.phrases_) if res.boilerplate is not None else []
@@ -502,4 +502,4 @@ def _timelines(corpus: "Corpus", res: MineResult, out: Path) -> list[Path]:
         formulae += formulae_from_frames(res.frames)
     res.timeline = FormulaTimeline(by=TIMELINE_VARIABLE).fit(corpus, formulae)
     res.eras = EraSegmenter().fit(res.timeline)
-    return write_trends(out, res.timeline, res.eras)
+    return write_trends(out, res.timeline, res.eras, plots=plots)

@@ -27,6 +27,7 @@ class MineResult:
     numeric: Any = None  # DataFrame: numeric frame slots side by side, one row per document
     warnings: list[str] = field(default_factory=list)
     segmentation: dict[str, Any] = field(default_factory=dict)
+    plots: bool = True  # whether the run draws its PNG plots (``--no-plots``: none, in any stage)
     #: plots being drawn in a side process: their path -> a function that waits for the file
     drawing: dict[Path, Callable[[], Path]] = field(default_factory=dict, repr=False)
 

@@ -741,11 +741,11 @@ def top_formulae(timeline: FormulaTimeline, n: int = 40, max_coverage: float = 0
 
 
 def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = None, top: int = 40,
-                 xlsx_rows: int = 1000) -> list[Path]:
+                 xlsx_rows: int = 1000, plots: bool = True) -> list[Path]:
     """``trends.csv`` (long: every formula × group where it occurs), ``trends.xlsx`` (wide: the ``xlsx_rows`` most
     widely held formulae × groups, one sheet for the rate and one for df, their life spans, the
-    successions and the eras), ``lifespans.csv``, ``successions.csv``, ``eras.json`` and the plots ``timeline.png`` and
-    ``eras.png``."""
+    successions and the eras), ``lifespans.csv``, ``successions.csv``, ``eras.json`` and, with ``plots``, the plots
+    ``timeline.png`` and ``eras.png``."""
     from ..base.export import ensure_dir, write_csv, write_json, write_xlsx
     from .plots import plot_era_strip, plot_formula_timeline
 
@@ -777,6 +777,8 @@ def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = Non
 
         if not isinstance(e, ExportError):
             raise
+    if not plots:
+        return written
     ids = top_formulae(timeline, top)
     if ids:
         wide = timeline.matrix("per_10k", ids=ids).loc[ids]
