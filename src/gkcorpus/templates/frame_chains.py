@@ -5,6 +5,7 @@ into one frame, with the free clause before or after them. A mixin of
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 from typing import Sequence
 
 from .frame_cands import _Cand, _content_ok
@@ -57,14 +58,12 @@ class _ClauseChains:
                         j -= 1
                     row.insert(j, (sc, k, vals))
                     del row[3:]
-        text_docs: dict[str, set[int]] = defaultdict(set)
-        for ci, c in enumerate(clauses):
-            text_docs[c.text].add(c_doc[ci])
+        docs_of = _documents_per_text(clauses, c_doc)
         fixed_id: dict[str, int] = {}
         lab: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
         for ci, c in enumerate(clauses):
-            row = [(k, v) for _, k, v in labels.get(ci, ())]
-            if len(text_docs[c.text]) >= m and _han(c.text) >= 2:
+            row = [(k, v) for _, k, v in labels.pop(ci, ())]  # each clause's scored row dropped once read
+            if docs_of[c.text] >= m and _han(c.text) >= 2:
                 row.append((-1 - fixed_id.setdefault(c.text, len(fixed_id)), ()))
             if row:
                 lab[ci] = row
@@ -141,3 +140,24 @@ class _ClauseChains:
         return _Cand(pieces, types, inst, ok, side)
 
     # ------------------------------------------------------------------ selection
+
+
+def _documents_per_text(clauses: Sequence[Clause], c_doc: Sequence[int]) -> dict[str, int]:
+    """In how many documents each clause text occurs. Clauses come document after document, so a text
+    counts a document when it is met in a document other than the last it was met in: one integer pair a
+    text, not a set of documents (a set where the documents do not come in order)."""
+    if any(b < a for a, b in pairwise(c_doc)):
+        sets: dict[str, set[int]] = defaultdict(set)
+        for ci, c in enumerate(clauses):
+            sets[c.text].add(c_doc[ci])
+        return {t: len(ds) for t, ds in sets.items()}
+    last: dict[str, list[int]] = {}
+    for ci, c in enumerate(clauses):
+        d = c_doc[ci]
+        seen = last.get(c.text)
+        if seen is None:
+            last[c.text] = [d, 1]
+        elif seen[0] != d:
+            seen[0] = d
+            seen[1] += 1
+    return {t: n for t, (_, n) in last.items()}

@@ -304,18 +304,21 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         texts = []
         for d in range(n_docs):
             texts.append("\n".join(clauses[i].text for i in per_doc.get(d, [])).translate(_DIGITS))
-        # global position -> clause and offset in it (the index joins the texts with one separator each)
-        owner = np.full(sum(len(t) + 1 for t in texts), -1, dtype=np.int64)
-        offset = np.zeros(len(owner), dtype=np.int64)
+        # where each clause starts in the index (which joins the texts with one separator each), in index
+        # order: a global position's clause is the last starting at or before it (one integer a clause, not
+        # two a character)
+        order, starts = [], []
         g = 0
         for d in range(n_docs):
             for i in per_doc.get(d, []):
-                n = len(clauses[i].text)
-                owner[g:g + n] = i
-                offset[g:g + n] = np.arange(n)
-                g += n + 1
+                order.append(i)
+                starts.append(g)
+                g += len(clauses[i].text) + 1
             if not per_doc.get(d):
                 g += 1
+        clause_at = np.asarray(order, dtype=np.int64)
+        clause_start = np.asarray(starts, dtype=np.int64)
+        del order, starts
         ix = TextIndex(texts)
         self.__dict__["_count"] = suffix_counter(ix.string, ix.sa)
         self.__dict__["_index"] = ix
@@ -335,8 +338,9 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
             anchor = full[p0:p0 + length]
             if anchor[0] in "、的和及与" or anchor[-1] in "、和及与":
                 continue
-            cl = owner[pos]
-            occ = list(zip(c_doc_arr[cl].tolist(), cl.tolist(), offset[pos].tolist()))
+            k = np.searchsorted(clause_start, pos, side="right") - 1
+            cl = clause_at[k]
+            occ = list(zip(c_doc_arr[cl].tolist(), cl.tolist(), (pos - clause_start[k]).tolist()))
             out.extend(self._contexts(anchor, occ, clauses, m, pool))
         return out
 
