@@ -121,7 +121,7 @@ def test_mine_does_not_run_the_sentence_template_miner(tmp_path, monkeypatch):
 
 def test_no_plots_means_no_png_in_any_stage(tmp_path):
     """``--no-plots`` skips every plot: the section types', the 套话 index's and the formula timelines'."""
-    from gkcorpus import load, load_bundled
+    from gkcorpus import load_bundled
 
     src = tmp_path / "years.jsonl"
     with src.open("w", encoding="utf-8") as f:

@@ -184,7 +184,10 @@ def _report_boilerplate(rb: Any, corpus: "Corpus", res: MineResult, cite: _Citat
                  if c in df.columns]], max_rows=200)
     path = res.out_dir / "reuse" / "formulaicness.png"
     drawn = res.drawing.pop(path, None)
-    png = drawn() if drawn is not None else _formulaicness_plot(df, path) if res.plots else None
+    if drawn is not None:
+        png = drawn()
+    else:
+        png = _formulaicness_plot(df, path) if res.plots else None
     if png is not None:
         res.files.append(png)
         rb.image(png, "The 套话 index per document")

@@ -104,9 +104,9 @@ def _segments_by_headings(doc: Any) -> list[tuple[int, int, str, str]]:
 
 
 def _segments_by_types(corpus: Any, typer: Any = None, common: Any = None
-                       ) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str], set[str]] | None:
-    """Segments typed by :class:`gkcorpus.outline.SectionTyper`, the consensus order and the names of the
-    types a part's form decides (a PartTyper's openings, closings and appendices); None if unavailable.
+                       ) -> tuple[dict[str, list[tuple[int, int, str, str]]], list[str], dict[str, str]] | None:
+    """Segments typed by :class:`gkcorpus.outline.SectionTyper`, the consensus order and, by role, the names of
+    the types a part's form decides (a PartTyper's ``preamble``, ``closing``, ``appendix``); None if unavailable.
 
     ``typer``: a SectionTyper, or a PartTyper (whose headings are listed masked: ``Y工作回顾`` for every
     year's review), already fitted on ``corpus`` (used as is); else a SectionTyper is fitted here.
@@ -114,6 +114,7 @@ def _segments_by_types(corpus: Any, typer: Any = None, common: Any = None
     """
     try:
         from ..outline.common import common_outline
+        from ..outline.part_types import FORM_TYPES
         from ..outline.typer import SectionTyper
     except ImportError:
         return None
@@ -135,10 +136,8 @@ def _segments_by_types(corpus: Any, typer: Any = None, common: Any = None
                                         df["type"].tolist(), heads):
         segs[str(doc_id)].append((int(s), int(e), names.get(int(kind), f"T{int(kind)}"), str(head or "")))
     order = [names.get(c["type"], c["name"]) for c in outline.consensus]
-    from ..outline.part_types import FORM_TYPES
-
-    by_form = {names[t] for f, t in getattr(typer, "form_types_", {}).items() if f in FORM_TYPES and t in names}
-    return segs, order, by_form
+    roles = {f: names[t] for f, t in getattr(typer, "form_types_", {}).items() if f in FORM_TYPES and t in names}
+    return segs, order, roles
 
 
 def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple[int, int, str, str]]]
@@ -201,11 +200,11 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
     docs = list(corpus)
     typed = _segments_by_types(corpus, typer, common) if section_types else None
     if typed is not None:
-        segs, order, by_form = typed
+        segs, order, roles = typed
         source = "section_types"
     else:
         segs = {d.id: _segments_by_headings(d) for d in docs}
-        order, by_form = [], set()
+        order, roles = [], {}
         source = "headings"
     lengths = {d.id: max(len(d.text), 1) for d in docs}
     support: dict[str, set[str]] = defaultdict(set)
@@ -220,12 +219,12 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
                 headings[name][head] += 1
     need = max(2, int(round(min_support * len(docs)))) if len(docs) > 1 else 1
     # a part its form decides (an appendix) is a part of the genre however few documents hold it: listed from two
+    by_form = set(roles.values())
     names = [n for n in support if len(support[n]) >= need or (n in by_form and len(support[n]) >= min(2, need))]
     # In the most common order: a part goes before another when it does so in more of the documents
     # holding both (its first section's start); the number of parts it goes before decides, the median
     # position breaks ties (parts no document holds together, or a cycle). The opening and closing parts
-    # of the common outline stay first and last, but for a part that follows the closing in most of the
-    # documents holding both (an appendix): it comes after it.
+    # of the common outline stay first and last, and the appendix (a part by its form) after the last.
     first, last = (order[0], order[-1]) if order else (None, None)
     starts: dict[str, dict[str, float]] = defaultdict(dict)  # part -> document -> its first section's position
     for d in docs:
@@ -235,9 +234,7 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
             for n in names}
 
     def place(n: str) -> tuple:
-        edge = 0 if n == first else 2 if n == last else 1
-        if last in starts and n != last and _before(starts[last], starts[n]) > _before(starts[n], starts[last]):
-            edge = 3
+        edge = 3 if n == roles.get("appendix") else 0 if n == first else 2 if n == last else 1
         return (edge, -wins[n], sorted(positions[n])[len(positions[n]) // 2], n)
 
     names.sort(key=place)

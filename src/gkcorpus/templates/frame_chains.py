@@ -139,8 +139,6 @@ class _ClauseChains:
             ok = _content_ok(pieces, types, self.min_fixed_han, self.min_segment_han)
         return _Cand(pieces, types, inst, ok, side)
 
-    # ------------------------------------------------------------------ selection
-
 
 def _documents_per_text(clauses: Sequence[Clause], c_doc: Sequence[int]) -> dict[str, int]:
     """In how many documents each clause text occurs. Clauses come document after document, so a text

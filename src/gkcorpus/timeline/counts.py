@@ -747,7 +747,6 @@ def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = Non
     successions and the eras), ``lifespans.csv``, ``successions.csv``, ``eras.json`` and, with ``plots``, the plots
     ``timeline.png`` and ``eras.png``."""
     from ..base.export import ensure_dir, write_csv, write_json, write_xlsx
-    from .plots import plot_era_strip, plot_formula_timeline
 
     out = ensure_dir(out_dir)
     counts = timeline.counts_
@@ -779,6 +778,8 @@ def write_trends(out_dir: str | Path, timeline: FormulaTimeline, eras: Any = Non
             raise
     if not plots:
         return written
+    from .plots import plot_era_strip, plot_formula_timeline
+
     ids = top_formulae(timeline, top)
     if ids:
         wide = timeline.matrix("per_10k", ids=ids).loc[ids]
