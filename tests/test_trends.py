@@ -197,6 +197,9 @@ def test_trends_command(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert {"trends.csv", "lifespans.csv", "successions.csv", "eras.json", "trends.xlsx", "timeline.png"} <= set(names)
     assert main(["trends", str(src), "--by", "region", "-o", str(tmp_path / "o2")]) == 1
+    # --no-plots: the same tables, no PNG
+    assert main(["trends", str(src), "--by", "year", "-o", str(tmp_path / "o3"), "--no-frames", "--no-plots"]) == 0
+    assert sorted(p.name for p in (tmp_path / "o3").iterdir()) == [n for n in names if not n.endswith(".png")]
 
 
 def test_trends_command_counts_the_frames(tmp_path, capsys):

@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=40, help="formulae drawn in timeline.png (default 40)")
     p.add_argument("--min-docs", type=int, default=3, help="groups with fewer documents are flagged (default 3)")
     p.add_argument("--no-frames", action="store_true", help="count the phrase bank only, not the sentence frames")
+    p.add_argument("--no-plots", action="store_true", help="skip timeline.png and eras.png")
     p.set_defaults(func=run)
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         formulae += formulae_from_frames(FrameMiner().fit(corpus).library_)
     timeline = FormulaTimeline(by=args.by, min_docs=args.min_docs).fit(corpus, formulae)
     eras = EraSegmenter().fit(timeline)
-    written = write_trends(args.output, timeline, eras, top=args.top)
+    written = write_trends(args.output, timeline, eras, top=args.top, plots=not args.no_plots)
     print(f"{len(formulae)} formulae and frames counted over {len(timeline.groups_)} groups of {args.by!r} "
           f"({timeline.groups_[0]}–{timeline.groups_[-1]})")
     for s in timeline.successions_[:10]:
