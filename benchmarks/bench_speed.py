@@ -15,7 +15,10 @@ For each corpus, in one run (the machine is shared: compare within a row, not ac
   sampled every 20 ms while the stage runs; ``load`` is reading and cleaning), and in brackets the
   peak of the whole process tree's proportional set size (the main process, its side process and
   workers, and a stage forked into a child; shared pages counted once), sampled every 0.1 s;
-* **tree MB**: that tree's peak over the whole run, the memory the run takes.
+* **tree MB**: that tree's peak over the whole run, the memory the run takes;
+* **budget**: what ``mine <= 2 × segment`` leaves once the time outside the stages (start-up, imports) and the
+  reading, cleaning and segmenting stage are paid, and each later stage as a multiple of the segmentation alone,
+  marked when that stage alone is over what is left: the stages in the way.
 """
 
 from __future__ import annotations
@@ -140,6 +143,23 @@ def _stages(line: str, peaks: dict[str, int], tree: dict[str, int] | None = None
     return ", ".join(parts)
 
 
+def budget(name: str, seg_s: float, mine_s: float, line: str, factor: float = 2.0) -> str:
+    """Where the run stands against ``mine`` <= ``factor`` x the segmentation: the budget, the time outside the
+    stages (start-up, imports, writing the manifest), the segmenting stage, and every later stage with its time as a
+    multiple of the segmentation alone, largest first (each one over the budget left is in the way on its own)."""
+    times = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])} if " (" in line else {}
+    if not times or not seg_s:
+        return f"{name}: no stage timings"
+    outside = mine_s - sum(times.values())
+    first = times.get("segment", 0.0) + times.get("clean", 0.0)
+    left = factor * seg_s - outside - first
+    later = sorted(((v, k) for k, v in times.items() if k not in ("segment", "clean")), reverse=True)
+    over = ", ".join(f"{k} {v:.1f} ({v / seg_s:.1f}×{' *' if v > max(left, 0) else ''})" for v, k in later)
+    return (f"{name}: budget {factor * seg_s:.1f} s ({factor:g} × {seg_s:.1f}); outside the stages {outside:.1f} s; "
+            f"reading, cleaning, segmenting {first:.1f} s; left for the rest {left:.1f} s; "
+            f"after segmenting {sum(v for v, _ in later):.1f} s: {over}")
+
+
 def run_child(code: str, *args: str) -> dict:
     r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=os.environ.copy())
     if r.returncode != 0:
@@ -185,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                      **{f"mine_{k}": v for k, v in mine.items()}, "ratio": ratio})
         print(f"{name:<11} {seg['chars']:>11,} {seg['seconds']:>10.1f} {mine['seconds']:>8.1f} {ratio:>6.1f} "
               f"{seg['rss_kb'] / 1024:>7.0f} {mine['rss_kb'] / 1024:>8.0f} {mine.get('tree_pss_kb', 0) / 1024:>8.0f}  {stages}")
+    print("target mine <= 2 × segmentation (stage s (× the segmentation alone), * each over the budget left alone):")
+    for r in rows:
+        print("  " + budget(r["corpus"], r["segment_seconds"], r["mine_seconds"], r["mine_line"]))
     by = {r["corpus"]: r for r in rows}
     if "national" in by and "national/4" in by:
         a, b = by["national/4"], by["national"]
