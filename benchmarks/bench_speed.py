@@ -130,10 +130,15 @@ def quarter(path: Path, out: Path) -> Path:
     return out
 
 
+def _stage_times(line: str) -> dict[str, float]:
+    """``{stage: seconds}`` from the command's last line ("mined … in T s (segment 1.2 s, …)")."""
+    return {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])} if " (" in line else {}
+
+
 def _stages(line: str, peaks: dict[str, int], tree: dict[str, int] | None = None) -> str:
     """``stage seconds/peak MB, …`` from the command's last line ("mined … in T s (segment 1.2 s, …)")
     and the sampled peaks (``load``: reading and cleaning, before the first stage)."""
-    times = dict(re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])) if " (" in line else {}
+    times = _stage_times(line)
     parts = [f"load -/{peaks['load'] / 1024:.0f}"] if "load" in peaks else []
     for name, sec in times.items():
         mb = f"{peaks[name] / 1024:.0f}" if name in peaks else "-"
@@ -147,7 +152,7 @@ def budget(name: str, seg_s: float, mine_s: float, line: str, factor: float = 2.
     """Where the run stands against ``mine`` <= ``factor`` x the segmentation: the budget, the time outside the
     stages (start-up, imports, writing the manifest), the segmenting stage, and every later stage with its time as a
     multiple of the segmentation alone, largest first (each one over the budget left is in the way on its own)."""
-    times = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line.rsplit(" (", 1)[1])} if " (" in line else {}
+    times = _stage_times(line)
     if not times or not seg_s:
         return f"{name}: no stage timings"
     outside = mine_s - sum(times.values())
