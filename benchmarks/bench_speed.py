@@ -16,9 +16,9 @@ For each corpus, in one run (the machine is shared: compare within a row, not ac
   peak of the whole process tree's proportional set size (the main process, its side process and
   workers, and a stage forked into a child; shared pages counted once), sampled every 0.1 s;
 * **tree MB**: that tree's peak over the whole run, the memory the run takes;
-* **budget**: what ``mine <= 2 × segment`` leaves once the time outside the stages (start-up, imports) and the
-  reading, cleaning and segmenting stage are paid, and each later stage as a multiple of the segmentation alone,
-  marked when that stage alone is over what is left: the stages in the way.
+* **budget**: what ``mine <= 2 × segment`` leaves once the time outside the stages (start-up, imports, reading and
+  cleaning the input, the manifest) and the segmenting and clean-text stages are paid, and each later stage as a
+  multiple of the segmentation alone, marked when that stage alone is over what is left: the stages in the way.
 """
 
 from __future__ import annotations
@@ -150,8 +150,9 @@ def _stages(line: str, peaks: dict[str, int], tree: dict[str, int] | None = None
 
 def budget(name: str, seg_s: float, mine_s: float, line: str, factor: float = 2.0) -> str:
     """Where the run stands against ``mine`` <= ``factor`` x the segmentation: the budget, the time outside the
-    stages (start-up, imports, writing the manifest), the segmenting stage, and every later stage with its time as a
-    multiple of the segmentation alone, largest first (each one over the budget left is in the way on its own)."""
+    stages (start-up, imports, reading and cleaning the input, the manifest), the segmenting and clean-text stages,
+    and every later stage with its time as a multiple of the segmentation alone, largest first (each one over the
+    budget left is in the way on its own)."""
     times = _stage_times(line)
     if not times or not seg_s:
         return f"{name}: no stage timings"
@@ -161,7 +162,7 @@ def budget(name: str, seg_s: float, mine_s: float, line: str, factor: float = 2.
     later = sorted(((v, k) for k, v in times.items() if k not in ("segment", "clean")), reverse=True)
     over = ", ".join(f"{k} {v:.1f} ({v / seg_s:.1f}×{' *' if v > max(left, 0) else ''})" for v, k in later)
     return (f"{name}: budget {factor * seg_s:.1f} s ({factor:g} × {seg_s:.1f}); outside the stages {outside:.1f} s; "
-            f"reading, cleaning, segmenting {first:.1f} s; left for the rest {left:.1f} s; "
+            f"segmenting and clean texts {first:.1f} s; left for the rest {left:.1f} s; "
             f"after segmenting {sum(v for v, _ in later):.1f} s: {over}")
 
 
