@@ -13,24 +13,10 @@ choose the number of types or merge them afterwards.
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Sequence
-
 import numpy as np
 
 FORM = ("preamble", "closing", "appendix")
 MAX_K = 20
-
-
-def _pairs(counter: Counter) -> int:
-    return sum(c * (c - 1) // 2 for c in counter.values())
-
-
-def pairwise(gold: Sequence[str], types: Sequence[str]) -> tuple[float, float]:
-    """Pairwise precision and recall of ``types`` against ``gold`` (one label per section)."""
-    both = _pairs(Counter(zip(gold, types)))
-    pt, pg = _pairs(Counter(types)), _pairs(Counter(gold))
-    return (both / pt if pt else 1.0), (both / pg if pg else 1.0)
 
 
 def _blocks(corpus, parts) -> dict[str, np.ndarray]:
@@ -54,6 +40,7 @@ def _blocks(corpus, parts) -> dict[str, np.ndarray]:
 def ceiling(corpus, gold: list[dict], tolerance: int) -> list[tuple[str, str, int, float, float]]:
     """``(block, linkage, k, precision, recall)`` of the best pairwise F1 for each block and linkage, over
     the gold sections found by a part (as :func:`eval_parts.match` finds them)."""
+    from eval_parts import pairwise
     from scipy.cluster.hierarchy import fcluster, linkage
 
     from gkcorpus.outline.parts import find_parts
@@ -78,7 +65,7 @@ def ceiling(corpus, gold: list[dict], tolerance: int) -> list[tuple[str, str, in
             best = None
             for k in range(2, min(MAX_K, len(body) - 1) + 1):
                 types = [str(t) for t in fcluster(Z, k, "maxclust")] + [t for _, t in form_gold]
-                p, r = pairwise(gold_all, types)
+                p, r = pairwise([({"part": g}, t) for g, t in zip(gold_all, types)])
                 f1 = 2 * p * r / (p + r) if p + r else 0.0
                 if best is None or f1 > best[0]:
                     best = (f1, k, p, r)
