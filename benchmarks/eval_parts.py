@@ -18,8 +18,8 @@ run -- and compares the parts it finds with the gold sections:
 * diagnostic lines with the gold read otherwise where it makes a distinction the types do not
   (:func:`diagnostics`): reform as a topic of the tasks, democracy and law with self-improvement (they
   never share a report), the bundled themes as parts;
-* with ``--ceiling``, the best a plain clustering of the heading, body or both reaches with the number of
-  types read off the gold (``parts_ceiling.py``): whether the features can carry a target at all;
+* with ``--plain``, the best a plain clustering of the heading, body or both reaches with the number of
+  types read off the gold (``parts_plain.py``): whether the typer's rules add to its features or take away;
 * with ``--stability``, the same scores when five reports are left out at either end of the national
   corpus or the five reports before ``--since`` are added (does the number of types hold?).
 
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heldout-since", type=int, default=2016)
     ap.add_argument("--confusion", action="store_true", help="print every part with its type and gold part")
     ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
-    ap.add_argument("--ceiling", action="store_true",
+    ap.add_argument("--plain", action="store_true",
                     help="also the best plain clustering of one feature block, its number of types read off the gold")
     args = ap.parse_args(argv)
     import gkcorpus
@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         gold = [g for g in read_gold(args.gold_dir / path) if g["doc_id"] in corpus]
         evaluate(f"{name}" + (f" since {args.since}" if name == "national" else ""), corpus, gold,
                  args.tolerance, args.seed, confusion=args.confusion)
-        if args.ceiling:
-            print_ceiling(name, corpus, gold, args.tolerance)
+        if args.plain:
+            print_plain(name, corpus, gold, args.tolerance)
         if name == "national" and args.stability:
             stability(gkcorpus.load(str(args.national)), gold, args)
     if args.heldout and BILINGUAL.exists() and HELDOUT.exists():
@@ -196,11 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_ceiling(name: str, corpus, gold: list[dict], tolerance: int) -> None:
-    from parts_ceiling import ceiling
+def print_plain(name: str, corpus, gold: list[dict], tolerance: int) -> None:
+    from parts_plain import plain_clusterings
 
-    print(f"ceiling on {name}: best pairwise F1 of a plain clustering (form types fixed; k read off the gold)")
-    for block, method, k, p, r in ceiling(corpus, gold, tolerance):
+    print(f"plain clustering on {name}: best pairwise F1 of one block (form types fixed; k read off the gold)")
+    for block, method, k, p, r in plain_clusterings(corpus, gold, tolerance):
         print(f"  {block:<15} {method:<8} k={k:<3} precision {p:.3f}  recall {r:.3f}")
     print()
 
