@@ -560,6 +560,10 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     assert [x for x in lines if x.startswith("In ")] == [
         f"In {n} of 15 documents." for n in (15, 15, 12, 15, 6, 15, 15)]
     assert "P时期国民经济和社会发展的回顾 (1)" in next(x for x in lines if x.startswith("Usual headings: Y工作回顾"))
+    # each part's set phrases: the address in the opening, the thanks ending the review, the closing's rally
+    sets = [x for x in lines if x.startswith("Set phrases: ")]
+    assert len(sets) == 7 and "`现在，我代表国务院` (15)" in sets[0] and "`表示诚挚感谢` (15)" in sets[1]
+    assert sets[6].startswith("Set phrases: `实现中华民族伟大复兴的中国梦` (9); ")
     # 2009's source lost its 二、 heading: 三、2009年主要任务 is still a top-level part, typed with the tasks
     from gkcorpus.outline.parts import find_parts
 

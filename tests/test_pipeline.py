@@ -322,6 +322,11 @@ def test_bundled_skeleton_keeps_the_section_types(mined):
     # in the most common order: the problems before the next steps (the problems come first in more of the
     # summaries holding both), though the next steps' first section lies earlier in the median document
     assert entries[1] == "## 2. 基本情况 (+4)" and entries[8:10] == ["## 9. 存在问题 (+1)", "## 10. 下一步工作打算 (+7)"]
+    # each part's set phrases from the phrase bank of the same run
+    lines = md.splitlines()
+    assert lines[lines.index(entries[0]) + 4] == (
+        "Set phrases: `关于…政务公开日` (7); `按照…要求` (6); `现将…总结如下` (5); `贯彻落实` (5); `现将…情况总结` (4).")
+    assert "Set phrases: `政务公开工作再上新台阶` (4); " in md  # the closing's
 
 
 def test_clusters_failing_after_the_section_types_leave_no_plots(tmp_path, monkeypatch):

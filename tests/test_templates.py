@@ -340,6 +340,29 @@ def test_skeleton_from_headings(frames, bundled):
     assert "- `…发放{TEXT}{NUM}` — 3 documents" in md
 
 
+def test_skeleton_lists_each_parts_set_phrases(frames, bundled):
+    """With a fitted phrase bank each part lists the formulae found in it in two documents or more and in at least
+    half the (document, part) pairs holding them: by documents, then length."""
+    from gkcorpus.boilerplate.phrases import FormulaMiner, PhraseMiner
+
+    sk = skeleton(bundled, frames, section_types=False, phrases=FormulaMiner().fit(bundled))
+    phrases = {s["name"]: [(p["phrase"], p["support"]) for p in s["phrases"]] for s in sk.sections}
+    assert phrases["开头"] == [("关于…政务公开日", 7), ("按照…要求", 6), ("现将…总结如下", 5), ("贯彻落实", 5),
+                             ("现将…情况总结", 4)]
+    assert phrases["主要做法"] == [("主要做法", 3), ("办事公开", 2), ("行政审批", 2)]
+    assert phrases["下一步打算"] == [("加强对政务公开工作", 3), ("政务公开的内容、形式", 2)]
+    assert phrases["存在问题"] == []
+    md = sk.to_markdown()
+    assert "Set phrases: `关于…政务公开日` (7); `按照…要求` (6); `现将…总结如下` (5); `贯彻落实` (5); `现将…情况总结` (4)." in md
+    # the earlier n-gram bank: its contiguous phrases; a phrase inside a longer one listed before it is left out
+    legacy = skeleton(bundled, frames, section_types=False, phrases=PhraseMiner().fit(bundled))
+    nxt = next(s for s in legacy.sections if s["name"] == "下一步打算")["phrases"]
+    assert [p["phrase"] for p in nxt] == ["加强对政务公开", "下一步工作", "加强对政务公开工作的领导", "进一步提高", "廉政建设"]
+    # no bank, or none wanted: no set phrases
+    assert all(s["phrases"] == [] for s in skeleton(bundled, frames, section_types=False).sections)
+    assert "Set phrases" not in skeleton(bundled, frames, section_types=False).to_markdown()
+
+
 def test_skeleton_lists_a_frame_where_its_matches_concentrate(frames, bundled):
     from gkcorpus.outline.typer import SectionTyper
 

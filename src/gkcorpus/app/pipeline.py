@@ -443,22 +443,24 @@ def _mine_templates(corpus: "Corpus", res: MineResult, segmenter: str = "rjieba"
         from ..boilerplate.phrases.formula_spans import spans_by_document
 
         shared = spans_by_document(res.boilerplate.reuse.passages_, [d.id for d in corpus])
+    bank = res.boilerplate.phrases if res.boilerplate is not None else None
     if isolated:
         from ..runtime.isolated import isolated_call
 
-        out = isolated_call(_templates, corpus, res.clustering, res.out_dir, segmenter, shared)
+        out = isolated_call(_templates, corpus, res.clustering, res.out_dir, segmenter, shared, bank)
     else:
-        out = _templates(corpus, res.clustering, res.out_dir, segmenter, shared)
+        out = _templates(corpus, res.clustering, res.out_dir, segmenter, shared, bank)
     files, res.miner, res.extractions, res.numeric, res.skeleton = out
     res.frames = res.miner.library_
     return files
 
 
 def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str,
-               shared: Any = None) -> tuple[list[Path], Any, Any, Any, Any]:
+               shared: Any = None, bank: Any = None) -> tuple[list[Path], Any, Any, Any, Any]:
     """:func:`_mine_templates`' work: ``(files, fitted FrameMiner, extractions, numeric table, skeleton)``
     (``run``: the section types just fitted, or None; ``shared``: each document's spans of shared
-    passages, for :meth:`FrameMiner.fit <gkcorpus.templates.frames.FrameMiner.fit>`)."""
+    passages, for :meth:`FrameMiner.fit <gkcorpus.templates.frames.FrameMiner.fit>`; ``bank``: the fitted
+    phrase bank, whose set phrases the skeleton lists under each part)."""
     from ..base.export import write_csv
     from ..outline.part_types import order_concordance
     from ..templates.frames import FrameMiner, match_table, wide_table
@@ -479,9 +481,10 @@ def _templates(corpus: "Corpus", run: Any, out_dir: Path, segmenter: str,
         # one entry per real part of the genre -- when the part types tell the body parts apart and
         # predict the order of each document's sections about as well as the section types do: the
         # fewer types win unless the finer typing predicts the order clearly better
-        skel = skeleton(corpus, frames, typer=run.parts)
+        skel = skeleton(corpus, frames, typer=run.parts, phrases=bank)
     else:
-        skel = skeleton(corpus, frames, typer=run.typer if run else None, common=run.common if run else None)
+        skel = skeleton(corpus, frames, typer=run.typer if run else None, common=run.common if run else None,
+                        phrases=bank)
     d = ensure_dir(out_dir / "templates")
     files = [
         frames.save(d / "frames.json") or d / "frames.json",

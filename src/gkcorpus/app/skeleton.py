@@ -1,8 +1,8 @@
-"""A writer's skeleton: the corpus's common outline with, under each part, the best-supported
-templates (sentence frames) whose matches concentrate there.
+"""A writer's skeleton: the corpus's common outline with, under each part, the set phrases of the phrase
+bank and the best-supported templates (sentence frames) whose occurrences concentrate there.
 
-It joins two independent analyses -- section types (:mod:`gkcorpus.outline`) and sentence frames
-(:mod:`gkcorpus.templates`) -- so it sits above both.
+It joins independent analyses -- section types (:mod:`gkcorpus.outline`), the phrase bank
+(:mod:`gkcorpus.boilerplate.phrases`) and sentence frames (:mod:`gkcorpus.templates`) -- so it sits above them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Skeleton", "normalise_heading", "skeleton"]
 
+MAX_BANK_ENTRIES = 2000  # the bank's most formulaic entries a skeleton reads set phrases from
+
 
 @dataclass
 class Skeleton:
@@ -38,15 +40,17 @@ class Skeleton:
     def to_markdown(self, title: str = "Document skeleton") -> str:
         src = {"section_types": "section types clustered by gkcorpus.outline",
                "headings": "normalised level-1 headings"}.get(self.source, self.source)
-        lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the "
-                 "best-supported templates whose matches concentrate there. Fill the `{SLOTS}`; `…` marks where free "
-                 "text goes.", ""]
+        lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the set "
+                 "phrases of the phrase bank (with the number of documents using them there) and the best-supported "
+                 "templates whose matches concentrate there. Fill the `{SLOTS}`; `…` marks where free text goes.", ""]
         for k, sec in enumerate(self.sections, 1):
             lines.append(f"## {k}. {sec['name']}")
             lines.append("")
             lines.append(f"In {sec['support']} of {self.n_docs} documents.")
             if sec.get("headings"):
                 lines.append("Usual headings: " + "; ".join(f"{h} ({c})" for h, c in sec["headings"][:5]) + ".")
+            if sec.get("phrases"):
+                lines.append("Set phrases: " + "; ".join(f"`{p['phrase']}` ({p['support']})" for p in sec["phrases"]) + ".")
             lines.append("")
             for t in sec["templates"]:
                 # free text around an open template; a slot at its edge already says so
@@ -148,6 +152,30 @@ def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple
     for ti, t in enumerate(library.templates):
         for k, inst in enumerate(t.instances):
             by_doc[inst.doc_id].append((ti, k, inst.start))
+    return _place(by_doc, segs)
+
+
+def _bank_positions(bank: Any, max_entries: int) -> tuple[list[Any], dict[str, list[tuple[int, int, int]]]]:
+    """The bank's first ``max_entries`` formulae (kind ``formula`` of a :class:`FormulaMiner`; every contiguous
+    phrase and slogan of a :class:`PhraseMiner`) and, by document, ``(entry index, occurrence, start)``."""
+    entries = [f for f in bank.phrases_ if getattr(f, "kind", "") in ("formula", "contiguous", "slogan")][:max_entries]
+    doc_ids = getattr(bank, "doc_ids_", [])
+    by_doc: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, f in enumerate(entries):
+        spans = f.spans
+        if len(spans) == 3 and isinstance(spans[0], np.ndarray):  # (document index, start, end) arrays
+            for k, (d, st) in enumerate(zip(spans[0].tolist(), spans[1].tolist())):
+                by_doc[doc_ids[d]].append((i, k, st))
+        else:  # (doc id, start, end) per occurrence
+            for k, (d, st, _) in enumerate(spans):
+                by_doc[d].append((i, k, st))
+    return entries, by_doc
+
+
+def _place(by_doc: Mapping[str, list[tuple[int, int, int]]], segs: Mapping[str, Sequence[tuple[int, int, str, str]]]
+           ) -> list[tuple[int, int, str, str]]:
+    """``(item, occurrence, doc id, part name)`` of every ``(item, occurrence, start)`` of ``by_doc`` lying in a
+    part of its document (the first part, in list order, holding its start), in item and occurrence order."""
     out: list[tuple[int, int, int, str, str]] = []
     for doc_id, items in by_doc.items():
         doc_segs = segs.get(doc_id)
@@ -171,12 +199,16 @@ def _place_instances(library: TemplateLibrary, segs: Mapping[str, Sequence[tuple
 
 
 def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5, min_support: float = 0.2,
-             section_types: bool = True, typer: Any = None, common: Any = None, min_share: float = 0.5) -> Skeleton:
-    """The corpus's common outline with its best-supported templates under each part.
+             section_types: bool = True, typer: Any = None, common: Any = None, min_share: float = 0.5,
+             phrases: Any = None, max_phrases: int = 5) -> Skeleton:
+    """The corpus's common outline with its set phrases and best-supported templates under each part.
 
     A template is listed under a part when at least ``min_share`` of the (document, part) pairs
     where its matches lie are that part's (a frame of every part, such as a growth figure, is
-    listed nowhere), in two documents or more; by documents, then fixed characters.
+    listed nowhere), in two documents or more; by documents, then fixed characters. ``phrases``, a
+    fitted phrase bank (:class:`~gkcorpus.boilerplate.phrases.FormulaMiner` or ``PhraseMiner``, fitted
+    on ``corpus``), gives each part its set phrases by the same rule (at most ``max_phrases``, by documents,
+    then length; none inside a longer one listed there), from the bank's first ``MAX_BANK_ENTRIES`` formulae.
 
     Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
     fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
@@ -192,11 +224,13 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     as ``cluster_corpus(corpus).common``), else computed from the typer's outlines.
     """
     with _gc_paused():
-        return _skeleton(corpus, library, max_templates, min_support, section_types, typer, common, min_share)
+        return _skeleton(corpus, library, max_templates, min_support, section_types, typer, common, min_share,
+                         phrases, max_phrases)
 
 
 def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, min_support: float,
-              section_types: bool, typer: Any, common: Any, min_share: float = 0.5) -> Skeleton:
+              section_types: bool, typer: Any, common: Any, min_share: float = 0.5, bank: Any = None,
+              max_phrases: int = 5) -> Skeleton:
     docs = list(corpus)
     typed = _segments_by_types(corpus, typer, common) if section_types else None
     if typed is not None:
@@ -253,6 +287,7 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
     spread: Counter = Counter()  # (document, part) pairs per template, over every part
     for counts in placed.values():
         spread.update(counts)
+    set_phrases = _set_phrases(bank, segs, min_share, max_phrases) if bank is not None and max_phrases > 0 else {}
     sections = []
     for n in names:
         ranked = heapq.nsmallest(max(max_templates, 1), ((tid, c) for tid, c in placed[n].items()
@@ -267,8 +302,36 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
             if len(tmpl) >= max_templates:
                 break
         sections.append({"name": n, "support": len(support[n]), "headings": headings[n].most_common(5),
-                         "templates": tmpl})
+                         "phrases": set_phrases.get(n, []), "templates": tmpl})
     return Skeleton(len(docs), source, sections)
+
+
+def _set_phrases(bank: Any, segs: Mapping[str, Sequence[tuple[int, int, str, str]]], min_share: float,
+                 max_phrases: int) -> dict[str, list[dict[str, Any]]]:
+    """Each part's set phrases: the bank's formulae found in that part in two documents or more and in at least
+    ``min_share`` of the (document, part) pairs holding them; by documents, then length, then bank order; a
+    phrase inside one listed before it in the part is left out."""
+    entries, by_doc = _bank_positions(bank, MAX_BANK_ENTRIES)
+    placed: dict[str, Counter] = defaultdict(Counter)
+    for i, doc_id, name in sorted({(i, doc_id, name) for i, _, doc_id, name in _place(by_doc, segs)}):
+        placed[name][i] += 1
+    spread: Counter = Counter()
+    for counts in placed.values():
+        spread.update(counts)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, counts in placed.items():
+        ranked = sorted(((i, c) for i, c in counts.items() if c >= 2 and c >= min_share * spread[i]),
+                        key=lambda kv: (-kv[1], -len(entries[kv[0]].phrase), kv[0]))
+        kept: list[dict[str, Any]] = []
+        for i, c in ranked:
+            text = entries[i].phrase
+            if any(text in k["phrase"] for k in kept):
+                continue
+            kept.append({"id": entries[i].id, "phrase": text, "support": c})
+            if len(kept) >= max_phrases:
+                break
+        out[name] = kept
+    return out
 
 
 def _before(a: dict[str, float], b: dict[str, float]) -> int:
