@@ -284,14 +284,11 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
             seen.add((ti, doc_id, name))
         if (name, t.id) not in example:
             example[(name, t.id)] = t.instances[k].sentence
-    spread: Counter = Counter()  # (document, part) pairs per template, over every part
-    for counts in placed.values():
-        spread.update(counts)
+    listed = _concentrated(placed, min_share)
     set_phrases = _set_phrases(bank, segs, min_share, max_phrases) if bank is not None and max_phrases > 0 else {}
     sections = []
     for n in names:
-        ranked = heapq.nsmallest(max(max_templates, 1), ((tid, c) for tid, c in placed[n].items()
-                                                         if c >= 2 and c >= min_share * spread[tid]),
+        ranked = heapq.nsmallest(max(max_templates, 1), listed.get(n, []),
                                  key=lambda kv: (-kv[1], -library[kv[0]].fixed_chars, kv[0]))
         tmpl = []
         for tid, c in ranked:
@@ -315,13 +312,9 @@ def _set_phrases(bank: Any, segs: Mapping[str, Sequence[tuple[int, int, str, str
     placed: dict[str, Counter] = defaultdict(Counter)
     for i, doc_id, name in sorted({(i, doc_id, name) for i, _, doc_id, name in _place(by_doc, segs)}):
         placed[name][i] += 1
-    spread: Counter = Counter()
-    for counts in placed.values():
-        spread.update(counts)
     out: dict[str, list[dict[str, Any]]] = {}
-    for name, counts in placed.items():
-        ranked = sorted(((i, c) for i, c in counts.items() if c >= 2 and c >= min_share * spread[i]),
-                        key=lambda kv: (-kv[1], -len(entries[kv[0]].phrase), kv[0]))
+    for name, items in _concentrated(placed, min_share).items():
+        ranked = sorted(items, key=lambda kv: (-kv[1], -len(entries[kv[0]].phrase), kv[0]))
         kept: list[dict[str, Any]] = []
         for i, c in ranked:
             text = entries[i].phrase
@@ -332,6 +325,17 @@ def _set_phrases(bank: Any, segs: Mapping[str, Sequence[tuple[int, int, str, str
                 break
         out[name] = kept
     return out
+
+
+def _concentrated(placed: Mapping[str, Counter], min_share: float) -> dict[str, list[tuple[Any, int]]]:
+    """By part, ``(item, documents)`` of the items found in it in two documents or more and in at least
+    ``min_share`` of the (document, part) pairs holding them over every part (``placed``: part -> item ->
+    documents); an item of every part is listed nowhere."""
+    spread: Counter = Counter()
+    for counts in placed.values():
+        spread.update(counts)
+    return {name: [(k, c) for k, c in counts.items() if c >= 2 and c >= min_share * spread[k]]
+            for name, counts in placed.items()}
 
 
 def _before(a: dict[str, float], b: dict[str, float]) -> int:
