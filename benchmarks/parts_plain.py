@@ -24,14 +24,11 @@ def _blocks(corpus, parts) -> dict[str, np.ndarray]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    from gkcorpus.outline.headings import normalise_heading
+    from gkcorpus.outline.part_types import PartTyper
     from gkcorpus.text.tokenize import Tokenizer
 
-    heads, bodies = [], []
-    for p in parts:
-        text = corpus[p.doc_id].text[p.start:p.end]
-        heads.append(normalise_heading(p.heading) or " ")
-        bodies.append(text.split("\n", 1)[1] if p.heading and "\n" in text else text)
+    heads, bodies = PartTyper()._texts(corpus, parts)  # the masked headings and bodies the typer reads
+    heads = [h or " " for h in heads]
     H = normalize(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(heads)).toarray()
     B = normalize(TfidfVectorizer(tokenizer=Tokenizer(stopwords=True), lowercase=False, token_pattern=None,
                                   sublinear_tf=True, min_df=2).fit_transform(bodies)).toarray()
