@@ -152,6 +152,24 @@ def test_lifespans_trends_and_a_succession():
     assert list(wide.columns[:3]) == ["formula", 2000, 2001] and wide.loc["b", 2011] == 1
 
 
+def test_alternating_wordings_and_spellings_of_one_wording_are_no_succession():
+    """拥有 and 具有 take turns over four years (two synonyms in use, not a hand-over): no succession, though no
+    year holds both; 资金和物资 and 资金、物资 are one wording spelled two ways; 人民币汇价 hands over to 人民币汇率."""
+    def row(y: int) -> str:
+        own = "拥有自主知识产权。" if y in (2001, 2002, 2004) else "具有自主知识产权。" if y in (2003, 2005, 2006, 2007) else ""
+        funds = "资金和物资。" if y <= 2003 else "资金、物资。"
+        rate = "人民币汇价。" if y <= 2003 else "人民币汇率。"
+        return own + funds + rate + "各位代表。"
+
+    f = [Formula("a", "拥有自主知识产权"), Formula("b", "具有自主知识产权"), Formula("c", "资金和物资"),
+         Formula("d", "资金、物资"), Formula("e", "人民币汇价"), Formula("f", "人民币汇率")]
+    tl = FormulaTimeline().fit(_corpus([(y, row(y)) for y in range(2000, 2008)]), f)
+    assert [(s.old, s.new, s.overlap) for s in tl.successions_] == [("人民币汇价", "人民币汇率", 0)]
+    # two groups in which both live are one too many: the old one must hand over within max_overlap groups
+    assert FormulaTimeline(max_overlap=2).fit(_corpus([(y, row(y)) for y in range(2000, 2008)]), f).successions_[0].old \
+        == "拥有自主知识产权"
+
+
 def test_numbers_do_not_make_a_succession():
     rows = [(y, "第一届会议。" if y < 2005 else "第二届会议。") for y in range(2000, 2010)]
     tl = FormulaTimeline().fit(_corpus(rows), [Formula("a", "第一届会议"), Formula("b", "第二届会议")])

@@ -496,6 +496,16 @@ def _numerals_only(a: str, b: str) -> bool:
     return bool(changed) and set(changed) <= _NUMERALS
 
 
+#: what a wording may change without becoming another one: clause punctuation, coordinating conjunctions and 的/地/之
+_JOINERS = re.compile("[，、,；;和与及并的地之]")
+
+
+def _joiners_only(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ only in punctuation, conjunctions or 的/地/之 (利用外资、引进先进技术 /
+    利用外资和引进先进技术): two spellings of one wording, which a phrase bank folds into one entry."""
+    return _JOINERS.sub("", a) == _JOINERS.sub("", b)
+
+
 def _edit_distance(a: str, b: str) -> int:
     return int(_levenshtein()(a, b))
 
@@ -553,7 +563,10 @@ class FormulaTimeline(BaseEstimator):
     max_gap : … where the new one's first group lies within ``max_gap`` groups of the old one's
         last, and the old one began earlier and ends earlier (one wording handing over to the
         other, not two formulae living side by side).
-    max_overlap : … and at most this many groups hold both.
+    max_overlap : … and the two overlap in at most this many groups (from the new one's first group to the old
+        one's last): the old one hands over, the two do not alternate (拥有自主知识产权 / 具有自主知识产权 in turns
+        over four years is two synonyms in use, not a replacement). Two wordings that differ only in punctuation, a
+        conjunction or 的/地/之 are one wording spelled two ways, never a succession.
     min_density : a formula takes part in a succession when it occurs in at least three groups and in
         at least this share of the groups of its span (a wording in steady use, not a stray repeat).
     min_df : formulae held by fewer documents get no life span or succession (too little evidence).
@@ -692,11 +705,11 @@ class FormulaTimeline(BaseEstimator):
                     edits = _edit_distance(old.formula, new.formula)
                     if edits > self.max_edits or edits > self.max_edit_share * len(old.formula):
                         continue
-                    if _numerals_only(old.formula, new.formula):
-                        continue  # 第一届 → 第二届: the same frame with another number, not a new formula
+                    if _numerals_only(old.formula, new.formula) or _joiners_only(old.formula, new.formula):
+                        continue  # 第一届 → 第二届, 资金和物资 → 资金、物资: one wording, not a new formula
+                    if a1 - b0 + 1 > self.max_overlap:
+                        continue  # the two live side by side or alternate: no replacement
                     both = len(np.intersect1d(present(old.formula_id), present(new.formula_id)))
-                    if both > self.max_overlap:
-                        continue  # the two live side by side: no replacement
                     out.append(Succession(old.formula_id, old.formula, new.formula_id, new.formula,
                                           (old.first, old.last), (new.first, new.last), edits, both))
         out.sort(key=lambda s: (pos[s.new_span[0]], s.old, s.new))
