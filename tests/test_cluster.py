@@ -357,7 +357,10 @@ def national_run(shared_corpora):
 
 
 def _type_headed(run, heading: str) -> int:
-    return next(t.type_id for t in run.typer.types_ if t.headings and t.headings[0][0] == heading)
+    """The type of the section headed ``heading`` (not of the closing paragraph detached from its end)."""
+    seg = run.typer.segments_
+    [t] = seg[(seg.heading == heading) & (seg.role == "section")].type.tolist()
+    return int(t)
 
 
 def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run):
@@ -367,21 +370,23 @@ def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run
     years = {kinds.kind_of(d): sorted(int(m[-4:]) for m in kinds.members(kinds.kind_of(d)))
              for d in ("gwr_national/1954", "gwr_national/2018")}
     early, late = years.values()
-    assert early[0] == 1954 and early[-1] == 1995 and 1991 not in early and len(early) == 26
-    assert late == [1991] + list(range(1996, 2019))
+    # the boundary is not firm: with 1955 read from its table of contents (four empty chapters) it lay
+    # between 1995 and 1996; read as one unheaded body, between 1998 and 1999
+    assert early[0] == 1954 and early[-1] == 1998 and 1991 not in early and len(early) == 29
+    assert late == [1991] + list(range(1999, 2019))
     # one genre, not three: every report but three early ones (too little evidence) reads as a work
     # report (before the report genre: plan 2 / summary 16 / unknown 3 in the late kind alone)
     late_kind = kinds.kinds[kinds.kind_of("gwr_national/2018")]
-    assert late_kind["genres"] == {"report": 24}
-    assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"report": 23, "unknown": 3}
-    # since 1996: opening → review of the year → overall requirements → ... → self-improvement → closing
-    review, overall = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2015年工作总体部署")
-    self_improvement = next(t.type_id for t in run.typer.types_ if ("切实加强政府自身建设", 1) in t.headings)
+    assert late_kind["genres"] == {"report": 21}
+    assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"report": 26, "unknown": 3}
+    # since 1999: opening → review of the year → the year's tasks → ... → self-improvement → closing
+    review, tasks = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2004年主要任务")
+    self_improvement = _type_headed(run, "切实加强政府自身建设")
     late_outline = run.kind_outlines()[kinds.kind_of("gwr_national/2018")]
-    assert [r["type"] for r in late_outline.path][:4] == ["START", 0, review, overall]
-    assert [r["docs"] for r in late_outline.path][:4] == [24, 22, 20, 8]
+    assert [r["type"] for r in late_outline.path][:4] == ["START", 0, review, tasks]
+    assert [r["docs"] for r in late_outline.path][:4] == [21, 19, 18, 6]
     order = [r["type"] for r in late_outline.consensus]
-    assert order.index(review) < order.index(overall) < order.index(self_improvement)
+    assert order.index(review) < order.index(tasks) < order.index(self_improvement)
     assert max(run.typer.types_[order[-1]].roles.items(), key=lambda kv: kv[1])[0] == ROLE_CLOSING
     # the whole corpus's path starts the same way
     assert [r["type"] for r in run.common.path[:3]] == ["START", 0, review]

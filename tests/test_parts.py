@@ -474,9 +474,11 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     pt = PartTyper().fit(national)
     seg = pt.segments_
     assert "merged as a chapter" not in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["(农村 农业 增加)", "(企业 市场 管理)", "(民族 各级 干部)", "外交工作"]
-    assert [t.n_docs for t in pt.types_] == [50, 46, 17, 39, 17, 23, 34, 2, 43]
-    # chapters leave the review, which 43 of the 46 documents holding it hold once: 1958's and 1964's plans
+    assert [t.name for t in pt.types_][3:7] == ["(农村 农业 增加)", "(企业 市场 管理)", "(各级 民族 干部)", "外交工作"]
+    # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing
+    assert [t.n_docs for t in pt.types_] == [50, 45, 17, 38, 17, 23, 34, 2, 43]
+    assert list(seg[seg.doc_id == "gwr_national/1955"].how) == ["preamble", "closing"]
+    # chapters leave the review, which nearly every document holding it holds once: 1958's and 1964's plans
     # go to the tasks (and 1964's achievements chapter with them), 1978's 揭批“四人帮” to democracy and law
     assert "3 part(s) moved out of a type nearly every document holds once" in pt.selection_
     by_year = lambda y: list(seg[seg.doc_id == f"gwr_national/{y}"].type)  # noqa: E731
@@ -551,6 +553,9 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     mine(load(shared_corpora / "gwr_national_bilingual.jsonl"), tmp_path, formats=("json",), plots=False,
          report=False)
     lines = (tmp_path / "templates" / "skeleton.md").read_text(encoding="utf-8").splitlines()
+    # the header says where the parts come from and how to read their names and masked headings
+    assert lines[2].startswith("Common outline of 15 documents (the part types of gkcorpus.outline.PartTyper")
+    assert lines[4].startswith("A part is named by the heading") and "Y a year (2025年, 今年)" in lines[4]
     assert [x for x in lines if x.startswith("## ")] == [
         "## 1. (opening) 政府工作报告 请 国务院", "## 2. Y工作回顾", "## 3. (targets) 增长 左右 预期",
         "## 4. (服务 企业 增加)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
@@ -625,3 +630,28 @@ def test_a_document_lacking_a_type_nearly_every_document_holds_once_gets_it_for_
     X2 = X.copy()
     X2[0] = 0.5 * axes[2] + 0.7 * axes[1]
     assert fill_once(labels, X2, docs, order, 0.8, 2)[1] == 0
+
+
+def test_numbered_items_running_into_their_text_and_restarting_are_no_chapters():
+    """A report whose chapter headings the source lost keeps only its inline enumerations (一、…二、… in the
+    text, restarting at 一): they are not its top-level parts; one numbered item in a line of its own is."""
+    items = "一、我国人民推翻了帝国主义的统治，取得了独立。\n二、我国人民推翻了封建主义，实行了土地改革。\n"
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n过去几年的成就是：\n" + items
+            + "今后的任务是：\n一、开垦荒地，扩大耕地面积。\n二、兴修水利，保证灌溉。\n三、推广良种，提高单产。\n"
+            "让我们团结起来，为完成五年计划而奋斗！\n")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert "numbered" not in _hows(doc) and _hows(doc)[0] == "preamble"
+    chapters = text.replace("过去几年的成就是：\n", "一、过去几年的成就\n").replace(items, "我国人民取得了独立。\n")
+    doc = Corpus.from_raw([RawDocument("r", chapters)])["r"]
+    assert [(p.how, p.heading) for p in find_parts(doc)][:2] == [("preamble", ""), ("numbered", "过去几年的成就")]
+
+
+def test_a_peroration_cut_at_its_semicolon_opens_the_closing_with_its_first_half():
+    """One sentence a line: 回顾五年的成就，令人鼓舞；/ 展望未来发展，催人奋进。 is one sentence, and the closing
+    starts at the bare address before its first half, not inside it."""
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n一、过去五年的工作\n过去五年，经济稳定增长，民生持续改善。\n"
+            "二、今年的任务\n今年要稳住经济大盘，推动高质量发展。\n各位代表！\n回顾五年的成就，令人鼓舞；\n展望未来发展，催人奋进。\n"
+            "让我们紧密团结起来，为全面建设小康社会而努力奋斗！\n")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    closing = find_parts(doc)[-1]
+    assert closing.how == "closing" and doc.text[closing.start:closing.end].startswith("各位代表！\n回顾五年的成就")

@@ -448,3 +448,17 @@ def test_bundled_sentences_tile_every_paragraph(bundled):
         for p in st_.paragraphs:
             ss = [s for s in st_.sentences if s.paragraph == p.index]
             assert "".join(doc.text[s.start : s.end] for s in ss) == doc.text[p.start : p.end]
+
+
+def test_a_table_of_contents_holds_no_headings():
+    """The contents after 目录 (or heading lines all repeated later) are not the document's sections: the
+    headings are those of the body."""
+    body = "各位代表：\n现在报告工作。\n一、总任务\n正文一段。\n二、五年计划\n（一）关于工业\n正文二段。\n"
+    with_cue = parse_structure("报告\n目录\n一、总任务\n二、五年计划\n（一）关于工业\n三、为完成计划而奋斗\n" + body)
+    assert heads(with_cue) == [(1, "一、", "总任务"), (1, "二、", "五年计划"), (2, "（一）", "关于工业")]
+    assert [p.kind for p in with_cue.paragraphs[:6]] == ["body"] * 6
+    repeated = parse_structure("报告\n一、总任务\n二、五年计划\n" + body)
+    assert heads(repeated) == [(1, "一、", "总任务"), (1, "二、", "五年计划"), (2, "（一）", "关于工业")]
+    # consecutive headings of the body itself (a chapter opening on its first sub-heading) stay headings
+    nested = parse_structure("一、主要做法\n（一）加强领导\n正文。\n（二）加强宣传\n正文。")
+    assert heads(nested) == [(1, "一、", "主要做法"), (2, "（一）", "加强领导"), (2, "（二）", "加强宣传")]

@@ -38,11 +38,21 @@ class Skeleton:
         return {"n_docs": self.n_docs, "source": self.source, "sections": self.sections}
 
     def to_markdown(self, title: str = "Document skeleton") -> str:
-        src = {"section_types": "section types clustered by gkcorpus.outline",
+        src = {"part_types": "the part types of gkcorpus.outline.PartTyper: the genre's parts, found however "
+                             "they are marked",
+               "section_types": "section types clustered by gkcorpus.outline.SectionTyper",
                "headings": "normalised level-1 headings"}.get(self.source, self.source)
         lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the set "
-                 "phrases of the phrase bank (with the number of documents using them there) and the best-supported "
+                 "phrases of the phrase bank (with the number of documents using them there, or a variant the bank folds "
+                 "into them) and the best-supported "
                  "templates whose matches concentrate there. Fill the `{SLOTS}`; `…` marks where free text goes.", ""]
+        if self.source == "part_types":
+            from ..outline.headings import MASK_LEGEND
+
+            lines += ["A part is named by the heading at least a fifth of its headed sections share; else by "
+                      "its form or role in brackets ((opening), (targets), (coda): unheaded paragraphs before "
+                      "the closing, (closing), (appendix)) and its distinctive words; else by its distinctive "
+                      "words in brackets. " + MASK_LEGEND, ""]
         for k, sec in enumerate(self.sections, 1):
             lines.append(f"## {k}. {sec['name']}")
             lines.append("")
@@ -210,8 +220,8 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     on ``corpus``), gives each part its set phrases by the same rule (at most ``max_phrases``, by documents,
     then length; none inside a longer one listed there), from the bank's first ``MAX_BANK_ENTRIES`` formulae.
 
-    Sections come from :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be
-    fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
+    Sections come from the given ``typer`` (a PartTyper's parts, or a SectionTyper's segments), else from
+    :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
     opening (text before the first heading) and the closing paragraph. A part is listed when it
     appears in at least ``min_support`` of the documents -- a part its form alone decides (the part
     typer's openings, closings and appendices) in two -- in the most common order (a part before those it
@@ -235,7 +245,7 @@ def _skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int, mi
     typed = _segments_by_types(corpus, typer, common) if section_types else None
     if typed is not None:
         segs, order, roles = typed
-        source = "section_types"
+        source = "part_types" if hasattr(typer, "parts_") else "section_types"
     else:
         segs = {d.id: _segments_by_headings(d) for d in docs}
         order, roles = [], {}

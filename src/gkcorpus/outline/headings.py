@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalise_heading", "masked_heading_counts"]
+__all__ = ["normalise_heading", "masked_heading_counts", "MASK_LEGEND"]
+
+#: how to read a masked heading, for the outputs that show them
+MASK_LEGEND = "Headings have their variables masked: Y a year (2025年, 今年), P a five-year plan (“十四五”), N a count."
 
 _CN_NUM = "〇零○一二三四五六七八九十百千两"
 _MASKS = (

@@ -61,7 +61,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .headings import normalise_heading
+from .headings import masked_heading_counts, normalise_heading
 from .parts import Part, find_parts
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
@@ -93,7 +93,7 @@ class PartType:
     share: float
     mean_position: float
     hows: dict[str, int]
-    headings: list[tuple[str, int]]
+    headings: list[tuple[str, int]]  # the most common headings, their variables masked (Y工作回顾 for every year)
     terms: list[str]
     merged_from: list[int] = field(default_factory=list)  # the Ward clusters merged into it, if several
 
@@ -502,7 +502,8 @@ class PartTyper(BaseEstimator):
             if self.form_types_.get("targets") == t:
                 name = f"(targets) {' '.join(terms[:3])}".strip()
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
-                                round(float(pos[idx].mean()), 4), dict(sorted(hows.items())), hc.most_common(8),
+                                round(float(pos[idx].mean()), 4), dict(sorted(hows.items())),
+                                [(h, c) for h, c in masked_heading_counts(hc.most_common()) if h][:8],
                                 terms, merged.get(t, []) if len(merged.get(t, [])) > 1 else []))
         return out
 
@@ -573,7 +574,8 @@ class PartTyper(BaseEstimator):
                  "terms": " · ".join(t.terms[:6])} for t in self.types_]
         out = ["## Top-level parts and their types", "",
                f"{len(self.parts_)} top-level parts (numbered, unnumbered headings, unheaded openings, codas, "
-               f"closings, appendices); {len(self.types_)} types: {self.selection_}.", ""]
+               f"closings, appendices); {len(self.types_)} types, {self.n_body_types_} of them the body parts' clustered ones "
+               f"(the rest by form or role): {self.selection_}.", ""]
         out.append(markdown_table(rows, list(rows[0]) if rows else ["type"]))
         out += ["", "Every document's parts (how each was found in brackets when not by a number):", ""]
         out += [f"- {line}" for line in self.part_lines()]

@@ -12,7 +12,9 @@ records how each was found:
     (an ambiguous number is resolved by the shape of the heading line: a nested series' headings end
     like sentences, the top series' do not); a number that skips one (``三、`` after ``一、``) is a top
     heading too when the missing number comes nowhere in the series, no nested series is open and its
-    line has the last top heading's shape: the source lost a heading;
+    line has the last top heading's shape: the source lost a heading; a series whose every item runs into
+    its text (or ends like a sentence) while the numbering starts again later is an enumeration in the
+    text, not chapters (a report whose chapter headings the source lost);
 ``unnumbered_heading``
     a short heading line without a number and without final sentence punctuation, followed by body
     text, in a document whose first heading is such a line (slogans and 关于… headings of older
@@ -33,7 +35,8 @@ records how each was found:
     paragraph ending in ``！``, or a last paragraph that turns to the work ahead, ``在今后的工作中，…`` or
     ``下一步，…``, the summaries' closing), reaching back over an address or opener right before them, to a
     bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
-    ``总之`` …) at most six paragraphs before when no address opens it; trailing ``…万岁！`` lines belong to it,
+    ``总之`` …) at most six paragraphs before when no address opens it, and to the first half of its first
+    sentence when a source with one sentence a line cut it at its semicolon; trailing ``…万岁！`` lines belong to it,
     and so does a last paragraph that only repeats the end of the one before it (a scraping error).
     The last of several coda addresses, when its block is short and rallies with the closing formulae, is
     the closing's own address; a report that ends on no closing formula has its last short address block
@@ -192,6 +195,8 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
         elif as_inner:
             inner = c
         # anything else (a number out of any sequence) stays inside the current part
+    if out and all(c.sentence_like for c in out) and any(c.number == 1 for c in series if c not in out):
+        return []  # every "chapter" runs into its text and the numbering starts again: enumerations, not chapters
     return out
 
 
@@ -422,4 +427,13 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
         if _PERORATION.match(lines[k]):
             first = k - 1 if k > 0 and _BARE_ADDRESS.match(lines[k - 1]) else k
             break
+    # the closing's first line may be the second half of a sentence cut at its semicolon (a source with one
+    # sentence a line: 回顾五年的成就，令人鼓舞；/ 展望未来发展，…): the closing starts with the first half, and
+    # with a bare address right before it
+    k = first
+    while (k > 1 and lines[k - 1].endswith(("；", ";")) and paras[main[k - 1]].start not in heading_starts
+           and paras[main[k - 1]].kind != "heading"):
+        k -= 1
+    if k < first:
+        first = k - 1 if _BARE_ADDRESS.match(lines[k - 1]) else k
     return first

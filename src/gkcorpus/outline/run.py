@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, TYPE_CHECKING
 
 from .common import common_outline, CommonOutline
+from .headings import MASK_LEGEND, masked_heading_counts
 from .kinds import document_kinds, DocumentKinds
 from .records import DocOutline
 from .typer import SectionTyper
@@ -128,10 +129,11 @@ class ClusteringRun:
                   f"Quality of the fitted types (cosine, the {m.n_units} fitted segments): silhouette "
                   f"{m.silhouette if m.silhouette is None else round(m.silhouette, 3)}; Davies–Bouldin "
                   f"{m.davies_bouldin if m.davies_bouldin is None else round(m.davies_bouldin, 3)}.", ""]
-        parts += ["## Section types", ""]
+        parts += [MASK_LEGEND, "", "## Section types", ""]
         rows = [{"type": f"T{t.type_id}", "name": t.name, "label (c-TF-IDF)": t.label, "segments": t.size,
                  "documents": t.n_docs, "mean position": t.mean_position,
-                 "headings": "; ".join(f"{h} ×{n}" if n > 1 else h for h, n in t.headings)} for t in self.typer.types_]
+                 "headings": "; ".join(f"{h} ×{n}" if n > 1 else h for h, n in masked_heading_counts(t.headings))}
+                for t in self.typer.types_]
         parts.append(markdown_table(rows, list(rows[0]) if rows else ["type"]))
         parts += ["## Every document's outline", ""]
         parts += [f"- **{o.doc_id}** {o.title}: " + " → ".join(o.names(self.typer.types_))

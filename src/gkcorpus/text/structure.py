@@ -36,6 +36,12 @@ Headings (by form, at paragraph start only)
     ``Heading.text`` never includes the marker nor trailing ``。！？；，、：``; ``start..end`` covers
     marker + text.
 
+Contents
+    A table of contents is not the document's structure: a run of two or more pure heading lines with no
+    body text between them that follows a line reading ``目录`` (or ``目 录``), or whose headings (marker and
+    text) all come again later in the document, holds no headings; its lines are body text of the section
+    they stand in (the preamble).
+
 Sections
     A tree nested by the RELATIVE order of levels seen (a stack: a heading closes every open
     section of the same or a deeper level and becomes a child of the one left on top), so a
@@ -501,6 +507,8 @@ def parse_structure(text: str) -> DocStructure:
         h = _find_heading(text, s, e, sents[k])
         if h is not None:
             heads[k] = h
+    for k in _contents_lines(text, spans, heads):
+        del heads[k]
     closing_idx = set(_closing_indices(text, spans, set(heads)))
     body_idx = [k for k in range(len(spans)) if k not in closing_idx]
     sections, para_section = _section_tree(spans, heads, body_idx)
@@ -524,6 +532,31 @@ def parse_structure(text: str) -> DocStructure:
         list_items=_list_items(text, spans, heads, body_idx),
         closing=[paragraphs[k] for k in sorted(closing_idx)],
     )
+
+
+_CONTENTS = re.compile(r"目\s*录[：:]?")
+
+
+def _contents_lines(text: str, spans: list[tuple[int, int]], heads: dict[int, Heading]) -> list[int]:
+    """The paragraphs of a table of contents: a run of two or more pure heading lines with no body between
+    them that follows a line reading 目录, or whose headings all come again later in the document."""
+    out: list[int] = []
+    k = 0
+    while k < len(spans):
+        if k not in heads or heads[k].run_in:
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(spans) and end + 1 in heads and not heads[end + 1].run_in:
+            end += 1
+        run = range(k, end + 1)
+        if len(run) >= 2:
+            cue = k > 0 and _CONTENTS.fullmatch(text[spans[k - 1][0]:spans[k - 1][1]].strip()) is not None
+            later = {(h.marker, h.text) for j, h in heads.items() if j > end}
+            if cue or all((heads[j].marker, heads[j].text) in later for j in run):
+                out += run
+        k = end + 1
+    return out
 
 
 def _section_tree(spans: list[tuple[int, int]], heads: dict[int, Heading], body_idx: list[int]
