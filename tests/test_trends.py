@@ -186,6 +186,22 @@ def test_eras_are_cut_where_the_vocabulary_changes():
         ["坚持甲甲路线不动摇", "实现甲甲目标"], ["坚持乙乙路线不动摇", "实现乙乙目标"], ["坚持丙丙路线不动摇", "实现丙丙目标"]]
 
 
+def test_a_formula_every_document_holds_marks_no_era_however_often_one_era_repeats_it():
+    """The first era repeats 各位代表 five times a report (over-used in its text), but every report of every era
+    holds it: it is the genre's, not the era's."""
+    rows = []
+    for y in range(2000, 2018):
+        era = (y - 2000) // 6
+        own = ["坚持甲甲路线不动摇。"] if era == 0 else ["坚持乙乙路线不动摇。"] if era == 1 else ["坚持丙丙路线不动摇。"]
+        rows.append((y, "各位代表！" * (5 if era == 0 else 1) + "".join(own) + "请予审议。"))
+    tl = FormulaTimeline().fit(_corpus(rows), formulae_from_bank(
+        [{"id": t, "phrase": t} for t in ("坚持甲甲路线不动摇", "坚持乙乙路线不动摇", "坚持丙丙路线不动摇", "各位代表")]))
+    es = EraSegmenter().fit(tl)
+    assert [(e.start, e.end) for e in es.eras_] == [(2000, 2005), (2006, 2011), (2012, 2017)]
+    assert [[m["formula"] for m in e.markers] for e in es.eras_] == [["坚持甲甲路线不动摇"], ["坚持乙乙路线不动摇"],
+                                                                    ["坚持丙丙路线不动摇"]]
+
+
 def test_a_stable_vocabulary_is_one_era():
     corpus = _corpus([(y, "各位代表！坚持甲甲路线不动摇。请予审议。") for y in range(2000, 2012)])
     tl = FormulaTimeline().fit(corpus, [Formula("a", "坚持甲甲路线不动摇"), Formula("b", "各位代表")])

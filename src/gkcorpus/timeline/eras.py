@@ -7,7 +7,9 @@ The number of eras is the one that minimises the cost plus a BIC penalty for eac
 ``σ² · (d + 1) · log n`` (``d`` formulae, ``n`` groups, ``σ²`` the noise variance of a profile,
 estimated from the differences between neighbouring groups, which a few era changes barely
 inflate). An era's marker formulae are those most over-used in it against all other groups
-(log-likelihood G² with Log Ratio, as :func:`gkcorpus.features.keyness.keyness_table` computes them).
+(log-likelihood G² with Log Ratio, as :func:`gkcorpus.features.keyness.keyness_table` computes them) that
+at least twice the share of its documents hold as of the others' (over-use by a few documents, or by an
+era that repeats a formula every report uses, marks no era).
 """
 
 from __future__ import annotations
@@ -127,13 +129,15 @@ class EraSegmenter(BaseEstimator):
             in_era = np.zeros(n, dtype=bool)
             in_era[a:b] = True
             eras.append(Era(groups[a], groups[b - 1], groups[a:b], int(n_docs[a:b].sum()),
-                            self._markers(ids, texts, df, tf, chars, in_era)))
+                            self._markers(ids, texts, df, tf, chars, in_era, n_docs)))
         self.eras_ = eras
         return self
 
     def _markers(self, ids: list[str], texts: list[str], df: Any, tf: Any, chars: np.ndarray,
-                 in_era: np.ndarray) -> list[dict[str, Any]]:
-        """The formulae key to the era (``df``, ``tf``: sparse formulae × groups)."""
+                 in_era: np.ndarray, n_docs: np.ndarray) -> list[dict[str, Any]]:
+        """The formulae key to the era (``df``, ``tf``: sparse formulae × groups): over-used in its text
+        (G², Log Ratio) and held by at least twice the share of its documents as of the others' -- a formula
+        every report uses (社会主义, in all fifty) is no era's marker however often one era repeats it."""
         from ..features.keyness import keyness_table
 
         if in_era.all():
@@ -143,12 +147,18 @@ class EraSegmenter(BaseEstimator):
         ref = Counter({i: int(t) for i, t in enumerate((tf @ outside).tolist()) if t})
         kt = keyness_table(target, ref, min_freq=self.min_df, n_target=int(chars[in_era].sum()),
                            n_reference=int(chars[~in_era].sum()))
-        kt = kt[(kt.key_for == "target") & (kt.p < 0.01)].head(self.n_markers)
+        kt = kt[(kt.key_for == "target") & (kt.p < 0.01)]
+        docs_in, docs_out = max(int(n_docs[in_era].sum()), 1), max(int(n_docs[~in_era].sum()), 1)
         out = []
         for r in kt.itertuples():
             i = int(r.term)
+            d_in, d_out = int((df[[i]] @ inside)[0]), int((df[[i]] @ outside)[0])
+            if d_in * docs_out < 2 * d_out * docs_in:
+                continue  # as common in the other documents: a formula of the genre, not of the era
             out.append({"formula_id": ids[i], "formula": texts[i], "g2": float(r.g2), "log_ratio": float(r.log_ratio),
-                        "df_in_era": int((df[[i]] @ inside)[0]), "df_elsewhere": int((df[[i]] @ outside)[0])})
+                        "df_in_era": d_in, "df_elsewhere": d_out})
+            if len(out) == self.n_markers:
+                break
         return out
 
     def frame(self) -> "pd.DataFrame":
