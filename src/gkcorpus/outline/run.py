@@ -124,6 +124,14 @@ class ClusteringRun:
         from ..base.export import markdown_table
 
         parts = ["# Section types and outlines", ""]
+        if self.parts is not None:
+            parts += ["Two typings of the same documents. **Section types** (T…) cluster every level-1 section, and a "
+                      "closing paragraph detached from the last one, by their words and headings: fine-grained, they "
+                      "follow the wording. **Part types** (P…, after the common outline) type every top-level part, "
+                      "however it is marked (numbered, an unnumbered heading, an unheaded opening, coda or closing, an "
+                      "appendix), into the genre's parts, as few as the documents' co-occurrence and order allow. "
+                      "`templates/skeleton.md` is written from the part types when they predict each document's order "
+                      "of sections about as well as the section types do, else from the section types.", ""]
         m = self.typer.metrics_
         parts += [self.segments_sentence(),
                   f"Quality of the fitted types (cosine, the {m.n_units} fitted segments): silhouette "

@@ -496,13 +496,11 @@ def _numerals_only(a: str, b: str) -> bool:
     return bool(changed) and set(changed) <= _NUMERALS
 
 
-#: what a wording may change without becoming another one: clause punctuation, coordinating conjunctions and 的/地/之
-_JOINERS = re.compile("[，、,；;和与及并的地之]")
+_JOINERS = re.compile("[，、,；;和与及并的地之]")  # what a wording may change and stay itself
 
 
 def _joiners_only(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ only in punctuation, conjunctions or 的/地/之 (利用外资、引进先进技术 /
-    利用外资和引进先进技术): two spellings of one wording, which a phrase bank folds into one entry."""
+    """Whether ``a`` and ``b`` differ only in punctuation, conjunctions or 的/地/之 (利用外资、引进 / 利用外资和引进)."""
     return _JOINERS.sub("", a) == _JOINERS.sub("", b)
 
 
@@ -563,10 +561,9 @@ class FormulaTimeline(BaseEstimator):
     max_gap : … where the new one's first group lies within ``max_gap`` groups of the old one's
         last, and the old one began earlier and ends earlier (one wording handing over to the
         other, not two formulae living side by side).
-    max_overlap : … and the two overlap in at most this many groups (from the new one's first group to the old
-        one's last): the old one hands over, the two do not alternate (拥有自主知识产权 / 具有自主知识产权 in turns
-        over four years is two synonyms in use, not a replacement). Two wordings that differ only in punctuation, a
-        conjunction or 的/地/之 are one wording spelled two ways, never a succession.
+    max_overlap : … and the two overlap in at most this many groups, from the new one's first to the old one's
+        last (synonyms taking turns, 拥有 / 具有自主知识产权, hand nothing over). Wordings differing only in
+        punctuation, a conjunction or 的/地/之 are one wording, never a succession.
     min_density : a formula takes part in a succession when it occurs in at least three groups and in
         at least this share of the groups of its span (a wording in steady use, not a stray repeat).
     min_df : formulae held by fewer documents get no life span or succession (too little evidence).
@@ -700,15 +697,13 @@ class FormulaTimeline(BaseEstimator):
                     if old.formula == new.formula:
                         continue
                     b0, b1 = pos[new.first], pos[new.last]
-                    if not (a0 < b0 and a1 - self.max_gap <= b0 <= a1 + self.max_gap and a1 < b1):
-                        continue
+                    if not (a0 < b0 and abs(b0 - a1) <= self.max_gap and a1 < b1) or a1 - b0 + 1 > self.max_overlap:
+                        continue  # not after the old one, or living beside it (a hand-over overlaps little)
                     edits = _edit_distance(old.formula, new.formula)
                     if edits > self.max_edits or edits > self.max_edit_share * len(old.formula):
                         continue
                     if _numerals_only(old.formula, new.formula) or _joiners_only(old.formula, new.formula):
-                        continue  # 第一届 → 第二届, 资金和物资 → 资金、物资: one wording, not a new formula
-                    if a1 - b0 + 1 > self.max_overlap:
-                        continue  # the two live side by side or alternate: no replacement
+                        continue  # one wording (第一届 / 第二届, 资金和物资 / 资金、物资), not a new formula
                     both = len(np.intersect1d(present(old.formula_id), present(new.formula_id)))
                     out.append(Succession(old.formula_id, old.formula, new.formula_id, new.formula,
                                           (old.first, old.last), (new.first, new.last), edits, both))
