@@ -43,9 +43,9 @@ class Skeleton:
                "section_types": "section types clustered by gkcorpus.outline.SectionTyper",
                "headings": "normalised level-1 headings"}.get(self.source, self.source)
         lines = [f"# {title}", "", f"Common outline of {self.n_docs} documents ({src}); under each part, the set "
-                 "phrases of the phrase bank (with the number of documents using them there, or a variant the bank folds "
-                 "into them) and the best-supported "
-                 "templates whose matches concentrate there. Fill the `{SLOTS}`; `…` marks where free text goes.", ""]
+                 "phrases of the phrase bank (with the number of documents using them there, or a variant the bank "
+                 "folds into them) and the best-supported templates whose matches concentrate there. Fill the "
+                 "`{SLOTS}`; `…` marks where free text goes.", ""]
         if self.source == "part_types":
             from ..outline.headings import MASK_LEGEND
 
@@ -221,8 +221,9 @@ def skeleton(corpus: "Corpus", library: TemplateLibrary, max_templates: int = 5,
     then length; none inside a longer one listed there), from the bank's first ``MAX_BANK_ENTRIES`` formulae.
 
     Sections come from the given ``typer`` (a PartTyper's parts, or a SectionTyper's segments), else from
-    :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be fitted), else from normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the
-    opening (text before the first heading) and the closing paragraph. A part is listed when it
+    :class:`gkcorpus.outline.SectionTyper` when ``section_types`` (and it can be fitted), else from
+    normalised level-1 headings (``三、下一步工作打算`` -> 下一步打算), plus the opening (text before the
+    first heading) and the closing paragraph. A part is listed when it
     appears in at least ``min_support`` of the documents -- a part its form alone decides (the part
     typer's openings, closings and appendices) in two -- in the most common order (a part before those it
     precedes in most of the documents holding both; the median position breaks ties; an appendix after
