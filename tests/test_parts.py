@@ -569,7 +569,14 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     sets = [x for x in lines if x.startswith("Set phrases: ")]
     assert len(sets) == 7 and "`现在，我代表国务院` (15)" in sets[0] and "`表示诚挚感谢` (15)" in sets[1]
     assert sets[6].startswith("Set phrases: `实现中华民族伟大复兴的中国梦` (9); ")
-    # 2009's source lost its 二、 heading: 三、2009年主要任务 is still a top-level part, typed with the tasks
+    # 2009's source lost its 二、 heading: 三、2009年主要任务 is still a top-level part, typed with the tasks, and the
+    # outline files say where the numbering skips
+    import json
+
+    gaps = json.loads((tmp_path / "clusters" / "part_types.json").read_text(encoding="utf-8"))["numbering_gaps"]
+    assert gaps == [{"doc_id": "gwr_national_bilingual/2009", "missing": ["二、"], "before": "三、"}]
+    assert "gwr_national_bilingual/2009 has no 二、 before 三、." in (tmp_path / "clusters" / "outline.md").read_text(
+        encoding="utf-8")
     from gkcorpus.outline.parts import find_parts
 
     doc = load(shared_corpora / "gwr_national_bilingual.jsonl")["gwr_national_bilingual/2009"]
@@ -655,3 +662,17 @@ def test_a_peroration_cut_at_its_semicolon_opens_the_closing_with_its_first_half
     doc = Corpus.from_raw([RawDocument("r", text)])["r"]
     closing = find_parts(doc)[-1]
     assert closing.how == "closing" and doc.text[closing.start:closing.end].startswith("各位代表！\n回顾五年的成就")
+
+
+def test_a_numbered_part_the_source_lost_is_reported_as_a_gap():
+    from gkcorpus.outline.parts import numbering_gaps
+
+    filler = "要扎实推进各项工作，确保取得实效。" * 4
+    text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n一、过去一年工作回顾\n" + filler + "\n"
+            "三、今年政府工作任务\n" + filler + "\n四、加强政府自身建设\n" + filler + "\n")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    parts = find_parts(doc)
+    assert [p.marker for p in parts if p.how == "numbered"] == ["一、", "三、", "四、"]
+    assert numbering_gaps(parts) == [{"doc_id": "r", "missing": ["二、"], "before": "三、"}]
+    whole = Corpus.from_raw([RawDocument("w", text.replace("三、", "二、").replace("四、", "三、"))])["w"]
+    assert numbering_gaps(find_parts(whole)) == []

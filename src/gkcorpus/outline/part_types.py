@@ -62,7 +62,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .headings import masked_heading_counts, normalise_heading
-from .parts import Part, find_parts
+from .parts import Part, find_parts, numbering_gaps
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts, named_targets_parts
@@ -577,6 +577,10 @@ class PartTyper(BaseEstimator):
                f"closings, appendices); {len(self.types_)} types, {self.n_body_types_} of them the body parts' clustered ones "
                f"(the rest by form or role): {self.selection_}.", ""]
         out.append(markdown_table(rows, list(rows[0]) if rows else ["type"]))
+        gaps = numbering_gaps(self.parts_)
+        if gaps:
+            out += ["", "Numbering gaps (a heading or a chapter the source may have lost): " + "; ".join(
+                f"{g['doc_id']} has no {' '.join(g['missing'])} before {g['before']}" for g in gaps) + "."]
         out += ["", "Every document's parts (how each was found in brackets when not by a number):", ""]
         out += [f"- {line}" for line in self.part_lines()]
         return out

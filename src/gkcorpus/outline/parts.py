@@ -64,7 +64,7 @@ from ..text.structure import chinese_numeral, parse_structure
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Document
 
-__all__ = ["Part", "find_parts", "HOW", "MAX_UNNUMBERED_HEADING"]
+__all__ = ["Part", "find_parts", "numbering_gaps", "HOW", "MAX_UNNUMBERED_HEADING"]
 
 HOW = ("preamble", "numbered", "unnumbered_heading", "unheaded", "unheaded_coda", "closing", "appendix")
 MAX_UNNUMBERED_HEADING = 30  # an unnumbered heading line is at most this long
@@ -262,6 +262,30 @@ def find_parts(doc: "Document") -> list[Part]:
             out.append(Part(p.doc_id, p.index, s, e, rs, re_, p.heading, p.marker, p.how, p.n_paragraphs))
         return out
     return _find_parts(doc)
+
+
+def numbering_gaps(parts: Sequence[Part]) -> list[dict[str, Any]]:
+    """Where a document's numbered top-level parts skip a number (一、 then 三、; a series opening at 二、):
+    ``{"doc_id", "missing", "before"}`` per gap, the missing numbers as markers of the series' form. A heading
+    the source lost, or a chapter it dropped, is read over without a word otherwise."""
+    from ..text.structure import chinese_numeral
+
+    cn = "一二三四五六七八九十"
+    out: list[dict[str, Any]] = []
+    prev: dict[str, int] = {}
+    for p in parts:
+        if p.how != "numbered":
+            continue
+        n = chinese_numeral(re.sub(r"[（()）、．.\s]", "", p.marker))
+        if n is None:
+            continue
+        last = prev.get(p.doc_id, 0)
+        if n > last + 1 and n <= 10:  # markers written out for the first ten numbers
+            form = p.marker.replace(re.sub(r"[（()）、．.\s]", "", p.marker), "{}")
+            out.append({"doc_id": p.doc_id, "missing": [form.format(cn[k - 1]) for k in range(last + 1, n)],
+                        "before": p.marker})
+        prev[p.doc_id] = n
+    return out
 
 
 def _find_parts(doc: Any) -> list[Part]:

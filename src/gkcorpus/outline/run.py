@@ -9,6 +9,7 @@ from typing import Any, Callable, TYPE_CHECKING
 from .common import common_outline, CommonOutline
 from .headings import MASK_LEGEND, masked_heading_counts
 from .kinds import document_kinds, DocumentKinds
+from .parts import numbering_gaps
 from .records import DocOutline
 from .typer import SectionTyper
 
@@ -207,7 +208,8 @@ class ClusteringRun:
         if self.parts is not None:
             written.append(write_csv(d / "parts.csv", self.parts.segments_))
             written.append(write_json(d / "part_types.json", {"selection": self.parts.selection_,
-                                                               "types": [t.to_dict() for t in self.parts.types_]}))
+                                                               "types": [t.to_dict() for t in self.parts.types_],
+                                                               "numbering_gaps": numbering_gaps(self.parts.parts_)}))
         if self.near is not None:
             written.append(write_json(d / "near_identical.json", [g.to_dict() for g in self.near]))
             written.append(write_csv(d / "near_identical.csv", self.near_frame()))
