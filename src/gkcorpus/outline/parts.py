@@ -139,7 +139,7 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
         line = text[p.start:p.end]
         h = by_start.get(p.start)
         if h is not None:
-            num = chinese_numeral(re.sub(r"[（()）、．.\s]", "", h.marker)) or 0
+            num = chinese_numeral(_numeral(h.marker)) or 0
             out.append(_Head(k, "L1" if h.level == 1 else "L2", num, h.marker, h.text,
                              h.run_in or line.rstrip("”’」）)")[-1:] in "。！？；"))
             continue
@@ -264,24 +264,27 @@ def find_parts(doc: "Document") -> list[Part]:
     return _find_parts(doc)
 
 
+def _numeral(marker: str) -> str:
+    """The number of a heading marker (``（三）`` -> 三)."""
+    return re.sub(r"[（()）、．.\s]", "", marker)
+
+
 def numbering_gaps(parts: Sequence[Part]) -> list[dict[str, Any]]:
     """Where a document's numbered top-level parts skip a number (一、 then 三、; a series opening at 二、):
     ``{"doc_id", "missing", "before"}`` per gap, the missing numbers as markers of the series' form. A heading
     the source lost, or a chapter it dropped, is read over without a word otherwise."""
-    from ..text.structure import chinese_numeral
-
     cn = "一二三四五六七八九十"
     out: list[dict[str, Any]] = []
     prev: dict[str, int] = {}
     for p in parts:
         if p.how != "numbered":
             continue
-        n = chinese_numeral(re.sub(r"[（()）、．.\s]", "", p.marker))
+        n = chinese_numeral(_numeral(p.marker))
         if n is None:
             continue
         last = prev.get(p.doc_id, 0)
         if n > last + 1 and n <= 10:  # markers written out for the first ten numbers
-            form = p.marker.replace(re.sub(r"[（()）、．.\s]", "", p.marker), "{}")
+            form = p.marker.replace(_numeral(p.marker), "{}")
             out.append({"doc_id": p.doc_id, "missing": [form.format(cn[k - 1]) for k in range(last + 1, n)],
                         "before": p.marker})
         prev[p.doc_id] = n
