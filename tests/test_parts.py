@@ -201,7 +201,7 @@ def test_bundled_part_types(bundled):
     assert pt.n_body_types_ == 4
     assert [(t.name, t.hows) for t in pt.types_][:5] == [
         ("(opening) 关于 如下 主题", {"preamble": 12}), ("领导重视，周密部署", {"numbered": 9}),
-        ("(群众 悬挂 执法)", {"numbered": 21}), ("存在问题", {"numbered": 8}), ("(制度 检查 完善)", {"numbered": 10})]
+        ("主要做法 (+18)", {"numbered": 21}), ("存在问题", {"numbered": 8}), ("(制度 检查 完善)", {"numbered": 10})]
     assert pt.types_[-1].hows == {"closing": 6} and pt.types_[-1].name.startswith("(closing)")
     seg = pt.segments_
     assert len(seg) == 66 and seg.unit_id.iloc[0] == "summary-01#part0"
@@ -474,7 +474,7 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     pt = PartTyper().fit(national)
     seg = pt.segments_
     assert "merged as a chapter" not in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["(农村 农业 增加)", "(企业 市场 管理)", "(各级 民族 干部)", "外交工作"]
+    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+57)", "(企业 市场 管理)", "(各级 民族 干部)", "外交工作"]
     # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing
     assert [t.n_docs for t in pt.types_] == [50, 45, 17, 38, 17, 23, 34, 2, 43]
     assert list(seg[seg.doc_id == "gwr_national/1955"].how) == ["preamble", "closing"]
@@ -555,10 +555,10 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     lines = (tmp_path / "templates" / "skeleton.md").read_text(encoding="utf-8").splitlines()
     # the header says where the parts come from and how to read their names and masked headings
     assert lines[2].startswith("Common outline of 15 documents (the part types of gkcorpus.outline.PartTyper")
-    assert lines[4].startswith("A part is named by the heading") and "Y a year (2025年, 今年)" in lines[4]
+    assert lines[4].startswith("A part is named by its form or role") and "Y a year (2025年, 今年)" in lines[4]
     assert [x for x in lines if x.startswith("## ")] == [
         "## 1. (opening) 政府工作报告 请 国务院", "## 2. Y工作回顾", "## 3. (targets) 增长 左右 预期",
-        "## 4. (服务 企业 增加)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
+        "## 4. Y主要任务 (+15)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
         "## 7. (closing) 周围 富强 梦"]
     # the review in every report: 2011's review of the five-year plan period (typed as a task chapter by the
     # clustering) is given the type every other report holds once

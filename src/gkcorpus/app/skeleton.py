@@ -49,10 +49,11 @@ class Skeleton:
         if self.source == "part_types":
             from ..outline.headings import MASK_LEGEND
 
-            lines += ["A part is named by the heading at least a fifth of its headed sections share; else by "
-                      "its form or role in brackets ((opening), (targets), (coda): unheaded paragraphs before "
-                      "the closing, (closing), (appendix)) and its distinctive words; else by its distinctive "
-                      "words in brackets. " + MASK_LEGEND, ""]
+            lines += ["A part is named by its form or role in brackets and its distinctive words ((opening), "
+                      "(targets), (coda): unheaded paragraphs before the closing, (closing), (appendix)); else by its "
+                      "most common heading when two sections or more share it, with (+n) when n other headings stand "
+                      "beside it and it is not a fifth of them; else by its distinctive words in brackets. "
+                      + MASK_LEGEND, ""]
         for k, sec in enumerate(self.sections, 1):
             lines.append(f"## {k}. {sec['name']}")
             lines.append("")

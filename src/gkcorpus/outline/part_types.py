@@ -636,8 +636,9 @@ def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
 
 
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
-    """Openings, closings, appendices and codas by how they were found; otherwise the masked heading at
-    least a fifth of the headed parts share, else the type's distinctive terms in brackets."""
+    """Openings, closings, appendices and codas by how they were found; otherwise the most common masked
+    heading when two parts or more share it (with "(+n)", the n other headings, when fewer than a fifth of the
+    headed parts share it: one wording among many), else the type's distinctive terms in brackets."""
     total = sum(hows.values())
     for how, label in (("preamble", "(opening)"), ("closing", "(closing)"), ("appendix", "(appendix)"),
                        ("unheaded_coda", "(coda)")):
@@ -646,8 +647,9 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
     nh = Counter(h for h in norm_heads if h)
     if nh:
         top, count = nh.most_common(1)[0]
-        if count >= 2 and count * 5 >= sum(nh.values()):  # a heading the type's headed parts share, not one of many
-            return top if len(top) <= 16 else top[:15] + "…"
+        if count >= 2:  # a heading the type's headed parts share; "(+n)": n other headings beside it
+            name = top if len(top) <= 16 else top[:15] + "…"
+            return name if count * 5 >= sum(nh.values()) else f"{name} (+{len(nh) - 1})"
     return f"({' '.join(terms[:3])})"
 
 
