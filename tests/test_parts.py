@@ -316,6 +316,24 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})
 
 
+def test_a_chapter_whose_text_is_a_coda_type_joins_the_codas():
+    import numpy as np
+
+    from gkcorpus.outline.type_merges import join_unheaded
+
+    # text block rows: tasks chapters (type 0, headed) near (1, 0); the self-improvement codas (type 1, all
+    # unheaded) near (0, 1); one headed chapter on the government's own conduct, typed 0 for its heading
+    body = np.array([[1, 0.1], [0.9, 0.2], [1, 0], [0.3, 0.6], [0.1, 1], [0, 1], [0.2, 0.9]])
+    labels = np.array([0, 0, 0, 0, 1, 1, 1])
+    headed = np.array([True, True, True, True, False, False, False])
+    out, moved = join_unheaded(labels, body, headed)
+    assert out.tolist() == [0, 0, 0, 1, 1, 1, 1] and moved == 1
+    # a type holding a chapter is not a type of unheaded parts: nothing moves into it
+    assert join_unheaded(labels, body, np.ones(7, dtype=bool))[1] == 0
+    # an unheaded part never moves, whatever its text
+    assert join_unheaded(np.array([0, 0, 0, 0, 1, 1, 0]), body, headed)[0][6] == 0
+
+
 def test_an_order_share_that_its_documents_do_not_establish_merges_mutual_nearest_types():
     from gkcorpus.outline.type_merges import _order_bounds, merge_topics as _merge_topics
 
@@ -558,12 +576,15 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     assert lines[4].startswith("A part is named by its form or role") and "Y a year (2025年, 今年)" in lines[4]
     assert [x for x in lines if x.startswith("## ")] == [
         "## 1. (opening) 政府工作报告 请 国务院", "## 2. Y工作回顾", "## 3. (targets) 增长 左右 预期",
-        "## 4. Y主要任务 (+15)", "## 5. (coda) 接受 自觉 监督", "## 6. (coda) 军队 国防 和平",
+        "## 4. Y主要任务 (+14)", "## 5. (coda) 接受 监督 自觉", "## 6. (coda) 军队 国防 和平",
         "## 7. (closing) 周围 富强 梦"]
+    # the government's own conduct: an unheaded coda in six reports, a chapter in 2015 (六、切实加强政府自身建设),
+    # which joins the codas its text is nearest rather than the task chapters it stands among
+    assert "Usual headings: 切实加强政府自身建设 (1)." in lines
     # the review in every report: 2011's review of the five-year plan period (typed as a task chapter by the
     # clustering) is given the type every other report holds once
     assert [x for x in lines if x.startswith("In ")] == [
-        f"In {n} of 15 documents." for n in (15, 15, 12, 15, 6, 15, 15)]
+        f"In {n} of 15 documents." for n in (15, 15, 12, 15, 7, 15, 15)]
     assert "P时期国民经济和社会发展的回顾 (1)" in next(x for x in lines if x.startswith("Usual headings: Y工作回顾"))
     # each part's set phrases: the address in the opening, the thanks ending the review, the closing's rally
     sets = [x for x in lines if x.startswith("Set phrases: ")]

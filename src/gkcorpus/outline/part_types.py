@@ -43,7 +43,9 @@ hold inside their one tasks chapter: :func:`merge_chapters`). Last, one step mov
 type when that type is both nearer and more likely, each type a spherical Gaussian with its own spread and
 share (a cut of the tree leaves the parts near its borders on the wrong side; the nearest centroid alone
 would pull the far members of a broad part, the tasks, into a tight topic split off from it, the
-likelihood alone the outliers of a tight part into a broad one). A type nearly every document holds once
+likelihood alone the outliers of a tight part into a broad one), and a chapter whose text alone is nearer a type
+of unheaded parts (a coda found by its formulae) than its own type joins it (:func:`join_unheaded`: a heading cannot
+match a type without headings). A type nearly every document holds once
 (the review) keeps one part per document, and a document lacking it gets it for the part that stands for it: a
 part of a type the document holds twice, nearest that type after its own and in its usual place (the 2011
 report's review of the five-year plan period, typed as a task chapter: :func:`fill_once`).
@@ -67,7 +69,7 @@ from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
-from .type_merges import (fill_once, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
+from .type_merges import (fill_once, join_unheaded, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
                           split_parents)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,7 +133,8 @@ class PartTyper(BaseEstimator):
     split off again (``split_topics``). Two types that never share a document and are each other's
     nearest type are then merged (variants of one part), and so is a chapter that some documents give one
     topic of a part (:func:`merge_chapters`); ``refine`` steps move a part to another
-    type when that type is both nearer and more likely (:func:`mixture_step`); a type that nearly every
+    type when that type is both nearer and more likely (:func:`mixture_step`), and a chapter to a type of unheaded
+    parts when its text alone is nearer that type (:func:`join_unheaded`); a type that nearly every
     document holds once keeps one part per document, and a document lacking it gets it for the part that
     stands for it (``once``).
 
@@ -420,6 +423,10 @@ class PartTyper(BaseEstimator):
             if self.refine:
                 sub, moved = mixture_step(sub, Xr, self.refine)
                 how += f"; {moved} part(s) moved to a type both nearer and more likely"
+            heads = np.array([p.how in HEADED for p in body])
+            sub, moved = join_unheaded(sub, X[:, :len(self.body_vectorizer_.vocabulary_)], heads)
+            if moved:
+                how += f"; {moved} chapter(s) moved to a type of unheaded parts their text is nearer"
             if self.once is not None:
                 sub, moved = once_per_document(sub, Xr, docs, self.once, min_docs)
                 if moved:
