@@ -97,6 +97,23 @@ def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
     assert doc.text[parts[3].start:parts[3].end].startswith("各位代表！新征程")
 
 
+def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
+    """With one sentence (or clause) a line, the body after a heading may be a short sentence or a clause ending
+    in a comma; a speaker's line before the address, a sentence cut after its first clause (做好政府工作，要) and
+    the lead-in of a list that lost its colon (主要措施是) are no headings."""
+    text = ("政府工作报告\n——2026年1月20日在市第十届人民代表大会第三次会议上\n代市长 张三\n各位代表：\n"
+            "现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+            "2025年工作回顾\n过去一年极不平凡。\n全市经济运行稳中有进。\n"
+            "2026年重点工作\n今年是实施“十五五”规划的开局之年。\n做好政府工作，要\n坚持稳中求进工作总基调，\n统筹发展和安全。\n"
+            "主要措施是\n一要扩大有效投资。\n二要提振消费。\n"
+            "推进城乡融合发展\n（一）加快新型城镇化。\n推进城市更新。\n"
+            "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+        ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("unnumbered_heading", "2026年重点工作"),
+        ("unnumbered_heading", "推进城乡融合发展"), ("closing", "")]
+
+
 def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():
     closing = "当前的国内形势和国际形势，对我国的建设和改革都很有利。我们一定要团结奋斗，沿着有中国特色的社会主义道路奋勇前进。"
     text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n"
@@ -492,15 +509,20 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     pt = PartTyper().fit(national)
     seg = pt.segments_
     assert "merged as a chapter" not in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+57)", "(企业 市场 管理)", "(各级 民族 干部)", "外交工作"]
-    # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing
-    assert [t.n_docs for t in pt.types_] == [50, 45, 17, 38, 17, 23, 34, 2, 43]
+    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+57)", "(企业 市场 管理)", "(各级 干部 民族)", "外交工作"]
+    # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing;
+    # 1960's bare 二 heading, followed by a short sentence, is found: its 一 chapter is given the review
+    assert [t.n_docs for t in pt.types_] == [50, 46, 17, 38, 17, 23, 34, 2, 43]
+    assert "1 part(s) given a type nearly every document holds once" in pt.selection_
     assert list(seg[seg.doc_id == "gwr_national/1955"].how) == ["preamble", "closing"]
     # chapters leave the review, which nearly every document holding it holds once: 1958's and 1964's plans
     # go to the tasks (and 1964's achievements chapter with them), 1978's 揭批“四人帮” to democracy and law
     assert "3 part(s) moved out of a type nearly every document holds once" in pt.selection_
     by_year = lambda y: list(seg[seg.doc_id == f"gwr_national/{y}"].type)  # noqa: E731
     assert by_year(1958)[1:3] == [1, 3] and by_year(1964)[1:5] == [1, 3, 2, 3] and by_year(1978)[1:3] == [1, 5]
+    # 1964's last chapter, 国际形势和我国对外工作 (a heading line before a one-sentence announcement), is found
+    assert by_year(1964)[5:] == [5, 5, 6]
+    assert list(seg[seg.doc_id == "gwr_national/1960"].heading)[1:5] == ["一", "二", "三", "四"]
     by_head = dict(zip(seg.heading, seg.type))
     economy = ["促进国民经济持续、快速、健康发展", "坚持长期稳定发展经济的方针", "抓紧有利时机，加快经济发展"]
     assert {by_head[h] for h in economy} == set(seg[seg.heading.str.contains("教育")].type) == {3}
@@ -603,6 +625,25 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     doc = load(shared_corpora / "gwr_national_bilingual.jsonl")["gwr_national_bilingual/2009"]
     assert [(p.how, p.heading, p.start) for p in find_parts(doc)][1:3] == [
         ("numbered", "2008年工作回顾", 98), ("numbered", "2009年主要任务", 4534)]
+
+
+@pytest.mark.slow
+def test_work_reports_whose_chapters_lost_their_numbers_keep_their_parts(shared_corpora):
+    """The held-out work reports (2016–2022, one sentence a line) with every 一、 at a line start removed: the
+    chapter headings are found as unnumbered headings, each report's parts the same as with the numbers."""
+    import dataclasses
+    import re
+
+    from gkcorpus import load
+
+    for doc in load(shared_corpora / "gwr_national_bilingual.jsonl"):
+        if int(doc.meta["year"]) < 2016:
+            continue
+        stripped = dataclasses.replace(doc, text=re.sub(r"(?m)^[一二三四五六七八九十]+、", "", doc.text), _structure=None)
+        before, after = find_parts(doc), find_parts(stripped)
+        assert [p.heading for p in after] == [p.heading for p in before], doc.id
+        assert [p.how for p in after] == [{"numbered": "unnumbered_heading"}.get(p.how, p.how) for p in before]
+
 
 def test_a_type_nearly_every_document_holds_once_keeps_one_part_per_document():
     import numpy as np
