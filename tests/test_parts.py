@@ -112,6 +112,17 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     assert [(p.how, p.heading) for p in find_parts(doc)] == [
         ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("unnumbered_heading", "2026年重点工作"),
         ("unnumbered_heading", "推进城乡融合发展"), ("closing", "")]
+    # the first chapter lost its number, the others kept theirs: the numbered series is the top level, its first
+    # chapter the unnumbered line before it (the nested 一是/二是 and （一） stay inside)
+    text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+            "2025年工作回顾\n过去一年，全市经济运行稳中有进，民生福祉持续增进。\n一是稳增长。\n二是惠民生。\n"
+            "二、2026年重点工作\n（一）扩大有效需求。\n今年要千方百计扩大内需。\n（二）保障和改善民生。\n"
+            "三、全面加强政府自身建设\n我们要坚持依法行政，建设人民满意的政府。\n"
+            "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+        ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("numbered", "2026年重点工作"),
+        ("numbered", "全面加强政府自身建设"), ("closing", "")]
 
 
 def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():
@@ -629,8 +640,9 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
 
 @pytest.mark.slow
 def test_work_reports_whose_chapters_lost_their_numbers_keep_their_parts(shared_corpora):
-    """The held-out work reports (2016–2022, one sentence a line) with every 一、 at a line start removed: the
-    chapter headings are found as unnumbered headings, each report's parts the same as with the numbers."""
+    """The held-out work reports (2016–2022, one sentence a line) with every 一、 at a line start removed, or only
+    the first: the chapter headings that lost their numbers are found as unnumbered headings, each report's parts
+    the same as with the numbers."""
     import dataclasses
     import re
 
@@ -643,6 +655,10 @@ def test_work_reports_whose_chapters_lost_their_numbers_keep_their_parts(shared_
         before, after = find_parts(doc), find_parts(stripped)
         assert [p.heading for p in after] == [p.heading for p in before], doc.id
         assert [p.how for p in after] == [{"numbered": "unnumbered_heading"}.get(p.how, p.how) for p in before]
+        # only the first 一、 lost (a scrape dropped it): the other chapters keep their numbers
+        first = dataclasses.replace(doc, text=re.sub(r"(?m)^一、", "", doc.text, count=1), _structure=None)
+        assert [(p.how, p.heading) for p in find_parts(first)] == [
+            (("unnumbered_heading" if k == 1 else p.how), p.heading) for k, p in enumerate(before)], doc.id
 
 
 def test_a_type_nearly_every_document_holds_once_keeps_one_part_per_document():

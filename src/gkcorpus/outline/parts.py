@@ -22,7 +22,9 @@ records how each was found:
     a long line ending in punctuation, the first item ``（一）`` of a nested series, or -- in a source with
     one sentence or clause a line -- a sentence or clause that with the line after it is longer than the
     heading; a speaker's line (``国务院总理 李鹏``), the first clause of a sentence cut at a line break
-    (``做好政府工作，要``) and a list's lead-in ending on 是 are not headings;
+    (``做好政府工作，要``) and a list's lead-in ending on 是 are not headings. Where the numbered series starts at
+    ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
+    which lost their numbers, and the series is the top level;
 ``unheaded``
     a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
@@ -202,7 +204,14 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
     appendix_free = cands
     top = appendix_free[0].family
     if top == "U":
-        return [c for c in appendix_free if c.family == "U"]
+        unnumbered = [c for c in appendix_free if c.family == "U"]
+        numbered = [c for c in appendix_free if c.family == "L1"]
+        # a numbered series starting at 二 (or later) after no more unnumbered lines than numbers are missing: those
+        # lines are its first headings, which lost their numbers (一、 dropped by a scrape); the series is the top
+        lead = [c for c in unnumbered if numbered and c.para < numbered[0].para]
+        if numbered and 1 <= len(lead) <= numbered[0].number - 1:
+            return lead + _top_heads(numbered)
+        return unnumbered
     series = [c for c in appendix_free if c.family == top]
     out: list[_Head] = []
     outer = 0
