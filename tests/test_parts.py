@@ -112,6 +112,26 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     assert [(p.how, p.heading) for p in find_parts(doc)] == [
         ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("unnumbered_heading", "2026年重点工作"),
         ("unnumbered_heading", "推进城乡融合发展"), ("closing", "")]
+    # the report's announcement cut at a line break is no heading (the numbered chapters stay the top level); a
+    # heading naming a mayor's hotline is no speaker's line, and items listed with commas are no cut sentence
+    text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府\n向大会报告工作，请予审议。\n一、2025年工作回顾\n"
+            "过去一年，全市经济运行稳中有进，取得了显著成绩。\n二、2026年重点工作\n今年是实施“十五五”规划的开局之年。\n"
+            "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert [p.heading for p in find_parts(doc)] == ["", "2025年工作回顾", "2026年重点工作", ""]
+    for heading in ("畅通市长热线", "科学，教育"):
+        text = ("报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n过去一年的工作\n"
+                "过去一年，全市经济运行稳中有进，取得了显著成绩，人民生活持续改善。\n"
+                f"{heading}\n今年要着力扩大内需，稳住经济大盘，推动高质量发展，切实保障和改善民生。\n"
+                "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+        doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+        assert [p.heading for p in find_parts(doc)] == ["", "过去一年的工作", heading, ""]
+    # a lead-in announcing a list that lost its colon is no heading over the list's （一） items
+    text = ("某局2025年工作总结\n2025年，我局坚持以新思想为指导，扎实推进各项工作，圆满完成了全年目标任务。\n"
+            "现将有关情况报告如下\n（一）加强组织领导\n成立了工作领导小组，明确了责任分工，形成了齐抓共管的工作格局。\n"
+            "（二）完善制度建设\n制定了一系列规章制度，规范了工作流程，提高了工作效率和质量。")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    assert [(p.how, p.heading) for p in find_parts(doc)][1:] == [("numbered", "加强组织领导"), ("numbered", "完善制度建设")]
     # the first chapter lost its number, the others kept theirs: the numbered series is the top level, its first
     # chapter the unnumbered line before it (the nested 一是/二是 and （一） stay inside)
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"

@@ -21,8 +21,9 @@ records how each was found:
     reports, or chapters that lost their numbers); the numbered series under it are nested. Body text is
     a long line ending in punctuation, the first item ``（一）`` of a nested series, or -- in a source with
     one sentence or clause a line -- a sentence or clause that with the line after it is longer than the
-    heading; a speaker's line (``国务院总理 李鹏``), the first clause of a sentence cut at a line break
-    (``做好政府工作，要``) and a list's lead-in ending on 是 are not headings. Where the numbered series starts at
+    heading; a speaker's line (``国务院总理 李鹏``, before ``各位代表：``), the first clause of a sentence cut at a line
+    break (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the
+    report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
     ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
     which lost their numbers, and the series is the top level;
 ``unheaded``
@@ -95,13 +96,13 @@ _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展
 # a last paragraph turning to the work ahead (the closing of a work summary): 在今后的工作中，我们将…; 下一步，我局将…
 _AHEAD = re.compile(r"^(?:在今后(?:的)?工作中|下一步)[，,]")
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
-# a line whose last clause is one or two characters (做好政府工作，必须 / 要) is the first half of a sentence cut at
-# a line break, not a heading: a slogan's clauses are words and phrases of their own (加强领导，落实责任)
-_DANGLING = re.compile(r"[，,]\S{1,2}$")
-_LEAD_IN_LIST = re.compile(r"^(?:[一二三四五六七八九十]是|一要|第一[，,、：:]|首先[，,])")
+# a line whose last clause is one or two characters after a longer one (做好政府工作，要 / 必须) is the first half of
+# a sentence cut at a line break, not a heading (a slogan's clauses are phrases of their own, 加强领导，落实责任, and
+# items listed with commas are alike, 科学，教育); nor is a line ending on a copula or announcing what follows
+# (主要措施是, 现将有关情况报告如下), nor the address announcing the report (现在，我代表…)
+_DANGLING = re.compile(r"[^，,]{3,}[，,][^，,]{1,2}$|(?<!实事求)是$|如下$|^(?:现在[，,])?我代表")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
-_SPEAKER = r".*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$"  # the speaker line: 国务院总理 李鹏
-_TITLE_LINE = re.compile(rf"^(?:[—－-]{{1,2}}|.*(?:报告|总结|方案|计划|讲话)$|{_SPEAKER})")
+_TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
 _L1 = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _INLINE_L1 = re.compile(r"(?<=[。！？”])\s*(?=([一二三四五六七八九十]{1,3})、)")
@@ -160,7 +161,6 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
         nxt2 = text[paras[body[j + 2]].start:paras[body[j + 2]].end] if j + 2 < len(body) else ""
         if (len(line) <= MAX_UNNUMBERED_HEADING and line[-1] not in _TERMINAL_END and not _LIST_START.match(line)
                 and not _BARE_ADDRESS.match(line) and not _APPENDIX.match(line) and not _DANGLING.search(line)
-                and not re.match(_SPEAKER, line)
                 and not _L1.match(line) and not _L2.match(line) and _body_follows(line, nxt, nxt2)):
             out.append(_Head(k, "U", 0, "", line, False))
     return out
@@ -171,12 +171,11 @@ def _body_follows(line: str, nxt: str, nxt2: str) -> bool:
     item of a series nested under it (``（一）``), a long line ending in punctuation (a sentence, a clause of
     a source with one sentence or clause a line, or ： announcing a list), or a shorter sentence or clause
     that, with the next line when it too ends in punctuation, is longer than the heading (an address line
-    such as 各位代表： after a speaker's name is not body text, and a line ending on 是 before the first item of an
-    enumeration, 主要措施是 / 一要…, is the lead-in of a list that lost its colon, not a heading)."""
+    such as 各位代表： after a speaker's name is not body text)."""
+    if _BARE_ADDRESS.match(nxt) or (_ADDRESS.match(nxt) and len(nxt) <= 6):
+        return False  # 各位代表： after the speaker's name
     if _L2.match(nxt) and nxt.startswith(("（一）", "(一)")):
         return True
-    if line.endswith("是") and _LEAD_IN_LIST.match(nxt):
-        return False
     if nxt[-1] not in "。！？；：”，、":
         return False
     if len(nxt) > MAX_UNNUMBERED_HEADING:
