@@ -143,6 +143,17 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     assert [(p.how, p.heading) for p in find_parts(doc)] == [
         ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("numbered", "2026年重点工作"),
         ("numbered", "全面加强政府自身建设"), ("closing", "")]
+    # a single unnumbered line before a whole numbered series is a lead-in, not a chapter holding the series
+    text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n过去一年\n我们砥砺前行。\n"
+            "一、2025年工作回顾\n过去一年，全市经济运行稳中有进，民生福祉持续增进。\n二、2026年重点工作\n今年要千方百计扩大内需。\n"
+            "三、全面加强政府自身建设\n我们要坚持依法行政，建设人民满意的政府。\n"
+            "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    parts = find_parts(doc)
+    assert [(p.how, p.heading) for p in parts] == [
+        ("preamble", ""), ("numbered", "2025年工作回顾"), ("numbered", "2026年重点工作"),
+        ("numbered", "全面加强政府自身建设"), ("closing", "")]
+    assert doc.text[parts[0].start:parts[0].end].endswith("过去一年\n我们砥砺前行。")
 
 
 def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():

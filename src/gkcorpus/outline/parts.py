@@ -25,7 +25,8 @@ records how each was found:
     break (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the
     report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
     ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
-    which lost their numbers, and the series is the top level;
+    which lost their numbers, and the series is the top level; a single such line before a numbered series
+    starting at ``一、`` is the series' lead-in, not a chapter holding it;
 ``unheaded``
     a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
@@ -210,6 +211,12 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
         lead = [c for c in unnumbered if numbered and c.para < numbered[0].para]
         if numbered and 1 <= len(lead) <= numbered[0].number - 1:
             return lead + _top_heads(numbered)
+        # a single unnumbered line before a numbered series of two chapters or more is a lead-in: nesting the
+        # series under it would leave the document one chapter
+        if len(unnumbered) == 1 and lead and numbered[0].number == 1:
+            series = _top_heads(numbered)
+            if len(series) >= 2:
+                return series
         return unnumbered
     series = [c for c in appendix_free if c.family == top]
     out: list[_Head] = []
