@@ -45,7 +45,8 @@ records how each was found:
     bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
     ``总之`` …) at most six paragraphs before when no address opens it, and to the first half of its first
     sentence when a source with one sentence a line cut it at its semicolon; trailing ``…万岁！`` lines belong to it,
-    and so does a last paragraph that only repeats the end of the one before it (a scraping error).
+    and so does a last paragraph that only repeats the end of the one before it (a scraping error); it
+    never reaches back over the only paragraph after the last heading line (that chapter keeps its body).
     The last of several coda addresses, when its block is short and rallies with the closing formulae, is
     the closing's own address; a report that ends on no closing formula has its last short address block
     (at most ``MAX_CLOSING_CHARS``) as its closing;
@@ -359,6 +360,10 @@ def _find_parts(doc: Any) -> list[Part]:
             starts.insert(1 + k, (at, "unheaded", "", announce))
     # ---- closing formulae at the end
     close = _closing_start(doc, main)
+    if (close is not None and starts and starts[-1][1] in ("numbered", "unnumbered_heading")
+            and close == starts[-1][0] + 1 and close + 1 < len(main)
+            and len(text[paras[main[starts[-1][0]]].start:paras[main[starts[-1][0]]].end]) <= MAX_UNNUMBERED_HEADING):
+        close += 1  # reaching back over an address, the closing would leave the last chapter no body
     # ---- the coda: a 各位代表 address after every nested heading of the last top-level part
     lines = [text[paras[k].start:paras[k].end] for k in main]
     if starts:
