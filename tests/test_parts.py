@@ -18,6 +18,14 @@ def _hows(doc):
     return [p.how for p in find_parts(doc)]
 
 
+def _doc(text):
+    return Corpus.from_raw([RawDocument("r", text)])["r"]
+
+
+def _how_heading(doc):
+    return [(p.how, p.heading) for p in find_parts(doc)]
+
+
 # --------------------------------------------------------------------------- bundled summaries
 
 
@@ -68,7 +76,7 @@ def test_a_top_heading_after_one_the_source_lost():
     tasks = "三、今年主要任务\n今年要着力扩大国内需求，推动经济平稳较快发展，切实保障和改善民生。\n"
     doc = Corpus.from_raw([RawDocument("r", "政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n"
                                             + review + tasks)])["r"]
-    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+    assert _how_heading(doc) == [
         ("preamble", ""), ("numbered", "过去一年工作回顾"), ("numbered", "今年主要任务")]
     # the missing number found later: 三、 is out of sequence and stays inside the review
     later = tasks + "二、总体要求\n今年经济社会发展的总体要求是稳中求进，确保经济运行在合理区间。\n"
@@ -89,7 +97,7 @@ def test_unheaded_coda_closing_and_unnumbered_headings_in_an_unseen_report():
             "我们要坚持廉洁从政，驰而不息纠治“四风”，以实干实绩回应人民期待。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！\n"
             "名词解释\n1.新质生产力：是指创新起主导作用的先进生产力。")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     parts = find_parts(doc)
     assert [(p.how, p.heading) for p in parts] == [
         ("preamble", ""), ("unnumbered_heading", "过去一年的工作"), ("unnumbered_heading", "今年的主要任务"),
@@ -108,8 +116,8 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
             "主要措施是\n一要扩大有效投资。\n二要提振消费。\n"
             "推进城乡融合发展\n（一）加快新型城镇化。\n推进城市更新。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
-    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+    doc = _doc(text)
+    assert _how_heading(doc) == [
         ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("unnumbered_heading", "2026年重点工作"),
         ("unnumbered_heading", "推进城乡融合发展"), ("closing", "")]
     # the report's announcement cut at a line break is no heading (the numbered chapters stay the top level); a
@@ -117,21 +125,21 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府\n向大会报告工作，请予审议。\n一、2025年工作回顾\n"
             "过去一年，全市经济运行稳中有进，取得了显著成绩。\n二、2026年重点工作\n今年是实施“十五五”规划的开局之年。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     assert [p.heading for p in find_parts(doc)] == ["", "2025年工作回顾", "2026年重点工作", ""]
     for heading in ("畅通市长热线", "科学，教育"):
         text = ("报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n过去一年的工作\n"
                 "过去一年，全市经济运行稳中有进，取得了显著成绩，人民生活持续改善。\n"
                 f"{heading}\n今年要着力扩大内需，稳住经济大盘，推动高质量发展，切实保障和改善民生。\n"
                 "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-        doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+        doc = _doc(text)
         assert [p.heading for p in find_parts(doc)] == ["", "过去一年的工作", heading, ""]
     # a lead-in announcing a list that lost its colon is no heading over the list's （一） items
     text = ("某局2025年工作总结\n2025年，我局坚持以新思想为指导，扎实推进各项工作，圆满完成了全年目标任务。\n"
             "现将有关情况报告如下\n（一）加强组织领导\n成立了工作领导小组，明确了责任分工，形成了齐抓共管的工作格局。\n"
             "（二）完善制度建设\n制定了一系列规章制度，规范了工作流程，提高了工作效率和质量。")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
-    assert [(p.how, p.heading) for p in find_parts(doc)][1:] == [("numbered", "加强组织领导"), ("numbered", "完善制度建设")]
+    doc = _doc(text)
+    assert _how_heading(doc)[1:] == [("numbered", "加强组织领导"), ("numbered", "完善制度建设")]
     # the first chapter lost its number, the others kept theirs: the numbered series is the top level, its first
     # chapter the unnumbered line before it (the nested 一是/二是 and （一） stay inside)
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
@@ -139,8 +147,8 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
             "二、2026年重点工作\n（一）扩大有效需求。\n今年要千方百计扩大内需。\n（二）保障和改善民生。\n"
             "三、全面加强政府自身建设\n我们要坚持依法行政，建设人民满意的政府。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
-    assert [(p.how, p.heading) for p in find_parts(doc)] == [
+    doc = _doc(text)
+    assert _how_heading(doc) == [
         ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("numbered", "2026年重点工作"),
         ("numbered", "全面加强政府自身建设"), ("closing", "")]
     # a single unnumbered line before a whole numbered series is a lead-in, not a chapter holding the series
@@ -148,7 +156,7 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
             "一、2025年工作回顾\n过去一年，全市经济运行稳中有进，民生福祉持续增进。\n二、2026年重点工作\n今年要千方百计扩大内需。\n"
             "三、全面加强政府自身建设\n我们要坚持依法行政，建设人民满意的政府。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     parts = find_parts(doc)
     assert [(p.how, p.heading) for p in parts] == [
         ("preamble", ""), ("numbered", "2025年工作回顾"), ("numbered", "2026年重点工作"),
@@ -160,7 +168,7 @@ def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_bod
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n一、过去一年的工作\n"
             "过去一年，全市经济运行稳中有进，民生福祉持续增进。\n二、关于农业发展纲要\n各位代表，这个纲要已经深入人心，起了巨大的推动作用。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     parts = find_parts(doc)
     assert [(p.how, p.heading) for p in parts] == [
         ("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "关于农业发展纲要"), ("closing", "")]
@@ -175,7 +183,7 @@ def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_clo
             "二、关于外交工作\n我们愿意同各国发展友好合作关系，共同推动世界和平与发展。\n" + closing + "\n")
     duplicated = text + closing[8:] + "\n"  # the scrape repeats the closing's tail as a paragraph of its own
     for t in (text, duplicated):
-        doc = Corpus.from_raw([RawDocument("r", t)])["r"]
+        doc = _doc(t)
         parts = find_parts(doc)
         assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
         assert doc.text[parts[-1].start:parts[-1].end] == t[t.index(closing):].rstrip("\n")
@@ -186,7 +194,7 @@ def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():
     text = ("政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、过去一年工作回顾" + filler
             + "二、今年主要任务 今年要着力扩大内需，推动高质量发展。" + filler
             + "各位代表！让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     assert len(doc.structure.paragraphs) == 2
     parts = find_parts(doc)
     assert [(p.how, p.heading[:8]) for p in parts] == [
@@ -595,7 +603,7 @@ def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():
             "各位代表！\n我们要继续全面准确贯彻“一国两制”方针。\n" + filler + "\n"
             "各位代表！\n中华民族向来不畏艰难险阻，当代中国人民一定能够战胜一切困难。\n"
             "让我们紧密团结在党中央周围，为全面建设社会主义现代化国家而努力奋斗！")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     parts = find_parts(doc)
     assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "unheaded_coda", "unheaded_coda", "closing"]
     assert [doc.text[p.start:p.end].split("\n")[1][:6] for p in parts[3:]] == ["面对艰巨繁重", "我们要坚持和", "中华民族向来"]
@@ -770,11 +778,11 @@ def test_numbered_items_running_into_their_text_and_restarting_are_no_chapters()
     text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n过去几年的成就是：\n" + items
             + "今后的任务是：\n一、开垦荒地，扩大耕地面积。\n二、兴修水利，保证灌溉。\n三、推广良种，提高单产。\n"
             "让我们团结起来，为完成五年计划而奋斗！\n")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     assert "numbered" not in _hows(doc) and _hows(doc)[0] == "preamble"
     chapters = text.replace("过去几年的成就是：\n", "一、过去几年的成就\n").replace(items, "我国人民取得了独立。\n")
-    doc = Corpus.from_raw([RawDocument("r", chapters)])["r"]
-    assert [(p.how, p.heading) for p in find_parts(doc)][:2] == [("preamble", ""), ("numbered", "过去几年的成就")]
+    doc = _doc(chapters)
+    assert _how_heading(doc)[:2] == [("preamble", ""), ("numbered", "过去几年的成就")]
 
 
 def test_a_peroration_cut_at_its_semicolon_opens_the_closing_with_its_first_half():
@@ -783,7 +791,7 @@ def test_a_peroration_cut_at_its_semicolon_opens_the_closing_with_its_first_half
     text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作。\n一、过去五年的工作\n过去五年，经济稳定增长，民生持续改善。\n"
             "二、今年的任务\n今年要稳住经济大盘，推动高质量发展。\n各位代表！\n回顾五年的成就，令人鼓舞；\n展望未来发展，催人奋进。\n"
             "让我们紧密团结起来，为全面建设小康社会而努力奋斗！\n")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     closing = find_parts(doc)[-1]
     assert closing.how == "closing" and doc.text[closing.start:closing.end].startswith("各位代表！\n回顾五年的成就")
 
@@ -794,7 +802,7 @@ def test_a_numbered_part_the_source_lost_is_reported_as_a_gap():
     filler = "要扎实推进各项工作，确保取得实效。" * 4
     text = ("政府工作报告\n各位代表：\n现在，我代表国务院向大会报告工作，请予审议。\n一、过去一年工作回顾\n" + filler + "\n"
             "三、今年政府工作任务\n" + filler + "\n四、加强政府自身建设\n" + filler + "\n")
-    doc = Corpus.from_raw([RawDocument("r", text)])["r"]
+    doc = _doc(text)
     parts = find_parts(doc)
     assert [p.marker for p in parts if p.how == "numbered"] == ["一、", "三、", "四、"]
     assert numbering_gaps(parts) == [{"doc_id": "r", "missing": ["二、"], "before": "三、"}]
