@@ -164,6 +164,23 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     assert doc.text[parts[0].start:parts[0].end].endswith("过去一年\n我们砥砺前行。")
 
 
+def test_a_document_that_lost_its_first_chapter_number_before_nested_items():
+    """A numbered series starting at 二、 after （一） items: the document's first line, short and followed by
+    its body, is the first chapter's heading (not a title); after a real title the numbered chapters are still
+    the top series. A document whose top series is （一） with 一、 items nested keeps it."""
+    body = "各科室都十分重视政务公开工作，自觉把政务公开工作作为一项重点工作，摆上重要议事日程。"
+    text = ("基本情况\n（一）认识提高、责任落实，政务公开工作的自觉性进一步增强。" + body + "\n（二）公开内容更明确。" + body
+            + "\n二、存在的主要问题\n（一）公开工作发展不平衡。" + body + "\n三、下一步工作要求\n（一）要进一步深化认识，常抓不懈。" + body)
+    assert _how_heading(_doc(text)) == [
+        ("unnumbered_heading", "基本情况"), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
+    titled = text.replace("基本情况\n", "某局2025年政务公开工作总结\n", 1)
+    assert _how_heading(_doc(titled)) == [("preamble", ""), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
+    nested = ("（一）当前的经济形势\n" + body + "\n（二）今后经济建设的方针\n一、依靠政策和科学，加快农业的发展。" + body
+              + "\n二、把消费品工业的发展放到重要地位。" + body + "\n（三）我国经济发展的前景\n" + body)
+    assert _how_heading(_doc(nested)) == [
+        ("numbered", "当前的经济形势"), ("numbered", "今后经济建设的方针"), ("numbered", "我国经济发展的前景")]
+
+
 def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_body():
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n一、过去一年的工作\n"
             "过去一年，全市经济运行稳中有进，民生福祉持续增进。\n二、关于农业发展纲要\n各位代表，这个纲要已经深入人心，起了巨大的推动作用。\n"

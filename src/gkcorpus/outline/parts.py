@@ -26,7 +26,9 @@ records how each was found:
     report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
     ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
     which lost their numbers, and the series is the top level; a single such line before a numbered series
-    starting at ``一、`` is the series' lead-in, not a chapter holding it;
+    starting at ``一、`` is the series' lead-in, not a chapter holding it. A series starting at ``二、`` or later
+    is the top level even after ``（一）`` items (the first chapter's heading lost), and a document's short
+    first line followed by body text is then that heading, not a title;
 ``unheaded``
     a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
@@ -165,6 +167,15 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
                 and not _BARE_ADDRESS.match(line) and not _APPENDIX.match(line) and not _DANGLING.search(line)
                 and not _L1.match(line) and not _L2.match(line) and _body_follows(line, nxt, nxt2)):
             out.append(_Head(k, "U", 0, "", line, False))
+    # a document opening on a short line with body after it, and a numbered series that starts at 二、 or later:
+    # the line is the first chapter's heading, which lost its number, not a title
+    first_l1 = next((c for c in out if c.family == "L1"), None)
+    if title_end == 1 and first_l1 is not None and first_l1.number >= 2 and len(body) > 2:
+        line = text[paras[body[0]].start:paras[body[0]].end]
+        nxt, nxt2 = (text[paras[body[i]].start:paras[body[i]].end] for i in (1, 2))
+        if (len(line) <= MAX_UNNUMBERED_HEADING and not _TITLE_LINE.match(line) and line[-1] not in _TERMINAL_END
+                and not _DANGLING.search(line) and _body_follows(line, nxt, nxt2)):
+            out.insert(0, _Head(body[0], "U", 0, "", line, False))
     return out
 
 
@@ -204,6 +215,9 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
         return []
     appendix_free = cands
     top = appendix_free[0].family
+    first_l1 = next((c for c in appendix_free if c.family == "L1"), None)
+    if top == "L2" and first_l1 is not None and first_l1.number >= 2:
+        top = "L1"  # the first chapter's heading lost, its items (（一）…) come first: the chapters are the top series
     if top == "U":
         unnumbered = [c for c in appendix_free if c.family == "U"]
         numbered = [c for c in appendix_free if c.family == "L1"]
