@@ -162,6 +162,10 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
         ("preamble", ""), ("numbered", "2025年工作回顾"), ("numbered", "2026年重点工作"),
         ("numbered", "全面加强政府自身建设"), ("closing", "")]
     assert doc.text[parts[0].start:parts[0].end].endswith("过去一年\n我们砥砺前行。")
+    # an unnumbered chapter with a body of its own is no lead-in, even when the next heading is not found
+    body = "过去一年，全市经济运行稳中有进，民生福祉持续增进，各项事业取得新进展。\n"
+    review = text.replace("过去一年\n我们砥砺前行。\n", "2025年工作回顾\n" + body * 3 + "2026年工作安排\n")
+    assert ("unnumbered_heading", "2025年工作回顾") in _how_heading(_doc(review))
 
 
 def test_a_document_that_lost_its_first_chapter_number_before_nested_items():
@@ -175,10 +179,19 @@ def test_a_document_that_lost_its_first_chapter_number_before_nested_items():
         ("unnumbered_heading", "基本情况"), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
     titled = text.replace("基本情况\n", "某局2025年政务公开工作总结\n", 1)
     assert _how_heading(_doc(titled)) == [("preamble", ""), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
+    # a title not ending in 报告/总结/…: a year, 关于…, a bracketed edition, or longer than the chapters' headings
+    for title in ("某县2025年政务公开工作情况", "关于政务公开工作的汇报", "政府工作报告（摘要）", "县人民政府办公室", "政务公开工作情况"):
+        assert _how_heading(_doc(text.replace("基本情况\n", title + "\n", 1)))[0] == ("preamble", ""), title
+    # the first item a heading line of its own
+    items = text.replace("认识提高、责任落实，政务公开工作的自觉性进一步增强。", "认识提高\n", 1)
+    assert _how_heading(_doc(items))[0] == ("unnumbered_heading", "基本情况")
     nested = ("（一）当前的经济形势\n" + body + "\n（二）今后经济建设的方针\n一、依靠政策和科学，加快农业的发展。" + body
               + "\n二、把消费品工业的发展放到重要地位。" + body + "\n（三）我国经济发展的前景\n" + body)
-    assert _how_heading(_doc(nested)) == [
-        ("numbered", "当前的经济形势"), ("numbered", "今后经济建设的方针"), ("numbered", "我国经济发展的前景")]
+    tops = [("numbered", "当前的经济形势"), ("numbered", "今后经济建设的方针"), ("numbered", "我国经济发展的前景")]
+    assert _how_heading(_doc(nested)) == tops
+    # one line opening on 二、 (二、三月份) is no series that lost its first number
+    stray = nested.replace("一、依靠政策和科学，加快农业的发展。", "").replace("二、把消费品工业的发展放到重要地位。", "二、三月份，我们集中开展了专项检查。\n")
+    assert _how_heading(_doc(stray)) == tops
 
 
 def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_body():
@@ -191,6 +204,17 @@ def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_bod
         ("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "关于农业发展纲要"), ("closing", "")]
     assert doc.text[parts[2].start:parts[2].end].endswith("起了巨大的推动作用。")
     assert doc.text[parts[3].start:parts[3].end].startswith("让我们紧密团结起来")
+    # with a bare 各位代表！ line first, the chapter keeps it and the paragraph after it
+    bare = text.replace("各位代表，这个纲要", "各位代表！\n这个纲要")
+    doc = _doc(bare)
+    parts = find_parts(doc)
+    assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
+    assert doc.text[parts[3].start:parts[3].end].startswith("让我们紧密团结起来")
+    # a closing sentence cut at its semicolon under a heading of its own: the chapter is the closing, kept whole
+    doc = _doc(text.split("二、")[0] + "二、结束语\n回顾过去，我们取得了巨大成就；\n展望未来，让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
+    parts = find_parts(doc)
+    assert _how_heading(doc) == [("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "结束语")]
+    assert doc.text[parts[2].start:parts[2].end].endswith("而努力奋斗！")
 
 
 def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():

@@ -25,10 +25,12 @@ records how each was found:
     break (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the
     report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
     ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
-    which lost their numbers, and the series is the top level; a single such line before a numbered series
-    starting at ``一、`` is the series' lead-in, not a chapter holding it. A series starting at ``二、`` or later
-    is the top level even after ``（一）`` items (the first chapter's heading lost), and a document's short
-    first line followed by body text is then that heading, not a title;
+    which lost their numbers, and the series is the top level; a single such line at most one paragraph before
+    a numbered series starting at ``一、`` is the series' lead-in, not a chapter holding it. A series of two
+    headings or more starting at ``二、`` or later is the top level even after ``（一）`` items (the first
+    chapter's heading lost) when a ``（一）`` follows its first heading, and a document's first line followed by
+    its body or its first ``（一）`` is then that heading, not a title, when it is no longer than the series'
+    headings and has none of a title's wording (a year, ``关于…``, a bracketed ``（摘要）``);
 ``unheaded``
     a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
@@ -48,7 +50,9 @@ records how each was found:
     ``总之`` …) at most six paragraphs before when no address opens it, and to the first half of its first
     sentence when a source with one sentence a line cut it at its semicolon; trailing ``…万岁！`` lines belong to it,
     and so does a last paragraph that only repeats the end of the one before it (a scraping error); it
-    never reaches back over the only paragraph after the last heading line (that chapter keeps its body).
+    never takes the only paragraph after the last heading line (with a bare ``各位代表！`` before it): that
+    chapter keeps it, and when nothing would be left, or the paragraph is a sentence cut at a line break,
+    the chapter is the closing and keeps it all.
     The last of several coda addresses, when its block is short and rallies with the closing formulae, is
     the closing's own address; a report that ends on no closing formula has its last short address block
     (at most ``MAX_CLOSING_CHARS``) as its closing;
@@ -107,6 +111,7 @@ _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注
 _DANGLING = re.compile(r"[^，,]{3,}[，,][^，,]{1,2}$|(?<!实事求)是$|如下$|^(?:现在[，,])?我代表")
 _LIST_START = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、：:]|[一二三四五六七八九十]+是)")
 _TITLE_LINE = re.compile(r"^(?:[—－-]{1,2}|.*(?:报告|总结|方案|计划|讲话)$|.*(?:总理|主任|主席|省长|市长)\s*\S{2,4}$)")
+_TITLE_WORDS = re.compile(r"\d{4}|[〇零一二三四五六七八九]{4}年|^关于|[）)]$")  # a year, 关于…, （摘要）: a title's wording
 _L1 = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _INLINE_L1 = re.compile(r"(?<=[。！？”])\s*(?=([一二三四五六七八九十]{1,3})、)")
@@ -167,16 +172,36 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
                 and not _BARE_ADDRESS.match(line) and not _APPENDIX.match(line) and not _DANGLING.search(line)
                 and not _L1.match(line) and not _L2.match(line) and _body_follows(line, nxt, nxt2)):
             out.append(_Head(k, "U", 0, "", line, False))
-    # a document opening on a short line with body after it, and a numbered series that starts at 二、 or later:
-    # the line is the first chapter's heading, which lost its number, not a title
-    first_l1 = next((c for c in out if c.family == "L1"), None)
-    if title_end == 1 and first_l1 is not None and first_l1.number >= 2 and len(body) > 2:
+    # a document opening on a short line with body (or its first （一） item) after it, and a chapter series that
+    # starts at 二、 or later: the line is the first chapter's heading, which lost its number, not a title -- when it
+    # is no longer than those chapters' headings and names no year, no subject of 关于 and no bracketed edition
+    run = _headless_series(out)
+    opens_items = len(body) > 1 and any(c.para == body[1] and c.family == "L2" and c.number == 1 for c in out)
+    if run and (title_end == 1 or opens_items) and len(body) > 2:
         line = text[paras[body[0]].start:paras[body[0]].end]
         nxt, nxt2 = (text[paras[body[i]].start:paras[body[i]].end] for i in (1, 2))
-        if (len(line) <= MAX_UNNUMBERED_HEADING and not _TITLE_LINE.match(line) and line[-1] not in _TERMINAL_END
-                and not _DANGLING.search(line) and _body_follows(line, nxt, nxt2)):
+        if (len(line) <= max(len(c.text) for c in run) and not _TITLE_LINE.match(line) and not _TITLE_WORDS.search(line)
+                and line[-1] not in _TERMINAL_END and not _DANGLING.search(line) and _body_follows(line, nxt, nxt2)):
             out.insert(0, _Head(body[0], "U", 0, "", line, False))
     return out
+
+
+def _headless_series(cands: Sequence[_Head], nested: bool = False) -> list[_Head]:
+    """The chapter headings of a numbered series that lost its first heading(s): the ``一、`` candidates when they
+    start at 二 or later with at least two consecutive numbers, none running into its text (else empty: one stray
+    ``二、三月份…`` line is no series); with ``nested``, also a ``（一）`` after the first of them."""
+    l1 = [c for c in cands if c.family == "L1"]
+    if len(l1) < 2 or l1[0].number < 2:
+        return []
+    run = [l1[0]]
+    for c in l1[1:]:
+        if c.number == run[-1].number + 1:
+            run.append(c)
+    if len(run) < 2 or any(c.sentence_like for c in run):
+        return []
+    if nested and not any(c.family == "L2" and c.number == 1 and c.para > run[0].para for c in cands):
+        return []
+    return run
 
 
 def _body_follows(line: str, nxt: str, nxt2: str) -> bool:
@@ -215,8 +240,7 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
         return []
     appendix_free = cands
     top = appendix_free[0].family
-    first_l1 = next((c for c in appendix_free if c.family == "L1"), None)
-    if top == "L2" and first_l1 is not None and first_l1.number >= 2:
+    if top == "L2" and _headless_series(appendix_free, nested=True):
         top = "L1"  # the first chapter's heading lost, its items (（一）…) come first: the chapters are the top series
     if top == "U":
         unnumbered = [c for c in appendix_free if c.family == "U"]
@@ -228,7 +252,7 @@ def _top_heads(cands: list[_Head]) -> list[_Head]:
             return lead + _top_heads(numbered)
         # a single unnumbered line before a numbered series of two chapters or more is a lead-in: nesting the
         # series under it would leave the document one chapter
-        if len(unnumbered) == 1 and lead and numbered[0].number == 1:
+        if len(unnumbered) == 1 and lead and numbered[0].number == 1 and numbered[0].para - lead[0].para <= 2:
             series = _top_heads(numbered)
             if len(series) >= 2:
                 return series
@@ -375,9 +399,14 @@ def _find_parts(doc: Any) -> list[Part]:
     # ---- closing formulae at the end
     close = _closing_start(doc, main)
     if (close is not None and starts and starts[-1][1] in ("numbered", "unnumbered_heading")
-            and close == starts[-1][0] + 1 and close + 1 < len(main)
+            and close == starts[-1][0] + 1
             and len(text[paras[main[starts[-1][0]]].start:paras[main[starts[-1][0]]].end]) <= MAX_UNNUMBERED_HEADING):
-        close += 1  # reaching back over an address, the closing would leave the last chapter no body
+        # reaching back over an address, the closing would leave the last chapter no body: the chapter keeps its
+        # first paragraph (and the bare 各位代表！ line before it); when nothing is left, or that paragraph is a
+        # sentence cut at a line break, the chapter is the closing and keeps it all
+        keep = close + (2 if _BARE_ADDRESS.match(text[paras[main[close]].start:paras[main[close]].end]) else 1)
+        cut = keep <= len(main) and text[paras[main[keep - 1]].start:paras[main[keep - 1]].end][-1:] in "；;，,、：:"
+        close = keep if keep < len(main) and not cut else None
     # ---- the coda: a 各位代表 address after every nested heading of the last top-level part
     lines = [text[paras[k].start:paras[k].end] for k in main]
     if starts:
