@@ -215,6 +215,12 @@ def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_bod
     parts = find_parts(doc)
     assert _how_heading(doc) == [("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "结束语")]
     assert doc.text[parts[2].start:parts[2].end].endswith("而努力奋斗！")
+    # the same under the chapter's last nested heading: no coda and no closing takes that heading's only paragraph
+    nested = text.replace("二、关于农业发展纲要\n", "二、今年的主要任务\n（一）稳定增长\n要稳住投资和消费，推动经济持续回升向好。\n（二）关于农业发展纲要\n")
+    doc = _doc(nested)
+    parts = find_parts(doc)
+    assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
+    assert doc.text[parts[2].start:parts[2].end].endswith("起了巨大的推动作用。")
 
 
 def test_a_last_paragraph_repeating_the_end_of_the_one_before_is_part_of_the_closing():

@@ -36,7 +36,7 @@ records how each was found:
     introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
 ``unheaded_coda``
     in the last top-level part, the paragraphs from a ``各位代表！`` address that follows every nested
-    heading of that part: the unheaded coda the genre puts after its last task. When the coda opens on
+    heading of that part (and is not the last one's only paragraph): the unheaded coda the genre puts after its last task. When the coda opens on
     the government's own work (``各级政府要…``, ``对政府工作提出新的更高要求``), the next address starts a
     second coda: the chain of per-subject addresses (ethnic affairs, defence, Hong Kong and Macao,
     foreign policy). A report without any address after its last task's sub-sections has its coda at
@@ -50,8 +50,8 @@ records how each was found:
     ``总之`` …) at most six paragraphs before when no address opens it, and to the first half of its first
     sentence when a source with one sentence a line cut it at its semicolon; trailing ``…万岁！`` lines belong to it,
     and so does a last paragraph that only repeats the end of the one before it (a scraping error); it
-    never takes the only paragraph after the last heading line (with a bare ``各位代表！`` before it): that
-    chapter keeps it, and when nothing would be left, or the paragraph is a sentence cut at a line break,
+    never takes the only paragraph after the last heading line, a chapter's or a nested section's (with a bare
+    ``各位代表！`` before it): that section keeps it, and when nothing would be left, or the paragraph is a sentence cut at a line break,
     the chapter is the closing and keeps it all.
     The last of several coda addresses, when its block is short and rallies with the closing formulae, is
     the closing's own address; a report that ends on no closing formula has its last short address block
@@ -398,12 +398,12 @@ def _find_parts(doc: Any) -> list[Part]:
             starts.insert(1 + k, (at, "unheaded", "", announce))
     # ---- closing formulae at the end
     close = _closing_start(doc, main)
-    if (close is not None and starts and starts[-1][1] in ("numbered", "unnumbered_heading")
-            and close == starts[-1][0] + 1
-            and len(text[paras[main[starts[-1][0]]].start:paras[main[starts[-1][0]]].end]) <= MAX_UNNUMBERED_HEADING):
-        # reaching back over an address, the closing would leave the last chapter no body: the chapter keeps its
-        # first paragraph (and the bare 各位代表！ line before it); when nothing is left, or that paragraph is a
-        # sentence cut at a line break, the chapter is the closing and keeps it all
+    heading_at = {c.para for c in cands}
+    if (close is not None and close > 0 and main[close - 1] in heading_at
+            and len(text[paras[main[close - 1]].start:paras[main[close - 1]].end]) <= MAX_UNNUMBERED_HEADING):
+        # reaching back over an address, the closing would leave the last heading (a chapter's, or a section's in
+        # it) no body: it keeps its first paragraph (and the bare 各位代表！ line before it); when nothing is left,
+        # or that paragraph is a sentence cut at a line break, the heading's section is the closing and keeps it all
         keep = close + (2 if _BARE_ADDRESS.match(text[paras[main[close]].start:paras[main[close]].end]) else 1)
         cut = keep <= len(main) and text[paras[main[keep - 1]].start:paras[main[keep - 1]].end][-1:] in "；;，,、：:"
         close = keep if keep < len(main) and not cut else None
@@ -417,9 +417,11 @@ def _find_parts(doc: Any) -> list[Part]:
         # is one)
         run_in = len(lines[last_start]) > MAX_UNNUMBERED_HEADING
         lo = max(after + 1, last_start + (1 if run_in else 2))
+        # nor does an address that is the only paragraph of the last nested heading open a coda
+        lo_addr = lo if after == last_start or len(lines[after]) > MAX_UNNUMBERED_HEADING else max(lo, after + 2)
         hi = close if close is not None else len(main)
-        codas = [j for j in range(lo, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))
-                 and not (j > lo and _BARE_ADDRESS.match(lines[j - 1]))]  # a bare address line opens the next
+        codas = [j for j in range(lo_addr, hi) if _is_address(lines[j]) and (j < hi - 1 or not _BARE_ADDRESS.match(lines[j]))
+                 and not (j > lo_addr and _BARE_ADDRESS.match(lines[j - 1]))]  # a bare address line opens the next
         block = lines[codas[-1]:hi] if codas else []
         if (codas and sum(len(x) for x in block) <= MAX_CLOSING_CHARS
                 and (close is None or (len(codas) > 1 and any(_CLOSING.search(x) for x in block)))):
