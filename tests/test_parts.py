@@ -165,7 +165,13 @@ def test_unnumbered_headings_in_a_report_with_one_sentence_a_line():
     # an unnumbered chapter with a body of its own is no lead-in, even when the next heading is not found
     body = "过去一年，全市经济运行稳中有进，民生福祉持续增进，各项事业取得新进展。\n"
     review = text.replace("过去一年\n我们砥砺前行。\n", "2025年工作回顾\n" + body * 3 + "2026年工作安排\n")
-    assert ("unnumbered_heading", "2025年工作回顾") in _how_heading(_doc(review))
+    assert _how_heading(_doc(review)) == [
+        ("preamble", ""), ("unnumbered_heading", "2025年工作回顾"), ("unnumbered_heading", "2026年工作安排"), ("closing", "")]
+    # a summary's unnumbered chapters, one holding a numbered list right under its heading
+    summary = ("某局2025年政务公开工作总结\n2025年，我局扎实推进政务公开各项工作，圆满完成了全年目标任务。现将有关情况总结如下。\n"
+               "主要做法\n一、加强组织领导\n" + body + "二、完善制度建设\n" + body + "存在问题\n" + body + "下一步打算\n" + body)
+    assert _how_heading(_doc(summary)) == [("preamble", ""), ("unnumbered_heading", "主要做法"),
+                                           ("unnumbered_heading", "存在问题"), ("unnumbered_heading", "下一步打算")]
 
 
 def test_a_document_that_lost_its_first_chapter_number_before_nested_items():

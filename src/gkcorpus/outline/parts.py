@@ -19,9 +19,9 @@ records how each was found:
     a short heading line without a number and without final sentence punctuation, followed by body
     text, in a document whose first heading is such a line (slogans and 关于… headings of older
     reports, or chapters that lost their numbers); the numbered series under it are nested. Body text is
-    a long line ending in punctuation, the first item ``（一）`` of a nested series, or -- in a source with
-    one sentence or clause a line -- a sentence or clause that with the line after it is longer than the
-    heading; a speaker's line (``国务院总理 李鹏``, before ``各位代表：``), the first clause of a sentence cut at a line
+    a long line ending in punctuation, the first item ``（一）`` or ``一、`` of a nested series, or -- in a
+    source with one sentence or clause a line -- a sentence or clause that with the line after it is longer
+    than the heading; a speaker's line (``国务院总理 李鹏``, before ``各位代表：``), the first clause of a sentence cut at a line
     break (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the
     report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
     ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
@@ -170,7 +170,8 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
         nxt2 = text[paras[body[j + 2]].start:paras[body[j + 2]].end] if j + 2 < len(body) else ""
         if (len(line) <= MAX_UNNUMBERED_HEADING and line[-1] not in _TERMINAL_END and not _LIST_START.match(line)
                 and not _BARE_ADDRESS.match(line) and not _APPENDIX.match(line) and not _DANGLING.search(line)
-                and not _L1.match(line) and not _L2.match(line) and _body_follows(line, nxt, nxt2)):
+                and not _L1.match(line) and not _L2.match(line)
+                and (_body_follows(line, nxt, nxt2) or _opens_series(by_start.get(paras[body[j + 1]].start)))):
             out.append(_Head(k, "U", 0, "", line, False))
     # a document opening on a short line with body (or its first （一） item) after it, and a chapter series that
     # starts at 二、 or later: the line is the first chapter's heading, which lost its number, not a title -- when it
@@ -202,6 +203,11 @@ def _headless_series(cands: Sequence[_Head], nested: bool = False) -> list[_Head
     if nested and not any(c.family == "L2" and c.number == 1 and c.para > run[0].para for c in cands):
         return []
     return run
+
+
+def _opens_series(h: Any) -> bool:
+    """Whether heading ``h`` (or None) is the first ``一、`` heading of a series, on a line of its own."""
+    return h is not None and h.level == 1 and chinese_numeral(_numeral(h.marker)) == 1 and not h.run_in
 
 
 def _body_follows(line: str, nxt: str, nxt2: str) -> bool:
