@@ -404,15 +404,7 @@ def _find_parts(doc: Any) -> list[Part]:
             starts.insert(1 + k, (at, "unheaded", "", announce))
     # ---- closing formulae at the end
     close = _closing_start(doc, main)
-    heading_at = {c.para for c in cands}
-    if (close is not None and close > 0 and main[close - 1] in heading_at
-            and len(text[paras[main[close - 1]].start:paras[main[close - 1]].end]) <= MAX_UNNUMBERED_HEADING):
-        # reaching back over an address, the closing would leave the last heading (a chapter's, or a section's in
-        # it) no body: it keeps its first paragraph (and the bare 各位代表！ line before it); when nothing is left,
-        # or that paragraph is a sentence cut at a line break, the heading's section is the closing and keeps it all
-        keep = close + (2 if _BARE_ADDRESS.match(text[paras[main[close]].start:paras[main[close]].end]) else 1)
-        cut = keep <= len(main) and text[paras[main[keep - 1]].start:paras[main[keep - 1]].end][-1:] in "；;，,、：:"
-        close = keep if keep < len(main) and not cut else None
+    close = _closing_after_heading(doc, main, close, {c.para for c in cands})
     # ---- the coda: a 各位代表 address after every nested heading of the last top-level part
     lines = [text[paras[k].start:paras[k].end] for k in main]
     if starts:
@@ -461,6 +453,20 @@ def _find_parts(doc: Any) -> list[Part]:
         head = text[paras[ks[0]].start:paras[ks[0]].end].rstrip("：:")
         out.append(_part(doc, len(out), ks[0], ks[-1], head, "", "appendix", len(ks)))
     return out
+
+
+def _closing_after_heading(doc: Any, main: Sequence[int], close: int | None, heading_at: set[int]) -> int | None:
+    """Where the closing starts when, reaching back over an address, it would leave the last heading line (a
+    chapter's, or a section's in it) no body: that heading keeps its first paragraph (and the bare 各位代表！ line
+    before it); when nothing is left, or that paragraph is a sentence cut at a line break, the heading's section
+    is the closing and keeps it all (None)."""
+    text, paras = doc.text, doc.structure.paragraphs
+    line = lambda j: text[paras[main[j]].start:paras[main[j]].end]  # noqa: E731
+    if close is None or close == 0 or main[close - 1] not in heading_at or len(line(close - 1)) > MAX_UNNUMBERED_HEADING:
+        return close
+    keep = close + (2 if _BARE_ADDRESS.match(line(close)) else 1)
+    cut = keep <= len(main) and line(keep - 1)[-1:] in "；;，,、：:"
+    return keep if keep < len(main) and not cut else None
 
 
 def _coda_starts(addresses: Sequence[int], end: int, lines: Sequence[str]) -> list[int]:
