@@ -16,45 +16,44 @@ records how each was found:
     its text (or ends like a sentence) while the numbering starts again later is an enumeration in the
     text, not chapters (a report whose chapter headings the source lost);
 ``unnumbered_heading``
-    a short heading line without a number and without final sentence punctuation, followed by body
-    text, in a document whose first heading is such a line (slogans and 关于… headings of older
-    reports, or chapters that lost their numbers); the numbered series under it are nested. Body text is
-    a long line ending in punctuation, the first item ``（一）`` or ``一、`` of a nested series, or -- in a
-    source with one sentence or clause a line -- a sentence or clause that with the line after it is longer
-    than the heading; a speaker's line (``国务院总理 李鹏``, before ``各位代表：``), the first clause of a sentence cut at a line
-    break (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the
-    report's announcement (``现在，我代表…``) are not headings. Where the numbered series starts at
-    ``二、`` or later after such lines (no more of them than numbers are missing), they are its first chapters,
-    which lost their numbers, and the series is the top level; a single such line at most one paragraph before
-    a numbered series starting at ``一、`` is the series' lead-in, not a chapter holding it. A series of two
-    headings or more starting at ``二、`` or later is the top level even after ``（一）`` items (the first
-    chapter's heading lost) when a ``（一）`` follows its first heading, and a document's first line followed by
-    its body or its first ``（一）`` is then that heading, not a title, when it is no longer than the series'
-    headings and has none of a title's wording (a year, ``关于…``, a bracketed ``（摘要）``);
+    a short heading line without a number and without final sentence punctuation, followed by body text, in
+    a document whose first heading is such a line (slogans and 关于… headings of older reports, or chapters
+    that lost their numbers); the numbered series under it are nested. Body text is a long line ending in
+    punctuation, the first item ``（一）`` or ``一、`` of a nested series, or -- in a source with one sentence or
+    clause a line -- a sentence or clause that with the line after it is longer than the heading; a
+    speaker's line (``国务院总理 李鹏``, before ``各位代表：``), the first clause of a sentence cut at a line break
+    (``做好政府工作，要``), a line ending on a copula or announcing a list (``主要措施是``, ``…如下``) and the report's
+    announcement (``现在，我代表…``) are not headings. Where the numbered series starts at ``二、`` or later after
+    such lines (no more of them than numbers are missing), they are its first chapters, which lost their
+    numbers, and the series is the top level; a single such line at most one paragraph before a numbered
+    series starting at ``一、`` is the series' lead-in, not a chapter holding it. A series of two headings or
+    more starting at ``二、`` or later is the top level even after ``（一）`` items (the first chapter's heading
+    lost) when a ``（一）`` follows its first heading, and a document's first line followed by its body or its
+    first ``（一）`` is then that heading, not a title, when it is no longer than the series' headings and has
+    none of a title's wording (a year, ``关于…``, a bracketed ``（摘要）``);
 ``unheaded``
-    a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading,
-    introduced at most by a one-sentence announcement (``首先报告2001年的工作。``);
+    a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading, introduced at most
+    by a one-sentence announcement (``首先报告2001年的工作。``);
 ``unheaded_coda``
-    in the last top-level part, the paragraphs from a ``各位代表！`` address that follows every nested
-    heading of that part (and is not the last one's only paragraph): the unheaded coda the genre puts after its last task. When the coda opens on
-    the government's own work (``各级政府要…``, ``对政府工作提出新的更高要求``), the next address starts a
-    second coda: the chain of per-subject addresses (ethnic affairs, defence, Hong Kong and Macao,
-    foreign policy). A report without any address after its last task's sub-sections has its coda at
-    the first paragraph there that opens on ``政府工作``/``政府自身``;
+    in the last top-level part, the paragraphs from a ``各位代表！`` address that follows every nested heading of
+    that part (and is not the last one's only paragraph): the unheaded coda the genre puts after its last
+    task. When the coda opens on the government's own work (``各级政府要…``, ``对政府工作提出新的更高要求``), the next address
+    starts a second coda: the chain of per-subject addresses (ethnic affairs, defence, Hong Kong and Macao,
+    foreign policy). A report without any address after its last task's sub-sections has its coda at the
+    first paragraph there that opens on ``政府工作``/``政府自身``;
 ``closing``
-    the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``,
-    ``…而奋斗``, ``再上新台阶`` …, a peroration opener such as ``总之``/``回顾过去``, a short last
-    paragraph ending in ``！``, or a last paragraph that turns to the work ahead, ``在今后的工作中，…`` or
-    ``下一步，…``, the summaries' closing), reaching back over an address or opener right before them, to a
-    bare ``各位代表！`` line at most two paragraphs before, and to a peroration opener (``回顾过去``,
-    ``总之`` …) at most six paragraphs before when no address opens it, and to the first half of its first
-    sentence when a source with one sentence a line cut it at its semicolon; trailing ``…万岁！`` lines belong to it,
-    and so does a last paragraph that only repeats the end of the one before it (a scraping error); it
-    never takes the only paragraph after the last heading line, a chapter's or a nested section's (with a bare
-    ``各位代表！`` before it): that section keeps it, and when nothing would be left, or the paragraph is a sentence cut at a line break,
-    the chapter is the closing and keeps it all.
-    The last of several coda addresses, when its block is short and rallies with the closing formulae, is
-    the closing's own address; a report that ends on no closing formula has its last short address block
+    the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``, ``…而奋斗``, ``再上新台阶`` …,
+    a peroration opener such as ``总之``/``回顾过去``, a short last paragraph ending in ``！``, or a last paragraph
+    that turns to the work ahead, ``在今后的工作中，…`` or ``下一步，…``, the summaries' closing), reaching back over an
+    address or opener right before them, to a bare ``各位代表！`` line at most two paragraphs before, and to a
+    peroration opener (``回顾过去``, ``总之`` …) at most six paragraphs before when no address opens it, and to
+    the first half of its first sentence when a source with one sentence a line cut it at its semicolon;
+    trailing ``…万岁！`` lines belong to it, and so does a last paragraph that only repeats the end of the one
+    before it (a scraping error); it never takes the only paragraph after the last heading line, a chapter's
+    or a nested section's (with a bare ``各位代表！`` before it): that section keeps it, and when nothing would
+    be left, or the paragraph is a sentence cut at a line break, the section is the closing and keeps it
+    all. The last of several coda addresses, when its block is short and rallies with the closing formulae,
+    is the closing's own address; a report that ends on no closing formula has its last short address block
     (at most ``MAX_CLOSING_CHARS``) as its closing;
 ``appendix``
     from a ``注释``/``名词解释``/``附件`` line to the end.
