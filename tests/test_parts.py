@@ -185,6 +185,10 @@ def test_a_document_that_lost_its_first_chapter_number_before_nested_items():
         ("unnumbered_heading", "基本情况"), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
     titled = text.replace("基本情况\n", "某局2025年政务公开工作总结\n", 1)
     assert _how_heading(_doc(titled)) == [("preamble", ""), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
+    # the lost heading right after a title worded as one
+    after_title = text.replace("基本情况\n", "某局2025年政务公开工作总结\n基本情况\n", 1)
+    assert _how_heading(_doc(after_title)) == [
+        ("preamble", ""), ("unnumbered_heading", "基本情况"), ("numbered", "存在的主要问题"), ("numbered", "下一步工作要求")]
     # a title not ending in 报告/总结/…: a year, 关于…, a bracketed edition, or longer than the chapters' headings
     for title in ("某县2025年政务公开工作情况", "关于政务公开工作的汇报", "政府工作报告（摘要）", "县人民政府办公室", "政务公开工作情况"):
         assert _how_heading(_doc(text.replace("基本情况\n", title + "\n", 1)))[0] == ("preamble", ""), title

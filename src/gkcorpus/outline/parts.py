@@ -30,7 +30,8 @@ records how each was found:
     more starting at ``二、`` or later is the top level even after ``（一）`` items (the first chapter's heading
     lost) when a ``（一）`` follows its first heading, and a document's first line followed by its body or its
     first ``（一）`` is then that heading, not a title, when it is no longer than the series' headings and has
-    none of a title's wording (a year, ``关于…``, a bracketed ``（摘要）``);
+    none of a title's wording (a year, ``关于…``, a bracketed ``（摘要）``); so is the line right after a title
+    so worded;
 ``unheaded``
     a long preamble's body after the address (``现在，我代表…报告…``): a part without a heading, introduced at most
     by a one-sentence announcement (``首先报告2001年的工作。``);
@@ -175,14 +176,19 @@ def _heading_candidates(doc: "Document", body: Sequence[int]) -> list[_Head]:
     # a document opening on a short line with body (or its first （一） item) after it, and a chapter series that
     # starts at 二、 or later: the line is the first chapter's heading, which lost its number, not a title -- when it
     # is no longer than those chapters' headings and names no year, no subject of 关于 and no bracketed edition
+    # (or the line after a title so worded, when no opening paragraph comes between)
     run = _headless_series(out)
-    opens_items = len(body) > 1 and any(c.para == body[1] and c.family == "L2" and c.number == 1 for c in out)
-    if run and (title_end == 1 or opens_items) and len(body) > 2:
-        line = text[paras[body[0]].start:paras[body[0]].end]
-        nxt, nxt2 = (text[paras[body[i]].start:paras[body[i]].end] for i in (1, 2))
-        if (len(line) <= max(len(c.text) for c in run) and not _TITLE_LINE.match(line) and not _TITLE_WORDS.search(line)
+    lines = [text[paras[k].start:paras[k].end] for k in body[:4]]
+    titled = lambda x: bool(_TITLE_LINE.match(x) or _TITLE_WORDS.search(x))  # noqa: E731
+    for i in (0, 1) if run and len(body) > 3 else ():
+        if i == 1 and not titled(lines[0]):
+            break
+        opens_items = any(c.para == body[i + 1] and c.family == "L2" and c.number == 1 for c in out)
+        line, nxt, nxt2 = lines[i:i + 3]
+        if ((title_end == i + 1 or opens_items) and len(line) <= max(len(c.text) for c in run) and not titled(line)
                 and line[-1] not in _TERMINAL_END and not _DANGLING.search(line) and _body_follows(line, nxt, nxt2)):
-            out.insert(0, _Head(body[0], "U", 0, "", line, False))
+            out.insert(0, _Head(body[i], "U", 0, "", line, False))
+            break
     return out
 
 
