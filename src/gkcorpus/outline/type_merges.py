@@ -147,14 +147,12 @@ def join_unheaded(labels: np.ndarray, body: np.ndarray, headed: np.ndarray) -> t
     if not bare or len(live) < 2:
         return labels, 0
     rows = body / np.maximum(np.linalg.norm(body, axis=1, keepdims=True), 1e-12)
-    C = np.vstack([rows[labels == t].mean(axis=0) for t in live])
-    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-    sim = rows @ C.T
-    col = {t: j for j, t in enumerate(live)}
+    centroids = _unit_centroids(labels, rows)
     out = labels.copy()
     for i in np.flatnonzero(headed):
-        best = max(bare, key=lambda t: (sim[i, col[t]], -t))
-        if sim[i, col[best]] > sim[i, col[int(labels[i])]]:
+        sim = {t: float(rows[i] @ centroids[t]) for t in [*bare, int(labels[i])]}
+        best = max(bare, key=lambda t: (sim[t], -t))
+        if sim[best] > sim[int(labels[i])]:
             out[i] = best
     return out, int((out != labels).sum())
 
