@@ -163,6 +163,18 @@ def test_bare_heading_short_is_whole_long_is_run_in_to_comma():
     assert d.headings[0].text == "字" * 41
 
 
+def test_run_in_heading_ends_at_a_lost_line_break():
+    """A space between two Han characters in a run-in heading is a lost line break: the heading ends there."""
+    text = "三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，既要靠坚持正确的建设方针。把两者结合起来。"
+    h = parse_structure(text).headings[0]
+    assert (h.text, h.run_in, text[h.start:h.end]) == ("深入改革经济体制和扩大对外开放", True, "三、深入改革经济体制和扩大对外开放")
+    # not after three characters or fewer, not after punctuation, not between Latin words, not in a pure heading
+    assert parse_structure("一、关于 规划的说明，我们认为很好。其他内容。").headings[0].text == "关于 规划的说明，我们认为很好"
+    assert parse_structure("一、稳增长， 促改革取得成效。其他内容。").headings[0].text == "稳增长， 促改革取得成效"
+    assert parse_structure("一、落实WTO 规则要求的各项承诺。其他内容。").headings[0].text == "落实WTO 规则要求的各项承诺"
+    assert parse_structure("一、2025年 工作回顾\n正文。").headings[0].text == "2025年 工作回顾"
+
+
 def test_heading_text_keeps_book_title_and_quotes():
     d = parse_structure("（一）学习《条例。细则》精神\n（二）开展“政务公开日”活动。活动很好。")
     assert heads(d) == [(2, "（一）", "学习《条例。细则》精神"), (2, "（二）", "开展“政务公开日”活动")]

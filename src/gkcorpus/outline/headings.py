@@ -7,8 +7,9 @@ the names of part and section types use this form.
 from __future__ import annotations
 
 import re
+from typing import Collection, Mapping
 
-__all__ = ["normalise_heading", "masked_heading_counts", "MASK_LEGEND"]
+__all__ = ["normalise_heading", "masked_heading_counts", "heading_prefix", "MASK_LEGEND"]
 
 #: how to read a masked heading, for the outputs that show them
 MASK_LEGEND = "Headings have their variables masked: Y a year (2025年, 今年), P a five-year plan (“十四五”), N a count."
@@ -44,3 +45,19 @@ def masked_heading_counts(headings: list[tuple[str, int]]) -> list[tuple[str, in
         m = normalise_heading(h)
         out[m] = out.get(m, 0) + n
     return sorted(out.items(), key=lambda kv: -kv[1])
+
+
+def heading_prefix(heading: str, known: Mapping[str, Collection[str]], doc_id: str, min_chars: int = 4) -> str:
+    """The longest prefix of a heading that runs into its text which another document has as a heading line of
+    its own (masked; ``known`` maps a masked heading to the documents holding it), else the heading unchanged.
+
+    A source that lost its line breaks runs the heading into the first sentence (``2013年工作回顾过去一年是本届
+    政府依法履职的第一年，任务艰巨而繁重``); no mark inside the line says where the heading ends, but the other
+    reports' ``Y工作回顾`` does. The rest must hold ``min_chars`` characters too, so a short run-in heading
+    (``系统全员参与``) keeps its last word.
+    """
+    for k in range(len(heading) - min_chars, min_chars - 1, -1):
+        masked = normalise_heading(heading[:k])
+        if len(masked) >= min_chars and any(d != doc_id for d in known.get(masked, ())):
+            return heading[:k].rstrip()
+    return heading

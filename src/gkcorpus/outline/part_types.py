@@ -54,7 +54,7 @@ report's review of the five-year plan period, typed as a task chapter: :func:`fi
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -63,7 +63,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .headings import masked_heading_counts, normalise_heading
+from .headings import heading_prefix, masked_heading_counts, normalise_heading
 from .parts import Part, find_parts, numbering_gaps
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
@@ -204,6 +204,26 @@ class PartTyper(BaseEstimator):
         self.tokenizer = tokenizer
         self.random_state = random_state
 
+    def _cut_run_in(self, corpus: "Corpus", parts: list[Part], fit: bool) -> list[Part]:
+        """``parts`` with each heading that runs into its text, with no mark where it ends, cut after the
+        longest prefix another document has as a heading line of its own (:func:`heading_prefix`); the
+        headings known are the fitted corpus's and, in ``transform``, the new corpus's too."""
+        known: dict[str, set[str]] = {} if fit else {k: set(v) for k, v in self.known_headings_.items()}
+        glued = []
+        for p in parts:
+            text = corpus[p.doc_id].text
+            at = text.find(p.heading, p.start, p.end) if p.how in HEADED and p.heading else -1
+            end = at + len(p.heading)
+            line_end = text.find("\n", end, p.end)
+            rest = text[end:line_end if line_end >= 0 else p.end].strip()
+            glued.append(at >= 0 and len(rest) > 1 and not text[end].isspace())
+            if at >= 0 and not glued[-1]:
+                known.setdefault(normalise_heading(p.heading), set()).add(p.doc_id)
+        if fit:
+            self.known_headings_ = {k: sorted(v) for k, v in known.items()}
+        return [replace(p, heading=heading_prefix(p.heading, known, p.doc_id)) if g else p
+                for p, g in zip(parts, glued)]
+
     # ---- features
     def _texts(self, corpus: "Corpus", parts: Sequence[Part]) -> tuple[list[str], list[str]]:
         heads, bodies = [], []
@@ -278,7 +298,7 @@ class PartTyper(BaseEstimator):
         self._validate_params()
         from sklearn.preprocessing import normalize
 
-        parts = [p for d in corpus for p in find_parts(d)]
+        parts = self._cut_run_in(corpus, [p for d in corpus for p in find_parts(d)], fit=True)
         if len(parts) < 2:
             raise ValueError("the corpus has fewer than two parts to type")
         self.parts_ = parts
@@ -532,7 +552,7 @@ class PartTyper(BaseEstimator):
         """The parts of another corpus: form-found parts get their form's type, the others the nearest
         fitted body type (cosine to the type's centroid in the fitted LSA space)."""
         check_is_fitted(self, "types_")
-        parts = [p for d in corpus for p in find_parts(d)]
+        parts = self._cut_run_in(corpus, [p for d in corpus for p in find_parts(d)], fit=False)
         labels = np.full(len(parts), -1)
         rows = []
         for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, named=True))):

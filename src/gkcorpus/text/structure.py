@@ -32,7 +32,9 @@ Headings (by form, at paragraph start only)
       form, as the official hierarchy says);
     * a paragraph with no sentence terminal at all is a pure heading if the text after the marker
       is at most ``MAX_BARE_HEADING`` (40) characters; longer, it is a run-in heading ending at the
-      first ``，``/``：`` (or the whole paragraph when there is none).
+      first ``，``/``：`` (or the whole paragraph when there is none);
+    * a run-in heading ends earlier at a lost line break: a space between two Han characters after at least
+      four characters free of punctuation (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``).
     ``Heading.text`` never includes the marker nor trailing ``。！？；，、：``; ``start..end`` covers
     marker + text.
 
@@ -407,11 +409,30 @@ def _find_heading(text: str, s: int, e: int, sents: list[tuple[int, int]]) -> He
     else:  # no terminal, long: run-in up to the first ， or ：
         soft = next((k for k in range(hs, e) if text[k] in _SOFT_END), e)
         he, run_in = soft, soft < e
+    if run_in:  # a lost line break: the heading ends at a space between two Han characters
+        gap = _lost_break(text, hs, he)
+        he = gap if gap is not None else he
     while he > hs and (text[he - 1].isspace() or text[he - 1] in _HEAD_TRAIL):
         he -= 1
     if he <= hs:
         return None
     return Heading(level=level, marker=marker, text=text[hs:he], start=s, end=he, run_in=run_in)
+
+
+def _lost_break(text: str, hs: int, he: int) -> int | None:
+    """Where a run-in heading ``text[hs:he]`` ends at a lost line break: the first whitespace between two Han
+    characters, after at least four characters free of punctuation and at most ``MAX_BARE_HEADING`` of them
+    (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``); None when there is none."""
+    for k in range(hs + 4, min(he, hs + MAX_BARE_HEADING + 1)):
+        if text[k] in _HEAD_TRAIL:
+            return None
+        if text[k].isspace() and _is_han(text[k - 1]) and k + 1 < he and _is_han(text[k + 1]):
+            return k
+    return None
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _ends_sentence(text: str, s: int, e: int) -> bool:
