@@ -605,13 +605,13 @@ def test_national_part_types(since_1978):
     seg = pt.segments_
     assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
     assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
-    assert "1 topic(s) split off as parts" in pt.selection_ and "5 part(s) moved to a type both nearer and more likely" in pt.selection_
+    assert "1 topic(s) split off as parts" in pt.selection_ and "6 part(s) moved to a type both nearer and more likely" in pt.selection_
     assert pt.selection_.endswith("appendix parts one type, targets parts one type (2 of them by a heading naming the targets)")
     assert len(pt.types_) == 9 and len(seg) == 277
-    assert [t.size for t in pt.types_] == [41, 40, 16, 58, 21, 21, 41, 2, 37]
+    assert [t.size for t in pt.types_] == [41, 40, 16, 60, 22, 18, 41, 2, 37]
     # the review is one part per document in 40 of 41: 1978's second review-like chapter (揭批“四人帮”, a task by
-    # the labels) goes to the tasks
-    assert "1 part(s) moved out of a type nearly every document holds once" in pt.selection_
+    # the labels) goes to the tasks, and so does a task chapter the tree's cut gave the review in 1996 and in 1999
+    assert "3 part(s) moved out of a type nearly every document holds once" in pt.selection_
     assert seg[seg.heading == "把揭批“四人帮”的斗争进行到底"].type.tolist() == [3]
     # every form-found part is one type, and so are the unheaded codas
     for how in ("preamble", "closing", "appendix", "unheaded_coda"):
@@ -632,10 +632,9 @@ def test_national_part_types(since_1978):
     assert set(norm[targets.index]) >= {"Y工作总体部署", "P期间的奋斗目标和指导方针", "P时期的主要目标和任务",
                                         "Y国民经济计划的任务和主要指标", "Y经济社会发展总体要求和政策取向"}
     # the tasks: the education headings (1978-2002), the tasks of 1998, 2003 and 2013-2018 (对…政府工作的建议,
-    # Y重点工作); the 2000 education chapter (加快科技、教育发展，加强精神文明建设) is nearer democracy and law
+    # Y重点工作), the 2000 education chapter too (a plain nearest centroid put it with democracy and law)
     tasks = seg[norm.str.contains("教育|重点工作|政府工作的建议")]
-    assert len(tasks) == 13 and tasks.type.value_counts().to_dict() == {3: 12, 5: 1}
-    assert tasks[tasks.type == 5].doc_id.tolist() == ["gwr_national/2000"]
+    assert len(tasks) == 13 and tasks.type.value_counts().to_dict() == {3: 13}
     # the reform and opening-up chapters (1985-2015) are a part of their own: the reports with two task
     # chapters give one to the reform (1986, 1987, 1992, ...)
     # (2002's 积极推进经济结构调整和经济体制改革 is a task chapter by the labels, typed with the reform)
@@ -651,13 +650,20 @@ def test_national_part_types(since_1978):
     assert (moved.type == 2).tolist() == (seg.type == 2).tolist()
 
 
+def test_national_part_types_do_not_depend_on_the_seed(since_1978):
+    """The LSA space is an exact truncated SVD: another seed gives the same types (a randomized SVD gave
+    pairwise precision / recall 0.801 / 0.713 against the labels with seed 3, 0.911 / 0.932 with seed 0)."""
+    a, b = PartTyper(random_state=0).fit(since_1978), PartTyper(random_state=3).fit(since_1978)
+    assert a.labels_.tolist() == b.labels_.tolist() and a.selection_ == b.selection_
+
+
 def test_national_economy_chapter_is_one_of_the_tasks(national):
     """On all fifty reports the economy chapter that opens the tasks of 1987-2005 is typed with the tasks
     (the unit test above covers the merge of such a chapter when the Ward tree splits it off)."""
     pt = PartTyper().fit(national)
     seg = pt.segments_
     assert "merged as a chapter" not in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+57)", "(企业 市场 管理)", "(干部 各级 民族)", "外交工作"]
+    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+56)", "(企业 市场 管理)", "(各级 干部 民族)", "外交工作"]
     # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing;
     # 1960's bare 二 heading, followed by a short sentence, is found: its 一 chapter is given the review
     assert [t.n_docs for t in pt.types_] == [50, 46, 17, 38, 17, 23, 34, 2, 43]

@@ -23,7 +23,8 @@ described by how it differs from the other parts of its document, which removes 
 document shares -- the vocabulary of its decade, its subject -- and keeps what tells a review from a
 task list or a foreign-policy section in any era.
 
-The parts are clustered by Ward's method in a 20-dimension LSA space, and the number of types comes
+The parts are clustered by Ward's method in a 20-dimension LSA space (an exact truncated SVD, so the types do
+not depend on the seed), and the number of types comes
 from a constraint of the genre rather than from a cluster-quality index (silhouette keeps splitting a
 part by its wording): the tree is cut top-down only where its two halves are found together in the
 same documents (at least half of the smaller half's documents). Two parts of one document are
@@ -489,7 +490,7 @@ class PartTyper(BaseEstimator):
         from sklearn.decomposition import TruncatedSVD
 
         n = min(self.n_components, X.shape[0] - 1, X.shape[1] - 1)
-        self.svd_ = TruncatedSVD(n_components=n, random_state=self.random_state).fit(X) if n >= 2 else None
+        self.svd_ = TruncatedSVD(n_components=n, algorithm="arpack", random_state=self.random_state).fit(X) if n >= 2 else None
 
     def _project(self, X: np.ndarray) -> np.ndarray:
         from sklearn.preprocessing import normalize
