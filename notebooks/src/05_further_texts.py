@@ -136,7 +136,7 @@ if HAVE:
             print(o.doc_id[-4:], " → ".join(o.names(typer.types_)), "[paragraphs]" if o.fallback else "")
 
 # %% [markdown]
-# The common outline: an opening (各位代表：现在，我代表国务院…), a review of the past year or term, tasks and reforms,
+# The common outline: an opening (各位代表：现在，我代表国务院…), a review of the past year or term, the tasks,
 # foreign affairs, and a closing call (让我们…).
 
 # %%
@@ -161,8 +161,9 @@ if HAVE:
 # One outline for seventy years hides how the genre changed. `document_kinds` splits the reports into two kinds
 # (they follow eras: to 1998, and 1991 with 1999 on), and each kind gets its own common outline: the types in at
 # least 30% of its reports by median position, then the most travelled path. Since 1999 the reports run
-# opening → review of the year (工作回顾) → overall requirements (总体部署 / 总体要求) → main tasks → policy areas
-# → government self-improvement (加强政府自身建设, in a type it shares with 对今年政府工作的建议) → closing:
+# opening → review of the year (工作回顾) → overall requirements (总体部署 / 总体要求) → the tasks (对今年政府工作的建议,
+# in a type that also holds 加强政府自身建设) → closing; the policy-area chapters of the 1990s (加快农业和农村经济发展…)
+# stand in a third of the later kind:
 
 # %%
 if HAVE:
