@@ -371,20 +371,23 @@ def test_national_reports_kinds_follow_eras_with_their_own_outlines(national_run
              for d in ("gwr_national/1954", "gwr_national/2018")}
     early, late = years.values()
     # the boundary is not firm: with 1955 read from its table of contents (four empty chapters) it lay
-    # between 1995 and 1996; read as one unheaded body, between 1998 and 1999
-    assert early[0] == 1954 and early[-1] == 1998 and 1991 not in early and len(early) == 29
-    assert late == [1991] + list(range(1999, 2019))
+    # between 1995 and 1996; read as one unheaded body, between 1998 and 1999; with 1987's third heading
+    # cut where its source lost a line break (it ran into its first sentence), between 1992 and 1993
+    assert early[0] == 1954 and early[-1] == 1992 and 1991 not in early and len(early) == 23
+    assert late == [1991] + list(range(1993, 2019))
     # one genre, not three: every report but three early ones (too little evidence) reads as a work
     # report (before the report genre: plan 2 / summary 16 / unknown 3 in the late kind alone)
     late_kind = kinds.kinds[kinds.kind_of("gwr_national/2018")]
-    assert late_kind["genres"] == {"report": 21}
-    assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"report": 26, "unknown": 3}
-    # since 1999: opening → review of the year → the year's tasks → ... → self-improvement → closing
+    assert late_kind["genres"] == {"report": 27}
+    assert kinds.kinds[kinds.kind_of("gwr_national/1954")]["genres"] == {"report": 20, "unknown": 3}
+    # since 1993: opening → review of the year → overall requirements → ... → the year's tasks →
+    # self-improvement → closing
     review, tasks = _type_headed(run, "2011年工作回顾"), _type_headed(run, "2004年主要任务")
+    overall = _type_headed(run, "2017年工作总体部署")
     self_improvement = _type_headed(run, "切实加强政府自身建设")
     late_outline = run.kind_outlines()[kinds.kind_of("gwr_national/2018")]
-    assert [r["type"] for r in late_outline.path][:4] == ["START", 0, review, tasks]
-    assert [r["docs"] for r in late_outline.path][:4] == [21, 19, 18, 6]
+    assert [r["type"] for r in late_outline.path][:4] == ["START", 0, review, overall]
+    assert [r["docs"] for r in late_outline.path][:4] == [27, 25, 15, 4]
     order = [r["type"] for r in late_outline.consensus]
     assert order.index(review) < order.index(tasks) < order.index(self_improvement)
     assert max(run.typer.types_[order[-1]].roles.items(), key=lambda kv: kv[1])[0] == ROLE_CLOSING

@@ -453,11 +453,11 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
 
     # documents a-c: review (0), an economy chapter (2), the other tasks (1), external affairs (3); d-f hold
     # the economy inside their one tasks chapter, so their tasks sections are nearer the economy chapter
-    def corpus(tasks_alone):
+    def corpus(tasks_alone, twice=False):
         vec = {0: [1, 0.2, 0], 2: [0.1, 1, 0], 3: [0, 0.1, 1]}
         rows, docs, labels, order = [], [], [], []
         for d in "abcdef":
-            for k, t in enumerate([0, 2, 1, 3] if d in "abc" else [0, 1, 3]):
+            for k, t in enumerate(([0, 2, 2, 1, 3] if twice and d == "a" else [0, 2, 1, 3]) if d in "abc" else [0, 1, 3]):
                 rows.append(vec.get(t) or ([0.5, 0.7, 0.1] if d in "abc" else tasks_alone))
                 docs.append(d), labels.append(t), order.append(k)
         X = np.array(rows, dtype=float)
@@ -475,6 +475,9 @@ def test_a_chapter_some_documents_give_one_topic_of_a_part_joins_that_part():
     assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, labels != 2)[1]) == [0, 1, 2, 3]
     # ... nor when the tasks of d-f are no nearer the economy than those of a-c (the topic did not leave them)
     labels, X, docs, order = corpus([0.6, 0.6, 0.2])
+    assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))[1]) == [0, 1, 2, 3]
+    # ... nor when a document holds it twice (a part in chapters of its own, like the tasks after the review)
+    labels, X, docs, order = corpus([0.2, 0.9, 0.1], twice=True)
     assert sorted(_merge_chapters(labels, X, docs, order, groups, {}, np.ones(len(labels), dtype=bool))[1]) == [0, 1, 2, 3]
     # beside: every run of the type has a section of the part right before or after it
     assert _beside(np.array([1, 4, 4, 3, 2, 0, 3]), 4, {3, 5}) and not _beside(np.array([1, 4, 2, 3]), 4, {3})

@@ -186,7 +186,9 @@ def merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: n
     only where the part is divided); (4) in every such document each run of ``t`` has a section
     of ``u`` right before or after it (the topic split off from ``u``, ``split_off``, counts as ``u``); and
     (5) the topic left the part: the sections of ``u`` in the documents without ``t`` are on average
-    nearer ``t``'s centroid than those in the documents with ``t``. Topics split off are not merged back.
+    nearer ``t``'s centroid than those in the documents with ``t``; (6) ``t`` is one chapter: no document
+    holds it twice (else the tasks, in several chapters right after the review in every report holding
+    them, were taken for a chapter of the review). Topics split off are not merged back.
     Repeated, most similar pair first; ``groups`` (type: the clusters it was merged from) is updated."""
     labels = labels.copy()
     groups = {k: list(v) for k, v in groups.items()}
@@ -203,6 +205,8 @@ def merge_chapters(labels: np.ndarray, X: np.ndarray, docs: np.ndarray, order: n
             t, u = live[i], live[int(j)]
             if nearest[j] != i or t in split_off or u in split_off or not headed[labels == t].all():
                 continue
+            if int((labels == t).sum()) > len(dsets[t]):
+                continue  # some document holds t twice: a part of its own, not one chapter
             if not (dsets[t] <= dsets[u] and len(dsets[u]) - len(dsets[t]) >= min_docs):
                 continue
             part = {u} | {c for c, p in split_off.items() if p == u}
