@@ -21,7 +21,9 @@ run -- and compares the parts it finds with the gold sections:
 * with ``--plain``, the best a plain clustering of the heading, body or both reaches with the number of
   types read off the gold (``parts_plain.py``): whether the typer's rules add to its features or take away;
 * with ``--stability``, the same scores when five reports are left out at either end of the national
-  corpus or the five reports before ``--since`` are added (does the number of types hold?).
+  corpus or the five reports before ``--since`` are added (does the number of types hold?);
+* with ``--jackknife``, the same scores with each national report left out in turn (about 40 refits): the
+  spread says how much one report decides the types.
 
     PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both] [--stability]
 """
@@ -163,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heldout-since", type=int, default=2016)
     ap.add_argument("--confusion", action="store_true", help="print every part with its type and gold part")
     ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
+    ap.add_argument("--jackknife", action="store_true", help="also refit on the national corpus with each report left out")
     ap.add_argument("--plain", action="store_true",
                     help="also the best plain clustering of one feature block, its number of types read off the gold")
     args = ap.parse_args(argv)
@@ -188,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             print_plain(name, corpus, gold, args.tolerance)
         if name == "national" and args.stability:
             stability(gkcorpus.load(str(args.national)), gold, args)
+        if name == "national" and args.jackknife:
+            jackknife(corpus, gold, args)
     if args.heldout and BILINGUAL.exists() and HELDOUT.exists():
         corpus = gkcorpus.load(str(BILINGUAL)).subset(lambda d: int(d.meta.get("year", 0)) >= args.heldout_since)
         gold = [g for g in read_gold(HELDOUT) if g["doc_id"] in corpus]
@@ -220,6 +225,25 @@ def stability(everything, gold: list[dict], args) -> None:
         g = [x for x in gold if x["doc_id"] in corpus]
         res = evaluate(label, corpus, g, args.tolerance, args.seed, quiet=True)
         print(f"{label:<28} {len(corpus):>3} {res['types']:>5} {res['precision']:>9.3f} {res['recall']:>6.3f}")
+
+
+def jackknife(corpus, gold: list[dict], args) -> None:
+    """Scores of the typer refitted on the national corpus with each report left out in turn."""
+    import statistics
+
+    rows = []
+    for d in corpus:
+        sub = corpus.subset(lambda x, left=d.id: x.id != left)
+        res = evaluate(d.id, sub, [g for g in gold if g["doc_id"] in sub], args.tolerance, args.seed, quiet=True)
+        rows.append((d.id, res["precision"], res["recall"], res["types"]))
+    print(f"== jackknife: the national typer refitted {len(rows)} times, one report left out each time")
+    for label, k in (("precision", 1), ("recall", 2)):
+        vals = [r[k] for r in rows]
+        print(f"{label:<10} min {min(vals):.3f}  median {statistics.median(vals):.3f}  max {max(vals):.3f}")
+    print(f"precision and recall both at least 0.9: {sum(r[1] >= 0.9 and r[2] >= 0.9 for r in rows)} of {len(rows)}")
+    print("the five lowest F1 (left out: precision / recall, types):")
+    for doc, p, r, k in sorted(rows, key=lambda r: 2 * r[1] * r[2] / max(r[1] + r[2], 1e-9))[:5]:
+        print(f"  {doc:<24} {p:.3f} / {r:.3f}, {k}")
 
 
 if __name__ == "__main__":
