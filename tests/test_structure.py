@@ -173,6 +173,9 @@ def test_run_in_heading_ends_at_a_lost_line_break():
     assert parse_structure("一、稳增长， 促改革取得成效。其他内容。").headings[0].text == "稳增长， 促改革取得成效"
     assert parse_structure("一、落实WTO 规则要求的各项承诺。其他内容。").headings[0].text == "落实WTO 规则要求的各项承诺"
     assert parse_structure("一、2025年 工作回顾\n正文。").headings[0].text == "2025年 工作回顾"
+    # nor between the halves of a slogan: what follows the space must read as a sentence (longer, with a comma)
+    assert parse_structure("1、领导重视 周密部署。成立了领导小组，明确了分工。").headings[0].text == "领导重视 周密部署"
+    assert parse_structure("1、领导重视 周密部署 狠抓落实。成立了领导小组。").headings[0].text == "领导重视 周密部署 狠抓落实"
 
 
 def test_heading_text_keeps_book_title_and_quotes():

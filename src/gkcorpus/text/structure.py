@@ -421,13 +421,16 @@ def _find_heading(text: str, s: int, e: int, sents: list[tuple[int, int]]) -> He
 
 def _lost_break(text: str, hs: int, he: int) -> int | None:
     """Where a run-in heading ``text[hs:he]`` ends at a lost line break: the first whitespace between two Han
-    characters, after at least four characters free of punctuation and at most ``MAX_BARE_HEADING`` of them
-    (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``); None when there is none."""
+    characters, after at least four characters free of punctuation and at most ``MAX_BARE_HEADING`` of them,
+    when what follows it reads as a sentence: longer than what precedes it, with a clause break (``，``)
+    (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``; not ``1、领导重视 周密部署``, a space between
+    the halves of a slogan); None when there is none."""
     for k in range(hs + 4, min(he, hs + MAX_BARE_HEADING + 1)):
         if text[k] in _HEAD_TRAIL:
             return None
         if text[k].isspace() and _is_han(text[k - 1]) and k + 1 < he and _is_han(text[k + 1]):
-            return k
+            rest = text[k + 1:he]
+            return k if len(rest) > k - hs and any(c in "，,；;：:" for c in rest) else None
     return None
 
 
