@@ -41,6 +41,7 @@ NATIONAL = REPO.parent / "shared" / "corpora" / "gwr_national.jsonl"
 BILINGUAL = REPO.parent / "shared" / "corpora" / "gwr_national_bilingual.jsonl"
 HELDOUT = REPO / "benchmarks" / "judgements" / "heldout_bilingual_parts.csv"
 SALUTATION_MAX = 6
+TYPER_PARAMS: dict = {}  # PartTyper parameters other than the seed (--resamples)
 
 
 def read_gold(path: Path) -> list[dict]:
@@ -110,7 +111,7 @@ def evaluate(name: str, corpus, gold: list[dict], tolerance: int, seed: int, qui
              confusion: bool = False) -> dict:
     from gkcorpus.outline.part_types import PartTyper, order_concordance
 
-    pt = PartTyper(random_state=seed).fit(corpus)
+    pt = PartTyper(random_state=seed, **TYPER_PARAMS).fit(corpus)
     units: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for d, s, t in zip(pt.segments_.doc_id, pt.segments_.start, pt.segments_.type):
         units[str(d)].append((int(s), int(t)))
@@ -165,10 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heldout-since", type=int, default=2016)
     ap.add_argument("--confusion", action="store_true", help="print every part with its type and gold part")
     ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
+    ap.add_argument("--resamples", type=int, default=0, help="PartTyper(resamples=...): a consensus of that many refits")
     ap.add_argument("--jackknife", action="store_true", help="also refit on the national corpus with each report left out")
     ap.add_argument("--plain", action="store_true",
                     help="also the best plain clustering of one feature block, its number of types read off the gold")
     args = ap.parse_args(argv)
+    TYPER_PARAMS["resamples"] = args.resamples
     import gkcorpus
 
     for name, path in (("bundled", "section_parts_bundled.csv"), ("national", "section_parts_national.csv")):

@@ -269,9 +269,13 @@ def test_a_heading_run_into_its_text_is_cut_where_other_reports_end_it():
         "2023年工作回顾", "2024年重点工作", "加强作风建设全面从严治政"]  # no other report has the third
     assert seg[seg.doc_id == "r2022"].heading.tolist()[1:4] == ["2021年工作回顾", "2022年重点工作", "全面加强政府自身建设"]
     # only another document's heading counts, and the rest of the line must hold four characters or more
-    assert heading_prefix("2023年工作回顾过去一年极不平凡", {"Y工作回顾": ["a"]}, "b") == "2023年工作回顾"
-    assert heading_prefix("2023年工作回顾过去一年极不平凡", {"Y工作回顾": ["b"]}, "b") == "2023年工作回顾过去一年极不平凡"
+    glued = "2023年工作回顾过去一年极不平凡，我们顶住压力"
+    assert heading_prefix(glued, {"Y工作回顾": ["a"]}, "b") == "2023年工作回顾"
+    assert heading_prefix(glued, {"Y工作回顾": ["b"]}, "b") == glued
     assert heading_prefix("系统全员参与", {"系统全员": ["a"]}, "b") == "系统全员参与"
+    # the cut falls where no mark is, and the rest reads as a sentence (a clause break in it)
+    assert heading_prefix("加强组织领导，强化责任落实", {"加强组织领导": ["a"]}, "b") == "加强组织领导，强化责任落实"
+    assert heading_prefix("基本情况和主要成效", {"基本情况": ["a"]}, "b") == "基本情况和主要成效"
 
 
 def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():

@@ -173,6 +173,12 @@ def test_run_in_heading_ends_at_a_lost_line_break():
     assert parse_structure("一、稳增长， 促改革取得成效。其他内容。").headings[0].text == "稳增长， 促改革取得成效"
     assert parse_structure("一、落实WTO 规则要求的各项承诺。其他内容。").headings[0].text == "落实WTO 规则要求的各项承诺"
     assert parse_structure("一、2025年 工作回顾\n正文。").headings[0].text == "2025年 工作回顾"
+    # the last space before the first clause break; a heading with 、 or quotes; a sentence opening on a year
+    for line, head in (("三、加强作风建设 全面从严治政 今年要着力转变作风，提高效能。其他。", "加强作风建设 全面从严治政"),
+                       ("二、稳增长、促改革、调结构 今年以来，我们坚持稳中求进。其他。", "稳增长、促改革、调结构"),
+                       ("一、抓好“六稳” 过去一年，我们顶住压力。其他。", "抓好“六稳”"),
+                       ("一、2023年工作回顾 2023年，面对复杂形势，我们迎难而上。其他。", "2023年工作回顾")):
+        assert parse_structure(line).headings[0].text == head
     # nor between the halves of a slogan: what follows the space must read as a sentence (longer, with a comma)
     assert parse_structure("1、领导重视 周密部署。成立了领导小组，明确了分工。").headings[0].text == "领导重视 周密部署"
     assert parse_structure("1、领导重视 周密部署 狠抓落实。成立了领导小组。").headings[0].text == "领导重视 周密部署 狠抓落实"

@@ -53,11 +53,19 @@ def heading_prefix(heading: str, known: Mapping[str, Collection[str]], doc_id: s
 
     A source that lost its line breaks runs the heading into the first sentence (``2013年工作回顾过去一年是本届
     政府依法履职的第一年，任务艰巨而繁重``); no mark inside the line says where the heading ends, but the other
-    reports' ``Y工作回顾`` does. The rest must hold ``min_chars`` characters too, so a short run-in heading
-    (``系统全员参与``) keeps its last word.
+    reports' ``Y工作回顾`` does. The cut must fall where no mark is (between two characters that are not
+    punctuation), the rest must read as a sentence (a clause break ``，；：`` in it) and hold ``min_chars``
+    characters: ``加强组织领导，强化责任落实`` and ``基本情况和主要成效`` stay whole.
     """
     for k in range(len(heading) - min_chars, min_chars - 1, -1):
+        if not (heading[k - 1].isalnum() and heading[k].isalnum()):
+            continue
+        if not any(c in _CLAUSE_BREAK for c in heading[k:]):
+            continue
         masked = normalise_heading(heading[:k])
         if len(masked) >= min_chars and any(d != doc_id for d in known.get(masked, ())):
-            return heading[:k].rstrip()
+            return heading[:k]
     return heading
+
+
+_CLAUSE_BREAK = "，,；;：:"

@@ -186,7 +186,7 @@ class PartTyper(BaseEstimator):
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
                  targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1,
-                 once: float | None = 0.8, max_parts: int | None = 5000,
+                 once: float | None = 0.8, max_parts: int | None = 5000, resamples: int = 0,
                  tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -202,6 +202,7 @@ class PartTyper(BaseEstimator):
         self.refine = refine
         self.once = once
         self.max_parts = max_parts
+        self.resamples = resamples
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -244,11 +245,9 @@ class PartTyper(BaseEstimator):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.preprocessing import normalize
 
-        from ..text.tokenize import Tokenizer
-
         heads, bodies = self._texts(corpus, parts)
         if fit:
-            tok = self.tokenizer or Tokenizer(stopwords=True)
+            tok = self._tokenizer()
             n = len(parts)
             self.heading_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
                                                        min_df=2 if n > 20 else 1)
@@ -290,6 +289,7 @@ class PartTyper(BaseEstimator):
         "refine": [Interval(Integral, 0, None, closed="left")],
         "once": [None, Interval(Real, 0, 1, closed="both")],
         "max_parts": [None, Interval(Integral, 3, None, closed="left")],
+        "resamples": [Interval(Integral, 0, None, closed="left")],
         "tokenizer": [None, callable],
         "random_state": ["random_state"],
     }
@@ -353,11 +353,11 @@ class PartTyper(BaseEstimator):
         """The body parts' projected vectors, their types, the clusters each type merges and how the
         number of types was chosen; above ``max_parts`` parts, learned on a sample of whole documents."""
         if self.max_parts is None or len(body) <= self.max_parts:
-            return self._type_all(corpus, body)
+            return self._type_resampled(corpus, body)
         from sklearn.preprocessing import normalize
 
         rows = self._sample_rows(body)
-        Xs, sub_s, merged, how = self._type_all(corpus, [body[i] for i in rows])
+        Xs, sub_s, merged, how = self._type_resampled(corpus, [body[i] for i in rows])
         ids = sorted(set(sub_s.tolist()))
         C = normalize(np.vstack([Xs[sub_s == t].mean(axis=0) for t in ids]))
         Xr = np.zeros((len(body), Xs.shape[1]))
@@ -372,6 +372,42 @@ class PartTyper(BaseEstimator):
         how += (f"; learned on the {len(rows)} parts of a seeded sample of {len({body[i].doc_id for i in rows})} of "
                 f"{n_docs} documents, the other {len(rest)} parts typed by the nearest type")
         return Xr, sub, merged, how
+
+    def _type_resampled(self, corpus: "Corpus",
+                        body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+        """:meth:`_type_all`, or with ``resamples`` the consensus of it on all documents and on each subset
+        without one of ``resamples`` seeded folds of the documents (:mod:`gkcorpus.outline.consensus`); the
+        fit on all documents comes last and leaves its vectorizers and space."""
+        from .consensus import MAX_CONSENSUS_ROWS, consensus_labels
+
+        docs = np.array([p.doc_id for p in body])
+        uniq = list(dict.fromkeys(docs.tolist()))
+        if not self.resamples or len(uniq) < 3 or len(body) > MAX_CONSENSUS_ROWS:
+            return self._type_all(corpus, body)
+        self._memo = _MemoTokenizer(self.tokenizer or _default_tokenizer())
+        try:
+            fits = []
+            order = np.random.RandomState(self.random_state).permutation(len(uniq))
+            for fold in np.array_split(order, min(self.resamples, len(uniq))):
+                keep = np.flatnonzero(~np.isin(docs, [uniq[i] for i in fold]))
+                if len({docs[i] for i in keep}) >= 2 and len(keep) >= 3:
+                    fits.append((keep, self._type_all(corpus, [body[i] for i in keep])[1]))
+            Xr, sub, merged, how = self._type_all(corpus, body)
+        finally:
+            if hasattr(self, "body_vectorizer_"):  # later transforms tokenize afresh
+                self.body_vectorizer_.set_params(tokenizer=self._memo.tokenizer)
+            self._memo = None
+        fits.append((np.arange(len(body)), sub))
+        labels = consensus_labels(len(body), fits)
+        groups = {int(c): sorted({m for t in set(sub[labels == c].tolist()) for m in merged[int(t)]})
+                  for c in np.unique(labels)}
+        how += (f"; then the consensus of {len(fits)} fits (all documents, and {len(fits) - 1} with a fold of the "
+                f"documents left out): {len(groups)} types of the parts most fits holding both type together")
+        return Xr, labels, groups, how
+
+    def _tokenizer(self) -> Callable[[str], list[str]]:
+        memo = getattr(self, "_memo", None)
+        return memo if memo is not None else (self.tokenizer or _default_tokenizer())
 
     def _sample_rows(self, body: Sequence[Part]) -> np.ndarray:
         """The rows of the parts of whole documents, in a seeded random order of the documents, while they
@@ -462,12 +498,10 @@ class PartTyper(BaseEstimator):
                       docs: np.ndarray, min_docs: float) -> np.ndarray:
         """``sub`` with the chapter-worthy topics of the types merged from several clusters split off
         (:mod:`gkcorpus.outline.topic_split`), renumbered 0, 1, ..."""
-        from ..text.tokenize import Tokenizer
-
         merged_types = [int(t) for t in np.unique(sub) if len(set(before[sub == t].tolist())) > 1]
         texts = [corpus[p.doc_id].text[p.start:p.end] for p in body]
         heads = [normalise_heading(p.heading) for p in body]
-        out = split_off_topics(sub, merged_types, texts, heads, docs, self.tokenizer or Tokenizer(stopwords=True),
+        out = split_off_topics(sub, merged_types, texts, heads, docs, self._tokenizer(),
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
@@ -690,3 +724,26 @@ def _whole_documents(rows: np.ndarray, docs: Sequence[str], size: int) -> list[n
             out.append(rows[start:k])
             start = k
     return out
+
+
+def _default_tokenizer() -> Callable[[str], list[str]]:
+    from ..text.tokenize import Tokenizer
+
+    return Tokenizer(stopwords=True)
+
+
+class _MemoTokenizer:
+    """A tokenizer that remembers its results while the fits of a consensus read the same texts again."""
+
+    def __init__(self, tokenizer: Callable[[str], list[str]]):
+        self.tokenizer = tokenizer
+        self.memo: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        out = self.memo.get(text)
+        if out is None:
+            out = self.memo[text] = self.tokenizer(text)
+        return out
+
+    def clear(self) -> None:
+        self.memo.clear()

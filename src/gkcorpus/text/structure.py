@@ -33,8 +33,9 @@ Headings (by form, at paragraph start only)
     * a paragraph with no sentence terminal at all is a pure heading if the text after the marker
       is at most ``MAX_BARE_HEADING`` (40) characters; longer, it is a run-in heading ending at the
       first ``，``/``：`` (or the whole paragraph when there is none);
-    * a run-in heading ends earlier at a lost line break: a space between two Han characters after at least
-      four characters free of punctuation (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``).
+    * a run-in heading ends earlier at a lost line break: a space after at least four characters, before the
+      first clause break, followed by a sentence (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``;
+      see ``_lost_break``).
     ``Heading.text`` never includes the marker nor trailing ``。！？；，、：``; ``start..end`` covers
     marker + text.
 
@@ -420,18 +421,25 @@ def _find_heading(text: str, s: int, e: int, sents: list[tuple[int, int]]) -> He
 
 
 def _lost_break(text: str, hs: int, he: int) -> int | None:
-    """Where a run-in heading ``text[hs:he]`` ends at a lost line break: the first whitespace between two Han
-    characters, after at least four characters free of punctuation and at most ``MAX_BARE_HEADING`` of them,
-    when what follows it reads as a sentence: longer than what precedes it, with a clause break (``，``)
-    (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``; not ``1、领导重视 周密部署``, a space between
-    the halves of a slogan); None when there is none."""
-    for k in range(hs + 4, min(he, hs + MAX_BARE_HEADING + 1)):
-        if text[k] in _HEAD_TRAIL:
-            return None
-        if text[k].isspace() and _is_han(text[k - 1]) and k + 1 < he and _is_han(text[k + 1]):
-            rest = text[k + 1:he]
-            return k if len(rest) > k - hs and any(c in "，,；;：:" for c in rest) else None
-    return None
+    """Where a run-in heading ``text[hs:he]`` ends at a lost line break: the last whitespace before the first
+    clause break (``，；：``, not ``、``), after at least four characters and at most ``MAX_BARE_HEADING``, between
+    a Han character (or a closing quote or bracket) and a Han character, digit, Latin letter or opening quote,
+    when what follows it reads as a sentence: longer than what precedes it, with a clause break
+    (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``; ``三、加强作风建设 全面从严治政 今年要…，…``
+    ends after 治政; not ``1、领导重视 周密部署``, a space between the halves of a slogan); None when there is none."""
+    stop = next((k for k in range(hs, he) if text[k] in _CLAUSE_BREAK), he)
+    gaps = [k for k in range(hs + 4, min(stop, hs + MAX_BARE_HEADING + 1))
+            if text[k].isspace() and not text[k - 1].isspace() and k + 1 < he
+            and (_is_han(text[k - 1]) or text[k - 1] in _CLOSERS)
+            and (_is_han(text[k + 1]) or text[k + 1].isascii() and text[k + 1].isalnum() or text[k + 1] in _PAIRS)]
+    if not gaps:
+        return None
+    k = gaps[-1]
+    rest = text[k + 1:he]
+    return k if len(rest.rstrip(_HEAD_TRAIL)) > k - hs and any(c in "，,；;：:" for c in rest.rstrip(_HEAD_TRAIL)) else None
+
+
+_CLAUSE_BREAK = "，,；;：:。！？!?"
 
 
 def _is_han(ch: str) -> bool:
