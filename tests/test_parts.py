@@ -278,6 +278,37 @@ def test_a_heading_run_into_its_text_is_cut_where_other_reports_end_it():
     assert heading_prefix("基本情况和主要成效", {"基本情况": ["a"]}, "b") == "基本情况和主要成效"
 
 
+def test_a_consensus_keeps_what_most_fits_type_together():
+    from gkcorpus.outline.consensus import consensus_labels
+
+    # the fit on all four rows puts row 2 with rows 0 and 1; the two fits on subsets holding it do not
+    fits = [(np.arange(4), np.array([0, 0, 0, 1])), (np.array([0, 1, 2]), np.array([5, 5, 6])),
+            (np.array([1, 2, 3]), np.array([0, 1, 1]))]
+    assert consensus_labels(4, fits).tolist() == [0, 0, 1, 1]
+    assert consensus_labels(4, fits[:1]).tolist() == [0, 0, 0, 1]  # one fit: its own types
+    assert consensus_labels(1, fits[:1]).tolist() == [0]
+    with pytest.raises(ValueError, match="at most"):
+        consensus_labels(10**4, [])
+
+
+def test_the_part_typer_can_take_a_consensus_of_refits(bundled):
+    from sklearn.base import clone
+
+    from gkcorpus.outline.part_types import _MemoTokenizer
+
+    pt = PartTyper(resamples=5).fit(bundled)
+    assert "then the consensus of 6 fits (all documents, and 5 with a fold of the documents left out)" in pt.selection_
+    assert pt.labels_.tolist() == PartTyper(resamples=5).fit(bundled).labels_.tolist()
+    assert clone(pt).get_params()["resamples"] == 5 and not hasattr(clone(pt), "labels_")
+    # the consensus joins what the refits type together: fewer types than the one fit on all documents
+    assert len(pt.types_) == 3 < len(PartTyper().fit(bundled).types_) == 6
+    # the fits shared their tokens while fitting; later transforms tokenize afresh
+    assert not isinstance(pt.body_vectorizer_.tokenizer, _MemoTokenizer) and getattr(pt, "_memo") is None
+    assert pt.transform(bundled).type.tolist() == pt.segments_.type.tolist()
+    with pytest.raises(ValueError):
+        PartTyper(resamples=-1).fit(bundled)
+
+
 def test_a_run_on_report_is_read_as_if_its_inline_headings_began_lines():
     filler = "全市经济稳定增长，民生持续改善，各项事业取得新进展。" * 60
     text = ("政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、过去一年工作回顾" + filler

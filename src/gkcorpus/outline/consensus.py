@@ -22,8 +22,8 @@ MAX_CONSENSUS_ROWS = 3000
 def consensus_labels(n: int, fits: Sequence[tuple[np.ndarray, np.ndarray]], share: float = 0.5) -> np.ndarray:
     """Labels 0, 1, … of ``n`` rows from several fits, each ``(rows, labels)`` (the rows it typed and their
     labels): average linkage on the share of the fits holding both rows that typed them together, cut where
-    that share falls to ``share`` (two rows stay together when more than ``share`` of such fits, on average
-    over the two groups, typed them together). A pair no fit holds counts as apart."""
+    that share falls below ``share`` (two groups join when at least ``share`` of the fits holding a pair of
+    their rows typed it together, on average over the pairs). A pair no fit holds counts as apart."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
