@@ -26,6 +26,11 @@ def _how_heading(doc):
     return [(p.how, p.heading) for p in find_parts(doc)]
 
 
+def _parsed(text):
+    doc = _doc(text)
+    return doc, find_parts(doc)
+
+
 # --------------------------------------------------------------------------- bundled summaries
 
 
@@ -208,27 +213,23 @@ def test_a_closing_reaching_back_over_an_address_leaves_the_last_chapter_its_bod
     text = ("政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n一、过去一年的工作\n"
             "过去一年，全市经济运行稳中有进，民生福祉持续增进。\n二、关于农业发展纲要\n各位代表，这个纲要已经深入人心，起了巨大的推动作用。\n"
             "让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    doc = _doc(text)
-    parts = find_parts(doc)
+    doc, parts = _parsed(text)
     assert [(p.how, p.heading) for p in parts] == [
         ("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "关于农业发展纲要"), ("closing", "")]
     assert doc.text[parts[2].start:parts[2].end].endswith("起了巨大的推动作用。")
     assert doc.text[parts[3].start:parts[3].end].startswith("让我们紧密团结起来")
     # with a bare 各位代表！ line first, the chapter keeps it and the paragraph after it
     bare = text.replace("各位代表，这个纲要", "各位代表！\n这个纲要")
-    doc = _doc(bare)
-    parts = find_parts(doc)
+    doc, parts = _parsed(bare)
     assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
     assert doc.text[parts[3].start:parts[3].end].startswith("让我们紧密团结起来")
     # a closing sentence cut at its semicolon under a heading of its own: the chapter is the closing, kept whole
-    doc = _doc(text.split("二、")[0] + "二、结束语\n回顾过去，我们取得了巨大成就；\n展望未来，让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
-    parts = find_parts(doc)
+    doc, parts = _parsed(text.split("二、")[0] + "二、结束语\n回顾过去，我们取得了巨大成就；\n展望未来，让我们紧密团结起来，为全面完成今年各项任务而努力奋斗！")
     assert _how_heading(doc) == [("preamble", ""), ("numbered", "过去一年的工作"), ("numbered", "结束语")]
     assert doc.text[parts[2].start:parts[2].end].endswith("而努力奋斗！")
     # the same under the chapter's last nested heading: no coda and no closing takes that heading's only paragraph
     nested = text.replace("二、关于农业发展纲要\n", "二、今年的主要任务\n（一）稳定增长\n要稳住投资和消费，推动经济持续回升向好。\n（二）关于农业发展纲要\n")
-    doc = _doc(nested)
-    parts = find_parts(doc)
+    doc, parts = _parsed(nested)
     assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"]
     assert doc.text[parts[2].start:parts[2].end].endswith("起了巨大的推动作用。")
 

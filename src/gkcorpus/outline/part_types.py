@@ -541,14 +541,12 @@ class PartTyper(BaseEstimator):
     def _describe(self, corpus: "Corpus", pos: np.ndarray, merged: dict[int, list[int]]) -> list[PartType]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        from ..text.tokenize import Tokenizer
-
         heads, bodies = self._texts(corpus, self.parts_)
         vec, B = None, None
         if hasattr(self, "body_vectorizer_"):  # none when fewer than three parts were clustered
             # a type's terms are its distinctive words (TF-IDF), though it was found by its common words
             n = len(bodies)
-            vec = TfidfVectorizer(tokenizer=self.tokenizer or Tokenizer(stopwords=True), lowercase=False,
+            vec = TfidfVectorizer(tokenizer=self.tokenizer or _default_tokenizer(), lowercase=False,
                                   token_pattern=None, sublinear_tf=True, min_df=2 if n > 20 else 1, max_df=0.9)
             try:
                 B = vec.fit_transform(bodies)
@@ -751,6 +749,3 @@ class _MemoTokenizer:
         if out is None:
             out = self.memo[text] = self.tokenizer(text)
         return out
-
-    def clear(self) -> None:
-        self.memo.clear()

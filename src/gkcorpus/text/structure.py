@@ -410,7 +410,7 @@ def _find_heading(text: str, s: int, e: int, sents: list[tuple[int, int]]) -> He
     else:  # no terminal, long: run-in up to the first ， or ：
         soft = next((k for k in range(hs, e) if text[k] in _SOFT_END), e)
         he, run_in = soft, soft < e
-    if run_in:  # a lost line break: the heading ends at a space between two Han characters
+    if run_in:  # a lost line break: the heading ends at a space before its first sentence
         gap = _lost_break(text, hs, he)
         he = gap if gap is not None else he
     while he > hs and (text[he - 1].isspace() or text[he - 1] in _HEAD_TRAIL):
@@ -427,7 +427,7 @@ def _lost_break(text: str, hs: int, he: int) -> int | None:
     when what follows it reads as a sentence: longer than what precedes it, with a clause break
     (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``; ``三、加强作风建设 全面从严治政 今年要…，…``
     ends after 治政; not ``1、领导重视 周密部署``, a space between the halves of a slogan); None when there is none."""
-    stop = next((k for k in range(hs, he) if text[k] in _CLAUSE_BREAK), he)
+    stop = next((k for k in range(hs, he) if text[k] in _CLAUSE_BREAK or text[k] in "。！？!?"), he)
     gaps = [k for k in range(hs + 4, min(stop, hs + MAX_BARE_HEADING + 1))
             if text[k].isspace() and not text[k - 1].isspace() and k + 1 < he
             and (_is_han(text[k - 1]) or text[k - 1] in _CLOSERS)
@@ -435,11 +435,11 @@ def _lost_break(text: str, hs: int, he: int) -> int | None:
     if not gaps:
         return None
     k = gaps[-1]
-    rest = text[k + 1:he]
-    return k if len(rest.rstrip(_HEAD_TRAIL)) > k - hs and any(c in "，,；;：:" for c in rest.rstrip(_HEAD_TRAIL)) else None
+    rest = text[k + 1:he].rstrip(_HEAD_TRAIL)
+    return k if len(rest) > k - hs and any(c in _CLAUSE_BREAK for c in rest) else None
 
 
-_CLAUSE_BREAK = "，,；;：:。！？!?"
+_CLAUSE_BREAK = "，,；;：:"
 
 
 def _is_han(ch: str) -> bool:
