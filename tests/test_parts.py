@@ -645,16 +645,27 @@ def test_national_part_types(since_1978):
     assert pt.selection_.startswith("k=5: the Ward tree cut where both halves are found together")
     assert "7 clusters; 3 type(s) merged as topics of one part" in pt.selection_
     assert "1 topic(s) split off as parts" in pt.selection_ and "6 part(s) moved to a type both nearer and more likely" in pt.selection_
-    assert pt.selection_.endswith("appendix parts one type, targets parts one type (2 of them by a heading naming the targets)")
-    assert len(pt.types_) == 9 and len(seg) == 277
-    assert [t.size for t in pt.types_] == [41, 40, 16, 60, 22, 18, 41, 2, 37]
+    assert pt.selection_.endswith("appendix parts one type, targets parts one type, own conduct parts one type "
+                                  "(2 of the targets by a heading naming them)")
+    assert len(pt.types_) == 10 and len(seg) == 277
+    assert [t.size for t in pt.types_] == [41, 40, 16, 59, 22, 12, 10, 38, 2, 37]
     # the review is one part per document in 40 of 41: 1978's second review-like chapter (揭批“四人帮”, a task by
     # the labels) goes to the tasks, and so does a task chapter the tree's cut gave the review in 1996 and in 1999
     assert "3 part(s) moved out of a type nearly every document holds once" in pt.selection_
     assert seg[seg.heading == "把揭批“四人帮”的斗争进行到底"].type.tolist() == [3]
-    # every form-found part is one type, and so are the unheaded codas
-    for how in ("preamble", "closing", "appendix", "unheaded_coda"):
+    # every form-found part is one type
+    for how in ("preamble", "closing", "appendix"):
         assert seg[seg.how == how].type.nunique() == 1
+    # the government's own conduct: the chapters whose heading names it and the codas opening on it, one type;
+    # the chapters on democracy and law, in the same place of other reports (never of the same report), are
+    # another (with 1993's and 2000's chapters on society, tasks by the labels)
+    own = seg[seg.type == pt.form_types_["own_conduct"]]
+    assert pt.form_types_["own_conduct"] == 6 and pt.type_by_id(6).name.startswith("(own conduct)")
+    assert [d[-4:] for d in own.doc_id] == ["1993", "1999", "2000", "2002", "2003", "2004", "2005", "2014", "2015", "2018"]
+    assert own.how.value_counts().to_dict() == {"numbered": 7, "unheaded_coda": 3}
+    law = seg[seg.type == 5]
+    assert len(law) == 12 and {"加强社会主义民主和社会主义法制", "加强社会主义民主和法制建设",
+                               "加强精神文明和民主法制建设，加强国防建设"} < set(law.heading)
     norm = seg.heading.map(normalise_heading)
     # one review type across eras: the 27 headings with 回顾 (Y工作回顾, Y国内工作的回顾, P时期…的回顾 …) and
     # the unheaded review of 2002; its unheaded year's part (2002年是…) is the targets part
@@ -680,9 +691,10 @@ def test_national_part_types(since_1978):
     reform = seg[norm.str.contains("国有企业改革|经济体制改革$|扩大对外开放|对外开放水平|推向纵深")]
     assert len(reform) == 13 and pt.type_by_id(4).n_docs == 17
     assert reform.type.tolist() == [4] * 13 and reform.heading.tolist()[10] == "积极推进经济结构调整和经济体制改革"
-    # every 外交工作 and 祖国和平统一 section and the unheaded 各位代表 blocks after the tasks are one type
+    # every 外交工作 and 祖国和平统一 section and the other unheaded 各位代表 blocks after the tasks are one type
     foreign = seg[norm.str.contains("外交工作") | norm.str.contains("祖国和平统")]
-    assert len(foreign) == 20 and set(foreign.type) == set(seg[seg.how == "unheaded_coda"].type) == {6}
+    codas = seg[(seg.how == "unheaded_coda") & (seg.type != 6)]
+    assert len(foreign) == 20 and len(codas) == 13 and set(foreign.type) == set(codas.type) == {7}
     assert [t.mean_position for t in pt.types_] == sorted(t.mean_position for t in pt.types_)
     # transform finds the same targets parts by the same rule
     moved = pt.transform(since_1978)
@@ -702,10 +714,11 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     pt = PartTyper().fit(national)
     seg = pt.segments_
     assert "merged as a chapter" not in pt.selection_
-    assert [t.name for t in pt.types_][3:7] == ["Y政府工作的建议 (+56)", "(企业 市场 管理)", "(各级 干部 民族)", "外交工作"]
+    assert [t.name for t in pt.types_][3:8] == ["Y政府工作的建议 (+56)", "(企业 市场 管理)", "(民族 干部 各级)",
+                                                "(own conduct) 公务员 监督 政府", "外交工作"]
     # 1955 (its chapter headings lost, only a table of contents left) is one unheaded body and its closing;
     # 1960's bare 二 heading, followed by a short sentence, is found: its 一 chapter is given the review
-    assert [t.n_docs for t in pt.types_] == [50, 46, 17, 38, 17, 23, 34, 2, 43]
+    assert [t.n_docs for t in pt.types_] == [50, 46, 17, 38, 17, 19, 10, 32, 2, 43]
     assert "1 part(s) given a type nearly every document holds once" in pt.selection_
     assert list(seg[seg.doc_id == "gwr_national/1955"].how) == ["preamble", "closing"]
     # chapters leave the review, which nearly every document holding it holds once: 1958's and 1964's plans
@@ -715,7 +728,7 @@ def test_national_economy_chapter_is_one_of_the_tasks(national):
     by_year = lambda y: list(seg[seg.doc_id == f"gwr_national/{y}"].type)  # noqa: E731
     assert by_year(1958)[1:3] == [1, 3] and by_year(1964)[1:5] == [1, 3, 2, 3] and by_year(1978)[1:3] == [1, 5]
     # 1964's last chapter, 国际形势和我国对外工作 (a heading line before a one-sentence announcement), is found
-    assert by_year(1964)[5:] == [5, 5, 6]
+    assert by_year(1964)[5:] == [5, 5, 7]
     assert list(seg[seg.doc_id == "gwr_national/1960"].heading)[1:5] == ["一", "二", "三", "四"]
     # its closing does not take the address that is chapter 四's only paragraph
     assert seg[seg.doc_id == "gwr_national/1960"].iloc[-1].text.startswith("因此，中共中央和国务院建议")
@@ -778,6 +791,58 @@ def test_a_heading_naming_the_targets_marks_the_targets_part_where_the_density_r
     assert named_targets_parts(docs, texts, heads, body, [False, False, False, True]) == [False] * 4
 
 
+def test_the_governments_own_conduct_by_its_heading_or_opening_words():
+    from gkcorpus.outline.own_conduct import find_own_conduct_parts, opens_on_own_conduct
+
+    # a coda opening on the government's own work, with its address on a line of its own or not
+    assert opens_on_own_conduct("各位代表！\n新的形势和任务，对政府工作提出了新的更高要求。各级政府要…")
+    assert opens_on_own_conduct("各位代表！做好政府工作，必须加强自身改革建设。")
+    assert opens_on_own_conduct("进入新时代，政府工作在新的一年要有新气象新作为。")
+    # the per-subject addresses after it do not; nor does a later sentence naming the government
+    assert not opens_on_own_conduct("各位代表！\n我们要坚持和完善民族区域自治制度。各级政府要支持民族地区发展。")
+    heads = ["", "2025年工作回顾", "对2026年政府工作的建议", "深入推进政府治理创新", "", "", ""]
+    hows = ["preamble", "numbered", "numbered", "numbered", "unheaded_coda", "unheaded_coda", "closing"]
+    texts = ["各位代表：现在，我代表…", "过去一年…", "今年要…", "要全面提升政府治理效能。",
+             "各位代表！\n面对新的任务和挑战，各级政府要增强“四个意识”。", "各位代表！\n我国是统一的多民族国家。",
+             "让我们更加紧密地团结在…周围"]
+    body = [False, True, True, True, True, True, False]
+    # the chapter named for the government's conduct and the coda opening on it; not the tasks (政府工作, the
+    # government's work), the chain of addresses after the coda or the closing
+    assert find_own_conduct_parts(["a"] * 7, hows, heads, texts, body) == [False, False, False, True, True, False, False]
+    named = ["切实加强政府自身建设", "进一步转变政府职能，加强政风建设", "加强行政能力建设和政风建设",
+             "贯彻依法治国方略，建设廉洁、勤政、务实、高效政府", "认真进行行政管理体制和政府机构改革"]
+    plain = ["推进政府信息公开", "关于2026年政府工作的建议", "加强社会主义民主和法制建设", "外交工作"]
+    for h in named + plain:
+        got = find_own_conduct_parts(["b", "b"], ["numbered"] * 2, ["2025年工作回顾", h], ["…", "…"], [True, True])
+        assert got == [False, h in named], h
+    # the first body part never is (a review naming the government)
+    assert find_own_conduct_parts(["c", "c"], ["numbered"] * 2, ["加强政府自身建设", "外交"], ["", ""], [True, True]) == [
+        False, False]
+
+
+def test_the_part_typer_gives_the_governments_own_conduct_a_type_of_its_own():
+    filler = "要扎实推进各项工作，确保取得实效，推动经济社会持续健康发展。" * 8
+
+    def report(year: int, last: str) -> str:
+        return (f"{year}年政府工作报告\n各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
+                f"一、{year - 1}年工作回顾\n过去一年，全市经济增长6%，城乡居民收入稳步增长，成绩来之不易。{filler}\n"
+                f"二、{year}年重点工作\n今年要扩大内需，稳定就业，发展农业，办好教育。{filler}\n"
+                f"三、{last}\n{filler}\n让我们更加紧密地团结在以习近平同志为核心的党中央周围，为全面建设社会主义现代化而努力奋斗！")
+
+    lasts = ["加强政府自身建设", "全面提升政府治理效能", "深入推进政府治理创新", "加强社会主义民主和法制建设",
+             "巩固和发展安定团结的政治局面", "加强民主法制建设"]
+    corpus = Corpus.from_raw([RawDocument(f"r{y}", report(y, h)) for y, h in zip(range(2020, 2026), lasts)])
+    pt = PartTyper().fit(corpus)
+    seg = pt.segments_
+    own = pt.form_types_["own_conduct"]
+    assert pt.type_by_id(own).name.startswith("(own conduct)") and "own conduct parts one type" in pt.selection_
+    assert sorted(seg[seg.type == own].heading) == sorted(lasts[:3])
+    assert own not in set(seg[seg.heading.isin(lasts[3:])].type)
+    # without the role, the last chapters of the six reports, which never share a report, are one type
+    plain = PartTyper(own_conduct=False).fit(corpus).segments_
+    assert plain[plain.heading.isin(lasts)].type.nunique() == 1 and "own conduct" not in " ".join(plain.type_name)
+
+
 @pytest.mark.slow
 def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     """On the fifteen bilingual work reports (2008–2022, Chinese side) the skeleton is written from the
@@ -794,10 +859,10 @@ def test_work_report_skeleton_lists_each_part_once(shared_corpora, tmp_path):
     assert lines[4].startswith("A part is named by its form or role") and "Y a year (2025年, 今年)" in lines[4]
     assert [x for x in lines if x.startswith("## ")] == [
         "## 1. (opening) 政府工作报告 请 国务院", "## 2. Y工作回顾", "## 3. (targets) 增长 左右 预期",
-        "## 4. Y主要任务 (+14)", "## 5. (coda) 接受 监督 自觉", "## 6. (coda) 军队 国防 和平",
+        "## 4. Y主要任务 (+14)", "## 5. (own conduct) 接受 监督 自觉", "## 6. (coda) 军队 国防 和平",
         "## 7. (closing) 周围 富强 梦"]
     # the government's own conduct: an unheaded coda in six reports, a chapter in 2015 (六、切实加强政府自身建设),
-    # which joins the codas its text is nearest rather than the task chapters it stands among
+    # typed by the coda's opening words and the chapter's heading
     assert "Usual headings: 切实加强政府自身建设 (1)." in lines
     # the review in every report: 2011's review of the five-year plan period (typed as a task chapter by the
     # clustering) is given the type every other report holds once

@@ -50,7 +50,8 @@ class Skeleton:
             from ..outline.headings import MASK_LEGEND
 
             lines += ["A part is named by its form or role in brackets and its distinctive words ((opening), "
-                      "(targets), (coda): unheaded paragraphs before the closing, (closing), (appendix)); else by its "
+                      "(targets), (own conduct): the government's own conduct, by its heading or opening words, (coda): "
+                      "unheaded paragraphs before the closing, (closing), (appendix)); else by its "
                       "most common heading when two sections or more share it, with (+n) when n other headings stand "
                       "beside it and it is not a fifth of them; else by its distinctive words in brackets. "
                       + MASK_LEGEND, ""]

@@ -5,7 +5,10 @@ numbered or not, headed or not) by what they say and where they stand, not by th
 Openings, closings and appendices are one type each by their form, and the part that sets the targets
 by its place and target words (:mod:`gkcorpus.outline.targets`; where no part passes that rule, a part
 whose heading names the targets joins the type after the clustering, in which it stays: taking the
-long plan chapters of the older reports out of it moves the Ward tree enough to split the tasks); the
+long plan chapters of the older reports out of it moves the Ward tree enough to split the tasks), and the
+part on the government's own conduct by its heading or its opening words (:mod:`gkcorpus.outline.own_conduct`,
+also given after the clustering: the co-occurrence cut below reads it and the chapter on democracy and law,
+which take the same place in reports that never hold both, as one part in two eras' wording); the
 others are clustered on three
 blocks:
 
@@ -68,6 +71,7 @@ from .headings import heading_prefix, masked_heading_counts, normalise_heading
 from .parts import Part, find_parts, numbering_gaps
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
+from .own_conduct import find_own_conduct_parts
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
 from .type_merges import (fill_once, join_unheaded, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
@@ -82,7 +86,8 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
-ROLES = (*FORM_TYPES, "targets")  # ... and the targets part, found by its place and content
+# ... and the targets part, found by its place and content, and the government's own conduct, by its heading or opener
+ROLES = (*FORM_TYPES, "targets", "own_conduct")
 # level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 
 @dataclass
@@ -170,6 +175,9 @@ class PartTyper(BaseEstimator):
         type (:func:`once_per_document`: a task chapter typed as a second review); then a document lacking such a
         type gets it for the part that stands for it (:func:`fill_once`: a five-year review typed as a task
         chapter); None: neither step. Like ``refine``, only with ``n_types="auto"``.
+    own_conduct : whether the part on the government's own conduct (政府自身建设) is one type of its own, found by a
+        heading naming the government as what is built or reformed, or a coda opening on the government's own work
+        (:mod:`gkcorpus.outline.own_conduct`), before the clustering; False: it is clustered with the rest.
     max_parts : the most body parts the types are learned from (Ward's method keeps a distance for every pair:
         quadratic memory and time). A corpus with more is typed on the parts of a seeded sample of whole
         documents holding at most this many, and every other part gets the nearest type (cosine to the type's
@@ -193,7 +201,7 @@ class PartTyper(BaseEstimator):
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
                  targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1,
-                 once: float | None = 0.8, max_parts: int | None = 5000, resamples: int = 0,
+                 once: float | None = 0.8, own_conduct: bool = True, max_parts: int | None = 5000, resamples: int = 0,
                  tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -208,6 +216,7 @@ class PartTyper(BaseEstimator):
         self.split_topics = split_topics
         self.refine = refine
         self.once = once
+        self.own_conduct = own_conduct
         self.max_parts = max_parts
         self.resamples = resamples
         self.tokenizer = tokenizer
@@ -295,6 +304,7 @@ class PartTyper(BaseEstimator):
         "split_topics": [None, Interval(Real, 0, 1, closed="both")],
         "refine": [Interval(Integral, 0, None, closed="left")],
         "once": [None, Interval(Real, 0, 1, closed="both")],
+        "own_conduct": ["boolean"],
         "max_parts": [None, Interval(Integral, 3, None, closed="left")],
         "resamples": [Interval(Integral, 0, None, closed="left")],
         "tokenizer": [None, callable],
@@ -313,9 +323,11 @@ class PartTyper(BaseEstimator):
         self.doc_ids_ = [d.id for d in corpus]
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
         form = self._roles(corpus, parts)
-        # a part whose heading names the targets (and no part of its document passed the density rule) is
-        # labelled a targets part after the body types are learned: it stays in their clustering
-        named = self._roles(corpus, parts, named=True) != form
+        # a part whose heading names the targets (and no part of its document passed the density rule), and the
+        # government's own conduct, are given their role after the body types are learned: they stay in the
+        # clustering (without them the tree no longer keeps apart the parts that share their place)
+        given = self._roles(corpus, parts, named=True)
+        named = given != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
         merged: dict[int, list[int]] = {}
@@ -329,15 +341,16 @@ class PartTyper(BaseEstimator):
             merged = {0: [0]}
         body_labels = labels[rows].copy()
         nxt = max(merged, default=-1) + 1
-        role = {f: (form == f) | (named if f == "targets" else False) for f in ROLES}
+        role = {f: (form == f) | (named & (given == f)) for f in ROLES}
         for f in ROLES:
             if role[f].any():
                 labels[role[f]] = nxt
                 merged[nxt] = [nxt]
                 nxt += 1
-        how += "; " + ", ".join(f"{f} parts one type" for f in ROLES if role[f].any())
-        if named.any():
-            how += f" ({int(named.sum())} of them by a heading naming the targets)"
+        how += "; " + ", ".join(f"{f.replace('_', ' ')} parts one type" for f in ROLES if role[f].any())
+        by_heading = int((named & (given == "targets")).sum())
+        if by_heading:
+            how += f" ({by_heading} of the targets by a heading naming them)"
         # number types by mean relative position
         lengths = {d.id: max(len(d.text), 1) for d in corpus}
         pos = np.array([(p.start + p.end) / 2 / lengths[p.doc_id] for p in parts])
@@ -515,16 +528,21 @@ class PartTyper(BaseEstimator):
     def _roles(self, corpus: "Corpus", parts: Sequence[Part], named: bool = False) -> np.ndarray:
         """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
         ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering);
-        ``named``: also the targets parts found by a heading naming them."""
+        ``named``: also the roles given after the clustering, to parts that stay in it: the targets parts found
+        by a heading naming them and the government's own conduct (``own_conduct``:
+        :mod:`gkcorpus.outline.own_conduct`)."""
         form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts], dtype=object)
+        texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
+        docs = [p.doc_id for p in parts]
+        heads = [p.heading if p.how in HEADED else "" for p in parts]
         if self.targets is not None:
-            texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
-            docs = [p.doc_id for p in parts]
             flags = find_targets_parts(docs, texts, list(form == ""), self.targets)
             if named:
-                heads = [p.heading if p.how in HEADED else "" for p in parts]
                 flags = [a or b for a, b in zip(flags, named_targets_parts(docs, texts, heads, list(form == ""), flags))]
             form[np.array(flags, dtype=bool)] = "targets"
+        if named and self.own_conduct:
+            own = find_own_conduct_parts(docs, [p.how for p in parts], heads, texts, list(form == ""))
+            form[np.array(own, dtype=bool)] = "own_conduct"
         return form
 
     def _fit_space(self, X: np.ndarray) -> None:
@@ -566,8 +584,9 @@ class PartTyper(BaseEstimator):
                 terms = [str(vocab[j]) for j in np.argsort(-centroid, kind="stable")[:8] if centroid[j] > 0]
             docs = {p.doc_id for p in members}
             name = _part_name(hows, hc, [heads[i] for i in idx], terms)
-            if self.form_types_.get("targets") == t:
-                name = f"(targets) {' '.join(terms[:3])}".strip()
+            for role in ("targets", "own_conduct"):
+                if self.form_types_.get(role) == t:
+                    name = f"({role.replace('_', ' ')}) {' '.join(terms[:3])}".strip()
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
                                 round(float(pos[idx].mean()), 4), dict(sorted(hows.items())),
                                 [(h, c) for h, c in masked_heading_counts(hc.most_common()) if h][:8],

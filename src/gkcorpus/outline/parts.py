@@ -75,6 +75,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..text.structure import chinese_numeral, parse_structure
+from .own_conduct import opens_on_own_conduct
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Document
@@ -96,8 +97,6 @@ _CLOSING = re.compile(
     r"让我们|团结在.{0,40}周围|团结一致|(?:而|为此)(?:共同|继续|不懈|努力)?奋斗[！!。]?$|努力奋斗|万岁"
     r"|再上新台阶|再创新辉煌|新的更大(?:的)?(?:贡献|成绩|胜利)|开创.{0,20}新局面[！!。]?$|奋勇前进|胜利前进"
 )
-# the government's own conduct, in the first sentence of the coda that turns to it (政府自身建设)
-_OWN_CONDUCT = re.compile(r"政府工作|各级政府|政府自身|自身建设|自身改革")
 _OWN_WORK = re.compile(r"政府工作|政府自身")  # the same, without an address to open it: a stricter opener
 _OWN_YEAR = re.compile(r"^(?:今年|(?:19|20)\d\d年)是")  # the turn to the report's own year: 今年是…, 2002年是…
 _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
@@ -478,7 +477,7 @@ def _coda_starts(addresses: Sequence[int], end: int, lines: Sequence[str]) -> li
     """Where the unheaded parts after the last task begin, given the addresses (各位代表…) found there.
 
     The first address opens the coda. When its block opens on the government's own conduct
-    (:data:`_OWN_CONDUCT` in its first sentence: ``对政府工作提出…要求``, ``各级政府要…``), that block is
+    (:data:`~gkcorpus.outline.own_conduct.OWN_CONDUCT_OPENER` in its first sentence: ``对政府工作提出…要求``, ``各级政府要…``), that block is
     the government's self-improvement and the next address starts another part: the chain of short
     blocks the genre addresses to the deputies one subject at a time (ethnic affairs, defence, Hong Kong
     and Macao, Taiwan, foreign policy), kept as one part. A coda that opens on another subject is that
@@ -493,9 +492,7 @@ def _coda_starts(addresses: Sequence[int], end: int, lines: Sequence[str]) -> li
 
 def _opens_on_own_conduct(lines: Sequence[str], j: int) -> bool:
     """Whether the block at ``lines[j]`` (an address line, bare or not) opens on the government's own conduct."""
-    text = lines[j] if not _BARE_ADDRESS.match(lines[j]) or j + 1 >= len(lines) else lines[j + 1]
-    text = _ADDRESS.sub("", text).lstrip()
-    return bool(_OWN_CONDUCT.search(re.split(r"[。！？]", text, maxsplit=1)[0]))
+    return opens_on_own_conduct(lines[j] if not _BARE_ADDRESS.match(lines[j]) or j + 1 >= len(lines) else lines[j + 1])
 
 
 def _is_address(line: str) -> bool:
