@@ -792,32 +792,41 @@ def test_a_heading_naming_the_targets_marks_the_targets_part_where_the_density_r
 
 
 def test_the_governments_own_conduct_by_its_heading_or_opening_words():
-    from gkcorpus.outline.own_conduct import find_own_conduct_parts, opens_on_own_conduct
+    from gkcorpus.outline.own_conduct import find_own_conduct_parts, names_own_conduct, opens_on_own_conduct
 
     # a coda opening on the government's own work, with its address on a line of its own or not
     assert opens_on_own_conduct("各位代表！\n新的形势和任务，对政府工作提出了新的更高要求。各级政府要…")
     assert opens_on_own_conduct("各位代表！做好政府工作，必须加强自身改革建设。")
     assert opens_on_own_conduct("进入新时代，政府工作在新的一年要有新气象新作为。")
-    # the per-subject addresses after it do not; nor does a later sentence naming the government
+    assert opens_on_own_conduct("各位代表、同志们！\n新征程对政府工作提出了新的更高要求。")
+    # a short maxim is read with the sentence after it
+    assert opens_on_own_conduct("各位代表！\n打铁必须自身硬。我们要…") and opens_on_own_conduct("各位代表！\n使命呼唤担当。各级政府要…")
+    # the per-subject addresses after it do not, though 各级政府 may open them; nor does a later sentence
     assert not opens_on_own_conduct("各位代表！\n我们要坚持和完善民族区域自治制度。各级政府要支持民族地区发展。")
+    assert not opens_on_own_conduct("各位代表！\n各级政府要大力支持国防和军队建设，深入开展双拥共建。")
+    named = ["切实加强政府自身建设", "进一步转变政府职能，加强政风建设", "加强行政能力建设和政风建设", "深入推进政府治理创新",
+             "贯彻依法治国方略，建设廉洁、勤政、务实、高效政府", "认真进行行政管理体制和政府机构改革", "持之以恒推进全面从严治党",
+             "关于政府工作的改进", "克服官僚主义，提高工作效率"]
+    other = ["推进政府信息公开", "关于2026年政府工作的建议", "加强社会主义民主和法制建设", "外交工作", "加快数字政府建设",
+             "加强民主法制建设，全面推进依法行政", "全面深化改革，加快转变政府职能"]
+    assert [h for h in named + other if names_own_conduct(h)] == named
     heads = ["", "2025年工作回顾", "对2026年政府工作的建议", "深入推进政府治理创新", "", "", ""]
     hows = ["preamble", "numbered", "numbered", "numbered", "unheaded_coda", "unheaded_coda", "closing"]
-    texts = ["各位代表：现在，我代表…", "过去一年…", "今年要…", "要全面提升政府治理效能。",
+    texts = ["各位代表：\n现在，我代表…", "过去一年…", "今年要…", "要全面提升政府治理效能。",
              "各位代表！\n面对新的任务和挑战，各级政府要增强“四个意识”。", "各位代表！\n我国是统一的多民族国家。",
              "让我们更加紧密地团结在…周围"]
     body = [False, True, True, True, True, True, False]
-    # the chapter named for the government's conduct and the coda opening on it; not the tasks (政府工作, the
-    # government's work), the chain of addresses after the coda or the closing
-    assert find_own_conduct_parts(["a"] * 7, hows, heads, texts, body) == [False, False, False, True, True, False, False]
-    named = ["切实加强政府自身建设", "进一步转变政府职能，加强政风建设", "加强行政能力建设和政风建设",
-             "贯彻依法治国方略，建设廉洁、勤政、务实、高效政府", "认真进行行政管理体制和政府机构改革"]
-    plain = ["推进政府信息公开", "关于2026年政府工作的建议", "加强社会主义民主和法制建设", "外交工作"]
-    for h in named + plain:
-        got = find_own_conduct_parts(["b", "b"], ["numbered"] * 2, ["2025年工作回顾", h], ["…", "…"], [True, True])
-        assert got == [False, h in named], h
-    # the first body part never is (a review naming the government)
-    assert find_own_conduct_parts(["c", "c"], ["numbered"] * 2, ["加强政府自身建设", "外交"], ["", ""], [True, True]) == [
-        False, False]
+    # one part a document, the last: the coda after the chapter; not the tasks (政府工作, the government's work),
+    # the chain of addresses after the coda or the closing
+    assert find_own_conduct_parts(["a"] * 7, hows, heads, texts, body) == [False] * 4 + [True, False, False]
+    assert find_own_conduct_parts(["a"] * 6, hows[:4] + hows[5:], heads[:4] + heads[5:], texts[:4] + texts[5:],
+                                  body[:4] + body[5:]) == [False, False, False, True, False, False]
+    # the first body part never is (a review naming the government); nor is any part of a document not addressed to
+    # the deputies (a summary or plan on 法治政府 speaks of the government throughout)
+    two = ["preamble", "numbered", "numbered"]
+    assert find_own_conduct_parts(["c"] * 3, two, ["", "加强政府自身建设", "外交"], texts[:3], [False, True, True]) == [False] * 3
+    plan = ["今年以来，我局…", "…", "…"]
+    assert find_own_conduct_parts(["d"] * 3, two, ["", "工作成效", "全面推进依法行政"], plan, [False, True, True]) == [False] * 3
 
 
 def test_the_part_typer_gives_the_governments_own_conduct_a_type_of_its_own():

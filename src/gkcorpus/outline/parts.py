@@ -90,8 +90,8 @@ PERORATION_REACH = 6  # a closing opened by a peroration opener starts at most t
 RUN_ON_CHARS = 3000  # a paragraph longer than this is searched for inline top-level headings
 
 _TERMINAL_END = "。！？；：!?;:，,、…"
-_ADDRESS = re.compile(r"^各位代表[！!：:，,]")
-_BARE_ADDRESS = re.compile(r"^各位代表[！!：:]?$")
+_ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:，,]")
+_BARE_ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:]?$")
 _REPORTS = re.compile(r"报告|汇报|审议|如下")
 _CLOSING = re.compile(
     r"让我们|团结在.{0,40}周围|团结一致|(?:而|为此)(?:共同|继续|不懈|努力)?奋斗[！!。]?$|努力奋斗|万岁"
