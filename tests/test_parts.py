@@ -755,6 +755,12 @@ def test_a_self_improvement_coda_is_followed_by_the_chain_of_addresses():
     other = text.replace("面对艰巨繁重任务，各级政府要自觉在思想上政治上行动上同党中央保持高度一致。", "过去一年，国防和军队建设扎实推进。")
     doc2 = Corpus.from_raw([RawDocument("s", other)])["s"]
     assert [p.how for p in find_parts(doc2)] == ["preamble", "numbered", "numbered", "unheaded_coda", "closing"]
+    # the address of a city's report, 各位代表、同志们！, opens a coda as 各位代表！ does
+    city = _doc(text.replace("各位代表！\n面对艰巨", "各位代表、同志们！\n面对艰巨"))
+    assert [p.how for p in find_parts(city)] == [p.how for p in parts]
+    # a coda on defence opening on 各级政府 is not the government's own conduct: the chain is one part
+    army = text.replace("面对艰巨繁重任务，各级政府要自觉在思想上政治上行动上同党中央保持高度一致。", "各级政府要大力支持国防和军队建设。")
+    assert [p.how for p in find_parts(_doc(army))] == ["preamble", "numbered", "numbered", "unheaded_coda", "closing"]
 
 
 def test_the_targets_part_by_place_and_target_words():
