@@ -701,6 +701,30 @@ def test_national_part_types(since_1978):
     assert (moved.type == 2).tolist() == (seg.type == 2).tolist()
 
 
+def test_recent_reports_keep_one_review_and_one_task_type(shared_corpora):
+    """Twelve recent reports (2010-2022, without 2014's one-line source): the three five-year reviews and the two
+    reports giving their tasks several chapters (2015, 2020) are too few for the tree to tell from each other, and
+    one cluster held both; it lies on both sides of the targets part and is split by side, each half then joining
+    its part (they share no document with it). Before that split the reviews and the tasks were two types each
+    (pairwise 0.906 / 0.758 against the labels)."""
+    from gkcorpus import load
+
+    national = load(shared_corpora / "gwr_national.jsonl")
+    bilingual = load(shared_corpora / "gwr_national_bilingual.jsonl")
+    corpus = Corpus([d for d in national if 2010 <= int(d.meta["year"]) <= 2018 and not d.meta.get("flags")]
+                    + [d for d in bilingual if int(d.meta["year"]) >= 2019])
+    pt = PartTyper().fit(corpus)
+    seg = pt.segments_
+    assert "1 cluster(s) split by their side of the targets part" in pt.selection_
+    assert [t.name for t in pt.types_][1:4] == ["Y工作回顾", "(targets) 增长 左右 预期", "Y主要任务 (+14)"]
+    reviews = seg[seg.heading.str.contains("回顾")]
+    assert len(reviews) == 12 and set(reviews.type) == {1}
+    chapters = seg[(seg.how == "numbered") & ~seg.heading.str.contains("回顾") & ~seg.type.isin([2, 4])]
+    # every task chapter, the single ones and the topic chapters of 2015 and 2020 (with 2015's reform chapter)
+    assert len(chapters) == 19 and set(chapters.type) == {3}
+    assert (chapters.doc_id.str.endswith("2020")).sum() == 6 and (chapters.doc_id.str.endswith("2015")).sum() == 3
+
+
 def test_national_part_types_do_not_depend_on_the_seed(since_1978):
     """The LSA space is an exact truncated SVD: another seed gives the same types (with a randomized SVD,
     seeds 0 to 5 gave pairwise precision 0.633 to 0.911 against the labels)."""
@@ -980,6 +1004,27 @@ def test_a_document_lacking_a_type_nearly_every_document_holds_once_gets_it_for_
     X2 = X.copy()
     X2[0] = 0.5 * axes[2] + 0.7 * axes[1]
     assert fill_once(labels, X2, docs, order, 0.8, 2)[1] == 0
+
+
+def test_a_cluster_on_both_sides_of_the_targets_part_is_split_by_side():
+    import numpy as np
+
+    from gkcorpus.outline.type_merges import split_by_side
+
+    # each document: opening (not a row), review, targets (index 2, not a row), tasks; cluster 0 holds the reviews of
+    # d0-d5, cluster 1 the tasks of d0-d5, and the five-year reviews of d6 and d7 and the task chapters of d8 and d9
+    rows = [(f"d{d}", 1, 0) for d in range(6)] + [(f"d{d}", 3, 1) for d in range(6)]
+    rows += [("d6", 1, 1), ("d7", 1, 1), ("d8", 3, 1), ("d8", 4, 1), ("d9", 3, 1)]
+    docs = np.array([r[0] for r in rows])
+    order = np.array([r[1] for r in rows])
+    labels = np.array([r[2] for r in rows])
+    anchors = {f"d{d}": 2 for d in range(10)}
+    out = split_by_side(labels, docs, order, anchors, 2)
+    # the two reviews before the targets leave cluster 1 (the side with fewer rows); the rest keeps its labels
+    assert out.tolist() == [0] * 6 + [1] * 6 + [2, 2, 1, 1, 1]
+    # on one side in too few documents, or without a targets part in the documents: nothing moves
+    assert split_by_side(labels, docs, order, anchors, 3).tolist() == labels.tolist()
+    assert split_by_side(labels, docs, order, {d: 2 for d in ["d0", "d8"]}, 2).tolist() == labels.tolist()
 
 
 def test_numbered_items_running_into_their_text_and_restarting_are_no_chapters():

@@ -33,7 +33,9 @@ part by its wording): the tree is cut top-down only where its two halves are fou
 same documents (at least half of the smaller half's documents). Two parts of one document are
 different parts of the genre; two halves that live in different documents are the same part written
 in different words (the five-year and the one-year review, an older and a newer wording) and stay
-one type. Parts are ordered, topics are not: two types found together whose sections are not in a
+one type. A cluster with parts on both sides of the targets part, each side in as many documents as a split
+needs, holds two parts and is split by side (the five-year reviews of a few recent reports beside the task
+chapters of the reports that give their tasks several: :func:`split_by_side`). Parts are ordered, topics are not: two types found together whose sections are not in a
 stable order in the documents holding both (the tasks' agriculture, education and reform sections,
 interleaved differently from report to report) are topics of one part and are merged (a share of
 documents in order that passes while some document reverses the order and its confidence interval still
@@ -75,7 +77,7 @@ from .own_conduct import find_own_conduct_parts
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
 from .type_merges import (fill_once, join_unheaded, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
-                          split_parents)
+                          split_by_side, split_parents)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -131,7 +133,9 @@ class PartTyper(BaseEstimator):
     at least ``cooccurrence`` of the smaller half's documents also hold the other half and the
     smaller half is found in at least ``min_docs`` of the documents (and two). Halves found in
     different documents are one part in two wordings; this prefers the fewest types and does not
-    move when a few documents are added unless they join two halves. Then the types are aligned with
+    move when a few documents are added unless they join two halves. A cluster found before the targets part
+    in some documents and after it in others, each side in as many documents, is split by that side
+    (:func:`split_by_side`: the review comes before the year's targets, the tasks after). Then the types are aligned with
     the documents' order (:func:`merge_topics`): two types found together are two parts only when, in
     at least ``ordered`` of the documents holding both, the sections of one all come before those of
     the other; types that interleave are topics of one part (the tasks) and are merged, most similar
@@ -334,7 +338,8 @@ class PartTyper(BaseEstimator):
         how = "no headed or unheaded body parts"
         Xr = np.zeros((len(parts), 1))
         if len(rows) >= 3:
-            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows])
+            anchors = {parts[i].doc_id: parts[i].index for i in np.flatnonzero(form == "targets")}
+            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows], anchors)
             labels[rows] = sub
         elif len(rows):
             labels[rows] = 0
@@ -368,16 +373,16 @@ class PartTyper(BaseEstimator):
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
 
-    def _type_body(self, corpus: "Corpus",
-                   body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+    def _type_body(self, corpus: "Corpus", body: list[Part],
+                   anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
         """The body parts' projected vectors, their types, the clusters each type merges and how the
         number of types was chosen; above ``max_parts`` parts, learned on a sample of whole documents."""
         if self.max_parts is None or len(body) <= self.max_parts:
-            return self._type_resampled(corpus, body)
+            return self._type_resampled(corpus, body, anchors)
         from sklearn.preprocessing import normalize
 
         rows = self._sample_rows(body)
-        Xs, sub_s, merged, how = self._type_resampled(corpus, [body[i] for i in rows])
+        Xs, sub_s, merged, how = self._type_resampled(corpus, [body[i] for i in rows], anchors)
         ids = sorted(set(sub_s.tolist()))
         C = normalize(np.vstack([Xs[sub_s == t].mean(axis=0) for t in ids]))
         Xr = np.zeros((len(body), Xs.shape[1]))
@@ -393,8 +398,8 @@ class PartTyper(BaseEstimator):
                 f"{n_docs} documents, the other {len(rest)} parts typed by the nearest type")
         return Xr, sub, merged, how
 
-    def _type_resampled(self, corpus: "Corpus",
-                        body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+    def _type_resampled(self, corpus: "Corpus", body: list[Part],
+                        anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
         """:meth:`_type_all`, or with ``resamples`` the consensus of it on all documents and on each subset
         without one of ``resamples`` seeded folds of the documents (:mod:`gkcorpus.outline.consensus`); the
         fit on all documents comes last and leaves its vectorizers and space."""
@@ -403,7 +408,7 @@ class PartTyper(BaseEstimator):
         docs = np.array([p.doc_id for p in body])
         uniq = list(dict.fromkeys(docs.tolist()))
         if not self.resamples or len(uniq) < 3 or len(body) > MAX_CONSENSUS_ROWS:
-            return self._type_all(corpus, body)
+            return self._type_all(corpus, body, anchors)
         self._memo = _MemoTokenizer(self.tokenizer or _default_tokenizer())
         try:
             fits = []
@@ -411,8 +416,8 @@ class PartTyper(BaseEstimator):
             for fold in np.array_split(order, min(self.resamples, len(uniq))):
                 keep = np.flatnonzero(~np.isin(docs, [uniq[i] for i in fold]))
                 if len({docs[i] for i in keep}) >= 2 and len(keep) >= 3:
-                    fits.append((keep, self._type_all(corpus, [body[i] for i in keep])[1]))
-            Xr, sub, merged, how = self._type_all(corpus, body)
+                    fits.append((keep, self._type_all(corpus, [body[i] for i in keep], anchors)[1]))
+            Xr, sub, merged, how = self._type_all(corpus, body, anchors)
         finally:
             if hasattr(self, "body_vectorizer_"):  # later transforms tokenize afresh
                 self.body_vectorizer_.set_params(tokenizer=self._memo.tokenizer)
@@ -444,10 +449,11 @@ class PartTyper(BaseEstimator):
             rows += groups[j]
         return np.array(sorted(rows), dtype=np.int64)
 
-    def _type_all(self, corpus: "Corpus",
-                  body: list[Part]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
-        """:meth:`_type_body` on every part given: the Ward tree cut, then the topic, variant and chapter
-        merges."""
+    def _type_all(self, corpus: "Corpus", body: list[Part],
+                  anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+        """:meth:`_type_body` on every part given: the Ward tree cut, the split of clusters by their side of
+        the targets part (``anchors``: its index in each document holding one), then the topic, variant and
+        chapter merges."""
         from scipy.cluster.hierarchy import fcluster, linkage
 
         X = self._blocks(corpus, body, fit=True)
@@ -462,6 +468,11 @@ class PartTyper(BaseEstimator):
             how = (f"the Ward tree cut where both halves are found together in at least "
                    f"{self.cooccurrence:.0%} of the smaller half's documents (and in {min_docs:g} documents): "
                    f"{k} clusters")
+            sub = split_by_side(sub, docs, np.array([p.index for p in body]), anchors, min_docs)
+            if len(set(sub.tolist())) > k:
+                how += (f"; {len(set(sub.tolist())) - k} cluster(s) split by their side of the targets part (found "
+                        f"before it in {min_docs:g} documents or more and after it in as many)")
+                k = len(set(sub.tolist()))
         else:
             k = min(int(self.n_types), len(body))
             how = f"k={k} given"

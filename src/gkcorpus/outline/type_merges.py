@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 __all__ = ["ORDER_CONFIDENCE", "fill_once", "merge_chapters", "merge_topics", "merge_variants", "mixture_step",
-           "once_per_document", "split_parents"]
+           "once_per_document", "split_by_side", "split_parents"]
 
 #: level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 ORDER_CONFIDENCE = 0.9
@@ -155,6 +155,30 @@ def join_unheaded(labels: np.ndarray, body: np.ndarray, headed: np.ndarray) -> t
         if sim[best] > sim[int(labels[i])]:
             out[i] = best
     return out, int((out != labels).sum())
+
+
+def split_by_side(labels: np.ndarray, docs: np.ndarray, order: np.ndarray, anchors: dict, min_docs: float) -> np.ndarray:
+    """Split a cluster found before the targets part in some documents and after it in others.
+
+    The overall requirements and targets of the year stand between the genre's look back and its look ahead:
+    the review comes before them, the tasks after. A cluster with parts on both sides, each side in at least
+    ``min_docs`` of the documents holding the targets (``anchors``: each such document's index of its targets
+    part; ``order``: each row's index in its document), holds parts of both: the five-year reviews a few
+    reports open with, beside the task chapters of the reports that give their tasks several (in a corpus of
+    a few recent reports, where the tree has too few of either to tell them apart). The side holding more rows
+    keeps the label; rows of documents without the targets part stay with it. Merging the new cluster with
+    its own part is left to the merges after the cut (variants: they share no document). Labels are
+    renumbered 0, 1, ..."""
+    out = labels.copy()
+    nxt = int(labels.max()) + 1 if len(labels) else 0
+    for t in sorted(set(labels.tolist())):
+        rows = [r for r in np.flatnonzero(labels == t) if docs[r] in anchors]
+        before = [r for r in rows if order[r] < anchors[docs[r]]]
+        after = [r for r in rows if order[r] > anchors[docs[r]]]
+        if min(len({docs[r] for r in before}), len({docs[r] for r in after})) >= min_docs:
+            out[before if len(before) < len(after) else after] = nxt
+            nxt += 1
+    return np.unique(out, return_inverse=True)[1]
 
 
 def split_parents(before: np.ndarray, after: np.ndarray, docs: np.ndarray) -> dict[int, int]:
