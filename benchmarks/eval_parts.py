@@ -23,7 +23,9 @@ run -- and compares the parts it finds with the gold sections:
 * with ``--stability``, the same scores when five reports are left out at either end of the national
   corpus or the five reports before ``--since`` are added (does the number of types hold?);
 * with ``--jackknife``, the same scores with each national report left out in turn (about 40 refits): the
-  spread says how much one report decides the types.
+  spread says how much one report decides the types;
+* with ``--subsets N``, the scores on N random sets of 7 to 15 recent reports, each fitted on its own (a small
+  corpus of one genre and period, as a user would bring).
 
     PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both] [--stability]
 """
@@ -168,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stability", action="store_true", help="also refit on national corpora with five reports fewer or more")
     ap.add_argument("--resamples", type=int, default=0, help="PartTyper(resamples=...): a consensus of that many refits")
     ap.add_argument("--jackknife", action="store_true", help="also refit on the national corpus with each report left out")
+    ap.add_argument("--subsets", type=int, default=0, metavar="N",
+                    help="also fit N random subsets (7-15 reports) of the recent reports (national since --subsets-since, "
+                         "bilingual since 2019)")
+    ap.add_argument("--subsets-since", type=int, default=2005)
     ap.add_argument("--plain", action="store_true",
                     help="also the best plain clustering of one feature block, its number of types read off the gold")
     args = ap.parse_args(argv)
@@ -201,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         gold = [g for g in read_gold(HELDOUT) if g["doc_id"] in corpus]
         evaluate(f"held-out bilingual since {args.heldout_since}", corpus, gold, args.tolerance, args.seed,
                  confusion=args.confusion)
+    if args.subsets and args.national.exists() and BILINGUAL.exists() and HELDOUT.exists():
+        subsets(gkcorpus, args)
     return 0
 
 
@@ -228,6 +236,36 @@ def stability(everything, gold: list[dict], args) -> None:
         g = [x for x in gold if x["doc_id"] in corpus]
         res = evaluate(label, corpus, g, args.tolerance, args.seed, quiet=True)
         print(f"{label:<28} {len(corpus):>3} {res['types']:>5} {res['precision']:>9.3f} {res['recall']:>6.3f}")
+
+
+def subsets(gkcorpus, args) -> None:
+    """Scores of the typer on random subsets of 7 to 15 recent reports (the national reports from
+    ``--subsets-since`` with their full text, the bilingual ones from 2019), each fitted on its own as a user
+    would fit a small corpus of one genre and period: the held-out labels read with the national inventory
+    (``external`` as ``external_affairs``, the plan period's outlook as ``requirements``)."""
+    import random
+    import statistics
+
+    national = gkcorpus.load(str(args.national))
+    bilingual = gkcorpus.load(str(BILINGUAL))
+    pool = [d for d in national if args.subsets_since <= int(d.meta.get("year", 0)) <= 2018 and not d.meta.get("flags")]
+    pool += [d for d in bilingual if int(d.meta.get("year", 0)) >= 2019]
+    gold = read_gold(args.gold_dir / "section_parts_national.csv")
+    read_as = {"external": "external_affairs", "plan_outlook": "requirements"}
+    gold += [{**g, "part": read_as.get(g["part"], g["part"])} for g in read_gold(HELDOUT)]
+    rng = random.Random(7)
+    rows = []
+    for _ in range(args.subsets):
+        docs = rng.sample(pool, rng.randint(7, min(15, len(pool))))
+        corpus = gkcorpus.Corpus(docs)
+        res = evaluate("subset", corpus, [g for g in gold if g["doc_id"] in corpus], args.tolerance, args.seed, quiet=True)
+        rows.append((len(docs), res["precision"], res["recall"], res["types"], res["parts"]))
+    print(f"== subsets: {len(rows)} random sets of 7-15 of {len(pool)} recent reports, each fitted on its own")
+    f1 = [2 * p * r / (p + r) if p + r else 0.0 for _, p, r, _, _ in rows]
+    print(f"pairwise F1 min {min(f1):.3f}  median {statistics.median(f1):.3f}  mean {statistics.mean(f1):.3f}; "
+          f"precision and recall both at least 0.9: {sum(p >= 0.9 and r >= 0.9 for _, p, r, _, _ in rows)} of {len(rows)}")
+    for n, p, r, k, parts in rows:
+        print(f"  {n:>2} reports: {p:.3f} / {r:.3f}, {k} types for {parts} parts")
 
 
 def jackknife(corpus, gold: list[dict], args) -> None:
