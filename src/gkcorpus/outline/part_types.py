@@ -181,7 +181,8 @@ class PartTyper(BaseEstimator):
         chapter); None: neither step. Like ``refine``, only with ``n_types="auto"``.
     own_conduct : whether the part on the government's own conduct (政府自身建设) is one type of its own, found by a
         heading naming the government as what is built or reformed, or a coda opening on the government's own work
-        (:mod:`gkcorpus.outline.own_conduct`), before the clustering; False: it is clustered with the rest.
+        (:mod:`gkcorpus.outline.own_conduct`); given after the clustering, in which those parts stay; False: it is typed
+        by the clustering with the rest.
     max_parts : the most body parts the types are learned from (Ward's method keeps a distance for every pair:
         quadratic memory and time). A corpus with more is typed on the parts of a seeded sample of whole
         documents holding at most this many, and every other part gets the nearest type (cosine to the type's
