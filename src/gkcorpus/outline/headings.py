@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Collection, Mapping
 
+from ..text.structure import CLAUSE_BREAKS
+
 __all__ = ["normalise_heading", "masked_heading_counts", "heading_prefix", "MASK_LEGEND"]
 
 #: how to read a masked heading, for the outputs that show them
@@ -60,12 +62,10 @@ def heading_prefix(heading: str, known: Mapping[str, Collection[str]], doc_id: s
     for k in range(len(heading) - min_chars, min_chars - 1, -1):
         if not (heading[k - 1].isalnum() and heading[k].isalnum()):
             continue
-        if not any(c in _CLAUSE_BREAK for c in heading[k:]):
+        if not any(c in CLAUSE_BREAKS for c in heading[k:]):
             continue
         masked = normalise_heading(heading[:k])
         if len(masked) >= min_chars and any(d != doc_id for d in known.get(masked, ())):
             return heading[:k]
     return heading
 
-
-_CLAUSE_BREAK = "，,；;：:"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["OWN_CONDUCT_HEADING", "OWN_CONDUCT_OPENER", "find_own_conduct_parts", "names_own_conduct", "opens_on_own_conduct"]
+__all__ = ["ADDRESS", "OWN_CONDUCT_HEADING", "OWN_CONDUCT_OPENER", "find_own_conduct_parts", "names_own_conduct", "opens_on_own_conduct"]
 
 #: the government's own conduct, in the first sentence of the coda that turns to it
 OWN_CONDUCT_OPENER = re.compile(
@@ -45,9 +45,10 @@ OWN_CONDUCT_HEADING = re.compile(
 OTHER_SUBJECT = re.compile(r"民主|法制|市场|营商|经济|深化改革|改革开放")
 #: the subjects of the addresses after the coda (各级政府要大力支持国防和军队建设 opens one of them)
 ADDRESSED_SUBJECTS = re.compile(r"国防|军队|双拥|民族|宗教|港澳|香港|澳门|台湾|侨|外交")
-_ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:，,]")
+#: the address to the deputies opening a block (各位代表！, 各位代表、同志们：)
+ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:，,]")
 _SENTENCE_END = re.compile(r"[。！？]")
-_ADDRESS_ANYWHERE = re.compile(r"(?:^|\n)\s*各位代表(?:[、，,]同志们)?[！!：:，,]")
+_ADDRESS_ANYWHERE = re.compile(r"^\s*" + ADDRESS.pattern[1:], re.MULTILINE)
 MAXIM_CHARS = 12  # a first sentence shorter than this (打铁必须自身硬, 新的征程呼唤新的担当) is read with the next
 
 
@@ -55,7 +56,7 @@ def opens_on_own_conduct(text: str) -> bool:
     """Whether ``text`` (a block, with or without its 各位代表！ address) opens on the government's own conduct: its
     first sentence (with the next, when the first is a short maxim) names it, and not as the subject of one of
     the addresses that follow (各级政府要…国防…)."""
-    sentences = _SENTENCE_END.split(_ADDRESS.sub("", text.lstrip(), count=1).lstrip(), maxsplit=2)
+    sentences = _SENTENCE_END.split(ADDRESS.sub("", text.lstrip(), count=1).lstrip(), maxsplit=2)
     first = sentences[0] if len(sentences[0]) >= MAXIM_CHARS else "。".join(sentences[:2])
     named = OWN_CONDUCT_OPENER.search(first) or OWN_CONDUCT_HEADING.search(first)
     return bool(named) and not ADDRESSED_SUBJECTS.search(first)

@@ -327,11 +327,10 @@ class PartTyper(BaseEstimator):
         self.parts_ = parts
         self.doc_ids_ = [d.id for d in corpus]
         # parts found by their form (opening, closing, appendix) are their own types; the rest are clustered
-        form = self._roles(corpus, parts)
         # a part whose heading names the targets (and no part of its document passed the density rule), and the
         # government's own conduct, are given their role after the body types are learned: they stay in the
         # clustering (without them the tree no longer keeps apart the parts that share their place)
-        given = self._roles(corpus, parts, named=True)
+        form, given = self._roles(corpus, parts)
         named = given != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
@@ -537,25 +536,27 @@ class PartTyper(BaseEstimator):
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
-    def _roles(self, corpus: "Corpus", parts: Sequence[Part], named: bool = False) -> np.ndarray:
-        """Each part's role when its form or its place and content say what it is (``preamble``, ``closing``,
-        ``appendix``, ``targets``: see :mod:`gkcorpus.outline.targets`), else "" (typed by clustering);
-        ``named``: also the roles given after the clustering, to parts that stay in it: the targets parts found
-        by a heading naming them and the government's own conduct (``own_conduct``:
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> tuple[np.ndarray, np.ndarray]:
+        """Each part's role when its form or its place and content say what it is, else "", twice: the roles that
+        keep a part out of the clustering (``preamble``, ``closing``, ``appendix``, ``targets``: see
+        :mod:`gkcorpus.outline.targets`), and those with the roles given after the clustering to parts that stay
+        in it (the targets parts found by a heading naming them, the government's own conduct: ``own_conduct``,
         :mod:`gkcorpus.outline.own_conduct`)."""
         form = np.array([p.how if p.how in FORM_TYPES else "" for p in parts], dtype=object)
         texts = [corpus[p.doc_id].text[p.start:p.end] for p in parts]
         docs = [p.doc_id for p in parts]
         heads = [p.heading if p.how in HEADED else "" for p in parts]
+        given = form.copy()
         if self.targets is not None:
-            flags = find_targets_parts(docs, texts, list(form == ""), self.targets)
-            if named:
-                flags = [a or b for a, b in zip(flags, named_targets_parts(docs, texts, heads, list(form == ""), flags))]
+            body = list(form == "")
+            flags = find_targets_parts(docs, texts, body, self.targets)
             form[np.array(flags, dtype=bool)] = "targets"
-        if named and self.own_conduct:
-            own = find_own_conduct_parts(docs, [p.how for p in parts], heads, texts, list(form == ""))
-            form[np.array(own, dtype=bool)] = "own_conduct"
-        return form
+            named = named_targets_parts(docs, texts, heads, body, flags)
+            given[np.array([a or b for a, b in zip(flags, named)], dtype=bool)] = "targets"
+        if self.own_conduct:
+            own = find_own_conduct_parts(docs, [p.how for p in parts], heads, texts, list(given == ""))
+            given[np.array(own, dtype=bool)] = "own_conduct"
+        return form, given
 
     def _fit_space(self, X: np.ndarray) -> None:
         from sklearn.decomposition import TruncatedSVD
@@ -626,7 +627,7 @@ class PartTyper(BaseEstimator):
         parts = self._cut_run_in(corpus, [p for d in corpus for p in find_parts(d)], fit=False)
         labels = np.full(len(parts), -1)
         rows = []
-        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, named=True))):
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts)[1])):
             if role and role in self.form_types_:
                 labels[i] = self.form_types_[role]
             else:

@@ -75,6 +75,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..text.structure import chinese_numeral, parse_structure
+from .own_conduct import ADDRESS as _ADDRESS
 from .own_conduct import opens_on_own_conduct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +91,6 @@ PERORATION_REACH = 6  # a closing opened by a peroration opener starts at most t
 RUN_ON_CHARS = 3000  # a paragraph longer than this is searched for inline top-level headings
 
 _TERMINAL_END = "。！？；：!?;:，,、…"
-_ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:，,]")
 _BARE_ADDRESS = re.compile(r"^各位代表(?:[、，,]同志们)?[！!：:]?$")
 _REPORTS = re.compile(r"报告|汇报|审议|如下")
 _CLOSING = re.compile(

@@ -427,7 +427,7 @@ def _lost_break(text: str, hs: int, he: int) -> int | None:
     when what follows it reads as a sentence: longer than what precedes it, with a clause break
     (``三、深入改革经济体制和扩大对外开放 国民经济的长期稳定发展，…``; ``三、加强作风建设 全面从严治政 今年要…，…``
     ends after 治政; not ``1、领导重视 周密部署``, a space between the halves of a slogan); None when there is none."""
-    stop = next((k for k in range(hs, he) if text[k] in _CLAUSE_BREAK or text[k] in "。！？!?"), he)
+    stop = next((k for k in range(hs, he) if text[k] in CLAUSE_BREAKS or text[k] in "。！？!?"), he)
     gaps = [k for k in range(hs + 4, min(stop, hs + MAX_BARE_HEADING + 1))
             if text[k].isspace() and not text[k - 1].isspace() and k + 1 < he
             and (_is_han(text[k - 1]) or text[k - 1] in _CLOSERS)
@@ -436,10 +436,11 @@ def _lost_break(text: str, hs: int, he: int) -> int | None:
         return None
     k = gaps[-1]
     rest = text[k + 1:he].rstrip(_HEAD_TRAIL)
-    return k if len(rest) > k - hs and any(c in _CLAUSE_BREAK for c in rest) else None
+    return k if len(rest) > k - hs and any(c in CLAUSE_BREAKS for c in rest) else None
 
 
-_CLAUSE_BREAK = "，,；;：:"
+#: the marks that end a clause inside a sentence (not 、, which joins the items of a list)
+CLAUSE_BREAKS = "，,；;：:"
 
 
 def _is_han(ch: str) -> bool:
