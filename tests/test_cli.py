@@ -157,6 +157,32 @@ def test_the_program_exits_with_the_status_and_ignores_a_late_signal(monkeypatch
     assert r.returncode == 0 and r.stdout.startswith("documents: 15")
 
 
+def test_a_signal_while_the_program_starts_ignoring_signals_is_no_traceback(monkeypatch, capsys):
+    """A Ctrl-C caught in the instants between the command's end and the signals being ignored (raised by
+    the first ``signal.signal`` call) neither escapes as a traceback nor changes a decided status; for a
+    command that ended with an exception it is an interrupted run (130, the one-line message)."""
+    import signal
+
+    import gkcorpus.cli as cli
+
+    calls: list[tuple[int, object]] = []
+
+    def signal_interrupted_once(signum, handler):
+        calls.append((signum, handler))
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return None
+
+    monkeypatch.setattr(signal, "signal", signal_interrupted_once)
+    assert cli._ignore_signals(0) == 0
+    assert capsys.readouterr().err == ""
+    assert calls == [(signal.SIGINT, signal.SIG_IGN), (signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_IGN)]
+    calls.clear()
+    assert cli._ignore_signals(None) == 130
+    assert capsys.readouterr().err == "gkcorpus: interrupted; files already written are complete, none is half-written\n"
+    assert calls[-2:] == [(signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_IGN)]
+
+
 def test_an_interrupt_wrapped_by_the_code_it_hit_is_an_interrupted_run(monkeypatch, capsys):
     """Ctrl-C during an import can reach the command wrapped in another exception (Python 3.11 wraps one raised
     in a class body's ``__set_name__`` in a RuntimeError): still status 130 and the one-line message; any other

@@ -88,19 +88,34 @@ def program() -> None:
     process by the signal instead of with that status. Only for the process's own end: called from a
     session that goes on (``runpy`` in a REPL), it leaves the two signals ignored there; a session
     calls :func:`main`."""
+    code: int | None = None
     try:
         code = main()
     except KeyboardInterrupt as e:
         code = _interrupted(e)
     finally:
-        import signal
-        import threading
+        code = _ignore_signals(code)
+    sys.exit(code)
 
-        if threading.current_thread() is threading.main_thread():
+
+def _ignore_signals(code: int | None) -> int | None:
+    """Ignore Ctrl-C and SIGTERM from here to the process's end, and return the exit status. A signal
+    that arrives in the instants before they are ignored ends a command whose status was not decided
+    yet (``code`` None) as interrupted; it never escapes as a traceback and a death by the signal."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return code
+    while True:
+        try:
             for name in ("SIGINT", "SIGTERM"):
                 if hasattr(signal, name):
                     signal.signal(getattr(signal, name), signal.SIG_IGN)
-    sys.exit(code)
+            return code
+        except KeyboardInterrupt as e:
+            if code is None:
+                code = _interrupted(e)
 
 
 def _interrupted(e: KeyboardInterrupt) -> int:
