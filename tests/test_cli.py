@@ -183,6 +183,36 @@ def test_a_signal_while_the_program_starts_ignoring_signals_is_no_traceback(monk
     assert calls[-2:] == [(signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_IGN)]
 
 
+def test_an_interrupt_that_passed_through_pyrun_string_still_exits_with_130(tmp_path):
+    """CPython kills a ``python -m`` process with SIGINT at its exit, whatever its status, once a Ctrl-C
+    has passed out of code an extension ran with ``PyRun_String`` (some do, mid-run). The program ends
+    with 130 and the one-line message all the same (it died with -2 before)."""
+    import os
+    from pathlib import Path as _Path
+
+    import gkcorpus
+
+    pkg = tmp_path / "interrupted_in_pyrun"
+    pkg.mkdir()
+    (pkg / "__main__.py").write_text(
+        "import ctypes\n"
+        "import sys\n"
+        "import gkcorpus.cli as cli\n"
+        "run = ctypes.pythonapi.PyRun_String\n"
+        "run.restype = ctypes.py_object\n"
+        "run.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]\n"
+        "def parse_args(argv):\n"
+        "    run(b'raise KeyboardInterrupt', 257, {}, {})  # 257: a module's code (Py_file_input)\n"
+        "cli.build_parser = lambda: type('P', (), {'parse_args': staticmethod(parse_args)})()\n"
+        "sys.argv = ['gkcorpus', 'info']\n"
+        "cli.program()\n", encoding="utf-8")
+    src = str(_Path(gkcorpus.__file__).parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), src]))
+    r = subprocess.run([sys.executable, "-m", "interrupted_in_pyrun"], capture_output=True, text=True, env=env)
+    assert (r.returncode, r.stderr) == (
+        130, "gkcorpus: interrupted; files already written are complete, none is half-written\n")
+
+
 def test_an_interrupt_wrapped_by_the_code_it_hit_is_an_interrupted_run(monkeypatch, capsys):
     """Ctrl-C during an import can reach the command wrapped in another exception (Python 3.11 wraps one raised
     in a class body's ``__set_name__`` in a RuntimeError): still status 130 and the one-line message; any other

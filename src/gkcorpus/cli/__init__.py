@@ -95,7 +95,24 @@ def program() -> None:
         code = _interrupted(e)
     finally:
         code = _ignore_signals(code)
+    if code == 130:
+        _end_now(code)
     sys.exit(code)
+
+
+def _end_now(code: int) -> None:
+    """End the process at once with ``code``, the standard streams flushed. CPython ends a process
+    started with ``python -m`` by SIGINT itself at its exit, whatever the status it exits with, when a
+    Ctrl-C has passed out of code that an extension ran with ``PyRun_String`` (a flag the interpreter
+    keeps); an interrupted run has removed its temporary files and stopped its workers by then."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _ignore_signals(code: int | None) -> int | None:
