@@ -60,6 +60,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+INTERRUPTED, TERMINATED = 130, 143  # the exit statuses of a run ended by Ctrl-C and by SIGTERM (128 + signal)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit status (0 ok, 1 error in the input or output, 2 usage, 130 interrupted,
     143 terminated).
@@ -85,9 +88,9 @@ def program() -> None:
     """The ``gkcorpus`` command (and ``python -m gkcorpus``): :func:`main`, then exit with its status.
     Once the status is decided, Ctrl-C and SIGTERM are ignored: every file is complete, and a signal
     during the interpreter's shutdown (which restores the default handlers) would otherwise end the
-    process by the signal instead of with that status. Only for the process's own end: called from a
-    session that goes on (``runpy`` in a REPL), it leaves the two signals ignored there; a session
-    calls :func:`main`."""
+    process by the signal instead of with that status. An interrupted command ends the process at once
+    (:func:`_end_now`). Only for the process's own end: called from a session that goes on (``runpy`` in
+    a REPL), it leaves the two signals ignored there; a session calls :func:`main`."""
     code: int | None = None
     try:
         code = main()
@@ -95,7 +98,7 @@ def program() -> None:
         code = _interrupted(e)
     finally:
         code = _ignore_signals(code)
-    if code == 130:
+    if code == INTERRUPTED:
         _end_now(code)
     sys.exit(code)
 
@@ -138,7 +141,7 @@ def _ignore_signals(code: int | None) -> int | None:
 def _interrupted(e: KeyboardInterrupt) -> int:
     what = "terminated" if isinstance(e, Terminated) else "interrupted"
     print(f"gkcorpus: {what}; files already written are complete, none is half-written", file=sys.stderr)
-    return 143 if isinstance(e, Terminated) else 130
+    return TERMINATED if isinstance(e, Terminated) else INTERRUPTED
 
 
 def _main(argv: Sequence[str] | None) -> int:
