@@ -25,7 +25,11 @@ run -- and compares the parts it finds with the gold sections:
 * with ``--jackknife``, the same scores with each national report left out in turn (about 40 refits): the
   spread says how much one report decides the types;
 * with ``--subsets N``, the scores on N random sets of 7 to 15 recent reports, each fitted on its own (a small
-  corpus of one genre and period, as a user would bring).
+  corpus of one genre and period, as a user would bring);
+* with ``--composed``, the scores on summaries composed and labelled by a reader who saw neither the code nor the
+  bundled corpus (``benchmarks/judgements/composed_summaries*.jsonl``: each text with the first characters of each
+  top-level section and its part), fitted on their own, and again with neither a summary's practices nor the
+  genres typed apart (``practices=False, by_genre=False``: the typer before those two steps).
 
     PYTHONPATH=src python benchmarks/eval_parts.py [--gold-dir tests/data] [--corpus bundled|national|both] [--stability]
 """
@@ -42,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 NATIONAL = REPO.parent / "shared" / "corpora" / "gwr_national.jsonl"
 BILINGUAL = REPO.parent / "shared" / "corpora" / "gwr_national_bilingual.jsonl"
 HELDOUT = REPO / "benchmarks" / "judgements" / "heldout_bilingual_parts.csv"
+COMPOSED = sorted((REPO / "benchmarks" / "judgements").glob("composed_summaries*.jsonl"))
 SALUTATION_MAX = 6
 TYPER_PARAMS: dict = {}  # PartTyper parameters other than the seed (--resamples)
 
@@ -174,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="also fit N random subsets (7-15 reports) of the recent reports (national since --subsets-since, "
                          "bilingual since 2019)")
     ap.add_argument("--subsets-since", type=int, default=2005)
+    ap.add_argument("--composed", action="store_true", help="also the composed summaries, with and without the practices")
     ap.add_argument("--plain", action="store_true",
                     help="also the best plain clustering of one feature block, its number of types read off the gold")
     args = ap.parse_args(argv)
@@ -207,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         gold = [g for g in read_gold(HELDOUT) if g["doc_id"] in corpus]
         evaluate(f"held-out bilingual since {args.heldout_since}", corpus, gold, args.tolerance, args.seed,
                  confusion=args.confusion)
+    if args.composed:
+        for path in COMPOSED:
+            composed(path, args)
     if args.subsets and args.national.exists() and BILINGUAL.exists() and HELDOUT.exists():
         subsets(gkcorpus, args)
     return 0
@@ -267,6 +276,41 @@ def subsets(gkcorpus, args) -> None:
               f"precision and recall both at least 0.9: {sum(r[k] >= 0.9 and r[k + 1] >= 0.9 for r in rows)} of {len(rows)}")
     for n, p, r, k, parts, pt_, rt in rows:
         print(f"  {n:>2} reports: {p:.3f} / {r:.3f}, {k} types for {parts} parts (reform as tasks: {pt_:.3f} / {rt:.3f})")
+
+
+def read_composed(path: Path):
+    """The composed summaries as a corpus, and their labels as gold rows (each section's start is where its anchor
+    is found in the cleaned text; the opening and the closing are unheaded)."""
+    import json
+
+    from gkcorpus import Corpus
+    from gkcorpus.base.io import RawDocument
+
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = Corpus.from_raw([RawDocument(r["id"], r["text"]) for r in records])
+    gold = []
+    for r in records:
+        text = corpus[r["id"]].text
+        for s in r["sections"]:
+            start = text.find(s["anchor"])
+            if start < 0:
+                raise ValueError(f"{r['id']}: anchor {s['anchor']!r} not in the cleaned text")
+            unheaded = s["part"] in ("opening", "closing")
+            gold.append({"doc_id": r["id"], "start": start, "part": s["part"], "anchor": s["anchor"], "heading": "",
+                         "how_marked": "unheaded" if unheaded else "numbered"})
+    return corpus, gold
+
+
+def composed(path: Path, args) -> None:
+    """Scores on composed summaries, with the typer's defaults and without the practices and genre groups."""
+    corpus, gold = read_composed(path)
+    evaluate(f"composed summaries ({path.name})", corpus, gold, args.tolerance, args.seed, confusion=args.confusion)
+    TYPER_PARAMS.update(practices=False, by_genre=False)
+    try:
+        evaluate(f"{path.name}, without the practices and the genres apart", corpus, gold, args.tolerance,
+                 args.seed, confusion=args.confusion)
+    finally:
+        del TYPER_PARAMS["practices"], TYPER_PARAMS["by_genre"]
 
 
 def jackknife(corpus, gold: list[dict], args) -> None:

@@ -41,6 +41,21 @@ def test_unseen_texts():
     assert (guesses[4].plan_score, guesses[4].summary_score) == (2, 2)
 
 
+def test_a_title_line_naming_the_genre():
+    """A first line that reads as a title and names the genre counts as much as a heading: a themed summary has no
+    section name to go by, and one theme may hold a plan's (目标任务: without the title it reads as a plan); a first
+    line ending a sentence is no title."""
+    body = "\n一、谋划目标任务，推动重点工作\n全年发放补贴300万元，取得了实效。\n二、加强社有资产监管\n资产稳中向好。"
+    texts = {"s": "安宁市供销社2023年工作总结" + body, "p": "2024年政务公开工作要点" + body,
+             "n": "安宁市供销社2023年工作总结。" + body, "x": body.lstrip()}
+    c = Corpus.from_raw([RawDocument(k, v) for k, v in texts.items()])
+    guesses = {d.id: guess_genre(d) for d in c}
+    assert {k: (g.genre, g.summary_score, g.plan_score) for k, g in guesses.items()} == {
+        "s": ("summary", 3, 2), "p": ("plan", 1, 4), "n": ("plan", 1, 2), "x": ("plan", 1, 2)}
+    assert "title 安宁市供销社2023年工作总结 (summary)" in guesses["s"].evidence and not any(
+        e.startswith("title") for e in guesses["n"].evidence)
+
+
 def test_cluster_run_reports_genres(bundled):
     from gkcorpus.outline.run import cluster_corpus
 

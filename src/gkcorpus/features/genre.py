@@ -3,8 +3,10 @@
 Clustering on words, outline and layout alone cannot tell a work plan (方案/计划: 指导思想 → 基本原则 →
 工作步骤 → 保障措施) from a summary (总结: 基本情况 → 主要做法 → 存在问题 → 下一步打算) when they share their
 topic words: the two bundled plans share no heading with each other. Their genres show in the
-conventional section names, which this module looks up in two small shipped lexicons, and in a few
-opening and body cues (``特制定本方案`` / ``现将…总结如下``, ``今年以来``). Transparent rules with their
+conventional section names, which this module looks up in two small shipped lexicons, in a first line
+that reads as a title and names the genre (…工作总结, …实施方案, …工作要点: a summary whose chapters are each headed
+by a theme of the work has no section name to go by), and in a few opening and body cues (``特制定本方案`` /
+``现将…总结如下``, ``今年以来``). Transparent rules with their
 evidence, not a model; :func:`genre_matrix` turns them into the genre block with which
 :func:`gkcorpus.outline.document_kinds` does separate the plans.
 
@@ -64,6 +66,9 @@ REPORT_HEADINGS = (
     "工作回顾", "的回顾", "工作总体部署", "总体部署", "政府工作的建议", "政府自身建设", "重点工作", "今年的工作",
 )
 GENRES = ("plan", "summary", "report")
+#: a title naming the genre (…工作总结, …实施方案, 2024年政务公开工作要点), as much as a heading
+_TITLE_CUES = (("summary", re.compile(r"总结")), ("plan", re.compile(r"(?:方案|计划|要点)(?:的通知)?$")))
+TITLE_CHARS = 60  # a first line longer than this, or ending a sentence, is not a title
 _REPORT_CUES = re.compile(r"各位代表[！!：:]|向大会(?:作|报告)|请予审议|请全国政协|我代表国务院|代表.{0,6}人民政府"
                           r"|政府工作报告|在.{0,16}人民代表大会.{0,12}会议上")
 _PLAN_CUES = re.compile(r"特制定本?(?:方案|计划)|制定本(?:方案|计划)|(?:方案|计划)如下|现制定|实施方案如下")
@@ -98,9 +103,16 @@ def _heading_hit(text: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+def _titles(doc: "Document") -> list[str]:
+    """The document's first line when it reads as a title (short, not ending a sentence). Not ``doc.title``: that is
+    often a file name or a collection's label (the bundled plans are titled 政务公开活动总结13, 14)."""
+    first = doc.text.lstrip().split("\n", 1)[0].strip()
+    return [first] if first and len(first) <= TITLE_CHARS and first[-1] not in "。！？!?；;：:，," else []
+
+
 def guess_genre(doc: "Document", heading_weight: int = 2, min_ratio: float = 1.5) -> GenreGuess:
-    """Score a document's headings (``heading_weight`` each), its address to a congress (as much as a
-    heading) and its opening/body cues (1 each) for plan, summary and work report. A cue counts once
+    """Score a document's title line naming its genre (…工作总结, …实施方案; ``heading_weight``), headings (as much each),
+    its address to a congress (as much) and its opening/body cues (1 each) for plan, summary and work report. A cue counts once
     however often it recurs: a long report repeats 取得了 more often than a short summary, which says
     nothing about its genre.
 
@@ -116,6 +128,12 @@ def guess_genre(doc: "Document", heading_weight: int = 2, min_ratio: float = 1.5
         if hit:
             scores[hit[0]] += heading_weight
             evidence.append(f"heading {h.marker}{h.text} ({hit[0]}: {hit[1]})")
+    for title in _titles(doc):
+        for genre, rx in _TITLE_CUES:
+            if rx.search(title):
+                scores[genre] += heading_weight
+                evidence.append(f"title {title} ({genre})")
+                break
     for genre, rx, w in (("report", _REPORT_CUES, heading_weight), ("plan", _PLAN_CUES, 1), ("summary", _SUMMARY_CUES, 1)):
         for cue in dict.fromkeys(m.group() for m in rx.finditer(doc.text)):  # each distinct cue once
             scores[genre] += w

@@ -8,9 +8,11 @@ whose heading names the targets joins the type after the clustering, in which it
 long plan chapters of the older reports out of it moves the Ward tree enough to split the tasks), and the
 part on the government's own conduct by its heading or its opening words (:mod:`gkcorpus.outline.own_conduct`,
 also given after the clustering: the co-occurrence cut below reads it and the chapter on democracy and law,
-which take the same place in reports that never hold both, as one part in two eras' wording); the
-others are clustered on three
-blocks:
+which take the same place in reports that never hold both, as one part in two eras' wording), and a summary's
+practices by their headings (:mod:`gkcorpus.outline.practices`: 主要做法, or the chapters each headed by a theme of
+the work done, which the clustering would type by their theme and place). The others are clustered on three
+blocks, in one space, the parts of each genre apart when the corpus mixes plans, summaries and work reports
+(:func:`genre_groups`):
 
 * body: the relative frequencies of the genre's common words in the part's text (words found in at
   least ``common_df`` of the parts: the verbs, modal and aspect words and policy vocabulary every
@@ -71,9 +73,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .headings import heading_prefix, masked_heading_counts, normalise_heading
 from .parts import Part, find_parts, numbering_gaps
+from ..features.genre import guess_genre
 from .cooccurrence import centre as _centre
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .own_conduct import find_own_conduct_parts
+from .practices import find_practices_parts
 from .targets import find_targets_parts, named_targets_parts
 from .topic_split import split_off_topics
 from .type_merges import (fill_once, join_unheaded, merge_chapters, merge_topics, merge_variants, mixture_step, once_per_document,
@@ -89,7 +93,7 @@ __all__ = ["normalise_heading", "order_concordance", "PartType", "PartTyper", "F
 FORM_TYPES = ("preamble", "closing", "appendix")  # parts whose form alone says what they are
 HEADED = ("numbered", "unnumbered_heading")  # parts with a heading of their own: chapters
 # ... and the targets part, found by its place and content, and the government's own conduct, by its heading or opener
-ROLES = (*FORM_TYPES, "targets", "own_conduct")
+ROLES = (*FORM_TYPES, "targets", "practices", "own_conduct")
 # level of the Wilson interval of the share of documents holding two types in a stable order (merge_topics)
 
 @dataclass
@@ -183,6 +187,14 @@ class PartTyper(BaseEstimator):
         heading naming the government as what is built or reformed, or a coda opening on the government's own work
         (:mod:`gkcorpus.outline.own_conduct`); given after the clustering, in which those parts stay; False: it is typed
         by the clustering with the rest.
+    practices : whether a summary's practices (the work done: 主要做法, or the chapters each headed by one of its
+        themes, 领导重视，周密部署 / 加强宣传，营造氛围) are one type of its own, found by their headings in the documents
+        guessed to be summaries (:mod:`gkcorpus.outline.practices`); kept out of the clustering, which would type
+        the themed chapters by their theme and place; False: typed by the clustering with the rest.
+    by_genre : whether the body parts of documents of different genres (:func:`genre_groups`: plans, summaries,
+        work reports, each held by two documents or more) are typed apart, in one space: a plan's parts
+        (指导思想, 工作步骤, 保障措施) are not a summary's, but the co-occurrence cut reads halves that never share a
+        document as one part; False: all typed together. Only with ``n_types="auto"``.
     max_parts : the most body parts the types are learned from (Ward's method keeps a distance for every pair:
         quadratic memory and time). A corpus with more is typed on the parts of a seeded sample of whole
         documents holding at most this many, and every other part gets the nearest type (cosine to the type's
@@ -206,7 +218,8 @@ class PartTyper(BaseEstimator):
                  body_chars: int | None = None, common_df: float | None = 0.5, n_types: int | str = "auto", cooccurrence: float = 0.5,
                  ordered: float | None = 0.8, min_docs: float = 0.1, n_components: int = 20,
                  targets: float | None = 1.0, split_topics: float | None = 0.3, refine: int = 1,
-                 once: float | None = 0.8, own_conduct: bool = True, max_parts: int | None = 5000, resamples: int = 0,
+                 once: float | None = 0.8, own_conduct: bool = True, practices: bool = True, by_genre: bool = True,
+                 max_parts: int | None = 5000, resamples: int = 0,
                  tokenizer: Callable[[str], list[str]] | None = None, random_state: int = 0):
         self.weights = weights
         self.doc_centring = doc_centring
@@ -222,6 +235,8 @@ class PartTyper(BaseEstimator):
         self.refine = refine
         self.once = once
         self.own_conduct = own_conduct
+        self.practices = practices
+        self.by_genre = by_genre
         self.max_parts = max_parts
         self.resamples = resamples
         self.tokenizer = tokenizer
@@ -279,7 +294,11 @@ class PartTyper(BaseEstimator):
             self.body_vectorizer_ = TfidfVectorizer(tokenizer=tok, lowercase=False, token_pattern=None,
                                                     sublinear_tf=True, **vocab)
             H = self.heading_vectorizer_.fit_transform([h or " " for h in heads])
-            B = self.body_vectorizer_.fit_transform(bodies)
+            try:
+                B = self.body_vectorizer_.fit_transform(bodies)
+            except ValueError:  # no word in ``common_df`` of the parts (short parts of many subjects): every word
+                self.body_vectorizer_.set_params(min_df=1)
+                B = self.body_vectorizer_.fit_transform(bodies)
         else:
             H = self.heading_vectorizer_.transform([h or " " for h in heads])
             B = self.body_vectorizer_.transform(bodies)
@@ -310,6 +329,8 @@ class PartTyper(BaseEstimator):
         "refine": [Interval(Integral, 0, None, closed="left")],
         "once": [None, Interval(Real, 0, 1, closed="both")],
         "own_conduct": ["boolean"],
+        "practices": ["boolean"],
+        "by_genre": ["boolean"],
         "max_parts": [None, Interval(Integral, 3, None, closed="left")],
         "resamples": [Interval(Integral, 0, None, closed="left")],
         "tokenizer": [None, callable],
@@ -330,7 +351,8 @@ class PartTyper(BaseEstimator):
         # a part whose heading names the targets (and no part of its document passed the density rule), and the
         # government's own conduct, are given their role after the body types are learned: they stay in the
         # clustering (without them the tree no longer keeps apart the parts that share their place)
-        form, given = self._roles(corpus, parts)
+        genres = {d.id: guess_genre(d).genre for d in corpus}
+        form, given = self._roles(corpus, parts, genres)
         named = given != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
@@ -339,7 +361,8 @@ class PartTyper(BaseEstimator):
         Xr = np.zeros((len(parts), 1))
         if len(rows) >= 3:
             anchors = {parts[i].doc_id: parts[i].index for i in np.flatnonzero(form == "targets")}
-            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows], anchors)
+            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows], anchors,
+                                                   genre_groups(genres) if self.by_genre else {})
             labels[rows] = sub
         elif len(rows):
             labels[rows] = 0
@@ -373,16 +396,16 @@ class PartTyper(BaseEstimator):
         self.segments_ = self._frame(corpus, parts, self.labels_)
         return self
 
-    def _type_body(self, corpus: "Corpus", body: list[Part],
-                   anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+    def _type_body(self, corpus: "Corpus", body: list[Part], anchors: dict[str, int],
+                   genres: dict[str, str]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
         """The body parts' projected vectors, their types, the clusters each type merges and how the
         number of types was chosen; above ``max_parts`` parts, learned on a sample of whole documents."""
         if self.max_parts is None or len(body) <= self.max_parts:
-            return self._type_resampled(corpus, body, anchors)
+            return self._type_resampled(corpus, body, anchors, genres)
         from sklearn.preprocessing import normalize
 
         rows = self._sample_rows(body)
-        Xs, sub_s, merged, how = self._type_resampled(corpus, [body[i] for i in rows], anchors)
+        Xs, sub_s, merged, how = self._type_resampled(corpus, [body[i] for i in rows], anchors, genres)
         ids = sorted(set(sub_s.tolist()))
         C = normalize(np.vstack([Xs[sub_s == t].mean(axis=0) for t in ids]))
         Xr = np.zeros((len(body), Xs.shape[1]))
@@ -398,8 +421,8 @@ class PartTyper(BaseEstimator):
                 f"{n_docs} documents, the other {len(rest)} parts typed by the nearest type")
         return Xr, sub, merged, how
 
-    def _type_resampled(self, corpus: "Corpus", body: list[Part],
-                        anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+    def _type_resampled(self, corpus: "Corpus", body: list[Part], anchors: dict[str, int],
+                        genres: dict[str, str]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
         """:meth:`_type_all`, or with ``resamples`` the consensus of it on all documents and on each subset
         without one of ``resamples`` seeded folds of the documents (:mod:`gkcorpus.outline.consensus`); the
         fit on all documents comes last and leaves its vectorizers and space."""
@@ -408,7 +431,7 @@ class PartTyper(BaseEstimator):
         docs = np.array([p.doc_id for p in body])
         uniq = list(dict.fromkeys(docs.tolist()))
         if not self.resamples or len(uniq) < 3 or len(body) > MAX_CONSENSUS_ROWS:
-            return self._type_all(corpus, body, anchors)
+            return self._type_all(corpus, body, anchors, genres)
         self._memo = _MemoTokenizer(self.tokenizer or _default_tokenizer())
         try:
             fits = []
@@ -416,8 +439,8 @@ class PartTyper(BaseEstimator):
             for fold in np.array_split(order, min(self.resamples, len(uniq))):
                 keep = np.flatnonzero(~np.isin(docs, [uniq[i] for i in fold]))
                 if len({docs[i] for i in keep}) >= 2 and len(keep) >= 3:
-                    fits.append((keep, self._type_all(corpus, [body[i] for i in keep], anchors)[1]))
-            Xr, sub, merged, how = self._type_all(corpus, body, anchors)
+                    fits.append((keep, self._type_all(corpus, [body[i] for i in keep], anchors, genres)[1]))
+            Xr, sub, merged, how = self._type_all(corpus, body, anchors, genres)
         finally:
             if hasattr(self, "body_vectorizer_"):  # later transforms tokenize afresh
                 self.body_vectorizer_.set_params(tokenizer=self._memo.tokenizer)
@@ -449,16 +472,41 @@ class PartTyper(BaseEstimator):
             rows += groups[j]
         return np.array(sorted(rows), dtype=np.int64)
 
-    def _type_all(self, corpus: "Corpus", body: list[Part],
-                  anchors: dict[str, int]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
-        """:meth:`_type_body` on every part given: the Ward tree cut, the split of clusters by their side of
-        the targets part (``anchors``: its index in each document holding one), then the topic, variant and
-        chapter merges."""
-        from scipy.cluster.hierarchy import fcluster, linkage
-
+    def _type_all(self, corpus: "Corpus", body: list[Part], anchors: dict[str, int],
+                  genres: dict[str, str]) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]], str]:
+        """:meth:`_type_body` on every part given: one space for all, then the parts of each genre (``genres``:
+        the group of each document, :func:`genre_groups`) typed apart (:meth:`_cluster`)."""
         X = self._blocks(corpus, body, fit=True)
         self._fit_space(X)
         Xr = self._project(X)
+        groups: dict[str, list[int]] = {}
+        for i, p in enumerate(body):
+            groups.setdefault(genres.get(p.doc_id, ""), []).append(i)
+        if len(groups) == 1 or self.n_types != "auto":  # a given number of types: one plain cut of all
+            return (Xr, *self._cluster(corpus, X, Xr, body, anchors))
+        sub = np.zeros(len(body), dtype=int)
+        merged: dict[int, list[int]] = {}
+        hows = []
+        for genre, rows in sorted(groups.items()):
+            idx = np.array(rows)
+            if len(rows) >= 2:
+                s, m, h = self._cluster(corpus, X[idx], Xr[idx], [body[i] for i in rows], anchors)
+            else:
+                s, m, h = np.zeros(len(rows), dtype=int), {0: [0]}, "one part"
+            off = max(merged, default=-1) + 1
+            first = max((c for v in merged.values() for c in v), default=-1) + 1
+            sub[idx] = s + off
+            merged.update({t + off: [c + first for c in v] for t, v in m.items()})
+            hows.append(f"the {len({body[i].doc_id for i in rows})} documents of genre {genre}: {h}")
+        return Xr, sub, merged, f"k={len(merged)}: each genre typed apart; " + "; ".join(hows)
+
+    def _cluster(self, corpus: "Corpus", X: np.ndarray, Xr: np.ndarray, body: list[Part],
+                 anchors: dict[str, int]) -> tuple[np.ndarray, dict[int, list[int]], str]:
+        """The types of ``body`` (rows ``X``, projected ``Xr``): the Ward tree cut, the split of clusters by their
+        side of the targets part (``anchors``: its index in each document holding one), then the topic, variant
+        and chapter merges."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+
         Z = linkage(Xr, "ward")
         docs = np.array([p.doc_id for p in body])
         if self.n_types == "auto":
@@ -523,7 +571,7 @@ class PartTyper(BaseEstimator):
                 if filled:
                     how += f"; {filled} part(s) given a type nearly every document holds once, which their document lacked"
             how = f"k={len(merged)}: {how}"
-        return Xr, sub, merged, how
+        return sub, merged, how
 
     def _split_topics(self, corpus: "Corpus", body: Sequence[Part], sub: np.ndarray, before: np.ndarray,
                       docs: np.ndarray, min_docs: float) -> np.ndarray:
@@ -536,7 +584,7 @@ class PartTyper(BaseEstimator):
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
-    def _roles(self, corpus: "Corpus", parts: Sequence[Part]) -> tuple[np.ndarray, np.ndarray]:
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part], genres: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
         """Each part's role when its form or its place and content say what it is, else "", twice: the roles that
         keep a part out of the clustering (``preamble``, ``closing``, ``appendix``, ``targets``: see
         :mod:`gkcorpus.outline.targets`), and those with the roles given after the clustering to parts that stay
@@ -553,6 +601,12 @@ class PartTyper(BaseEstimator):
             form[np.array(flags, dtype=bool)] = "targets"
             named = named_targets_parts(docs, texts, heads, body, flags)
             given[np.array([a or b for a, b in zip(flags, named)], dtype=bool)] = "targets"
+        if self.practices:  # a document of unknown genre is read as one of the corpus's main genre
+            main = genre_groups(genres)
+            flags = find_practices_parts([main[d] if genres[d] == "unknown" else genres[d] for d in docs], heads,
+                                         list(form == ""))
+            form[np.array(flags, dtype=bool)] = "practices"
+            given[np.array(flags, dtype=bool)] = "practices"
         if self.own_conduct:
             own = find_own_conduct_parts(docs, [p.how for p in parts], heads, texts, list(given == ""))
             given[np.array(own, dtype=bool)] = "own_conduct"
@@ -597,7 +651,7 @@ class PartTyper(BaseEstimator):
                 terms = [str(vocab[j]) for j in np.argsort(-centroid, kind="stable")[:8] if centroid[j] > 0]
             docs = {p.doc_id for p in members}
             name = _part_name(hows, hc, [heads[i] for i in idx], terms)
-            for role in ("targets", "own_conduct"):
+            for role in ("targets", "practices", "own_conduct"):
                 if self.form_types_.get(role) == t:
                     name = f"({role.replace('_', ' ')}) {' '.join(terms[:3])}".strip()
             out.append(PartType(t, name, len(idx), len(docs), round(len(docs) / n_docs, 3),
@@ -627,7 +681,7 @@ class PartTyper(BaseEstimator):
         parts = self._cut_run_in(corpus, [p for d in corpus for p in find_parts(d)], fit=False)
         labels = np.full(len(parts), -1)
         rows = []
-        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts)[1])):
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, {d.id: guess_genre(d).genre for d in corpus})[1])):
             if role and role in self.form_types_:
                 labels[i] = self.form_types_[role]
             else:
@@ -750,6 +804,17 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
             name = top if len(top) <= 16 else top[:15] + "…"
             return name if count * 5 >= sum(nh.values()) else f"{name} (+{len(nh) - 1})"
     return f"({' '.join(terms[:3])})"
+
+
+def genre_groups(genres: dict[str, str]) -> dict[str, str]:
+    """The group each document's parts are typed in: its genre (``genres``: document id to
+    :func:`~gkcorpus.features.genre.guess_genre`'s genre) when at least two documents have that genre, else the genre
+    of most documents (a plan and a summary have different parts; a lone document, or one of unknown genre, is
+    typed with the corpus's main genre)."""
+    counts = Counter(g for g in genres.values() if g != "unknown")
+    kept = {g for g, n in counts.items() if n >= 2}
+    main = min(kept or counts or {"unknown"}, key=lambda g: (-counts.get(g, 0), g))
+    return {d: g if g in kept else main for d, g in genres.items()}
 
 
 def _whole_documents(rows: np.ndarray, docs: Sequence[str], size: int) -> list[np.ndarray]:
