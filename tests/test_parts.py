@@ -76,6 +76,26 @@ def test_a_summary_closing_on_the_work_ahead_in_an_unseen_summary():
     assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"]
 
 
+def test_a_summary_closing_that_sums_up_or_turns_to_the_next_year():
+    head = "区妇联2023年工作总结\n今年以来，区妇联紧紧围绕区委中心工作，现将有关情况总结如下：\n"
+    work = ("一、思想引领聚人心\n开展宣讲120场，覆盖妇女群众1.2万人次。\n二、维权服务暖民心\n"
+            "受理信访42件，办结率100%。\n建成妇女儿童之家36个。\n")
+    sign = "\n柳城区妇女联合会\n2023年12月20日"
+    for last in ("通过此次专项行动，全区妇女儿童维权意识明显增强。", "一年来，区妇联工作虽然取得了一定成绩，但仍有不足。",
+                 "2024年，我们将继续紧紧围绕区委中心工作，团结带领全区妇女建功新时代。"):
+        doc = Corpus.from_raw([RawDocument("s", head + work + last + sign)])["s"]
+        parts = find_parts(doc)
+        assert [p.how for p in parts] == ["preamble", "numbered", "numbered", "closing"], last
+        assert doc.text[parts[-1].start:].startswith(last)
+    # after the plans, the next year's paragraph is the plans' own: no closing
+    plans = work + "三、2024年工作打算\n一是深化思想引领。二是提升维权服务。\n"
+    doc = Corpus.from_raw([RawDocument("t", head + plans + "2024年，我们将继续紧紧围绕区委中心工作，建功新时代。")])["t"]
+    assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered", "numbered"]
+    # a year opening a paragraph without the work ahead closes nothing
+    doc = Corpus.from_raw([RawDocument("u", head + work + "2023年，全区新增巾帼示范岗12个。")])["u"]
+    assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"]
+
+
 def test_a_top_heading_after_one_the_source_lost():
     review = "一、过去一年工作回顾\n过去一年，经济社会发展取得新成就，人民生活持续改善，各项事业全面进步。\n"
     tasks = "三、今年主要任务\n今年要着力扩大国内需求，推动经济平稳较快发展，切实保障和改善民生。\n"

@@ -44,8 +44,10 @@ records how each was found:
     first paragraph there that opens on ``政府工作``/``政府自身``;
 ``closing``
     the final paragraph(s) when they use the closing formulae (``让我们…``, ``团结在…周围``, ``…而奋斗``, ``再上新台阶`` …,
-    a peroration opener such as ``总之``/``回顾过去``, a short last paragraph ending in ``！``, or a last paragraph
-    that turns to the work ahead, ``在今后的工作中，…`` or ``下一步，…``, the summaries' closing), reaching back over an
+    a peroration opener such as ``总之``/``回顾过去``, a short last paragraph ending in ``！``, or a summary's last
+    paragraph turning to the work ahead, ``在今后的工作中，…`` or ``下一步，…``, summing up, ``通过此次活动，…`` or
+    ``一年来，…``, or, after a last chapter that is not the plans, turning to the next year, ``2024年，我们将…``),
+    reaching back over an
     address or opener right before them, to a bare ``各位代表！`` line at most two paragraphs before, and to a
     peroration opener (``回顾过去``, ``总之`` …) at most six paragraphs before when no address opens it, and to
     the first half of its first sentence when a source with one sentence a line cut it at its semicolon;
@@ -102,6 +104,11 @@ _OWN_YEAR = re.compile(r"^(?:今年|(?:19|20)\d\d年)是")  # the turn to the re
 _PERORATION = re.compile(r"^(?:总之|总的来看|总起来说|回顾过去|展望未来|综观)")  # openers of a peroration
 # a last paragraph turning to the work ahead (the closing of a work summary): 在今后的工作中，我们将…; 下一步，我局将…
 _AHEAD = re.compile(r"^(?:在今后(?:的)?工作中|下一步)[，,]")
+# a summary's last paragraph summing up the work (通过此次活动，…; 一年来，…), or, when the last chapter is not the
+# plans, turning to the next year (2024年，我们将继续…)
+_SUMMING_UP = re.compile(r"^(?:通过(?:此次|这次|本次)|一年来[，,]|总的来说|综上所述)")
+_NEXT_YEAR = re.compile(r"^(?:(?:19|20)\d\d年|今后|明年|新的一年)[，,][^，。]{0,12}将")
+_PLANS = re.compile(r"下一?步|今后|打算|计划|思路|安排|展望|方向|要点|重点|谋划")
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 # a line whose last clause is one or two characters after a longer one (做好政府工作，要 / 必须) is the first half of
 # a sentence cut at a line break, not a heading (a slogan's clauses are phrases of their own, 加强领导，落实责任, and
@@ -529,6 +536,15 @@ def _unheaded_in_preamble(doc: "Document", pre: Sequence[int]) -> list[tuple[int
     return out
 
 
+def _ends_on_plans(doc: "Document", at: int) -> bool:
+    """Whether the outermost chapter before offset ``at`` is the plans (下一步工作打算, 2024年工作思路): a paragraph turning
+    to the next year is then its own, not a closing."""
+    heads = doc.structure.headings
+    top = min((h.level for h in heads), default=0)
+    last = [h for h in heads if h.level == top and h.start < at]
+    return bool(last) and bool(_PLANS.search(last[-1].text))
+
+
 def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
     """Index (into ``main``) where the closing formulae begin, or None."""
     text, paras = doc.text, doc.structure.paragraphs
@@ -542,6 +558,7 @@ def _closing_start(doc: "Document", main: Sequence[int]) -> int | None:
     if j <= 0 or paras[main[j]].start in heading_starts or paras[main[j - 1]].kind == "heading":
         return None  # a paragraph right under a heading line is that section's own body
     if not (_CLOSING.search(lines[j]) or _PERORATION.match(lines[j]) or _AHEAD.match(lines[j])
+            or _SUMMING_UP.match(lines[j]) or (_NEXT_YEAR.match(lines[j]) and not _ends_on_plans(doc, paras[main[j]].start))
             or (lines[j].endswith("！") and len(lines[j]) <= MAX_CLOSING_CHARS)):
         return None
     # the peroration may open a little earlier: with an address (各位代表！…) or an opener (回顾过去…),
