@@ -1169,3 +1169,19 @@ def test_one_clause_instances_read_as_the_tuples_they_stand_for():
     assert len(inst) == 3 and list(inst) == tuples
     assert inst[1] == (3, 70000, 1, ("全面", "工作")) and inst[-1] == tuples[-1] and inst[1:] == tuples[1:]
     assert list(OneClauseInstances([], [], [])) == []
+
+
+def test_siblings_whose_every_match_ends_alike_stay_apart():
+    """推动{TEXT}增效 and 推动{TEXT}提质增效 are siblings (one head, 增效); the probe for other endings after 推动 matched
+    提质增效 alone, and the matcher made that always-same ending fixed text, which left the probe without its choice
+    slot: the miner stopped with an IndexError. The probe is now read with its slots as they are."""
+    texts = ["区司法局将深化依法治理，推动全民普法工作提质增效，为建设更高水平的法治东湖作出新的更大贡献。",
+             "强化绩效考核，将考核结果与村医补助资金拨付挂钩，推动基本公共卫生服务项目提质增效。",
+             "三是坚持改革创新，深化“放管服”改革，以服务优化推动人防建设提质增效。",
+             "规范畜禽养殖废弃物资源化利用；推进化肥农药减量增效，减少农业面源污染。"]
+    from gkcorpus import Corpus
+    from gkcorpus.base.io import RawDocument
+
+    miner = FrameMiner().fit(Corpus.from_raw([RawDocument(str(i), t) for i, t in enumerate(texts)]))
+    assert [(f.template, f.support, f.slots[0].values) for f in miner.library_] == [
+        ("推动{TEXT}提质增效", 3, ["人防建设", "全民普法工作", "基本公共卫生服务项目"])]

@@ -603,7 +603,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
         # every match of a probe or a merge ends a clause with its siblings' head: only those sentences are matched
         ends = re.compile("(?:" + "|".join(sorted({re.escape(g.tail) for g in groups})) + ")(?=[，；：。！？]|$)")
         units = [u for u in units if ends.search(u.core)]
-        probed = dict(self._matched([probe_frame(g) for g in groups], units, docs, MIN_CHOICE_DOCS))
+        probed = dict(self._matched([probe_frame(g) for g in groups], units, docs, MIN_CHOICE_DOCS, fix=False))
         cut = self._cutter_fn()
         choices = [(g, widened_choices(g, probed.get(j), cut)) for j, g in enumerate(groups)]
         choices = [(g, c) for g, c in choices if c is not None]
@@ -643,9 +643,11 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
     # ------------------------------------------------------------------ typing and matching
 
     @staticmethod
-    def _matched(frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int) -> list[tuple[int, Frame]]:
+    def _matched(frames: list[Frame], units: Sequence[Any], docs: Sequence[Any], m: int,
+                 fix: bool = True) -> list[tuple[int, Frame]]:
         """``(index, frame)``: every frame matched in every sentence core (its instances: all its matches), those in
-        ``m`` documents, with slots never filled or always holding one value made fixed text."""
+        ``m`` documents, with slots never filled or always holding one value made fixed text (``fix``; a probe is
+        read with its slots as they are)."""
         if not frames:
             return []
         lib = TemplateLibrary(frames)
@@ -674,7 +676,7 @@ class FrameMiner(_ClauseSeeds, _ClauseChains, BaseEstimator):
                 vals = [i.slot_values.get(s.name, "") for i in t.instances]
                 s.n_empty = sum(1 for v in vals if not v)
                 s.values = sorted({v for v in vals if v})
-            if any(not s.values or (len(s.values) == 1 and not s.n_empty) for s in t.slots):
+            if fix and any(not s.values or (len(s.values) == 1 and not s.n_empty) for s in t.slots):
                 t = _without_empty_slots(t)  # a slot never filled, or always with one value, is fixed text
                 if not t.slots:
                     continue  # a formula: the phrase bank's business
