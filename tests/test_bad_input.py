@@ -36,6 +36,8 @@ ERRORS = {
     "undecodable GBK": ("g.txt", _gbk_with_bad_bytes(), "g.txt:5: undecodable bytes 81 ff at byte"),
     "malformed JSONL line": ("m.jsonl", b'{"id": "a", "text": "\xe4\xb8\x80"}\n{"id": "b", "text": \n{"id": "c", "text": "c"}\n',
                              "m.jsonl:2: malformed JSON"),
+    "JSONL unterminated string": ("u.jsonl", b'{"id": "a", "text": "abc\n',
+                                  "u.jsonl:1: malformed JSON (Unterminated string starting at column 21)"),
     "JSONL without text": ("t.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "body": "y"}\n', "t.jsonl:2: no 'text' field"),
     "CSV unclosed quote": ("q.csv", 'id,text\na,好\nb,"没有结束\nc,也好\n'.encode(), "q.csv:3: malformed CSV"),
     "CSV without text column": ("c.csv", "id,body\na,正文\n".encode(), "c.csv:1: no 'text' column (columns: id, body)"),

@@ -861,6 +861,12 @@ def test_a_heading_naming_the_targets_marks_the_targets_part_where_the_density_r
     # never the first body part (当前国内形势和基本任务 heads a review), nor beside a part the density rule found
     assert named_targets_parts(docs, texts, ["", "当前国内形势和基本任务", "", ""], body, found) == [False] * 4
     assert named_targets_parts(docs, texts, heads, body, [False, False, False, True]) == [False] * 4
+    # a plan's 工作目标 / 目标任务 (words a report's text uses for other things: headings only), not as the last body
+    # part: a summary's 下一步工作目标 is its plans
+    for names, flags in ((["", "指导思想", "工作目标", "主要任务"], [False, False, True, False]),
+                         (["", "指导思想", "目标任务", "保障措施"], [False, False, True, False]),
+                         (["", "基本情况", "主要做法", "下一步工作目标"], [False] * 4)):
+        assert named_targets_parts(docs, texts, names, body, found) == flags, names
 
 
 def test_the_governments_own_conduct_by_its_heading_or_opening_words():

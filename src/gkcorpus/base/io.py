@@ -533,7 +533,9 @@ def iter_jsonl(
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
-            _handle(LoadError(p, f"malformed JSON ({e.msg} at column {e.colno})", lineno), on_error, log)
+            # json's message may end in "at" itself (Unterminated string starting at): one "at column N"
+            msg = e.msg[:-3] if e.msg.endswith(" at") else e.msg
+            _handle(LoadError(p, f"malformed JSON ({msg} at column {e.colno})", lineno), on_error, log)
             continue
         if not isinstance(rec, dict):
             _handle(LoadError(p, f"expected a JSON object, got {type(rec).__name__}", lineno), on_error, log)

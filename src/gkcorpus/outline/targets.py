@@ -19,7 +19,8 @@ Some older reports name the part in its heading but hold the plan's targets and 
 follows). :func:`named_targets_parts` finds these: in a document where no part passes the rule above,
 the body part after the first whose heading holds a target word (the densest, if several). The first
 body part is excluded here too (当前国内形势和基本任务 and 1998年工作回顾和1999年工作的总体要求 head
-reviews).
+reviews). A plan names the part 工作目标 or 目标任务 (:data:`PLAN_TARGETS`), taken too when it is not the last body
+part (a summary's 下一步工作目标 is its plans).
 """
 
 from __future__ import annotations
@@ -27,12 +28,18 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["TARGET_WORDS", "target_density", "find_targets_parts", "named_targets_parts"]
+__all__ = ["TARGET_WORDS", "PLAN_TARGETS", "target_density", "find_targets_parts", "named_targets_parts"]
 
 TARGET_WORDS = re.compile(
     r"主要预期目标|预期目标|总体要求|总的要求|指导思想|指导方针|奋斗目标|主要目标|主要指标|基本任务|政策取向"
     r"|(?<!前后)左右(?!为难|逢源|摇摆)"
 )
+
+
+#: a plan's heading naming the targets, beside the target words: 工作目标, 目标任务, 学习教育目标 (words that a report's text
+#: uses for other things, 完成全年目标任务, so they are read in headings only, and not in the last body part: a summary's
+#: 下一步工作目标 is its plans)
+PLAN_TARGETS = re.compile(r"目标任务|目标$")
 
 
 def target_density(text: str) -> float:
@@ -74,7 +81,8 @@ def named_targets_parts(docs: Sequence[str], texts: Sequence[str], headings: Seq
     for d, rows in by_doc.items():
         if any(found[i] for i in range(len(docs)) if docs[i] == d):
             continue
-        named = [i for i in rows[1:] if TARGET_WORDS.search(headings[i] or "")]
+        named = [i for i in rows[1:] if TARGET_WORDS.search(headings[i] or "")
+                 or (i != rows[-1] and PLAN_TARGETS.search(headings[i] or ""))]
         if named:
             out[max(named, key=lambda i: (target_density(texts[i]), -i))] = True
     return out
