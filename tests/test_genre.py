@@ -47,11 +47,13 @@ def test_a_title_line_naming_the_genre():
     line ending a sentence is no title."""
     body = "\n一、谋划目标任务，推动重点工作\n全年发放补贴300万元，取得了实效。\n二、加强社有资产监管\n资产稳中向好。"
     texts = {"s": "安宁市供销社2023年工作总结" + body, "p": "2024年政务公开工作要点" + body,
-             "n": "安宁市供销社2023年工作总结。" + body, "x": body.lstrip()}
+             "n": "安宁市供销社2023年工作总结。" + body, "x": body.lstrip(),
+             "q": "2023年度工作总结表彰大会实施方案" + body, "r": "关于认真做好年度工作总结的通知" + body}
     c = Corpus.from_raw([RawDocument(k, v) for k, v in texts.items()])
     guesses = {d.id: guess_genre(d) for d in c}
     assert {k: (g.genre, g.summary_score, g.plan_score) for k, g in guesses.items()} == {
-        "s": ("summary", 3, 2), "p": ("plan", 1, 4), "n": ("plan", 1, 2), "x": ("plan", 1, 2)}
+        "s": ("summary", 3, 2), "p": ("plan", 1, 4), "n": ("plan", 1, 2), "x": ("plan", 1, 2), "q": ("plan", 1, 4),
+        "r": ("plan", 1, 2)}  # the title names the genre at its end: a plan, and a notice (no title cue)
     assert "title 安宁市供销社2023年工作总结 (summary)" in guesses["s"].evidence and not any(
         e.startswith("title") for e in guesses["n"].evidence)
 

@@ -91,9 +91,15 @@ def test_a_summary_closing_that_sums_up_or_turns_to_the_next_year():
     plans = work + "三、2024年工作打算\n一是深化思想引领。二是提升维权服务。\n"
     doc = Corpus.from_raw([RawDocument("t", head + plans + "2024年，我们将继续紧紧围绕区委中心工作，建功新时代。")])["t"]
     assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered", "numbered"]
-    # a year opening a paragraph without the work ahead closes nothing
-    doc = Corpus.from_raw([RawDocument("u", head + work + "2023年，全区新增巾帼示范岗12个。")])["u"]
-    assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"]
+    # a year opening a paragraph without the work ahead closes nothing, nor 将 marking an object, nor 将近
+    for last in ("2023年，全区新增巾帼示范岗12个。", "2023年，我会将家庭教育工作纳入年度考核，提升了服务水平。",
+                 "2023年，全区将近九成妇联组织完成换届。"):
+        doc = Corpus.from_raw([RawDocument("u", head + work + last)])["u"]
+        assert [p.how for p in find_parts(doc)] == ["preamble", "numbered", "numbered"], last
+    # after a chapter on past work whose heading holds 重点 (重点工作推进情况), the next year's paragraph closes
+    doc = Corpus.from_raw([RawDocument("v", head + work.replace("维权服务暖民心", "重点工作推进情况")
+                                       + "2024年，我们将继续紧紧围绕区委中心工作，建功新时代。")])["v"]
+    assert [p.how for p in find_parts(doc)][-1] == "closing"
 
 
 def test_a_top_heading_after_one_the_source_lost():
@@ -332,9 +338,9 @@ def test_the_part_typer_can_take_a_consensus_of_refits(bundled):
     assert [h["主要做法"] == h["领导重视，周密部署"] != h["存在问题"] for h in heads] == [True, True]
     # the fits shared their tokens while fitting; later transforms tokenize afresh
     assert not isinstance(pt.body_vectorizer_.tokenizer, _MemoTokenizer) and getattr(pt, "_memo") is None
-    # transform: the nearest type's centroid, which two of one plan's chapters are not (工作步骤, 保障措施)
+    # transform: the nearest centroid among the types of the part's genre, which one plan chapter's type is not
     moved = pt.transform(bundled).type != pt.segments_.type
-    assert pt.segments_.heading[moved].tolist() == ["工作步骤", "保障措施"]
+    assert pt.segments_.heading[moved].tolist() == ["保障措施"]
     with pytest.raises(ValueError):
         PartTyper(resamples=-1).fit(bundled)
 
@@ -459,10 +465,13 @@ def test_bundled_part_types(bundled):
     assert plain.selection_.startswith("k=4: the Ward tree cut") and len(plain.types_) == 6
     themed = dict(zip(plain.segments_.heading, plain.segments_.type))
     assert themed["领导重视，周密部署"] != themed["深入群众，全面公开"] and themed["指导思想"] == themed["主要做法"]
-    # transform gives form-found and role-found parts their type and the others the nearest type
+    # transform gives form-found and role-found parts their type and the others the nearest type among those of
+    # their genre: here every part keeps its type (the plans' chapters can only be the plans' type)
     moved = pt.transform(bundled)
     assert moved.type[moved.how == "closing"].unique().tolist() == [pt.types_[-1].type_id]
-    assert (moved.type[seg.type == 3] == 3).all() and (moved.type == seg.type).sum() == 60
+    assert (moved.type[seg.type == 3] == 3).all() and (moved.type == seg.type).sum() == 66
+    assert pt.type_groups_ == {1: "summary", 2: "plan", 4: "summary", 5: "summary"} and pt.main_genre_ == "summary"
+    assert plain.type_groups_ == dict.fromkeys(plain.type_groups_, "")
 
 
 def test_a_corpus_with_more_parts_than_max_parts_is_typed_on_a_sample_of_whole_documents(bundled):
@@ -865,7 +874,8 @@ def test_a_heading_naming_the_targets_marks_the_targets_part_where_the_density_r
     # part: a summary's 下一步工作目标 is its plans
     for names, flags in ((["", "指导思想", "工作目标", "主要任务"], [False, False, True, False]),
                          (["", "指导思想", "目标任务", "保障措施"], [False, False, True, False]),
-                         (["", "基本情况", "主要做法", "下一步工作目标"], [False] * 4)):
+                         (["", "基本情况", "主要做法", "下一步工作目标"], [False] * 4),
+                         (["", "主要做法", "圆满完成全年目标", "存在问题"], [False] * 4)):
         assert named_targets_parts(docs, texts, names, body, found) == flags, names
 
 
@@ -1134,6 +1144,7 @@ def test_a_summarys_practices_by_their_headings():
     assert names_practices("2022年主要工作完成情况") and not names_practices("主要工作成效")
     # a slogan of two clauses is a theme, whatever it names; one clause naming a section is that section
     assert names_practices("守牢底线任务，巩固拓展脱贫攻坚成果") and not names_practices("巩固拓展脱贫攻坚成果")
+    assert names_practices("强化组织领导，突出工作重点") and not names_practices("2024年工作重点")
     # only in a summary, only body parts with a heading
     assert find_practices_parts(["summary", "plan", "report", "unknown", "summary", "summary"],
                                 ["领导重视，周密部署"] * 4 + ["", "主要做法"],
@@ -1183,3 +1194,15 @@ def test_parts_sharing_no_common_word_keep_every_word(bundled):
     pt = PartTyper(common_df=1.0).fit(bundled)
     assert pt.body_vectorizer_.min_df == 1 and len(pt.body_vectorizer_.vocabulary_) == 862
     assert pt.get_params()["common_df"] == 1.0 and len(pt.types_) == 8
+
+
+def test_transform_reads_a_document_of_unknown_genre_as_the_fitted_main_genre(bundled):
+    """A summary with no genre cue, transformed alone or beside other summaries: its themed chapters are the practices
+    either way (the fitted corpus's main genre, not the batch's)."""
+    pt = PartTyper().fit(bundled)
+    bare = ("我局高度重视此项工作。\n一、领导重视，周密部署\n成立领导小组，制定工作方案。\n"
+            "二、加强宣传，营造氛围\n发放资料2000份，接待群众300人次。")
+    alone = pt.transform(Corpus.from_raw([RawDocument("x", bare)]))
+    batch = pt.transform(Corpus.from_raw([RawDocument("x", bare)] + [RawDocument(d.id, d.text) for d in bundled][:3]))
+    practices = pt.form_types_["practices"]
+    assert alone.type.tolist()[1:] == batch.type[batch.doc_id == "x"].tolist()[1:] == [practices, practices]

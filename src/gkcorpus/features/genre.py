@@ -66,8 +66,9 @@ REPORT_HEADINGS = (
     "工作回顾", "的回顾", "工作总体部署", "总体部署", "政府工作的建议", "政府自身建设", "重点工作", "今年的工作",
 )
 GENRES = ("plan", "summary", "report")
-#: a title naming the genre (…工作总结, …实施方案, 2024年政务公开工作要点), as much as a heading
-_TITLE_CUES = (("summary", re.compile(r"总结")), ("plan", re.compile(r"(?:方案|计划|要点)(?:的通知)?$")))
+#: a title naming the genre at its end (…工作总结, …实施方案, 2024年政务公开工作要点; not 关于做好年度工作总结的通知, nor
+#: …工作总结表彰大会实施方案, a plan), as much as a heading
+_TITLE_CUES = (("plan", re.compile(r"(?:方案|计划|要点)(?:的通知)?$")), ("summary", re.compile(r"总结(?:报告)?$")))
 TITLE_CHARS = 60  # a first line longer than this, or ending a sentence, is not a title
 _REPORT_CUES = re.compile(r"各位代表[！!：:]|向大会(?:作|报告)|请予审议|请全国政协|我代表国务院|代表.{0,6}人民政府"
                           r"|政府工作报告|在.{0,16}人民代表大会.{0,12}会议上")

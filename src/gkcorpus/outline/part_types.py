@@ -75,6 +75,7 @@ from .headings import heading_prefix, masked_heading_counts, normalise_heading
 from .parts import Part, find_parts, numbering_gaps
 from ..features.genre import guess_genre
 from .cooccurrence import centre as _centre
+from .genre_groups import genre_groups, group_of, main_genre, nearest_types
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .own_conduct import find_own_conduct_parts
 from .practices import find_practices_parts
@@ -352,7 +353,9 @@ class PartTyper(BaseEstimator):
         # government's own conduct, are given their role after the body types are learned: they stay in the
         # clustering (without them the tree no longer keeps apart the parts that share their place)
         genres = {d.id: guess_genre(d).genre for d in corpus}
-        form, given = self._roles(corpus, parts, genres)
+        self.main_genre_ = main_genre(genres)
+        grouped = genre_groups(genres) if self.by_genre else {}
+        form, given = self._roles(corpus, parts, genres, self.main_genre_)
         named = given != form
         rows = np.flatnonzero(form == "")
         labels = np.full(len(parts), -1)
@@ -361,8 +364,7 @@ class PartTyper(BaseEstimator):
         Xr = np.zeros((len(parts), 1))
         if len(rows) >= 3:
             anchors = {parts[i].doc_id: parts[i].index for i in np.flatnonzero(form == "targets")}
-            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows], anchors,
-                                                   genre_groups(genres) if self.by_genre else {})
+            Xr, sub, merged, how = self._type_body(corpus, [parts[i] for i in rows], anchors, grouped)
             labels[rows] = sub
         elif len(rows):
             labels[rows] = 0
@@ -389,6 +391,8 @@ class PartTyper(BaseEstimator):
         self.form_types_ = {f: remap[labels[role[f]][0]] for f in ROLES if role[f].any()}
         self.centers_ = {remap[c]: normalize(Xr[body_labels == c].mean(axis=0, keepdims=True))[0]
                          for c in set(body_labels.tolist()) if c in remap} if len(rows) >= 3 else {}
+        self.type_groups_ = {remap[c]: group_of(rows, body_labels, c, parts, grouped)
+                             for c in set(body_labels.tolist()) if c in remap}
         self.selection_ = how
         self.n_body_types_ = len({int(x) for x in labels[rows][~named[rows]]}) if len(rows) else 0
         self.types_ = self._describe(corpus, pos, {remap[c]: sorted(v) for c, v in merged.items()
@@ -412,10 +416,12 @@ class PartTyper(BaseEstimator):
         sub = np.full(len(body), -1)
         Xr[rows], sub[rows] = Xs, sub_s
         rest = np.setdiff1d(np.arange(len(body)), rows)
+        type_groups = {t: Counter(genres.get(body[rows[k]].doc_id, "") for k in np.flatnonzero(sub_s == t)).most_common(1)[0][0]
+                       for t in ids}
         for chunk in _whole_documents(rest, [body[i].doc_id for i in rest], 4096):
             X = self._project(self._blocks(corpus, [body[i] for i in chunk], fit=False))
             Xr[chunk] = X
-            sub[chunk] = np.asarray(ids)[(X @ C.T).argmax(axis=1)]
+            sub[chunk] = nearest_types(X, C, ids, [genres.get(body[i].doc_id, "") for i in chunk], type_groups)
         n_docs = len({p.doc_id for p in body})
         how += (f"; learned on the {len(rows)} parts of a seeded sample of {len({body[i].doc_id for i in rows})} of "
                 f"{n_docs} documents, the other {len(rest)} parts typed by the nearest type")
@@ -584,7 +590,8 @@ class PartTyper(BaseEstimator):
                                self.cooccurrence, min_docs, self.split_topics)
         return np.unique(out, return_inverse=True)[1]
 
-    def _roles(self, corpus: "Corpus", parts: Sequence[Part], genres: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    def _roles(self, corpus: "Corpus", parts: Sequence[Part], genres: dict[str, str],
+               main: str) -> tuple[np.ndarray, np.ndarray]:
         """Each part's role when its form or its place and content say what it is, else "", twice: the roles that
         keep a part out of the clustering (``preamble``, ``closing``, ``appendix``, ``targets``: see
         :mod:`gkcorpus.outline.targets`), and those with the roles given after the clustering to parts that stay
@@ -601,9 +608,8 @@ class PartTyper(BaseEstimator):
             form[np.array(flags, dtype=bool)] = "targets"
             named = named_targets_parts(docs, texts, heads, body, flags)
             given[np.array([a or b for a, b in zip(flags, named)], dtype=bool)] = "targets"
-        if self.practices:  # a document of unknown genre is read as one of the corpus's main genre
-            main = genre_groups(genres)
-            flags = find_practices_parts([main[d] if genres[d] == "unknown" else genres[d] for d in docs], heads,
+        if self.practices:  # a document of unknown genre is read as one of the main genre (``main``, the fitted one)
+            flags = find_practices_parts([main if genres[d] == "unknown" else genres[d] for d in docs], heads,
                                          list(form == ""))
             form[np.array(flags, dtype=bool)] = "practices"
             given[np.array(flags, dtype=bool)] = "practices"
@@ -681,7 +687,8 @@ class PartTyper(BaseEstimator):
         parts = self._cut_run_in(corpus, [p for d in corpus for p in find_parts(d)], fit=False)
         labels = np.full(len(parts), -1)
         rows = []
-        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, {d.id: guess_genre(d).genre for d in corpus})[1])):
+        genres = {d.id: guess_genre(d).genre for d in corpus}
+        for i, (p, role) in enumerate(zip(parts, self._roles(corpus, parts, genres, self.main_genre_)[1])):
             if role and role in self.form_types_:
                 labels[i] = self.form_types_[role]
             else:
@@ -690,7 +697,10 @@ class PartTyper(BaseEstimator):
             ids = sorted(self.centers_)
             C = np.vstack([self.centers_[t] for t in ids])
             X = self._project(self._blocks(corpus, [parts[i] for i in rows], fit=False))
-            labels[rows] = np.array(ids)[(X @ C.T).argmax(axis=1)]
+            fitted = set(self.type_groups_.values())
+            groups = [g if g in fitted else self.main_genre_ if self.by_genre else ""
+                      for g in (genres[parts[i].doc_id] for i in rows)]
+            labels[rows] = nearest_types(X, C, ids, groups, self.type_groups_)
         elif rows:
             labels[rows] = next(t.type_id for t in self.types_ if t.type_id not in self.form_types_.values())
         return self._frame(corpus, parts, labels)
@@ -804,17 +814,6 @@ def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: l
             name = top if len(top) <= 16 else top[:15] + "…"
             return name if count * 5 >= sum(nh.values()) else f"{name} (+{len(nh) - 1})"
     return f"({' '.join(terms[:3])})"
-
-
-def genre_groups(genres: dict[str, str]) -> dict[str, str]:
-    """The group each document's parts are typed in: its genre (``genres``: document id to
-    :func:`~gkcorpus.features.genre.guess_genre`'s genre) when at least two documents have that genre, else the genre
-    of most documents (a plan and a summary have different parts; a lone document, or one of unknown genre, is
-    typed with the corpus's main genre)."""
-    counts = Counter(g for g in genres.values() if g != "unknown")
-    kept = {g for g, n in counts.items() if n >= 2}
-    main = min(kept or counts or {"unknown"}, key=lambda g: (-counts.get(g, 0), g))
-    return {d: g if g in kept else main for d, g in genres.items()}
 
 
 def _whole_documents(rows: np.ndarray, docs: Sequence[str], size: int) -> list[np.ndarray]:

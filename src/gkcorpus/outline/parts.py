@@ -107,8 +107,9 @@ _AHEAD = re.compile(r"^(?:在今后(?:的)?工作中|下一步)[，,]")
 # a summary's last paragraph summing up the work (通过此次活动，…; 一年来，…), or, when the last chapter is not the
 # plans, turning to the next year (2024年，我们将继续…)
 _SUMMING_UP = re.compile(r"^(?:通过(?:此次|这次|本次)|一年来[，,]|总的来说|综上所述)")
-_NEXT_YEAR = re.compile(r"^(?:(?:19|20)\d\d年|今后|明年|新的一年)[，,][^，。]{0,12}将")
-_PLANS = re.compile(r"下一?步|今后|打算|计划|思路|安排|展望|方向|要点|重点|谋划")
+_NEXT_YEAR = re.compile(r"^(?:(?:19|20)\d\d年|今后|明年|新的一年)[，,][^，。]{0,12}将(?:继续|进一步|坚持|以|紧紧|着力|持续"
+                        r"|全力|围绕|重点|聚焦|深入|不断|按照|努力|切实|大力|加快|积极)")  # not 将 marking an object, 将近
+_PLANS = re.compile(r"下一?步|今后|打算|计划|思路|安排|展望|方向|要点|重点$|谋划")
 _APPENDIX = re.compile(r"^(?:附[件录注]?[一二三四五六七八九\d]*|注释|注|名词解释|说明|参考资料)[：:]?$")
 # a line whose last clause is one or two characters after a longer one (做好政府工作，要 / 必须) is the first half of
 # a sentence cut at a line break, not a heading (a slogan's clauses are phrases of their own, 加强领导，落实责任, and

@@ -53,9 +53,9 @@ def names_practices(heading: str) -> bool:
     practices = PRACTICES_HEADING.search(heading)
     if practices:  # 主要做法及成效, 2023年主要工作完成情况
         return not names or practices.start() < min(names)
-    if STATUS.search(heading):
-        return False
-    return any(c in CLAUSE_BREAKS for c in heading.rstrip("。.")) or not names
+    if any(c in CLAUSE_BREAKS for c in heading.rstrip("。.")):  # a slogan of two clauses (强化组织领导，突出工作重点)
+        return True
+    return not STATUS.search(heading) and not names
 
 
 def find_practices_parts(genres: Sequence[str], headings: Sequence[str], body: Sequence[bool]) -> list[bool]:

@@ -36,10 +36,10 @@ TARGET_WORDS = re.compile(
 )
 
 
-#: a plan's heading naming the targets, beside the target words: 工作目标, 目标任务, 学习教育目标 (words that a report's text
+#: a plan's heading naming the targets, beside the target words: 工作目标, 目标任务 (words that a report's text
 #: uses for other things, 完成全年目标任务, so they are read in headings only, and not in the last body part: a summary's
 #: 下一步工作目标 is its plans)
-PLAN_TARGETS = re.compile(r"目标任务|目标$")
+PLAN_TARGETS = re.compile(r"工作目标|目标任务")
 
 
 def target_density(text: str) -> float:
