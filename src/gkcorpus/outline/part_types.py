@@ -76,6 +76,8 @@ from .parts import Part, find_parts, numbering_gaps
 from ..features.genre import guess_genre
 from .cooccurrence import centre as _centre
 from .genre_groups import genre_groups, group_of, main_genre, nearest_types
+from .order import order_concordance
+from .part_tokens import _MemoTokenizer, _default_tokenizer
 from .cooccurrence import cooccurrence_cut as _cooccurrence_cut
 from .own_conduct import find_own_conduct_parts
 from .practices import find_practices_parts
@@ -759,45 +761,6 @@ class PartTyper(BaseEstimator):
         return out
 
 
-def order_concordance(doc_ids: Sequence[Any], types: Sequence[Any]) -> float:
-    """How well a typing's common order, learned from the other documents, predicts the order of each
-    document's sections: Kendall's tau-a between section order and type rank, pooled over documents.
-
-    ``doc_ids`` and ``types`` give every section of the corpus in document order. A type's rank in a
-    document is its mean relative position in the *other* documents. Every pair of sections of a
-    document counts: +1 when the earlier section's type ranks before the later one's, -1 when after,
-    0 when both are of one type or a type is found in no other document. The score is in [-1, 1]; a
-    skeleton is worth writing from a typing when it is high. It is the same question for any typing of
-    sections (part types, section types), so two typings of a corpus can be compared: lumping
-    different parts into one type scores 0 on their pairs, a type mixing early and late sections
-    scores -1 on some, and a type of one document scores nothing (it predicts no other document)."""
-    seqs: dict[Any, list[Any]] = {}
-    for d, t in zip(doc_ids, types):
-        seqs.setdefault(d, []).append(t)
-    own: dict[Any, tuple[Counter, Counter]] = {}
-    tot_pos: Counter = Counter()
-    tot_n: Counter = Counter()
-    for d, seq in seqs.items():
-        pos: Counter = Counter()
-        n: Counter = Counter()
-        for i, t in enumerate(seq):
-            pos[t] += (i + 0.5) / len(seq)
-            n[t] += 1
-        own[d] = pos, n
-        tot_pos.update(pos)
-        tot_n.update(n)
-    score = pairs = 0
-    for d, seq in seqs.items():
-        pos, n = own[d]
-        rank = {t: (tot_pos[t] - pos[t]) / (tot_n[t] - n[t]) for t in n if tot_n[t] > n[t]}
-        for i, a in enumerate(seq):
-            for b in seq[i + 1:]:
-                pairs += 1
-                if a != b and a in rank and b in rank:
-                    score += (rank[a] < rank[b]) - (rank[a] > rank[b])
-    return score / pairs if pairs else 0.0
-
-
 def _part_name(hows: Counter, headings: Counter, norm_heads: list[str], terms: list[str]) -> str:
     """Openings, closings, appendices and codas by how they were found; otherwise the most common masked
     heading when two parts or more share it (with "(+n)", the n other headings, when fewer than a fifth of the
@@ -825,23 +788,3 @@ def _whole_documents(rows: np.ndarray, docs: Sequence[str], size: int) -> list[n
             out.append(rows[start:k])
             start = k
     return out
-
-
-def _default_tokenizer() -> Callable[[str], list[str]]:
-    from ..text.tokenize import Tokenizer
-
-    return Tokenizer(stopwords=True)
-
-
-class _MemoTokenizer:
-    """A tokenizer that remembers its results while the fits of a consensus read the same texts again."""
-
-    def __init__(self, tokenizer: Callable[[str], list[str]]):
-        self.tokenizer = tokenizer
-        self.memo: dict[str, list[str]] = {}
-
-    def __call__(self, text: str) -> list[str]:
-        out = self.memo.get(text)
-        if out is None:
-            out = self.memo[text] = self.tokenizer(text)
-        return out
